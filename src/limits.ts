@@ -1,0 +1,22 @@
+/**
+ * Every resource cap of release-gate, in one place. Artifact contents are hostile input: each cap
+ * turns a would-be exhaustion into a clear "missing" reason that names the cap.
+ */
+export const LIMITS = {
+  /** Largest single evidence file read (streaming formats). */
+  fileBytes: 2 * 1024 ** 3,
+  /** Largest file read whole into memory (JSON, YAML, SARIF, k6, policy). */
+  wholeDocumentBytes: 256 * 1024 ** 2,
+  /** Sum of all evidence bytes read in one run. */
+  totalEvidenceBytes: 8 * 1024 ** 3,
+  /** Files matched by one criterion. */
+  filesPerCriterion: 10_000,
+  /** Element nesting depth in XML, JSON and YAML evidence. */
+  nestingDepth: 512,
+  /** Named metrics per criterion. */
+  metricsPerCriterion: 100,
+  /** Policy file size. */
+  policyBytes: 1024 ** 2,
+} as const;
+
+export type Limits = typeof LIMITS;

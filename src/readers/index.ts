@@ -1,0 +1,30 @@
+import type { Format } from './types.js';
+import { junit } from './junit.js';
+import { lcov } from './lcov.js';
+import { cobertura } from './cobertura.js';
+import { istanbul } from './istanbul.js';
+import { jacoco } from './jacoco.js';
+import { sarif } from './sarif.js';
+import { k6 } from './k6.js';
+import { valgrind } from './valgrind.js';
+import { json } from './json.js';
+import { yaml } from './yaml.js';
+import { text } from './text.js';
+
+/** The `format:` words of the policy language, each with its reader. */
+export const FORMATS = {
+  junit,
+  lcov,
+  cobertura,
+  istanbul,
+  jacoco,
+  sarif,
+  k6,
+  valgrind,
+  json,
+  yaml,
+  text,
+} satisfies Record<string, Format<never>>;
+
+export type FormatName = keyof typeof FORMATS;
+export const FORMAT_NAMES = Object.keys(FORMATS) as FormatName[];

@@ -1,0 +1,45 @@
+import type { Limits } from '../limits.js';
+import type { Metrics, Unit } from '../measure.js';
+
+/** The bytes of one evidence file, as chunks; the core never opens files itself. */
+export type ByteSource = AsyncIterable<Uint8Array>;
+
+/** A policy-named metric (json, yaml and text formats). Exactly one of path, count, capture. */
+export interface NamedMetricSpec {
+  /** RFC 9535 JSONPath selecting exactly one number (json, yaml) */
+  path?: string;
+  /** text: number of matches of this regex (linear-time engine) */
+  count?: string;
+  /** text: first capture group of the last match, as a number */
+  capture?: string;
+  unit?: Unit;
+}
+
+export interface ReadContext {
+  /** how the file is named in messages (path relative to the evidence root) */
+  name: string;
+  /** the criterion's named metrics */
+  metrics: Record<string, NamedMetricSpec>;
+  limits: Limits;
+}
+
+/**
+ * One evidence format. `read` turns one file into the format's own model, `merge` combines the
+ * models of every file a criterion matched, `metrics` names the numbers policy authors compare.
+ * Readers throw EvidenceError for anything they cannot read; they never guess.
+ */
+export interface Format<Model> {
+  name: string;
+  read(input: ByteSource, ctx: ReadContext): Promise<Model>;
+  /** Several files matched: combine them, or throw EvidenceError if that is ambiguous. */
+  merge(models: Model[]): Model;
+  metrics(model: Model): Metrics;
+  /**
+   * Metric names the format always knows with their units (null = a plain count), so a policy can
+   * be checked before any evidence is read. Formats with dynamic names (k6, json, yaml, text)
+   * leave it out and are checked against the evidence.
+   */
+  knownMetrics?: Record<string, Unit | null>;
+  /** Whether the format reads policy-named `metrics` (json, yaml, text). */
+  namedMetrics?: 'path' | 'text';
+}
