@@ -19,4 +19,4 @@ export const LIMITS = {
   policyBytes: 1024 ** 2,
 } as const;
 
-export type Limits = typeof LIMITS;
+export type Limits = { readonly [K in keyof typeof LIMITS]: number };

@@ -22,6 +22,15 @@ export async function parseXml(input: ByteSource, handler: XmlHandler, maxDepth:
   const fail = (message: string): never => {
     throw new EvidenceError(message, { line: parser.line, column: parser.column });
   };
+  // errors a handler throws without a position get the parser's
+  const located = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => {
+    try {
+      fn(...args);
+    } catch (err) {
+      if (err instanceof EvidenceError && err.position === undefined) fail(err.message);
+      throw err;
+    }
+  };
   parser.on('error', (err) => {
     // saxes prefixes "line:column: "; keep only the message, the position is structured
     failure ??= new EvidenceError(err.message.replace(/^\d+:\d+: /, ''), { line: parser.line, column: parser.column });
@@ -31,14 +40,14 @@ export async function parseXml(input: ByteSource, handler: XmlHandler, maxDepth:
     sawRoot = true;
     depth++;
     if (depth > maxDepth) fail(`XML nesting deeper than ${maxDepth} elements (LIMITS.nestingDepth)`);
-    handler.open(tag.name, tag.attributes as Record<string, string>, depth);
+    located(handler.open.bind(handler))(tag.name, tag.attributes as Record<string, string>, depth);
   });
   parser.on('closetag', (tag) => {
-    handler.close?.(tag.name, depth);
+    if (handler.close) located(handler.close.bind(handler))(tag.name, depth);
     depth--;
   });
   if (handler.text) {
-    const onText = handler.text.bind(handler);
+    const onText = located(handler.text.bind(handler));
     parser.on('text', onText);
     parser.on('cdata', onText);
   }

@@ -1,0 +1,477 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LIMITS, type Limits } from '../../src/limits.js';
+import { EvidenceError } from '../../src/measure.js';
+import { junit, type JunitModel } from '../../src/readers/junit.js';
+import { CONFORMANCE, FIXTURES, bytesSource, context, fileSource, manifest, type ManifestEntry } from '../helpers/evidence.js';
+
+const JUNIT_FIXTURES = path.join(FIXTURES, 'junit');
+
+function readXml(xml: string | Uint8Array, chunkSize = 7): Promise<JunitModel> {
+  return junit.read(bytesSource(xml, chunkSize), context('inline.xml'));
+}
+
+function readFile(file: string): Promise<JunitModel> {
+  return junit.read(fileSource(file), context(path.basename(file)));
+}
+
+async function rejection(promise: Promise<unknown>): Promise<EvidenceError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(EvidenceError);
+  return err as EvidenceError;
+}
+
+/** The invariants every model must satisfy, whatever the input. */
+function expectConsistent(m: JunitModel): void {
+  for (const value of [m.tests, m.passed, m.failures, m.errors, m.skipped, m.flaky, m.runs]) {
+    expect(Number.isInteger(value) && value >= 0).toBe(true);
+  }
+  expect(m.tests).toBe(m.passed + m.failures + m.errors + m.skipped);
+  expect(m.flaky).toBeLessThanOrEqual(m.passed);
+  expect(m.runs).toBeGreaterThanOrEqual(m.tests);
+  expect(Number.isFinite(m.duration) && m.duration >= 0).toBe(true);
+}
+
+/** Our numbers in the vocabulary of the corpus oracles. */
+function view(m: JunitModel): Record<string, number> {
+  return {
+    tests: m.tests,
+    passed: m.passed,
+    failures: m.failures,
+    errors: m.errors,
+    skipped: m.skipped,
+    failures_plus_errors: m.failures + m.errors,
+  };
+}
+
+/** The keys of an oracle that name one of our numbers (see the corpus README per origin). */
+const MAPPED = ['tests', 'passed', 'failures', 'errors', 'skipped', 'failures_plus_errors'];
+// Not ours: suite_level (declared counts), suites, retried, failure_annotations (annotations, not
+// tests), found_files, tests_without_retry_merge; parse_errors / parse_error mean "must throw".
+
+function oracleCounts(expected: Record<string, unknown>): Record<string, number> {
+  return Object.fromEntries(Object.entries(expected).filter(([key]) => MAPPED.includes(key))) as Record<string, number>;
+}
+
+function mustThrow(entry: ManifestEntry): boolean {
+  const e = entry.expected;
+  return e !== null && (e.parse_error === true || (typeof e.parse_errors === 'number' && e.parse_errors > 0));
+}
+
+/**
+ * Where our rules and an upstream oracle disagree, the test asserts OUR numbers (`ours` replaces
+ * the oracle's values for the keys it names; 'throws' replaces the whole oracle).
+ */
+const DEVIATIONS: Record<string, { ours: Record<string, number> | 'throws'; runs?: number }> = {
+  // counts come from <testcase> elements only: upstream falls back to the suite's declared tests=6 failures=1 skipped=2
+  'junit/enricomi/no-cases-but-tests.xml': { ours: { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0 } },
+  // dorny counts every <testcase> (808 runs); 138 repeat a classname+name inside the same suite (TestNG retries, logged as skipped, and re-invocations), merged as reruns
+  'junit/dorny/external/java/pulsar-test-report.xml': { ours: { tests: 670, passed: 666, skipped: 3 }, runs: 808 },
+  // dorny counts every <testcase> (4239 runs); 78 repeat a non-empty classname+name inside the same suite and merge as reruns
+  'junit/dorny/external/jest/jest-test-results.xml': { ours: { tests: 4161, passed: 4129 }, runs: 4239 },
+  // a <failure> child outranks status="disabled" (error > failure > skipped); mikepenz lets "disabled" win and reports skipped
+  'junit/mikepenz/issues/testFailedDisabled.xml': { ours: { skipped: 0, failures_plus_errors: 1 } },
+  // truncated Surefire file: we fail closed with EvidenceError; mikepenz (failOnParseError=false) reports it as 0 tests
+  'junit/mikepenz/corrupt-junit/TEST-test.CorruptTest.xml': { ours: 'throws' },
+  // time="<<computed>>" puts '<' in an attribute value, which is not well-formed XML (XML 1.0 [10] AttValue): rejected, while mikepenz's lenient parser reads 7 tests
+  'junit/mikepenz/junit-web-test/expectedRetries.xml': { ours: 'throws' },
+};
+
+/**
+ * Corpus files without an upstream oracle, counted by hand from the file (not from its declared
+ * attributes). Files not listed here are only checked for consistency.
+ */
+const HAND_COUNTED: Record<string, Partial<JunitModel>> = {
+  // the <flakyFailure> test passed on rerun: passed, flaky, never a failure
+  'junit/mikepenz/maven_surefire_flaky/surefire-report.xml': { tests: 1, passed: 1, failures: 0, errors: 0, flaky: 1 },
+  'junit/dorny/external/java/empty_failures.xml': { tests: 3, passed: 2, failures: 1, errors: 0, skipped: 0 },
+  // two passing packages and three synthetic '[build failed]' testcases with <error>
+  'junit/go-junit-report/013-report.xml': { tests: 5, passed: 2, failures: 0, errors: 3 },
+  'junit/go-junit-report/015-report.xml': { tests: 0 },
+  'junit/go-junit-report/030-report.xml': { tests: 17, passed: 8, failures: 9 },
+  'junit/go-junit-report/034-report.xml': { tests: 0 },
+};
+
+const corpus = manifest().filter((entry) => entry.format === 'junit');
+
+describe('junit reader: conformance corpus', () => {
+  it('covers every junit entry of the manifest', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(55);
+    for (const key of [...Object.keys(DEVIATIONS), ...Object.keys(HAND_COUNTED)]) {
+      expect(corpus.map((entry) => entry.path)).toContain(key);
+    }
+  });
+
+  it.each(corpus.map((entry) => [entry.path, entry] as const))('%s', async (file, entry) => {
+    const reading = readFile(path.join(CONFORMANCE, file));
+    const deviation = DEVIATIONS[file];
+    if (deviation?.ours === 'throws' || (deviation === undefined && mustThrow(entry))) {
+      await rejection(reading);
+      return;
+    }
+    const model = await reading;
+    expectConsistent(model);
+    if (entry.expected !== null) {
+      const expected = { ...oracleCounts(entry.expected), ...deviation?.ours };
+      const actual = view(model);
+      expect(Object.fromEntries(Object.keys(expected).map((key) => [key, actual[key]]))).toEqual(expected);
+    }
+    if (deviation?.runs !== undefined) expect(model.runs).toBe(deviation.runs);
+    const counted = HAND_COUNTED[file];
+    if (counted !== undefined) expect(model).toMatchObject(counted);
+  });
+
+  it('rejects the files that are not JUnit or not XML, with a reason', async () => {
+    const nonJunit = await rejection(readFile(path.join(CONFORMANCE, 'junit/enricomi/non-junit.xml')));
+    expect(nonJunit.message).toMatch(/not a JUnit XML file.*<suites>/);
+    const corrupt = await rejection(readFile(path.join(CONFORMANCE, 'junit/enricomi/pytest/corrupt-xml.xml')));
+    // upstream (libxml2): "Premature end of data in tag skipped line 9, line 11, column 22"
+    expect(corrupt.message).toMatch(/unclosed tag: skipped/);
+    expect(corrupt.position?.line).toBe(11);
+  });
+
+  it('derives the distinct-test and flaky counts of the rerun files', async () => {
+    const at = (file: string) => readFile(path.join(CONFORMANCE, 'junit/mikepenz', file));
+    // failure, failure, error: one test, its worst run
+    expect(await at('flaky_retries/flaky_all_failures.xml')).toMatchObject({ tests: 1, errors: 1, failures: 0, flaky: 0, runs: 3 });
+    // pass, failure, error: passed, and flaky
+    expect(await at('flaky_retries/flaky_success_first.xml')).toMatchObject({ tests: 1, passed: 1, flaky: 1, runs: 3 });
+    // test_foo x3 merged, the test_foo of another classname kept apart
+    expect(await at('flaky_retries/flaky_with_classname_file.xml')).toMatchObject({ tests: 3, passed: 3, flaky: 1, runs: 5 });
+    expect(await at('junit-server-test/report.xml')).toMatchObject({ tests: 3, passed: 2, skipped: 1, flaky: 1, runs: 4 });
+    expect(await at('junit_flaky_failure/mixed_flaky_and_passed.xml')).toMatchObject({ tests: 3, passed: 3, flaky: 1 });
+    // A and B named alike in sibling suites are different tests: 3 failing annotations = 3 failed tests
+    expect(await at('nested/junit.xml')).toMatchObject({ tests: 5, passed: 2, failures: 3, flaky: 0, duration: 150 });
+  });
+});
+
+describe('junit reader: fixtures from real tools', () => {
+  // 14 <testcase> for 13 tests: pytest writes test_fails_and_teardown_errors twice (<failure>, then
+  // <error>), merged to its worst outcome; the suite declares tests="14" errors="3" failures="5".
+  const pytestCounts = { tests: 13, passed: 4, failures: 4, errors: 3, skipped: 2, flaky: 0, runs: 14 };
+
+  it('pytest --junitxml, junit_family=xunit1', async () => {
+    const m = await readFile(path.join(JUNIT_FIXTURES, 'pytest/pytest-xunit1.xml'));
+    expect(m).toMatchObject(pytestCounts);
+    expect(m.duration).toBeCloseTo(0.051, 9);
+  });
+
+  it('pytest --junitxml, junit_family=xunit2', async () => {
+    const m = await readFile(path.join(JUNIT_FIXTURES, 'pytest/pytest-xunit2.xml'));
+    expect(m).toMatchObject(pytestCounts);
+    expect(m.duration).toBeCloseTo(0.052, 9);
+  });
+
+  it('Maven Surefire with rerunFailingTestsCount=2', async () => {
+    // 7 tests although the suite declares tests="2" errors="1" failures="1" skipped="0"
+    const m = await readFile(path.join(JUNIT_FIXTURES, 'surefire/TEST-demo.SampleTest.xml'));
+    expect(m).toMatchObject({
+      tests: 7,
+      passed: 4, // passes, alsoPasses, and the two flaky ones
+      failures: 1, // alwaysFails: <failure> + 2 <rerunFailure>
+      errors: 1, // alwaysErrors: <error> + 2 <rerunError>
+      skipped: 1, // @Disabled
+      flaky: 2, // <flakyFailure>, <flakyError>
+      runs: 7,
+    });
+    expect(m.duration).toBeCloseTo(0.038, 9);
+    expect(junit.metrics(m).failed).toEqual({ value: 2 });
+  });
+});
+
+describe('junit reader: streaming', () => {
+  const tricky = [
+    path.join(JUNIT_FIXTURES, 'pytest/pytest-xunit1.xml'),
+    path.join(JUNIT_FIXTURES, 'surefire/TEST-demo.SampleTest.xml'),
+    // astral-plane and CJK characters: multi-byte UTF-8 split across chunks
+    path.join(CONFORMANCE, 'junit/enricomi/unsupported-unicode.xml'),
+    // BOM and CRLF
+    path.join(CONFORMANCE, 'junit/enricomi/xunit/xunit.xml'),
+    path.join(CONFORMANCE, 'junit/enricomi/with-xml-entities.xml'),
+    path.join(CONFORMANCE, 'junit/mikepenz/flaky_retries/flaky_with_classname_file.xml'),
+  ];
+
+  it.each(tricky.map((file) => [path.basename(file), file] as const))('%s reads the same in 1- to 7-byte chunks', async (_name, file) => {
+    const bytes = readFileSync(file);
+    const whole = await readXml(bytes, bytes.length);
+    expect(whole.tests).toBeGreaterThan(0);
+    for (let chunkSize = 1; chunkSize <= 7; chunkSize++) {
+      expect(await readXml(bytes, chunkSize)).toEqual(whole);
+    }
+  });
+
+  it('reads a large generated report in one pass', async () => {
+    const cases = 20_000;
+    const parts = ['<testsuites>'];
+    for (let s = 0; s < cases / 100; s++) {
+      parts.push(`<testsuite name="pkg.Suite${s}">`);
+      for (let t = 0; t < 100; t++) {
+        const body = t % 10 === 0 ? `<failure message="m">${'trace\n'.repeat(50)}</failure><system-out>${'x'.repeat(1000)}</system-out>` : '';
+        parts.push(`<testcase classname="pkg.Suite${s}" name="test${t}" time="0.001">${body}</testcase>`);
+      }
+      parts.push('</testsuite>');
+    }
+    parts.push('</testsuites>');
+    const m = await junit.read(bytesSource(parts.join('\n'), 64 * 1024), context('big.xml'));
+    expect(m).toMatchObject({ tests: cases, passed: cases * 0.9, failures: cases * 0.1, runs: cases });
+    expect(m.duration).toBeCloseTo(20, 6);
+  });
+});
+
+describe('junit reader: outcomes', () => {
+  const suite = (body: string) => `<?xml version="1.0"?>\n<testsuites><testsuite name="s">${body}</testsuite></testsuites>`;
+
+  it('ranks the results of one testcase: error > failure > skipped > passed', async () => {
+    const m = await readXml(
+      suite(`
+        <testcase classname="c" name="all"><skipped/><failure/><error/></testcase>
+        <testcase classname="c" name="fail-and-skip"><skipped/><failure/></testcase>
+        <testcase classname="c" name="skip"><skipped/></testcase>
+        <testcase classname="c" name="pass"/>`),
+    );
+    expect(m).toMatchObject({ tests: 4, errors: 1, failures: 1, skipped: 1, passed: 1, flaky: 0 });
+  });
+
+  it('reads Surefire rerun children: flaky* = passed and flaky, rerun* = failed', async () => {
+    const m = await readXml(
+      suite(`
+        <testcase classname="c" name="flaky"><flakyFailure message="x"><stackTrace>t</stackTrace><system-err>e</system-err></flakyFailure></testcase>
+        <testcase classname="c" name="flaky-error"><flakyError><stackTrace>t</stackTrace></flakyError><flakyFailure/></testcase>
+        <testcase classname="c" name="rerun-failure"><rerunFailure/><rerunFailure/></testcase>
+        <testcase classname="c" name="rerun-error"><rerunError/></testcase>`),
+    );
+    expect(m).toMatchObject({ tests: 4, passed: 2, flaky: 2, failures: 1, errors: 1 });
+  });
+
+  it('only counts direct result children of a testcase', async () => {
+    const m = await readXml(
+      suite(`
+        <testcase classname="c" name="a"><properties><property name="failure" value="1"/></properties><system-out>&lt;failure/&gt;</system-out></testcase>
+        <testcase classname="c" name="b"><flakyFailure><error/><failure/></flakyFailure></testcase>`),
+    );
+    expect(m).toMatchObject({ tests: 2, passed: 2, failures: 0, errors: 0, flaky: 1 });
+  });
+
+  it('reads status attributes: disabled/skipped/notrun skip, failed/errored fail, others leave it to the children', async () => {
+    const m = await readXml(
+      suite(`
+        <testcase name="a" status="disabled"/>
+        <testcase name="b" status="Skipped"/>
+        <testcase name="c" status="notrun"/>
+        <testcase name="d" status="failed"/>
+        <testcase name="e" status="errored"/>
+        <testcase name="f" status="run"/>
+        <testcase name="g" status="passed"/>
+        <testcase name="h" status="run"><failure/></testcase>
+        <testcase name="i" status="disabled"><error/></testcase>`),
+    );
+    expect(m).toMatchObject({ tests: 9, skipped: 3, failures: 2, errors: 2, passed: 2 });
+  });
+
+  it('accepts a bare <testsuite> root, testcases at any depth, and no testcases at all', async () => {
+    expect(await readXml('<testsuite><testcase name="a"/></testsuite>')).toMatchObject({ tests: 1, passed: 1 });
+    const deep = '<testsuites>' + '<testsuite name="n">'.repeat(20) + '<testcase name="x"><failure/></testcase>' + '</testsuite>'.repeat(20) + '<testcase name="top"/></testsuites>';
+    expect(await readXml(deep)).toMatchObject({ tests: 2, failures: 1, passed: 1 });
+    expect(await readXml('<testsuites/>')).toMatchObject({ tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, runs: 0 });
+    expect(await readXml('<testsuite tests="12" failures="3"></testsuite>')).toMatchObject({ tests: 0, failures: 0 });
+  });
+});
+
+describe('junit reader: reruns', () => {
+  const suite = (name: string, body: string) => `<testsuite name="${name}">${body}</testsuite>`;
+  const doc = (...suites: string[]) => `<testsuites>${suites.join('')}</testsuites>`;
+  const tc = (name: string, result = '', extra = '') => `<testcase classname="pkg.C" name="${name}"${extra}>${result}</testcase>`;
+
+  it('counts repeated testcases once: passed and flaky if any run passed, else the worst run', async () => {
+    const m = await readXml(
+      doc(
+        suite(
+          's',
+          [
+            tc('fail-then-pass', '<failure/>'),
+            tc('fail-then-pass'),
+            tc('pass-then-error'),
+            tc('pass-then-error', '<error/>'),
+            tc('always-fails', '<failure/>'),
+            tc('always-fails', '<failure/>'),
+            tc('fail-then-error', '<failure/>'),
+            tc('fail-then-error', '<error/>'),
+            tc('skip-then-pass', '<skipped/>'),
+            tc('skip-then-pass'),
+            tc('skip-then-fail', '<skipped/>'),
+            tc('skip-then-fail', '<failure/>'),
+            tc('pass-twice'),
+            tc('pass-twice'),
+            tc('flaky-then-pass', '<flakyFailure/>'),
+            tc('flaky-then-pass'),
+          ].join(''),
+        ),
+      ),
+    );
+    expect(m).toMatchObject({ tests: 8, runs: 16, passed: 5, flaky: 3, failures: 2, errors: 1, skipped: 0 });
+  });
+
+  it('merges reruns in same-named suites, never tests of different suites, classnames or files', async () => {
+    const m = await readXml(
+      doc(
+        suite('s', tc('t', '<failure/>')),
+        suite('other', tc('t')), // another suite: another test
+        suite('s', tc('t')), // the same suite again: a rerun
+        suite('s', `<testcase classname="pkg.D" name="t"/>`), // another classname
+        suite('s', tc('t', '<failure/>', ' file="a.py"') + tc('t', '', ' file="b.py"')), // other files
+      ),
+    );
+    expect(m).toMatchObject({ tests: 5, runs: 6, passed: 4, flaky: 1, failures: 1 });
+  });
+
+  it('never merges testcases without a name or a classname', async () => {
+    const m = await readXml(
+      doc(
+        suite(
+          's',
+          '<testcase/><testcase><failure/></testcase>' +
+            '<testcase classname="" name="same"/><testcase classname="" name="same"><failure/></testcase>' +
+            '<testcase name="alone"/><testcase name="alone"><error/></testcase>' +
+            '<testcase classname="c" name=""/><testcase classname="c" name=""><failure/></testcase>',
+        ),
+      ),
+    );
+    expect(m).toMatchObject({ tests: 8, runs: 8, passed: 4, failures: 3, errors: 1, flaky: 0 });
+  });
+});
+
+describe('junit reader: duration', () => {
+  it('sums testcase times, reruns included, with thousands separators', async () => {
+    const m = await readXml(
+      '<testsuites time="999"><testsuite time="888">' +
+        '<testcase classname="c" name="a" time="1,234.5"/>' +
+        '<testcase classname="c" name="a" time="0.25"/>' +
+        '<testcase classname="c" name="b" time=" 2 "/>' +
+        '<testcase classname="c" name="e" time="1e-3"/>' +
+        '</testsuite></testsuites>',
+    );
+    expect(m.duration).toBeCloseTo(1236.751, 9);
+    expect(junit.metrics(m).duration).toEqual({ value: m.duration, unit: 's' });
+  });
+
+  it('ignores times it cannot read instead of failing', async () => {
+    const m = await readXml(
+      '<testsuite>' +
+        ['n/a', '', '-1', '1.2.3', '1,23', 'NaN', 'Infinity', '0x10', '1.5s', '&lt;&lt;computed&gt;&gt;', '3']
+          .map((time, i) => `<testcase classname="c" name="t${i}" time="${time}"/>`)
+          .join('') +
+        '</testsuite>',
+    );
+    expect(m).toMatchObject({ tests: 11, duration: 3 });
+  });
+
+  it('falls back to the root or top-level suite times when no testcase has one', async () => {
+    expect((await readXml('<testsuites time="12.5"><testsuite time="3"><testcase name="a"/></testsuite></testsuites>')).duration).toBe(12.5);
+    // nested suites are part of their parents' time: only the top level counts
+    const topLevel = '<testsuites><testsuite time="2"><testsuite time="1.5"/><testcase name="a"/></testsuite><testsuite time="1,000"/></testsuites>';
+    expect((await readXml(topLevel)).duration).toBe(1002);
+    expect((await readXml('<testsuite time="4.25"><testsuite time="4"/></testsuite>')).duration).toBe(4.25);
+    expect((await readXml('<testsuites><testsuite><testcase name="a"/></testsuite></testsuites>')).duration).toBe(0);
+    // one readable testcase time is enough to ignore the suites
+    expect((await readXml('<testsuites time="50"><testcase name="a" time="1"/><testcase name="b"/></testsuites>')).duration).toBe(1);
+  });
+});
+
+describe('junit reader: rejects what it cannot read', () => {
+  it('rejects XML whose root is not testsuites/testsuite', async () => {
+    for (const xml of ['<suites><suite><case/></suite></suites>', '<testcase name="a"/>', '<html><body/></html>', '<x:testsuites xmlns:x="urn:x"/>']) {
+      expect((await rejection(readXml(xml))).message).toMatch(/not a JUnit XML file/);
+    }
+  });
+
+  it('rejects empty, non-XML and trailing-garbage input', async () => {
+    for (const input of ['', '   \n', 'tests: 5\npassed: 5\n', '{"tests": 5}', '<testsuites/><testsuites/>', '<testsuites/>garbage']) {
+      await rejection(readXml(input));
+    }
+  });
+
+  it('rejects a truncated file with the line where it broke', async () => {
+    const truncated = '<?xml version="1.0"?>\n<testsuites>\n  <testsuite name="s">\n    <testcase classname="c" name="t" time="1">';
+    const err = await rejection(readXml(truncated));
+    expect(err.message).toMatch(/unclosed tag/);
+    expect(err.position?.line).toBe(4);
+  });
+
+  it('never reports a count for any prefix of a report', async () => {
+    const full = readFileSync(path.join(JUNIT_FIXTURES, 'surefire/TEST-demo.SampleTest.xml'), 'utf8').trimEnd();
+    expect((await readXml(full, 4096)).tests).toBe(7);
+    const bytes = new TextEncoder().encode(full);
+    for (let length = 0; length < bytes.length; length += length < 200 ? 1 : 37) {
+      await rejection(readXml(bytes.subarray(0, length), 4096));
+    }
+  });
+
+  it('rejects an entity bomb without expanding it', async () => {
+    const lol = ['<!ENTITY lol0 "lol">'];
+    for (let i = 1; i <= 9; i++) lol.push(`<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`);
+    const bomb = `<?xml version="1.0"?>\n<!DOCTYPE testsuites [\n${lol.join('\n')}\n]>\n<testsuites><testsuite name="&lol9;"><testcase name="a">&lol9;</testcase></testsuite></testsuites>`;
+    const started = performance.now();
+    const err = await rejection(readXml(bomb, 64));
+    expect(err.message).toMatch(/entity/i);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('rejects external entities without resolving them', async () => {
+    const docs = [
+      '<!DOCTYPE testsuites [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><testsuites><testsuite name="&xxe;"/></testsuites>',
+      '<!DOCTYPE testsuites [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><testsuites><testsuite><testcase name="a"><failure>&xxe;</failure></testcase></testsuite></testsuites>',
+      '<!DOCTYPE testsuites [<!ENTITY % ext SYSTEM "http://127.0.0.1:9/x.dtd"> %ext;]><testsuites>&undefined;</testsuites>',
+    ];
+    for (const xml of docs) {
+      const err = await rejection(readXml(xml));
+      expect(err.message).not.toMatch(/root:/);
+    }
+  });
+
+  it('rejects nesting deeper than the limit', async () => {
+    const xml = '<testsuites>' + '<testsuite>'.repeat(40) + '</testsuite>'.repeat(40) + '</testsuites>';
+    // Limits is `typeof LIMITS` (as const): a lower cap needs a cast
+    const limits = { ...LIMITS, nestingDepth: 16 } as unknown as Limits;
+    const err = await junit.read(bytesSource(xml), { ...context('deep.xml'), limits }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(EvidenceError);
+    expect((err as Error).message).toMatch(/nestingDepth/);
+  });
+});
+
+describe('junit reader: merge and metrics', () => {
+  it('sums every number over the files of a criterion', async () => {
+    const a = await readFile(path.join(JUNIT_FIXTURES, 'pytest/pytest-xunit1.xml'));
+    const b = await readFile(path.join(JUNIT_FIXTURES, 'surefire/TEST-demo.SampleTest.xml'));
+    const merged = junit.merge([a, b]);
+    expect(merged).toMatchObject({ tests: 20, passed: 8, failures: 5, errors: 4, skipped: 3, flaky: 2, runs: 21 });
+    expect(merged.duration).toBeCloseTo(0.089, 9);
+    expectConsistent(merged);
+    expect(junit.merge([a])).toEqual(a);
+    expect(junit.merge([])).toMatchObject({ tests: 0, passed: 0, runs: 0 });
+  });
+
+  it('names exactly its known metrics, failed = failures + errors', async () => {
+    const m = await readFile(path.join(JUNIT_FIXTURES, 'pytest/pytest-xunit2.xml'));
+    const metrics = junit.metrics(m);
+    expect(metrics).toEqual({
+      tests: { value: 13 },
+      passed: { value: 4 },
+      failed: { value: 7 },
+      failures: { value: 4 },
+      errors: { value: 3 },
+      skipped: { value: 2 },
+      flaky: { value: 0 },
+      duration: { value: m.duration, unit: 's' },
+    });
+    expect(junit.name).toBe('junit');
+    expect(Object.keys(junit.knownMetrics ?? {}).sort()).toEqual(Object.keys(metrics).sort());
+    for (const [name, metric] of Object.entries(metrics)) expect(junit.knownMetrics?.[name]).toBe(metric.unit ?? null);
+  });
+});
