@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { LIMITS, type Limits } from '../limits.js';
+import { EvidenceError, type Metrics } from '../measure.js';
+import type { Criterion } from '../policy/load.js';
+import { FORMATS } from '../readers/index.js';
+import { formatBytes } from '../readers/input.js';
+import type { ByteSource, Format } from '../readers/types.js';
+import type { EvidenceFile, EvidenceSource, Provenance } from './types.js';
+
+/** What was found and read for one criterion; the verdict is computed from this alone. */
+export interface CriterionEvidence {
+  files: Provenance[];
+  /** the merged metrics, when every matched file was read */
+  metrics?: Metrics;
+  /** per-metric reasons from readers, e.g. why a named metric is absent */
+  notes?: Record<string, string>;
+  /** why there is no usable evidence: nothing matched, a file could not be read, a cap was hit */
+  problem?: string;
+}
+
+/** Shared across criteria so the total-evidence cap holds for a whole run. */
+export interface ReadBudget {
+  bytesLeft: number;
+}
+
+export function newBudget(limits: Limits = LIMITS): ReadBudget {
+  return { bytesLeft: limits.totalEvidenceBytes };
+}
+
+export async function collectEvidence(
+  criterion: Criterion,
+  source: EvidenceSource,
+  budget: ReadBudget,
+  limits: Limits = LIMITS,
+): Promise<CriterionEvidence> {
+  const query = criterion.evidence.artifact === undefined ? { path: criterion.evidence.path } : { artifact: criterion.evidence.artifact, path: criterion.evidence.path };
+  let found;
+  try {
+    found = await source.find(query);
+  } catch (err) {
+    return { files: [], problem: `could not list evidence: ${(err as Error).message}` };
+  }
+  const { files } = found;
+  if (files.length === 0) return { files: [], problem: found.emptyReason };
+  if (files.length > limits.filesPerCriterion) {
+    return { files: [], problem: `${files.length} files matched; more than the ${limits.filesPerCriterion} allowed per criterion (LIMITS.filesPerCriterion) — narrow the evidence path` };
+  }
+  const format = FORMATS[criterion.evidence.format] as Format<unknown>;
+  const provenance: Provenance[] = [];
+  const models: unknown[] = [];
+  for (const file of files) {
+    const record = provenanceOf(file);
+    provenance.push(record);
+    const name = displayName(file);
+    if (file.bytes > limits.fileBytes) {
+      return { files: provenance, problem: `${name} is ${formatBytes(file.bytes)}, over the ${formatBytes(limits.fileBytes)} cap per file (LIMITS.fileBytes)` };
+    }
+    if (file.bytes > budget.bytesLeft) {
+      return { files: provenance, problem: `reading ${name} would exceed the ${formatBytes(limits.totalEvidenceBytes)} cap on all evidence (LIMITS.totalEvidenceBytes)` };
+    }
+    budget.bytesLeft -= file.bytes;
+    const hashed = hashing(file.open(), limits.fileBytes);
+    try {
+      models.push(await format.read(hashed.source, { name, metrics: criterion.metrics, limits }));
+      record.sha256 = await hashed.finish();
+    } catch (err) {
+      await hashed.finish().then((sha) => (record.sha256 = sha), () => undefined);
+      return { files: provenance, problem: unreadable(name, criterion.evidence.format, err) };
+    }
+  }
+  try {
+    const merged = models.length === 1 ? models[0] : format.merge(models);
+    const result: CriterionEvidence = { files: provenance, metrics: format.metrics(merged) };
+    const notes = (merged as { notes?: Record<string, string> } | undefined)?.notes;
+    if (notes && Object.keys(notes).length > 0) result.notes = notes;
+    return result;
+  } catch (err) {
+    return { files: provenance, problem: unreadable(`${files.length} ${criterion.evidence.format} files`, criterion.evidence.format, err) };
+  }
+}
+
+export function displayName(file: Pick<Provenance, 'artifact' | 'path'>): string {
+  return file.artifact === undefined ? file.path : `${file.artifact}/${file.path}`;
+}
+
+function provenanceOf(file: EvidenceFile): Provenance {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { open, ...record } = file;
+  return { ...record };
+}
+
+function unreadable(name: string, format: string, err: unknown): string {
+  if (err instanceof EvidenceError) {
+    const where = err.position ? `:${err.position.line}${err.position.column !== undefined ? `:${err.position.column}` : ''}` : '';
+    return `${name}${where}: unreadable as ${format}: ${err.message}`;
+  }
+  // not an evidence problem but a fault: still never a pass, and the reason says so
+  return `${name}: reading failed: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/**
+ * Wraps a byte source so the sha256 of the whole file is known after reading, even when the reader
+ * stopped early, and so a file that grows past the cap while being read is cut off.
+ */
+function hashing(input: ByteSource, maxBytes: number): { source: ByteSource; finish(): Promise<string> } {
+  const hash = createHash('sha256');
+  const iterator = input[Symbol.asyncIterator]();
+  let seen = 0;
+  const take = (chunk: Uint8Array) => {
+    seen += chunk.byteLength;
+    if (seen > maxBytes) throw new EvidenceError(`file grew past the ${formatBytes(maxBytes)} cap while being read (LIMITS.fileBytes)`);
+    hash.update(chunk);
+  };
+  let done = false;
+  const source: ByteSource = {
+    [Symbol.asyncIterator]() {
+      return {
+        async next() {
+          const step = await iterator.next();
+          if (step.done) done = true;
+          else take(step.value);
+          return step;
+        },
+        async return() {
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+  return {
+    source,
+    async finish() {
+      while (!done) {
+        const step = await iterator.next();
+        if (step.done) done = true;
+        else take(step.value);
+      }
+      return hash.digest('hex');
+    },
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * Policy text -> validated Policy, or errors as `FILE:LINE:COL: message`. YAML node positions are
+ * kept so every error, and later every check-run annotation, points at the line to change.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { z } from 'zod';
+import { parseExpectation, type Expectation } from '../expect/expectation.js';
+import { parseDuration } from '../expect/units.js';
+import type { Unit } from '../measure.js';
+import type { FormatName } from '../readers/index.js';
+import type { NamedMetricSpec } from '../readers/types.js';
+import { didYouMean, metricUnit, policySchema, type ParsedCriterion } from './schema.js';
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface PolicyError extends Position {
+  file: string;
+  message: string;
+}
+
+export interface Expect {
+  metric: string;
+  expectation: Expectation;
+  /** the metric's unit when the policy knows it; 'dynamic' when only the evidence can tell (k6) */
+  unit: Unit | undefined | 'dynamic';
+  position: Position;
+}
+
+export interface Criterion {
+  id: string;
+  title: string;
+  group?: string;
+  required: boolean;
+  weight: number;
+  profiles?: string[];
+  maxAgeMs?: number;
+  maxAge?: string;
+  evidence: { artifact?: string; path: string; format: FormatName };
+  metrics: Record<string, NamedMetricSpec>;
+  expect: Expect[];
+  position: Position;
+}
+
+export interface Profile {
+  name: string;
+  minScore?: number;
+  branches?: string[];
+}
+
+export interface Policy {
+  file: string;
+  name: string;
+  minScore?: number;
+  profiles: Profile[];
+  criteria: Criterion[];
+}
+
+export type LoadResult = { ok: true; policy: Policy } | { ok: false; errors: PolicyError[] };
+
+export function formatPolicyError(e: PolicyError): string {
+  return `${e.file}:${e.line}:${e.column}: ${e.message}`;
+}
+
+/** Parses and validates policy text. `file` is how errors name the file. */
+export function loadPolicy(text: string, file: string): LoadResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const positionOf = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => ({ file, ...positionOf(e.pos[0]), message: `YAML: ${firstLine(e.message)}` })),
+    };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return { ok: false, errors: [{ file, line: 1, column: 1, message: `YAML: ${(err as Error).message}` }] };
+  }
+  if (data === null || data === undefined) {
+    return { ok: false, errors: [{ file, line: 1, column: 1, message: 'the policy file is empty; start with "version: 1" and a list of criteria' }] };
+  }
+  const parsed = policySchema.safeParse(data);
+  if (!parsed.success) {
+    return { ok: false, errors: issuesToErrors(parsed.error.issues, doc, file, positionOf) };
+  }
+  const p = parsed.data;
+  const nodePosition = (path: (string | number)[]): Position => positionOf(nodeAt(doc, path)?.range?.[0] ?? 0);
+  const policy: Policy = {
+    file,
+    name: p.name,
+    profiles: Object.entries(p.profiles ?? {}).map(([name, profile]) => ({
+      name,
+      ...(profile['min-score'] !== undefined && { minScore: profile['min-score'] }),
+      ...(profile.branches && { branches: profile.branches }),
+    })),
+    criteria: p.criteria.map((c, i) => toCriterion(c, (...rest) => nodePosition(['criteria', i, ...rest]))),
+  };
+  if (p['min-score'] !== undefined) policy.minScore = p['min-score'];
+  return { ok: true, policy };
+}
+
+function toCriterion(c: ParsedCriterion, position: (...path: (string | number)[]) => Position): Criterion {
+  const criterion: Criterion = {
+    id: c.id,
+    title: c.title ?? c.id,
+    required: c.required,
+    weight: c.weight,
+    evidence: { path: c.evidence.path, format: c.evidence.format },
+    metrics: c.metrics ?? {},
+    expect: Object.entries(c.expect).map(([metric, text]) => {
+      const unit = metricUnit(c, metric);
+      return {
+        metric,
+        // validated by the schema already
+        expectation: parseExpectation(text) as Expectation,
+        unit: unit === 'unknown' ? undefined : unit,
+        position: position('expect', metric),
+      };
+    }),
+    position: position(),
+  };
+  if (c.group !== undefined) criterion.group = c.group;
+  if (c.profiles) criterion.profiles = c.profiles;
+  if (c.evidence.artifact !== undefined) criterion.evidence.artifact = c.evidence.artifact;
+  if (c['max-age'] !== undefined) {
+    criterion.maxAge = c['max-age'];
+    criterion.maxAgeMs = parseDuration(c['max-age'])!;
+  }
+  return criterion;
+}
+
+function issuesToErrors(issues: z.core.$ZodIssue[], doc: Document, file: string, positionOf: (offset: number) => Position): PolicyError[] {
+  const errors: PolicyError[] = [];
+  for (const issue of issues) {
+    const path = issue.path as (string | number)[];
+    if (issue.code === 'unrecognized_keys') {
+      const parent = nodeAt(doc, path);
+      const allowed = allowedKeys(path);
+      for (const key of issue.keys) {
+        const keyNode = isMap(parent) ? parent.items.find((pair) => isScalar(pair.key) && pair.key.value === key)?.key : undefined;
+        const offset = (keyNode as Node | undefined)?.range?.[0] ?? parent?.range?.[0] ?? 0;
+        errors.push({
+          file,
+          ...positionOf(offset),
+          message: `${describePath(path, `unknown key "${key}"`)}${didYouMean(key, allowed)}; allowed: ${allowed.join(', ')}`,
+        });
+      }
+      continue;
+    }
+    const node = nodeAt(doc, path);
+    let message = issue.message;
+    let offset = node?.range?.[0];
+    if (node === undefined) {
+      // a required key is absent: point at the map that should hold it
+      offset = nodeAt(doc, path.slice(0, -1))?.range?.[0];
+      message = `missing required key "${String(path[path.length - 1])}"`;
+      errors.push({ file, ...positionOf(offset ?? 0), message: describePath(path.slice(0, -1), message) });
+      continue;
+    }
+    errors.push({ file, ...positionOf(offset ?? 0), message: describePath(path, message) });
+  }
+  return errors.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function describePath(path: (string | number)[], message: string): string {
+  if (path.length === 0) return message;
+  const text = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  return `${text}: ${message}`;
+}
+
+/** The YAML node at a data path (map keys and sequence indexes). */
+function nodeAt(doc: Document, path: (string | number)[]): Node | undefined {
+  let node: unknown = doc.contents;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+      node = pair?.value;
+    } else if (isSeq(node) && typeof key === 'number') {
+      node = node.items[key];
+    } else {
+      return undefined;
+    }
+    if (node === undefined || node === null) return undefined;
+  }
+  return node as Node;
+}
+
+/** Keys the schema allows at a data path, for "did you mean". */
+function allowedKeys(path: (string | number)[]): string[] {
+  let schema: z.core.$ZodType = policySchema;
+  for (const key of [...path, undefined]) {
+    schema = unwrap(schema);
+    if (key === undefined) break;
+    const def = schema._zod.def as unknown as Record<string, unknown>;
+    if (def.type === 'object') schema = (def.shape as Record<string, z.core.$ZodType>)[key as string] ?? schema;
+    else if (def.type === 'array') schema = def.element as z.core.$ZodType;
+    else if (def.type === 'record') schema = def.valueType as z.core.$ZodType;
+  }
+  const def = schema._zod.def as unknown as Record<string, unknown>;
+  return def.type === 'object' ? Object.keys(def.shape as object) : [];
+}
+
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  let def = schema._zod.def as unknown as Record<string, unknown>;
+  while (def.innerType !== undefined || def.type === 'pipe') {
+    schema = (def.innerType ?? def.in) as z.core.$ZodType;
+    def = schema._zod.def as unknown as Record<string, unknown>;
+  }
+  return schema;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}

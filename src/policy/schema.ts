@@ -1,0 +1,212 @@
+/**
+ * The policy language, v1: every field, default and cross-field rule lives in this file.
+ * docs/policy.md describes it for people; `release-gate schema` prints it as JSON Schema.
+ */
+import { z } from 'zod';
+import { FORMATS, FORMAT_NAMES, type FormatName } from '../readers/index.js';
+import { parseExpectation } from '../expect/expectation.js';
+import { convert, parseDuration, WRITABLE_UNITS } from '../expect/units.js';
+import { compilePolicyRegex } from '../readers/text.js';
+import { query } from 'jsonpath-rfc9535';
+import { LIMITS } from '../limits.js';
+import type { Unit } from '../measure.js';
+
+const ID = /^[a-z0-9][a-z0-9_-]*$/;
+const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_.()-]*$/;
+
+/** The metric every criterion has: how many files its evidence matched. */
+export const FILES_METRIC = 'files';
+
+const identifier = (what: string) =>
+  z.string().regex(ID, { error: `${what} must be lowercase letters, digits, "-" and "_", starting with a letter or digit` });
+
+const percent = (what: string) =>
+  z.number({ error: `${what} must be a number from 0 to 100` }).min(0, { error: `${what} must be at least 0` }).max(100, { error: `${what} must be at most 100` });
+
+const globList = z.array(z.string().min(1)).min(1);
+
+const metricSpec = z
+  .strictObject({
+    path: z.string().min(1).optional().describe('json, yaml: RFC 9535 JSONPath selecting exactly one number'),
+    count: z.string().min(1).optional().describe('text: number of matches of this regex (RE2 syntax, per line)'),
+    capture: z.string().min(1).optional().describe('text: first capture group of the last match, as a number'),
+    unit: z.enum([...WRITABLE_UNITS, 'ratio']).optional().describe('the unit the number is in'),
+  })
+  .describe('A metric named by the policy, read from json, yaml or text evidence');
+
+const evidence = z.strictObject({
+  artifact: z.string().min(1).optional().describe('glob over artifact names (sub-folders of the evidence directory)'),
+  path: z.string().min(1).describe('glob of files inside the artifact, or inside the evidence directory'),
+  format: z.enum(FORMAT_NAMES as [FormatName, ...FormatName[]], {
+    error: `format must be one of ${FORMAT_NAMES.join(', ')}`,
+  }),
+});
+
+const criterion = z.strictObject({
+  id: identifier('id'),
+  title: z.string().min(1).optional().describe('defaults to the id'),
+  group: z.string().min(1).optional(),
+  required: z.boolean().default(true).describe('a required criterion that is not passed fails the gate'),
+  weight: z.number().positive({ error: 'weight must be greater than 0' }).default(1),
+  profiles: z.array(identifier('a profile name')).min(1).optional().describe('only evaluated under these profiles'),
+  'max-age': z.string().optional().describe('evidence older than this (e.g. 7d, 12h) counts as no evidence'),
+  evidence,
+  metrics: z.record(z.string().regex(METRIC_NAME), metricSpec).optional(),
+  expect: z
+    .record(z.string().min(1), z.string({ error: 'an expectation is a string such as ">= 90%" (quote it in YAML)' }))
+    .refine((e) => Object.keys(e).length > 0, { error: 'expect needs at least one entry, e.g. files: ">= 1"' })
+    .describe('metric: "<op> <value>[unit]" with op == != < <= > >='),
+});
+
+const profile = z.strictObject({
+  'min-score': percent('min-score').optional(),
+  branches: globList.optional().describe('branch globs that select this profile'),
+});
+
+export const policySchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1, { error: 'version must be 1' }),
+    name: z.string().min(1).default('release-gate').describe('name of the check run'),
+    'min-score': percent('min-score').optional().describe('weighted % of criteria that must pass'),
+    profiles: z.record(identifier('a profile name'), profile).optional(),
+    criteria: z.array(criterion).min(1, { error: 'a policy needs at least one criterion' }),
+  })
+  .superRefine((policy, ctx) => {
+    const seen = new Map<string, number>();
+    policy.criteria.forEach((c, i) => {
+      const at = (...rest: (string | number)[]) => ['criteria', i, ...rest];
+      const first = seen.get(c.id);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: at('id'), message: `duplicate id "${c.id}" (also criterion ${first + 1}); ids must be unique` });
+      } else {
+        seen.set(c.id, i);
+      }
+      c.profiles?.forEach((p, j) => {
+        if (!policy.profiles || !(p in policy.profiles)) {
+          const declared = Object.keys(policy.profiles ?? {});
+          ctx.addIssue({
+            code: 'custom',
+            path: at('profiles', j),
+            message: `profile "${p}" is not declared under profiles${declared.length ? ` (declared: ${declared.join(', ')})` : ''}`,
+          });
+        }
+      });
+      if (c['max-age'] !== undefined && parseDuration(c['max-age']) === undefined) {
+        ctx.addIssue({ code: 'custom', path: at('max-age'), message: `max-age "${c['max-age']}" is not a duration such as 30m, 12h or 7d` });
+      }
+      if (c.evidence.path.startsWith('/') || c.evidence.path.split('/').includes('..')) {
+        ctx.addIssue({ code: 'custom', path: at('evidence', 'path'), message: 'evidence path must stay inside the evidence directory: no leading "/" and no ".."' });
+      }
+      checkMetrics(c, ctx, at);
+    });
+  });
+
+type RawCriterion = z.infer<typeof criterion>;
+
+function checkMetrics(c: RawCriterion, ctx: z.RefinementCtx, at: (...rest: (string | number)[]) => (string | number)[]) {
+  const format = FORMATS[c.evidence.format];
+  const named = c.metrics ?? {};
+  const names = Object.keys(named);
+  if (names.length > LIMITS.metricsPerCriterion) {
+    ctx.addIssue({ code: 'custom', path: at('metrics'), message: `more than ${LIMITS.metricsPerCriterion} named metrics (LIMITS.metricsPerCriterion)` });
+  }
+  for (const [name, spec] of Object.entries(named)) {
+    const kinds = (['path', 'count', 'capture'] as const).filter((k) => spec[k] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({ code: 'custom', path: at('metrics', name), message: `metric "${name}" needs exactly one of path, count, capture` });
+      continue;
+    }
+    const kind = kinds[0]!;
+    const wants = kind === 'path' ? 'path' : 'text';
+    if (format.namedMetrics !== wants) {
+      const fits = kind === 'path' ? 'json or yaml' : 'text';
+      ctx.addIssue({ code: 'custom', path: at('metrics', name, kind), message: `"${kind}" metrics need format ${fits}; this criterion reads ${c.evidence.format}` });
+      continue;
+    }
+    if (name === FILES_METRIC) {
+      ctx.addIssue({ code: 'custom', path: at('metrics', name), message: `"${FILES_METRIC}" is built in (number of files matched); choose another name` });
+    }
+    if (kind === 'path') {
+      try {
+        query({}, spec.path!);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: at('metrics', name, 'path'), message: `invalid JSONPath: ${(err as Error).message}` });
+      }
+    } else {
+      const problem = compilePolicyRegex(spec[kind]!);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: at('metrics', name, kind), message: problem });
+      if (kind === 'capture' && !spec.capture!.includes('(')) {
+        ctx.addIssue({ code: 'custom', path: at('metrics', name, kind), message: 'a capture regex needs a group, e.g. "sustained ([0-9.]+) ops/s"' });
+      }
+    }
+  }
+  for (const [metric, text] of Object.entries(c.expect)) {
+    const expectation = parseExpectation(text);
+    if ('error' in expectation) {
+      ctx.addIssue({ code: 'custom', path: at('expect', metric), message: expectation.error });
+      continue;
+    }
+    const unit = metricUnit(c, metric);
+    if (unit === 'unknown') {
+      const known = [FILES_METRIC, ...(format.knownMetrics ? Object.keys(format.knownMetrics) : names)];
+      const hint = format.namedMetrics ? ` — name it under metrics first` : '';
+      ctx.addIssue({
+        code: 'custom',
+        path: at('expect', metric),
+        message: `${c.evidence.format} evidence has no metric "${metric}"${didYouMean(metric, known)}${hint}; it has: ${known.join(', ')}`,
+      });
+      continue;
+    }
+    if (unit === 'dynamic') continue; // k6 metric names come from the evidence; units are checked there
+    const converted = convert(expectation.value, expectation.unit, unit);
+    if (typeof converted !== 'number') {
+      ctx.addIssue({ code: 'custom', path: at('expect', metric), message: `${metric}: ${converted.error}` });
+    }
+  }
+}
+
+/** The unit of a metric as the policy can know it before reading evidence. */
+export function metricUnit(c: Pick<RawCriterion, 'evidence' | 'metrics'>, metric: string): Unit | undefined | 'unknown' | 'dynamic' {
+  if (metric === FILES_METRIC) return undefined;
+  const format = FORMATS[c.evidence.format];
+  if (format.knownMetrics) return metric in format.knownMetrics ? (format.knownMetrics[metric] ?? undefined) : 'unknown';
+  if (format.namedMetrics) {
+    const spec = c.metrics?.[metric];
+    return spec ? spec.unit : 'unknown';
+  }
+  return 'dynamic';
+}
+
+/** " (did you mean "x"?)" for the closest of `candidates`, or "". */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  const close = bestDistance <= Math.max(1, Math.floor(word.length / 3)) && bestDistance < word.length;
+  return best !== undefined && close ? ` (did you mean "${best}"?)` : '';
+}
+
+/** Edit distance where swapping two neighbours counts as one edit ("paht" → "path"). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+export type PolicyInput = z.input<typeof policySchema>;
+export type ParsedPolicy = z.output<typeof policySchema>;
+export type ParsedCriterion = ParsedPolicy['criteria'][number];

@@ -1,0 +1,87 @@
+/**
+ * The Markdown report: what the PR comment, the check run and the job summary show. Decision and
+ * score first, then what failed, what has no evidence, and last what passed (folded).
+ */
+import { formatValue } from '../expect/units.js';
+import { displayName } from '../evidence/collect.js';
+import type { CriterionResult, Status, Verdict } from '../verdict/evaluate.js';
+import { codeSpan, escapeMarkdown } from './escape.js';
+
+const ICON: Record<Status, string> = { passed: '✅', failed: '❌', missing: '⚠️' };
+const HEADING: Record<Status, string> = { failed: 'Failed', missing: 'No evidence', passed: 'Passed' };
+
+export interface MarkdownOptions {
+  /** e.g. the policy path, shown as where the criteria come from */
+  policyPath?: string;
+}
+
+export function renderMarkdown(verdict: Verdict, options: MarkdownOptions = {}): string {
+  return renderMarkdownSections(verdict, options).join('\n');
+}
+
+/** The report as sections, failures first, so that a caller can trim it from the end. */
+export function renderMarkdownSections(verdict: Verdict, options: MarkdownOptions = {}): string[] {
+  const { counts } = verdict;
+  const pass = verdict.decision === 'pass';
+  const score = `score ${verdict.score}%${verdict.minScore !== undefined ? ` (needs ${verdict.minScore}%)` : ''}`;
+  const title = `### ${pass ? '✅' : '❌'} ${escapeMarkdown(verdict.policy, 100)}: ${pass ? 'passed' : 'failed'} · ${score}`;
+  const tally = [
+    counts.failed && `❌ **${counts.failed} failed**`,
+    counts.missing && `⚠️ **${counts.missing} without evidence**`,
+    counts.passed && `✅ ${counts.passed} passed`,
+  ].filter(Boolean);
+  const context = [
+    verdict.profile !== undefined && `profile ${codeSpan(verdict.profile)}`,
+    options.policyPath !== undefined && `policy ${codeSpan(options.policyPath)}`,
+  ].filter(Boolean);
+  const sections = [`${title}\n\n${tally.join(' · ') || 'no criteria'}${context.length ? ` — ${context.join(', ')}` : ''}\n\n${escapeMarkdown(capitalize(verdict.summary), 1000)}.\n`];
+  for (const status of ['failed', 'missing'] as const) {
+    const rows = verdict.criteria.filter((c) => c.status === status);
+    if (rows.length === 0) continue;
+    sections.push(`#### ${ICON[status]} ${HEADING[status]}\n\n${table(rows)}`);
+  }
+  const passed = verdict.criteria.filter((c) => c.status === 'passed');
+  if (passed.length > 0) {
+    sections.push(`<details><summary>✅ ${passed.length} passed</summary>\n\n${table(passed)}\n</details>\n`);
+  }
+  if (verdict.notEvaluated.length > 0) {
+    sections.push(`<sub>Not evaluated in this profile: ${verdict.notEvaluated.map((id) => codeSpan(id)).join(', ')}</sub>\n`);
+  }
+  return sections;
+}
+
+function table(rows: CriterionResult[]): string {
+  const lines = ['| | Criterion | Measured | Expected | Evidence |', '|:-:|---|---|---|---|'];
+  for (const c of rows) lines.push(`| ${ICON[c.status]} | ${criterionCell(c)} | ${measuredCell(c)} | ${expectedCell(c)} | ${evidenceCell(c)} |`);
+  return `${lines.join('\n')}\n`;
+}
+
+function criterionCell(c: CriterionResult): string {
+  const group = c.group !== undefined ? `${escapeMarkdown(c.group, 60)} › ` : '';
+  const tags = [c.required ? 'required' : 'optional', c.weight !== 1 && `weight ${c.weight}`].filter(Boolean).join(', ');
+  const title = c.title === c.id ? codeSpan(c.id, 80) : `${escapeMarkdown(c.title, 120)} ${codeSpan(c.id, 80)}`;
+  return `${group}**${title}**<br><sub>${tags}</sub>`;
+}
+
+function measuredCell(c: CriterionResult): string {
+  if (c.status === 'missing' || c.checks.length === 0) return `${c.status === 'missing' ? '**no evidence**: ' : ''}${escapeMarkdown(c.reason, 300)}`;
+  return c.checks
+    .map((k) => `${k.ok ? '' : '**'}${escapeMarkdown(k.metric, 60)} = ${escapeMarkdown(formatValue(k.actual, k.unit), 40)}${k.ok ? '' : '**'}`)
+    .join('<br>');
+}
+
+function expectedCell(c: CriterionResult): string {
+  if (c.checks.length > 0) return c.checks.map((k) => escapeMarkdown(k.text.slice(k.text.indexOf('expected ') + 'expected '.length), 60)).join('<br>');
+  return c.expectations.map((e) => escapeMarkdown(e, 80)).join('<br>') || '—';
+}
+
+function evidenceCell(c: CriterionResult): string {
+  if (c.evidence.length === 0) return '—';
+  const shown = c.evidence.slice(0, 3).map((e) => codeSpan(displayName(e), 80));
+  if (c.evidence.length > 3) shown.push(`+${c.evidence.length - 3} more`);
+  return shown.join('<br>');
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

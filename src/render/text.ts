@@ -1,0 +1,40 @@
+/** The plain-text report the CLI prints: one block per criterion, failures first. */
+import { displayName } from '../evidence/collect.js';
+import type { CriterionResult, Status, Verdict } from '../verdict/evaluate.js';
+import { oneLine } from './escape.js';
+
+const LABEL: Record<Status, string> = { failed: 'FAILED ', missing: 'MISSING', passed: 'passed ' };
+const ORDER: Status[] = ['failed', 'missing', 'passed'];
+
+export function renderText(verdict: Verdict, policyPath?: string): string {
+  const out: string[] = [];
+  const where = [policyPath && `policy ${policyPath}`, verdict.profile && `profile ${verdict.profile}`].filter(Boolean).join(' · ');
+  out.push(`${verdict.policy}${where ? ` · ${where}` : ''}`);
+  const score = `score ${verdict.score}%${verdict.minScore !== undefined ? ` (min ${verdict.minScore}%)` : ''}`;
+  out.push(`${verdict.decision === 'pass' ? 'PASS' : 'FAIL'}  ${score} — ${verdict.summary}`, '');
+  const width = Math.min(32, Math.max(0, ...verdict.criteria.map((c) => c.id.length)));
+  for (const status of ORDER) {
+    for (const c of verdict.criteria.filter((x) => x.status === status)) out.push(...criterionLines(c, width));
+  }
+  if (verdict.notEvaluated.length > 0) out.push('', `not evaluated in this profile: ${verdict.notEvaluated.join(', ')}`);
+  const { passed, failed, missing } = verdict.counts;
+  out.push('', `criteria: ${passed} of ${verdict.criteria.length} passed · ${failed} failed · ${missing} without evidence`);
+  return `${out.join('\n')}\n`;
+}
+
+function criterionLines(c: CriterionResult, width: number): string[] {
+  const tags = [c.required ? 'required' : 'optional', c.weight !== 1 && `weight ${c.weight}`].filter(Boolean).join(', ');
+  const head = `  ${LABEL[c.status]}  ${c.id.padEnd(width)}  ${c.title !== c.id ? `${c.title} ` : ''}(${tags})`;
+  const indent = ' '.repeat(13);
+  const lines = [head];
+  if (c.status === 'passed') {
+    lines.push(`${indent}${oneLine(c.reason)}`);
+  } else {
+    lines.push(`${indent}${c.status === 'missing' ? 'no evidence: ' : ''}${oneLine(c.reason)}`);
+    if (c.evidence.length > 0) {
+      const names = c.evidence.slice(0, 3).map((e) => oneLine(displayName(e))).join(', ');
+      lines.push(`${indent}evidence: ${names}${c.evidence.length > 3 ? ` (+${c.evidence.length - 3} more)` : ''}`);
+    }
+  }
+  return lines;
+}
