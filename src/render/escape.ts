@@ -6,8 +6,15 @@
 const MARKDOWN_SPECIAL = /[\\`*_{}[\]<>()#+!|@~&:]/g;
 
 export function escapeMarkdown(text: string, maxLength = 500): string {
-  return clip(oneLine(text), maxLength).replace(MARKDOWN_SPECIAL, (c) => `&#${c.charCodeAt(0)};`).replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}&#46;`);
+  return clip(oneLine(text), maxLength)
+    .replace(AUTOLINKED, (m) => `${m.slice(0, -1)}${ZERO_WIDTH_SPACE}${m.slice(-1)}`)
+    .replace(MARKDOWN_SPECIAL, (c) => `&#${c.charCodeAt(0)};${c === '@' || c === '#' ? ZERO_WIDTH_SPACE : ''}`);
 }
+
+// GitHub links @mentions, #references, URLs and www. addresses found in rendered text, that is
+// after entities are decoded; a zero-width space breaks each pattern while it still reads the same.
+const ZERO_WIDTH_SPACE = '\u200b';
+const AUTOLINKED = /:\/|www\./gi;
 
 /**
  * A code span safe inside a table cell: backticks cannot be escaped in a code span, so they become
@@ -32,5 +39,8 @@ export function oneLine(text: string): string {
 
 function clip(text: string, maxLength: number): string {
   if (text.length <= maxLength) return text;
-  return `${[...text.slice(0, maxLength - 1)].slice(0, -1).join('')}…`;
+  let cut = text.slice(0, maxLength - 1);
+  // do not leave half of a surrogate pair behind
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
 }

@@ -9,7 +9,7 @@ const ORDER: Status[] = ['failed', 'missing', 'passed'];
 export function renderText(verdict: Verdict, policyPath?: string): string {
   const out: string[] = [];
   const where = [policyPath && `policy ${policyPath}`, verdict.profile && `profile ${verdict.profile}`].filter(Boolean).join(' · ');
-  out.push(`${verdict.policy}${where ? ` · ${where}` : ''}`);
+  out.push(oneLine(`${verdict.policy}${where ? ` · ${where}` : ''}`));
   const score = `score ${verdict.score}%${verdict.minScore !== undefined ? ` (min ${verdict.minScore}%)` : ''}`;
   out.push(`${verdict.decision === 'pass' ? 'PASS' : 'FAIL'}  ${score} — ${verdict.summary}`, '');
   const width = Math.min(32, Math.max(0, ...verdict.criteria.map((c) => c.id.length)));
@@ -24,7 +24,7 @@ export function renderText(verdict: Verdict, policyPath?: string): string {
 
 function criterionLines(c: CriterionResult, width: number): string[] {
   const tags = [c.required ? 'required' : 'optional', c.weight !== 1 && `weight ${c.weight}`].filter(Boolean).join(', ');
-  const head = `  ${LABEL[c.status]}  ${c.id.padEnd(width)}  ${c.title !== c.id ? `${c.title} ` : ''}(${tags})`;
+  const head = `  ${LABEL[c.status]}  ${c.id.padEnd(width)}  ${c.title !== c.id ? `${oneLine(c.title)} ` : ''}(${tags})`;
   const indent = ' '.repeat(13);
   const lines = [head];
   if (c.status === 'passed') {
