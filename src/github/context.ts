@@ -1,0 +1,104 @@
+/**
+ * Where the action runs and what it gates, read from the runner's environment and event payload:
+ * the commit to put the check run on, the pull request to comment on, the branch that picks the
+ * profile. Pure: takes the environment and the parsed payload.
+ */
+export interface PullRequestRef {
+  number: number;
+  headSha: string;
+  baseRef: string;
+  baseSha?: string;
+  /** true when the PR comes from another repository: its token is read-only */
+  fromFork: boolean;
+}
+
+export interface GateContext {
+  eventName: string;
+  owner: string;
+  repo: string;
+  /** the commit the verdict is about: the PR head (not the merge commit), the run's head, or GITHUB_SHA */
+  headSha: string;
+  /** the branch that selects a profile: a PR's base branch, else the pushed branch */
+  branch?: string;
+  pullRequest?: PullRequestRef;
+  /** workflow_run: the run whose artifacts are the evidence; its PR may still have to be looked up */
+  triggeringRun?: { id: number; headSha: string; headBranch?: string; needsPullLookup: boolean };
+  runId: number;
+  runAttempt: number;
+  serverUrl: string;
+  apiUrl: string;
+  /** link to this workflow run, for the check run's details and the comment */
+  runUrl: string;
+}
+
+type Env = Record<string, string | undefined>;
+type Payload = Record<string, unknown>;
+
+export function readContext(env: Env, payload: Payload): GateContext {
+  const [owner, repo] = required(env, 'GITHUB_REPOSITORY').split('/') as [string, string];
+  const eventName = env.GITHUB_EVENT_NAME ?? '';
+  const serverUrl = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '');
+  const apiUrl = (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, '');
+  const runId = Number(env.GITHUB_RUN_ID ?? 0);
+  const runAttempt = Number(env.GITHUB_RUN_ATTEMPT ?? 1);
+  const context: GateContext = {
+    eventName,
+    owner,
+    repo,
+    headSha: env.GITHUB_SHA ?? '',
+    runId,
+    runAttempt,
+    serverUrl,
+    apiUrl,
+    runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}${runAttempt > 1 ? `/attempts/${runAttempt}` : ''}`,
+  };
+  const pr = payload.pull_request as Payload | undefined;
+  if (eventName.startsWith('pull_request') && pr) {
+    context.pullRequest = pullRequestFrom(pr, `${owner}/${repo}`);
+    context.headSha = context.pullRequest.headSha;
+    context.branch = context.pullRequest.baseRef;
+    return context;
+  }
+  const run = payload.workflow_run as Payload | undefined;
+  if (eventName === 'workflow_run' && run) {
+    const headSha = String(run.head_sha ?? '');
+    context.headSha = headSha;
+    const prs = (run.pull_requests as Payload[] | undefined) ?? [];
+    // pull_requests is empty for PRs from forks; the PR is then found by head SHA
+    const own = prs.find((p) => (p.head as Payload | undefined)?.sha === headSha) ?? prs[0];
+    context.triggeringRun = { id: Number(run.id), headSha, needsPullLookup: own === undefined };
+    if (typeof run.head_branch === 'string') context.triggeringRun.headBranch = run.head_branch;
+    if (own) {
+      context.pullRequest = pullRequestFrom(own, `${owner}/${repo}`);
+      context.branch = context.pullRequest.baseRef;
+    } else if (typeof run.head_branch === 'string' && run.event !== 'pull_request') {
+      context.branch = run.head_branch;
+    }
+    return context;
+  }
+  const ref = env.GITHUB_REF ?? '';
+  if (ref.startsWith('refs/heads/')) context.branch = ref.slice('refs/heads/'.length);
+  else if (env.GITHUB_REF_NAME && env.GITHUB_REF_TYPE === 'branch') context.branch = env.GITHUB_REF_NAME;
+  return context;
+}
+
+/** A PR object from an event payload, a workflow_run's pull_requests, or the REST API. */
+export function pullRequestFrom(pr: Payload, fullName: string): PullRequestRef {
+  const head = (pr.head ?? {}) as Payload;
+  const base = (pr.base ?? {}) as Payload;
+  const headRepo = (head.repo ?? {}) as Payload;
+  const ref: PullRequestRef = {
+    number: Number(pr.number),
+    headSha: String(head.sha ?? ''),
+    baseRef: String(base.ref ?? ''),
+    fromFork: typeof headRepo.full_name === 'string' && headRepo.full_name !== fullName,
+  };
+  if (typeof base.sha === 'string') ref.baseSha = base.sha;
+  return ref;
+}
+
+function required(env: Env, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is not set: release-gate runs as a GitHub Action step (locally, use the release-gate CLI)`);
+  return value;
+}

@@ -1,0 +1,75 @@
+/**
+ * What a pull request changes in the gate it is judged by: criteria added, removed, and loosened
+ * (a lower bar, a dropped expectation, required → optional, …). Pure.
+ */
+import { convert } from '../expect/units.js';
+import type { Criterion, Expect, Policy } from './load.js';
+
+export interface PolicyChange {
+  added: string[];
+  removed: string[];
+  /** "criterion: what got weaker" */
+  loosened: string[];
+}
+
+export function diffPolicies(base: Policy, head: Policy): PolicyChange {
+  const baseById = new Map(base.criteria.map((c) => [c.id, c]));
+  const headById = new Map(head.criteria.map((c) => [c.id, c]));
+  const change: PolicyChange = {
+    added: head.criteria.filter((c) => !baseById.has(c.id)).map((c) => c.id),
+    removed: base.criteria.filter((c) => !headById.has(c.id)).map((c) => c.id),
+    loosened: [],
+  };
+  const lowered = (what: string, before: number | undefined, after: number | undefined) => {
+    if (before !== undefined && (after === undefined || after < before)) change.loosened.push(`${what}: ${before} → ${after ?? 'none'}`);
+  };
+  lowered('min-score', base.minScore, head.minScore);
+  for (const profile of base.profiles) {
+    const now = head.profiles.find((p) => p.name === profile.name);
+    if (!now) change.loosened.push(`profile ${profile.name}: removed`);
+    else lowered(`profile ${profile.name} min-score`, profile.minScore, now.minScore);
+  }
+  for (const before of base.criteria) {
+    const after = headById.get(before.id);
+    if (after) change.loosened.push(...loosenedCriterion(before, after).map((what) => `${before.id}: ${what}`));
+  }
+  return change;
+}
+
+function loosenedCriterion(before: Criterion, after: Criterion): string[] {
+  const out: string[] = [];
+  if (before.required && !after.required) out.push('required → optional');
+  if (after.weight < before.weight) out.push(`weight ${before.weight} → ${after.weight}`);
+  if (before.maxAgeMs !== undefined && (after.maxAgeMs === undefined || after.maxAgeMs > before.maxAgeMs)) {
+    out.push(`max-age ${before.maxAge} → ${after.maxAge ?? 'none'}`);
+  }
+  const evidence = (c: Criterion) => `${c.evidence.artifact !== undefined ? `${c.evidence.artifact}:` : ''}${c.evidence.path} (${c.evidence.format})`;
+  if (evidence(before) !== evidence(after)) out.push(`evidence ${evidence(before)} → ${evidence(after)}`);
+  if (after.profiles !== undefined && (before.profiles === undefined || before.profiles.some((p) => !after.profiles!.includes(p)))) {
+    out.push(`profiles ${before.profiles?.join(', ') ?? 'all'} → ${after.profiles.join(', ')}`);
+  }
+  for (const e of before.expect) {
+    const now = after.expect.find((x) => x.metric === e.metric);
+    if (!now) out.push(`expectation ${e.metric} "${e.expectation.text}" removed`);
+    else if (weaker(e, now)) out.push(`${e.metric} "${e.expectation.text}" → "${now.expectation.text}"`);
+  }
+  return out;
+}
+
+/** Whether `after` lets through something `before` did not (any change of an equality counts). */
+function weaker(before: Expect, after: Expect): boolean {
+  // compare in the metric's unit; for metrics only the evidence defines (k6), in the unit `before` used
+  const unit = before.unit === 'dynamic' ? before.expectation.unit : before.unit;
+  const value = (e: Expect) => {
+    const v = convert(e.expectation.value, e.expectation.unit, unit);
+    return typeof v === 'number' ? v : Number.NaN;
+  };
+  const [a, b] = [value(before), value(after)];
+  const [opA, opB] = [before.expectation.op, after.expectation.op];
+  if (Number.isNaN(a) || Number.isNaN(b)) return before.expectation.text !== after.expectation.text;
+  const lower = (op: string) => op === '>=' || op === '>';
+  const upper = (op: string) => op === '<=' || op === '<';
+  if (lower(opA) && lower(opB)) return b < a || (b === a && opA === '>' && opB === '>=');
+  if (upper(opA) && upper(opB)) return b > a || (b === a && opA === '<' && opB === '<=');
+  return opA !== opB || a !== b;
+}
