@@ -15,6 +15,8 @@ export const LIMITS = {
   nestingDepth: 512,
   /** Named metrics per criterion. */
   metricsPerCriterion: 100,
+  /** Longest line of line-oriented evidence (text, lcov). */
+  lineBytes: 1024 ** 2,
   /** Policy file size. */
   policyBytes: 1024 ** 2,
 } as const;

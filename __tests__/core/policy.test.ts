@@ -208,12 +208,12 @@ expect:
     ).toEqual([
       'policy.yml:6:19: criteria[0].metrics.a.count: "count" metrics need format text; this criterion reads json',
       'policy.yml:7:10: criteria[0].metrics.b: metric "b" needs exactly one of path, count, capture',
-      expect.stringMatching(/^policy\.yml:8:18: criteria\[0\]\.metrics\.c\.path: invalid JSONPath: Expected .* but end of input found\.$/),
+      expect.stringMatching(/^policy\.yml:8:18: criteria\[0\]\.metrics\.c\.path: invalid JSONPath "\$\.\.\[\?\(": Expected .* but end of input found\.$/),
       'policy.yml:10:10: criteria[0].expect.d: json evidence has no metric "d" — name it under metrics first; it has: files, a, b, c',
     ]);
     expect(errors(criterion('evidence: { path: a.log, format: text }\nmetrics:\n  a: { count: "(a" }\n  b: { capture: "no group" }\nexpect:\n  a: "== 0"'))).toEqual([
       'policy.yml:6:19: criteria[0].metrics.a.count: invalid regex "(a": error parsing regexp: missing closing ): `(a`',
-      'policy.yml:7:21: criteria[0].metrics.b.capture: a capture regex needs a group, e.g. "sustained ([0-9.]+) ops/s"',
+      'policy.yml:7:21: criteria[0].metrics.b.capture: capture regex "no group" has no group; put the number in one, e.g. "sustained ([0-9.,]+) ops/s"',
     ]);
   });
 
@@ -240,6 +240,13 @@ expect:
   it('an empty file and a non-map document', () => {
     expect(errors('')).toEqual(['policy.yml:1:1: the policy file is empty; start with "version: 1" and a list of criteria']);
     expect(errors('- 1\n- 2\n')[0]).toMatch(/^policy\.yml:1:1: Invalid input: expected object, received array/);
+  });
+
+  it('metric names that reach into prototypes are refused', () => {
+    expect(errors(criterion('evidence: { path: a.json, format: json }\nmetrics:\n  constructor: { path: "$.a" }\nexpect:\n  constructor: "== 0"'))).toEqual([
+      'policy.yml:6:7: criteria[0].metrics.constructor: this metric name is reserved',
+      'policy.yml:8:7: criteria[0].expect.constructor: this metric name is reserved',
+    ]);
   });
 
   it('an alias bomb is refused, not expanded', () => {

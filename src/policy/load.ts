@@ -155,6 +155,15 @@ function issuesToErrors(issues: z.core.$ZodIssue[], doc: Document, file: string,
       }
       continue;
     }
+    if (issue.code === 'invalid_key') {
+      // a record key that breaks the rules: point at the key, say the key's own rule
+      const parent = nodeAt(doc, path.slice(0, -1));
+      const key = path[path.length - 1];
+      const keyNode = isMap(parent) ? parent.items.find((pair) => isScalar(pair.key) && pair.key.value === key)?.key : undefined;
+      const offset = (keyNode as Node | undefined)?.range?.[0] ?? parent?.range?.[0] ?? 0;
+      errors.push({ file, ...positionOf(offset), message: describePath(path, issue.issues[0]?.message ?? issue.message) });
+      continue;
+    }
     const node = nodeAt(doc, path);
     let message = issue.message;
     let offset = node?.range?.[0];

@@ -1,3 +1,4 @@
+import { LIMITS } from '../limits.js';
 import { EvidenceError } from '../measure.js';
 import type { ByteSource } from './types.js';
 
@@ -27,27 +28,59 @@ export async function readWholeText(input: ByteSource, maxBytes: number, what = 
   return text.charCodeAt(0) === BOM ? text.slice(1) : text;
 }
 
-/** Yields the lines of a text stream (LF or CRLF, BOM dropped) without holding the whole file. */
-export async function* readLines(input: ByteSource): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
-  let pending = '';
+/**
+ * Yields the lines of a byte stream (LF or CRLF; a leading UTF-8 BOM dropped), holding at most
+ * one line: a line longer than maxLineBytes is an EvidenceError naming its line number.
+ */
+export async function* readLines(input: ByteSource, maxLineBytes: number = LIMITS.lineBytes): AsyncGenerator<string> {
+  // bytes a line may hold before its end is known: the line, a CR, and on line 1 a BOM
+  const holdable = maxLineBytes + 4;
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let lineNumber = 0;
   let first = true;
-  for await (const chunk of input) {
-    let text = pending + decoder.decode(chunk, { stream: true });
-    if (first && text.length > 0) {
-      if (text.charCodeAt(0) === BOM) text = text.slice(1);
-      first = false;
+  const tooLong = (): never => {
+    throw new EvidenceError(
+      `line ${lineNumber + 1} is longer than ${maxLineBytes} bytes (LIMITS.lineBytes); lines are capped so that one line cannot exhaust memory`,
+      { line: lineNumber + 1 },
+    );
+  };
+  const finish = (tail: Uint8Array): string => {
+    let bytes: Uint8Array = tail;
+    if (pending.length > 0) {
+      pending.push(tail);
+      bytes = Buffer.concat(pending, pendingBytes + tail.byteLength);
+      pending = [];
+      pendingBytes = 0;
     }
     let start = 0;
-    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
-      yield text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl);
+    let end = bytes.byteLength;
+    if (first) {
+      first = false;
+      if (end >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
+    }
+    if (end > start && bytes[end - 1] === 0x0d) end--;
+    if (end - start > maxLineBytes) tooLong();
+    lineNumber++;
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end);
+  };
+  for await (const chunk of input) {
+    let start = 0;
+    for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+      if (pendingBytes + (nl - start) > holdable) tooLong();
+      yield finish(chunk.subarray(start, nl));
       start = nl + 1;
     }
-    pending = text.slice(start);
+    if (start < chunk.byteLength) {
+      pendingBytes += chunk.byteLength - start;
+      if (pendingBytes > holdable) tooLong();
+      pending.push(chunk.slice(start)); // a copy: the source may reuse its buffer
+    }
   }
-  pending += decoder.decode();
-  if (first && pending.charCodeAt(0) === BOM) pending = pending.slice(1);
-  if (pending.length > 0) yield pending.endsWith('\r') ? pending.slice(0, -1) : pending;
+  if (pendingBytes > 0) {
+    const line = finish(new Uint8Array(0));
+    if (line.length > 0) yield line;
+  }
 }
 
 export function formatBytes(n: number): string {

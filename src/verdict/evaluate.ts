@@ -166,9 +166,9 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date): C
   const failures: string[] = [];
   const policyErrors: string[] = [];
   for (const e of c.expect) {
-    const metric = metrics[e.metric];
+    const metric = Object.hasOwn(metrics, e.metric) ? metrics[e.metric] : undefined;
     if (metric === undefined) {
-      const note = found.notes?.[e.metric];
+      const note = found.notes && Object.hasOwn(found.notes, e.metric) ? found.notes[e.metric] : undefined;
       absent.push(note ? `${e.metric}: ${note}` : `metric "${e.metric}" is not in the evidence`);
       continue;
     }

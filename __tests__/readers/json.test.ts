@@ -1,0 +1,407 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { EvidenceError } from '../../src/measure.js';
+import { LIMITS } from '../../src/limits.js';
+import { compilePolicyPath, json, namedMetricNotes, parseJson, scanJson, type JsonModel } from '../../src/readers/json.js';
+import type { NamedMetricSpec } from '../../src/readers/types.js';
+import { bytesSource, CONFORMANCE, context, fileSource, FIXTURES, manifest } from '../helpers/evidence.js';
+
+const NAMED = path.join(FIXTURES, 'named');
+
+async function read(content: string | Uint8Array, metrics: Record<string, NamedMetricSpec> = {}, chunk = 7): Promise<JsonModel> {
+  return json.read(bytesSource(content, chunk), context('evidence.json', metrics));
+}
+
+async function failure(promise: Promise<unknown>): Promise<EvidenceError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(EvidenceError);
+  return err as EvidenceError;
+}
+
+function syncFailure(fn: () => unknown): EvidenceError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(EvidenceError);
+    return err as EvidenceError;
+  }
+  throw new Error('expected an EvidenceError');
+}
+
+describe('json: a real soak summary', () => {
+  test('reads path metrics with their units', async () => {
+    const model = await json.read(
+      fileSource(path.join(NAMED, 'soak-summary.json'), 64),
+      context('soak/summary.json', {
+        rss_growth: { path: '$.rss.growth_pct', unit: '%' },
+        ops: { path: "$['ops'].sustained_per_s" },
+        errors: { path: '$.errors' },
+        last_rss: { path: '$.samples[-1].rss_mb', unit: 'MB' },
+      }),
+    );
+    const summary = JSON.parse(readFileSync(path.join(NAMED, 'soak-summary.json'), 'utf8')) as {
+      rss: { growth_pct: number };
+      ops: { sustained_per_s: number };
+      samples: { rss_mb: number }[];
+    };
+    expect(json.metrics(model)).toEqual({
+      rss_growth: { value: summary.rss.growth_pct, unit: '%' },
+      ops: { value: summary.ops.sustained_per_s },
+      errors: { value: 0 },
+      last_rss: { value: summary.samples.at(-1)?.rss_mb, unit: 'MB' },
+    });
+    expect(namedMetricNotes(model)).toEqual({});
+    expect(model.files).toEqual(['soak/summary.json']);
+  });
+
+  test('a path selecting several values is absent with a note', async () => {
+    const model = await json.read(
+      fileSource(path.join(NAMED, 'soak-summary.json')),
+      context('soak/summary.json', { rss: { path: '$.samples[*].rss_mb', unit: 'MB' }, any: { path: '$..rss_mb' } }),
+    );
+    expect(json.metrics(model)).toEqual({});
+    expect(namedMetricNotes(model)).toEqual({
+      rss: '$.samples[*].rss_mb selects 12 values; make it select one',
+      any: '$..rss_mb selects 12 values; make it select one',
+    });
+  });
+
+  test('a filter can narrow several values to one', async () => {
+    const model = await json.read(
+      fileSource(path.join(NAMED, 'soak-summary.json')),
+      context('soak/summary.json', { at1s: { path: '$.samples[?@.t_ms == 1000].rss_mb', unit: 'MB' } }),
+    );
+    expect(json.metrics(model).at1s?.unit).toBe('MB');
+    expect(typeof json.metrics(model).at1s?.value).toBe('number');
+  });
+});
+
+describe('json: the exactly-one-number rule', () => {
+  const doc = JSON.stringify({
+    n: 12.5,
+    zero: 0,
+    neg: -3,
+    s: '12.5',
+    sExp: '-1.5e3',
+    sPct: '12.5%',
+    sSpace: ' 12.5',
+    sComma: '13,250',
+    sHex: '0x10',
+    sInf: 'Infinity',
+    sNaN: 'NaN',
+    sEmpty: '',
+    b: true,
+    nil: null,
+    obj: { a: 1 },
+    arr: [1],
+    huge: 1,
+  }).replace('"huge":1', '"huge":1e999');
+
+  test('numbers and plain decimal strings are read', async () => {
+    const model = await read(doc, {
+      n: { path: '$.n' },
+      zero: { path: '$.zero' },
+      neg: { path: '$.neg' },
+      s: { path: '$.s', unit: 'ms' },
+      sExp: { path: '$.sExp' },
+      first: { path: '$.arr[0]' },
+    });
+    expect(json.metrics(model)).toEqual({
+      n: { value: 12.5 },
+      zero: { value: 0 },
+      neg: { value: -3 },
+      s: { value: 12.5, unit: 'ms' },
+      sExp: { value: -1500 },
+      first: { value: 1 },
+    });
+  });
+
+  test('anything else is absent, with the reason', async () => {
+    const specs = Object.fromEntries(
+      ['sPct', 'sSpace', 'sComma', 'sHex', 'sInf', 'sNaN', 'sEmpty', 'b', 'nil', 'obj', 'arr', 'huge', 'missing'].map((k) => [k, { path: `$.${k}` }]),
+    );
+    const model = await read(doc, specs);
+    expect(json.metrics(model)).toEqual({});
+    const notes = namedMetricNotes(model);
+    expect(Object.keys(notes).sort()).toEqual(Object.keys(specs).sort());
+    expect(notes.sPct).toBe('$.sPct selects a string that is not a plain decimal number');
+    expect(notes.b).toBe('$.b selects a boolean, not a number');
+    expect(notes.nil).toBe('$.nil selects null, not a number');
+    expect(notes.obj).toBe('$.obj selects an object, not a number');
+    expect(notes.arr).toBe('$.arr selects an array, not a number');
+    expect(notes.huge).toBe('$.huge selects a number that is not finite');
+    expect(notes.missing).toBe('$.missing selects nothing');
+  });
+
+  test('zero matches: absent, never zero', async () => {
+    const model = await read('{"rss": {}}', { growth: { path: '$.rss.growth_pct', unit: '%' } });
+    expect(json.metrics(model)).toEqual({});
+    expect(namedMetricNotes(model)).toEqual({ growth: '$.rss.growth_pct selects nothing' });
+  });
+
+  test('the numeric strings of a Prometheus query response', async () => {
+    const model = await json.read(
+      fileSource(path.join(NAMED, 'prometheus-query.json')),
+      context('prom.json', {
+        rss1: { path: "$.data.result[?@.metric.instance == 'soak-1:9100'].value[1]", unit: 'B' },
+        both: { path: '$.data.result[*].value[1]', unit: 'B' },
+      }),
+    );
+    expect(json.metrics(model)).toEqual({ rss1: { value: 115568640, unit: 'B' } });
+    expect(namedMetricNotes(model)).toEqual({ both: '$.data.result[*].value[1] selects 2 values; make it select one' });
+  });
+
+  test('namedMetricNotes returns a copy, and {} for a model without notes', async () => {
+    const model = await read('{}', { a: { path: '$.a' } });
+    namedMetricNotes(model).a = 'changed';
+    expect(namedMetricNotes(model).a).toBe('$.a selects nothing');
+    const bare: JsonModel = { files: [], metrics: {} };
+    expect(namedMetricNotes(bare)).toEqual({});
+  });
+});
+
+describe('json: upstream oracle (hyperfine, conformance corpus)', () => {
+  const have = existsSync(path.join(CONFORMANCE, 'manifest.json'));
+
+  test.skipIf(!have)('hyperfine means match the values bencher expects', async () => {
+    for (const entry of manifest().filter((e) => e.format === 'hyperfine')) {
+      const expected = (entry.expected as { benchmarks: { command: string; bencher_mean_mode_ns: { value: number } }[] }).benchmarks;
+      const specs = Object.fromEntries(
+        expected.map((b, i) => [`mean${i}`, { path: `$.results[?@.command == '${b.command}'].mean`, unit: 's' as const }]),
+      );
+      const model = await json.read(fileSource(path.join(CONFORMANCE, entry.path)), context(entry.path, specs));
+      const metrics = json.metrics(model);
+      expected.forEach((b, i) => {
+        expect(metrics[`mean${i}`]?.unit).toBe('s');
+        expect((metrics[`mean${i}`]?.value ?? Number.NaN) * 1e9).toBeCloseTo(b.bencher_mean_mode_ns.value, 0);
+      });
+    }
+  });
+
+  test.skipIf(!have)('every JSON file of the corpus is accepted exactly when JSON.parse accepts it', async () => {
+    const files = manifest().filter((e) => e.path.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(10);
+    for (const entry of files) {
+      const file = path.join(CONFORMANCE, entry.path);
+      let text = readFileSync(file, 'utf8');
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      let parsed = true;
+      try {
+        JSON.parse(text);
+      } catch {
+        parsed = false;
+      }
+      const outcome = await json.read(fileSource(file), context(entry.path)).then(
+        () => true,
+        (err: unknown) => {
+          expect(err, entry.path).toBeInstanceOf(EvidenceError);
+          return false;
+        },
+      );
+      expect(outcome, entry.path).toBe(parsed);
+    }
+  });
+});
+
+describe('json: hostile input', () => {
+  test('__proto__ and constructor keys stay data and pollute nothing', async () => {
+    const doc = '{"__proto__": {"polluted": 1, "n": 5}, "constructor": {"prototype": {"polluted": 2}}, "a": {"__proto__": 7}}';
+    const model = await read(doc, {
+      ['__proto__']: { path: "$['__proto__'].n" },
+      constructor: { path: '$.constructor.prototype.polluted' },
+      inner: { path: "$.a['__proto__']" },
+      toString: { path: '$.toString' },
+    } as Record<string, NamedMetricSpec>);
+    const metrics = json.metrics(model);
+    expect(Object.keys(metrics).sort()).toEqual(['__proto__', 'constructor', 'inner']);
+    expect(Object.getPrototypeOf(metrics)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(metrics, '__proto__')?.value).toEqual({ value: 5 });
+    expect(metrics.constructor).toEqual({ value: 2 });
+    expect(metrics.inner).toEqual({ value: 7 });
+    // an inherited member is not data: $.toString selects nothing
+    expect(namedMetricNotes(model)).toEqual({ toString: '$.toString selects nothing' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((Object.prototype as Record<string, unknown>).n).toBeUndefined();
+  });
+
+  test('a note named __proto__ is an own key too', async () => {
+    const model = await read('{}', JSON.parse('{"__proto__": {"path": "$.x"}}') as Record<string, NamedMetricSpec>);
+    const notes = namedMetricNotes(model);
+    expect(Object.keys(notes)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>).path).toBeUndefined();
+  });
+
+  test('100,000 levels of [ are refused without a crash, with a position', async () => {
+    const open = await failure(read('['.repeat(100_000), { a: { path: '$[0]' } }, 65536));
+    expect(open.message).toBe(`JSON nesting is deeper than ${LIMITS.nestingDepth} levels (LIMITS.nestingDepth)`);
+    expect(open.position).toEqual({ line: 1, column: LIMITS.nestingDepth + 1 });
+    const closed = await failure(read('['.repeat(100_000) + ']'.repeat(100_000), {}, 65536));
+    expect(closed.message).toMatch(/nesting is deeper than/);
+    const objects = await failure(read('{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000), {}, 65536));
+    expect(objects.message).toMatch(/nesting is deeper than/);
+  });
+
+  test('nesting up to the cap is fine, one more level is not', async () => {
+    const depth = LIMITS.nestingDepth;
+    const ok = await read('['.repeat(depth) + '7' + ']'.repeat(depth), { deep: { path: '$' + '[0]'.repeat(depth) } }, 4096);
+    expect(json.metrics(ok)).toEqual({ deep: { value: 7 } });
+    const err = syncFailure(() => parseJson('['.repeat(depth + 1) + ']'.repeat(depth + 1), depth));
+    expect(err.position).toEqual({ line: 1, column: depth + 1 });
+  });
+
+  test('duplicate keys are refused: which value counts would be a guess', async () => {
+    const err = await failure(read('{\n  "rss": {"growth_pct": 1},\n  "rss": {"growth_pct": 50}\n}', { g: { path: '$.rss.growth_pct' } }));
+    expect(err.message).toBe('duplicate key "rss" in one object: which value counts would be a guess');
+    expect(err.position).toEqual({ line: 3, column: 3 });
+    // escapes are decoded before comparing; the same key in different objects is fine
+    expect(syncFailure(() => scanJson('{"ab": 1, "a\\u0062": 2}', 512)).message).toMatch(/duplicate key "ab"/);
+    expect(() => scanJson('[{"a": 1}, {"a": 2}, {"b": {"a": 3}}]', 512)).not.toThrow();
+  });
+
+  test('an oversized document names the cap', async () => {
+    const err = await failure(
+      json.read(bytesSource('{"a": 1}'), { ...context('big.json', { a: { path: '$.a' } }), limits: { ...LIMITS, wholeDocumentBytes: 4 } }),
+    );
+    expect(err.message).toMatch(/LIMITS\.wholeDocumentBytes/);
+  });
+
+  test('invalid UTF-8 is refused, not replaced', async () => {
+    const bytes = new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]);
+    expect((await failure(read(bytes, { a: { path: '$.a' } }))).message).toMatch(/not valid UTF-8/);
+  });
+
+  test('messages never quote the document', async () => {
+    const err = await failure(read('{"token": "ghp_SECRET", oops}'));
+    expect(err.message).not.toContain('SECRET');
+    expect(err.message).toBe('expected a double-quoted key, found "o"');
+    expect(err.position).toEqual({ line: 1, column: 25 });
+  });
+});
+
+describe('json: syntax errors carry line and column', () => {
+  const cases: [string, string, number, number][] = [
+    ['{x}', `expected a double-quoted key or '}', found "x"`, 1, 2],
+    ['{"a":1,}', 'expected a double-quoted key, found "}"', 1, 8],
+    ['[1,\n2,\n]', 'expected a JSON value, found "]"', 3, 1],
+    ['{"a":', 'unexpected end of the document (1 unclosed bracket)', 1, 6],
+    ['', 'empty document (no JSON value)', 1, 1],
+    [' \n ', 'empty document (no JSON value)', 2, 2],
+    ['[1] 2', 'unexpected "2" after the JSON value', 1, 5],
+    ['"abc', 'unterminated string', 1, 1],
+    ['["a\u0001"]', 'control character in string (it must be escaped)', 1, 4],
+    ['["\\x"]', 'invalid escape \\x in string', 1, 3],
+    ['["\\u12G4"]', 'invalid \\u escape in string (four hex digits expected)', 1, 3],
+    ['{"a":01}', 'a number cannot have a leading zero', 1, 6],
+    ['[1.]', 'expected a digit after the decimal point, found "]"', 1, 4],
+    ['[1e]', 'expected a digit in the exponent, found "]"', 1, 4],
+    ['[-]', 'expected a digit, found "]"', 1, 3],
+    ['[+1]', 'expected a JSON value, found "+"', 1, 2],
+    ['[\n\n  tru]', 'expected a JSON value, found "t"', 3, 3],
+    ['{"a" 1}', `expected ':' after the key, found "1"`, 1, 6],
+    ['[1 2]', `expected ',' or ']', found "2"`, 1, 4],
+    ['{"a":1 "b":2}', `expected ',' or '}', found "\\""`, 1, 8],
+    ["{'a':1}", `expected a double-quoted key or '}', found "'"`, 1, 2],
+    ['[NaN]', 'expected a JSON value, found "N"', 1, 2],
+    ['[1]\r\n\r\n x', 'unexpected "x" after the JSON value', 3, 2],
+    ['["😀" x]', `expected ',' or ']', found "x"`, 1, 7],
+  ];
+  test.each(cases)('%j', async (doc, message, line, column) => {
+    expect(() => JSON.parse(doc)).toThrow(SyntaxError);
+    const err = await failure(read(doc, {}, 1));
+    expect(err.message).toBe(message);
+    expect(err.position).toEqual({ line, column });
+  });
+
+  test('single-character mutations: the scanner agrees with JSON.parse', () => {
+    const base = readFileSync(path.join(NAMED, 'prometheus-query.json'), 'utf8').slice(0, 400);
+    const alphabet = ['{', '}', '[', ']', ':', ',', '"', '\\', '0', '1', '-', '.', 'e', 'x', ' ', '\n', 't', 'n', '\u0000'];
+    let checked = 0;
+    for (let i = 0; i < base.length; i += 3) {
+      for (const c of alphabet) {
+        for (const doc of [base.slice(0, i) + c + base.slice(i + 1), base.slice(0, i) + c + base.slice(i), base.slice(0, i) + base.slice(i + 1)]) {
+          let parsed = true;
+          try {
+            JSON.parse(doc);
+          } catch {
+            parsed = false;
+          }
+          let scanned = true;
+          let duplicate = false;
+          try {
+            scanJson(doc, 512);
+          } catch (err) {
+            expect(err).toBeInstanceOf(EvidenceError);
+            duplicate = (err as Error).message.startsWith('duplicate key');
+            scanned = false;
+          }
+          if (!duplicate) expect(scanned, JSON.stringify(doc)).toBe(parsed);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(5000);
+  });
+
+  test('CRLF and a BOM', async () => {
+    const doc = '\uFEFF{\r\n  "rss": {\r\n    "growth_pct": 3.5\r\n  }\r\n}\r\n';
+    const model = await read(doc, { g: { path: '$.rss.growth_pct', unit: '%' } }, 1);
+    expect(json.metrics(model)).toEqual({ g: { value: 3.5, unit: '%' } });
+    const err = await failure(read('\uFEFF{\r\n  "rss": x\r\n}', {}, 2));
+    expect(err.position).toEqual({ line: 2, column: 10 });
+  });
+
+  test('multi-byte characters split across one-byte chunks', async () => {
+    const model = await read('{"naïve 😀 key": "42"}', { k: { path: "$['naïve 😀 key']" } }, 1);
+    expect(json.metrics(model)).toEqual({ k: { value: 42 } });
+  });
+});
+
+describe('json: format contract', () => {
+  test('merge: one file is itself; several are ambiguous for a JSONPath', async () => {
+    const a = await read('{"a": 1}', { a: { path: '$.a' } });
+    const b = await read('{"a": 2}', { a: { path: '$.a' } });
+    expect(json.merge([a])).toBe(a);
+    const err = syncFailure(() => json.merge([a, b]));
+    expect(err.message).toBe('2 files matched; a `path` metric needs exactly one file — narrow the evidence path');
+    expect(json.metrics(json.merge([]))).toEqual({});
+  });
+
+  test('a spec kind json cannot read is a programming error (Error, not EvidenceError)', async () => {
+    const wrong = json.read(bytesSource('{}'), context('x.json', { leaks: { count: 'ERROR' } }));
+    await expect(wrong).rejects.toThrow('format json reads only `path` metrics; metric "leaks" has count "ERROR"');
+    await expect(wrong).rejects.not.toBeInstanceOf(EvidenceError);
+    await expect(json.read(bytesSource('{}'), context('x.json', { both: { path: '$.a', capture: '(x)' } }))).rejects.toThrow(
+      /reads only `path` metrics/,
+    );
+    await expect(json.read(bytesSource('{}'), context('x.json', { bad: { path: '$.a[' } }))).rejects.toThrow(/metric "bad": invalid JSONPath/);
+  });
+
+  test('the policy is checked before any evidence is read', async () => {
+    let pulled = false;
+    const source = (async function* () {
+      pulled = true;
+      yield new TextEncoder().encode('{}');
+    })();
+    await expect(json.read(source, context('x.json', { bad: { path: 'rss' } }))).rejects.toThrow(/invalid JSONPath/);
+    expect(pulled).toBe(false);
+  });
+
+  test('compilePolicyPath', () => {
+    expect(compilePolicyPath('$.rss.growth_pct')).toBeUndefined();
+    expect(compilePolicyPath("$.results[?@.command == 'x' && length(@.times) > 2].mean")).toBeUndefined();
+    expect(compilePolicyPath('rss.growth_pct')).toMatch(/^invalid JSONPath "rss.growth_pct": /);
+    expect(compilePolicyPath("$[?match(@.name, '(a+)+$')].v")).toMatch(/uses match\(\), which runs a backtracking regex engine/);
+    expect(compilePolicyPath("$[?search(@.name, 'a')].v")).toMatch(/uses search\(\)/);
+    expect(compilePolicyPath('$[?foo(@.name)].v')).toMatch(/unknown function foo\(\)/);
+  });
+
+  test('format metadata', () => {
+    expect(json.name).toBe('json');
+    expect(json.namedMetrics).toBe('path');
+    expect(json.knownMetrics).toBeUndefined();
+  });
+});

@@ -1,0 +1,388 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { LIMITS } from '../../src/limits.js';
+import { EvidenceError } from '../../src/measure.js';
+import { readLines } from '../../src/readers/input.js';
+import {
+  compilePolicyRegex,
+  namedMetricNotes,
+  parseCapturedNumber,
+  text,
+  type TextModel,
+} from '../../src/readers/text.js';
+import type { ByteSource, NamedMetricSpec } from '../../src/readers/types.js';
+import { bytesSource, CONFORMANCE, context, fileSource, FIXTURES, manifest } from '../helpers/evidence.js';
+
+const NAMED = path.join(FIXTURES, 'named');
+
+async function read(content: string | Uint8Array, metrics: Record<string, NamedMetricSpec>, chunk = 7, name = 'log.txt'): Promise<TextModel> {
+  return text.read(bytesSource(content, chunk), context(name, metrics));
+}
+
+async function readFile(file: string, metrics: Record<string, NamedMetricSpec>, chunk = 4096): Promise<TextModel> {
+  return text.read(fileSource(path.join(NAMED, file), chunk), context(file, metrics));
+}
+
+async function failure(promise: Promise<unknown>): Promise<EvidenceError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(EvidenceError);
+  return err as EvidenceError;
+}
+
+async function lines(source: ByteSource, max?: number): Promise<string[]> {
+  const out: string[] = [];
+  for await (const line of readLines(source, max)) out.push(line);
+  return out;
+}
+
+const LSAN = {
+  reports: { count: 'ERROR: LeakSanitizer' },
+  leaks: { count: '^(Direct|Indirect) leak of' },
+  leaked: { capture: 'SUMMARY: AddressSanitizer: ([0-9]+) byte\\(s\\) leaked', unit: 'B' as const },
+  allocations: { capture: 'leaked in ([0-9]+) allocation' },
+};
+
+describe('text: a real LeakSanitizer log', () => {
+  test('counts and captures', async () => {
+    const model = await readFile('lsan-leak.log', LSAN, 100);
+    expect(text.metrics(model)).toEqual({
+      reports: { value: 1 },
+      leaks: { value: 3 },
+      leaked: { value: 331, unit: 'B' },
+      allocations: { value: 5 },
+    });
+    expect(namedMetricNotes(model)).toEqual({});
+    expect(model.lines).toBe(readFileSync(path.join(NAMED, 'lsan-leak.log'), 'utf8').split('\n').length - 1);
+  });
+
+  test('a clean run prints nothing: counts are 0, captures are absent', async () => {
+    const model = await readFile('lsan-clean.log', LSAN);
+    expect(text.metrics(model)).toEqual({ reports: { value: 0 }, leaks: { value: 0 } });
+    expect(namedMetricNotes(model)).toEqual({
+      leaked: 'no line matches "SUMMARY: AddressSanitizer: ([0-9]+) byte\\\\(s\\\\) leaked"',
+      allocations: 'no line matches "leaked in ([0-9]+) allocation"',
+    });
+    expect(model.lines).toBe(0);
+  });
+
+  test('the log in a CI transcript with CRLF and a BOM, in one-byte chunks', async () => {
+    const log = readFileSync(path.join(NAMED, 'lsan-leak.log'), 'utf8');
+    const transcript = `\uFEFF$ ./leak\r\n${log.replaceAll('\n', '\r\n')}##[error]Process completed with exit code 1.\r\n`;
+    const model = await read(transcript, { ...LSAN, leaksAtEnd: { count: 'leak of [0-9]+ byte\\(s\\) in [0-9]+ object\\(s\\) allocated from:$' } }, 1);
+    expect(text.metrics(model)).toEqual({
+      reports: { value: 1 },
+      leaks: { value: 3 },
+      leaked: { value: 331, unit: 'B' },
+      allocations: { value: 5 },
+      leaksAtEnd: { value: 3 },
+    });
+  });
+});
+
+describe('text: a k6-like soak log', () => {
+  test('the capture is the last match, thousands separators allowed', async () => {
+    const summary = JSON.parse(readFileSync(path.join(NAMED, 'soak-summary.json'), 'utf8')) as { ops: { sustained_per_s: number } };
+    const model = await readFile('soak-k6.log', {
+      ops: { capture: 'sustained ([0-9.,]+) ops/s' },
+      ticks: { count: 'level=info msg="tick [0-9]+:' },
+      rss: { capture: 'rss ([0-9.]+) MB', unit: 'MB' },
+    }, 33);
+    const metrics = text.metrics(model);
+    expect(metrics.ops).toEqual({ value: summary.ops.sustained_per_s });
+    expect(metrics.ticks).toEqual({ value: 12 });
+    expect(metrics.rss?.unit).toBe('MB');
+  });
+});
+
+describe('text: upstream oracle (go test -bench, conformance corpus)', () => {
+  const have = existsSync(path.join(CONFORMANCE, 'manifest.json'));
+  test.skipIf(!have)('captures agree with the values github-action-benchmark expects', async () => {
+    const entry = manifest().find((e) => e.format === 'gobench');
+    expect(entry).toBeDefined();
+    const benches = (entry?.expected as { benches: { name: string; value: number }[] }).benches;
+    const want = (name: string) => benches.find((b) => b.name === name)?.value;
+    const model = await text.read(
+      fileSource(path.join(CONFORMANCE, entry?.path ?? ''), 16),
+      context('go_output.txt', {
+        fib10: { capture: '^BenchmarkFib10-8\\s+[0-9]+\\s+([0-9.]+) ns/op', unit: 'ms' },
+        fib20: { capture: '^BenchmarkFib20\\s+[0-9]+\\s+([0-9.]+) ns/op' },
+        fib11: { capture: '^BenchmarkFib11-16\\s+[0-9]+\\s+([0-9.]+) ns/op' },
+        pass: { count: '^PASS$' },
+        benches: { count: '^Benchmark' },
+      }),
+    );
+    expect(text.metrics(model)).toEqual({
+      fib10: { value: want('BenchmarkFib10'), unit: 'ms' },
+      fib20: { value: want('BenchmarkFib20') },
+      fib11: { value: want('BenchmarkFib11') },
+      pass: { value: 2 },
+      benches: { value: 8 },
+    });
+  });
+});
+
+describe('text: matching rules', () => {
+  test('count: every non-overlapping match on every line; matches never span lines', async () => {
+    const model = await read('aaa\nbanana\nfoo\nbar\n', {
+      a: { count: 'a' },
+      ana: { count: 'ana' },
+      span: { count: 'foo.bar' },
+      spanNl: { count: 'foo\\nbar' },
+      anchored: { count: '^ba' },
+      ci: { count: '(?i)A' },
+    });
+    expect(text.metrics(model)).toEqual({
+      a: { value: 7 },
+      ana: { value: 1 },
+      span: { value: 0 },
+      spanNl: { value: 0 },
+      anchored: { value: 2 },
+      ci: { value: 7 },
+    });
+  });
+
+  test('capture: the first group of the last match, within and across lines', async () => {
+    const model = await read('x=1 x=2\nnothing\nx=3 x=4 y\n', { x: { capture: 'x=([0-9]+)' }, named: { capture: '(?P<v>x)=(4)' } });
+    expect(text.metrics(model)).toEqual({ x: { value: 4 } });
+    // group 1 is the first group, named or not
+    expect(namedMetricNotes(model)).toEqual({ named: 'the last match of "(?P<v>x)=(4)" (line 3) captured text that is not a number (plain decimal, or with "," thousands separators)' });
+  });
+
+  test('capture: unset group, non-number, not finite', async () => {
+    const model = await read('ops=12\nops=none\nrate=1e999\n', {
+      unset: { capture: 'ops=(?:([0-9]+)|none)' },
+      word: { capture: 'ops=(\\w+)' },
+      inf: { capture: 'rate=(\\S+)' },
+      missing: { capture: 'latency=([0-9]+)' },
+    });
+    expect(text.metrics(model)).toEqual({});
+    expect(namedMetricNotes(model)).toEqual({
+      unset: 'the last match of "ops=(?:([0-9]+)|none)" (line 2) left group 1 empty',
+      word: 'the last match of "ops=(\\\\w+)" (line 2) captured text that is not a number (plain decimal, or with "," thousands separators)',
+      inf: 'the last match of "rate=(\\\\S+)" (line 3) captured text that is not a number (plain decimal, or with "," thousands separators)',
+      missing: 'no line matches "latency=([0-9]+)"',
+    });
+  });
+
+  test.each([
+    ['13250', 13250],
+    ['13,250', 13250],
+    ['1,234,567.25', 1234567.25],
+    [' 42 ', 42],
+    ['-3.5', -3.5],
+    ['+7', 7],
+    ['.5', 0.5],
+    ['1e3', 1000],
+    ['1,5', undefined],
+    ['12,34', undefined],
+    ['1,2345', undefined],
+    [',123', undefined],
+    ['1,234e3', undefined],
+    ['12%', undefined],
+    ['0x10', undefined],
+    ['Infinity', undefined],
+    ['NaN', undefined],
+    ['1e999', undefined],
+    ['', undefined],
+    ['1 234', undefined],
+    ['١٢', undefined],
+  ])('parseCapturedNumber(%j) = %j', (input, expected) => {
+    expect(parseCapturedNumber(input)).toBe(expected);
+  });
+
+  test('a count that matches the empty string at run time is absent, not a count of positions', async () => {
+    const model = await read('ab cd\n', { words: { count: '\\b' } });
+    expect(text.metrics(model)).toEqual({});
+    expect(namedMetricNotes(model)).toEqual({ words: 'count regex "\\\\b" matched the empty string; the count is meaningless' });
+  });
+
+  test('invalid UTF-8 is replaced and cannot form digits', async () => {
+    const bytes = new Uint8Array([...new TextEncoder().encode('ops '), 0xff, 0xfe, ...new TextEncoder().encode(' 12 ops/s\n')]);
+    const model = await read(bytes, { ops: { capture: 'ops (\\S+) 12' }, n: { capture: '([0-9]+) ops/s' } }, 1);
+    expect(text.metrics(model)).toEqual({ n: { value: 12 } });
+    expect(namedMetricNotes(model).ops).toMatch(/not a number/);
+  });
+});
+
+describe('text: hostile input', () => {
+  test('ReDoS-style (a+)+$ over 1 MB of "a" completes (linear-time engine)', async () => {
+    const line = 'a'.repeat(1_000_000);
+    const model = await read(`${line}\n${line}!\n`, {
+      tail: { count: '(a+)+$' },
+      whole: { count: '^(a+)+$' },
+      nested: { count: '^(a|aa)+$' },
+      grab: { capture: '^(a+)+b?$' },
+    }, 65536);
+    expect(text.metrics(model).tail).toEqual({ value: 1 });
+    expect(text.metrics(model).whole).toEqual({ value: 1 });
+    expect(text.metrics(model).nested).toEqual({ value: 1 });
+    // the group holds a million digits-free characters: not a number
+    expect(namedMetricNotes(model).grab).toMatch(/captured text that is not a number/);
+  });
+
+  test('a line longer than LIMITS.lineBytes makes the file an EvidenceError naming the line', async () => {
+    const long = 'x'.repeat(LIMITS.lineBytes + 1);
+    const err = await failure(read(`ok\nok\n${long}\nERROR: LeakSanitizer\n`, { leaks: { count: 'LeakSanitizer' } }, 65536));
+    expect(err.message).toBe(`line 3 is longer than ${LIMITS.lineBytes} bytes (LIMITS.lineBytes); lines are capped so that one line cannot exhaust memory`);
+    expect(err.position).toEqual({ line: 3 });
+    // without a final newline, and without any newline at all
+    expect((await failure(read(long, { leaks: { count: 'x' } }, 65536))).position).toEqual({ line: 1 });
+    expect((await failure(read(`a\n${'y'.repeat(LIMITS.lineBytes * 3)}`, {}, 65536))).position).toEqual({ line: 2 });
+  });
+
+  test('a line of exactly LIMITS.lineBytes is read, also with CRLF and a BOM', async () => {
+    const exact = 'z'.repeat(LIMITS.lineBytes);
+    const model = await read(`\uFEFF${exact}\r\n${exact}\r\nend`, { z: { count: 'z+' }, end: { count: '^end$' } }, 65536);
+    expect(text.metrics(model)).toEqual({ z: { value: 2 }, end: { value: 1 } });
+    // multi-byte: the cap counts bytes, not characters
+    const wide = '€'.repeat(Math.floor(LIMITS.lineBytes / 3) + 1);
+    expect((await failure(read(`${wide}\n`, {}, 65536))).position).toEqual({ line: 1 });
+  });
+
+  test('lines are streamed: the first line is yielded before the source is drained', async () => {
+    let pulled = 0;
+    const source = (async function* () {
+      for (let i = 0; i < 1000; i++) {
+        pulled++;
+        yield new TextEncoder().encode(`line ${i}\n`);
+      }
+    })();
+    const it = readLines(source)[Symbol.asyncIterator]();
+    expect((await it.next()).value).toBe('line 0');
+    expect(pulled).toBe(1);
+    await it.return?.(undefined);
+  });
+
+  test('readLines: LF, CRLF, BOM, blank lines, last line without newline, tiny chunks', async () => {
+    const input = '\uFEFFone\r\ntwo\n\nthree\r\n\r\nfour';
+    for (const chunk of [1, 2, 3, 5, 64]) {
+      expect(await lines(bytesSource(input, chunk))).toEqual(['one', 'two', '', 'three', '', 'four']);
+    }
+    expect(await lines(bytesSource('a\n', 1))).toEqual(['a']);
+    expect(await lines(bytesSource('', 1))).toEqual([]);
+    expect(await lines(bytesSource('\n', 1))).toEqual(['']);
+    expect(await lines(bytesSource('a\r', 1))).toEqual(['a']);
+    expect(await lines(bytesSource('x\uFEFFy\n', 1))).toEqual(['x\uFEFFy']); // only a leading BOM is dropped
+    expect(await lines(bytesSource('naïve 😀\n€', 1))).toEqual(['naïve 😀', '€']);
+    expect(await lines(bytesSource('12345\n123456\n', 2), 5).catch((e: unknown) => e)).toBeInstanceOf(EvidenceError);
+    expect(await lines(bytesSource('12345\r\n', 2), 5)).toEqual(['12345']);
+  });
+
+  test('the source buffer may be reused after each chunk', async () => {
+    const shared = new Uint8Array(8);
+    const source = (async function* () {
+      for (const part of ['ab', 'cd\nef', 'g\n']) {
+        const bytes = new TextEncoder().encode(part);
+        shared.fill(0);
+        shared.set(bytes);
+        yield shared.subarray(0, bytes.length);
+      }
+    })();
+    expect(await lines(source)).toEqual(['abcd', 'efg']);
+  });
+
+  test('__proto__ as a metric name stays a key', async () => {
+    const model = await read('leak\n', JSON.parse('{"__proto__": {"count": "leak"}, "constructor": {"capture": "([0-9]+)"}}') as Record<string, NamedMetricSpec>);
+    expect(Object.getOwnPropertyDescriptor(text.metrics(model), '__proto__')?.value).toEqual({ value: 1 });
+    expect(Object.keys(namedMetricNotes(model))).toEqual(['constructor']);
+    expect(({} as Record<string, unknown>).count).toBeUndefined();
+  });
+});
+
+describe('text: regexes from the policy', () => {
+  test('compilePolicyRegex accepts RE2 syntax', () => {
+    expect(compilePolicyRegex('ERROR: LeakSanitizer')).toBeUndefined();
+    expect(compilePolicyRegex('sustained ([0-9.]+) ops/s', 'capture')).toBeUndefined();
+    expect(compilePolicyRegex('(?i)^(direct|indirect) leak', 'count')).toBeUndefined();
+    expect(compilePolicyRegex('(?P<n>[0-9]+) ms', 'capture')).toBeUndefined();
+  });
+
+  test.each([
+    ['(a)\\1', /backreferences .* are not supported/],
+    ['foo(?=bar)', /lookahead and lookbehind .* are not supported/],
+    ['(?<!x)y', /lookahead and lookbehind/],
+    ['(?>a)', /atomic groups/],
+    ['a++', /possessive quantifiers/],
+    ['[', /^invalid regex "\[": .*missing closing \]/],
+    ['a{1001}', /^invalid regex/],
+    ['', /non-empty/],
+  ])('compilePolicyRegex(%j) is refused', (source, message) => {
+    expect(compilePolicyRegex(source)).toMatch(message);
+  });
+
+  test('a capture needs a group; a count must not match the empty string', () => {
+    expect(compilePolicyRegex('sustained [0-9.]+ ops/s', 'capture')).toMatch(/has no group/);
+    expect(compilePolicyRegex('(?:x)', 'capture')).toMatch(/has no group/);
+    expect(compilePolicyRegex('x*', 'count')).toMatch(/matches the empty string/);
+    expect(compilePolicyRegex('^$', 'count')).toMatch(/matches the empty string/);
+    expect(compilePolicyRegex('x*')).toBeUndefined();
+  });
+
+  test('read() throws Error (a policy bug, not evidence) before reading a byte', async () => {
+    let pulled = false;
+    const source = (async function* () {
+      pulled = true;
+      yield new Uint8Array(0);
+    })();
+    const bad = text.read(source, context('log', { ok: { count: 'x' }, bad: { count: '(a)\\1' } }));
+    await expect(bad).rejects.toThrow(/backreferences/);
+    await expect(bad).rejects.not.toBeInstanceOf(EvidenceError);
+    expect(pulled).toBe(false);
+    await expect(read('x', { p: { path: '$.a' } })).rejects.toThrow('format text reads only `count` or `capture` metrics; metric "p" has path "$.a"');
+    await expect(read('x', { both: { count: 'a', capture: '(b)' } })).rejects.toThrow(/metric "both" has count "a" and capture "\(b\)"/);
+    await expect(read('x', { none: {} })).rejects.toThrow(/metric "none" has no path, count or capture/);
+    await expect(read('x', { c: { capture: 'no group' } })).rejects.toThrow(/has no group/);
+  });
+});
+
+describe('text: merge', () => {
+  const specs = { leaks: { count: '^(Direct|Indirect) leak of' }, leaked: LSAN.leaked };
+
+  test('counts add up; a capture found in one file is taken from it', async () => {
+    const leak = await readFile('lsan-leak.log', specs);
+    const clean = await readFile('lsan-clean.log', specs);
+    const merged = text.merge([clean, leak, clean]);
+    expect(text.metrics(merged)).toEqual({ leaks: { value: 3 }, leaked: { value: 331, unit: 'B' } });
+    expect(namedMetricNotes(merged)).toEqual({});
+    expect(merged.files).toBe(3);
+    expect(text.merge([leak])).toBe(leak);
+  });
+
+  test('a capture found in several files is absent with a note, never a silent pick', async () => {
+    const leak = await readFile('lsan-leak.log', specs);
+    const clean = await readFile('lsan-clean.log', specs);
+    const merged = text.merge([leak, clean, leak]);
+    expect(text.metrics(merged)).toEqual({ leaks: { value: 6 } });
+    expect(namedMetricNotes(merged)).toEqual({
+      leaked: 'the capture matched in 2 of 3 files; a `capture` needs exactly one file — narrow the evidence path',
+    });
+    // merging merged models keeps the ambiguity
+    expect(namedMetricNotes(text.merge([merged, clean])).leaked).toMatch(/matched in 2 of 4 files/);
+  });
+
+  test('a capture found in no file says so', async () => {
+    const clean = await readFile('lsan-clean.log', specs);
+    const merged = text.merge([clean, clean]);
+    expect(text.metrics(merged)).toEqual({ leaks: { value: 0 } });
+    expect(namedMetricNotes(merged).leaked).toMatch(/^no line matches .* in any of 2 files$/);
+  });
+
+  test('a meaningless count in one file makes the sum absent', async () => {
+    const a = await read('ab\n', { w: { count: '\\b' } });
+    const b = await read('\n', { w: { count: '\\b' } });
+    expect(text.metrics(b)).toEqual({ w: { value: 0 } });
+    const merged = text.merge([b, a]);
+    expect(text.metrics(merged)).toEqual({});
+    expect(namedMetricNotes(merged).w).toMatch(/matched the empty string/);
+  });
+
+  test('format metadata', () => {
+    expect(text.name).toBe('text');
+    expect(text.namedMetrics).toBe('text');
+    expect(text.metrics(text.merge([]))).toEqual({});
+  });
+});

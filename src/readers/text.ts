@@ -1,0 +1,287 @@
+/**
+ * format: text — any text log, streamed line by line (never held whole), with policy-named
+ * metrics:
+ * - `count`: the number of matches of a regex over all lines. Matching is per line: a match never
+ *   spans a line break, `^`/`$` are the line's start and end, and matches on one line do not
+ *   overlap (leftmost-first, as RE2/Go). A count must count events, not positions: a pattern
+ *   that matches an empty line is refused with the policy, and one that still produces an empty
+ *   match at run time (e.g. `\b`) leaves the metric absent with a note.
+ * - `capture`: the first capture group of the LAST match in the file, as a number: a plain
+ *   decimal ("13250", "-1.5", "2e3") or one with "," thousands separators in groups of three
+ *   ("13,250.5"); surrounding spaces are ignored. "1,5" or "12 %" are not numbers. No match, an
+ *   unset group or a non-number leaves the metric absent with a note.
+ *
+ * Regexes use RE2 syntax through re2js (linear time on hostile text): backreferences and
+ * lookaround are not supported and are rejected when the policy is loaded (compilePolicyRegex).
+ *
+ * Lines are LF or CRLF, a UTF-8 BOM is dropped, invalid UTF-8 becomes U+FFFD (it can never form
+ * a digit or a pattern's literal text). A line longer than LIMITS.lineBytes makes the whole file an
+ * EvidenceError: matching only part of it could hide a match and pass a `count` criterion.
+ *
+ * Several files: counts add up; a capture is taken from the one file it matched in, and a capture
+ * that matched in more than one file is absent with a note (never a silent pick).
+ */
+import { RE2JS } from 're2js';
+import { EvidenceError, type Metric, type Metrics, type Unit } from '../measure.js';
+import { readLines } from './input.js';
+import { describeSpec, metric, record, type MetricNotes } from './named.js';
+import type { ByteSource, Format, ReadContext } from './types.js';
+
+export { namedMetricNotes, type MetricNotes } from './named.js';
+
+/** Longest line of text evidence, in bytes (1 MiB). */
+
+export type TextMetricKind = 'count' | 'capture';
+
+const UNSUPPORTED: [RegExp, string][] = [
+  [/\\[1-9]/, 'backreferences (\\1) are not supported'],
+  [/\(\?<?[=!]/, 'lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported'],
+  [/\(\?>/, 'atomic groups ((?>) are not supported'],
+  [/[*+?}][+]/, 'possessive quantifiers (*+, ++) are not supported'],
+];
+
+function compile(source: string, kind: TextMetricKind | undefined): RE2JS | string {
+  if (typeof source !== 'string' || source.length === 0) return 'a regex must be a non-empty string';
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(source);
+  } catch (err) {
+    const hint = UNSUPPORTED.find(([test]) => test.test(source))?.[1];
+    const detail = err instanceof Error ? err.message : String(err);
+    return `invalid regex ${JSON.stringify(source)}: ${detail}${hint === undefined ? '' : ` (${hint}: the linear-time RE2 engine keeps hostile logs from stalling the gate)`}`;
+  }
+  if (kind === 'capture' && re.groupCount() < 1) {
+    return `capture regex ${JSON.stringify(source)} has no group; put the number in one, e.g. "sustained ([0-9.,]+) ops/s"`;
+  }
+  if (kind === 'count' && re.test('')) {
+    return `count regex ${JSON.stringify(source)} matches the empty string, so it would count positions rather than events`;
+  }
+  return re;
+}
+
+/**
+ * Checks a policy regex (RE2 syntax). Returns an error message, or undefined when it is usable.
+ * With `kind`, also checks what that metric needs: a group for `capture`, not matching the empty
+ * string for `count`.
+ */
+export function compilePolicyRegex(source: string, kind?: TextMetricKind): string | undefined {
+  const compiled = compile(source, kind);
+  return typeof compiled === 'string' ? compiled : undefined;
+}
+
+/** Compiles a policy regex or throws Error (a policy bug, not an evidence problem). */
+export function compileRegex(source: string, kind?: TextMetricKind): RE2JS {
+  const compiled = compile(source, kind);
+  if (typeof compiled === 'string') throw new Error(compiled);
+  return compiled;
+}
+
+const PLAIN = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const GROUPED = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+
+/** A captured number: plain decimal or "," thousands groups of three; else undefined. */
+export function parseCapturedNumber(text: string): number | undefined {
+  const t = text.trim();
+  let value: number;
+  if (PLAIN.test(t)) value = Number(t);
+  else if (GROUPED.test(t)) value = Number(t.replaceAll(',', ''));
+  else return undefined;
+  return Number.isFinite(value) ? value : undefined;
+}
+
+interface CaptureResult {
+  /** files in which the pattern matched */
+  files: number;
+  metric?: Metric;
+  note?: string;
+}
+
+/** The model of the text format: named metrics of one or more logs. */
+export interface TextModel {
+  /** number of files read */
+  files: number;
+  /** lines read over all files */
+  lines: number;
+  metrics: Metrics;
+  /** reasons for absent named metrics, keyed by metric name (see namedMetricNotes) */
+  notes?: MetricNotes;
+  /** count metric names (always present in metrics) */
+  counts: string[];
+  /** per capture metric: in how many files it matched, and its result */
+  captures: Record<string, CaptureResult>;
+}
+
+interface CountSpec {
+  name: string;
+  source: string;
+  re: RE2JS;
+  unit: Unit | undefined;
+  count: number;
+  /** a match was empty: the count is meaningless */
+  empty: boolean;
+}
+
+interface CaptureSpec {
+  name: string;
+  source: string;
+  re: RE2JS;
+  unit: Unit | undefined;
+  /** the last line that matched, when its group has not been taken yet (short lines only) */
+  lastLine: string | undefined;
+  /** the group of the last match so far (null: the group did not take part; undefined: none yet) */
+  last: string | null | undefined;
+  line: number;
+}
+
+/** Lines up to this many characters are kept and their group taken at the end (a fast DFA test per line). */
+const DEFER_CAPTURE_CHARS = 64 * 1024;
+
+/** The first group of the last match on a line that matches. */
+function lastGroup(re: RE2JS, line: string): string | null {
+  const m = re.matcher(line);
+  let last: string | null = null;
+  while (m.find()) last = m.group(1);
+  return last;
+}
+
+function textSpecs(ctx: ReadContext): { counts: CountSpec[]; captures: CaptureSpec[] } {
+  const counts: CountSpec[] = [];
+  const captures: CaptureSpec[] = [];
+  for (const [name, spec] of Object.entries(ctx.metrics)) {
+    const isCount = spec.count !== undefined;
+    if (spec.path !== undefined || isCount === (spec.capture !== undefined)) {
+      throw new Error(`format text reads only \`count\` or \`capture\` metrics; metric "${name}" has ${describeSpec(spec)}`);
+    }
+    if (isCount) {
+      const source = spec.count as string;
+      counts.push({ name, source, re: compileRegex(source, 'count'), unit: spec.unit, count: 0, empty: false });
+    } else {
+      const source = spec.capture as string;
+      captures.push({ name, source, re: compileRegex(source, 'capture'), unit: spec.unit, lastLine: undefined, last: undefined, line: 0 });
+    }
+  }
+  return { counts, captures };
+}
+
+function matchLine(line: string, counts: CountSpec[], captures: CaptureSpec[], lineNumber: number): void {
+  for (const c of counts) {
+    if (c.empty || !c.re.test(line)) continue;
+    const m = c.re.matcher(line);
+    while (m.find()) {
+      if (m.end() === m.start()) {
+        c.empty = true;
+        break;
+      }
+      c.count++;
+    }
+  }
+  for (const c of captures) {
+    if (!c.re.test(line)) continue;
+    c.line = lineNumber;
+    if (line.length <= DEFER_CAPTURE_CHARS) {
+      c.lastLine = line;
+    } else {
+      c.lastLine = undefined;
+      c.last = lastGroup(c.re, line);
+    }
+  }
+}
+
+export const text: Format<TextModel> = {
+  name: 'text',
+  namedMetrics: 'text',
+  async read(input: ByteSource, ctx: ReadContext): Promise<TextModel> {
+    const { counts, captures } = textSpecs(ctx);
+    let lines = 0;
+    for await (const line of readLines(input)) {
+      lines++;
+      matchLine(line, counts, captures, lines);
+    }
+    const metrics: [string, Metric][] = [];
+    const notes: [string, string][] = [];
+    for (const c of counts) {
+      if (c.empty) notes.push([c.name, `count regex ${JSON.stringify(c.source)} matched the empty string; the count is meaningless`]);
+      else metrics.push([c.name, metric(c.count, c.unit)]);
+    }
+    const results: [string, CaptureResult][] = [];
+    for (const c of captures) {
+      if (c.lastLine !== undefined) c.last = lastGroup(c.re, c.lastLine);
+      let result: CaptureResult;
+      if (c.last === undefined) {
+        result = { files: 0, note: `no line matches ${JSON.stringify(c.source)}` };
+      } else if (c.last === null) {
+        result = { files: 1, note: `the last match of ${JSON.stringify(c.source)} (line ${c.line}) left group 1 empty` };
+      } else {
+        const value = parseCapturedNumber(c.last);
+        result = value === undefined
+          ? { files: 1, note: `the last match of ${JSON.stringify(c.source)} (line ${c.line}) captured text that is not a number (plain decimal, or with "," thousands separators)` }
+          : { files: 1, metric: metric(value, c.unit) };
+      }
+      results.push([c.name, result]);
+      if (result.metric) metrics.push([c.name, result.metric]);
+      else notes.push([c.name, result.note as string]);
+    }
+    return {
+      files: 1,
+      lines,
+      metrics: record(metrics),
+      notes: record(notes),
+      counts: counts.map((c) => c.name),
+      captures: record(results),
+    };
+  },
+
+  merge(models: TextModel[]): TextModel {
+    if (models.length === 1) return models[0] as TextModel;
+    const files = models.reduce((n, m) => n + m.files, 0);
+    const first = models[0];
+    if (first === undefined) return { files: 0, lines: 0, metrics: {}, notes: {}, counts: [], captures: {} };
+    const metrics: [string, Metric][] = [];
+    const notes: [string, string][] = [];
+    for (const name of first.counts) {
+      const broken = models.find((m) => m.notes !== undefined && Object.hasOwn(m.notes, name));
+      if (broken?.notes !== undefined) {
+        notes.push([name, broken.notes[name] as string]);
+        continue;
+      }
+      if (!models.every((m) => Object.hasOwn(m.metrics, name))) {
+        notes.push([name, 'the files were read with different metrics and cannot be added up']);
+        continue;
+      }
+      const sum = models.reduce((n, m) => n + (m.metrics[name] as Metric).value, 0);
+      metrics.push([name, metric(sum, first.metrics[name]?.unit)]);
+    }
+    const captures: [string, CaptureResult][] = [];
+    for (const name of Object.keys(first.captures)) {
+      const found = models.filter((m) => Object.hasOwn(m.captures, name) && (m.captures[name] as CaptureResult).files > 0);
+      const matchedIn = found.reduce((n, m) => n + (m.captures[name] as CaptureResult).files, 0);
+      let result: CaptureResult;
+      if (matchedIn === 0) {
+        const pattern = first.captures[name]?.note ?? 'no match';
+        result = { files: 0, note: `${pattern} in any of ${files} files` };
+      } else if (matchedIn === 1) {
+        result = found[0]?.captures[name] as CaptureResult;
+      } else {
+        result = {
+          files: matchedIn,
+          note: `the capture matched in ${matchedIn} of ${files} files; a \`capture\` needs exactly one file — narrow the evidence path`,
+        };
+      }
+      captures.push([name, result]);
+      if (result.metric) metrics.push([name, result.metric]);
+      else notes.push([name, result.note as string]);
+    }
+    return {
+      files,
+      lines: models.reduce((n, m) => n + m.lines, 0),
+      metrics: record(metrics),
+      notes: record(notes),
+      counts: first.counts,
+      captures: record(captures),
+    };
+  },
+
+  metrics(model: TextModel): Metrics {
+    return model.metrics;
+  },
+};
