@@ -81,6 +81,7 @@ describe('Markdown report', () => {
     expect(text).not.toMatch(/@octocat|#1\b/); // a zero-width space follows @ and #
     expect(text).toContain('@\u200boctocat');
     expect(text).toContain('Evil | cell <img src=x onerror=alert(1)> [link](http:\u200b//evil.example) ![img](http:\u200b//x/y.png)');
+    // eslint-disable-next-line no-control-regex
     expect(md).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
   });
 
@@ -105,6 +106,7 @@ describe('Markdown report', () => {
 describe('text report', () => {
   it('strips terminal control characters from artifact text', () => {
     const text = renderText(hostileVerdict);
+    // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
     expect(text).toContain('FAILED   evil');
   });

@@ -22,7 +22,7 @@
  * that matched in more than one file is absent with a note (never a silent pick).
  */
 import { RE2JS } from 're2js';
-import { EvidenceError, type Metric, type Metrics, type Unit } from '../measure.js';
+import { type Metric, type Metrics, type Unit } from '../measure.js';
 import { readLines } from './input.js';
 import { describeSpec, metric, record, type MetricNotes } from './named.js';
 import type { ByteSource, Format, ReadContext } from './types.js';

@@ -33,7 +33,6 @@ export function fitMarkdown(sections: string[], limit: number, note: (cutLines: 
       let text = partial.join('\n');
       if (text.includes('<details>') && !text.includes('</details>')) text += '\n</details>\n';
       kept.push(text);
-      used += text.length + 1;
     }
     i++;
     break;
