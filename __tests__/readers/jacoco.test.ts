@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { jacoco } from '../../src/readers/jacoco.js';
+import { COVERAGE_METRICS } from '../../src/readers/coverage.js';
+import {
+  type Expected,
+  expectCoverage,
+  manifestPaths,
+  metricsOf,
+  readConformance,
+  readFixture,
+  readText,
+  rejects,
+} from '../fixtures/coverage/helpers.js';
+
+/**
+ * Third-party corpus (manifest `expected: null`). The numbers are the `<report>`'s direct
+ * LINE/BRANCH/METHOD counters (LINE missed 12 covered 26, BRANCH 3/1, METHOD 9/9 in both files),
+ * read by __tests__/fixtures/coverage/verify.py with ElementTree; the same script recomputes them
+ * from the <sourcefile> lines and the <method> counters and gets the same numbers, and so does the
+ * reader's line-level merge (tested below).
+ */
+const CORPUS: Record<string, Expected> = {
+  'jacoco/reportgenerator/JaCoCo0.7.7.xml': { lines: [26, 38], branches: [1, 4], functions: [9, 18] },
+  'jacoco/reportgenerator/JaCoCo0.8.3.xml': { lines: [26, 38], branches: [1, 4], functions: [9, 18] },
+};
+
+describe('jacoco: conformance corpus', () => {
+  it('has an expectation for every jacoco file of the manifest', () => {
+    expect(manifestPaths('jacoco')).toEqual(Object.keys(CORPUS).sort());
+  });
+  for (const [file, expected] of Object.entries(CORPUS)) {
+    it(`${file}: the report counters`, async () => {
+      expectCoverage(await metricsOf(jacoco, readConformance(jacoco, file)), expected);
+    });
+    it(`${file}: the line-level detail adds up to the report counters`, async () => {
+      // merging a report with itself drops the counters and uses the <line>/<method> detail
+      const detail = await metricsOf(jacoco, readConformance(jacoco, file), readConformance(jacoco, file));
+      expectCoverage(detail, expected);
+    });
+  }
+  it('gives identical totals for both DTD versions, and merges them line by line', async () => {
+    const merged = await metricsOf(
+      jacoco,
+      readConformance(jacoco, 'jacoco/reportgenerator/JaCoCo0.7.7.xml'),
+      readConformance(jacoco, 'jacoco/reportgenerator/JaCoCo0.8.3.xml'),
+    );
+    expectCoverage(merged, { lines: [26, 38], branches: [1, 4], functions: [9, 18] });
+  });
+});
+
+describe('jacoco: real tool output (JaCoCo 0.8.6 agent + XMLFormatter, make-fixtures.sh)', () => {
+  // oracle: the report counters JaCoCo computed itself (and verify.py's line-level recount)
+  it('two runs', async () => {
+    expectCoverage(await metricsOf(jacoco, readFixture(jacoco, 'jacoco-run1.xml')), { lines: [8, 13], branches: [4, 8], functions: [2, 4] });
+    expectCoverage(await metricsOf(jacoco, readFixture(jacoco, 'jacoco-run2.xml')), { lines: [7, 13], branches: [2, 8], functions: [2, 4] });
+  });
+  it('merges two runs: lines and methods exactly, branches per line at best', async () => {
+    // JaCoCo's own report from both exec files merged (jacoco-merged-by-jacoco.xml): LINE 9/13,
+    // METHOD 2/4, BRANCH 6/8. The XML gives only per-line mb/cb counts, no branch identity: line 20
+    // has 2/4 in run 1 and 1/4 in run 2, covering different branches, so the merge can only keep
+    // 2/4 (4/8 in all): a lower bound, never above the truth.
+    const merged = await metricsOf(jacoco, readFixture(jacoco, 'jacoco-run1.xml'), readFixture(jacoco, 'jacoco-run2.xml'));
+    expectCoverage(merged, { lines: [9, 13], branches: [4, 8], functions: [2, 4] });
+    expectCoverage(await metricsOf(jacoco, readFixture(jacoco, 'jacoco-merged-by-jacoco.xml')), { lines: [9, 13], branches: [6, 8], functions: [2, 4] });
+  });
+  it('a program without any branch: no BRANCH counter, no branches metric (not 0%, not 100%)', async () => {
+    const m = await metricsOf(jacoco, readFixture(jacoco, 'jacoco-nobranch.xml'));
+    expectCoverage(m, { lines: [3, 6], functions: [2, 4] });
+    expect(m).not.toHaveProperty('branches');
+    expect(m).not.toHaveProperty('branches.total');
+    // nor after a merge, which uses the line-level detail
+    const twice = await metricsOf(jacoco, readFixture(jacoco, 'jacoco-nobranch.xml'), readFixture(jacoco, 'jacoco-nobranch.xml'));
+    expectCoverage(twice, { lines: [3, 6], functions: [2, 4] });
+  });
+  it('different reports add up (separate packages)', async () => {
+    const sum = await metricsOf(jacoco, readFixture(jacoco, 'jacoco-run1.xml'), readFixture(jacoco, 'jacoco-nobranch.xml'));
+    expectCoverage(sum, { lines: [11, 19], branches: [4, 8], functions: [4, 8] });
+  });
+});
+
+const report = (body: string, counters: string) =>
+  `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><!DOCTYPE report PUBLIC "-//JACOCO//DTD Report 1.1//EN" "report.dtd"><report name="r"><sessioninfo id="s" start="1" dump="2"/>${body}${counters}</report>`;
+
+describe('jacoco: elements', () => {
+  it('knows the coverage metrics', () => {
+    expect(jacoco.knownMetrics).toEqual(COVERAGE_METRICS);
+  });
+
+  it('uses only the report-level counters, not nested ones', async () => {
+    const xml = report(
+      '<group name="g"><package name="p"><class name="p/A" sourcefilename="A.java"><method name="m" desc="()V" line="1"><counter type="LINE" missed="1" covered="1"/><counter type="METHOD" missed="0" covered="1"/></method>' +
+        '<counter type="LINE" missed="1" covered="1"/><counter type="METHOD" missed="0" covered="1"/></class>' +
+        '<sourcefile name="A.java"><line nr="1" mi="0" ci="2" mb="0" cb="0"/><line nr="2" mi="3" ci="0" mb="0" cb="0"/><counter type="LINE" missed="1" covered="1"/></sourcefile>' +
+        '<counter type="LINE" missed="1" covered="1"/></package><counter type="LINE" missed="1" covered="1"/></group>',
+      '<counter type="INSTRUCTION" missed="3" covered="2"/><counter type="LINE" missed="1" covered="1"/><counter type="METHOD" missed="0" covered="1"/>',
+    );
+    expectCoverage(await metricsOf(jacoco, readText(jacoco, xml)), { lines: [1, 2], functions: [1, 1] });
+    expectCoverage(await metricsOf(jacoco, readText(jacoco, xml, 1), readText(jacoco, xml, 3)), { lines: [1, 2], functions: [1, 1] });
+  });
+
+  it('an empty report (no counter at all) yields no metric', async () => {
+    expectCoverage(await metricsOf(jacoco, readText(jacoco, report('', ''))), {});
+  });
+});
+
+describe('jacoco: malformed input is an error, never zeros', () => {
+  const cases: [string, string, RegExp][] = [
+    ['empty file', '', /document must contain a root element/],
+    ['truncated', report('', '<counter type="LINE" missed="1" covered="1"/>').slice(0, 150), /unclosed tag: report/],
+    ['Cobertura', '<coverage line-rate="1"/>', /not a JaCoCo report: the root element is <coverage>, expected <report>/],
+    ['JUnit', '<testsuite tests="1"/>', /not a JaCoCo report: the root element is <testsuite>/],
+    ['counter without covered', report('', '<counter type="LINE" missed="1"/>'), /<counter type="LINE"> covered is missing/],
+    ['counter not a number', report('', '<counter type="BRANCH" missed="x" covered="1"/>'), /<counter type="BRANCH"> missed is not a non-negative number: "x"/],
+    ['fractional counter', report('', '<counter type="LINE" missed="0.5" covered="1"/>'), /must be integers/],
+    ['two LINE counters', report('', '<counter type="LINE" missed="1" covered="1"/><counter type="LINE" missed="1" covered="1"/>'), /two LINE counters/],
+    ['line outside a sourcefile', report('<package name="p"><line nr="1" mi="0" ci="1" mb="0" cb="0"/></package>', ''), /<line> outside a <sourcefile>/],
+    ['line with a missing attribute', report('<package name="p"><sourcefile name="A.java"><line nr="1" mi="0" ci="1"/></sourcefile></package>', ''), /<line nr="1"> mb is missing/],
+    ['package without name', report('<package><class name="A"/></package>', ''), /<package> has no name attribute/],
+  ];
+  for (const [what, text, message] of cases) {
+    it(what, async () => {
+      await rejects(readText(jacoco, text), message);
+    });
+  }
+});

@@ -1,0 +1,189 @@
+import { EvidenceError } from '../measure.js';
+import {
+  COVERAGE_METRICS,
+  LineSetBuilder,
+  MAX_LINE,
+  KINDS,
+  clip,
+  coverageMetrics,
+  mergeCoverage,
+  nonNegative,
+  type Count,
+  type CoverageModel,
+  type Kind,
+  type StatedTotals,
+} from './coverage.js';
+import type { Format } from './types.js';
+import { parseXml } from './xml.js';
+
+/**
+ * JaCoCo XML reports (report.dtd 1.0/1.1; the DOCTYPE's DTD is never loaded, see xml.ts).
+ *
+ * - A single report's metrics are its `<report>`'s direct `<counter>` children: LINE → lines,
+ *   BRANCH → branches, METHOD → functions. Counters nested in groups, packages, classes, methods
+ *   and source files repeat the same numbers at every level and are not added up. JaCoCo writes
+ *   no counter whose total is 0, so a missing BRANCH counter means "no branches": no branches
+ *   metric at all, not 0%.
+ * - For merging several reports, the same data is kept line by line: `<sourcefile>` `<line nr mi
+ *   ci mb cb>` keyed by package/sourcefile (a line is covered when ci > 0; it has mb + cb branches,
+ *   cb of them covered, stored by index so that merging keeps the best report per line), and each
+ *   `<method>` (covered when its METHOD counter has covered > 0) keyed by class name, name and
+ *   descriptor. For one report that detail adds up to the report counters.
+ */
+interface SourceFile {
+  lines: LineSetBuilder;
+  branches: Map<string, number>;
+}
+
+export const jacoco: Format<CoverageModel> = {
+  name: 'jacoco',
+  knownMetrics: COVERAGE_METRICS,
+  merge: mergeCoverage,
+  metrics: coverageMetrics,
+
+  async read(input, ctx) {
+    const files = new Map<string, SourceFile>();
+    /** functions per package, keyed `<package>/` (no source path ends with '/') */
+    const functions = new Map<string, Map<string, number>>();
+    const stack: string[] = [];
+    const reportCounters: Partial<Record<Kind, Count>> = {};
+    let pkg: string | undefined;
+    let cls: string | undefined;
+    let method: { key: string; covered: number } | undefined;
+    let source: SourceFile | undefined;
+    let sawRoot = false;
+
+    await parseXml(
+      input,
+      {
+        open(name, attrs, depth) {
+          const parent = stack[stack.length - 1];
+          stack.push(name);
+          if (depth === 1) {
+            if (name !== 'report') {
+              throw new EvidenceError(`not a JaCoCo report: the root element is <${clip(name, 40)}>, expected <report>`);
+            }
+            sawRoot = true;
+            return;
+          }
+          switch (name) {
+            case 'package':
+              pkg = required(attrs, 'name', '<package>');
+              break;
+            case 'class':
+              if (pkg === undefined) throw new EvidenceError('<class> outside a <package>: not a JaCoCo report');
+              cls = required(attrs, 'name', '<class>');
+              break;
+            case 'method':
+              if (cls === undefined) throw new EvidenceError('<method> outside a <class>: not a JaCoCo report');
+              method = { key: `${cls}.${required(attrs, 'name', '<method>')}${attrs.desc ?? ''}`, covered: 0 };
+              break;
+            case 'sourcefile': {
+              if (pkg === undefined) throw new EvidenceError('<sourcefile> outside a <package>: not a JaCoCo report');
+              const file = required(attrs, 'name', '<sourcefile>');
+              const path = pkg === '' ? file : `${pkg}/${file}`;
+              source = files.get(path);
+              if (!source) {
+                source = { lines: new LineSetBuilder(), branches: new Map() };
+                files.set(path, source);
+              }
+              break;
+            }
+            case 'line': {
+              if (!source) throw new EvidenceError('<line> outside a <sourcefile>: not a JaCoCo report');
+              const nr = nonNegative(attrs.nr, '<line> nr');
+              const at = `<line nr="${nr}">`;
+              const mi = nonNegative(attrs.mi, `${at} mi`);
+              const ci = nonNegative(attrs.ci, `${at} ci`);
+              const mb = nonNegative(attrs.mb, `${at} mb`);
+              const cb = nonNegative(attrs.cb, `${at} cb`);
+              if (![nr, mi, ci, mb, cb].every(Number.isInteger) || nr > MAX_LINE || mb + cb > 1_000_000) {
+                throw new EvidenceError(`${at}: nr, mi, ci, mb and cb must be integers`);
+              }
+              // a line with no instruction is not a line for JaCoCo's LINE counter
+              if (mi + ci > 0) source.lines.add(nr, ci > 0);
+              for (let i = 0; i < mb + cb; i++) {
+                const key = `${nr}#${i}`;
+                const taken = i < cb ? 1 : 0;
+                if (taken > (source.branches.get(key) ?? -1)) source.branches.set(key, taken);
+              }
+              break;
+            }
+            case 'counter': {
+              const type = attrs.type;
+              const kind: Kind | undefined = type === 'LINE' ? 'lines' : type === 'BRANCH' ? 'branches' : type === 'METHOD' ? 'functions' : undefined;
+              if (parent === 'report') {
+                if (!kind) break;
+                if (reportCounters[kind]) throw new EvidenceError(`<report> has two ${type} counters`);
+                reportCounters[kind] = counter(attrs);
+              } else if (parent === 'method' && method && type === 'METHOD') {
+                method.covered = counter(attrs).covered;
+              }
+              break;
+            }
+          }
+        },
+        close(name) {
+          stack.pop();
+          switch (name) {
+            case 'package':
+              pkg = undefined;
+              break;
+            case 'class':
+              cls = undefined;
+              break;
+            case 'sourcefile':
+              source = undefined;
+              break;
+            case 'method': {
+              if (!method || pkg === undefined) break;
+              const key = `${pkg}/`;
+              let map = functions.get(key);
+              if (!map) functions.set(key, (map = new Map()));
+              if (method.covered > (map.get(method.key) ?? -1)) map.set(method.key, method.covered);
+              method = undefined;
+              break;
+            }
+          }
+        },
+      },
+      ctx.limits.nestingDepth,
+    );
+    if (!sawRoot) throw new EvidenceError('no <report> element');
+
+    // the line-level detail carries only the kinds the report itself counts
+    const model: CoverageModel = { files: new Map() };
+    if (reportCounters.lines || reportCounters.branches) {
+      for (const [path, file] of files) {
+        model.files.set(path, {
+          ...(reportCounters.lines ? { lines: file.lines.build() } : {}),
+          ...(reportCounters.branches ? { branches: file.branches } : {}),
+        });
+      }
+    }
+    if (reportCounters.functions) {
+      for (const [key, map] of functions) model.files.set(key, { functions: map });
+    }
+    const stated: StatedTotals = { source: ctx.name, mergeableByDetail: true };
+    for (const kind of KINDS) {
+      const c = reportCounters[kind];
+      if (c) stated[kind] = c;
+    }
+    model.stated = stated;
+    return model;
+  },
+};
+
+function required(attrs: Record<string, string>, attr: string, element: string): string {
+  const value = attrs[attr];
+  if (value === undefined) throw new EvidenceError(`${element} has no ${attr} attribute: not a JaCoCo report`);
+  return value;
+}
+
+function counter(attrs: Record<string, string>): Count {
+  const where = `<counter type="${clip(attrs.type ?? '', 20)}">`;
+  const missed = nonNegative(attrs.missed, `${where} missed`);
+  const covered = nonNegative(attrs.covered, `${where} covered`);
+  if (!Number.isInteger(missed) || !Number.isInteger(covered)) throw new EvidenceError(`${where}: missed and covered must be integers`);
+  return { covered, total: missed + covered };
+}
