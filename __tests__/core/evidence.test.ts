@@ -7,6 +7,7 @@ import { collectEvidence, newBudget } from '../../src/evidence/collect.js';
 import { directorySource } from '../../src/evidence/directory.js';
 import { LIMITS } from '../../src/limits.js';
 import { formatPolicyError, loadPolicy, type Criterion } from '../../src/policy/load.js';
+import { FIXTURES } from '../helpers/evidence.js';
 
 let root: string;
 const JUNIT_OK = '<testsuite><testcase name="a"/><testcase name="b"/></testsuite>';
@@ -101,5 +102,18 @@ describe('directory evidence', () => {
   it('coverage from lcov through the registry', async () => {
     const found = await collectEvidence(criterion('{ artifact: coverage, path: lcov.info, format: lcov }', 'lines: ">= 50%"'), directorySource(root), newBudget());
     expect(found.metrics).toMatchObject({ lines: { value: 50, unit: '%' }, 'lines.covered': { value: 1 }, 'lines.total': { value: 2 } });
+  });
+});
+
+describe('reader notes reach the reason', () => {
+  it('a Valgrind run without a full leak check leaves leaks unknown, and says why', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'release-gate-notes-'));
+    const { copyFile } = await import('node:fs/promises');
+    // real valgrind 3.19 output of a run with --leak-check=no
+    await copyFile(path.join(FIXTURES, 'valgrind/leaks-check-no.xml'), path.join(dir, 'memcheck.xml'));
+    const c = criterion('{ path: memcheck.xml, format: valgrind }', '"leaks.definite.bytes": "== 0"');
+    const found = await collectEvidence(c, directorySource(dir), newBudget());
+    expect(found.metrics?.['leaks.definite.bytes']).toBeUndefined();
+    expect(found.notes?.['leaks.definite.bytes']).toBe('definite leaks were not reported: run Valgrind with --leak-check=full and definite in --show-leak-kinds');
   });
 });

@@ -71,7 +71,7 @@ export async function collectEvidence(
   try {
     const merged = models.length === 1 ? models[0] : format.merge(models);
     const result: CriterionEvidence = { files: provenance, metrics: format.metrics(merged) };
-    const notes = (merged as { notes?: Record<string, string> } | undefined)?.notes;
+    const notes = format.notes?.(merged);
     if (notes && Object.keys(notes).length > 0) result.notes = notes;
     return result;
   } catch (err) {

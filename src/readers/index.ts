@@ -24,7 +24,7 @@ export const FORMATS = {
   json,
   yaml,
   text,
-} satisfies Record<string, Format<never>>;
+} satisfies Record<string, Format<unknown>>;
 
 export type FormatName = keyof typeof FORMATS;
 export const FORMAT_NAMES = Object.keys(FORMATS) as FormatName[];

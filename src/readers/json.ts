@@ -9,13 +9,30 @@
  * not pick between two values silently.
  */
 import { EvidenceError } from '../measure.js';
+import { readWholeText } from './input.js';
 import { pathFormat, positionAt, type PathModel } from './named.js';
+import type { ByteSource } from './types.js';
 
 export { compilePolicyPath, namedMetricNotes, type MetricNotes, type PathModel } from './named.js';
 
 export type JsonModel = PathModel;
 
 export const json = pathFormat('json', 'JSON document', (text, ctx) => parseJson(text, ctx.limits.nestingDepth));
+
+/**
+ * Reads a bounded whole JSON document (UTF-8, BOM dropped, at most `maxBytes`, nested at most
+ * `maxDepth` deep) for the formats that are JSON documents (json, sarif, k6). Errors say what the
+ * document was meant to be and carry the line and column where it broke.
+ */
+export async function readJsonDocument(input: ByteSource, maxBytes: number, maxDepth: number, what: string): Promise<unknown> {
+  const text = await readWholeText(input, maxBytes, what);
+  try {
+    return parseJson(text, maxDepth);
+  } catch (err) {
+    if (err instanceof EvidenceError) throw new EvidenceError(`${what} is not valid JSON: ${err.message}`, err.position);
+    throw err;
+  }
+}
 
 /** Parses JSON evidence: grammar, nesting and duplicate keys are checked first (EvidenceError). */
 export function parseJson(text: string, maxDepth: number): unknown {

@@ -189,6 +189,7 @@ export function pathFormat(
     metrics(model: PathModel): Metrics {
       return model.metrics;
     },
+    notes: namedMetricNotes,
   };
 }
 

@@ -24,7 +24,7 @@
 import { RE2JS } from 're2js';
 import { type Metric, type Metrics, type Unit } from '../measure.js';
 import { readLines } from './input.js';
-import { describeSpec, metric, record, type MetricNotes } from './named.js';
+import { describeSpec, metric, namedMetricNotes, record, type MetricNotes } from './named.js';
 import type { ByteSource, Format, ReadContext } from './types.js';
 
 export { namedMetricNotes, type MetricNotes } from './named.js';
@@ -284,4 +284,6 @@ export const text: Format<TextModel> = {
   metrics(model: TextModel): Metrics {
     return model.metrics;
   },
+
+  notes: namedMetricNotes,
 };

@@ -34,6 +34,8 @@ export interface Format<Model> {
   /** Several files matched: combine them, or throw EvidenceError if that is ambiguous. */
   merge(models: Model[]): Model;
   metrics(model: Model): Metrics;
+  /** Why metrics the format could have yielded are absent, by metric name (shown as the reason). */
+  notes?(model: Model): Record<string, string>;
   /**
    * Metric names the format always knows with their units (null = a plain count), so a policy can
    * be checked before any evidence is read. Formats with dynamic names (k6, json, yaml, text)

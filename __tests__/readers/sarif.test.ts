@@ -1,0 +1,267 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EvidenceError } from '../../src/measure.js';
+import { sarif, type SarifModel } from '../../src/readers/sarif.js';
+import { CONFORMANCE, FIXTURES, bytesSource, context, fileSource, manifest } from '../helpers/evidence.js';
+
+const read = (file: string): Promise<SarifModel> => sarif.read(fileSource(file, 512), context(path.basename(file)));
+const readText = (text: string): Promise<SarifModel> => sarif.read(bytesSource(text), context('inline.sarif'));
+
+const counts = (partial: Partial<SarifModel>): SarifModel => ({
+  results: 0,
+  error: 0,
+  warning: 0,
+  note: 0,
+  critical: 0,
+  high: 0,
+  medium: 0,
+  low: 0,
+  ...partial,
+});
+
+async function rejection(promise: Promise<unknown>): Promise<EvidenceError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(EvidenceError);
+  return err as EvidenceError;
+}
+
+/**
+ * Every SARIF file of the conformance corpus. None has an upstream count oracle (codeql-action only
+ * states schema validity), so the counts were checked independently: with jq
+ * (`jq '[.runs[].results | length]'`, `jq '.runs[].tool.driver.rules[] | .defaultConfiguration'`) and a
+ * separate Python re-count of the same rules, __tests__/fixtures/sarif/recount.py (level from result,
+ * else rule default, else warning; skip accepted/unqualified suppressions and baselineState absent;
+ * GitHub severity buckets).
+ */
+const CORPUS: Record<string, SarifModel | RegExp> = {
+  // one error-level ESLint result
+  'sarif/sarif-tutorials/simple-example.sarif': counts({ results: 1, error: 1 }),
+  // one run, results: []
+  'sarif/sarif-tutorials/empty-log.sarif.json': counts({}),
+  // 9 results, default level warning. Hidden: unqualified suppressions (2), accepted (1), accepted +
+  // rejected (1), unqualified + rejected (1). Counted: unsuppressed, rejected, underReview, and
+  // underReview + rejected: the sample's text calls the last one hidden, but no suppression of it was
+  // accepted (an earlier version of the same sample, in microsoft/sarif-web-component, says "shown
+  // because no suppression has been accepted"); a gate counts it.
+  'sarif/sarif-tutorials/Suppressions.sarif': counts({ results: 4, warning: 4 }),
+  // absent is not counted; unchanged, updated, new are
+  'sarif/sarif-tutorials/Baseline.sarif': counts({ results: 3, warning: 3 }),
+  // ruleIndex 0 -> TUT0001 default error; ruleIndex 1 -> TUT0002 default warning (ruleIds differ from
+  // the rules' ids: the index is what SARIF resolves)
+  'sarif/sarif-tutorials/DefaultRuleConfiguration.sarif': counts({ results: 2, error: 1, warning: 1 }),
+  'sarif/sarif-tutorials/Notifications.sarif': /executionSuccessful is false/,
+  'sarif/sarif-tutorials/exceptional/Empty-runs.sarif': /no runs \("runs": \[\]\)/,
+  'sarif/sarif-tutorials/exceptional/No-runs.sarif': /"runs": null/,
+  'sarif/sarif-tutorials/exceptional/One-run-empty-results.sarif': counts({}),
+  'sarif/sarif-tutorials/exceptional/One-run-no-results.sarif': /runs\[0\] \(CodeScanner\) has no results array/,
+  'sarif/sarif-tutorials/exceptional/Catastrophic-execution-error.sarif': /runs\[0\] \(CodeScanner\): invocations\[0\]\.executionSuccessful is false/,
+  // 2 runs (1 + 2 results), every rule defaultConfiguration note
+  'sarif/codeql-action/valid-sarif.sarif': counts({ results: 3, note: 3 }),
+  // expected.schema_valid=false: "results": 42
+  'sarif/codeql-action/invalid-sarif.sarif': /results is 42, not an array/,
+  'sarif/codeql-action/empty-sarif.sarif': counts({}),
+  // five runs that only name their tool, none with results: no scan at all
+  'sarif/codeql-action/tool-names.sarif': /runs\[0\] \(CodeQL command-line toolchain\) has no results array/,
+  // invalid URIs do not matter to counting; no level anywhere -> warning
+  'sarif/codeql-action/with-invalid-uri.sarif': counts({ results: 1, warning: 1 }),
+  // 4 results at level warning; both rules have security-severity 5.3 -> medium
+  'sarif/trivy/alpine-310.sarif': counts({ results: 4, warning: 4, medium: 4 }),
+};
+
+describe('sarif: conformance corpus', () => {
+  const entries = manifest().filter((e) => e.format === 'sarif');
+
+  it('covers every sarif entry of the manifest', () => {
+    expect(entries.map((e) => e.path).sort()).toEqual(Object.keys(CORPUS).sort());
+  });
+
+  it.each(entries.map((e) => [e.path, e] as const))('%s', async (file, entry) => {
+    const expected = CORPUS[file];
+    const outcome = read(path.join(CONFORMANCE, file));
+    if (expected instanceof RegExp) {
+      const err = await rejection(outcome);
+      expect(err.message).toMatch(expected);
+    } else {
+      expect(await outcome).toEqual(expected);
+    }
+    // the upstream oracle: schema-invalid files are rejected, schema-valid ones read
+    if (entry.expected?.schema_valid === false) expect(expected).toBeInstanceOf(RegExp);
+    if (entry.expected?.schema_valid === true) expect(expected).not.toBeInstanceOf(RegExp);
+  });
+
+  it('reads the same counts in tiny chunks', async () => {
+    const file = path.join(CONFORMANCE, 'sarif/trivy/alpine-310.sarif');
+    expect(await sarif.read(fileSource(file, 3), context('alpine-310.sarif'))).toEqual(CORPUS['sarif/trivy/alpine-310.sarif']);
+  });
+});
+
+describe('sarif: rules, overrides, extensions, severities', () => {
+  // Each result's message states what it must count as; tallied with
+  // `jq -r '.runs[].results[].message.text' | sed -E 's/ \(.*//' | sort | uniq -c`.
+  it('resolves levels and security severities like GitHub code scanning', async () => {
+    const model = await read(path.join(FIXTURES, 'sarif/codeql-extensions.sarif'));
+    expect(model).toEqual(counts({ results: 12, error: 4, warning: 5, note: 1, critical: 1, high: 2, medium: 2, low: 1 }));
+    expect(sarif.metrics(model)).toEqual({
+      results: { value: 12 },
+      error: { value: 4 },
+      warning: { value: 5 },
+      note: { value: 1 },
+      'security.critical': { value: 1 },
+      'security.high': { value: 2 },
+      'security.medium': { value: 2 },
+      'security.low': { value: 1 },
+    });
+  });
+
+  it('declares every metric it reports as a plain count', () => {
+    expect(sarif.knownMetrics).toEqual(Object.fromEntries(Object.keys(sarif.metrics(counts({}))).map((k) => [k, null])));
+  });
+
+  it('merges by summing', () => {
+    const a = counts({ results: 3, error: 1, warning: 2, high: 1 });
+    const b = counts({ results: 2, note: 1, low: 1 });
+    expect(sarif.merge([a, b])).toEqual(counts({ results: 5, error: 1, warning: 2, note: 1, high: 1, low: 1 }));
+    expect(() => sarif.merge([])).toThrow(EvidenceError);
+  });
+
+  const log = (run: object): string => JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'T' } }, ...run }] });
+
+  it.each([
+    [9.0, 'critical'],
+    [8.99, 'high'],
+    [7.0, 'high'],
+    [6.9, 'medium'],
+    [4.0, 'medium'],
+    [3.9, 'low'],
+    [0.1, 'low'],
+  ] as const)('security-severity %d is %s', async (severity, bucket) => {
+    const model = await readText(log({ results: [{ message: { text: 'x' }, properties: { 'security-severity': String(severity) } }] }));
+    expect(model).toEqual(counts({ results: 1, warning: 1, [bucket]: 1 }));
+  });
+
+  it('keeps the rule level for kind "fail" and defaults other kinds to none', async () => {
+    const model = await readText(
+      log({
+        tool: { driver: { name: 'T', rules: [{ id: 'R', defaultConfiguration: { level: 'error' } }] } },
+        results: [
+          { ruleId: 'R', kind: 'fail', message: { text: 'x' } },
+          { ruleId: 'R', kind: 'informational', message: { text: 'x' } },
+          { ruleId: 'R', kind: 'pass', level: 'note', message: { text: 'x' } },
+        ],
+      }),
+    );
+    // an explicit level is kept whatever the kind
+    expect(model).toEqual(counts({ results: 3, error: 1, note: 1 }));
+  });
+});
+
+describe('sarif: tool component references', () => {
+  const run = (results: object[]): string =>
+    JSON.stringify({
+      version: '2.1.0',
+      runs: [
+        {
+          tool: {
+            driver: { name: 'Scanner', guid: '11111111-1111-1111-1111-111111111111', rules: [{ id: 'D1', defaultConfiguration: { level: 'note' } }] },
+            extensions: [
+              { name: 'pack-a', guid: '22222222-2222-2222-2222-222222222222', rules: [{ id: 'A1', defaultConfiguration: { level: 'error' } }] },
+              { name: 'pack-b', rules: [{ id: 'B1', properties: { 'security-severity': '7.5' } }] },
+            ],
+          },
+          results,
+        },
+      ],
+    });
+
+  it('finds rules through a toolComponent guid or name, and in the driver by default', async () => {
+    const model = await readText(
+      run([
+        { rule: { index: 0, toolComponent: { guid: '22222222-2222-2222-2222-222222222222' } }, message: { text: 'A1: error' } },
+        { rule: { id: 'B1', toolComponent: { name: 'pack-b' } }, message: { text: 'B1: warning, high' } },
+        { rule: { id: 'D1', toolComponent: { guid: '11111111-1111-1111-1111-111111111111' } }, message: { text: 'D1: note' } },
+        { ruleId: 'D1', message: { text: 'D1: note' } },
+      ]),
+    );
+    expect(model).toEqual(counts({ results: 4, error: 1, warning: 1, note: 2, high: 1 }));
+  });
+
+  it.each([
+    [{ rule: { index: 0, toolComponent: { name: 'pack-z' } } }, /toolComponent name "pack-z" is not in the run's tool/],
+    [{ rule: { index: 0, toolComponent: {} } }, /toolComponent reference has no index, guid or name/],
+    [{ rule: { index: 0, toolComponent: 'pack-a' } }, /toolComponent reference is not an object/],
+    [{ rule: 'A1' }, /rule is not an object/],
+    [{ ruleIndex: 1.5 }, /rule index 1\.5 is not an integer/],
+  ])('refuses %j', async (result, message) => {
+    expect((await rejection(readText(run([{ ...result, message: { text: 'x' } }])))).message).toMatch(message);
+  });
+});
+
+describe('sarif: what is not evidence', () => {
+  it.each([
+    ['{"version": "2.1.0", "runs": [', /not valid JSON: unexpected end of the document \(2 unclosed brackets\)/],
+    ['[1, 2]', /not a SARIF log: the document is not a JSON object/],
+    ['{"runs": []}', /no "version"/],
+    ['{"version": "2.0.0", "runs": []}', /unsupported SARIF version "2.0.0"/],
+    ['{"version": "2.1.0"}', /no "runs"/],
+    ['{"version": "2.1.0", "runs": {}}', /"runs" is not an array/],
+    ['{"version": "2.1.0", "runs": [{"results": []}]}', /runs\[0\] has no tool\.driver/],
+    ['{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T"}}, "results": [1]}]}', /results\[0\] is not an object/],
+    ['{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T"}}, "results": [{"level": "fatal"}]}]}', /level "fatal" is not one of/],
+    ['{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T"}}, "results": [{"kind": "bad"}]}]}', /kind "bad"/],
+    ['{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T"}}, "results": [{"ruleIndex": 0}]}]}', /rule index 0 is not in the tool component's rules/],
+    ['{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T"}}, "results": [{"rule": {"index": 0, "toolComponent": {"index": 2}}}]}]}', /toolComponent index 2 is not in tool\.extensions/],
+    ['{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T"}}, "results": [{"properties": {"security-severity": "high"}}]}]}', /security-severity "high" is not a number from 0\.0 to 10\.0/],
+    ['{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T"}}, "results": [{"properties": {"security-severity": "11"}}]}]}', /security-severity "11"/],
+    ['{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T"}}, "results": [{"suppressions": [{"kind": "external", "status": "maybe"}]}]}]}', /suppression status "maybe"/],
+    ['{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T"}}, "results": [{"baselineState": "gone"}]}]}', /baselineState "gone"/],
+    ['{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T"}}, "invocations": [{"executionSuccessful": "yes"}], "results": []}]}', /executionSuccessful is not a boolean/],
+    ['{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T", "rules": [{"id": "R", "defaultConfiguration": {"level": "high"}}]}}, "results": [{"ruleId": "R"}]}]}', /defaultConfiguration\.level "high"/],
+  ])('%s', async (text, message) => {
+    const err = await rejection(readText(text));
+    expect(err.message).toMatch(message);
+  });
+
+  it('rejects the whole log when one of its runs did not complete', async () => {
+    const text = JSON.stringify({
+      version: '2.1.0',
+      runs: [
+        { tool: { driver: { name: 'A' } }, results: [] },
+        { tool: { driver: { name: 'B' } }, invocations: [{ executionSuccessful: false }], results: [] },
+      ],
+    });
+    expect((await rejection(readText(text))).message).toMatch(/runs\[1\] \(B\): invocations\[0\]\.executionSuccessful is false/);
+  });
+
+  it('gives the line and column where the JSON broke', async () => {
+    const err = await rejection(readText('{\n  "version": "2.1.0",\n  "runs": [\n    {"tool": }\n  ]\n}\n'));
+    expect(err.message).toMatch(/not valid JSON: expected a JSON value, found "}"/);
+    expect(err.position).toEqual({ line: 4, column: 14 });
+
+    const trailing = await rejection(readText('{"version": "2.1.0", "runs": [],}'));
+    expect(trailing.message).toMatch(/expected a double-quoted key, found "}"/);
+    expect(trailing.position).toEqual({ line: 1, column: 33 });
+
+    const garbage = await rejection(readText('{"version": "2.1.0"} x'));
+    expect(garbage.message).toMatch(/unexpected "x" after the JSON value/);
+    expect(garbage.position).toEqual({ line: 1, column: 22 });
+
+    const control = await rejection(readText('{"version": "2.1\n.0"}'));
+    expect(control.message).toMatch(/control character in string \(it must be escaped\)/);
+    expect(control.position).toEqual({ line: 1, column: 17 });
+  });
+
+  it('refuses JSON nested deeper than LIMITS.nestingDepth', async () => {
+    const deep = `{"version": "2.1.0", "runs": [], "properties": ${'['.repeat(600)}${']'.repeat(600)}}`;
+    const err = await rejection(readText(deep));
+    expect(err.message).toMatch(/JSON nesting is deeper than 512 levels \(LIMITS\.nestingDepth\)/);
+    expect(err.position).toEqual({ line: 1, column: 559 });
+  });
+
+  it('refuses invalid UTF-8 and empty input', async () => {
+    expect((await rejection(sarif.read(bytesSource(new Uint8Array([0x7b, 0xff, 0x7d])), context('x')))).message).toMatch(/not valid UTF-8/);
+    expect((await rejection(readText(''))).message).toMatch(/not valid JSON/);
+  });
+});

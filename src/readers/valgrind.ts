@@ -1,0 +1,339 @@
+import { EvidenceError } from '../measure.js';
+import type { Metrics } from '../measure.js';
+import type { ByteSource, Format } from './types.js';
+import { parseXml } from './xml.js';
+
+/**
+ * Valgrind Memcheck `--xml=yes` output (XML protocol 4), streamed.
+ *
+ * - `errors`: occurrences of non-leak errors (InvalidRead, UninitCondition, ...), i.e. the sum of their
+ *   `<errorcounts>` counts: Valgrind reports each distinct error (context) once as an `<error>` and
+ *   counts its repeats in `<errorcounts>`. This is the "N errors" of Valgrind's own "ERROR SUMMARY: N
+ *   errors from M contexts" without the loss records that line also counts (with the default
+ *   --errors-for-leak-kinds, each definite and possible loss record counts as one error there).
+ *   `errors.unique` is the number of distinct non-leak errors (M, likewise without loss records).
+ *   A crash does not change them: Valgrind reports the errors seen until the program died.
+ * - `leaks.{definite,indirect,possible}.{bytes,blocks}`: the loss records (`Leak_*` errors) of the
+ *   final leak check, the one after the FINISHED status, as Valgrind's LEAK SUMMARY counts them. A
+ *   loss record's `<leakedbytes>` includes the blocks it indirectly leaks ("64 (32 direct, 32 indirect)
+ *   bytes in 1 blocks are definitely lost"); only its direct bytes count in its kind, the indirect ones
+ *   are the Leak_IndirectlyLost records'.
+ *   Loss records of client-requested leak checks made while the program ran are not counted.
+ *   A leak kind's metrics exist only when that kind was reported: the run's `--leak-check` was full
+ *   (or yes), and `--show-leak-kinds` (default definite,possible; --show-reachable and
+ *   --show-possibly-lost honoured) included it. Otherwise they are absent, never zero.
+ * - `fatal_signals`: `<fatal_signal>` blocks: the program died of a signal (Valgrind itself finished
+ *   and still reported errors and leaks).
+ *
+ * Not evidence (EvidenceError): anything but a Memcheck protocol-4 document, and a document that is
+ * cut short (no closing `</valgrindoutput>`: Valgrind or the machine died, so "0 leaks" would be a
+ * guess), or that has no FINISHED status or no `<errorcounts>`.
+ */
+export interface ValgrindModel {
+  errors: number;
+  uniqueErrors: number;
+  fatalSignals: number;
+  leaks: Partial<Record<LeakKind, { bytes: number; blocks: number }>>;
+}
+
+type LeakKind = 'definite' | 'indirect' | 'possible';
+const LEAK_KINDS: readonly LeakKind[] = ['definite', 'indirect', 'possible'];
+const LEAK_ERROR_KINDS: Partial<Record<string, LeakKind | 'reachable'>> = {
+  Leak_DefinitelyLost: 'definite',
+  Leak_IndirectlyLost: 'indirect',
+  Leak_PossiblyLost: 'possible',
+  Leak_StillReachable: 'reachable',
+};
+
+/** Longest text kept from one element: every element read here holds a short word or number. */
+const MAX_TEXT = 4096;
+
+interface ErrorRecord {
+  unique?: string;
+  kind?: string;
+  text?: string;
+  leakedBytes?: string;
+  leakedBlocks?: string;
+  /** reported after the FINISHED status (the final leak check) */
+  afterFinish: boolean;
+}
+
+/** The leak kinds a run reports, from its Valgrind options (`<args><vargv>`). */
+function reportedLeakKinds(args: string[]): Set<LeakKind> | undefined {
+  let leakCheck = 'summary';
+  let shown = new Set<string>(['definite', 'possible']);
+  const all = ['definite', 'indirect', 'possible', 'reachable'];
+  for (const arg of args) {
+    const eq = arg.indexOf('=');
+    if (eq === -1) continue;
+    const name = arg.slice(0, eq);
+    const value = arg.slice(eq + 1);
+    if (name === '--leak-check') leakCheck = value;
+    else if (name === '--show-leak-kinds') {
+      shown = new Set(value === 'all' ? all : value === 'none' ? [] : value.split(','));
+    } else if (name === '--show-reachable') {
+      if (value === 'yes') shown = new Set(all);
+      else shown.delete('reachable');
+    } else if (name === '--show-possibly-lost') {
+      if (value === 'yes') shown.add('possible');
+      else shown.delete('possible');
+    }
+  }
+  // In XML mode Valgrind 3.19 reports loss records even for --leak-check=summary or no, but its text
+  // mode does not, and older versions are not known to: only an explicit full check is trusted.
+  if (leakCheck !== 'full' && leakCheck !== 'yes') return undefined;
+  return new Set(LEAK_KINDS.filter((k) => shown.has(k)));
+}
+
+function integer(raw: string | undefined, what: string, hex = false): number {
+  const text = raw?.trim() ?? '';
+  const ok = hex ? /^0x[0-9a-fA-F]+$/.test(text) : /^\d+$/.test(text);
+  const value = ok ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value)) throw new EvidenceError(`Valgrind output: ${what} is ${JSON.stringify(raw ?? null)}, not ${hex ? 'a hex number' : 'a count'}`);
+  return value;
+}
+
+/** The direct bytes of a loss record, from "64 (32 direct, 32 indirect) bytes in 1 blocks are ...". */
+function directBytes(record: ErrorRecord, leaked: number): number {
+  const split = /\(([\d,]+) direct, ([\d,]+) indirect\)/.exec(record.text ?? '');
+  if (split === null) return leaked;
+  const direct = Number(split[1]!.replaceAll(',', ''));
+  const indirect = Number(split[2]!.replaceAll(',', ''));
+  if (direct + indirect !== leaked) {
+    throw new EvidenceError(`Valgrind output: loss record ${JSON.stringify(record.text)} does not add up to its ${leaked} leaked bytes`);
+  }
+  return direct;
+}
+
+/** Passes the chunks through and notes when the input ended, to tell "cut short" from "broken". */
+function watchEnd(input: ByteSource): { source: ByteSource; ended: () => boolean } {
+  let done = false;
+  return {
+    source: (async function* () {
+      for await (const chunk of input) yield chunk;
+      done = true;
+    })(),
+    ended: () => done,
+  };
+}
+
+async function read(input: ByteSource, maxDepth: number): Promise<ValgrindModel> {
+  let protocolVersion: string | undefined;
+  let protocolTool: string | undefined;
+  let finished = false;
+  let sawErrorCounts = false;
+  let rootClosed = false;
+  let fatalSignals = 0;
+  const args: string[] = [];
+  const counts = new Map<number, number>();
+  /** non-leak errors by unique id, with their kind */
+  const reported = new Map<number, string>();
+  const totals: Record<LeakKind, { bytes: number; blocks: number }> = {
+    definite: { bytes: 0, blocks: 0 },
+    indirect: { bytes: 0, blocks: 0 },
+    possible: { bytes: 0, blocks: 0 },
+  };
+
+  const endError = (record: ErrorRecord): void => {
+    const kind = record.kind;
+    if (kind === undefined || kind === '') throw new EvidenceError('Valgrind output: an <error> has no <kind>');
+    if (kind.startsWith('Leak_')) {
+      const leakKind = LEAK_ERROR_KINDS[kind];
+      if (leakKind === undefined) throw new EvidenceError(`Valgrind output: unknown leak kind ${kind}`);
+      if (leakKind === 'reachable' || !record.afterFinish) return;
+      const bytes = integer(record.leakedBytes, `the <leakedbytes> of a ${kind} record`);
+      totals[leakKind].bytes += directBytes(record, bytes);
+      totals[leakKind].blocks += integer(record.leakedBlocks, `the <leakedblocks> of a ${kind} record`);
+      return;
+    }
+    const unique = integer(record.unique, `the <unique> of a ${kind} error`, true);
+    if (reported.has(unique)) throw new EvidenceError(`Valgrind output: error ${record.unique?.trim()} is reported twice`);
+    reported.set(unique, kind);
+  };
+
+  // the element whose text is being collected, and the text so far
+  let capture: ((text: string) => void) | undefined;
+  let buffer = '';
+  let current: ErrorRecord | undefined;
+  let pair: { count?: string; unique?: string } | undefined;
+  let inStatus = false;
+  let inArgs = false;
+  let inErrorCounts = false;
+  let inXwhat = false;
+  let rootOpened = false;
+
+  const collect = (store: (text: string) => void): void => {
+    capture = store;
+    buffer = '';
+  };
+
+  const watched = watchEnd(input);
+  try {
+    await parseXml(
+      watched.source,
+      {
+        open(name, _attributes, depth) {
+          if (depth === 1) {
+            if (name !== 'valgrindoutput') throw new EvidenceError(`not Valgrind XML output: the root element is <${name}>, expected <valgrindoutput>`);
+            rootOpened = true;
+            return;
+          }
+          if (capture !== undefined) throw new EvidenceError(`Valgrind output: unexpected <${name}> inside a text element`);
+          if (depth === 2) {
+            if (name === 'protocolversion') collect((t) => (protocolVersion = t.trim()));
+            else if (name === 'protocoltool') collect((t) => (protocolTool = t.trim()));
+            else if (name === 'error') current = { afterFinish: finished };
+            else if (name === 'errorcounts') {
+              sawErrorCounts = true;
+              inErrorCounts = true;
+            }
+            else if (name === 'fatal_signal') fatalSignals++;
+            else if (name === 'status') inStatus = true;
+            else if (name === 'args') inArgs = true;
+            return;
+          }
+          if (current !== undefined) {
+            const record = current;
+            if (depth === 3 && name === 'unique') collect((t) => (record.unique = t));
+            else if (depth === 3 && name === 'kind') collect((t) => (record.kind = t.trim()));
+            else if (depth === 3 && name === 'xwhat') inXwhat = true;
+            else if (inXwhat && depth === 4 && name === 'text') collect((t) => (record.text = t));
+            else if (inXwhat && depth === 4 && name === 'leakedbytes') collect((t) => (record.leakedBytes = t));
+            else if (inXwhat && depth === 4 && name === 'leakedblocks') collect((t) => (record.leakedBlocks = t));
+          } else if (inStatus && depth === 3 && name === 'state') {
+            collect((t) => {
+              if (t.trim() === 'FINISHED') finished = true;
+            });
+          } else if (inArgs && depth === 4 && name === 'arg') {
+            collect((t) => args.push(t.trim()));
+          } else if (inErrorCounts && depth === 3 && name === 'pair') {
+            pair = {};
+          } else if (pair !== undefined && depth === 4 && (name === 'count' || name === 'unique')) {
+            const target = pair;
+            collect((t) => (target[name] = t));
+          }
+        },
+        close(name, depth) {
+          if (capture !== undefined) {
+            capture(buffer);
+            capture = undefined;
+            buffer = '';
+            return;
+          }
+          if (depth === 1) rootClosed = true;
+          else if (depth === 2) {
+            if (current !== undefined) endError(current);
+            current = undefined;
+            inStatus = false;
+            inArgs = false;
+            inErrorCounts = false;
+          } else if (depth === 3 && name === 'xwhat') {
+            inXwhat = false;
+          } else if (depth === 3 && name === 'pair' && pair !== undefined) {
+            const unique = integer(pair.unique, 'an <errorcounts> pair\'s <unique>', true);
+            const count = integer(pair.count, 'an <errorcounts> pair\'s <count>');
+            if (counts.has(unique)) throw new EvidenceError(`Valgrind output: <errorcounts> lists error ${pair.unique} twice`);
+            counts.set(unique, count);
+            pair = undefined;
+          }
+        },
+        text(text) {
+          if (capture === undefined) return;
+          buffer += text;
+          if (buffer.length > MAX_TEXT) throw new EvidenceError(`Valgrind output: an element's text is longer than ${MAX_TEXT} characters`);
+        },
+      },
+      maxDepth,
+    );
+  } catch (err) {
+    if (err instanceof EvidenceError && watched.ended() && rootOpened && !rootClosed) {
+      throw new EvidenceError(
+        `Valgrind output is cut short (no closing </valgrindoutput>): Valgrind did not finish (crashed, killed or out of space), so the run is not evidence of its errors or leaks [${err.message}]`,
+        err.position,
+      );
+    }
+    throw err;
+  }
+
+  if (protocolTool !== 'memcheck') {
+    throw new EvidenceError(`not Memcheck output: the protocol tool is ${JSON.stringify(protocolTool ?? null)}, expected "memcheck"`);
+  }
+  if (protocolVersion !== '4') throw new EvidenceError(`Valgrind XML protocol version ${JSON.stringify(protocolVersion ?? null)} is not supported (4 is read)`);
+  if (!finished) throw new EvidenceError('Valgrind output has no FINISHED status: the run did not complete');
+  if (!sawErrorCounts) throw new EvidenceError('Valgrind output has no <errorcounts>: the run did not complete');
+
+  let errors = 0;
+  for (const [unique, kind] of reported) {
+    const count = counts.get(unique);
+    if (count === undefined) throw new EvidenceError(`Valgrind output: error 0x${unique.toString(16)} (${kind}) is missing from <errorcounts>`);
+    errors += count;
+  }
+  for (const unique of counts.keys()) {
+    if (!reported.has(unique)) throw new EvidenceError(`Valgrind output: <errorcounts> counts error 0x${unique.toString(16)}, which is not reported`);
+  }
+  // only the kinds this run reported in full have numbers; the others are unknown, not zero
+  const leaks: ValgrindModel['leaks'] = {};
+  for (const kind of reportedLeakKinds(args) ?? []) leaks[kind] = totals[kind];
+  return { errors, uniqueErrors: reported.size, fatalSignals, leaks };
+}
+
+export const valgrind: Format<ValgrindModel> = {
+  name: 'valgrind',
+  read: (input, ctx) => read(input, ctx.limits.nestingDepth),
+  merge(models) {
+    if (models.length === 0) throw new EvidenceError('no Valgrind output to combine');
+    const sum: ValgrindModel = { errors: 0, uniqueErrors: 0, fatalSignals: 0, leaks: {} };
+    for (const kind of LEAK_KINDS) {
+      // a kind one file did not report is unknown for the whole set, not zero
+      if (models.every((m) => m.leaks[kind] !== undefined)) sum.leaks[kind] = { bytes: 0, blocks: 0 };
+    }
+    for (const m of models) {
+      sum.errors += m.errors;
+      sum.uniqueErrors += m.uniqueErrors;
+      sum.fatalSignals += m.fatalSignals;
+      for (const kind of LEAK_KINDS) {
+        const total = sum.leaks[kind];
+        const part = m.leaks[kind];
+        if (total === undefined || part === undefined) continue;
+        total.bytes += part.bytes;
+        total.blocks += part.blocks;
+      }
+    }
+    return sum;
+  },
+  metrics(m): Metrics {
+    const metrics: Metrics = {
+      errors: { value: m.errors },
+      'errors.unique': { value: m.uniqueErrors },
+      fatal_signals: { value: m.fatalSignals },
+    };
+    for (const kind of LEAK_KINDS) {
+      const leak = m.leaks[kind];
+      if (leak === undefined) continue;
+      metrics[`leaks.${kind}.bytes`] = { value: leak.bytes, unit: 'B' };
+      metrics[`leaks.${kind}.blocks`] = { value: leak.blocks };
+    }
+    return metrics;
+  },
+  notes(m): Record<string, string> {
+    const notes: Record<string, string> = {};
+    for (const kind of LEAK_KINDS) {
+      if (m.leaks[kind] !== undefined) continue;
+      const why = `${kind} leaks were not reported: run Valgrind with --leak-check=full and ${kind} in --show-leak-kinds`;
+      notes[`leaks.${kind}.bytes`] = why;
+      notes[`leaks.${kind}.blocks`] = why;
+    }
+    return notes;
+  },
+  knownMetrics: {
+    errors: null,
+    'errors.unique': null,
+    fatal_signals: null,
+    'leaks.definite.bytes': 'B',
+    'leaks.definite.blocks': null,
+    'leaks.indirect.bytes': 'B',
+    'leaks.indirect.blocks': null,
+    'leaks.possible.bytes': 'B',
+    'leaks.possible.blocks': null,
+  },
+};
