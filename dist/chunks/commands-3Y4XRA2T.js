@@ -1,0 +1,157 @@
+import { createRequire as __rgCreateRequire } from 'node:module'; const require = __rgCreateRequire(import.meta.url);
+import {
+  LIMITS,
+  directorySource,
+  displayName,
+  external_exports,
+  formatBytes,
+  formatPolicyError,
+  loadPolicy,
+  oneLine,
+  policySchema,
+  renderJson,
+  renderMarkdown,
+  runGate
+} from "./chunk-OGLUKFOA.js";
+import "./chunk-XMXXNP2B.js";
+
+// src/commands.ts
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+// src/render/text.ts
+var LABEL = { failed: "FAILED ", missing: "MISSING", passed: "passed " };
+var ORDER = ["failed", "missing", "passed"];
+function renderText(verdict, policyPath) {
+  const out = [];
+  const where = [policyPath && `policy ${policyPath}`, verdict.profile && `profile ${verdict.profile}`].filter(Boolean).join(" \xB7 ");
+  out.push(oneLine(`${verdict.policy}${where ? ` \xB7 ${where}` : ""}`));
+  const score = `score ${verdict.score}%${verdict.minScore !== void 0 ? ` (min ${verdict.minScore}%)` : ""}`;
+  out.push(`${verdict.decision === "pass" ? "PASS" : "FAIL"}  ${score} \u2014 ${verdict.summary}`, "");
+  const width = Math.min(32, Math.max(0, ...verdict.criteria.map((c) => c.id.length)));
+  for (const status of ORDER) {
+    for (const c of verdict.criteria.filter((x) => x.status === status)) out.push(...criterionLines(c, width));
+  }
+  if (verdict.notEvaluated.length > 0) out.push("", `not evaluated in this profile: ${verdict.notEvaluated.join(", ")}`);
+  const { passed, failed, missing } = verdict.counts;
+  out.push("", `criteria: ${passed} of ${verdict.criteria.length} passed \xB7 ${failed} failed \xB7 ${missing} without evidence`);
+  return `${out.join("\n")}
+`;
+}
+function criterionLines(c, width) {
+  const tags = [c.required ? "required" : "optional", c.weight !== 1 && `weight ${c.weight}`].filter(Boolean).join(", ");
+  const head = `  ${LABEL[c.status]}  ${c.id.padEnd(width)}  ${c.title !== c.id ? `${oneLine(c.title)} ` : ""}(${tags})`;
+  const indent = " ".repeat(13);
+  const lines = [head];
+  if (c.status === "passed") {
+    lines.push(`${indent}${oneLine(c.reason)}`);
+  } else {
+    lines.push(`${indent}${c.status === "missing" ? "no evidence: " : ""}${oneLine(c.reason)}`);
+    if (c.evidence.length > 0) {
+      const names = c.evidence.slice(0, 3).map((e) => oneLine(displayName(e))).join(", ");
+      lines.push(`${indent}evidence: ${names}${c.evidence.length > 3 ? ` (+${c.evidence.length - 3} more)` : ""}`);
+    }
+  }
+  return lines;
+}
+
+// src/commands.ts
+var EXIT = { pass: 0, fail: 1, usage: 2 };
+async function check(options) {
+  const policyText = await readPolicy(options.policy);
+  if (typeof policyText !== "string") return reportPolicyErrors([policyText], options);
+  const evidenceProblem = await stat(options.evidence).then(
+    (s) => s.isDirectory() ? void 0 : `${options.evidence} is not a directory`,
+    () => `evidence directory ${options.evidence} does not exist`
+  );
+  if (evidenceProblem) process.stderr.write(`release-gate: warning: ${evidenceProblem}; every criterion will have no evidence
+`);
+  const outcome = await runGate({
+    policyText,
+    policyFile: options.policy,
+    source: directorySource(options.evidence),
+    ...options.profile !== void 0 && { profile: options.profile },
+    ...options.branch !== void 0 && { branch: options.branch },
+    now: /* @__PURE__ */ new Date()
+  });
+  if (outcome.kind === "policy-error") return reportPolicyErrors(outcome.errors, options);
+  if (outcome.kind === "usage-error") {
+    process.stderr.write(`release-gate: ${outcome.message}
+`);
+    await writeFailureReports(options, [outcome.message]);
+    return EXIT.usage;
+  }
+  const { verdict } = outcome;
+  process.stdout.write(renderText(verdict, options.policy));
+  if (options.json !== void 0) await writeOutput(options.json, renderJson(verdict));
+  if (options.markdown !== void 0) await writeOutput(options.markdown, renderMarkdown(verdict, { policyPath: options.policy }));
+  return verdict.decision === "pass" ? EXIT.pass : EXIT.fail;
+}
+async function validate(file) {
+  const text = await readPolicy(file);
+  if (typeof text !== "string") {
+    process.stderr.write(`${formatPolicyError(text)}
+`);
+    return EXIT.usage;
+  }
+  const loaded = loadPolicy(text, file);
+  if (!loaded.ok) {
+    for (const e of loaded.errors) process.stderr.write(`${formatPolicyError(e)}
+`);
+    return EXIT.usage;
+  }
+  const { policy } = loaded;
+  process.stdout.write(`${file}: valid \u2014 ${policy.criteria.length} criteria, ${policy.profiles.length} profiles
+`);
+  return EXIT.pass;
+}
+function schema() {
+  const jsonSchema = external_exports.toJSONSchema(policySchema, { io: "input", unrepresentable: "any" });
+  return `${JSON.stringify({ ...jsonSchema, $id: "https://github.com/release-gate/release-gate/schema/policy-v1.json", title: "release-gate policy v1" }, null, 2)}
+`;
+}
+async function readPolicy(file) {
+  const fail = (message) => ({ file, line: 1, column: 1, message });
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return fail("not a file");
+    if (info.size > LIMITS.policyBytes) return fail(`policy is ${formatBytes(info.size)}, over the ${formatBytes(LIMITS.policyBytes)} cap (LIMITS.policyBytes)`);
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(await readFile(file));
+    return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+  } catch (err) {
+    const code = err.code;
+    if (code === "ENOENT") return fail("policy file not found; pass --policy with the path of your release-gate.yml");
+    if (err instanceof TypeError) return fail("policy file is not valid UTF-8");
+    return fail(`cannot read the policy: ${err.message}`);
+  }
+}
+async function reportPolicyErrors(errors, options) {
+  for (const e of errors) process.stderr.write(`${formatPolicyError(e)}
+`);
+  process.stderr.write(`release-gate: the policy has ${errors.length} error${errors.length === 1 ? "" : "s"}; the gate fails until it is fixed
+`);
+  await writeFailureReports(options, errors.map(formatPolicyError));
+  return EXIT.usage;
+}
+async function writeFailureReports(options, errors) {
+  if (options.json !== void 0) {
+    await writeOutput(options.json, `${JSON.stringify({ version: 1, decision: "fail", score: 0, profile: options.profile ?? null, errors, criteria: [] }, null, 2)}
+`);
+  }
+  if (options.markdown !== void 0) {
+    const list = errors.map((e) => `- ${e.replace(/[<>&|@#`*_[\]\\]/g, (c) => `&#${c.charCodeAt(0)};`)}`).join("\n");
+    await writeOutput(options.markdown, `### \u274C release-gate: failed \u2014 the policy could not be used
+
+${list}
+`);
+  }
+}
+async function writeOutput(file, content) {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFile(file, content);
+}
+export {
+  check,
+  schema,
+  validate
+};
