@@ -116,7 +116,7 @@ function explainArtifactError(err, doing) {
   if (name === "GHESNotSupportedError" || /GHES|not supported on GitHub Enterprise/i.test(message)) {
     return `cannot ${doing}: the artifact API is not available on GitHub Enterprise Server. Download the artifacts with actions/download-artifact and pass their folder as evidence-dir.`;
   }
-  if (/\b403\b|Resource not accessible|forbidden/i.test(message)) {
+  if (err?.status === 403 || /\b403\b|Resource not accessible|forbidden/i.test(message)) {
     return `cannot ${doing}: the token may not read artifacts. Grant "permissions: actions: read" to the job (or pass evidence-dir).`;
   }
   return `cannot ${doing}: ${message}`;
@@ -506,7 +506,8 @@ function createOctokit(token, apiUrl, log) {
     token,
     {
       baseUrl: apiUrl,
-      request: { ...defaults.request, fetch: timedFetch, retries: 3 },
+      // no request.retries here: plugin-retry would then retry every error, 404s included
+      request: { ...defaults.request, fetch: timedFetch },
       retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
       throttle: { onRateLimit: onLimit("primary"), onSecondaryRateLimit: onLimit("secondary") }
     },
@@ -809,17 +810,25 @@ async function evidenceSource(octokit, context, inputs, policyText, policyFile, 
   const patterns = loaded.ok ? [...new Set(loaded.policy.criteria.map((c) => c.evidence.artifact).filter((a) => a !== void 0))] : [];
   const runId = inputs.runId ?? context.triggeringRun?.id ?? context.runId;
   const currentRun = runId === context.runId;
-  let runHeadSha = context.headSha;
-  if (!currentRun) {
-    const { data } = await octokit.rest.actions.getWorkflowRun({ owner: context.owner, repo: context.repo, run_id: runId });
-    runHeadSha = data.head_sha;
+  try {
+    let runHeadSha = context.headSha;
+    if (!currentRun) {
+      const { data } = await octokit.rest.actions.getWorkflowRun({ owner: context.owner, repo: context.repo, run_id: runId }).catch((err) => {
+        throw new Error(explainArtifactError(err, `read run ${runId}`), { cause: err });
+      });
+      runHeadSha = data.head_sha;
+    }
+    const fetched = await fetchArtifacts(
+      { token: inputs.token, owner: context.owner, repo: context.repo, runId, currentRun, headSha: context.headSha, patterns, dir: path2.join(work, "artifacts"), log: core_exports },
+      runHeadSha
+    );
+    for (const p of fetched.problems) warning(p);
+    return fetched.source;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    error(reason);
+    return { find: async (query) => ({ files: [], emptyReason: query.artifact === void 0 ? `no artifact to read "${query.path}" from: ${reason}` : reason }) };
   }
-  const fetched = await fetchArtifacts(
-    { token: inputs.token, owner: context.owner, repo: context.repo, runId, currentRun, headSha: context.headSha, patterns, dir: path2.join(work, "artifacts"), log: core_exports },
-    runHeadSha
-  );
-  for (const p of fetched.problems) warning(p);
-  return fetched.source;
 }
 async function publish(octokit, context, inputs, writes, request) {
   const published = {};

@@ -7,7 +7,7 @@ import * as core from '@actions/core';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fetchArtifacts } from './evidence/artifacts.js';
+import { explainArtifactError, fetchArtifacts } from './evidence/artifacts.js';
 import { directorySource } from './evidence/directory.js';
 import type { EvidenceSource } from './evidence/types.js';
 import { readContext, pullRequestFrom, type GateContext } from './github/context.js';
@@ -233,17 +233,26 @@ async function evidenceSource(octokit: Octokit, context: GateContext, inputs: In
   const patterns = loaded.ok ? [...new Set(loaded.policy.criteria.map((c) => c.evidence.artifact).filter((a): a is string => a !== undefined))] : [];
   const runId = inputs.runId ?? context.triggeringRun?.id ?? context.runId;
   const currentRun = runId === context.runId;
-  let runHeadSha = context.headSha;
-  if (!currentRun) {
-    const { data } = await octokit.rest.actions.getWorkflowRun({ owner: context.owner, repo: context.repo, run_id: runId });
-    runHeadSha = data.head_sha;
+  try {
+    let runHeadSha = context.headSha;
+    if (!currentRun) {
+      const { data } = await octokit.rest.actions.getWorkflowRun({ owner: context.owner, repo: context.repo, run_id: runId }).catch((err: unknown) => {
+        throw new Error(explainArtifactError(err, `read run ${runId}`), { cause: err });
+      });
+      runHeadSha = data.head_sha;
+    }
+    const fetched = await fetchArtifacts(
+      { token: inputs.token, owner: context.owner, repo: context.repo, runId, currentRun, headSha: context.headSha, patterns, dir: path.join(work, 'artifacts'), log: core },
+      runHeadSha,
+    );
+    for (const p of fetched.problems) core.warning(p);
+    return fetched.source;
+  } catch (err) {
+    // no artifacts is no evidence: every criterion that needs them is missing, with this reason
+    const reason = err instanceof Error ? err.message : String(err);
+    core.error(reason);
+    return { find: async (query) => ({ files: [], emptyReason: query.artifact === undefined ? `no artifact to read "${query.path}" from: ${reason}` : reason }) };
   }
-  const fetched = await fetchArtifacts(
-    { token: inputs.token, owner: context.owner, repo: context.repo, runId, currentRun, headSha: context.headSha, patterns, dir: path.join(work, 'artifacts'), log: core },
-    runHeadSha,
-  );
-  for (const p of fetched.problems) core.warning(p);
-  return fetched.source;
 }
 
 interface PublishRequest {

@@ -128,7 +128,7 @@ export function explainArtifactError(err: unknown, doing: string): string {
   if (name === 'GHESNotSupportedError' || /GHES|not supported on GitHub Enterprise/i.test(message)) {
     return `cannot ${doing}: the artifact API is not available on GitHub Enterprise Server. Download the artifacts with actions/download-artifact and pass their folder as evidence-dir.`;
   }
-  if (/\b403\b|Resource not accessible|forbidden/i.test(message)) {
+  if ((err as { status?: unknown } | null)?.status === 403 || /\b403\b|Resource not accessible|forbidden/i.test(message)) {
     return `cannot ${doing}: the token may not read artifacts. Grant "permissions: actions: read" to the job (or pass evidence-dir).`;
   }
   return `cannot ${doing}: ${message}`;

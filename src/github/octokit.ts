@@ -36,7 +36,8 @@ export function createOctokit(token: string, apiUrl: string, log: OctokitLog): O
     token,
     {
       baseUrl: apiUrl,
-      request: { ...defaults.request, fetch: timedFetch, retries: 3 },
+      // no request.retries here: plugin-retry would then retry every error, 404s included
+      request: { ...defaults.request, fetch: timedFetch },
       retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
       throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
     },
