@@ -1,0 +1,152 @@
+/**
+ * The action's sources run in-process against the local GitHub, so that coverage measures them
+ * (the end-to-end tests run the bundle in a child process, which coverage cannot see). The
+ * scenarios mirror action.e2e.test.ts; bodies are asserted here too. (Reading another run's
+ * artifacts cannot run in-process: @actions/artifact's findBy client takes GITHUB_API_URL from the
+ * environment once, at import; the end-to-end tests cover it.)
+ */
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startFakeGitHub, type FakeGitHub } from '../github/fake-github.js';
+import { ROOT } from '../helpers/evidence.js';
+import { TOKEN } from './run-action.js';
+
+const POLICY_PATH = '.github/release-gate.yml';
+const BASIC_POLICY = readFileSync(path.join(ROOT, 'examples/basic/release-gate.yml'), 'utf8');
+const JUNIT = readFileSync(path.join(ROOT, 'examples/basic/evidence/test-results/junit.xml'), 'utf8');
+const LCOV = readFileSync(path.join(ROOT, 'examples/basic/evidence/coverage/lcov.info'), 'utf8');
+const HEAD = 'd4'.repeat(20);
+
+let fake: FakeGitHub;
+let savedEnv: NodeJS.ProcessEnv;
+let printed: string;
+
+beforeEach(async () => {
+  fake = await startFakeGitHub({ owner: 'acme', repo: 'shop' });
+  savedEnv = { ...process.env };
+  printed = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    printed += chunk.toString();
+    return true;
+  });
+});
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  process.env = savedEnv;
+  process.exitCode = undefined;
+  expect(fake.invalidRequests()).toEqual([]);
+  await fake.close();
+});
+
+interface InProcessRun {
+  exitCode: number;
+  outputs: string;
+  summary: string;
+}
+
+async function run(runId: number, options: { inputs?: Record<string, string>; workspace?: Record<string, string>; payload?: Record<string, unknown>; env?: Record<string, string> } = {}): Promise<InProcessRun> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'release-gate-inproc-'));
+  const workspace = path.join(dir, 'ws');
+  await mkdir(workspace);
+  for (const [file, content] of Object.entries(options.workspace ?? { [POLICY_PATH]: BASIC_POLICY })) {
+    await mkdir(path.dirname(path.join(workspace, file)), { recursive: true });
+    await writeFile(path.join(workspace, file), content);
+  }
+  const files = { event: path.join(dir, 'event.json'), output: path.join(dir, 'out'), summary: path.join(dir, 'summary.md') };
+  await writeFile(files.event, JSON.stringify(options.payload ?? fake.eventPayload(runId)));
+  await writeFile(files.output, '');
+  await writeFile(files.summary, '');
+  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_') || key.startsWith('GITHUB_')) delete process.env[key];
+  Object.assign(process.env, fake.env({ runId, token: TOKEN }), {
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: path.join(dir, 'tmp'),
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    INPUT_TOKEN: TOKEN,
+    ...Object.fromEntries(Object.entries(options.inputs ?? {}).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    ...options.env,
+  });
+  process.exitCode = undefined;
+  // the toolkit's summary remembers the first GITHUB_STEP_SUMMARY it saw; a runner process runs one
+  // step, these tests run several in one process
+  const core = await import('@actions/core');
+  (core.summary as unknown as { _filePath?: string })._filePath = undefined;
+  core.summary.emptyBuffer();
+  const { runAction } = await import('../../src/action.js');
+  await runAction();
+  const exitCode = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { exitCode, outputs: await readFile(files.output, 'utf8'), summary: await readFile(files.summary, 'utf8') };
+}
+
+function pullRequest(policy = BASIC_POLICY) {
+  fake.setContent(POLICY_PATH, policy, 'main');
+  const pull = fake.addPull({ number: 5, head: { ref: 'topic', sha: HEAD }, base: { ref: 'main' } });
+  const r = fake.addRun({ headSha: HEAD, headBranch: 'topic', event: 'pull_request', pullRequests: [pull.number] });
+  fake.addArtifact({ runId: r.id, name: 'test-results', files: { 'junit.xml': JUNIT } });
+  fake.addArtifact({ runId: r.id, name: 'coverage', files: { 'lcov.info': LCOV } });
+  return r;
+}
+
+describe('runAction in-process', () => {
+  it('passes a PR: check run, comment, outputs', async () => {
+    const r = await run(pullRequest().id, { inputs: { 'check-name': 'gate / release' } });
+    expect(r.exitCode).toBe(0);
+    expect(fake.state.checkRuns).toEqual([expect.objectContaining({ name: 'gate / release', head_sha: HEAD, conclusion: 'success' })]);
+    expect(fake.state.comments[0]!.body).toMatch(/^<!-- release-gate:sticky gate%20%2F%20release -->/);
+    expect(fake.state.comments[0]!.body).toContain('<sub>gate / release · commit');
+    expect(r.outputs).toContain('decision<<');
+    expect(r.summary).toContain('### ✅ release-gate: passed');
+    expect(printed).not.toMatch(new RegExp(`^(?!::add-mask::).*${TOKEN}`, 'm'));
+  });
+
+  it('fail: false keeps the step green on a failed gate but says so', async () => {
+    const policy = BASIC_POLICY.replace('tests: ">= 10"', 'tests: ">= 1000"');
+    const r = await run(pullRequest(policy).id, { inputs: { fail: 'false', comment: 'never' }, workspace: { [POLICY_PATH]: policy } });
+    expect(r.exitCode).toBe(0);
+    expect(printed).toMatch(/^::warning::release-gate failed: required criteria not passed: 1 failed; .*\(input fail is false: the step passes\)$/m);
+    expect(fake.state.checkRuns[0]!.conclusion).toBe('failure');
+    expect(fake.state.comments).toEqual([]);
+  });
+
+  it('comment on-failure stays silent on a pass; always comments; an explicit profile is used', async () => {
+    const policy = BASIC_POLICY.replace('min-score: 75\n', 'min-score: 75\nprofiles:\n  staging: { min-score: 50 }\n');
+    const id = pullRequest(policy).id;
+    const quiet = await run(id, { inputs: { comment: 'on-failure', profile: 'staging' }, workspace: { [POLICY_PATH]: policy } });
+    expect(quiet.exitCode).toBe(0);
+    expect(fake.state.comments).toEqual([]);
+    expect(fake.state.checkRuns[0]!.output.summary).toContain('profile `staging`');
+    const loud = await run(id, { inputs: { comment: 'always' }, workspace: { [POLICY_PATH]: policy } });
+    expect(loud.exitCode).toBe(0);
+    expect(fake.state.comments).toHaveLength(1);
+  });
+
+  it('a read-only token: warns once, writes summary and outputs, fails by the verdict', async () => {
+    fake.setReadOnly(true);
+    const policy = BASIC_POLICY.replace('tests: ">= 10"', 'tests: ">= 1000"');
+    const r = await run(pullRequest(policy).id, { workspace: { [POLICY_PATH]: policy } });
+    expect(r.exitCode).toBe(1);
+    expect(printed.split('\n').filter((l) => l.startsWith('::warning::') && l.includes('workflow_run'))).toHaveLength(1);
+    expect(r.summary).toContain('### ❌ release-gate: failed');
+    expect(r.outputs).toContain('check-run-id<<');
+  });
+
+  it('a policy error and an invalid input fail with the reason', async () => {
+    const id = pullRequest().id;
+    const broken = await run(id, { workspace: { [POLICY_PATH]: 'version: 2\n' }, inputs: { 'policy-ref': 'head' } });
+    expect(broken.exitCode).toBe(1);
+    expect(fake.state.checkRuns[0]!.output.title).toBe('Failed: the policy has 2 errors');
+    const bad = await run(id, { inputs: { comment: 'sometimes' } });
+    expect(bad.exitCode).toBe(1);
+    expect(printed).toContain('::error::release-gate: input comment must be auto, always, on-failure or never (got "sometimes")');
+    expect(bad.summary).toContain('internal error');
+    const missing = await run(id, { inputs: { 'policy-ref': 'head', policy: 'nope.yml' } });
+    expect(missing.exitCode).toBe(1);
+    expect(printed).toContain('policy file nope.yml not found in the workspace');
+  });
+});
