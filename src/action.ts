@@ -78,7 +78,7 @@ export async function runAction(): Promise<void> {
     const context = readContext(process.env, payload);
     const octokit = createOctokit(inputs.token, context.apiUrl, { warning: (m) => core.warning(m) });
     const writes = new WriteGuard();
-    await findPullRequest(octokit, context, writes);
+    await findPullRequest(octokit, context);
 
     const policy = await readPolicyText(octokit, context, inputs);
     const checkName = inputs.checkName ?? (policy.nameHint || 'release-gate');
@@ -166,9 +166,9 @@ class WriteGuard {
   }
 }
 
-async function findPullRequest(octokit: Octokit, context: GateContext, writes: WriteGuard): Promise<void> {
+/** workflow_run for a fork PR: GitHub leaves pull_requests empty, so find the PR by its head SHA. */
+async function findPullRequest(octokit: Octokit, context: GateContext): Promise<void> {
   if (!context.triggeringRun?.needsPullLookup) return;
-  void writes;
   try {
     const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner: context.owner, repo: context.repo, commit_sha: context.headSha });
     let match = data.find((p) => p.head.sha === context.headSha && p.state === 'open');
