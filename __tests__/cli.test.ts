@@ -47,7 +47,7 @@ describe('release-gate check on the bundled example (the README command)', () =>
     expect(lines[1]).toBe('PASS  score 83.33% (min 75%) — all required criteria passed and score 83.33% reaches 75%');
     expect(r.stdout).toContain('  MISSING  load-test   Checkout p95 under 300 ms (optional)\n             no evidence: no artifact matches "k6-*" (artifacts: "coverage", "test-results")');
     expect(r.stdout).toContain('  passed   unit-tests  Unit tests pass (required, weight 3)\n             failed = 0, tests = 12');
-    expect(r.stdout).toContain('  passed   coverage    Line and branch coverage (required, weight 2)\n             lines = 100%, branches = 89.4737%');
+    expect(r.stdout).toContain('  passed   coverage    Line and branch coverage (required, weight 2)\n             lines = 100%, branches = 89.47%');
     expect(lines.at(-2)).toBe('criteria: 2 of 3 passed · 0 failed · 1 without evidence');
 
     const report = JSON.parse(await readFile(json, 'utf8'));
@@ -104,7 +104,7 @@ criteria:
     });
     const r = await cli(['check', '--policy', path.join(dir, 'release-gate.yml'), '--evidence', path.join(dir, 'ev')]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('FAIL  score 0% — required criteria not passed: 1 failed');
+    expect(r.stdout).toContain('FAIL  score 0% — required criteria not passed: tests (failed)');
     expect(r.stdout).toContain('  FAILED   tests  (required)\n             failed = 1, expected == 0\n             evidence: results-linux/junit.xml, results-mac/junit.xml');
   });
 

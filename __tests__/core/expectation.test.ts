@@ -56,7 +56,11 @@ describe('units', () => {
 
   it('formats values for people', () => {
     expect(formatValue(0.0123, 'ratio')).toBe('1.23%');
-    expect(formatValue(93.456789, '%')).toBe('93.4568%');
+    expect(formatValue(93.456789, '%')).toBe('93.46%');
+    expect(formatValue(0.00666667, 'ratio')).toBe('0.667%');
+    expect(formatValue(1554218, undefined)).toBe('1554218');
+    expect(formatValue(0.004321, 's')).toBe('0.00432 s');
+    expect(formatValue(5 * 1024 ** 3 + 1, 'B')).toBe('5 GiB');
     expect(formatValue(1536, 'B')).toBe('1.5 KiB');
     expect(formatValue(12, 'B')).toBe('12 B');
     expect(formatValue(812, undefined)).toBe('812');

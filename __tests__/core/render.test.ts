@@ -58,7 +58,7 @@ const hostileVerdict = verdict([
     group: HOSTILE,
     status: 'failed',
     reason: HOSTILE,
-    checks: [{ metric: 'failed', op: '==', expected: 0, actual: 3, ok: false, text: `failed = 3, expected == 0 ${HOSTILE}` }],
+    checks: [{ metric: 'failed', op: '==', expected: 0, actual: 3, ok: false, expectedText: `== 0 ${HOSTILE}`, text: `failed = 3, expected == 0 ${HOSTILE}` }],
     evidence: [{ artifact: 'a`|b', path: `x|y\`z ${HOSTILE}`, bytes: 1, modified: '2026-01-01T00:00:00Z' }],
   }),
   criterion({ id: 'gone', title: 'Soak', status: 'missing', reason: HOSTILE }),
@@ -72,7 +72,7 @@ describe('Markdown report', () => {
     const tables = nodes(tree, 'table') as Table[];
     expect(tables).toHaveLength(3);
     expect(tables.map((t) => t.children.length)).toEqual([2, 2, 2]); // header + one row each
-    for (const t of tables) for (const row of t.children) expect(row.children).toHaveLength(5);
+    for (const t of tables) for (const row of t.children) expect(row.children).toHaveLength(4);
     expect(nodes(tree, 'link')).toEqual([]);
     expect(nodes(tree, 'image')).toEqual([]);
     const html = nodes(tree, 'html').map((n) => (n as { value: string }).value);
@@ -94,7 +94,25 @@ describe('Markdown report', () => {
 
   it('shows what a missing criterion expected', () => {
     const md = renderMarkdown(verdict([criterion({ id: 'soak', title: 'Soak', status: 'missing', reason: 'no file matched "soak/*.json"', expectations: ['hours >= 2h', 'leaks == 0'] })]));
-    expect(md).toContain('| ⚠️ | **Soak `soak`**<br><sub>required</sub> | **no evidence**: no file matched "soak/&#42;.json" | hours &#62;= 2h<br>leaks == 0 | — |');
+    expect(md).toContain('| ⚠️ | **Soak `soak`**<br><sub>required</sub> | **no evidence**: no file matched "soak/&#42;.json"<br><sub>needs hours ≥ 2h · leaks = 0</sub> | — |');
+  });
+
+  it('shows each check with its bound, failing ones first-class', () => {
+    const md = renderMarkdown(
+      verdict([
+        criterion({
+          id: 'perf',
+          title: 'Perf',
+          status: 'failed',
+          reason: 'x',
+          checks: [
+            { metric: 'http_req_duration.p95', op: '<=', expected: 300, actual: 377.734, unit: 'ms', ok: false, expectedText: '<= 300 ms', text: '' },
+            { metric: 'http_req_failed.rate', op: '<', expected: 0.01, actual: 0.00666667, unit: 'ratio', ok: true, expectedText: '< 1%', text: '' },
+          ],
+        }),
+      ]),
+    );
+    expect(md).toContain('| ❌ **http&#95;req&#95;duration.p95 377.73 ms** <sub>needs ≤ 300 ms</sub><br>✅ http&#95;req&#95;failed.rate 0.667% <sub>needs &#60; 1%</sub> |');
   });
 
   it('code spans cannot be broken out of', () => {

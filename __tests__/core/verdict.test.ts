@@ -63,8 +63,8 @@ describe('evaluate', () => {
       ['perf', 'passed', 'http_req_duration.p95 = 250 ms'],
     ]);
     expect(v.criteria[0]!.checks).toEqual([
-      { metric: 'failed', op: '==', expected: 0, actual: 0, ok: true, text: 'failed = 0, expected == 0' },
-      { metric: 'tests', op: '>=', expected: 10, actual: 12, ok: true, text: 'tests = 12, expected >= 10' },
+      { metric: 'failed', op: '==', expected: 0, actual: 0, ok: true, expectedText: '== 0', text: 'failed = 0, expected == 0' },
+      { metric: 'tests', op: '>=', expected: 10, actual: 12, ok: true, expectedText: '>= 10', text: 'tests = 12, expected >= 10' },
     ]);
     expect(v.criteria[0]!.metrics).toEqual({ tests: 12, failed: 0, files: 1 });
   });
@@ -74,7 +74,7 @@ describe('evaluate', () => {
     expect(v.decision).toBe('fail');
     expect(v.score).toBe(66.66);
     expect(v.criteria[1]).toMatchObject({ status: 'missing', reason: 'no file matched "lcov.info" in ev' });
-    expect(v.summary).toBe('required criteria not passed: 1 without evidence; score 66.66% is below the minimum 70%');
+    expect(v.summary).toBe('required criteria not passed: coverage (no evidence); score 66.66% is below the minimum 70%');
   });
 
   it('a missing optional criterion only lowers the score', () => {

@@ -370,6 +370,13 @@ describe('json: format contract', () => {
     expect(json.metrics(json.merge([]))).toEqual({});
   });
 
+  test('merge: several files with no path metric named (a files-only criterion) are fine', async () => {
+    const a = await read('{"a": 1}', {});
+    const b = await read('[2]', {});
+    expect(json.merge([a, b])).toEqual({ files: [...a.files, ...b.files], metrics: {}, notes: {} });
+    expect(json.metrics(json.merge([a, b]))).toEqual({});
+  });
+
   test('a spec kind json cannot read is a programming error (Error, not EvidenceError)', async () => {
     const wrong = json.read(bytesSource('{}'), context('x.json', { leaks: { count: 'ERROR' } }));
     await expect(wrong).rejects.toThrow('format json reads only `path` metrics; metric "leaks" has count "ERROR"');

@@ -55,7 +55,9 @@ export function convert(value: number, from: Unit | undefined, to: Unit | undefi
 /** Formats a value in its unit for people: 0.0123 ratio -> 1.23%, 1536 B -> 1.5 KiB. */
 export function formatValue(value: number, unit: Unit | undefined): string {
   if (!Number.isFinite(value)) return String(value);
-  const round = (n: number) => Number(n.toPrecision(6)).toString();
+  // counts exactly; other values to two decimals, or three significant digits below 1
+  const round = (n: number) =>
+    Number.isInteger(n) ? String(n) : Math.abs(n) >= 1 ? Number(n.toFixed(2)).toString() : Number(n.toPrecision(3)).toString();
   switch (unit) {
     case undefined:
       return round(value);
@@ -72,7 +74,7 @@ export function formatValue(value: number, unit: Unit | undefined): string {
         n /= 1024;
         i++;
       }
-      return `${Number(n.toPrecision(4))} ${units[i]}`;
+      return `${round(n)} ${units[i]}`;
     }
     default:
       return `${round(value)} ${unit}`;

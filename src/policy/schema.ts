@@ -144,7 +144,7 @@ function checkMetrics(c: RawCriterion, ctx: z.RefinementCtx, at: (...rest: (stri
     }
     const unit = metricUnit(c, metric);
     if (unit === 'unknown') {
-      const known = [FILES_METRIC, ...(format.knownMetrics ? Object.keys(format.knownMetrics) : names)];
+      const known = [...new Set([FILES_METRIC, ...(format.knownMetrics ? Object.keys(format.knownMetrics) : names)])];
       const hint = format.namedMetrics ? ` — name it under metrics first` : '';
       ctx.addIssue({
         code: 'custom',

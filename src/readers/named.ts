@@ -182,6 +182,9 @@ export function pathFormat(
     merge(models: PathModel[]): PathModel {
       if (models.length === 1) return models[0] as PathModel;
       if (models.length === 0) return { files: [], metrics: {}, notes: {} };
+      // with no path metric named (only `files` is expected) several well-formed files are fine
+      const named = models.some((m) => Object.keys(m.metrics).length > 0 || Object.keys(m.notes ?? {}).length > 0);
+      if (!named) return { files: models.flatMap((m) => m.files), metrics: {}, notes: {} };
       throw new EvidenceError(
         `${models.length} files matched; a \`path\` metric needs exactly one file — narrow the evidence path`,
       );

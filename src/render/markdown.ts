@@ -45,34 +45,44 @@ export function renderMarkdownSections(verdict: Verdict, options: MarkdownOption
     sections.push(`<details><summary>✅ ${passed.length} passed</summary>\n\n${table(passed)}\n</details>\n`);
   }
   if (verdict.notEvaluated.length > 0) {
-    sections.push(`<sub>Not evaluated in this profile: ${verdict.notEvaluated.map((id) => codeSpan(id)).join(', ')}</sub>\n`);
+    const where = verdict.profile === undefined ? 'without a profile' : `in profile ${codeSpan(verdict.profile)}`;
+    sections.push(`<sub>Not evaluated ${where}: ${verdict.notEvaluated.map((id) => codeSpan(id)).join(', ')}</sub>\n`);
   }
   return sections;
 }
 
 function table(rows: CriterionResult[]): string {
-  const lines = ['| | Criterion | Measured | Expected | Evidence |', '|:-:|---|---|---|---|'];
-  for (const c of rows) lines.push(`| ${ICON[c.status]} | ${criterionCell(c)} | ${measuredCell(c)} | ${expectedCell(c)} | ${evidenceCell(c)} |`);
+  const lines = ['| | Criterion | Result | Evidence |', '|:-:|---|---|---|'];
+  for (const c of rows) lines.push(`| ${ICON[c.status]} | ${criterionCell(c)} | ${resultCell(c)} | ${evidenceCell(c)} |`);
   return `${lines.join('\n')}\n`;
 }
 
 function criterionCell(c: CriterionResult): string {
   const group = c.group !== undefined ? `${escapeMarkdown(c.group, 60)} › ` : '';
-  const tags = [c.required ? 'required' : 'optional', c.weight !== 1 && `weight ${c.weight}`].filter(Boolean).join(', ');
+  const tags = [c.required ? 'required' : 'optional', c.weight !== 1 && `weight ${c.weight}`].filter(Boolean).join(' · ');
   const title = c.title === c.id ? codeSpan(c.id, 80) : `${escapeMarkdown(c.title, 120)} ${codeSpan(c.id, 80)}`;
   return `${group}**${title}**<br><sub>${tags}</sub>`;
 }
 
-function measuredCell(c: CriterionResult): string {
-  if (c.status === 'missing' || c.checks.length === 0) return `${c.status === 'missing' ? '**no evidence**: ' : ''}${escapeMarkdown(c.reason, 300)}`;
+// Each check on its own line, measured value and bound together, so a wrapped cell cannot pair a
+// value with another metric's bound.
+function resultCell(c: CriterionResult): string {
+  if (c.status === 'missing' || c.checks.length === 0) {
+    const needs = c.expectations.length > 0 ? `<br><sub>needs ${c.expectations.map((e) => escapeMarkdown(readable(e), 80)).join(' · ')}</sub>` : '';
+    return `${c.status === 'missing' ? '**no evidence**: ' : ''}${escapeMarkdown(c.reason, 300)}${needs}`;
+  }
   return c.checks
-    .map((k) => `${k.ok ? '' : '**'}${escapeMarkdown(k.metric, 60)} = ${escapeMarkdown(formatValue(k.actual, k.unit), 40)}${k.ok ? '' : '**'}`)
+    .map((k) => {
+      const measured = `${escapeMarkdown(k.metric, 60)} ${escapeMarkdown(formatValue(k.actual, k.unit), 40)}`;
+      const bound = `needs ${escapeMarkdown(readable(k.expectedText), 60)}`;
+      return k.ok ? `✅ ${measured} <sub>${bound}</sub>` : `❌ **${measured}** <sub>${bound}</sub>`;
+    })
     .join('<br>');
 }
 
-function expectedCell(c: CriterionResult): string {
-  if (c.checks.length > 0) return c.checks.map((k) => escapeMarkdown(k.text.slice(k.text.indexOf('expected ') + 'expected '.length), 60)).join('<br>');
-  return c.expectations.map((e) => escapeMarkdown(e, 80)).join('<br>') || '—';
+/** ">= 90%" reads as "≥ 90%" (the JSON report keeps the operators as written). */
+function readable(expectation: string): string {
+  return expectation.replace(/>=/g, '≥').replace(/<=/g, '≤').replace(/!=/g, '≠').replace(/==/g, '=');
 }
 
 function evidenceCell(c: CriterionResult): string {

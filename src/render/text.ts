@@ -16,7 +16,9 @@ export function renderText(verdict: Verdict, policyPath?: string): string {
   for (const status of ORDER) {
     for (const c of verdict.criteria.filter((x) => x.status === status)) out.push(...criterionLines(c, width));
   }
-  if (verdict.notEvaluated.length > 0) out.push('', `not evaluated in this profile: ${verdict.notEvaluated.join(', ')}`);
+  if (verdict.notEvaluated.length > 0) {
+    out.push('', `not evaluated ${verdict.profile === undefined ? 'without a profile' : `in profile ${verdict.profile}`}: ${verdict.notEvaluated.join(', ')}`);
+  }
   const { passed, failed, missing } = verdict.counts;
   out.push('', `criteria: ${passed} of ${verdict.criteria.length} passed · ${failed} failed · ${missing} without evidence`);
   return `${out.join('\n')}\n`;

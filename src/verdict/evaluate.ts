@@ -22,7 +22,9 @@ export interface Check {
   actual: number;
   unit?: Unit;
   ok: boolean;
-  /** as people read it: "failed = 3, expected == 0" */
+  /** the expectation as people read it: "== 0", "<= 50 ms" */
+  expectedText: string;
+  /** the whole check as people read it: "failed = 3, expected == 0" */
   text: string;
 }
 
@@ -105,10 +107,9 @@ export function evaluate(
   const reasons: string[] = [];
   if (criteria.length === 0) reasons.push(`no criterion applies${profile ? ` in profile "${profile.name}"` : ' without a profile'}`);
   if (requiredNotPassed.length > 0) {
-    const failed = requiredNotPassed.filter((c) => c.status === 'failed').length;
-    const missing = requiredNotPassed.length - failed;
-    const parts = [failed && `${failed} failed`, missing && `${missing} without evidence`].filter(Boolean);
-    reasons.push(`required criteria not passed: ${parts.join(', ')}`);
+    const named = requiredNotPassed.slice(0, 5).map((c) => `${c.id} (${c.status === 'failed' ? 'failed' : 'no evidence'})`);
+    if (requiredNotPassed.length > 5) named.push(`${requiredNotPassed.length - 5} more`);
+    reasons.push(`required criteria not passed: ${named.join(', ')}`);
   }
   if (minScore !== undefined && score < minScore) reasons.push(`score ${score}% is below the minimum ${minScore}%`);
   const decision = reasons.length === 0 ? 'pass' : 'fail';
@@ -181,7 +182,7 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date): C
     const expectedText = describeExpectation(e.expectation, metric.unit);
     const ok = outcome.ok;
     const text = `${e.metric} = ${actualText}, expected ${expectedText}`;
-    const entry: Check = { metric: e.metric, op: e.expectation.op, expected: outcome.expected, actual: metric.value, ok, text };
+    const entry: Check = { metric: e.metric, op: e.expectation.op, expected: outcome.expected, actual: metric.value, ok, expectedText, text };
     if (metric.unit !== undefined) entry.unit = metric.unit;
     result.checks.push(entry);
     if (!ok) failures.push(text);
