@@ -147,7 +147,7 @@ describe('cobertura: elements', () => {
   });
 
   it('never fetches the DTD', async () => {
-    // a SYSTEM id that would hang or fail if fetched; saxes does not load DTDs
+    // a SYSTEM id that would hang or fail if fetched; the XML tokenizer never loads a DTD
     const xml = `<?xml version="1.0"?>\n<!DOCTYPE coverage SYSTEM "http://127.0.0.1:9/coverage-04.dtd">\n${doc('<class name="A" filename="a"><lines><line number="1" hits="1"/></lines></class>').split('\n')[1]}`;
     expectCoverage(await metricsOf(cobertura, readText(cobertura, xml)), { lines: [1, 1] });
   });

@@ -315,17 +315,27 @@ describe('junit reader: reruns', () => {
     expect(m).toMatchObject({ tests: 8, runs: 16, passed: 5, flaky: 3, failures: 2, errors: 1, skipped: 0 });
   });
 
-  it('merges reruns in same-named suites, never tests of different suites, classnames or files', async () => {
+  it('merges reruns within one suite element only, never tests of different suites, classnames or files', async () => {
     const m = await readXml(
       doc(
-        suite('s', tc('t', '<failure/>')),
+        suite('s', tc('t', '<failure/>') + tc('t')), // the same suite element: a rerun, flaky
         suite('other', tc('t')), // another suite: another test
-        suite('s', tc('t')), // the same suite again: a rerun
+        // the same suite name again, in another element: a separate test (memory stays bounded by
+        // the largest suite; a failed run is never hidden by a pass in another element)
+        suite('s', tc('t', '<failure/>')),
         suite('s', `<testcase classname="pkg.D" name="t"/>`), // another classname
         suite('s', tc('t', '<failure/>', ' file="a.py"') + tc('t', '', ' file="b.py"')), // other files
       ),
     );
-    expect(m).toMatchObject({ tests: 5, runs: 6, passed: 4, flaky: 1, failures: 1 });
+    expect(m).toMatchObject({ tests: 6, runs: 7, passed: 4, flaky: 1, failures: 2 });
+  });
+
+  it('merges reruns in a nested suite with each other, not with the enclosing suite', async () => {
+    const m = await readXml(
+      doc(suite('outer', tc('t', '<failure/>') + suite('inner', tc('t', '<error/>') + tc('t')) + tc('t', '<failure/>'))),
+    );
+    // outer: t failed twice (one test, failed); inner: t errored then passed (one test, flaky)
+    expect(m).toMatchObject({ tests: 2, runs: 4, passed: 1, flaky: 1, failures: 1, errors: 0 });
   });
 
   it('never merges testcases without a name or a classname', async () => {

@@ -70,14 +70,14 @@ export const cobertura: Format<CoverageModel> = {
             if (name !== 'coverage') {
               throw new EvidenceError(`not a Cobertura report: the root element is <${clip(name, 40)}>, expected <coverage>`);
             }
-            root = attrs;
+            root = attrs.toRecord();
             return;
           }
           switch (name) {
             case 'class': {
-              const filename = attrs.filename;
+              const filename = attrs.get('filename');
               if (filename === undefined || filename.trim() === '') {
-                throw new EvidenceError(`<class name=${JSON.stringify(clip(attrs.name ?? ''))}> has no filename attribute: not a Cobertura report`);
+                throw new EvidenceError(`<class name=${JSON.stringify(clip(attrs.get('name') ?? ''))}> has no filename attribute: not a Cobertura report`);
               }
               const path = normalizeSourcePath(filename);
               let file = files.get(path);
@@ -85,29 +85,36 @@ export const cobertura: Format<CoverageModel> = {
                 file = { lines: new LineSetBuilder(), branches: new Map(), functions: new Map() };
                 files.set(path, file);
               }
-              cls = { ...file, name: attrs.name ?? '' };
+              cls = { ...file, name: attrs.get('name') ?? '' };
               break;
             }
             case 'method': {
               if (!cls) throw new EvidenceError('<method> outside a <class>: not a Cobertura report');
               functionsKnown = true;
-              method = { key: `${cls.name}::${attrs.name ?? ''}${attrs.signature ?? ''}`, covered: false };
+              method = { key: `${cls.name}::${attrs.get('name') ?? ''}${attrs.get('signature') ?? ''}`, covered: false };
               if (!cls.functions.has(method.key)) cls.functions.set(method.key, 0);
               break;
             }
             case 'line': {
               if (!cls) throw new EvidenceError('<line> outside a <class>: not a Cobertura report');
-              const where = `<line> in <class name=${JSON.stringify(clip(cls.name))}>`;
-              const number = nonNegative(attrs.number, `${where}: number`);
-              if (!Number.isInteger(number) || number > MAX_LINE) throw new EvidenceError(`${where}: number ${attrs.number} is not a line number`);
-              const hits = nonNegative(attrs.hits, `${where} number="${number}": hits`);
+              const owner = cls;
+              const where = (): string => `<line> in <class name=${JSON.stringify(clip(owner.name))}>`;
+              // plain digits are read without a string; anything else takes the checked path
+              let number = attrs.digits('number');
+              if (number < 0 || number > MAX_LINE) {
+                const rawNumber = attrs.get('number');
+                number = nonNegative(rawNumber, `${where()}: number`);
+                if (!Number.isInteger(number) || number > MAX_LINE) throw new EvidenceError(`${where()}: number ${rawNumber} is not a line number`);
+              }
+              let hits = attrs.digits('hits');
+              if (hits < 0) hits = nonNegative(attrs.get('hits'), `${where()} number="${number}": hits`);
               lineCount++;
               cls.lines.add(number, hits > 0);
               if (method && hits > 0) method.covered = true;
-              const cc = attrs['condition-coverage'];
-              if (attrs.branch !== undefined || cc !== undefined) branchesKnown = true;
+              const cc = attrs.get('condition-coverage');
+              if (cc !== undefined || attrs.get('branch') !== undefined) branchesKnown = true;
               if (cc !== undefined) {
-                const { covered, total } = conditionCoverage(cc, `${where} number="${number}"`);
+                const { covered, total } = conditionCoverage(cc, () => `${where()} number="${number}"`);
                 for (let i = 0; i < total; i++) {
                   const key = `${number}#${i}`;
                   const taken = i < covered ? 1 : 0;
@@ -145,12 +152,12 @@ export const cobertura: Format<CoverageModel> = {
 };
 
 /** `50% (1/2)` → 1 of 2; the parenthesized counts are the data, the percentage is rounded. */
-function conditionCoverage(text: string, where: string): Count {
+function conditionCoverage(text: string, where: () => string): Count {
   const open = text.indexOf('(');
   const slash = text.indexOf('/', open + 1);
   const close = text.indexOf(')', slash + 1);
   const bad = (): never => {
-    throw new EvidenceError(`${where}: condition-coverage ${JSON.stringify(clip(text))} is not "<pct>% (<covered>/<total>)"`);
+    throw new EvidenceError(`${where()}: condition-coverage ${JSON.stringify(clip(text))} is not "<pct>% (<covered>/<total>)"`);
   };
   if (open < 0 || slash < 0 || close < 0) bad();
   const covered = Number(text.slice(open + 1, slash));

@@ -83,6 +83,68 @@ export async function* readLines(input: ByteSource, maxLineBytes: number = LIMIT
   }
 }
 
+/**
+ * Calls `fn` for every line of a byte stream (LF or CRLF; a leading UTF-8 BOM dropped),
+ * synchronously per chunk: each chunk's complete lines are decoded in one step, and each line is
+ * `text.slice(start, end)` of that text (no string and no promise is made per line). At most one
+ * partial line is held between chunks; a line longer than maxLineBytes is an EvidenceError naming
+ * its line number. Slices of `text` share its memory: copy what you keep.
+ */
+export async function forEachLine(
+  input: ByteSource,
+  fn: (text: string, start: number, end: number) => void,
+  maxLineBytes: number = LIMITS.lineBytes,
+): Promise<void> {
+  const holdable = maxLineBytes + 4;
+  let carry: Buffer | undefined;
+  let lineNumber = 0;
+  let first = true;
+  const tooLong = (line: number): never => {
+    throw new EvidenceError(
+      `line ${line} is longer than ${maxLineBytes} bytes (LIMITS.lineBytes); lines are capped so that one line cannot exhaust memory`,
+      { line },
+    );
+  };
+  const lines = (bytes: Buffer, end: number, final: boolean): void => {
+    let start = 0;
+    if (first) {
+      first = false;
+      if (end >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
+    }
+    const text = bytes.toString('utf8', start, end);
+    const length = text.length;
+    let from = 0;
+    while (from < length) {
+      let nl = text.indexOf('\n', from);
+      if (nl === -1) {
+        if (!final) break;
+        nl = length;
+      }
+      let to = nl;
+      if (to > from && text.charCodeAt(to - 1) === 13 /* CR */) to--;
+      lineNumber++;
+      if (to - from > maxLineBytes || (3 * (to - from) > maxLineBytes && Buffer.byteLength(text.slice(from, to)) > maxLineBytes)) tooLong(lineNumber);
+      fn(text, from, to);
+      from = nl + 1;
+    }
+  };
+  for await (const chunk of input) {
+    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (carry !== undefined) bytes = Buffer.concat([carry, bytes]);
+    const last = bytes.lastIndexOf(0x0a);
+    if (last === -1) {
+      if (bytes.byteLength > holdable) tooLong(lineNumber + 1);
+      carry = Buffer.from(bytes); // a copy: the source may reuse its buffer
+      continue;
+    }
+    lines(bytes, last + 1, false);
+    const rest = bytes.byteLength - last - 1;
+    if (rest > holdable) tooLong(lineNumber + 1);
+    carry = rest > 0 ? Buffer.from(bytes.subarray(last + 1)) : undefined;
+  }
+  if (carry !== undefined) lines(carry, carry.byteLength, true);
+}
+
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;

@@ -14,7 +14,7 @@ import {
   type StatedTotals,
 } from './coverage.js';
 import type { Format } from './types.js';
-import { parseXml } from './xml.js';
+import { parseXml, type XmlAttributes } from './xml.js';
 
 /**
  * JaCoCo XML reports (report.dtd 1.0/1.1; the DOCTYPE's DTD is never loaded, see xml.ts).
@@ -76,7 +76,7 @@ export const jacoco: Format<CoverageModel> = {
               break;
             case 'method':
               if (cls === undefined) throw new EvidenceError('<method> outside a <class>: not a JaCoCo report');
-              method = { key: `${cls}.${required(attrs, 'name', '<method>')}${attrs.desc ?? ''}`, covered: 0 };
+              method = { key: `${cls}.${required(attrs, 'name', '<method>')}${attrs.get('desc') ?? ''}`, covered: 0 };
               break;
             case 'sourcefile': {
               if (pkg === undefined) throw new EvidenceError('<sourcefile> outside a <package>: not a JaCoCo report');
@@ -91,14 +91,15 @@ export const jacoco: Format<CoverageModel> = {
             }
             case 'line': {
               if (!source) throw new EvidenceError('<line> outside a <sourcefile>: not a JaCoCo report');
-              const nr = nonNegative(attrs.nr, '<line> nr');
-              const at = `<line nr="${nr}">`;
-              const mi = nonNegative(attrs.mi, `${at} mi`);
-              const ci = nonNegative(attrs.ci, `${at} ci`);
-              const mb = nonNegative(attrs.mb, `${at} mb`);
-              const cb = nonNegative(attrs.cb, `${at} cb`);
-              if (![nr, mi, ci, mb, cb].every(Number.isInteger) || nr > MAX_LINE || mb + cb > 1_000_000) {
-                throw new EvidenceError(`${at}: nr, mi, ci, mb and cb must be integers`);
+              // plain digits are read without a string; anything else takes the checked path
+              const nr = count(attrs, 'nr', () => '<line> nr');
+              const at = (): string => `<line nr="${nr}">`;
+              const mi = count(attrs, 'mi', () => `${at()} mi`);
+              const ci = count(attrs, 'ci', () => `${at()} ci`);
+              const mb = count(attrs, 'mb', () => `${at()} mb`);
+              const cb = count(attrs, 'cb', () => `${at()} cb`);
+              if (!(Number.isInteger(nr) && Number.isInteger(mi) && Number.isInteger(ci) && Number.isInteger(mb) && Number.isInteger(cb)) || nr > MAX_LINE || mb + cb > 1_000_000) {
+                throw new EvidenceError(`${at()}: nr, mi, ci, mb and cb must be integers`);
               }
               // a line with no instruction is not a line for JaCoCo's LINE counter
               if (mi + ci > 0) source.lines.add(nr, ci > 0);
@@ -110,7 +111,9 @@ export const jacoco: Format<CoverageModel> = {
               break;
             }
             case 'counter': {
-              const type = attrs.type;
+              // only the report's and the methods' counters are read
+              if (parent !== 'report' && (parent !== 'method' || !method)) break;
+              const type = attrs.get('type');
               const kind: Kind | undefined = type === 'LINE' ? 'lines' : type === 'BRANCH' ? 'branches' : type === 'METHOD' ? 'functions' : undefined;
               if (parent === 'report') {
                 if (!kind) break;
@@ -174,16 +177,22 @@ export const jacoco: Format<CoverageModel> = {
   },
 };
 
-function required(attrs: Record<string, string>, attr: string, element: string): string {
-  const value = attrs[attr];
+/** A non-negative number attribute: plain digits without a string, else nonNegative's checks. */
+function count(attrs: XmlAttributes, name: string, what: () => string): number {
+  const n = attrs.digits(name);
+  return n >= 0 ? n : nonNegative(attrs.get(name), what());
+}
+
+function required(attrs: XmlAttributes, attr: string, element: string): string {
+  const value = attrs.get(attr);
   if (value === undefined) throw new EvidenceError(`${element} has no ${attr} attribute: not a JaCoCo report`);
   return value;
 }
 
-function counter(attrs: Record<string, string>): Count {
-  const where = `<counter type="${clip(attrs.type ?? '', 20)}">`;
-  const missed = nonNegative(attrs.missed, `${where} missed`);
-  const covered = nonNegative(attrs.covered, `${where} covered`);
+function counter(attrs: XmlAttributes): Count {
+  const where = `<counter type="${clip(attrs.get('type') ?? '', 20)}">`;
+  const missed = count(attrs, 'missed', () => `${where} missed`);
+  const covered = count(attrs, 'covered', () => `${where} covered`);
   if (!Number.isInteger(missed) || !Number.isInteger(covered)) throw new EvidenceError(`${where}: missed and covered must be integers`);
   return { covered, total: missed + covered };
 }

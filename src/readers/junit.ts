@@ -11,11 +11,11 @@ import { parseXml } from './xml.js';
  * A testcase's outcome is its worst result child: `<error>`/`<rerunError>` > `<failure>`/
  * `<rerunFailure>` > `<skipped>` (or a skipped-like `status` attribute) > passed. A passing testcase
  * with Surefire `<flakyFailure>`/`<flakyError>` children passed on a rerun: passed and flaky.
- * Several testcases with the same identity (suite names, classname, name and file; see
- * identityGroup) in one file are runs of one test: it counts once, as passed and flaky if any run
- * passed and another failed, else as its worst outcome.
+ * Several testcases with the same identity (classname, name and file; see identity) in one suite
+ * element are runs of one test: it counts once, as passed and flaky if any run passed and another
+ * failed, else as its worst outcome.
  *
- * Only counters and one small number per named test are kept; result messages, stack traces and
+ * Only counters and one small number per named test of the open suites are kept; result messages, stack traces and
  * system-out are never accumulated.
  */
 export interface JunitModel {
@@ -112,10 +112,6 @@ async function read(input: ByteSource, maxDepth: number): Promise<JunitModel> {
   let tests = 0;
   let runs = 0;
 
-  // Identity -> the OR of its runs' bits: a small number per test. Two levels, so that the long
-  // part (suite path, classname, file) is stored once per class and each test adds only its name.
-  const seen = new Map<string, Map<string, number>>();
-
   let caseTime = 0;
   let sawCaseTime = false;
   let rootTime: number | undefined;
@@ -123,16 +119,16 @@ async function read(input: ByteSource, maxDepth: number): Promise<JunitModel> {
   let sawTopSuiteTime = false;
   let rootIsTestsuites = false;
 
-  // names of the enclosing suites, joined: part of a test's identity (see identityGroup)
-  const suitePaths: string[] = [];
-  let suitePath = '';
+  // One map per open suite element: the identity of each of its testcases (see identity) -> the
+  // OR of its runs' bits. A suite's map is dropped when the suite closes, so memory follows the
+  // largest suite, not the file.
+  const suites: (Map<string, number> | undefined)[] = [];
 
   // the testcase being read: its depth (0 = none), result-children bits, status and identity
   let caseDepth = 0;
   let caseChildren = 0;
   let caseStatus: string | undefined;
-  let caseGroup: string | undefined;
-  let caseName = '';
+  let caseKey: string | undefined;
 
   const count = (bits: number): void => {
     tests++;
@@ -141,20 +137,18 @@ async function read(input: ByteSource, maxDepth: number): Promise<JunitModel> {
 
   const record = (bits: number): void => {
     runs++;
-    if (caseGroup === undefined) return count(bits);
-    let names = seen.get(caseGroup);
-    if (names === undefined) {
-      names = new Map();
-      seen.set(copy(caseGroup), names);
-    }
-    const previous = names.get(caseName);
+    const key = caseKey;
+    if (key === undefined || suites.length === 0) return count(bits);
+    let seen = suites[suites.length - 1];
+    if (seen === undefined) suites[suites.length - 1] = seen = new Map();
+    const previous = seen.get(key);
     if (previous === undefined) {
-      names.set(copy(caseName), bits);
+      seen.set(key, bits);
       return count(bits);
     }
     const combined = previous | bits;
     if (combined === previous) return;
-    names.set(caseName, combined);
+    seen.set(key, combined);
     counts[outcomeOf(previous)]!--;
     counts[outcomeOf(combined)]!++;
   };
@@ -170,10 +164,9 @@ async function read(input: ByteSource, maxDepth: number): Promise<JunitModel> {
         if (name === 'testcase' && depth > 1) {
           caseDepth = depth;
           caseChildren = 0;
-          caseStatus = attributes.status;
-          caseName = attributes.name ?? '';
-          caseGroup = identityGroup(suitePath, attributes.classname, attributes.file, caseName);
-          const time = parseTime(attributes.time);
+          caseStatus = attributes.get('status');
+          caseKey = identity(attributes.get('classname'), attributes.get('file'), attributes.get('name'));
+          const time = parseTime(attributes.get('time'));
           if (time !== undefined) {
             caseTime += time;
             sawCaseTime = true;
@@ -183,16 +176,15 @@ async function read(input: ByteSource, maxDepth: number): Promise<JunitModel> {
         if (name === 'testsuite' || name === 'testsuites') {
           if (depth === 1) {
             rootIsTestsuites = name === 'testsuites';
-            rootTime = parseTime(attributes.time);
+            rootTime = parseTime(attributes.get('time'));
           } else if (depth === 2 && rootIsTestsuites) {
-            const time = parseTime(attributes.time);
+            const time = parseTime(attributes.get('time'));
             if (time !== undefined) {
               topSuitesTime += time;
               sawTopSuiteTime = true;
             }
           }
-          suitePaths.push(suitePath);
-          suitePath = `${suitePath}\u0001${attributes.name ?? ''}`;
+          suites.push(undefined);
           return;
         }
         if (depth === 1) {
@@ -205,7 +197,7 @@ async function read(input: ByteSource, maxDepth: number): Promise<JunitModel> {
           caseDepth = 0;
           record(runBits(caseChildren, caseStatus));
         } else if (name === 'testsuite' || name === 'testsuites') {
-          suitePath = suitePaths.pop() ?? '';
+          suites.pop();
         }
       },
     },
@@ -226,28 +218,20 @@ async function read(input: ByteSource, maxDepth: number): Promise<JunitModel> {
 }
 
 /**
- * The part of a testcase's identity besides its name: the names of its enclosing suites, its
- * classname and its file. Undefined (never merged with another testcase) unless it has both a
- * name and a classname: producers that leave the classname empty (jest-junit with an empty
- * classNameTemplate, the tst C++ framework, nextest...) repeat the same name in different
- * describe blocks, and merging those would hide a failing test behind a passing namesake.
- * Suite names are part of it for the same reason: tests named alike in different suites are
- * different tests (mikepenz nested/junit.xml), while producers that rerun tests repeat the
- * testcase inside the same suite (gotestsum, go-junit-report, Gradle test-retry, TestNG).
- * NUL and U+0001 cannot occur in XML 1.0 text, so the joins are unambiguous.
+ * A testcase's identity within its suite element: classname, file and name. Undefined (never
+ * merged with another testcase) unless it has both a name and a classname: producers that leave
+ * the classname empty (jest-junit with an empty classNameTemplate, the tst C++ framework,
+ * nextest...) repeat the same name in different describe blocks, and merging those would hide a
+ * failing test behind a passing namesake. Only testcases of the same suite element merge: tests
+ * named alike in different suites are different tests (mikepenz nested/junit.xml), and producers
+ * that rerun tests repeat the testcase inside the same suite (gotestsum, go-junit-report, Gradle
+ * test-retry, TestNG). Reruns written as a second suite element of the same name count as
+ * separate tests (a failed run then stays failed: the error is on the safe side), which keeps
+ * memory bounded by the largest suite. NUL cannot occur in XML 1.0 text: the joins are unambiguous.
  */
-function identityGroup(suitePath: string, classname: string | undefined, file: string | undefined, name: string): string | undefined {
-  if (name === '' || classname === undefined || classname === '') return undefined;
-  return `${suitePath}\0${classname}\0${file ?? ''}`;
-}
-
-/**
- * A flat copy of a string kept as a key until the end of the file. An attribute value may be a
- * V8 view into the whole decoded chunk, which would keep every chunk alive; a JSON round trip
- * is the cheapest flat copy (1M testcases: ~150 MB heap instead of ~300 MB).
- */
-function copy(text: string): string {
-  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
+function identity(classname: string | undefined, file: string | undefined, name: string | undefined): string | undefined {
+  if (name === undefined || name === '' || classname === undefined || classname === '') return undefined;
+  return `${classname}\0${file ?? ''}\0${name}`;
 }
 
 export const junit: Format<JunitModel> = {

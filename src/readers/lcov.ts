@@ -12,7 +12,7 @@ import {
   type CoverageModel,
   type FileCoverage,
 } from './coverage.js';
-import { readLines } from './input.js';
+import { forEachLine } from './input.js';
 import type { Format } from './types.js';
 
 /**
@@ -58,6 +58,14 @@ class LcovRecord {
 /** FNL function keys start with a newline, which no FN name (a line of text) can contain. */
 const GROUP_KEY = '\n';
 
+/**
+ * A copy of a string kept beyond its line: a line is a slice of its whole chunk's text, and a
+ * kept slice would keep that text alive (short strings are always copies already).
+ */
+function own(text: string): string {
+  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
+}
+
 /** A record name: 1-16 ASCII capital letters (lcov's are TN, SF, DA, BRDA, FNL...). */
 function isTag(tag: string): boolean {
   if (tag.length > 16) return false;
@@ -88,7 +96,7 @@ export const lcov: Format<CoverageModel> = {
 
   async read(input) {
     const parser = new LcovParser();
-    for await (const line of readLines(input)) parser.line(line);
+    await forEachLine(input, (text, start, end) => parser.lineIn(text, start, end));
     return parser.end();
   },
 };
@@ -99,6 +107,38 @@ export class LcovParser {
   private rec: LcovRecord | undefined;
   private lineNo = 0;
   private text = '';
+
+  /**
+   * The line text.slice(start, end). `DA:<line>,<hits>` with plain digits, by far the most
+   * frequent record, is read in place; every other line goes through `line`.
+   */
+  lineIn(text: string, start: number, end: number): void {
+    const rec = this.rec;
+    if (rec !== undefined && end - start > 5 && text.charCodeAt(start) === 68 /* D */ && text.charCodeAt(start + 1) === 65 /* A */ && text.charCodeAt(start + 2) === 58 /* : */) {
+      let i = start + 3;
+      let ln = 0;
+      let c = text.charCodeAt(i);
+      while (c >= 48 && c <= 57 && i < end) {
+        ln = ln * 10 + c - 48;
+        c = text.charCodeAt(++i);
+      }
+      if (i > start + 3 && i - start - 3 <= 10 && c === 44 /* , */ && ln <= MAX_LINE) {
+        const h = ++i;
+        let hits = 0;
+        c = text.charCodeAt(i);
+        while (c >= 48 && c <= 57 && i < end) {
+          hits = hits * 10 + c - 48;
+          c = text.charCodeAt(++i);
+        }
+        if (i > h && (i === end || c === 44) /* , checksum */) {
+          this.lineNo++;
+          rec.lines.add(ln, hits > 0);
+          return;
+        }
+      }
+    }
+    this.line(text.slice(start, end));
+  }
 
   line(line: string): void {
     this.lineNo++;
@@ -135,14 +175,15 @@ export class LcovParser {
         const taken = last + 2 === len && line.charCodeAt(last + 1) === 45 /* - */ ? 0 : this.count(last + 1, len, 'BRDA: taken count');
         const key = line.slice(5, last);
         const prev = r.branches.get(key);
-        if (prev === undefined || taken > prev) r.branches.set(key, taken);
+        if (prev === undefined) r.branches.set(own(key), taken);
+        else if (taken > prev) r.branches.set(key, taken);
         break;
       }
       case 'SF': {
         if (this.rec) this.fail(`SF: record before the end_of_record of the record opened at line ${this.rec.sfLine}`);
         const path = line.slice(3);
         if (path.trim() === '') this.fail('SF: record without a path');
-        this.rec = new LcovRecord(normalizeSourcePath(path), this.lineNo);
+        this.rec = new LcovRecord(own(normalizeSourcePath(path)), this.lineNo);
         break;
       }
       case 'end_of_record': {
@@ -160,7 +201,7 @@ export class LcovParser {
         const c2 = line.indexOf(',', c1 + 1);
         const name = c2 > c1 + 1 && uint(line, c1 + 1, c2) >= 0 ? line.slice(c2 + 1) : line.slice(c1 + 1);
         if (name === '') this.fail('FN: record without a function name');
-        if (!r.functions.has(name)) r.functions.set(name, 0);
+        if (!r.functions.has(name)) r.functions.set(own(name), 0);
         break;
       }
       case 'FNDA': {
@@ -170,14 +211,14 @@ export class LcovParser {
         const calls = this.count(5, c1, 'FNDA: execution count');
         const name = line.slice(c1 + 1);
         const prev = r.functions.get(name);
-        if (prev === undefined || calls > prev) r.functions.set(name, calls);
+        if (prev === undefined || calls > prev) r.functions.set(prev === undefined ? own(name) : name, calls);
         break;
       }
       case 'FNL': {
         const r = this.open('FNL:');
         const c1 = line.indexOf(',', 4);
         if (c1 < 0) this.fail('malformed FNL: record (expected FNL:<index>,<line>[,<end line>])');
-        const index = line.slice(4, c1);
+        const index = own(line.slice(4, c1));
         if (uint(line, 4, c1) < 0) this.fail('FNL: index is not a number');
         let end = line.indexOf(',', c1 + 1);
         if (end < 0) end = len;

@@ -1,64 +1,664 @@
-import { SaxesParser } from 'saxes';
 import { EvidenceError } from '../measure.js';
 import type { ByteSource } from './types.js';
 
+/**
+ * The attributes of the element being opened. Valid only during the `open` call: values are
+ * decoded from the current input buffer on demand, so attributes nobody asks for (failure
+ * messages) never become strings.
+ */
+export interface XmlAttributes {
+  /** the value (entity references expanded, whitespace normalized as XML 1.0 §3.3.3), or undefined */
+  get(name: string): string | undefined;
+  /**
+   * A value written as plain decimal digits (at most 15, no sign, space or reference), read
+   * without making a string; -1 for any other value (read it with `get`), -2 when absent.
+   */
+  digits(name: string): number;
+  /** every attribute, as a new record */
+  toRecord(): Record<string, string>;
+}
+
 export interface XmlHandler {
-  open(name: string, attributes: Record<string, string>, depth: number): void;
+  open(name: string, attributes: XmlAttributes, depth: number): void;
   close?(name: string, depth: number): void;
   /** character data (text and CDATA) of the innermost open element; only called when defined */
   text?(text: string): void;
 }
 
+/** Longest single piece of markup (a start tag with its attributes, a DOCTYPE) held in memory. */
+const MAX_MARKUP_BYTES = 64 * 1024 * 1024;
+/** Longest entity reference (`&#x10FFFF;` is 10 bytes; names of undefined entities are cut short). */
+const MAX_REFERENCE_BYTES = 64;
+
+const LT = 0x3c;
+const GT = 0x3e;
+const AMP = 0x26;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const EQ = 0x3d;
+const DQUOTE = 0x22;
+const SQUOTE = 0x27;
+const SEMI = 0x3b;
+const LF = 0x0a;
+const LBRACKET = 0x5b;
+
+/** XML whitespace: space, tab, CR, LF */
+const WS = new Uint8Array(256);
+for (const c of [0x20, 0x09, 0x0d, 0x0a]) WS[c] = 1;
 /**
- * Streams an XML document through a handler. saxes never loads a DTD and knows no entity beyond
- * the five predefined ones, so external entities and entity bombs are errors, not expansions.
- * Errors carry the line and column where the document broke.
+ * Bytes of an XML name: ASCII letters, digits, - . _ : and every byte of a multi-byte UTF-8
+ * character (non-ASCII name characters are not checked further). NAME_START excludes digits, - and .
+ */
+const NAME = new Uint8Array(256);
+const NAME_START = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x3a || c >= 0x80;
+  NAME_START[c] = letter ? 1 : 0;
+  NAME[c] = letter || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e ? 1 : 0;
+}
+
+const COMMENT_END = Buffer.from('-->');
+const PI_END = Buffer.from('?>');
+const CDATA_END = Buffer.from(']]>');
+const CDATA_START = Buffer.from('<![CDATA[');
+const DOCTYPE_START = Buffer.from('<!DOCTYPE');
+
+/** Buffer's own decoder without toString's argument checks (hot: every value and name). */
+const utf8 = (buf: Buffer, start: number, end: number): string => (buf as unknown as { utf8Slice(s: number, e: number): string }).utf8Slice(start, end);
+const latin1 = (buf: Buffer, start: number, end: number): string => (buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end);
+
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
+
+// what the tokenizer is inside of when a buffer ends
+const TEXT = 0;
+const COMMENT = 1;
+const PI = 2;
+const CDATA = 3;
+
+/** Signals that the current token continues in the next chunk. */
+const INCOMPLETE = -1;
+
+/**
+ * Streams an XML document through a handler, in one pass over the bytes: a small tokenizer for
+ * the part of XML 1.0 evidence files use. No DTD is ever loaded and no entity beyond the five
+ * predefined ones and character references exists: a DOCTYPE with an internal subset (where
+ * entities are declared) and any other entity reference are errors, never expansions. Text that
+ * no handler reads (failure messages, stack traces, system-out) is scanned for its markup and
+ * references but never decoded. Memory is bounded by the largest tag, not by the document.
+ * Errors carry the line and column (in characters, 1-based) where the document broke.
  */
 export async function parseXml(input: ByteSource, handler: XmlHandler, maxDepth: number): Promise<void> {
-  const parser = new SaxesParser({ xmlns: false, position: true });
-  let depth = 0;
-  let sawRoot = false;
-  let failure: EvidenceError | undefined;
-  const fail = (message: string): never => {
-    throw new EvidenceError(message, { line: parser.line, column: parser.column });
-  };
-  // errors a handler throws without a position get the parser's
-  const located = <A extends unknown[]>(fn: (...args: A) => void) => (...args: A) => {
-    try {
-      fn(...args);
-    } catch (err) {
-      if (err instanceof EvidenceError && err.position === undefined) fail(err.message);
-      throw err;
+  const tokenizer = new Tokenizer(handler, maxDepth);
+  for await (const chunk of input) tokenizer.write(chunk);
+  tokenizer.end();
+}
+
+class Tokenizer implements XmlAttributes {
+  private buf: Buffer = Buffer.alloc(0);
+  /** unconsumed bytes of the previous buffer (a copy: sources may reuse their buffers) */
+  private carry: Buffer | undefined;
+  /** the carry could not complete a token with this many bytes: wait until it has doubled */
+  private carryNeed = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private mode = TEXT;
+  private first = true;
+
+  private readonly stack: string[] = [];
+  private sawRoot = false;
+  private rootClosed = false;
+  private sawDoctype = false;
+  private readonly wantText: boolean;
+
+  // position of buf[0] in the document
+  private linesBefore = 0;
+  /** characters between the last line feed and buf[0] */
+  private columnBefore = 0;
+  /** offset in buf of the token being read, for the position of handler errors */
+  private at = 0;
+
+  // cached searches within buf: the next '<' / '&' at or after *From (-1: none)
+  private ltFrom = 0;
+  private ltAt = -1;
+  private ampFrom = 0;
+  private ampAt = -1;
+
+  // attributes of the tag being opened: name start, name end, value start, value end, has '&'
+  private attrs = new Int32Array(5 * 16);
+  private attrCount = 0;
+
+  // interned element names by a hash of their bytes
+  private readonly names: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
+
+  constructor(
+    private readonly handler: XmlHandler,
+    private readonly maxDepth: number,
+  ) {
+    this.wantText = handler.text !== undefined;
+  }
+
+  write(chunk: Uint8Array): void {
+    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.carry) {
+      this.pending.push(bytes);
+      this.pendingBytes += bytes.byteLength;
+      // a long token: gather chunks until the bytes held have doubled (linear, not quadratic)
+      if (this.pendingBytes < this.carryNeed && this.carry.byteLength + this.pendingBytes <= MAX_MARKUP_BYTES) {
+        this.pending[this.pending.length - 1] = Buffer.from(bytes); // copy: the source may reuse it
+        return;
+      }
+      bytes = Buffer.concat([this.carry, ...this.pending], this.carry.byteLength + this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.carry = undefined;
     }
-  };
-  parser.on('error', (err) => {
-    // saxes prefixes "line:column: "; keep only the message, the position is structured
-    failure ??= new EvidenceError(err.message.replace(/^\d+:\d+: /, ''), { line: parser.line, column: parser.column });
-    throw failure;
-  });
-  parser.on('opentag', (tag) => {
-    sawRoot = true;
-    depth++;
-    if (depth > maxDepth) fail(`XML nesting deeper than ${maxDepth} elements (LIMITS.nestingDepth)`);
-    located(handler.open.bind(handler))(tag.name, tag.attributes as Record<string, string>, depth);
-  });
-  parser.on('closetag', (tag) => {
-    if (handler.close) located(handler.close.bind(handler))(tag.name, depth);
-    depth--;
-  });
-  if (handler.text) {
-    const onText = located(handler.text.bind(handler));
-    parser.on('text', onText);
-    parser.on('cdata', onText);
+    if (this.first) {
+      if (bytes.byteLength < 3 && bytes.byteLength > 0 && bytes[0] === 0xef) {
+        this.carry = Buffer.from(bytes);
+        this.carryNeed = 0;
+        return;
+      }
+      this.first = false;
+      if (bytes.byteLength >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    }
+    this.feed(bytes, false);
   }
-  const decoder = new TextDecoder('utf-8');
-  try {
-    for await (const chunk of input) parser.write(decoder.decode(chunk, { stream: true }));
-    parser.write(decoder.decode());
-    parser.close();
-  } catch (err) {
-    if (err instanceof EvidenceError) throw err;
-    throw failure ?? new EvidenceError(err instanceof Error ? err.message : String(err), { line: parser.line, column: parser.column });
+
+  end(): void {
+    const rest = this.carry ? Buffer.concat([this.carry, ...this.pending]) : Buffer.alloc(0);
+    this.carry = undefined;
+    this.pending = [];
+    this.feed(rest, true);
+    if (!this.sawRoot) throw new EvidenceError('document must contain a root element.', this.position(this.buf.byteLength));
   }
-  if (!sawRoot) throw new EvidenceError('no XML element found (empty or not XML)');
+
+  private feed(bytes: Buffer, final: boolean): void {
+    this.buf = bytes;
+    this.ltFrom = 0;
+    this.ltAt = -1;
+    this.ampFrom = 0;
+    this.ampAt = -1;
+    this.ltFrom = this.ampFrom = Number.MAX_SAFE_INTEGER; // force a search on first use
+    let consumed: number;
+    try {
+      consumed = this.run(final);
+    } catch (err) {
+      if (err instanceof EvidenceError) {
+        if (err.position !== undefined) throw err;
+        throw new EvidenceError(err.message, this.position(this.at));
+      }
+      throw new EvidenceError(err instanceof Error ? err.message : String(err), this.position(this.at));
+    }
+    const len = bytes.byteLength;
+    if (final) {
+      if (consumed < len || this.mode !== TEXT) {
+        const what = this.mode === COMMENT ? 'comment' : this.mode === CDATA ? 'CDATA section' : this.mode === PI ? 'processing instruction' : 'markup';
+        const top = this.stack[this.stack.length - 1];
+        throw new EvidenceError(top !== undefined ? `unclosed tag: ${top}` : `unexpected end of document inside a ${what}`, this.position(len));
+      }
+      const top = this.stack[this.stack.length - 1];
+      if (top !== undefined) throw new EvidenceError(`unclosed tag: ${top}`, this.position(len));
+      return;
+    }
+    // move the position past the consumed bytes
+    this.advance(consumed);
+    if (consumed < len) {
+      const rest = len - consumed;
+      if (rest > MAX_MARKUP_BYTES) {
+        throw new EvidenceError(`a single piece of XML markup is longer than ${MAX_MARKUP_BYTES} bytes`, this.position(consumed));
+      }
+      this.carry = Buffer.from(bytes.subarray(consumed));
+      this.carryNeed = rest > 65536 ? rest : 0;
+    }
+  }
+
+  /** counts the lines and the last line's characters of buf[0, end) into the base position */
+  private advance(end: number): void {
+    const buf = this.buf;
+    let lines = 0;
+    let last = -1;
+    for (let i = buf.indexOf(LF, 0); i !== -1 && i < end; i = buf.indexOf(LF, i + 1)) {
+      lines++;
+      last = i;
+    }
+    if (lines > 0) {
+      this.linesBefore += lines;
+      this.columnBefore = chars(buf, last + 1, end);
+    } else {
+      this.columnBefore += chars(buf, 0, end);
+    }
+  }
+
+  private position(offset: number): { line: number; column: number } {
+    const buf = this.buf;
+    const end = Math.min(offset, buf.byteLength);
+    let line = this.linesBefore + 1;
+    let last = -1;
+    for (let i = buf.indexOf(LF, 0); i !== -1 && i < end; i = buf.indexOf(LF, i + 1)) {
+      line++;
+      last = i;
+    }
+    const column = (last >= 0 ? chars(buf, last + 1, end) : this.columnBefore + chars(buf, 0, end)) + 1;
+    return { line, column };
+  }
+
+  private fail(message: string, offset: number): never {
+    throw new EvidenceError(message, this.position(offset));
+  }
+
+  private nextLt(p: number): number {
+    if (p < this.ltFrom || (this.ltAt !== -1 && p > this.ltAt)) {
+      this.ltFrom = p;
+      this.ltAt = this.buf.indexOf(LT, p);
+    }
+    return this.ltAt;
+  }
+
+  private nextAmp(p: number): number {
+    if (p < this.ampFrom || (this.ampAt !== -1 && p > this.ampAt)) {
+      this.ampFrom = p;
+      this.ampAt = this.buf.indexOf(AMP, p);
+    }
+    return this.ampAt;
+  }
+
+  /** Tokenizes buf from 0; returns how far it got (the rest continues in the next chunk). */
+  private run(final: boolean): number {
+    const buf = this.buf;
+    const len = buf.byteLength;
+    let p = 0;
+    while (p < len) {
+      if (this.mode !== TEXT) {
+        const needle = this.mode === COMMENT ? COMMENT_END : this.mode === PI ? PI_END : CDATA_END;
+        const e = buf.indexOf(needle, p);
+        if (e === -1) {
+          // keep the bytes that may start the terminator (and, for text, a split character)
+          let keep = Math.max(p, len - needle.byteLength + 1);
+          if (this.mode === CDATA && this.wantText) {
+            keep = utf8Boundary(buf, p, keep);
+            if (keep > p) this.emit(utf8(buf, p, keep));
+          }
+          return final ? p : keep;
+        }
+        if (this.mode === CDATA && this.wantText && e > p) this.emit(utf8(buf, p, e));
+        this.mode = TEXT;
+        p = e + needle.byteLength;
+        continue;
+      }
+
+      const lt = this.nextLt(p);
+      const textEnd = lt === -1 ? len : lt;
+      if (textEnd > p) {
+        const stop = this.text(p, textEnd, lt !== -1 || final);
+        if (stop < textEnd) return stop;
+      }
+      if (lt === -1) return len;
+      this.at = lt;
+      if (lt + 1 >= len) return lt;
+      const c1 = buf[lt + 1]!;
+      if (c1 === SLASH) {
+        const next = this.endTag(lt);
+        if (next === INCOMPLETE) return lt;
+        p = next;
+      } else if (c1 === BANG) {
+        if (len - lt < 4) return lt;
+        if (buf[lt + 2] === 0x2d && buf[lt + 3] === 0x2d) {
+          this.mode = COMMENT;
+          p = lt + 4;
+        } else if (buf[lt + 2] === LBRACKET) {
+          if (len - lt < 9) return lt;
+          if (buf.compare(CDATA_START, 0, 9, lt, lt + 9) !== 0) this.fail('malformed markup: expected <![CDATA[', lt);
+          if (this.stack.length === 0) this.fail('CDATA section outside of the root element.', lt);
+          this.mode = CDATA;
+          p = lt + 9;
+        } else {
+          if (len - lt < 9) return lt;
+          if (buf.compare(DOCTYPE_START, 0, 9, lt, lt + 9) !== 0) this.fail('malformed markup after <!', lt);
+          const next = this.doctype(lt);
+          if (next === INCOMPLETE) return lt;
+          p = next;
+        }
+      } else if (c1 === QUESTION) {
+        this.mode = PI;
+        p = lt + 2;
+      } else {
+        const next = this.startTag(lt);
+        if (next === INCOMPLETE) return lt;
+        p = next;
+      }
+    }
+    return p;
+  }
+
+  /**
+   * Character data buf[a, b). Checks it (only whitespace outside the root element, well-formed
+   * references) and hands it to the handler if it wants text. Returns where it stopped: b, or
+   * earlier when a reference or a character continues in the next chunk.
+   */
+  private text(a: number, b: number, complete: boolean): number {
+    const buf = this.buf;
+    if (this.stack.length === 0) {
+      for (let i = a; i < b; i++) if (WS[buf[i]!] === 0) this.fail('text data outside of root node.', i);
+      return b;
+    }
+    let end = b;
+    for (let amp = this.nextAmp(a); amp !== -1 && amp < b; amp = this.nextAmp(amp + 1)) {
+      const semi = this.reference(amp, b, complete);
+      if (semi === INCOMPLETE) {
+        end = amp;
+        break;
+      }
+    }
+    if (!complete && end === b) end = utf8Boundary(buf, a, b);
+    if (this.wantText && end > a) this.emit(decodeText(buf, a, end, false));
+    return end;
+  }
+
+  /**
+   * Checks the reference at buf[amp] (`&name;`, `&#n;`, `&#xh;`) that must end before `limit`;
+   * returns the offset of its ';', or INCOMPLETE when it may continue in the next chunk.
+   */
+  private reference(amp: number, limit: number, complete: boolean): number {
+    const buf = this.buf;
+    const max = Math.min(limit, amp + MAX_REFERENCE_BYTES);
+    let semi = -1;
+    for (let i = amp + 1; i < max; i++) {
+      if (buf[i] === SEMI) {
+        semi = i;
+        break;
+      }
+    }
+    if (semi === -1) {
+      if (!complete && limit === buf.byteLength && max === limit) return INCOMPLETE;
+      this.fail('invalid character entity: "&" must start a reference ending with ";" (write &amp;)', amp);
+    }
+    const ref = latin1(buf, amp + 1, semi);
+    if (referenceText(ref) === undefined) {
+      if (ref.length > 0 && ref.charCodeAt(0) === 0x23 /* # */) this.fail(`invalid character reference: &${ref};`, amp);
+      this.fail(`undefined entity: ${ref} (no DTD is read; only &lt; &gt; &amp; &apos; &quot; and character references exist)`, amp);
+    }
+    return semi;
+  }
+
+  private emit(text: string): void {
+    this.handler.text!(text);
+  }
+
+  /** The element name at buf[start, end), interned. */
+  private name(start: number, end: number, hash: number): string {
+    const buf = this.buf;
+    const slot = hash & 1023;
+    const known = this.names[slot];
+    if (known !== undefined && known.length === end - start) {
+      let same = true;
+      for (let i = 0; i < known.length; i++) {
+        if (known.charCodeAt(i) !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return known;
+    }
+    const name = utf8(buf, start, end);
+    // only ASCII names can be compared byte by byte
+    if (name.length === end - start) this.names[slot] = name;
+    return name;
+  }
+
+  /** A start tag at buf[lt]; returns the offset after it, or INCOMPLETE. */
+  private startTag(lt: number): number {
+    const buf = this.buf;
+    const len = buf.byteLength;
+    let i = lt + 1;
+    if (NAME_START[buf[i]!] === 0) this.fail('disallowed character in tag name', i);
+    let hash = 0;
+    for (; i < len; i++) {
+      const c = buf[i]!;
+      if (NAME[c] === 0) break;
+      hash = (hash * 31 + c) | 0;
+    }
+    if (i >= len) return INCOMPLETE;
+    const nameEnd = i;
+    this.attrCount = 0;
+    let selfClosing = false;
+    for (;;) {
+      const before = i;
+      while (i < len && WS[buf[i]!] === 1) i++;
+      if (i >= len) return INCOMPLETE;
+      let c = buf[i]!;
+      if (c === GT) {
+        i++;
+        break;
+      }
+      if (c === SLASH) {
+        if (i + 1 >= len) return INCOMPLETE;
+        if (buf[i + 1] !== GT) this.fail('forward slash in opening tag not followed by >', i);
+        selfClosing = true;
+        i += 2;
+        break;
+      }
+      if (i === before) this.fail('no whitespace between attributes', i);
+      // attribute name
+      const ns = i;
+      if (NAME_START[c] === 0) this.fail('disallowed character in attribute name', i);
+      while (i < len && NAME[buf[i]!] === 1) i++;
+      const ne = i;
+      while (i < len && WS[buf[i]!] === 1) i++;
+      if (i >= len) return INCOMPLETE;
+      if (buf[i] !== EQ) this.fail('attribute without value', i);
+      i++;
+      while (i < len && WS[buf[i]!] === 1) i++;
+      if (i >= len) return INCOMPLETE;
+      c = buf[i]!;
+      if (c !== DQUOTE && c !== SQUOTE) this.fail('unquoted attribute value', i);
+      const vs = i + 1;
+      const ve = buf.indexOf(c, vs);
+      if (ve === -1) return INCOMPLETE;
+      const lt2 = this.nextLt(vs);
+      if (lt2 !== -1 && lt2 < ve) this.fail('disallowed character in attribute value: "<" (write &lt;)', lt2);
+      let hasAmp = 0;
+      for (let amp = this.nextAmp(vs); amp !== -1 && amp < ve; amp = this.nextAmp(amp + 1)) {
+        hasAmp = 1;
+        this.reference(amp, ve, true);
+      }
+      this.addAttribute(ns, ne, vs, ve, hasAmp);
+      i = ve + 1;
+    }
+
+    const name = this.name(lt + 1, nameEnd, hash);
+    if (this.rootClosed) this.fail('document must contain only one root element.', lt);
+    if (this.stack.length === 0 && this.sawRoot) this.fail('document must contain only one root element.', lt);
+    this.sawRoot = true;
+    this.stack.push(name);
+    const depth = this.stack.length;
+    this.at = i;
+    if (depth > this.maxDepth) this.fail(`XML nesting deeper than ${this.maxDepth} elements (LIMITS.nestingDepth)`, i);
+    this.handler.open(name, this, depth);
+    this.attrCount = 0;
+    if (selfClosing) this.closeTop();
+    return i;
+  }
+
+  private addAttribute(ns: number, ne: number, vs: number, ve: number, hasAmp: number): void {
+    const buf = this.buf;
+    const n = this.attrCount;
+    let attrs = this.attrs;
+    for (let k = 0; k < n; k++) {
+      const s = attrs[5 * k]!;
+      const e = attrs[5 * k + 1]!;
+      if (e - s !== ne - ns) continue;
+      let same = true;
+      for (let i = 0; same && i < e - s; i++) same = buf[s + i] === buf[ns + i];
+      if (same) this.fail(`duplicate attribute: ${utf8(buf, ns, ne)}`, ns);
+    }
+    if (5 * (n + 1) > attrs.length) {
+      const grown = new Int32Array(attrs.length * 2);
+      grown.set(attrs);
+      this.attrs = attrs = grown;
+    }
+    attrs[5 * n] = ns;
+    attrs[5 * n + 1] = ne;
+    attrs[5 * n + 2] = vs;
+    attrs[5 * n + 3] = ve;
+    attrs[5 * n + 4] = hasAmp;
+    this.attrCount = n + 1;
+  }
+
+  /** the index of an attribute, or -1 */
+  private find(name: string): number {
+    const buf = this.buf;
+    const attrs = this.attrs;
+    const length = name.length;
+    for (let k = 0; k < this.attrCount; k++) {
+      const s = attrs[5 * k]!;
+      if (attrs[5 * k + 1]! - s !== length) continue;
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (buf[s + i] !== name.charCodeAt(i)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return k;
+    }
+    return -1;
+  }
+
+  get(name: string): string | undefined {
+    const k = this.find(name);
+    return k < 0 ? undefined : this.value(k);
+  }
+
+  digits(name: string): number {
+    const k = this.find(name);
+    if (k < 0) return -2;
+    const buf = this.buf;
+    const s = this.attrs[5 * k + 2]!;
+    const e = this.attrs[5 * k + 3]!;
+    if (e === s || e - s > 15) return -1;
+    let n = 0;
+    for (let i = s; i < e; i++) {
+      const d = buf[i]! - 48;
+      if (d < 0 || d > 9) return -1;
+      n = n * 10 + d;
+    }
+    return n;
+  }
+
+  toRecord(): Record<string, string> {
+    const record: Record<string, string> = {};
+    for (let k = 0; k < this.attrCount; k++) record[utf8(this.buf, this.attrs[5 * k]!, this.attrs[5 * k + 1]!)] = this.value(k);
+    return record;
+  }
+
+  private value(k: number): string {
+    const attrs = this.attrs;
+    return decodeText(this.buf, attrs[5 * k + 2]!, attrs[5 * k + 3]!, true, attrs[5 * k + 4] === 1);
+  }
+
+  /** An end tag at buf[lt]; returns the offset after it, or INCOMPLETE. */
+  private endTag(lt: number): number {
+    const buf = this.buf;
+    const len = buf.byteLength;
+    let i = lt + 2;
+    const ns = i;
+    while (i < len && NAME[buf[i]!] === 1) i++;
+    const ne = i;
+    while (i < len && WS[buf[i]!] === 1) i++;
+    if (i >= len) return INCOMPLETE;
+    if (buf[i] !== GT || ne === ns) this.fail('malformed closing tag', i);
+    const top = this.stack[this.stack.length - 1];
+    if (top === undefined) this.fail(`unexpected close tag: ${utf8(buf, ns, ne)}`, lt);
+    let same = top.length === ne - ns;
+    for (let k = 0; same && k < top.length; k++) same = top.charCodeAt(k) === buf[ns + k];
+    if (!same && utf8(buf, ns, ne) !== top) this.fail(`unexpected close tag: ${utf8(buf, ns, ne)} (the open element is ${top})`, lt);
+    this.at = i + 1;
+    this.closeTop();
+    return i + 1;
+  }
+
+  private closeTop(): void {
+    const depth = this.stack.length;
+    this.handler.close?.(this.stack[depth - 1]!, depth);
+    this.stack.pop();
+    if (depth === 1) this.rootClosed = true;
+  }
+
+  /** `<!DOCTYPE name [SYSTEM|PUBLIC ids]>`: read past, never loaded; an internal subset is refused. */
+  private doctype(lt: number): number {
+    const buf = this.buf;
+    const len = buf.byteLength;
+    if (this.sawRoot || this.sawDoctype) this.fail('DOCTYPE after the first element or a second DOCTYPE', lt);
+    let i = lt + 9;
+    while (i < len) {
+      const c = buf[i]!;
+      if (c === DQUOTE || c === SQUOTE) {
+        const close = buf.indexOf(c, i + 1);
+        if (close === -1) return INCOMPLETE;
+        i = close + 1;
+        continue;
+      }
+      if (c === LBRACKET) {
+        this.fail('DOCTYPE with an internal subset refused: its declarations are never read, so every entity it declares is an undefined entity (nothing is expanded or fetched)', i);
+      }
+      if (c === GT) {
+        this.sawDoctype = true;
+        return i + 1;
+      }
+      i++;
+    }
+    return INCOMPLETE;
+  }
+}
+
+/** The text of a reference's name (between & and ;), or undefined when it names no character. */
+function referenceText(ref: string): string | undefined {
+  if (ref.charCodeAt(0) === 0x23 /* # */) {
+    const hex = ref.charCodeAt(1) === 0x78; /* x */
+    const digits = ref.slice(hex ? 2 : 1);
+    if (digits === '' || !(hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits) || digits.length > 8) return undefined;
+    const code = parseInt(digits, hex ? 16 : 10);
+    // XML 1.0 Char
+    const ok = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+    return ok ? String.fromCodePoint(code) : undefined;
+  }
+  return PREDEFINED[ref];
+}
+
+const NEWLINES = /\r\n?/g;
+const ATTRIBUTE_WS = /[\t\n\r]/;
+const REFERENCE = /&([^;]*);/g;
+
+/** buf[a, b) as text: line ends normalized, references expanded (they were checked already). */
+function decodeText(buf: Buffer, a: number, b: number, attribute: boolean, hasAmp = true): string {
+  let text = utf8(buf, a, b);
+  if (attribute) {
+    let ws = b - a > 64 ? ATTRIBUTE_WS.test(text) : false;
+    for (let i = a; !ws && i < b && b - a <= 64; i++) ws = buf[i]! < 0x20;
+    if (ws) text = text.replace(NEWLINES, '\n').replace(/[\t\n]/g, ' ');
+  } else if (text.includes('\r')) {
+    text = text.replace(NEWLINES, '\n');
+  }
+  return hasAmp && text.includes('&') ? text.replace(REFERENCE, (_m: string, ref: string) => referenceText(ref) ?? '') : text;
+}
+
+/** The largest offset <= end (and >= start) that does not split a UTF-8 character. */
+function utf8Boundary(buf: Buffer, start: number, end: number): number {
+  for (let i = end - 1, n = 0; i >= start && n < 4; i--, n++) {
+    const c = buf[i]!;
+    if (c < 0x80) return end;
+    if (c >= 0xc0) {
+      const size = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+      return end - i >= size ? end : i;
+    }
+  }
+  return end;
+}
+
+/** Characters in buf[a, b): bytes that do not continue a UTF-8 sequence. */
+function chars(buf: Buffer, a: number, b: number): number {
+  let n = 0;
+  for (let i = a; i < b; i++) if ((buf[i]! & 0xc0) !== 0x80) n++;
+  return n;
 }

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { EvidenceError } from '../../src/measure.js';
+import { parseXml, type XmlHandler } from '../../src/readers/xml.js';
+import { bytesSource } from '../helpers/evidence.js';
+
+type Event = [string, ...unknown[]];
+
+/** Every event the tokenizer reports, with adjacent text merged. */
+async function events(xml: string | Uint8Array, chunkSize = 7, attrs: string[] = []): Promise<Event[]> {
+  const out: Event[] = [];
+  const handler: XmlHandler = {
+    open(name, attributes, depth) {
+      out.push(['open', name, depth, Object.fromEntries(attrs.map((a) => [a, attributes.get(a)]))]);
+    },
+    close(name, depth) {
+      out.push(['close', name, depth]);
+    },
+    text(text) {
+      const last = out[out.length - 1];
+      if (last?.[0] === 'text') last[1] = `${last[1] as string}${text}`;
+      else out.push(['text', text]);
+    },
+  };
+  await parseXml(bytesSource(xml, chunkSize), handler, 64);
+  return out;
+}
+
+async function failure(xml: string, chunkSize = 7): Promise<EvidenceError> {
+  const err = await events(xml, chunkSize).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(EvidenceError);
+  return err as EvidenceError;
+}
+
+describe('xml tokenizer', () => {
+  const doc =
+    '\ufeff<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE r SYSTEM "http://127.0.0.1:9/r.dtd">\n<!-- a comment with <tags> & ]]> -->\n' +
+    `<r a='single "q"' b="x &lt;&gt;&amp;&apos;&quot; &#65;&#x42; é😀" c="tab\there\r\nnext"><?pi data?>` +
+    '<e/>t&amp;x<![CDATA[<raw> & ]]]]><![CDATA[>]]>é😀</r>\n';
+
+  it('reads names, attributes (either quote, references, normalized whitespace), text, CDATA, comments, PIs and a BOM in any chunking', async () => {
+    const expected: Event[] = [
+      ['open', 'r', 1, { a: 'single "q"', b: 'x <>&\'" AB é😀', c: 'tab here next', d: undefined }],
+      ['open', 'e', 2, { a: undefined, b: undefined, c: undefined, d: undefined }],
+      ['close', 'e', 2],
+      ['text', 't&x<raw> & ]]>é😀'],
+      ['close', 'r', 1],
+    ];
+    for (const size of [1, 2, 3, 5, 7, 64, 4096]) expect(await events(doc, size, ['a', 'b', 'c', 'd'])).toEqual(expected);
+  });
+
+  it('reads plain digits without a string and leaves anything else to get', async () => {
+    const got: number[] = [];
+    await parseXml(bytesSource('<r a="123" b="1.5" c="" d=" 1" e="0012"/>', 3), { open: (_n, at) => got.push(...['a', 'b', 'c', 'd', 'e', 'f'].map((x) => at.digits(x))) }, 8);
+    expect(got).toEqual([123, -1, -1, -1, 12, -2]);
+  });
+
+  it('reads a tag longer than many chunks', async () => {
+    const long = 'x'.repeat(300_000);
+    const got = await events(`<r v="${long}">${'y'.repeat(200_000)}</r>`, 1000, ['v']);
+    expect(got[0]).toEqual(['open', 'r', 1, { v: long }]);
+    expect(got[1]).toEqual(['text', 'y'.repeat(200_000)]);
+  });
+
+  const refused: [string, string, RegExp][] = [
+    ['an internal subset', '<!DOCTYPE r [<!ENTITY a "b">]><r>&a;</r>', /internal subset.*undefined entity/],
+    ['an undefined entity in text', '<r>&nbsp;</r>', /undefined entity: nbsp/],
+    ['an undefined entity in an attribute', '<r a="&x;"/>', /undefined entity: x/],
+    ['a bare &', '<r>a & b</r>', /reference/],
+    ['an invalid character reference', '<r>&#0;</r>', /invalid character reference/],
+    ['< in an attribute value', '<r a="<<computed>>"/>', /disallowed character in attribute value/],
+    ['a mismatched close tag', '<r><a></b></r>', /unexpected close tag: b/],
+    ['a duplicate attribute', '<r a="1" a="2"/>', /duplicate attribute: a/],
+    ['an unquoted attribute', '<r a=1/>', /unquoted/],
+    ['text before the root', 'x<r/>', /text data outside of root node/],
+    ['a second root', '<r/><r/>', /only one root/],
+    ['an empty document', '', /document must contain a root element/],
+    ['an unclosed element', '<r><a>', /unclosed tag: a/],
+    ['an unterminated comment', '<r><!-- x', /unclosed tag: r/],
+    ['nesting beyond the cap', '<r>'.repeat(65) + '</r>'.repeat(65), /nestingDepth/],
+  ];
+  it.each(refused)('refuses %s', async (_what, xml, message) => {
+    for (const size of [1, 7, 4096]) expect((await failure(xml, size)).message).toMatch(message);
+  });
+
+  it('says where the document broke, in lines and characters', async () => {
+    const err = await failure('<r>\n  <a>\n  é&bad;</a></r>', 2);
+    expect(err.position).toEqual({ line: 3, column: 4 });
+    const handlerError = await parseXml(
+      bytesSource('<r>\n\n<x/></r>', 3),
+      {
+        open(name) {
+          if (name === 'x') throw new EvidenceError('no x here');
+        },
+      },
+      8,
+    ).then(
+      () => undefined,
+      (e: unknown) => e as EvidenceError,
+    );
+    expect(handlerError?.message).toBe('no x here');
+    expect(handlerError?.position?.line).toBe(3);
+  });
+});
