@@ -1,11 +1,12 @@
 /* global process, console */
-// npm run bench [-- --quick] [-- --runs N] [-- --keep]
+// npm run bench [-- --quick] [-- --runs N] [-- --keep] [-- --json FILE]
 // Generates seeded inputs in a temp folder, reads each with release-gate's readers (the built
 // bundle, through FORMATS[format].read on a file stream) and with peer parsers, every reading in
 // its own child process (peak RSS per reader), checks that all counts agree, and prints one table.
 // Exits non-zero when counts disagree (or a reader fails). --quick: small inputs, for CI.
+// --json FILE: also write the results as JSON (.ci/run gates on its `mismatches`).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const keep = args.includes('--keep');
+const jsonArg = args.indexOf('--json');
+const jsonOut = jsonArg >= 0 ? path.resolve(args[jsonArg + 1]) : undefined;
 const runsArg = args.indexOf('--runs');
 const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 1 : 3;
 const MB = 1024 * 1024;
@@ -65,6 +68,7 @@ try {
   ];
 
   const rows = [];
+  const report = { quick, runs, mismatches: 0, inputs: [] };
   for (const input of inputs) {
     const file = path.join(dir, `${input.format}-${input.bytes}.${input.format === 'sarif' ? 'sarif' : input.format === 'lcov' ? 'info' : 'xml'}`);
     await input.gen(file, input.bytes);
@@ -77,7 +81,15 @@ try {
     const summary = Object.fromEntries(readers.map((r) => [r, best(results[r])]));
     const ours = summary.ours;
     const agree = input.peers.every((p) => sameCounts(ours.counts, summary[p].counts));
+    report.inputs.push({
+      input: input.name,
+      format: input.format,
+      bytes: actual,
+      ours: { mbPerSecond: actual / MB / ours.seconds, peakRssMB: ours.rssMB, counts: ours.counts },
+      peers: Object.fromEntries(input.peers.map((p) => [p, { mbPerSecond: actual / MB / summary[p].seconds, peakRssMB: summary[p].rssMB, ratio: summary[p].seconds / ours.seconds, countsEqual: sameCounts(ours.counts, summary[p].counts) }])),
+    });
     if (!agree) {
+      report.mismatches++;
       failed = true;
       for (const p of input.peers) console.error(`${input.name}: counts differ: ours ${JSON.stringify(ours.counts)} vs ${p} ${JSON.stringify(summary[p].counts)}`);
     }
@@ -100,6 +112,11 @@ try {
   rows.push({ input: 'check, basic example', size: '—', ours: `${check.toFixed(0)} ms median`, peers: '—', counts: '—' });
 
   printTable(rows);
+  if (jsonOut) {
+    report.inputCount = report.inputs.length;
+    mkdirSync(path.dirname(jsonOut), { recursive: true });
+    writeFileSync(jsonOut, `${JSON.stringify(report, null, 2)}\n`);
+  }
   console.log(`\n${runs} run(s) per reader, best taken; each reading in its own process; ratio ×N = N times the peer's throughput. ${quick ? '(quick mode: small inputs)' : ''}`);
 } catch (err) {
   failed = true;
