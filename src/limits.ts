@@ -15,10 +15,24 @@ export const LIMITS = {
   nestingDepth: 512,
   /** Named metrics per criterion. */
   metricsPerCriterion: 100,
+  /** Longest single piece of XML markup (a start tag with its attributes, a DOCTYPE) held in memory. */
+  markupBytes: 64 * 1024 ** 2,
   /** Longest line of line-oriented evidence (text, lcov). */
   lineBytes: 1024 ** 2,
   /** Policy file size. */
   policyBytes: 1024 ** 2,
+  /**
+   * Artifact zips (the action unzips them itself): entries in one artifact, directories included.
+   * Each file in it is also held to fileBytes, and all artifacts together to totalEvidenceBytes.
+   */
+  zipEntries: 10_000,
+  /** Uncompressed bytes of one artifact (its zip's size, as GitHub lists it, too). */
+  artifactBytes: 8 * 1024 ** 3,
+  /**
+   * Largest decompression ratio (uncompressed : compressed), per zip entry and for a whole artifact.
+   * Deflate tops out near 1,032:1, so only a crafted or degenerate zip reaches it.
+   */
+  zipRatio: 1_000,
 } as const;
 
 export type Limits = { readonly [K in keyof typeof LIMITS]: number };

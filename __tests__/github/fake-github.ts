@@ -174,6 +174,8 @@ export interface ArtifactRecord {
   headSha: string;
   createdAt: string;
   files: Record<string, string | Uint8Array>;
+  /** the exact zip bytes to serve instead of zipping `files` (crafted or corrupt zips) */
+  zip?: Uint8Array;
   expired?: boolean;
   /** the job (results-service id) that uploaded it; defaults to the run's job */
   jobBackendId?: string;
@@ -930,6 +932,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   }
 
   function artifactZip(a: ArtifactRecord): Uint8Array {
+    if (a.zip) return a.zip;
     const key = JSON.stringify([a.createdAt, Object.entries(a.files).map(([k, v]) => [k, gitBlobSha(toBytes(v))])]);
     const cached = zips.get(a.id);
     if (cached && cached.key === key) return cached.zip;
@@ -1015,6 +1018,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       headSha: a.headSha ?? run?.head_sha ?? fakeSha(`artifact:${a.name}`),
       createdAt: a.createdAt ?? iso(),
       files: a.files,
+      ...(a.zip !== undefined ? { zip: a.zip } : {}),
       ...(a.expired !== undefined ? { expired: a.expired } : {}),
       ...(a.jobBackendId !== undefined ? { jobBackendId: a.jobBackendId } : {}),
     };

@@ -59,14 +59,30 @@ describe('text: a real LeakSanitizer log', () => {
     expect(model.lines).toBe(readFileSync(path.join(NAMED, 'lsan-leak.log'), 'utf8').split('\n').length - 1);
   });
 
-  test('a clean run prints nothing: counts are 0, captures are absent', async () => {
-    const model = await readFile('lsan-clean.log', LSAN);
+  test('a clean LSan run prints nothing, and an empty log is not evidence: it is refused', async () => {
+    const err = await failure(readFile('lsan-clean.log', LSAN));
+    expect(err.message).toBe('the log is empty: nothing shows the tool ran (have the job print a line the policy can count, e.g. a "finished" marker)');
+  });
+
+  test('a clean run with output of its own: counts are 0, captures are absent', async () => {
+    const model = await read('$ ./leak\nall done\n', LSAN);
     expect(text.metrics(model)).toEqual({ reports: { value: 0 }, leaks: { value: 0 } });
     expect(namedMetricNotes(model)).toEqual({
       leaked: 'no line matches "SUMMARY: AddressSanitizer: ([0-9]+) byte\\\\(s\\\\) leaked"',
       allocations: 'no line matches "leaked in ([0-9]+) allocation"',
     });
-    expect(model.lines).toBe(0);
+    expect(model.lines).toBe(2);
+  });
+
+  test('bytes that are not UTF-8 are not a text log', async () => {
+    const err = await failure(read(new Uint8Array([0x6f, 0x6b, 0x0a, 0xff, 0xfe, 0xc3, 0x28, 0x0a]), LSAN));
+    expect(err.message).toBe('line 2 is not valid UTF-8: this is not a text log');
+    expect(err.position).toEqual({ line: 2 });
+  });
+
+  test('the line cap comes from the limits in the context', async () => {
+    const err = await failure(text.read(bytesSource(`ok\n${'x'.repeat(1025)}\n`), { ...context('log.txt', LSAN), limits: { ...LIMITS, lineBytes: 1024 } }));
+    expect(err.message).toMatch(/^line 2 is longer than 1024 bytes \(LIMITS\.lineBytes\)/);
   });
 
   test('the log in a CI transcript with CRLF and a BOM, in one-byte chunks', async () => {
@@ -200,11 +216,10 @@ describe('text: matching rules', () => {
     expect(namedMetricNotes(model)).toEqual({ words: 'count regex "\\\\b" matched the empty string; the count is meaningless' });
   });
 
-  test('invalid UTF-8 is replaced and cannot form digits', async () => {
+  test('invalid UTF-8 anywhere makes the file unreadable, whatever the chunking', async () => {
     const bytes = new Uint8Array([...new TextEncoder().encode('ops '), 0xff, 0xfe, ...new TextEncoder().encode(' 12 ops/s\n')]);
-    const model = await read(bytes, { ops: { capture: 'ops (\\S+) 12' }, n: { capture: '([0-9]+) ops/s' } }, 1);
-    expect(text.metrics(model)).toEqual({ n: { value: 12 } });
-    expect(namedMetricNotes(model).ops).toMatch(/not a number/);
+    const err = await failure(read(bytes, { ops: { capture: 'ops (\\S+) 12' }, n: { capture: '([0-9]+) ops/s' } }, 1));
+    expect(err.message).toBe('line 1 is not valid UTF-8: this is not a text log');
   });
 });
 
@@ -344,7 +359,7 @@ describe('text: merge', () => {
 
   test('counts add up; a capture found in one file is taken from it', async () => {
     const leak = await readFile('lsan-leak.log', specs);
-    const clean = await readFile('lsan-clean.log', specs);
+    const clean = await read('$ ./leak\nall done\n', specs, 7, 'clean.log');
     const merged = text.merge([clean, leak, clean]);
     expect(text.metrics(merged)).toEqual({ leaks: { value: 3 }, leaked: { value: 331, unit: 'B' } });
     expect(namedMetricNotes(merged)).toEqual({});
@@ -354,7 +369,7 @@ describe('text: merge', () => {
 
   test('a capture found in several files is absent with a note, never a silent pick', async () => {
     const leak = await readFile('lsan-leak.log', specs);
-    const clean = await readFile('lsan-clean.log', specs);
+    const clean = await read('$ ./leak\nall done\n', specs, 7, 'clean.log');
     const merged = text.merge([leak, clean, leak]);
     expect(text.metrics(merged)).toEqual({ leaks: { value: 6 } });
     expect(namedMetricNotes(merged)).toEqual({
@@ -365,7 +380,7 @@ describe('text: merge', () => {
   });
 
   test('a capture found in no file says so', async () => {
-    const clean = await readFile('lsan-clean.log', specs);
+    const clean = await read('$ ./leak\nall done\n', specs, 7, 'clean.log');
     const merged = text.merge([clean, clean]);
     expect(text.metrics(merged)).toEqual({ leaks: { value: 0 } });
     expect(namedMetricNotes(merged).leaked).toMatch(/^no line matches .* in any of 2 files$/);

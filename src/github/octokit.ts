@@ -5,8 +5,16 @@ import { throttling } from '@octokit/plugin-throttling';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 
-/** Longest a single request may take before it counts as a transient failure. */
-const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * Longest a single request may take before it counts as a transient failure: 30 s, or
+ * RELEASE_GATE_REQUEST_TIMEOUT_MS (1 s to 30 s; tests lower it to see a hung request fail fast).
+ */
+const REQUEST_TIMEOUT_MS = requestTimeout(process.env.RELEASE_GATE_REQUEST_TIMEOUT_MS);
+
+function requestTimeout(value: string | undefined): number {
+  const ms = Number(value);
+  return value && Number.isInteger(ms) && ms >= 1_000 && ms <= 30_000 ? ms : 30_000;
+}
 /** Longest wait a rate limit may ask for before we give up on that request. */
 const MAX_RATE_LIMIT_WAIT_S = 60;
 

@@ -32,7 +32,12 @@ export async function readWholeText(input: ByteSource, maxBytes: number, what = 
  * Yields the lines of a byte stream (LF or CRLF; a leading UTF-8 BOM dropped), holding at most
  * one line: a line longer than maxLineBytes is an EvidenceError naming its line number.
  */
-export async function* readLines(input: ByteSource, maxLineBytes: number = LIMITS.lineBytes): AsyncGenerator<string> {
+export async function* readLines(
+  input: ByteSource,
+  maxLineBytes: number = LIMITS.lineBytes,
+  options: { /** invalid UTF-8 is an EvidenceError instead of U+FFFD */ fatal?: boolean } = {},
+): AsyncGenerator<string> {
+  const strict = options.fatal ? new TextDecoder('utf-8', { fatal: true }) : undefined;
   // bytes a line may hold before its end is known: the line, a CR, and on line 1 a BOM
   const holdable = maxLineBytes + 4;
   let pending: Uint8Array[] = [];
@@ -62,6 +67,13 @@ export async function* readLines(input: ByteSource, maxLineBytes: number = LIMIT
     if (end > start && bytes[end - 1] === 0x0d) end--;
     if (end - start > maxLineBytes) tooLong();
     lineNumber++;
+    if (strict) {
+      try {
+        return strict.decode(bytes.subarray(start, end));
+      } catch {
+        throw new EvidenceError(`line ${lineNumber} is not valid UTF-8: this is not a text log`, { line: lineNumber });
+      }
+    }
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end);
   };
   for await (const chunk of input) {

@@ -94,9 +94,9 @@ export const lcov: Format<CoverageModel> = {
   merge: mergeCoverage,
   metrics: coverageMetrics,
 
-  async read(input) {
+  async read(input, ctx) {
     const parser = new LcovParser();
-    await forEachLine(input, (text, start, end) => parser.lineIn(text, start, end));
+    await forEachLine(input, (text, start, end) => parser.lineIn(text, start, end), ctx.limits.lineBytes);
     return parser.end();
   },
 };

@@ -22,7 +22,7 @@
  * that matched in more than one file is absent with a note (never a silent pick).
  */
 import { RE2JS } from 're2js';
-import { type Metric, type Metrics, type Unit } from '../measure.js';
+import { EvidenceError, type Metric, type Metrics, type Unit } from '../measure.js';
 import { readLines } from './input.js';
 import { describeSpec, metric, namedMetricNotes, record, type MetricNotes } from './named.js';
 import type { ByteSource, Format, ReadContext } from './types.js';
@@ -193,9 +193,13 @@ export const text: Format<TextModel> = {
   async read(input: ByteSource, ctx: ReadContext): Promise<TextModel> {
     const { counts, captures } = textSpecs(ctx);
     let lines = 0;
-    for await (const line of readLines(input)) {
+    for await (const line of readLines(input, ctx.limits.lineBytes, { fatal: true })) {
       lines++;
       matchLine(line, counts, captures, lines);
+    }
+    // a count of 0 on an empty file would pass "leaks == 0" for a run that never happened
+    if (lines === 0) {
+      throw new EvidenceError('the log is empty: nothing shows the tool ran (have the job print a line the policy can count, e.g. a "finished" marker)');
     }
     const metrics: [string, Metric][] = [];
     const notes: [string, string][] = [];

@@ -1,3 +1,4 @@
+import { LIMITS } from '../limits.js';
 import { EvidenceError } from '../measure.js';
 import type { ByteSource } from './types.js';
 
@@ -25,8 +26,7 @@ export interface XmlHandler {
   text?(text: string): void;
 }
 
-/** Longest single piece of markup (a start tag with its attributes, a DOCTYPE) held in memory. */
-const MAX_MARKUP_BYTES = 64 * 1024 * 1024;
+const MAX_MARKUP_BYTES = LIMITS.markupBytes;
 /** Longest entity reference (`&#x10FFFF;` is 10 bytes; names of undefined entities are cut short). */
 const MAX_REFERENCE_BYTES = 64;
 
@@ -206,7 +206,7 @@ class Tokenizer implements XmlAttributes {
     if (consumed < len) {
       const rest = len - consumed;
       if (rest > MAX_MARKUP_BYTES) {
-        throw new EvidenceError(`a single piece of XML markup is longer than ${MAX_MARKUP_BYTES} bytes`, this.position(consumed));
+        throw new EvidenceError(`a single piece of XML markup is longer than ${MAX_MARKUP_BYTES} bytes (LIMITS.markupBytes)`, this.position(consumed));
       }
       this.carry = Buffer.from(bytes.subarray(consumed));
       this.carryNeed = rest > 65536 ? rest : 0;
