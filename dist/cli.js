@@ -28,7 +28,9 @@ var package_default = {
     test: "vitest run",
     lint: "eslint .",
     typecheck: "tsc --noEmit",
-    schema: "node dist/cli.js schema > schema/policy-v1.json"
+    schema: "node dist/cli.js schema > schema/policy-v1.json",
+    screenshot: "node scripts/screenshot.mjs",
+    bench: "node scripts/bench/index.mjs"
   },
   dependencies: {
     "@actions/artifact": "^6.2.1",
@@ -39,9 +41,9 @@ var package_default = {
     "jsonpath-rfc9535": "^1.3.0",
     picomatch: "^4.0.7",
     re2js: "^2.10.0",
-    saxes: "^6.0.0",
     tinyglobby: "^0.2.17",
     yaml: "^2.9.1",
+    yauzl: "^3.4.0",
     zod: "^4.6.7"
   },
   devDependencies: {
@@ -49,18 +51,25 @@ var package_default = {
     "@octokit/openapi": "^23.0.2",
     "@types/node": "^24.19.2",
     "@types/picomatch": "^4.0.3",
+    "@types/yauzl": "^3.4.0",
     "@vitest/coverage-v8": "^5.1.1",
     ajv: "^8.20.0",
     "ajv-formats": "^3.0.1",
     esbuild: "^0.28.2",
     eslint: "^10.15.0",
+    "fast-check": "^4.10.2",
+    "fast-xml-parser": "^5.12.1",
     fflate: "^0.8.3",
+    "github-markdown-css": "^5.9.0",
+    "lcov-parse": "^1.0.0",
+    marked: "^18.2.1",
     "mdast-util-from-markdown": "^2.1.0",
     "mdast-util-gfm": "^3.1.0",
     "micromark-extension-gfm": "^3.0.0",
     typescript: "~5.9.3",
     "typescript-eslint": "^8.73.0",
-    vitest: "^5.1.1"
+    vitest: "^5.1.1",
+    xml2js: "^0.6.2"
   }
 };
 
@@ -92,7 +101,7 @@ async function main(argv) {
     process.stdout.write(USAGE);
     return command === void 0 ? EXIT.usage : EXIT.pass;
   }
-  const commands = await import("./chunks/commands-3Y4XRA2T.js");
+  const commands = await import("./chunks/commands-ZIDXUN6T.js");
   switch (command) {
     case "check": {
       const { values } = parseArgs({

@@ -189,9 +189,9 @@ var require_constants = __commonJS({
       /**
        * Create EXTGLOB_CHARS
        */
-      extglobChars(chars) {
+      extglobChars(chars2) {
         return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars2.STAR})` },
           "?": { type: "qmark", open: "(?:", close: ")?" },
           "+": { type: "plus", open: "(?:", close: ")+" },
           "*": { type: "star", open: "(?:", close: ")*" },
@@ -788,13 +788,13 @@ var require_parse = __commonJS({
         }
       }
     };
-    var buildCharClassStar = (chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+    var buildCharClassStar = (chars2) => {
+      const source = chars2.length === 1 ? utils.escapeRegex(chars2[0]) : `[${chars2.map((ch) => utils.escapeRegex(ch)).join("")}]`;
       return `${source}*`;
     };
     var getStarExtglobSequenceChars = (pattern) => {
       let index = 0;
-      const chars = [];
+      const chars2 = [];
       while (index < pattern.length) {
         const match2 = parseRepeatedExtglob(pattern.slice(index), false);
         if (!match2 || match2.type !== "*") {
@@ -808,13 +808,13 @@ var require_parse = __commonJS({
         if (!branch || branch.length !== 1) {
           return;
         }
-        chars.push(branch);
+        chars2.push(branch);
         index += match2.end + 1;
       }
-      if (chars.length < 1) {
+      if (chars2.length < 1) {
         return;
       }
-      return chars;
+      return chars2;
     };
     var repeatedExtglobRecursion = (pattern) => {
       let depth = 0;
@@ -842,10 +842,10 @@ var require_parse = __commonJS({
       let sawStarSequence = false;
       let combinable = true;
       for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
+        const chars2 = getStarExtglobSequenceChars(branch);
+        if (chars2) {
           sawStarSequence = true;
-          safeChars.push(...chars);
+          safeChars.push(...chars2);
           continue;
         }
         const literal2 = normalizeSimpleBranch(branch);
@@ -942,13 +942,13 @@ var require_parse = __commonJS({
         consume(token.value);
       };
       const negate = () => {
-        let count3 = 1;
+        let count4 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state.start++;
-          count3++;
+          count4++;
         }
-        if (count3 % 2 === 0) {
+        if (count4 % 2 === 0) {
           return false;
         }
         state.negated = true;
@@ -1045,7 +1045,7 @@ var require_parse = __commonJS({
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
         let backslashes = false;
-        let output2 = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc2, chars, first, rest, index) => {
+        let output2 = input2.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc2, chars2, first, rest, index) => {
           if (first === "\\") {
             backslashes = true;
             return m;
@@ -1057,10 +1057,10 @@ var require_parse = __commonJS({
             if (index === 0) {
               return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
             }
-            return QMARK.repeat(chars.length);
+            return QMARK.repeat(chars2.length);
           }
           if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
+            return DOT_LITERAL.repeat(chars2.length);
           }
           if (first === "*") {
             if (esc2) {
@@ -1782,1914 +1782,6 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// node_modules/xmlchars/xml/1.0/ed5.js
-var require_ed5 = __commonJS({
-  "node_modules/xmlchars/xml/1.0/ed5.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.CHAR = "	\n\r -\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}";
-    exports.S = " 	\r\n";
-    exports.NAME_START_CHAR = ":A-Z_a-z\xC0-\xD6\xD8-\xF6\xF8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{EFFFF}";
-    exports.NAME_CHAR = "-" + exports.NAME_START_CHAR + ".0-9\xB7\u0300-\u036F\u203F-\u2040";
-    exports.CHAR_RE = new RegExp("^[" + exports.CHAR + "]$", "u");
-    exports.S_RE = new RegExp("^[" + exports.S + "]+$", "u");
-    exports.NAME_START_CHAR_RE = new RegExp("^[" + exports.NAME_START_CHAR + "]$", "u");
-    exports.NAME_CHAR_RE = new RegExp("^[" + exports.NAME_CHAR + "]$", "u");
-    exports.NAME_RE = new RegExp("^[" + exports.NAME_START_CHAR + "][" + exports.NAME_CHAR + "]*$", "u");
-    exports.NMTOKEN_RE = new RegExp("^[" + exports.NAME_CHAR + "]+$", "u");
-    var TAB = 9;
-    var NL = 10;
-    var CR = 13;
-    var SPACE = 32;
-    exports.S_LIST = [SPACE, NL, CR, TAB];
-    function isChar(c) {
-      return c >= SPACE && c <= 55295 || c === NL || c === CR || c === TAB || c >= 57344 && c <= 65533 || c >= 65536 && c <= 1114111;
-    }
-    exports.isChar = isChar;
-    function isS(c) {
-      return c === SPACE || c === NL || c === CR || c === TAB;
-    }
-    exports.isS = isS;
-    function isNameStartChar(c) {
-      return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 58 || c === 95 || c === 8204 || c === 8205 || c >= 192 && c <= 214 || c >= 216 && c <= 246 || c >= 248 && c <= 767 || c >= 880 && c <= 893 || c >= 895 && c <= 8191 || c >= 8304 && c <= 8591 || c >= 11264 && c <= 12271 || c >= 12289 && c <= 55295 || c >= 63744 && c <= 64975 || c >= 65008 && c <= 65533 || c >= 65536 && c <= 983039;
-    }
-    exports.isNameStartChar = isNameStartChar;
-    function isNameChar(c) {
-      return isNameStartChar(c) || c >= 48 && c <= 57 || c === 45 || c === 46 || c === 183 || c >= 768 && c <= 879 || c >= 8255 && c <= 8256;
-    }
-    exports.isNameChar = isNameChar;
-  }
-});
-
-// node_modules/xmlchars/xml/1.1/ed2.js
-var require_ed2 = __commonJS({
-  "node_modules/xmlchars/xml/1.1/ed2.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.CHAR = "-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}";
-    exports.RESTRICTED_CHAR = "-\b\v\f-\x7F-\x84\x86-\x9F";
-    exports.S = " 	\r\n";
-    exports.NAME_START_CHAR = ":A-Z_a-z\xC0-\xD6\xD8-\xF6\xF8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{EFFFF}";
-    exports.NAME_CHAR = "-" + exports.NAME_START_CHAR + ".0-9\xB7\u0300-\u036F\u203F-\u2040";
-    exports.CHAR_RE = new RegExp("^[" + exports.CHAR + "]$", "u");
-    exports.RESTRICTED_CHAR_RE = new RegExp("^[" + exports.RESTRICTED_CHAR + "]$", "u");
-    exports.S_RE = new RegExp("^[" + exports.S + "]+$", "u");
-    exports.NAME_START_CHAR_RE = new RegExp("^[" + exports.NAME_START_CHAR + "]$", "u");
-    exports.NAME_CHAR_RE = new RegExp("^[" + exports.NAME_CHAR + "]$", "u");
-    exports.NAME_RE = new RegExp("^[" + exports.NAME_START_CHAR + "][" + exports.NAME_CHAR + "]*$", "u");
-    exports.NMTOKEN_RE = new RegExp("^[" + exports.NAME_CHAR + "]+$", "u");
-    var TAB = 9;
-    var NL = 10;
-    var CR = 13;
-    var SPACE = 32;
-    exports.S_LIST = [SPACE, NL, CR, TAB];
-    function isChar(c) {
-      return c >= 1 && c <= 55295 || c >= 57344 && c <= 65533 || c >= 65536 && c <= 1114111;
-    }
-    exports.isChar = isChar;
-    function isRestrictedChar(c) {
-      return c >= 1 && c <= 8 || c === 11 || c === 12 || c >= 14 && c <= 31 || c >= 127 && c <= 132 || c >= 134 && c <= 159;
-    }
-    exports.isRestrictedChar = isRestrictedChar;
-    function isCharAndNotRestricted(c) {
-      return c === 9 || c === 10 || c === 13 || c > 31 && c < 127 || c === 133 || c > 159 && c <= 55295 || c >= 57344 && c <= 65533 || c >= 65536 && c <= 1114111;
-    }
-    exports.isCharAndNotRestricted = isCharAndNotRestricted;
-    function isS(c) {
-      return c === SPACE || c === NL || c === CR || c === TAB;
-    }
-    exports.isS = isS;
-    function isNameStartChar(c) {
-      return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 58 || c === 95 || c === 8204 || c === 8205 || c >= 192 && c <= 214 || c >= 216 && c <= 246 || c >= 248 && c <= 767 || c >= 880 && c <= 893 || c >= 895 && c <= 8191 || c >= 8304 && c <= 8591 || c >= 11264 && c <= 12271 || c >= 12289 && c <= 55295 || c >= 63744 && c <= 64975 || c >= 65008 && c <= 65533 || c >= 65536 && c <= 983039;
-    }
-    exports.isNameStartChar = isNameStartChar;
-    function isNameChar(c) {
-      return isNameStartChar(c) || c >= 48 && c <= 57 || c === 45 || c === 46 || c === 183 || c >= 768 && c <= 879 || c >= 8255 && c <= 8256;
-    }
-    exports.isNameChar = isNameChar;
-  }
-});
-
-// node_modules/xmlchars/xmlns/1.0/ed3.js
-var require_ed3 = __commonJS({
-  "node_modules/xmlchars/xmlns/1.0/ed3.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.NC_NAME_START_CHAR = "A-Z_a-z\xC0-\xD6\xD8-\xF6\xF8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{EFFFF}";
-    exports.NC_NAME_CHAR = "-" + exports.NC_NAME_START_CHAR + ".0-9\xB7\u0300-\u036F\u203F-\u2040";
-    exports.NC_NAME_START_CHAR_RE = new RegExp("^[" + exports.NC_NAME_START_CHAR + "]$", "u");
-    exports.NC_NAME_CHAR_RE = new RegExp("^[" + exports.NC_NAME_CHAR + "]$", "u");
-    exports.NC_NAME_RE = new RegExp("^[" + exports.NC_NAME_START_CHAR + "][" + exports.NC_NAME_CHAR + "]*$", "u");
-    function isNCNameStartChar(c) {
-      return c >= 65 && c <= 90 || c === 95 || c >= 97 && c <= 122 || c >= 192 && c <= 214 || c >= 216 && c <= 246 || c >= 248 && c <= 767 || c >= 880 && c <= 893 || c >= 895 && c <= 8191 || c >= 8204 && c <= 8205 || c >= 8304 && c <= 8591 || c >= 11264 && c <= 12271 || c >= 12289 && c <= 55295 || c >= 63744 && c <= 64975 || c >= 65008 && c <= 65533 || c >= 65536 && c <= 983039;
-    }
-    exports.isNCNameStartChar = isNCNameStartChar;
-    function isNCNameChar(c) {
-      return isNCNameStartChar(c) || (c === 45 || c === 46 || c >= 48 && c <= 57 || c === 183 || c >= 768 && c <= 879 || c >= 8255 && c <= 8256);
-    }
-    exports.isNCNameChar = isNCNameChar;
-  }
-});
-
-// node_modules/saxes/saxes.js
-var require_saxes = __commonJS({
-  "node_modules/saxes/saxes.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.SaxesParser = exports.EVENTS = void 0;
-    var ed5 = require_ed5();
-    var ed2 = require_ed2();
-    var NSed3 = require_ed3();
-    var isS = ed5.isS;
-    var isChar10 = ed5.isChar;
-    var isNameStartChar = ed5.isNameStartChar;
-    var isNameChar = ed5.isNameChar;
-    var S_LIST = ed5.S_LIST;
-    var NAME_RE = ed5.NAME_RE;
-    var isChar11 = ed2.isChar;
-    var isNCNameStartChar = NSed3.isNCNameStartChar;
-    var isNCNameChar = NSed3.isNCNameChar;
-    var NC_NAME_RE = NSed3.NC_NAME_RE;
-    var XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace";
-    var XMLNS_NAMESPACE = "http://www.w3.org/2000/xmlns/";
-    var rootNS = {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment
-      __proto__: null,
-      xml: XML_NAMESPACE,
-      xmlns: XMLNS_NAMESPACE
-    };
-    var XML_ENTITIES = {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment
-      __proto__: null,
-      amp: "&",
-      gt: ">",
-      lt: "<",
-      quot: '"',
-      apos: "'"
-    };
-    var EOC = -1;
-    var NL_LIKE = -2;
-    var S_BEGIN = 0;
-    var S_BEGIN_WHITESPACE = 1;
-    var S_DOCTYPE = 2;
-    var S_DOCTYPE_QUOTE = 3;
-    var S_DTD = 4;
-    var S_DTD_QUOTED = 5;
-    var S_DTD_OPEN_WAKA = 6;
-    var S_DTD_OPEN_WAKA_BANG = 7;
-    var S_DTD_COMMENT = 8;
-    var S_DTD_COMMENT_ENDING = 9;
-    var S_DTD_COMMENT_ENDED = 10;
-    var S_DTD_PI = 11;
-    var S_DTD_PI_ENDING = 12;
-    var S_TEXT = 13;
-    var S_ENTITY = 14;
-    var S_OPEN_WAKA = 15;
-    var S_OPEN_WAKA_BANG = 16;
-    var S_COMMENT = 17;
-    var S_COMMENT_ENDING = 18;
-    var S_COMMENT_ENDED = 19;
-    var S_CDATA = 20;
-    var S_CDATA_ENDING = 21;
-    var S_CDATA_ENDING_2 = 22;
-    var S_PI_FIRST_CHAR = 23;
-    var S_PI_REST = 24;
-    var S_PI_BODY = 25;
-    var S_PI_ENDING = 26;
-    var S_XML_DECL_NAME_START = 27;
-    var S_XML_DECL_NAME = 28;
-    var S_XML_DECL_EQ = 29;
-    var S_XML_DECL_VALUE_START = 30;
-    var S_XML_DECL_VALUE = 31;
-    var S_XML_DECL_SEPARATOR = 32;
-    var S_XML_DECL_ENDING = 33;
-    var S_OPEN_TAG = 34;
-    var S_OPEN_TAG_SLASH = 35;
-    var S_ATTRIB = 36;
-    var S_ATTRIB_NAME = 37;
-    var S_ATTRIB_NAME_SAW_WHITE = 38;
-    var S_ATTRIB_VALUE = 39;
-    var S_ATTRIB_VALUE_QUOTED = 40;
-    var S_ATTRIB_VALUE_CLOSED = 41;
-    var S_ATTRIB_VALUE_UNQUOTED = 42;
-    var S_CLOSE_TAG = 43;
-    var S_CLOSE_TAG_SAW_WHITE = 44;
-    var TAB = 9;
-    var NL = 10;
-    var CR = 13;
-    var SPACE = 32;
-    var BANG = 33;
-    var DQUOTE = 34;
-    var AMP = 38;
-    var SQUOTE = 39;
-    var MINUS = 45;
-    var FORWARD_SLASH = 47;
-    var SEMICOLON = 59;
-    var LESS = 60;
-    var EQUAL = 61;
-    var GREATER = 62;
-    var QUESTION = 63;
-    var OPEN_BRACKET = 91;
-    var CLOSE_BRACKET = 93;
-    var NEL = 133;
-    var LS = 8232;
-    var isQuote = (c) => c === DQUOTE || c === SQUOTE;
-    var QUOTES = [DQUOTE, SQUOTE];
-    var DOCTYPE_TERMINATOR = [...QUOTES, OPEN_BRACKET, GREATER];
-    var DTD_TERMINATOR = [...QUOTES, LESS, CLOSE_BRACKET];
-    var XML_DECL_NAME_TERMINATOR = [EQUAL, QUESTION, ...S_LIST];
-    var ATTRIB_VALUE_UNQUOTED_TERMINATOR = [...S_LIST, GREATER, AMP, LESS];
-    function nsPairCheck(parser, prefix, uri) {
-      switch (prefix) {
-        case "xml":
-          if (uri !== XML_NAMESPACE) {
-            parser.fail(`xml prefix must be bound to ${XML_NAMESPACE}.`);
-          }
-          break;
-        case "xmlns":
-          if (uri !== XMLNS_NAMESPACE) {
-            parser.fail(`xmlns prefix must be bound to ${XMLNS_NAMESPACE}.`);
-          }
-          break;
-        default:
-      }
-      switch (uri) {
-        case XMLNS_NAMESPACE:
-          parser.fail(prefix === "" ? `the default namespace may not be set to ${uri}.` : `may not assign a prefix (even "xmlns") to the URI ${XMLNS_NAMESPACE}.`);
-          break;
-        case XML_NAMESPACE:
-          switch (prefix) {
-            case "xml":
-              break;
-            case "":
-              parser.fail(`the default namespace may not be set to ${uri}.`);
-              break;
-            default:
-              parser.fail("may not assign the xml namespace to another prefix.");
-          }
-          break;
-        default:
-      }
-    }
-    function nsMappingCheck(parser, mapping) {
-      for (const local of Object.keys(mapping)) {
-        nsPairCheck(parser, local, mapping[local]);
-      }
-    }
-    var isNCName = (name) => NC_NAME_RE.test(name);
-    var isName = (name) => NAME_RE.test(name);
-    var FORBIDDEN_START = 0;
-    var FORBIDDEN_BRACKET = 1;
-    var FORBIDDEN_BRACKET_BRACKET = 2;
-    exports.EVENTS = [
-      "xmldecl",
-      "text",
-      "processinginstruction",
-      "doctype",
-      "comment",
-      "opentagstart",
-      "attribute",
-      "opentag",
-      "closetag",
-      "cdata",
-      "error",
-      "end",
-      "ready"
-    ];
-    var EVENT_NAME_TO_HANDLER_NAME = {
-      xmldecl: "xmldeclHandler",
-      text: "textHandler",
-      processinginstruction: "piHandler",
-      doctype: "doctypeHandler",
-      comment: "commentHandler",
-      opentagstart: "openTagStartHandler",
-      attribute: "attributeHandler",
-      opentag: "openTagHandler",
-      closetag: "closeTagHandler",
-      cdata: "cdataHandler",
-      error: "errorHandler",
-      end: "endHandler",
-      ready: "readyHandler"
-    };
-    var SaxesParser2 = class {
-      /**
-       * @param opt The parser options.
-       */
-      constructor(opt) {
-        this.opt = opt !== null && opt !== void 0 ? opt : {};
-        this.fragmentOpt = !!this.opt.fragment;
-        const xmlnsOpt = this.xmlnsOpt = !!this.opt.xmlns;
-        this.trackPosition = this.opt.position !== false;
-        this.fileName = this.opt.fileName;
-        if (xmlnsOpt) {
-          this.nameStartCheck = isNCNameStartChar;
-          this.nameCheck = isNCNameChar;
-          this.isName = isNCName;
-          this.processAttribs = this.processAttribsNS;
-          this.pushAttrib = this.pushAttribNS;
-          this.ns = Object.assign({ __proto__: null }, rootNS);
-          const additional = this.opt.additionalNamespaces;
-          if (additional != null) {
-            nsMappingCheck(this, additional);
-            Object.assign(this.ns, additional);
-          }
-        } else {
-          this.nameStartCheck = isNameStartChar;
-          this.nameCheck = isNameChar;
-          this.isName = isName;
-          this.processAttribs = this.processAttribsPlain;
-          this.pushAttrib = this.pushAttribPlain;
-        }
-        this.stateTable = [
-          /* eslint-disable @typescript-eslint/unbound-method */
-          this.sBegin,
-          this.sBeginWhitespace,
-          this.sDoctype,
-          this.sDoctypeQuote,
-          this.sDTD,
-          this.sDTDQuoted,
-          this.sDTDOpenWaka,
-          this.sDTDOpenWakaBang,
-          this.sDTDComment,
-          this.sDTDCommentEnding,
-          this.sDTDCommentEnded,
-          this.sDTDPI,
-          this.sDTDPIEnding,
-          this.sText,
-          this.sEntity,
-          this.sOpenWaka,
-          this.sOpenWakaBang,
-          this.sComment,
-          this.sCommentEnding,
-          this.sCommentEnded,
-          this.sCData,
-          this.sCDataEnding,
-          this.sCDataEnding2,
-          this.sPIFirstChar,
-          this.sPIRest,
-          this.sPIBody,
-          this.sPIEnding,
-          this.sXMLDeclNameStart,
-          this.sXMLDeclName,
-          this.sXMLDeclEq,
-          this.sXMLDeclValueStart,
-          this.sXMLDeclValue,
-          this.sXMLDeclSeparator,
-          this.sXMLDeclEnding,
-          this.sOpenTag,
-          this.sOpenTagSlash,
-          this.sAttrib,
-          this.sAttribName,
-          this.sAttribNameSawWhite,
-          this.sAttribValue,
-          this.sAttribValueQuoted,
-          this.sAttribValueClosed,
-          this.sAttribValueUnquoted,
-          this.sCloseTag,
-          this.sCloseTagSawWhite
-          /* eslint-enable @typescript-eslint/unbound-method */
-        ];
-        this._init();
-      }
-      /**
-       * Indicates whether or not the parser is closed. If ``true``, wait for
-       * the ``ready`` event to write again.
-       */
-      get closed() {
-        return this._closed;
-      }
-      _init() {
-        var _a3;
-        this.openWakaBang = "";
-        this.text = "";
-        this.name = "";
-        this.piTarget = "";
-        this.entity = "";
-        this.q = null;
-        this.tags = [];
-        this.tag = null;
-        this.topNS = null;
-        this.chunk = "";
-        this.chunkPosition = 0;
-        this.i = 0;
-        this.prevI = 0;
-        this.carriedFromPrevious = void 0;
-        this.forbiddenState = FORBIDDEN_START;
-        this.attribList = [];
-        const { fragmentOpt } = this;
-        this.state = fragmentOpt ? S_TEXT : S_BEGIN;
-        this.reportedTextBeforeRoot = this.reportedTextAfterRoot = this.closedRoot = this.sawRoot = fragmentOpt;
-        this.xmlDeclPossible = !fragmentOpt;
-        this.xmlDeclExpects = ["version"];
-        this.entityReturnState = void 0;
-        let { defaultXMLVersion } = this.opt;
-        if (defaultXMLVersion === void 0) {
-          if (this.opt.forceXMLVersion === true) {
-            throw new Error("forceXMLVersion set but defaultXMLVersion is not set");
-          }
-          defaultXMLVersion = "1.0";
-        }
-        this.setXMLVersion(defaultXMLVersion);
-        this.positionAtNewLine = 0;
-        this.doctype = false;
-        this._closed = false;
-        this.xmlDecl = {
-          version: void 0,
-          encoding: void 0,
-          standalone: void 0
-        };
-        this.line = 1;
-        this.column = 0;
-        this.ENTITIES = Object.create(XML_ENTITIES);
-        (_a3 = this.readyHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this);
-      }
-      /**
-       * The stream position the parser is currently looking at. This field is
-       * zero-based.
-       *
-       * This field is not based on counting Unicode characters but is to be
-       * interpreted as a plain index into a JavaScript string.
-       */
-      get position() {
-        return this.chunkPosition + this.i;
-      }
-      /**
-       * The column number of the next character to be read by the parser.  *
-       * This field is zero-based. (The first column in a line is 0.)
-       *
-       * This field reports the index at which the next character would be in the
-       * line if the line were represented as a JavaScript string.  Note that this
-       * *can* be different to a count based on the number of *Unicode characters*
-       * due to how JavaScript handles astral plane characters.
-       *
-       * See [[column]] for a number that corresponds to a count of Unicode
-       * characters.
-       */
-      get columnIndex() {
-        return this.position - this.positionAtNewLine;
-      }
-      /**
-       * Set an event listener on an event. The parser supports one handler per
-       * event type. If you try to set an event handler over an existing handler,
-       * the old handler is silently overwritten.
-       *
-       * @param name The event to listen to.
-       *
-       * @param handler The handler to set.
-       */
-      on(name, handler) {
-        this[EVENT_NAME_TO_HANDLER_NAME[name]] = handler;
-      }
-      /**
-       * Unset an event handler.
-       *
-       * @parma name The event to stop listening to.
-       */
-      off(name) {
-        this[EVENT_NAME_TO_HANDLER_NAME[name]] = void 0;
-      }
-      /**
-       * Make an error object. The error object will have a message that contains
-       * the ``fileName`` option passed at the creation of the parser. If position
-       * tracking was turned on, it will also have line and column number
-       * information.
-       *
-       * @param message The message describing the error to report.
-       *
-       * @returns An error object with a properly formatted message.
-       */
-      makeError(message) {
-        var _a3;
-        let msg = (_a3 = this.fileName) !== null && _a3 !== void 0 ? _a3 : "";
-        if (this.trackPosition) {
-          if (msg.length > 0) {
-            msg += ":";
-          }
-          msg += `${this.line}:${this.column}`;
-        }
-        if (msg.length > 0) {
-          msg += ": ";
-        }
-        return new Error(msg + message);
-      }
-      /**
-       * Report a parsing error. This method is made public so that client code may
-       * check for issues that are outside the scope of this project and can report
-       * errors.
-       *
-       * @param message The error to report.
-       *
-       * @returns this
-       */
-      fail(message) {
-        const err = this.makeError(message);
-        const handler = this.errorHandler;
-        if (handler === void 0) {
-          throw err;
-        } else {
-          handler(err);
-        }
-        return this;
-      }
-      /**
-       * Write a XML data to the parser.
-       *
-       * @param chunk The XML data to write.
-       *
-       * @returns this
-       */
-      // We do need object for the type here. Yes, it often causes problems
-      // but not in this case.
-      write(chunk) {
-        if (this.closed) {
-          return this.fail("cannot write after close; assign an onready handler.");
-        }
-        let end = false;
-        if (chunk === null) {
-          end = true;
-          chunk = "";
-        } else if (typeof chunk === "object") {
-          chunk = chunk.toString();
-        }
-        if (this.carriedFromPrevious !== void 0) {
-          chunk = `${this.carriedFromPrevious}${chunk}`;
-          this.carriedFromPrevious = void 0;
-        }
-        let limit = chunk.length;
-        const lastCode = chunk.charCodeAt(limit - 1);
-        if (!end && // A trailing CR or surrogate must be carried over to the next
-        // chunk.
-        (lastCode === CR || lastCode >= 55296 && lastCode <= 56319)) {
-          this.carriedFromPrevious = chunk[limit - 1];
-          limit--;
-          chunk = chunk.slice(0, limit);
-        }
-        const { stateTable } = this;
-        this.chunk = chunk;
-        this.i = 0;
-        while (this.i < limit) {
-          stateTable[this.state].call(this);
-        }
-        this.chunkPosition += limit;
-        return end ? this.end() : this;
-      }
-      /**
-       * Close the current stream. Perform final well-formedness checks and reset
-       * the parser tstate.
-       *
-       * @returns this
-       */
-      close() {
-        return this.write(null);
-      }
-      /**
-       * Get a single code point out of the current chunk. This updates the current
-       * position if we do position tracking.
-       *
-       * This is the algorithm to use for XML 1.0.
-       *
-       * @returns The character read.
-       */
-      getCode10() {
-        const { chunk, i } = this;
-        this.prevI = i;
-        this.i = i + 1;
-        if (i >= chunk.length) {
-          return EOC;
-        }
-        const code = chunk.charCodeAt(i);
-        this.column++;
-        if (code < 55296) {
-          if (code >= SPACE || code === TAB) {
-            return code;
-          }
-          switch (code) {
-            case NL:
-              this.line++;
-              this.column = 0;
-              this.positionAtNewLine = this.position;
-              return NL;
-            case CR:
-              if (chunk.charCodeAt(i + 1) === NL) {
-                this.i = i + 2;
-              }
-              this.line++;
-              this.column = 0;
-              this.positionAtNewLine = this.position;
-              return NL_LIKE;
-            default:
-              this.fail("disallowed character.");
-              return code;
-          }
-        }
-        if (code > 56319) {
-          if (!(code >= 57344 && code <= 65533)) {
-            this.fail("disallowed character.");
-          }
-          return code;
-        }
-        const final = 65536 + (code - 55296) * 1024 + (chunk.charCodeAt(i + 1) - 56320);
-        this.i = i + 2;
-        if (final > 1114111) {
-          this.fail("disallowed character.");
-        }
-        return final;
-      }
-      /**
-       * Get a single code point out of the current chunk. This updates the current
-       * position if we do position tracking.
-       *
-       * This is the algorithm to use for XML 1.1.
-       *
-       * @returns {number} The character read.
-       */
-      getCode11() {
-        const { chunk, i } = this;
-        this.prevI = i;
-        this.i = i + 1;
-        if (i >= chunk.length) {
-          return EOC;
-        }
-        const code = chunk.charCodeAt(i);
-        this.column++;
-        if (code < 55296) {
-          if (code > 31 && code < 127 || code > 159 && code !== LS || code === TAB) {
-            return code;
-          }
-          switch (code) {
-            case NL:
-              this.line++;
-              this.column = 0;
-              this.positionAtNewLine = this.position;
-              return NL;
-            case CR: {
-              const next = chunk.charCodeAt(i + 1);
-              if (next === NL || next === NEL) {
-                this.i = i + 2;
-              }
-            }
-            /* yes, fall through */
-            case NEL:
-            // 0x85
-            case LS:
-              this.line++;
-              this.column = 0;
-              this.positionAtNewLine = this.position;
-              return NL_LIKE;
-            default:
-              this.fail("disallowed character.");
-              return code;
-          }
-        }
-        if (code > 56319) {
-          if (!(code >= 57344 && code <= 65533)) {
-            this.fail("disallowed character.");
-          }
-          return code;
-        }
-        const final = 65536 + (code - 55296) * 1024 + (chunk.charCodeAt(i + 1) - 56320);
-        this.i = i + 2;
-        if (final > 1114111) {
-          this.fail("disallowed character.");
-        }
-        return final;
-      }
-      /**
-       * Like ``getCode`` but with the return value normalized so that ``NL`` is
-       * returned for ``NL_LIKE``.
-       */
-      getCodeNorm() {
-        const c = this.getCode();
-        return c === NL_LIKE ? NL : c;
-      }
-      unget() {
-        this.i = this.prevI;
-        this.column--;
-      }
-      /**
-       * Capture characters into a buffer until encountering one of a set of
-       * characters.
-       *
-       * @param chars An array of codepoints. Encountering a character in the array
-       * ends the capture. (``chars`` may safely contain ``NL``.)
-       *
-       * @return The character code that made the capture end, or ``EOC`` if we hit
-       * the end of the chunk. The return value cannot be NL_LIKE: NL is returned
-       * instead.
-       */
-      captureTo(chars) {
-        let { i: start } = this;
-        const { chunk } = this;
-        while (true) {
-          const c = this.getCode();
-          const isNLLike = c === NL_LIKE;
-          const final = isNLLike ? NL : c;
-          if (final === EOC || chars.includes(final)) {
-            this.text += chunk.slice(start, this.prevI);
-            return final;
-          }
-          if (isNLLike) {
-            this.text += `${chunk.slice(start, this.prevI)}
-`;
-            start = this.i;
-          }
-        }
-      }
-      /**
-       * Capture characters into a buffer until encountering a character.
-       *
-       * @param char The codepoint that ends the capture. **NOTE ``char`` MAY NOT
-       * CONTAIN ``NL``.** Passing ``NL`` will result in buggy behavior.
-       *
-       * @return ``true`` if we ran into the character. Otherwise, we ran into the
-       * end of the current chunk.
-       */
-      captureToChar(char) {
-        let { i: start } = this;
-        const { chunk } = this;
-        while (true) {
-          let c = this.getCode();
-          switch (c) {
-            case NL_LIKE:
-              this.text += `${chunk.slice(start, this.prevI)}
-`;
-              start = this.i;
-              c = NL;
-              break;
-            case EOC:
-              this.text += chunk.slice(start);
-              return false;
-            default:
-          }
-          if (c === char) {
-            this.text += chunk.slice(start, this.prevI);
-            return true;
-          }
-        }
-      }
-      /**
-       * Capture characters that satisfy ``isNameChar`` into the ``name`` field of
-       * this parser.
-       *
-       * @return The character code that made the test fail, or ``EOC`` if we hit
-       * the end of the chunk. The return value cannot be NL_LIKE: NL is returned
-       * instead.
-       */
-      captureNameChars() {
-        const { chunk, i: start } = this;
-        while (true) {
-          const c = this.getCode();
-          if (c === EOC) {
-            this.name += chunk.slice(start);
-            return EOC;
-          }
-          if (!isNameChar(c)) {
-            this.name += chunk.slice(start, this.prevI);
-            return c === NL_LIKE ? NL : c;
-          }
-        }
-      }
-      /**
-       * Skip white spaces.
-       *
-       * @return The character that ended the skip, or ``EOC`` if we hit
-       * the end of the chunk. The return value cannot be NL_LIKE: NL is returned
-       * instead.
-       */
-      skipSpaces() {
-        while (true) {
-          const c = this.getCodeNorm();
-          if (c === EOC || !isS(c)) {
-            return c;
-          }
-        }
-      }
-      setXMLVersion(version2) {
-        this.currentXMLVersion = version2;
-        if (version2 === "1.0") {
-          this.isChar = isChar10;
-          this.getCode = this.getCode10;
-        } else {
-          this.isChar = isChar11;
-          this.getCode = this.getCode11;
-        }
-      }
-      // STATE ENGINE METHODS
-      // This needs to be a state separate from S_BEGIN_WHITESPACE because we want
-      // to be sure never to come back to this state later.
-      sBegin() {
-        if (this.chunk.charCodeAt(0) === 65279) {
-          this.i++;
-          this.column++;
-        }
-        this.state = S_BEGIN_WHITESPACE;
-      }
-      sBeginWhitespace() {
-        const iBefore = this.i;
-        const c = this.skipSpaces();
-        if (this.prevI !== iBefore) {
-          this.xmlDeclPossible = false;
-        }
-        switch (c) {
-          case LESS:
-            this.state = S_OPEN_WAKA;
-            if (this.text.length !== 0) {
-              throw new Error("no-empty text at start");
-            }
-            break;
-          case EOC:
-            break;
-          default:
-            this.unget();
-            this.state = S_TEXT;
-            this.xmlDeclPossible = false;
-        }
-      }
-      sDoctype() {
-        var _a3;
-        const c = this.captureTo(DOCTYPE_TERMINATOR);
-        switch (c) {
-          case GREATER: {
-            (_a3 = this.doctypeHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, this.text);
-            this.text = "";
-            this.state = S_TEXT;
-            this.doctype = true;
-            break;
-          }
-          case EOC:
-            break;
-          default:
-            this.text += String.fromCodePoint(c);
-            if (c === OPEN_BRACKET) {
-              this.state = S_DTD;
-            } else if (isQuote(c)) {
-              this.state = S_DOCTYPE_QUOTE;
-              this.q = c;
-            }
-        }
-      }
-      sDoctypeQuote() {
-        const q = this.q;
-        if (this.captureToChar(q)) {
-          this.text += String.fromCodePoint(q);
-          this.q = null;
-          this.state = S_DOCTYPE;
-        }
-      }
-      sDTD() {
-        const c = this.captureTo(DTD_TERMINATOR);
-        if (c === EOC) {
-          return;
-        }
-        this.text += String.fromCodePoint(c);
-        if (c === CLOSE_BRACKET) {
-          this.state = S_DOCTYPE;
-        } else if (c === LESS) {
-          this.state = S_DTD_OPEN_WAKA;
-        } else if (isQuote(c)) {
-          this.state = S_DTD_QUOTED;
-          this.q = c;
-        }
-      }
-      sDTDQuoted() {
-        const q = this.q;
-        if (this.captureToChar(q)) {
-          this.text += String.fromCodePoint(q);
-          this.state = S_DTD;
-          this.q = null;
-        }
-      }
-      sDTDOpenWaka() {
-        const c = this.getCodeNorm();
-        this.text += String.fromCodePoint(c);
-        switch (c) {
-          case BANG:
-            this.state = S_DTD_OPEN_WAKA_BANG;
-            this.openWakaBang = "";
-            break;
-          case QUESTION:
-            this.state = S_DTD_PI;
-            break;
-          default:
-            this.state = S_DTD;
-        }
-      }
-      sDTDOpenWakaBang() {
-        const char = String.fromCodePoint(this.getCodeNorm());
-        const owb = this.openWakaBang += char;
-        this.text += char;
-        if (owb !== "-") {
-          this.state = owb === "--" ? S_DTD_COMMENT : S_DTD;
-          this.openWakaBang = "";
-        }
-      }
-      sDTDComment() {
-        if (this.captureToChar(MINUS)) {
-          this.text += "-";
-          this.state = S_DTD_COMMENT_ENDING;
-        }
-      }
-      sDTDCommentEnding() {
-        const c = this.getCodeNorm();
-        this.text += String.fromCodePoint(c);
-        this.state = c === MINUS ? S_DTD_COMMENT_ENDED : S_DTD_COMMENT;
-      }
-      sDTDCommentEnded() {
-        const c = this.getCodeNorm();
-        this.text += String.fromCodePoint(c);
-        if (c === GREATER) {
-          this.state = S_DTD;
-        } else {
-          this.fail("malformed comment.");
-          this.state = S_DTD_COMMENT;
-        }
-      }
-      sDTDPI() {
-        if (this.captureToChar(QUESTION)) {
-          this.text += "?";
-          this.state = S_DTD_PI_ENDING;
-        }
-      }
-      sDTDPIEnding() {
-        const c = this.getCodeNorm();
-        this.text += String.fromCodePoint(c);
-        if (c === GREATER) {
-          this.state = S_DTD;
-        }
-      }
-      sText() {
-        if (this.tags.length !== 0) {
-          this.handleTextInRoot();
-        } else {
-          this.handleTextOutsideRoot();
-        }
-      }
-      sEntity() {
-        let { i: start } = this;
-        const { chunk } = this;
-        loop:
-          while (true) {
-            switch (this.getCode()) {
-              case NL_LIKE:
-                this.entity += `${chunk.slice(start, this.prevI)}
-`;
-                start = this.i;
-                break;
-              case SEMICOLON: {
-                const { entityReturnState } = this;
-                const entity = this.entity + chunk.slice(start, this.prevI);
-                this.state = entityReturnState;
-                let parsed;
-                if (entity === "") {
-                  this.fail("empty entity name.");
-                  parsed = "&;";
-                } else {
-                  parsed = this.parseEntity(entity);
-                  this.entity = "";
-                }
-                if (entityReturnState !== S_TEXT || this.textHandler !== void 0) {
-                  this.text += parsed;
-                }
-                break loop;
-              }
-              case EOC:
-                this.entity += chunk.slice(start);
-                break loop;
-              default:
-            }
-          }
-      }
-      sOpenWaka() {
-        const c = this.getCode();
-        if (isNameStartChar(c)) {
-          this.state = S_OPEN_TAG;
-          this.unget();
-          this.xmlDeclPossible = false;
-        } else {
-          switch (c) {
-            case FORWARD_SLASH:
-              this.state = S_CLOSE_TAG;
-              this.xmlDeclPossible = false;
-              break;
-            case BANG:
-              this.state = S_OPEN_WAKA_BANG;
-              this.openWakaBang = "";
-              this.xmlDeclPossible = false;
-              break;
-            case QUESTION:
-              this.state = S_PI_FIRST_CHAR;
-              break;
-            default:
-              this.fail("disallowed character in tag name");
-              this.state = S_TEXT;
-              this.xmlDeclPossible = false;
-          }
-        }
-      }
-      sOpenWakaBang() {
-        this.openWakaBang += String.fromCodePoint(this.getCodeNorm());
-        switch (this.openWakaBang) {
-          case "[CDATA[":
-            if (!this.sawRoot && !this.reportedTextBeforeRoot) {
-              this.fail("text data outside of root node.");
-              this.reportedTextBeforeRoot = true;
-            }
-            if (this.closedRoot && !this.reportedTextAfterRoot) {
-              this.fail("text data outside of root node.");
-              this.reportedTextAfterRoot = true;
-            }
-            this.state = S_CDATA;
-            this.openWakaBang = "";
-            break;
-          case "--":
-            this.state = S_COMMENT;
-            this.openWakaBang = "";
-            break;
-          case "DOCTYPE":
-            this.state = S_DOCTYPE;
-            if (this.doctype || this.sawRoot) {
-              this.fail("inappropriately located doctype declaration.");
-            }
-            this.openWakaBang = "";
-            break;
-          default:
-            if (this.openWakaBang.length >= 7) {
-              this.fail("incorrect syntax.");
-            }
-        }
-      }
-      sComment() {
-        if (this.captureToChar(MINUS)) {
-          this.state = S_COMMENT_ENDING;
-        }
-      }
-      sCommentEnding() {
-        var _a3;
-        const c = this.getCodeNorm();
-        if (c === MINUS) {
-          this.state = S_COMMENT_ENDED;
-          (_a3 = this.commentHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, this.text);
-          this.text = "";
-        } else {
-          this.text += `-${String.fromCodePoint(c)}`;
-          this.state = S_COMMENT;
-        }
-      }
-      sCommentEnded() {
-        const c = this.getCodeNorm();
-        if (c !== GREATER) {
-          this.fail("malformed comment.");
-          this.text += `--${String.fromCodePoint(c)}`;
-          this.state = S_COMMENT;
-        } else {
-          this.state = S_TEXT;
-        }
-      }
-      sCData() {
-        if (this.captureToChar(CLOSE_BRACKET)) {
-          this.state = S_CDATA_ENDING;
-        }
-      }
-      sCDataEnding() {
-        const c = this.getCodeNorm();
-        if (c === CLOSE_BRACKET) {
-          this.state = S_CDATA_ENDING_2;
-        } else {
-          this.text += `]${String.fromCodePoint(c)}`;
-          this.state = S_CDATA;
-        }
-      }
-      sCDataEnding2() {
-        var _a3;
-        const c = this.getCodeNorm();
-        switch (c) {
-          case GREATER: {
-            (_a3 = this.cdataHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, this.text);
-            this.text = "";
-            this.state = S_TEXT;
-            break;
-          }
-          case CLOSE_BRACKET:
-            this.text += "]";
-            break;
-          default:
-            this.text += `]]${String.fromCodePoint(c)}`;
-            this.state = S_CDATA;
-        }
-      }
-      // We need this separate state to check the first character fo the pi target
-      // with this.nameStartCheck which allows less characters than this.nameCheck.
-      sPIFirstChar() {
-        const c = this.getCodeNorm();
-        if (this.nameStartCheck(c)) {
-          this.piTarget += String.fromCodePoint(c);
-          this.state = S_PI_REST;
-        } else if (c === QUESTION || isS(c)) {
-          this.fail("processing instruction without a target.");
-          this.state = c === QUESTION ? S_PI_ENDING : S_PI_BODY;
-        } else {
-          this.fail("disallowed character in processing instruction name.");
-          this.piTarget += String.fromCodePoint(c);
-          this.state = S_PI_REST;
-        }
-      }
-      sPIRest() {
-        const { chunk, i: start } = this;
-        while (true) {
-          const c = this.getCodeNorm();
-          if (c === EOC) {
-            this.piTarget += chunk.slice(start);
-            return;
-          }
-          if (!this.nameCheck(c)) {
-            this.piTarget += chunk.slice(start, this.prevI);
-            const isQuestion = c === QUESTION;
-            if (isQuestion || isS(c)) {
-              if (this.piTarget === "xml") {
-                if (!this.xmlDeclPossible) {
-                  this.fail("an XML declaration must be at the start of the document.");
-                }
-                this.state = isQuestion ? S_XML_DECL_ENDING : S_XML_DECL_NAME_START;
-              } else {
-                this.state = isQuestion ? S_PI_ENDING : S_PI_BODY;
-              }
-            } else {
-              this.fail("disallowed character in processing instruction name.");
-              this.piTarget += String.fromCodePoint(c);
-            }
-            break;
-          }
-        }
-      }
-      sPIBody() {
-        if (this.text.length === 0) {
-          const c = this.getCodeNorm();
-          if (c === QUESTION) {
-            this.state = S_PI_ENDING;
-          } else if (!isS(c)) {
-            this.text = String.fromCodePoint(c);
-          }
-        } else if (this.captureToChar(QUESTION)) {
-          this.state = S_PI_ENDING;
-        }
-      }
-      sPIEnding() {
-        var _a3;
-        const c = this.getCodeNorm();
-        if (c === GREATER) {
-          const { piTarget } = this;
-          if (piTarget.toLowerCase() === "xml") {
-            this.fail("the XML declaration must appear at the start of the document.");
-          }
-          (_a3 = this.piHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, {
-            target: piTarget,
-            body: this.text
-          });
-          this.piTarget = this.text = "";
-          this.state = S_TEXT;
-        } else if (c === QUESTION) {
-          this.text += "?";
-        } else {
-          this.text += `?${String.fromCodePoint(c)}`;
-          this.state = S_PI_BODY;
-        }
-        this.xmlDeclPossible = false;
-      }
-      sXMLDeclNameStart() {
-        const c = this.skipSpaces();
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          return;
-        }
-        if (c !== EOC) {
-          this.state = S_XML_DECL_NAME;
-          this.name = String.fromCodePoint(c);
-        }
-      }
-      sXMLDeclName() {
-        const c = this.captureTo(XML_DECL_NAME_TERMINATOR);
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          this.name += this.text;
-          this.text = "";
-          this.fail("XML declaration is incomplete.");
-          return;
-        }
-        if (!(isS(c) || c === EQUAL)) {
-          return;
-        }
-        this.name += this.text;
-        this.text = "";
-        if (!this.xmlDeclExpects.includes(this.name)) {
-          switch (this.name.length) {
-            case 0:
-              this.fail("did not expect any more name/value pairs.");
-              break;
-            case 1:
-              this.fail(`expected the name ${this.xmlDeclExpects[0]}.`);
-              break;
-            default:
-              this.fail(`expected one of ${this.xmlDeclExpects.join(", ")}`);
-          }
-        }
-        this.state = c === EQUAL ? S_XML_DECL_VALUE_START : S_XML_DECL_EQ;
-      }
-      sXMLDeclEq() {
-        const c = this.getCodeNorm();
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          this.fail("XML declaration is incomplete.");
-          return;
-        }
-        if (isS(c)) {
-          return;
-        }
-        if (c !== EQUAL) {
-          this.fail("value required.");
-        }
-        this.state = S_XML_DECL_VALUE_START;
-      }
-      sXMLDeclValueStart() {
-        const c = this.getCodeNorm();
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          this.fail("XML declaration is incomplete.");
-          return;
-        }
-        if (isS(c)) {
-          return;
-        }
-        if (!isQuote(c)) {
-          this.fail("value must be quoted.");
-          this.q = SPACE;
-        } else {
-          this.q = c;
-        }
-        this.state = S_XML_DECL_VALUE;
-      }
-      sXMLDeclValue() {
-        const c = this.captureTo([this.q, QUESTION]);
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          this.text = "";
-          this.fail("XML declaration is incomplete.");
-          return;
-        }
-        if (c === EOC) {
-          return;
-        }
-        const value2 = this.text;
-        this.text = "";
-        switch (this.name) {
-          case "version": {
-            this.xmlDeclExpects = ["encoding", "standalone"];
-            const version2 = value2;
-            this.xmlDecl.version = version2;
-            if (!/^1\.[0-9]+$/.test(version2)) {
-              this.fail("version number must match /^1\\.[0-9]+$/.");
-            } else if (!this.opt.forceXMLVersion) {
-              this.setXMLVersion(version2);
-            }
-            break;
-          }
-          case "encoding":
-            if (!/^[A-Za-z][A-Za-z0-9._-]*$/.test(value2)) {
-              this.fail("encoding value must match /^[A-Za-z0-9][A-Za-z0-9._-]*$/.");
-            }
-            this.xmlDeclExpects = ["standalone"];
-            this.xmlDecl.encoding = value2;
-            break;
-          case "standalone":
-            if (value2 !== "yes" && value2 !== "no") {
-              this.fail('standalone value must match "yes" or "no".');
-            }
-            this.xmlDeclExpects = [];
-            this.xmlDecl.standalone = value2;
-            break;
-          default:
-        }
-        this.name = "";
-        this.state = S_XML_DECL_SEPARATOR;
-      }
-      sXMLDeclSeparator() {
-        const c = this.getCodeNorm();
-        if (c === QUESTION) {
-          this.state = S_XML_DECL_ENDING;
-          return;
-        }
-        if (!isS(c)) {
-          this.fail("whitespace required.");
-          this.unget();
-        }
-        this.state = S_XML_DECL_NAME_START;
-      }
-      sXMLDeclEnding() {
-        var _a3;
-        const c = this.getCodeNorm();
-        if (c === GREATER) {
-          if (this.piTarget !== "xml") {
-            this.fail("processing instructions are not allowed before root.");
-          } else if (this.name !== "version" && this.xmlDeclExpects.includes("version")) {
-            this.fail("XML declaration must contain a version.");
-          }
-          (_a3 = this.xmldeclHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, this.xmlDecl);
-          this.name = "";
-          this.piTarget = this.text = "";
-          this.state = S_TEXT;
-        } else {
-          this.fail("The character ? is disallowed anywhere in XML declarations.");
-        }
-        this.xmlDeclPossible = false;
-      }
-      sOpenTag() {
-        var _a3;
-        const c = this.captureNameChars();
-        if (c === EOC) {
-          return;
-        }
-        const tag = this.tag = {
-          name: this.name,
-          attributes: /* @__PURE__ */ Object.create(null)
-        };
-        this.name = "";
-        if (this.xmlnsOpt) {
-          this.topNS = tag.ns = /* @__PURE__ */ Object.create(null);
-        }
-        (_a3 = this.openTagStartHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, tag);
-        this.sawRoot = true;
-        if (!this.fragmentOpt && this.closedRoot) {
-          this.fail("documents may contain only one root.");
-        }
-        switch (c) {
-          case GREATER:
-            this.openTag();
-            break;
-          case FORWARD_SLASH:
-            this.state = S_OPEN_TAG_SLASH;
-            break;
-          default:
-            if (!isS(c)) {
-              this.fail("disallowed character in tag name.");
-            }
-            this.state = S_ATTRIB;
-        }
-      }
-      sOpenTagSlash() {
-        if (this.getCode() === GREATER) {
-          this.openSelfClosingTag();
-        } else {
-          this.fail("forward-slash in opening tag not followed by >.");
-          this.state = S_ATTRIB;
-        }
-      }
-      sAttrib() {
-        const c = this.skipSpaces();
-        if (c === EOC) {
-          return;
-        }
-        if (isNameStartChar(c)) {
-          this.unget();
-          this.state = S_ATTRIB_NAME;
-        } else if (c === GREATER) {
-          this.openTag();
-        } else if (c === FORWARD_SLASH) {
-          this.state = S_OPEN_TAG_SLASH;
-        } else {
-          this.fail("disallowed character in attribute name.");
-        }
-      }
-      sAttribName() {
-        const c = this.captureNameChars();
-        if (c === EQUAL) {
-          this.state = S_ATTRIB_VALUE;
-        } else if (isS(c)) {
-          this.state = S_ATTRIB_NAME_SAW_WHITE;
-        } else if (c === GREATER) {
-          this.fail("attribute without value.");
-          this.pushAttrib(this.name, this.name);
-          this.name = this.text = "";
-          this.openTag();
-        } else if (c !== EOC) {
-          this.fail("disallowed character in attribute name.");
-        }
-      }
-      sAttribNameSawWhite() {
-        const c = this.skipSpaces();
-        switch (c) {
-          case EOC:
-            return;
-          case EQUAL:
-            this.state = S_ATTRIB_VALUE;
-            break;
-          default:
-            this.fail("attribute without value.");
-            this.text = "";
-            this.name = "";
-            if (c === GREATER) {
-              this.openTag();
-            } else if (isNameStartChar(c)) {
-              this.unget();
-              this.state = S_ATTRIB_NAME;
-            } else {
-              this.fail("disallowed character in attribute name.");
-              this.state = S_ATTRIB;
-            }
-        }
-      }
-      sAttribValue() {
-        const c = this.getCodeNorm();
-        if (isQuote(c)) {
-          this.q = c;
-          this.state = S_ATTRIB_VALUE_QUOTED;
-        } else if (!isS(c)) {
-          this.fail("unquoted attribute value.");
-          this.state = S_ATTRIB_VALUE_UNQUOTED;
-          this.unget();
-        }
-      }
-      sAttribValueQuoted() {
-        const { q, chunk } = this;
-        let { i: start } = this;
-        while (true) {
-          switch (this.getCode()) {
-            case q:
-              this.pushAttrib(this.name, this.text + chunk.slice(start, this.prevI));
-              this.name = this.text = "";
-              this.q = null;
-              this.state = S_ATTRIB_VALUE_CLOSED;
-              return;
-            case AMP:
-              this.text += chunk.slice(start, this.prevI);
-              this.state = S_ENTITY;
-              this.entityReturnState = S_ATTRIB_VALUE_QUOTED;
-              return;
-            case NL:
-            case NL_LIKE:
-            case TAB:
-              this.text += `${chunk.slice(start, this.prevI)} `;
-              start = this.i;
-              break;
-            case LESS:
-              this.text += chunk.slice(start, this.prevI);
-              this.fail("disallowed character.");
-              return;
-            case EOC:
-              this.text += chunk.slice(start);
-              return;
-            default:
-          }
-        }
-      }
-      sAttribValueClosed() {
-        const c = this.getCodeNorm();
-        if (isS(c)) {
-          this.state = S_ATTRIB;
-        } else if (c === GREATER) {
-          this.openTag();
-        } else if (c === FORWARD_SLASH) {
-          this.state = S_OPEN_TAG_SLASH;
-        } else if (isNameStartChar(c)) {
-          this.fail("no whitespace between attributes.");
-          this.unget();
-          this.state = S_ATTRIB_NAME;
-        } else {
-          this.fail("disallowed character in attribute name.");
-        }
-      }
-      sAttribValueUnquoted() {
-        const c = this.captureTo(ATTRIB_VALUE_UNQUOTED_TERMINATOR);
-        switch (c) {
-          case AMP:
-            this.state = S_ENTITY;
-            this.entityReturnState = S_ATTRIB_VALUE_UNQUOTED;
-            break;
-          case LESS:
-            this.fail("disallowed character.");
-            break;
-          case EOC:
-            break;
-          default:
-            if (this.text.includes("]]>")) {
-              this.fail('the string "]]>" is disallowed in char data.');
-            }
-            this.pushAttrib(this.name, this.text);
-            this.name = this.text = "";
-            if (c === GREATER) {
-              this.openTag();
-            } else {
-              this.state = S_ATTRIB;
-            }
-        }
-      }
-      sCloseTag() {
-        const c = this.captureNameChars();
-        if (c === GREATER) {
-          this.closeTag();
-        } else if (isS(c)) {
-          this.state = S_CLOSE_TAG_SAW_WHITE;
-        } else if (c !== EOC) {
-          this.fail("disallowed character in closing tag.");
-        }
-      }
-      sCloseTagSawWhite() {
-        switch (this.skipSpaces()) {
-          case GREATER:
-            this.closeTag();
-            break;
-          case EOC:
-            break;
-          default:
-            this.fail("disallowed character in closing tag.");
-        }
-      }
-      // END OF STATE ENGINE METHODS
-      handleTextInRoot() {
-        let { i: start, forbiddenState } = this;
-        const { chunk, textHandler: handler } = this;
-        scanLoop:
-          while (true) {
-            switch (this.getCode()) {
-              case LESS: {
-                this.state = S_OPEN_WAKA;
-                if (handler !== void 0) {
-                  const { text: text2 } = this;
-                  const slice = chunk.slice(start, this.prevI);
-                  if (text2.length !== 0) {
-                    handler(text2 + slice);
-                    this.text = "";
-                  } else if (slice.length !== 0) {
-                    handler(slice);
-                  }
-                }
-                forbiddenState = FORBIDDEN_START;
-                break scanLoop;
-              }
-              case AMP:
-                this.state = S_ENTITY;
-                this.entityReturnState = S_TEXT;
-                if (handler !== void 0) {
-                  this.text += chunk.slice(start, this.prevI);
-                }
-                forbiddenState = FORBIDDEN_START;
-                break scanLoop;
-              case CLOSE_BRACKET:
-                switch (forbiddenState) {
-                  case FORBIDDEN_START:
-                    forbiddenState = FORBIDDEN_BRACKET;
-                    break;
-                  case FORBIDDEN_BRACKET:
-                    forbiddenState = FORBIDDEN_BRACKET_BRACKET;
-                    break;
-                  case FORBIDDEN_BRACKET_BRACKET:
-                    break;
-                  default:
-                    throw new Error("impossible state");
-                }
-                break;
-              case GREATER:
-                if (forbiddenState === FORBIDDEN_BRACKET_BRACKET) {
-                  this.fail('the string "]]>" is disallowed in char data.');
-                }
-                forbiddenState = FORBIDDEN_START;
-                break;
-              case NL_LIKE:
-                if (handler !== void 0) {
-                  this.text += `${chunk.slice(start, this.prevI)}
-`;
-                }
-                start = this.i;
-                forbiddenState = FORBIDDEN_START;
-                break;
-              case EOC:
-                if (handler !== void 0) {
-                  this.text += chunk.slice(start);
-                }
-                break scanLoop;
-              default:
-                forbiddenState = FORBIDDEN_START;
-            }
-          }
-        this.forbiddenState = forbiddenState;
-      }
-      handleTextOutsideRoot() {
-        let { i: start } = this;
-        const { chunk, textHandler: handler } = this;
-        let nonSpace = false;
-        outRootLoop:
-          while (true) {
-            const code = this.getCode();
-            switch (code) {
-              case LESS: {
-                this.state = S_OPEN_WAKA;
-                if (handler !== void 0) {
-                  const { text: text2 } = this;
-                  const slice = chunk.slice(start, this.prevI);
-                  if (text2.length !== 0) {
-                    handler(text2 + slice);
-                    this.text = "";
-                  } else if (slice.length !== 0) {
-                    handler(slice);
-                  }
-                }
-                break outRootLoop;
-              }
-              case AMP:
-                this.state = S_ENTITY;
-                this.entityReturnState = S_TEXT;
-                if (handler !== void 0) {
-                  this.text += chunk.slice(start, this.prevI);
-                }
-                nonSpace = true;
-                break outRootLoop;
-              case NL_LIKE:
-                if (handler !== void 0) {
-                  this.text += `${chunk.slice(start, this.prevI)}
-`;
-                }
-                start = this.i;
-                break;
-              case EOC:
-                if (handler !== void 0) {
-                  this.text += chunk.slice(start);
-                }
-                break outRootLoop;
-              default:
-                if (!isS(code)) {
-                  nonSpace = true;
-                }
-            }
-          }
-        if (!nonSpace) {
-          return;
-        }
-        if (!this.sawRoot && !this.reportedTextBeforeRoot) {
-          this.fail("text data outside of root node.");
-          this.reportedTextBeforeRoot = true;
-        }
-        if (this.closedRoot && !this.reportedTextAfterRoot) {
-          this.fail("text data outside of root node.");
-          this.reportedTextAfterRoot = true;
-        }
-      }
-      pushAttribNS(name, value2) {
-        var _a3;
-        const { prefix, local } = this.qname(name);
-        const attr = { name, prefix, local, value: value2 };
-        this.attribList.push(attr);
-        (_a3 = this.attributeHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, attr);
-        if (prefix === "xmlns") {
-          const trimmed = value2.trim();
-          if (this.currentXMLVersion === "1.0" && trimmed === "") {
-            this.fail("invalid attempt to undefine prefix in XML 1.0");
-          }
-          this.topNS[local] = trimmed;
-          nsPairCheck(this, local, trimmed);
-        } else if (name === "xmlns") {
-          const trimmed = value2.trim();
-          this.topNS[""] = trimmed;
-          nsPairCheck(this, "", trimmed);
-        }
-      }
-      pushAttribPlain(name, value2) {
-        var _a3;
-        const attr = { name, value: value2 };
-        this.attribList.push(attr);
-        (_a3 = this.attributeHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, attr);
-      }
-      /**
-       * End parsing. This performs final well-formedness checks and resets the
-       * parser to a clean state.
-       *
-       * @returns this
-       */
-      end() {
-        var _a3, _b;
-        if (!this.sawRoot) {
-          this.fail("document must contain a root element.");
-        }
-        const { tags } = this;
-        while (tags.length > 0) {
-          const tag = tags.pop();
-          this.fail(`unclosed tag: ${tag.name}`);
-        }
-        if (this.state !== S_BEGIN && this.state !== S_TEXT) {
-          this.fail("unexpected end.");
-        }
-        const { text: text2 } = this;
-        if (text2.length !== 0) {
-          (_a3 = this.textHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, text2);
-          this.text = "";
-        }
-        this._closed = true;
-        (_b = this.endHandler) === null || _b === void 0 ? void 0 : _b.call(this);
-        this._init();
-        return this;
-      }
-      /**
-       * Resolve a namespace prefix.
-       *
-       * @param prefix The prefix to resolve.
-       *
-       * @returns The namespace URI or ``undefined`` if the prefix is not defined.
-       */
-      resolve(prefix) {
-        var _a3, _b;
-        let uri = this.topNS[prefix];
-        if (uri !== void 0) {
-          return uri;
-        }
-        const { tags } = this;
-        for (let index = tags.length - 1; index >= 0; index--) {
-          uri = tags[index].ns[prefix];
-          if (uri !== void 0) {
-            return uri;
-          }
-        }
-        uri = this.ns[prefix];
-        if (uri !== void 0) {
-          return uri;
-        }
-        return (_b = (_a3 = this.opt).resolvePrefix) === null || _b === void 0 ? void 0 : _b.call(_a3, prefix);
-      }
-      /**
-       * Parse a qname into its prefix and local name parts.
-       *
-       * @param name The name to parse
-       *
-       * @returns
-       */
-      qname(name) {
-        const colon = name.indexOf(":");
-        if (colon === -1) {
-          return { prefix: "", local: name };
-        }
-        const local = name.slice(colon + 1);
-        const prefix = name.slice(0, colon);
-        if (prefix === "" || local === "" || local.includes(":")) {
-          this.fail(`malformed name: ${name}.`);
-        }
-        return { prefix, local };
-      }
-      processAttribsNS() {
-        var _a3;
-        const { attribList } = this;
-        const tag = this.tag;
-        {
-          const { prefix, local } = this.qname(tag.name);
-          tag.prefix = prefix;
-          tag.local = local;
-          const uri = tag.uri = (_a3 = this.resolve(prefix)) !== null && _a3 !== void 0 ? _a3 : "";
-          if (prefix !== "") {
-            if (prefix === "xmlns") {
-              this.fail('tags may not have "xmlns" as prefix.');
-            }
-            if (uri === "") {
-              this.fail(`unbound namespace prefix: ${JSON.stringify(prefix)}.`);
-              tag.uri = prefix;
-            }
-          }
-        }
-        if (attribList.length === 0) {
-          return;
-        }
-        const { attributes } = tag;
-        const seen = /* @__PURE__ */ new Set();
-        for (const attr of attribList) {
-          const { name, prefix, local } = attr;
-          let uri;
-          let eqname;
-          if (prefix === "") {
-            uri = name === "xmlns" ? XMLNS_NAMESPACE : "";
-            eqname = name;
-          } else {
-            uri = this.resolve(prefix);
-            if (uri === void 0) {
-              this.fail(`unbound namespace prefix: ${JSON.stringify(prefix)}.`);
-              uri = prefix;
-            }
-            eqname = `{${uri}}${local}`;
-          }
-          if (seen.has(eqname)) {
-            this.fail(`duplicate attribute: ${eqname}.`);
-          }
-          seen.add(eqname);
-          attr.uri = uri;
-          attributes[name] = attr;
-        }
-        this.attribList = [];
-      }
-      processAttribsPlain() {
-        const { attribList } = this;
-        const attributes = this.tag.attributes;
-        for (const { name, value: value2 } of attribList) {
-          if (attributes[name] !== void 0) {
-            this.fail(`duplicate attribute: ${name}.`);
-          }
-          attributes[name] = value2;
-        }
-        this.attribList = [];
-      }
-      /**
-       * Handle a complete open tag. This parser code calls this once it has seen
-       * the whole tag. This method checks for well-formeness and then emits
-       * ``onopentag``.
-       */
-      openTag() {
-        var _a3;
-        this.processAttribs();
-        const { tags } = this;
-        const tag = this.tag;
-        tag.isSelfClosing = false;
-        (_a3 = this.openTagHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, tag);
-        tags.push(tag);
-        this.state = S_TEXT;
-        this.name = "";
-      }
-      /**
-       * Handle a complete self-closing tag. This parser code calls this once it has
-       * seen the whole tag. This method checks for well-formeness and then emits
-       * ``onopentag`` and ``onclosetag``.
-       */
-      openSelfClosingTag() {
-        var _a3, _b, _c;
-        this.processAttribs();
-        const { tags } = this;
-        const tag = this.tag;
-        tag.isSelfClosing = true;
-        (_a3 = this.openTagHandler) === null || _a3 === void 0 ? void 0 : _a3.call(this, tag);
-        (_b = this.closeTagHandler) === null || _b === void 0 ? void 0 : _b.call(this, tag);
-        const top = this.tag = (_c = tags[tags.length - 1]) !== null && _c !== void 0 ? _c : null;
-        if (top === null) {
-          this.closedRoot = true;
-        }
-        this.state = S_TEXT;
-        this.name = "";
-      }
-      /**
-       * Handle a complete close tag. This parser code calls this once it has seen
-       * the whole tag. This method checks for well-formeness and then emits
-       * ``onclosetag``.
-       */
-      closeTag() {
-        const { tags, name } = this;
-        this.state = S_TEXT;
-        this.name = "";
-        if (name === "") {
-          this.fail("weird empty close tag.");
-          this.text += "</>";
-          return;
-        }
-        const handler = this.closeTagHandler;
-        let l = tags.length;
-        while (l-- > 0) {
-          const tag = this.tag = tags.pop();
-          this.topNS = tag.ns;
-          handler === null || handler === void 0 ? void 0 : handler(tag);
-          if (tag.name === name) {
-            break;
-          }
-          this.fail("unexpected close tag.");
-        }
-        if (l === 0) {
-          this.closedRoot = true;
-        } else if (l < 0) {
-          this.fail(`unmatched closing tag: ${name}.`);
-          this.text += `</${name}>`;
-        }
-      }
-      /**
-       * Resolves an entity. Makes any necessary well-formedness checks.
-       *
-       * @param entity The entity to resolve.
-       *
-       * @returns The parsed entity.
-       */
-      parseEntity(entity) {
-        if (entity[0] !== "#") {
-          const defined = this.ENTITIES[entity];
-          if (defined !== void 0) {
-            return defined;
-          }
-          this.fail(this.isName(entity) ? "undefined entity." : "disallowed character in entity name.");
-          return `&${entity};`;
-        }
-        let num = NaN;
-        if (entity[1] === "x" && /^#x[0-9a-f]+$/i.test(entity)) {
-          num = parseInt(entity.slice(2), 16);
-        } else if (/^#[0-9]+$/.test(entity)) {
-          num = parseInt(entity.slice(1), 10);
-        }
-        if (!this.isChar(num)) {
-          this.fail("malformed character entity.");
-          return `&${entity};`;
-        }
-        return String.fromCodePoint(num);
-      }
-    };
-    exports.SaxesParser = SaxesParser2;
-  }
-});
-
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -3751,13 +1843,13 @@ var require_identity = __commonJS({
 var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit2(node2, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity.isDocument(node2)) {
+      if (identity2.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
         if (cd === REMOVE)
           node2.contents = null;
@@ -3769,12 +1861,12 @@ var require_visit = __commonJS({
     visit2.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path2) {
       const ctrl = callVisitor(key, node2, visitor, path2);
-      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
         replaceNode(key, path2, ctrl);
         return visit_(key, ctrl, visitor, path2);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity.isCollection(node2)) {
+        if (identity2.isCollection(node2)) {
           path2 = Object.freeze(path2.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
             const ci = visit_(i, node2.items[i], visitor, path2);
@@ -3787,7 +1879,7 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity.isPair(node2)) {
+        } else if (identity2.isPair(node2)) {
           path2 = Object.freeze(path2.concat(node2));
           const ck = visit_("key", node2.key, visitor, path2);
           if (ck === BREAK)
@@ -3805,7 +1897,7 @@ var require_visit = __commonJS({
     }
     async function visitAsync(node2, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity.isDocument(node2)) {
+      if (identity2.isDocument(node2)) {
         const cd = await visitAsync_(null, node2.contents, visitor_, Object.freeze([node2]));
         if (cd === REMOVE)
           node2.contents = null;
@@ -3817,12 +1909,12 @@ var require_visit = __commonJS({
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key, node2, visitor, path2) {
       const ctrl = await callVisitor(key, node2, visitor, path2);
-      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
         replaceNode(key, path2, ctrl);
         return visitAsync_(key, ctrl, visitor, path2);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity.isCollection(node2)) {
+        if (identity2.isCollection(node2)) {
           path2 = Object.freeze(path2.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
             const ci = await visitAsync_(i, node2.items[i], visitor, path2);
@@ -3835,7 +1927,7 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity.isPair(node2)) {
+        } else if (identity2.isPair(node2)) {
           path2 = Object.freeze(path2.concat(node2));
           const ck = await visitAsync_("key", node2.key, visitor, path2);
           if (ck === BREAK)
@@ -3872,31 +1964,31 @@ var require_visit = __commonJS({
     function callVisitor(key, node2, visitor, path2) {
       if (typeof visitor === "function")
         return visitor(key, node2, path2);
-      if (identity.isMap(node2))
+      if (identity2.isMap(node2))
         return visitor.Map?.(key, node2, path2);
-      if (identity.isSeq(node2))
+      if (identity2.isSeq(node2))
         return visitor.Seq?.(key, node2, path2);
-      if (identity.isPair(node2))
+      if (identity2.isPair(node2))
         return visitor.Pair?.(key, node2, path2);
-      if (identity.isScalar(node2))
+      if (identity2.isScalar(node2))
         return visitor.Scalar?.(key, node2, path2);
-      if (identity.isAlias(node2))
+      if (identity2.isAlias(node2))
         return visitor.Alias?.(key, node2, path2);
       return void 0;
     }
     function replaceNode(key, path2, node2) {
       const parent = path2[path2.length - 1];
-      if (identity.isCollection(parent)) {
+      if (identity2.isCollection(parent)) {
         parent.items[key] = node2;
-      } else if (identity.isPair(parent)) {
+      } else if (identity2.isPair(parent)) {
         if (key === "key")
           parent.key = node2;
         else
           parent.value = node2;
-      } else if (identity.isDocument(parent)) {
+      } else if (identity2.isDocument(parent)) {
         parent.contents = node2;
       } else {
-        const pt = identity.isAlias(parent) ? "alias" : "scalar";
+        const pt = identity2.isAlias(parent) ? "alias" : "scalar";
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
@@ -3909,7 +2001,7 @@ var require_visit = __commonJS({
 var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
@@ -3928,9 +2020,9 @@ var require_directives = __commonJS({
         this.tags = Object.assign({}, _Directives.defaultTags, tags);
       }
       clone() {
-        const copy2 = new _Directives(this.yaml, this.tags);
-        copy2.docStart = this.docStart;
-        return copy2;
+        const copy = new _Directives(this.yaml, this.tags);
+        copy.docStart = this.docStart;
+        return copy;
       }
       /**
        * During parsing, get a Directives instance for the current document and
@@ -4052,10 +2144,10 @@ var require_directives = __commonJS({
         const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
-        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
+        if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
           const tags = {};
           visit2.visit(doc.contents, (_key, node2) => {
-            if (identity.isNode(node2) && node2.tag)
+            if (identity2.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
           tagNames = Object.keys(tags);
@@ -4080,7 +2172,7 @@ var require_directives = __commonJS({
 var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var visit2 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
@@ -4127,7 +2219,7 @@ var require_anchors = __commonJS({
         setAnchors: () => {
           for (const source of aliasObjects) {
             const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
+            if (typeof ref === "object" && ref.anchor && (identity2.isScalar(ref.node) || identity2.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
               const error62 = new Error("Failed to resolve repeated object (this should not happen)");
@@ -4200,12 +2292,12 @@ var require_applyReviver = __commonJS({
 var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     function toJS(value2, arg, ctx) {
       if (Array.isArray(value2))
         return value2.map((v, i) => toJS(v, String(i), ctx));
       if (value2 && typeof value2.toJSON === "function") {
-        if (!ctx || !identity.hasAnchor(value2))
+        if (!ctx || !identity2.hasAnchor(value2))
           return value2.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
         ctx.anchors.set(value2, data);
@@ -4231,22 +2323,22 @@ var require_Node = __commonJS({
   "node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     var NodeBase = class {
       constructor(type) {
-        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: type });
       }
       /** Create a copy of this node.  */
       clone() {
-        const copy2 = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (this.range)
-          copy2.range = this.range.slice();
-        return copy2;
+          copy.range = this.range.slice();
+        return copy;
       }
       /** A plain JavaScript representation of this node. */
       toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
-        if (!identity.isDocument(doc))
+        if (!identity2.isDocument(doc))
           throw new TypeError("A document argument is required");
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
@@ -4258,8 +2350,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count3, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count3);
+          for (const { count: count4, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count4);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -4273,12 +2365,12 @@ var require_Alias = __commonJS({
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var Alias = class extends Node.NodeBase {
       constructor(source) {
-        super(identity.ALIAS);
+        super(identity2.ALIAS);
         this.source = source;
         Object.defineProperty(this, "tag", {
           set() {
@@ -4300,7 +2392,7 @@ var require_Alias = __commonJS({
           nodes = [];
           visit2.visit(doc, {
             Node: (_key, node2) => {
-              if (identity.isAlias(node2) || identity.hasAnchor(node2))
+              if (identity2.isAlias(node2) || identity2.hasAnchor(node2))
                 nodes.push(node2);
             }
           });
@@ -4362,19 +2454,19 @@ var require_Alias = __commonJS({
       }
     };
     function getAliasCount(doc, node2, anchors2) {
-      if (identity.isAlias(node2)) {
+      if (identity2.isAlias(node2)) {
         const source = node2.resolve(doc);
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
-      } else if (identity.isCollection(node2)) {
-        let count3 = 0;
+      } else if (identity2.isCollection(node2)) {
+        let count4 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count3)
-            count3 = c;
+          if (c > count4)
+            count4 = c;
         }
-        return count3;
-      } else if (identity.isPair(node2)) {
+        return count4;
+      } else if (identity2.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
         return Math.max(kc, vc);
@@ -4389,13 +2481,13 @@ var require_Alias = __commonJS({
 var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value2) => !value2 || typeof value2 !== "function" && typeof value2 !== "object";
     var Scalar = class extends Node.NodeBase {
       constructor(value2) {
-        super(identity.SCALAR);
+        super(identity2.SCALAR);
         this.value = value2;
       }
       toJSON(arg, ctx) {
@@ -4420,7 +2512,7 @@ var require_createNode = __commonJS({
   "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value2, tagName, tags) {
@@ -4434,12 +2526,12 @@ var require_createNode = __commonJS({
       return tags.find((t) => t.identify?.(value2) && !t.format);
     }
     function createNode(value2, tagName, ctx) {
-      if (identity.isDocument(value2))
+      if (identity2.isDocument(value2))
         value2 = value2.contents;
-      if (identity.isNode(value2))
+      if (identity2.isNode(value2))
         return value2;
-      if (identity.isPair(value2)) {
-        const map2 = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
+      if (identity2.isPair(value2)) {
+        const map2 = ctx.schema[identity2.MAP].createNode?.(ctx.schema, null, ctx);
         map2.items.push(value2);
         return map2;
       }
@@ -4471,7 +2563,7 @@ var require_createNode = __commonJS({
             ref.node = node3;
           return node3;
         }
-        tagObj = value2 instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value2) ? schema[identity.SEQ] : schema[identity.MAP];
+        tagObj = value2 instanceof Map ? schema[identity2.MAP] : Symbol.iterator in Object(value2) ? schema[identity2.SEQ] : schema[identity2.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
@@ -4495,7 +2587,7 @@ var require_Collection = __commonJS({
   "node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
     function collectionFromPath(schema, path2, value2) {
       let v = value2;
@@ -4536,13 +2628,13 @@ var require_Collection = __commonJS({
        * @param schema - If defined, overwrites the original's schema
        */
       clone(schema) {
-        const copy2 = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema)
-          copy2.schema = schema;
-        copy2.items = copy2.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+          copy.schema = schema;
+        copy.items = copy.items.map((it) => identity2.isNode(it) || identity2.isPair(it) ? it.clone(schema) : it);
         if (this.range)
-          copy2.range = this.range.slice();
-        return copy2;
+          copy.range = this.range.slice();
+        return copy;
       }
       /**
        * Adds a value to the collection. For `!!map` and `!!omap` the value must
@@ -4555,7 +2647,7 @@ var require_Collection = __commonJS({
         else {
           const [key, ...rest] = path2;
           const node2 = this.get(key, true);
-          if (identity.isCollection(node2))
+          if (identity2.isCollection(node2))
             node2.addIn(rest, value2);
           else if (node2 === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value2));
@@ -4572,7 +2664,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
-        if (identity.isCollection(node2))
+        if (identity2.isCollection(node2))
           return node2.deleteIn(rest);
         else
           throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
@@ -4586,16 +2678,16 @@ var require_Collection = __commonJS({
         const [key, ...rest] = path2;
         const node2 = this.get(key, true);
         if (rest.length === 0)
-          return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
+          return !keepScalar && identity2.isScalar(node2) ? node2.value : node2;
         else
-          return identity.isCollection(node2) ? node2.getIn(rest, keepScalar) : void 0;
+          return identity2.isCollection(node2) ? node2.getIn(rest, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node2) => {
-          if (!identity.isPair(node2))
+          if (!identity2.isPair(node2))
             return false;
           const n = node2.value;
-          return n == null || allowScalar && identity.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
+          return n == null || allowScalar && identity2.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
         });
       }
       /**
@@ -4606,7 +2698,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
-        return identity.isCollection(node2) ? node2.hasIn(rest) : false;
+        return identity2.isCollection(node2) ? node2.hasIn(rest) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
@@ -4618,7 +2710,7 @@ var require_Collection = __commonJS({
           this.set(key, value2);
         } else {
           const node2 = this.get(key, true);
-          if (identity.isCollection(node2))
+          if (identity2.isCollection(node2))
             node2.setIn(rest, value2);
           else if (node2 === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value2));
@@ -5074,7 +3166,7 @@ var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
@@ -5127,7 +3219,7 @@ var require_stringify = __commonJS({
       }
       let tagObj = void 0;
       let obj;
-      if (identity.isScalar(item)) {
+      if (identity2.isScalar(item)) {
         obj = item.value;
         let match2 = tags.filter((t) => t.identify?.(obj));
         if (match2.length > 1) {
@@ -5150,7 +3242,7 @@ var require_stringify = __commonJS({
       if (!doc.directives)
         return "";
       const props = [];
-      const anchor2 = (identity.isScalar(node2) || identity.isCollection(node2)) && node2.anchor;
+      const anchor2 = (identity2.isScalar(node2) || identity2.isCollection(node2)) && node2.anchor;
       if (anchor2 && anchors.anchorIsValid(anchor2)) {
         anchors$1.add(anchor2);
         props.push(`&${anchor2}`);
@@ -5161,9 +3253,9 @@ var require_stringify = __commonJS({
       return props.join(" ");
     }
     function stringify(item, ctx, onComment, onChompKeep) {
-      if (identity.isPair(item))
+      if (identity2.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
-      if (identity.isAlias(item)) {
+      if (identity2.isAlias(item)) {
         if (ctx.doc.directives)
           return item.toString(ctx);
         if (ctx.resolvedAliases?.has(item)) {
@@ -5177,15 +3269,15 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node2 = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
+      const node2 = identity2.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
       tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node2));
       const props = stringifyProps(node2, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
+      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity2.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
       if (!props)
         return str;
-      return identity.isScalar(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
+      return identity2.isScalar(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
 ${ctx.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
@@ -5197,23 +3289,23 @@ ${ctx.indent}${str}`;
 var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value: value2 }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key) && key.comment || null;
+      let keyComment = identity2.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+        if (identity2.isCollection(key) || !identity2.isNode(key) && typeof key === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value2 == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value2 == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -5254,7 +3346,7 @@ ${indent}:`;
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity.isNode(value2)) {
+      if (identity2.isNode(value2)) {
         vsb = !!value2.spaceBefore;
         vcb = value2.commentBefore;
         valueComment = value2.comment;
@@ -5266,10 +3358,10 @@ ${indent}:`;
           value2 = doc.createNode(value2);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity.isScalar(value2))
+      if (!explicitKey && !keyComment && identity2.isScalar(value2))
         ctx.indentAtStart = str.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value2) && !value2.flow && !value2.tag && !value2.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value2) && !value2.flow && !value2.tag && !value2.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
@@ -5289,7 +3381,7 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity.isCollection(value2)) {
+      } else if (!explicitKey && identity2.isCollection(value2)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
@@ -5352,7 +3444,7 @@ var require_log = __commonJS({
 var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
@@ -5365,10 +3457,10 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value2) {
       const source = resolveAliasValue(ctx, value2);
-      if (identity.isSeq(source))
+      if (identity2.isSeq(source))
         for (const it of source.items)
           mergeValue(ctx, map2, it);
       else if (Array.isArray(source))
@@ -5379,7 +3471,7 @@ var require_merge = __commonJS({
     }
     function mergeValue(ctx, map2, value2) {
       const source = resolveAliasValue(ctx, value2);
-      if (!identity.isMap(source))
+      if (!identity2.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
       for (const [key, value3] of srcMap) {
@@ -5400,7 +3492,7 @@ var require_merge = __commonJS({
       return map2;
     }
     function resolveAliasValue(ctx, value2) {
-      return ctx && identity.isAlias(value2) ? value2.resolve(ctx.doc, ctx) : value2;
+      return ctx && identity2.isAlias(value2) ? value2.resolve(ctx.doc, ctx) : value2;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
@@ -5415,10 +3507,10 @@ var require_addPairToJSMap = __commonJS({
     var log2 = require_log();
     var merge2 = require_merge();
     var stringify = require_stringify();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value: value2 }) {
-      if (identity.isNode(key) && key.addToJSMap)
+      if (identity2.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map2, value2);
       else if (merge2.isMergeKey(ctx, key))
         merge2.addMergeToJSMap(ctx, map2, value2);
@@ -5449,7 +3541,7 @@ var require_addPairToJSMap = __commonJS({
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key) && ctx?.doc) {
+      if (identity2.isNode(key) && ctx?.doc) {
         const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node2 of ctx.anchors.keys())
@@ -5479,7 +3571,7 @@ var require_Pair = __commonJS({
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
-    var identity = require_identity();
+    var identity2 = require_identity();
     function createPair(key, value2, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value2, void 0, ctx);
@@ -5487,15 +3579,15 @@ var require_Pair = __commonJS({
     }
     var Pair = class _Pair {
       constructor(key, value2 = null) {
-        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.PAIR });
         this.key = key;
         this.value = value2;
       }
       clone(schema) {
         let { key, value: value2 } = this;
-        if (identity.isNode(key))
+        if (identity2.isNode(key))
           key = key.clone(schema);
-        if (identity.isNode(value2))
+        if (identity2.isNode(value2))
           value2 = value2.clone(schema);
         return new _Pair(key, value2);
       }
@@ -5516,7 +3608,7 @@ var require_Pair = __commonJS({
 var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
@@ -5532,14 +3624,14 @@ var require_stringifyCollection = __commonJS({
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
-        if (identity.isNode(item)) {
+        if (identity2.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
             lines.push("");
           addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
-        } else if (identity.isPair(item)) {
-          const ik = identity.isNode(item.key) ? item.key : null;
+        } else if (identity2.isPair(item)) {
+          const ik = identity2.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
               lines.push("");
@@ -5587,14 +3679,14 @@ ${indent}${line}` : "\n";
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
-        if (identity.isNode(item)) {
+        if (identity2.isNode(item)) {
           if (item.spaceBefore)
             lines.push("");
           addCommentBefore(ctx, lines, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
-        } else if (identity.isPair(item)) {
-          const ik = identity.isNode(item.key) ? item.key : null;
+        } else if (identity2.isPair(item)) {
+          const ik = identity2.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
               lines.push("");
@@ -5602,7 +3694,7 @@ ${indent}${line}` : "\n";
             if (ik.comment)
               reqNewline = true;
           }
-          const iv = identity.isNode(item.value) ? item.value : null;
+          const iv = identity2.isNode(item.value) ? item.value : null;
           if (iv) {
             if (iv.comment)
               comment = iv.comment;
@@ -5670,16 +3762,16 @@ var require_YAMLMap = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key) {
-      const k = identity.isScalar(key) ? key.value : key;
+      const k = identity2.isScalar(key) ? key.value : key;
       for (const it of items) {
-        if (identity.isPair(it)) {
+        if (identity2.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
-          if (identity.isScalar(it.key) && it.key.value === k)
+          if (identity2.isScalar(it.key) && it.key.value === k)
             return it;
         }
       }
@@ -5690,7 +3782,7 @@ var require_YAMLMap = __commonJS({
         return "tag:yaml.org,2002:map";
       }
       constructor(schema) {
-        super(identity.MAP, schema);
+        super(identity2.MAP, schema);
         this.items = [];
       }
       /**
@@ -5728,7 +3820,7 @@ var require_YAMLMap = __commonJS({
        */
       add(pair, overwrite) {
         let _pair;
-        if (identity.isPair(pair))
+        if (identity2.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
           _pair = new Pair.Pair(pair, pair?.value);
@@ -5739,7 +3831,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity2.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -5763,7 +3855,7 @@ var require_YAMLMap = __commonJS({
       get(key, keepScalar) {
         const it = findPair(this.items, key);
         const node2 = it?.value;
-        return (!keepScalar && identity.isScalar(node2) ? node2.value : node2) ?? void 0;
+        return (!keepScalar && identity2.isScalar(node2) ? node2.value : node2) ?? void 0;
       }
       has(key) {
         return !!findPair(this.items, key);
@@ -5788,7 +3880,7 @@ var require_YAMLMap = __commonJS({
         if (!ctx)
           return JSON.stringify(this);
         for (const item of this.items) {
-          if (!identity.isPair(item))
+          if (!identity2.isPair(item))
             throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
         }
         if (!ctx.allNullValues && this.hasAllNullValues(false))
@@ -5811,7 +3903,7 @@ var require_YAMLMap = __commonJS({
 var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var YAMLMap = require_YAMLMap();
     var map2 = {
       collection: "map",
@@ -5819,7 +3911,7 @@ var require_map = __commonJS({
       nodeClass: YAMLMap.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map3, onError) {
-        if (!identity.isMap(map3))
+        if (!identity2.isMap(map3))
           onError("Expected a mapping for this tag");
         return map3;
       },
@@ -5836,7 +3928,7 @@ var require_YAMLSeq = __commonJS({
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection.Collection {
@@ -5844,7 +3936,7 @@ var require_YAMLSeq = __commonJS({
         return "tag:yaml.org,2002:seq";
       }
       constructor(schema) {
-        super(identity.SEQ, schema);
+        super(identity2.SEQ, schema);
         this.items = [];
       }
       add(value2) {
@@ -5870,7 +3962,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
-        return !keepScalar && identity.isScalar(it) ? it.value : it;
+        return !keepScalar && identity2.isScalar(it) ? it.value : it;
       }
       /**
        * Checks if the collection includes a value with the key `key`.
@@ -5894,7 +3986,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value2))
+        if (identity2.isScalar(prev) && Scalar.isScalarValue(value2))
           prev.value = value2;
         else
           this.items[idx] = value2;
@@ -5936,7 +4028,7 @@ var require_YAMLSeq = __commonJS({
       }
     };
     function asItemIndex(key) {
-      let idx = identity.isScalar(key) ? key.value : key;
+      let idx = identity2.isScalar(key) ? key.value : key;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -5949,7 +4041,7 @@ var require_YAMLSeq = __commonJS({
 var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var YAMLSeq = require_YAMLSeq();
     var seq = {
       collection: "seq",
@@ -5957,7 +4049,7 @@ var require_seq = __commonJS({
       nodeClass: YAMLSeq.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
-        if (!identity.isSeq(seq2))
+        if (!identity2.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
@@ -6311,17 +4403,17 @@ var require_binary = __commonJS({
 var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
-      if (identity.isSeq(seq)) {
+      if (identity2.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
           let item = seq.items[i];
-          if (identity.isPair(item))
+          if (identity2.isPair(item))
             continue;
-          else if (identity.isMap(item)) {
+          else if (identity2.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
             const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
@@ -6335,7 +4427,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+          seq.items[i] = identity2.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -6389,7 +4481,7 @@ ${cn.comment}` : item.comment;
 var require_omap = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -6416,7 +4508,7 @@ var require_omap = __commonJS({
           ctx.onCreate(map2);
         for (const pair of this.items) {
           let key, value2;
-          if (identity.isPair(pair)) {
+          if (identity2.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx);
             value2 = toJS.toJS(pair.value, key, ctx);
           } else {
@@ -6446,7 +4538,7 @@ var require_omap = __commonJS({
         const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
         for (const { key } of pairs$1.items) {
-          if (identity.isScalar(key)) {
+          if (identity2.isScalar(key)) {
             if (seenKeys.includes(key.value)) {
               onError(`Ordered maps must not include duplicate keys: ${key.value}`);
             } else {
@@ -6627,7 +4719,7 @@ var require_int2 = __commonJS({
 var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
@@ -6637,7 +4729,7 @@ var require_set = __commonJS({
       }
       add(key) {
         let pair;
-        if (identity.isPair(key))
+        if (identity2.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
           pair = new Pair.Pair(key.key, null);
@@ -6653,7 +4745,7 @@ var require_set = __commonJS({
        */
       get(key, keepPair) {
         const pair = YAMLMap.findPair(this.items, key);
-        return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+        return !keepPair && identity2.isPair(pair) ? identity2.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value2) {
         if (typeof value2 !== "boolean")
@@ -6697,7 +4789,7 @@ var require_set = __commonJS({
       tag: "tag:yaml.org,2002:set",
       createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
       resolve(map2, onError) {
-        if (identity.isMap(map2)) {
+        if (identity2.isMap(map2)) {
           if (map2.hasAllNullValues(true))
             return Object.assign(new YAMLSet(), map2);
           else
@@ -6942,7 +5034,7 @@ var require_tags = __commonJS({
 var require_Schema = __commonJS({
   "node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var map2 = require_map();
     var seq = require_seq();
     var string4 = require_string();
@@ -6955,15 +5047,15 @@ var require_Schema = __commonJS({
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
         this.tags = tags.getTags(customTags, this.name, merge2);
         this.toStringOptions = toStringDefaults ?? null;
-        Object.defineProperty(this, identity.MAP, { value: map2.map });
-        Object.defineProperty(this, identity.SCALAR, { value: string4.string });
-        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
+        Object.defineProperty(this, identity2.MAP, { value: map2.map });
+        Object.defineProperty(this, identity2.SCALAR, { value: string4.string });
+        Object.defineProperty(this, identity2.SEQ, { value: seq.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
-        const copy2 = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
-        copy2.tags = this.tags.slice();
-        return copy2;
+        const copy = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
+        copy.tags = this.tags.slice();
+        return copy;
       }
     };
     exports.Schema = Schema;
@@ -6974,7 +5066,7 @@ var require_Schema = __commonJS({
 var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
@@ -7001,7 +5093,7 @@ var require_stringifyDocument = __commonJS({
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
-        if (identity.isNode(doc.contents)) {
+        if (identity2.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
             lines.push("");
           if (doc.contents.commentBefore) {
@@ -7056,7 +5148,7 @@ var require_Document = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
@@ -7071,7 +5163,7 @@ var require_Document = __commonJS({
         this.comment = null;
         this.errors = [];
         this.warnings = [];
-        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.DOC });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.DOC });
         let _replacer = null;
         if (typeof replacer === "function" || Array.isArray(replacer)) {
           _replacer = replacer;
@@ -7106,21 +5198,21 @@ var require_Document = __commonJS({
        * Custom Node values that inherit from `Object` still refer to their original instances.
        */
       clone() {
-        const copy2 = Object.create(_Document.prototype, {
-          [identity.NODE_TYPE]: { value: identity.DOC }
+        const copy = Object.create(_Document.prototype, {
+          [identity2.NODE_TYPE]: { value: identity2.DOC }
         });
-        copy2.commentBefore = this.commentBefore;
-        copy2.comment = this.comment;
-        copy2.errors = this.errors.slice();
-        copy2.warnings = this.warnings.slice();
-        copy2.options = Object.assign({}, this.options);
+        copy.commentBefore = this.commentBefore;
+        copy.comment = this.comment;
+        copy.errors = this.errors.slice();
+        copy.warnings = this.warnings.slice();
+        copy.options = Object.assign({}, this.options);
         if (this.directives)
-          copy2.directives = this.directives.clone();
-        copy2.schema = this.schema.clone();
-        copy2.contents = identity.isNode(this.contents) ? this.contents.clone(copy2.schema) : this.contents;
+          copy.directives = this.directives.clone();
+        copy.schema = this.schema.clone();
+        copy.contents = identity2.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
         if (this.range)
-          copy2.range = this.range.slice();
-        return copy2;
+          copy.range = this.range.slice();
+        return copy;
       }
       /** Adds a value to the document. */
       add(value2) {
@@ -7180,7 +5272,7 @@ var require_Document = __commonJS({
           sourceObjects
         };
         const node2 = createNode.createNode(value2, tag, ctx);
-        if (flow && identity.isCollection(node2))
+        if (flow && identity2.isCollection(node2))
           node2.flow = true;
         setAnchors();
         return node2;
@@ -7220,7 +5312,7 @@ var require_Document = __commonJS({
        * `true` (collections are always returned intact).
        */
       get(key, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -7229,14 +5321,14 @@ var require_Document = __commonJS({
        */
       getIn(path2, keepScalar) {
         if (Collection.isEmptyPath(path2))
-          return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path2, keepScalar) : void 0;
+          return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path2, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
        */
       has(key) {
-        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+        return identity2.isCollection(this.contents) ? this.contents.has(key) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -7244,7 +5336,7 @@ var require_Document = __commonJS({
       hasIn(path2) {
         if (Collection.isEmptyPath(path2))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path2) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path2) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -7326,8 +5418,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count3, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count3);
+          for (const { count: count4, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count4);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -7351,7 +5443,7 @@ var require_Document = __commonJS({
       }
     };
     function assertCollection(contents) {
-      if (identity.isCollection(contents))
+      if (identity2.isCollection(contents))
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
@@ -7404,12 +5496,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count3 = 1;
+        let count4 = 1;
         const end = error62.linePos[1];
         if (end?.line === line && end.col > col) {
-          count3 = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count4 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count3);
+        const pointer = " ".repeat(ci) + "^".repeat(count4);
         error62.message += `:
 
 ${lineStr}
@@ -7622,12 +5714,12 @@ var require_util_flow_indent_check = __commonJS({
 var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     function mapIncludes(ctx, items, search2) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual2 = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
+      const isEqual2 = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity2.isScalar(a) && identity2.isScalar(b) && a.value === b.value;
       return items.some((pair) => isEqual2(pair.key, search2));
     }
     exports.mapIncludes = mapIncludes;
@@ -7840,7 +5932,7 @@ var require_resolve_end = __commonJS({
 var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -7919,7 +6011,7 @@ var require_resolve_flow_collection = __commonJS({
             }
             if (prevItemComment) {
               let prev = coll.items[coll.items.length - 1];
-              if (identity.isPair(prev))
+              if (identity2.isPair(prev))
                 prev = prev.value ?? prev.key;
               if (prev.comment)
                 prev.comment += "\n" + prevItemComment;
@@ -8034,7 +6126,7 @@ var require_resolve_flow_collection = __commonJS({
 var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -8084,7 +6176,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node2 = identity.isNode(res) ? res : new Scalar.Scalar(res);
+      const node2 = identity2.isNode(res) ? res : new Scalar.Scalar(res);
       node2.range = coll.range;
       node2.tag = tagName;
       if (tag?.format)
@@ -8503,7 +6595,7 @@ var require_resolve_flow_scalar = __commonJS({
 var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -8512,17 +6604,17 @@ var require_compose_scalar = __commonJS({
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
-        tag = ctx.schema[identity.SCALAR];
+        tag = ctx.schema[identity2.SCALAR];
       } else if (tagName)
         tag = findScalarTagByName(ctx.schema, value2, tagName, tagToken, onError);
       else if (token.type === "scalar")
         tag = findScalarTagByTest(ctx, value2, token, onError);
       else
-        tag = ctx.schema[identity.SCALAR];
+        tag = ctx.schema[identity2.SCALAR];
       let scalar;
       try {
         const res = tag.resolve(value2, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error62) {
         const msg = error62 instanceof Error ? error62.message : String(error62);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
@@ -8542,7 +6634,7 @@ var require_compose_scalar = __commonJS({
     }
     function findScalarTagByName(schema, value2, tagName, tagToken, onError) {
       if (tagName === "!")
-        return schema[identity.SCALAR];
+        return schema[identity2.SCALAR];
       const matchWithTest = [];
       for (const tag of schema.tags) {
         if (!tag.collection && tag.tag === tagName) {
@@ -8561,12 +6653,12 @@ var require_compose_scalar = __commonJS({
         return kt;
       }
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
-      return schema[identity.SCALAR];
+      return schema[identity2.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value2, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value2)) || schema[identity.SCALAR];
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value2)) || schema[identity2.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value2)) ?? schema[identity.SCALAR];
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value2)) ?? schema[identity2.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -8615,7 +6707,7 @@ var require_compose_node = __commonJS({
   "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var composeCollection = require_compose_collection();
     var composeScalar = require_compose_scalar();
     var resolveEnd = require_resolve_end();
@@ -8661,7 +6753,7 @@ var require_compose_node = __commonJS({
       node2 ?? (node2 = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
       if (anchor2 && node2.anchor === "")
         onError(anchor2, "BAD_ALIAS", "Anchor cannot be an empty string");
-      if (atKey && ctx.options.stringKeys && (!identity.isScalar(node2) || typeof node2.value !== "string" || node2.tag && node2.tag !== "tag:yaml.org,2002:str")) {
+      if (atKey && ctx.options.stringKeys && (!identity2.isScalar(node2) || typeof node2.value !== "string" || node2.tag && node2.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
         onError(tag ?? token, "NON_STRING_KEY", msg);
       }
@@ -8767,7 +6859,7 @@ var require_composer = __commonJS({
     var directives = require_directives();
     var Document = require_Document();
     var errors = require_errors();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var composeDoc = require_compose_doc();
     var resolveEnd = require_resolve_end();
     function getErrorPos(src) {
@@ -8829,9 +6921,9 @@ var require_composer = __commonJS({
 ${comment}` : comment;
           } else if (afterEmptyLine || doc.directives.docStart || !dc) {
             doc.commentBefore = comment;
-          } else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+          } else if (identity2.isCollection(dc) && !dc.flow && dc.items.length > 0) {
             let it = dc.items[0];
-            if (identity.isPair(it))
+            if (identity2.isPair(it))
               it = it.key;
             const cb = it.commentBefore;
             it.commentBefore = cb ? `${comment}
@@ -10879,7 +8971,7 @@ var require_public_api = __commonJS({
     var Document = require_Document();
     var errors = require_errors();
     var log2 = require_log();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var lineCounter = require_line_counter();
     var parser = require_parser();
     function parseOptions(options) {
@@ -10957,7 +9049,7 @@ var require_public_api = __commonJS({
         if (!keepUndefined)
           return void 0;
       }
-      if (identity.isDocument(value2) && !_replacer)
+      if (identity2.isDocument(value2) && !_replacer)
         return value2.toString(options);
       return new Document.Document(value2, _replacer, options).toString(options);
     }
@@ -10977,7 +9069,7 @@ var require_dist = __commonJS({
     var Schema = require_Schema();
     var errors = require_errors();
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
@@ -10995,14 +9087,14 @@ var require_dist = __commonJS({
     exports.YAMLParseError = errors.YAMLParseError;
     exports.YAMLWarning = errors.YAMLWarning;
     exports.Alias = Alias.Alias;
-    exports.isAlias = identity.isAlias;
-    exports.isCollection = identity.isCollection;
-    exports.isDocument = identity.isDocument;
-    exports.isMap = identity.isMap;
-    exports.isNode = identity.isNode;
-    exports.isPair = identity.isPair;
-    exports.isScalar = identity.isScalar;
-    exports.isSeq = identity.isSeq;
+    exports.isAlias = identity2.isAlias;
+    exports.isCollection = identity2.isCollection;
+    exports.isDocument = identity2.isDocument;
+    exports.isMap = identity2.isMap;
+    exports.isNode = identity2.isNode;
+    exports.isPair = identity2.isPair;
+    exports.isScalar = identity2.isScalar;
+    exports.isSeq = identity2.isSeq;
     exports.Pair = Pair.Pair;
     exports.Scalar = Scalar.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
@@ -11854,10 +9946,10 @@ function promiseAllObject(promisesObj) {
   });
 }
 function randomString(length2 = 10) {
-  const chars = "abcdefghijklmnopqrstuvwxyz";
+  const chars2 = "abcdefghijklmnopqrstuvwxyz";
   let str = "";
   for (let i = 0; i < length2; i++) {
-    str += chars[Math.floor(Math.random() * chars.length)];
+    str += chars2[Math.floor(Math.random() * chars2.length)];
   }
   return str;
 }
@@ -12247,14 +10339,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count3 = units;
+  let count4 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count3--;
+      count4--;
       i++;
     }
   }
-  return count3;
+  return count4;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -12508,12 +10600,12 @@ function $constructor(name, initializer3, proto, params) {
     inst._zod.traits.add(name);
     initializer3(inst, def);
     if (initialized) {
-      const own2 = Object.getPrototypeOf(inst);
+      const own3 = Object.getPrototypeOf(inst);
       const ctorProto = inst._zod.constr.prototype;
-      let up = own2;
+      let up = own3;
       while (up && up !== ctorProto)
         up = Object.getPrototypeOf(up);
-      const target = up ?? own2;
+      const target = up ?? own3;
       if (!initialized.has(target)) {
         initialized.add(target);
         members(target, protoMembers);
@@ -15871,20 +13963,20 @@ function leafPattern(schema) {
     return "(?!)";
   if (minimum !== void 0 || maximum !== void 0)
     return string({ minimum, maximum }).source;
-  const own2 = schema._zod.pattern;
-  return (isInt && own2 === number ? integer : own2)?.source;
+  const own3 = schema._zod.pattern;
+  return (isInt && own3 === number ? integer : own3)?.source;
 }
 function partPattern(schema) {
   const def = schema._zod.def;
-  const own2 = schema._zod.pattern?.source;
+  const own3 = schema._zod.pattern?.source;
   const inner = def.innerType ?? schema._zod.innerType;
   if (inner) {
     const before = inner._zod.pattern?.source;
     const after = partPattern(inner);
-    if (own2 && before && after && after !== before) {
-      return own2.replace(cleanRegex(before), () => cleanRegex(after));
+    if (own3 && before && after && after !== before) {
+      return own3.replace(cleanRegex(before), () => cleanRegex(after));
     }
-    return own2;
+    return own3;
   }
   if (def.options) {
     const sources = def.options.map(partPattern);
@@ -16637,8 +14729,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count3, one, few, many) {
-  const absCount = Math.abs(count3);
+function getBelarusianPlural(count4, one, few, many) {
+  const absCount = Math.abs(count4);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -19285,8 +17377,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count3, one, many) {
-  return Math.abs(count3) === 1 ? one : many;
+function getArmenianPlural(count4, one, many) {
+  return Math.abs(count4) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -22024,8 +20116,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count3, one, few, many) {
-  const absCount = Math.abs(count3);
+function getRussianPlural(count4, one, few, many) {
+  const absCount = Math.abs(count4);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -31577,10 +29669,24 @@ var LIMITS = {
   nestingDepth: 512,
   /** Named metrics per criterion. */
   metricsPerCriterion: 100,
+  /** Longest single piece of XML markup (a start tag with its attributes, a DOCTYPE) held in memory. */
+  markupBytes: 64 * 1024 ** 2,
   /** Longest line of line-oriented evidence (text, lcov). */
   lineBytes: 1024 ** 2,
   /** Policy file size. */
-  policyBytes: 1024 ** 2
+  policyBytes: 1024 ** 2,
+  /**
+   * Artifact zips (the action unzips them itself): entries in one artifact, directories included.
+   * Each file in it is also held to fileBytes, and all artifacts together to totalEvidenceBytes.
+   */
+  zipEntries: 1e4,
+  /** Uncompressed bytes of one artifact (its zip's size, as GitHub lists it, too). */
+  artifactBytes: 8 * 1024 ** 3,
+  /**
+   * Largest decompression ratio (uncompressed : compressed), per zip entry and for a whole artifact.
+   * Deflate tops out near 1,032:1, so only a crafted or degenerate zip reaches it.
+   */
+  zipRatio: 1e3
 };
 
 // src/measure.ts
@@ -31614,7 +29720,8 @@ async function readWholeText(input2, maxBytes, what = "document") {
   }
   return text2.charCodeAt(0) === BOM ? text2.slice(1) : text2;
 }
-async function* readLines(input2, maxLineBytes = LIMITS.lineBytes) {
+async function* readLines(input2, maxLineBytes = LIMITS.lineBytes, options = {}) {
+  const strict = options.fatal ? new TextDecoder("utf-8", { fatal: true }) : void 0;
   const holdable = maxLineBytes + 4;
   let pending = [];
   let pendingBytes = 0;
@@ -31643,6 +29750,13 @@ async function* readLines(input2, maxLineBytes = LIMITS.lineBytes) {
     if (end > start && bytes[end - 1] === 13) end--;
     if (end - start > maxLineBytes) tooLong();
     lineNumber++;
+    if (strict) {
+      try {
+        return strict.decode(bytes.subarray(start, end));
+      } catch {
+        throw new EvidenceError(`line ${lineNumber} is not valid UTF-8: this is not a text log`, { line: lineNumber });
+      }
+    }
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8", start, end);
   };
   for await (const chunk of input2) {
@@ -31663,6 +29777,56 @@ async function* readLines(input2, maxLineBytes = LIMITS.lineBytes) {
     if (line.length > 0) yield line;
   }
 }
+async function forEachLine(input2, fn, maxLineBytes = LIMITS.lineBytes) {
+  const holdable = maxLineBytes + 4;
+  let carry;
+  let lineNumber = 0;
+  let first = true;
+  const tooLong = (line) => {
+    throw new EvidenceError(
+      `line ${line} is longer than ${maxLineBytes} bytes (LIMITS.lineBytes); lines are capped so that one line cannot exhaust memory`,
+      { line }
+    );
+  };
+  const lines = (bytes, end, final) => {
+    let start = 0;
+    if (first) {
+      first = false;
+      if (end >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191) start = 3;
+    }
+    const text2 = bytes.toString("utf8", start, end);
+    const length2 = text2.length;
+    let from = 0;
+    while (from < length2) {
+      let nl = text2.indexOf("\n", from);
+      if (nl === -1) {
+        if (!final) break;
+        nl = length2;
+      }
+      let to = nl;
+      if (to > from && text2.charCodeAt(to - 1) === 13) to--;
+      lineNumber++;
+      if (to - from > maxLineBytes || 3 * (to - from) > maxLineBytes && Buffer.byteLength(text2.slice(from, to)) > maxLineBytes) tooLong(lineNumber);
+      fn(text2, from, to);
+      from = nl + 1;
+    }
+  };
+  for await (const chunk of input2) {
+    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (carry !== void 0) bytes = Buffer.concat([carry, bytes]);
+    const last = bytes.lastIndexOf(10);
+    if (last === -1) {
+      if (bytes.byteLength > holdable) tooLong(lineNumber + 1);
+      carry = Buffer.from(bytes);
+      continue;
+    }
+    lines(bytes, last + 1, false);
+    const rest = bytes.byteLength - last - 1;
+    if (rest > holdable) tooLong(lineNumber + 1);
+    carry = rest > 0 ? Buffer.from(bytes.subarray(last + 1)) : void 0;
+  }
+  if (carry !== void 0) lines(carry, carry.byteLength, true);
+}
 function formatBytes(n) {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let i = 0;
@@ -31674,52 +29838,569 @@ function formatBytes(n) {
 }
 
 // src/readers/xml.ts
-var import_saxes = __toESM(require_saxes(), 1);
+var MAX_MARKUP_BYTES = LIMITS.markupBytes;
+var MAX_REFERENCE_BYTES = 64;
+var LT = 60;
+var GT = 62;
+var AMP = 38;
+var SLASH = 47;
+var BANG = 33;
+var QUESTION = 63;
+var EQ = 61;
+var DQUOTE = 34;
+var SQUOTE = 39;
+var SEMI = 59;
+var LF = 10;
+var LBRACKET = 91;
+var WS = new Uint8Array(256);
+for (const c of [32, 9, 13, 10]) WS[c] = 1;
+var NAME = new Uint8Array(256);
+var NAME_START = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const letter = c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 58 || c >= 128;
+  NAME_START[c] = letter ? 1 : 0;
+  NAME[c] = letter || c >= 48 && c <= 57 || c === 45 || c === 46 ? 1 : 0;
+}
+var COMMENT_END = Buffer.from("-->");
+var PI_END = Buffer.from("?>");
+var CDATA_END = Buffer.from("]]>");
+var CDATA_START = Buffer.from("<![CDATA[");
+var DOCTYPE_START = Buffer.from("<!DOCTYPE");
+var utf8 = (buf, start, end) => buf.utf8Slice(start, end);
+var latin1 = (buf, start, end) => buf.latin1Slice(start, end);
+var PREDEFINED = { lt: "<", gt: ">", amp: "&", apos: "'", quot: '"' };
+var TEXT = 0;
+var COMMENT = 1;
+var PI = 2;
+var CDATA = 3;
+var INCOMPLETE = -1;
 async function parseXml(input2, handler, maxDepth) {
-  const parser = new import_saxes.SaxesParser({ xmlns: false, position: true });
-  let depth = 0;
-  let sawRoot = false;
-  let failure2;
-  const fail = (message) => {
-    throw new EvidenceError(message, { line: parser.line, column: parser.column });
-  };
-  const located = (fn) => (...args) => {
-    try {
-      fn(...args);
-    } catch (err) {
-      if (err instanceof EvidenceError && err.position === void 0) fail(err.message);
-      throw err;
+  const tokenizer = new Tokenizer(handler, maxDepth);
+  for await (const chunk of input2) tokenizer.write(chunk);
+  tokenizer.end();
+}
+var Tokenizer = class {
+  constructor(handler, maxDepth) {
+    this.handler = handler;
+    this.maxDepth = maxDepth;
+    this.wantText = handler.text !== void 0;
+  }
+  handler;
+  maxDepth;
+  buf = Buffer.alloc(0);
+  /** unconsumed bytes of the previous buffer (a copy: sources may reuse their buffers) */
+  carry;
+  /** the carry could not complete a token with this many bytes: wait until it has doubled */
+  carryNeed = 0;
+  pending = [];
+  pendingBytes = 0;
+  mode = TEXT;
+  first = true;
+  stack = [];
+  sawRoot = false;
+  rootClosed = false;
+  sawDoctype = false;
+  wantText;
+  // position of buf[0] in the document
+  linesBefore = 0;
+  /** characters between the last line feed and buf[0] */
+  columnBefore = 0;
+  /** offset in buf of the token being read, for the position of handler errors */
+  at = 0;
+  // cached searches within buf: the next '<' / '&' at or after *From (-1: none)
+  ltFrom = 0;
+  ltAt = -1;
+  ampFrom = 0;
+  ampAt = -1;
+  // attributes of the tag being opened: name start, name end, value start, value end, has '&'
+  attrs = new Int32Array(5 * 16);
+  attrCount = 0;
+  // interned element names by a hash of their bytes
+  names = new Array(1024).fill(void 0);
+  write(chunk) {
+    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.carry) {
+      this.pending.push(bytes);
+      this.pendingBytes += bytes.byteLength;
+      if (this.pendingBytes < this.carryNeed && this.carry.byteLength + this.pendingBytes <= MAX_MARKUP_BYTES) {
+        this.pending[this.pending.length - 1] = Buffer.from(bytes);
+        return;
+      }
+      bytes = Buffer.concat([this.carry, ...this.pending], this.carry.byteLength + this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.carry = void 0;
     }
-  };
-  parser.on("error", (err) => {
-    failure2 ??= new EvidenceError(err.message.replace(/^\d+:\d+: /, ""), { line: parser.line, column: parser.column });
-    throw failure2;
-  });
-  parser.on("opentag", (tag) => {
-    sawRoot = true;
-    depth++;
-    if (depth > maxDepth) fail(`XML nesting deeper than ${maxDepth} elements (LIMITS.nestingDepth)`);
-    located(handler.open.bind(handler))(tag.name, tag.attributes, depth);
-  });
-  parser.on("closetag", (tag) => {
-    if (handler.close) located(handler.close.bind(handler))(tag.name, depth);
-    depth--;
-  });
-  if (handler.text) {
-    const onText = located(handler.text.bind(handler));
-    parser.on("text", onText);
-    parser.on("cdata", onText);
+    if (this.first) {
+      if (bytes.byteLength < 3 && bytes.byteLength > 0 && bytes[0] === 239) {
+        this.carry = Buffer.from(bytes);
+        this.carryNeed = 0;
+        return;
+      }
+      this.first = false;
+      if (bytes.byteLength >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191) bytes = bytes.subarray(3);
+    }
+    this.feed(bytes, false);
   }
-  const decoder = new TextDecoder("utf-8");
-  try {
-    for await (const chunk of input2) parser.write(decoder.decode(chunk, { stream: true }));
-    parser.write(decoder.decode());
-    parser.close();
-  } catch (err) {
-    if (err instanceof EvidenceError) throw err;
-    throw failure2 ?? new EvidenceError(err instanceof Error ? err.message : String(err), { line: parser.line, column: parser.column });
+  end() {
+    const rest = this.carry ? Buffer.concat([this.carry, ...this.pending]) : Buffer.alloc(0);
+    this.carry = void 0;
+    this.pending = [];
+    this.feed(rest, true);
+    if (!this.sawRoot) throw new EvidenceError("document must contain a root element.", this.position(this.buf.byteLength));
   }
-  if (!sawRoot) throw new EvidenceError("no XML element found (empty or not XML)");
+  feed(bytes, final) {
+    this.buf = bytes;
+    this.ltFrom = 0;
+    this.ltAt = -1;
+    this.ampFrom = 0;
+    this.ampAt = -1;
+    this.ltFrom = this.ampFrom = Number.MAX_SAFE_INTEGER;
+    let consumed;
+    try {
+      consumed = this.run(final);
+    } catch (err) {
+      if (err instanceof EvidenceError) {
+        if (err.position !== void 0) throw err;
+        throw new EvidenceError(err.message, this.position(this.at));
+      }
+      throw new EvidenceError(err instanceof Error ? err.message : String(err), this.position(this.at));
+    }
+    const len = bytes.byteLength;
+    if (final) {
+      if (consumed < len || this.mode !== TEXT) {
+        const what = this.mode === COMMENT ? "comment" : this.mode === CDATA ? "CDATA section" : this.mode === PI ? "processing instruction" : "markup";
+        const top2 = this.stack[this.stack.length - 1];
+        throw new EvidenceError(top2 !== void 0 ? `unclosed tag: ${top2}` : `unexpected end of document inside a ${what}`, this.position(len));
+      }
+      const top = this.stack[this.stack.length - 1];
+      if (top !== void 0) throw new EvidenceError(`unclosed tag: ${top}`, this.position(len));
+      return;
+    }
+    this.advance(consumed);
+    if (consumed < len) {
+      const rest = len - consumed;
+      if (rest > MAX_MARKUP_BYTES) {
+        throw new EvidenceError(`a single piece of XML markup is longer than ${MAX_MARKUP_BYTES} bytes (LIMITS.markupBytes)`, this.position(consumed));
+      }
+      this.carry = Buffer.from(bytes.subarray(consumed));
+      this.carryNeed = rest > 65536 ? rest : 0;
+    }
+  }
+  /** counts the lines and the last line's characters of buf[0, end) into the base position */
+  advance(end) {
+    const buf = this.buf;
+    let lines = 0;
+    let last = -1;
+    for (let i = buf.indexOf(LF, 0); i !== -1 && i < end; i = buf.indexOf(LF, i + 1)) {
+      lines++;
+      last = i;
+    }
+    if (lines > 0) {
+      this.linesBefore += lines;
+      this.columnBefore = chars(buf, last + 1, end);
+    } else {
+      this.columnBefore += chars(buf, 0, end);
+    }
+  }
+  position(offset) {
+    const buf = this.buf;
+    const end = Math.min(offset, buf.byteLength);
+    let line = this.linesBefore + 1;
+    let last = -1;
+    for (let i = buf.indexOf(LF, 0); i !== -1 && i < end; i = buf.indexOf(LF, i + 1)) {
+      line++;
+      last = i;
+    }
+    const column = (last >= 0 ? chars(buf, last + 1, end) : this.columnBefore + chars(buf, 0, end)) + 1;
+    return { line, column };
+  }
+  fail(message, offset) {
+    throw new EvidenceError(message, this.position(offset));
+  }
+  nextLt(p) {
+    if (p < this.ltFrom || this.ltAt !== -1 && p > this.ltAt) {
+      this.ltFrom = p;
+      this.ltAt = this.buf.indexOf(LT, p);
+    }
+    return this.ltAt;
+  }
+  nextAmp(p) {
+    if (p < this.ampFrom || this.ampAt !== -1 && p > this.ampAt) {
+      this.ampFrom = p;
+      this.ampAt = this.buf.indexOf(AMP, p);
+    }
+    return this.ampAt;
+  }
+  /** Tokenizes buf from 0; returns how far it got (the rest continues in the next chunk). */
+  run(final) {
+    const buf = this.buf;
+    const len = buf.byteLength;
+    let p = 0;
+    while (p < len) {
+      if (this.mode !== TEXT) {
+        const needle = this.mode === COMMENT ? COMMENT_END : this.mode === PI ? PI_END : CDATA_END;
+        const e = buf.indexOf(needle, p);
+        if (e === -1) {
+          let keep = Math.max(p, len - needle.byteLength + 1);
+          if (this.mode === CDATA && this.wantText) {
+            keep = utf8Boundary(buf, p, keep);
+            if (keep > p) this.emit(utf8(buf, p, keep));
+          }
+          return final ? p : keep;
+        }
+        if (this.mode === CDATA && this.wantText && e > p) this.emit(utf8(buf, p, e));
+        this.mode = TEXT;
+        p = e + needle.byteLength;
+        continue;
+      }
+      const lt = this.nextLt(p);
+      const textEnd = lt === -1 ? len : lt;
+      if (textEnd > p) {
+        const stop = this.text(p, textEnd, lt !== -1 || final);
+        if (stop < textEnd) return stop;
+      }
+      if (lt === -1) return len;
+      this.at = lt;
+      if (lt + 1 >= len) return lt;
+      const c1 = buf[lt + 1];
+      if (c1 === SLASH) {
+        const next = this.endTag(lt);
+        if (next === INCOMPLETE) return lt;
+        p = next;
+      } else if (c1 === BANG) {
+        if (len - lt < 4) return lt;
+        if (buf[lt + 2] === 45 && buf[lt + 3] === 45) {
+          this.mode = COMMENT;
+          p = lt + 4;
+        } else if (buf[lt + 2] === LBRACKET) {
+          if (len - lt < 9) return lt;
+          if (buf.compare(CDATA_START, 0, 9, lt, lt + 9) !== 0) this.fail("malformed markup: expected <![CDATA[", lt);
+          if (this.stack.length === 0) this.fail("CDATA section outside of the root element.", lt);
+          this.mode = CDATA;
+          p = lt + 9;
+        } else {
+          if (len - lt < 9) return lt;
+          if (buf.compare(DOCTYPE_START, 0, 9, lt, lt + 9) !== 0) this.fail("malformed markup after <!", lt);
+          const next = this.doctype(lt);
+          if (next === INCOMPLETE) return lt;
+          p = next;
+        }
+      } else if (c1 === QUESTION) {
+        this.mode = PI;
+        p = lt + 2;
+      } else {
+        const next = this.startTag(lt);
+        if (next === INCOMPLETE) return lt;
+        p = next;
+      }
+    }
+    return p;
+  }
+  /**
+   * Character data buf[a, b). Checks it (only whitespace outside the root element, well-formed
+   * references) and hands it to the handler if it wants text. Returns where it stopped: b, or
+   * earlier when a reference or a character continues in the next chunk.
+   */
+  text(a, b, complete) {
+    const buf = this.buf;
+    if (this.stack.length === 0) {
+      for (let i = a; i < b; i++) if (WS[buf[i]] === 0) this.fail("text data outside of root node.", i);
+      return b;
+    }
+    let end = b;
+    for (let amp = this.nextAmp(a); amp !== -1 && amp < b; amp = this.nextAmp(amp + 1)) {
+      const semi = this.reference(amp, b, complete);
+      if (semi === INCOMPLETE) {
+        end = amp;
+        break;
+      }
+    }
+    if (!complete && end === b) end = utf8Boundary(buf, a, b);
+    if (this.wantText && end > a) this.emit(decodeText(buf, a, end, false));
+    return end;
+  }
+  /**
+   * Checks the reference at buf[amp] (`&name;`, `&#n;`, `&#xh;`) that must end before `limit`;
+   * returns the offset of its ';', or INCOMPLETE when it may continue in the next chunk.
+   */
+  reference(amp, limit, complete) {
+    const buf = this.buf;
+    const max = Math.min(limit, amp + MAX_REFERENCE_BYTES);
+    let semi = -1;
+    for (let i = amp + 1; i < max; i++) {
+      if (buf[i] === SEMI) {
+        semi = i;
+        break;
+      }
+    }
+    if (semi === -1) {
+      if (!complete && limit === buf.byteLength && max === limit) return INCOMPLETE;
+      this.fail('invalid character entity: "&" must start a reference ending with ";" (write &amp;)', amp);
+    }
+    const ref = latin1(buf, amp + 1, semi);
+    if (referenceText(ref) === void 0) {
+      if (ref.length > 0 && ref.charCodeAt(0) === 35) this.fail(`invalid character reference: &${ref};`, amp);
+      this.fail(`undefined entity: ${ref} (no DTD is read; only &lt; &gt; &amp; &apos; &quot; and character references exist)`, amp);
+    }
+    return semi;
+  }
+  emit(text2) {
+    this.handler.text(text2);
+  }
+  /** The element name at buf[start, end), interned. */
+  name(start, end, hash2) {
+    const buf = this.buf;
+    const slot = hash2 & 1023;
+    const known = this.names[slot];
+    if (known !== void 0 && known.length === end - start) {
+      let same = true;
+      for (let i = 0; i < known.length; i++) {
+        if (known.charCodeAt(i) !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return known;
+    }
+    const name = utf8(buf, start, end);
+    if (name.length === end - start) this.names[slot] = name;
+    return name;
+  }
+  /** A start tag at buf[lt]; returns the offset after it, or INCOMPLETE. */
+  startTag(lt) {
+    const buf = this.buf;
+    const len = buf.byteLength;
+    let i = lt + 1;
+    if (NAME_START[buf[i]] === 0) this.fail("disallowed character in tag name", i);
+    let hash2 = 0;
+    for (; i < len; i++) {
+      const c = buf[i];
+      if (NAME[c] === 0) break;
+      hash2 = hash2 * 31 + c | 0;
+    }
+    if (i >= len) return INCOMPLETE;
+    const nameEnd = i;
+    this.attrCount = 0;
+    let selfClosing = false;
+    for (; ; ) {
+      const before = i;
+      while (i < len && WS[buf[i]] === 1) i++;
+      if (i >= len) return INCOMPLETE;
+      let c = buf[i];
+      if (c === GT) {
+        i++;
+        break;
+      }
+      if (c === SLASH) {
+        if (i + 1 >= len) return INCOMPLETE;
+        if (buf[i + 1] !== GT) this.fail("forward slash in opening tag not followed by >", i);
+        selfClosing = true;
+        i += 2;
+        break;
+      }
+      if (i === before) this.fail("no whitespace between attributes", i);
+      const ns = i;
+      if (NAME_START[c] === 0) this.fail("disallowed character in attribute name", i);
+      while (i < len && NAME[buf[i]] === 1) i++;
+      const ne = i;
+      while (i < len && WS[buf[i]] === 1) i++;
+      if (i >= len) return INCOMPLETE;
+      if (buf[i] !== EQ) this.fail("attribute without value", i);
+      i++;
+      while (i < len && WS[buf[i]] === 1) i++;
+      if (i >= len) return INCOMPLETE;
+      c = buf[i];
+      if (c !== DQUOTE && c !== SQUOTE) this.fail("unquoted attribute value", i);
+      const vs = i + 1;
+      const ve = buf.indexOf(c, vs);
+      if (ve === -1) return INCOMPLETE;
+      const lt2 = this.nextLt(vs);
+      if (lt2 !== -1 && lt2 < ve) this.fail('disallowed character in attribute value: "<" (write &lt;)', lt2);
+      let hasAmp = 0;
+      for (let amp = this.nextAmp(vs); amp !== -1 && amp < ve; amp = this.nextAmp(amp + 1)) {
+        hasAmp = 1;
+        this.reference(amp, ve, true);
+      }
+      this.addAttribute(ns, ne, vs, ve, hasAmp);
+      i = ve + 1;
+    }
+    const name = this.name(lt + 1, nameEnd, hash2);
+    if (this.rootClosed) this.fail("document must contain only one root element.", lt);
+    if (this.stack.length === 0 && this.sawRoot) this.fail("document must contain only one root element.", lt);
+    this.sawRoot = true;
+    this.stack.push(name);
+    const depth = this.stack.length;
+    this.at = i;
+    if (depth > this.maxDepth) this.fail(`XML nesting deeper than ${this.maxDepth} elements (LIMITS.nestingDepth)`, i);
+    this.handler.open(name, this, depth);
+    this.attrCount = 0;
+    if (selfClosing) this.closeTop();
+    return i;
+  }
+  addAttribute(ns, ne, vs, ve, hasAmp) {
+    const buf = this.buf;
+    const n = this.attrCount;
+    let attrs = this.attrs;
+    for (let k = 0; k < n; k++) {
+      const s = attrs[5 * k];
+      const e = attrs[5 * k + 1];
+      if (e - s !== ne - ns) continue;
+      let same = true;
+      for (let i = 0; same && i < e - s; i++) same = buf[s + i] === buf[ns + i];
+      if (same) this.fail(`duplicate attribute: ${utf8(buf, ns, ne)}`, ns);
+    }
+    if (5 * (n + 1) > attrs.length) {
+      const grown = new Int32Array(attrs.length * 2);
+      grown.set(attrs);
+      this.attrs = attrs = grown;
+    }
+    attrs[5 * n] = ns;
+    attrs[5 * n + 1] = ne;
+    attrs[5 * n + 2] = vs;
+    attrs[5 * n + 3] = ve;
+    attrs[5 * n + 4] = hasAmp;
+    this.attrCount = n + 1;
+  }
+  /** the index of an attribute, or -1 */
+  find(name) {
+    const buf = this.buf;
+    const attrs = this.attrs;
+    const length2 = name.length;
+    for (let k = 0; k < this.attrCount; k++) {
+      const s = attrs[5 * k];
+      if (attrs[5 * k + 1] - s !== length2) continue;
+      let same = true;
+      for (let i = 0; i < length2; i++) {
+        if (buf[s + i] !== name.charCodeAt(i)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return k;
+    }
+    return -1;
+  }
+  get(name) {
+    const k = this.find(name);
+    return k < 0 ? void 0 : this.value(k);
+  }
+  digits(name) {
+    const k = this.find(name);
+    if (k < 0) return -2;
+    const buf = this.buf;
+    const s = this.attrs[5 * k + 2];
+    const e = this.attrs[5 * k + 3];
+    if (e === s || e - s > 15) return -1;
+    let n = 0;
+    for (let i = s; i < e; i++) {
+      const d = buf[i] - 48;
+      if (d < 0 || d > 9) return -1;
+      n = n * 10 + d;
+    }
+    return n;
+  }
+  toRecord() {
+    const record3 = {};
+    for (let k = 0; k < this.attrCount; k++) record3[utf8(this.buf, this.attrs[5 * k], this.attrs[5 * k + 1])] = this.value(k);
+    return record3;
+  }
+  value(k) {
+    const attrs = this.attrs;
+    return decodeText(this.buf, attrs[5 * k + 2], attrs[5 * k + 3], true, attrs[5 * k + 4] === 1);
+  }
+  /** An end tag at buf[lt]; returns the offset after it, or INCOMPLETE. */
+  endTag(lt) {
+    const buf = this.buf;
+    const len = buf.byteLength;
+    let i = lt + 2;
+    const ns = i;
+    while (i < len && NAME[buf[i]] === 1) i++;
+    const ne = i;
+    while (i < len && WS[buf[i]] === 1) i++;
+    if (i >= len) return INCOMPLETE;
+    if (buf[i] !== GT || ne === ns) this.fail("malformed closing tag", i);
+    const top = this.stack[this.stack.length - 1];
+    if (top === void 0) this.fail(`unexpected close tag: ${utf8(buf, ns, ne)}`, lt);
+    let same = top.length === ne - ns;
+    for (let k = 0; same && k < top.length; k++) same = top.charCodeAt(k) === buf[ns + k];
+    if (!same && utf8(buf, ns, ne) !== top) this.fail(`unexpected close tag: ${utf8(buf, ns, ne)} (the open element is ${top})`, lt);
+    this.at = i + 1;
+    this.closeTop();
+    return i + 1;
+  }
+  closeTop() {
+    const depth = this.stack.length;
+    this.handler.close?.(this.stack[depth - 1], depth);
+    this.stack.pop();
+    if (depth === 1) this.rootClosed = true;
+  }
+  /** `<!DOCTYPE name [SYSTEM|PUBLIC ids]>`: read past, never loaded; an internal subset is refused. */
+  doctype(lt) {
+    const buf = this.buf;
+    const len = buf.byteLength;
+    if (this.sawRoot || this.sawDoctype) this.fail("DOCTYPE after the first element or a second DOCTYPE", lt);
+    let i = lt + 9;
+    while (i < len) {
+      const c = buf[i];
+      if (c === DQUOTE || c === SQUOTE) {
+        const close = buf.indexOf(c, i + 1);
+        if (close === -1) return INCOMPLETE;
+        i = close + 1;
+        continue;
+      }
+      if (c === LBRACKET) {
+        this.fail("DOCTYPE with an internal subset refused: its declarations are never read, so every entity it declares is an undefined entity (nothing is expanded or fetched)", i);
+      }
+      if (c === GT) {
+        this.sawDoctype = true;
+        return i + 1;
+      }
+      i++;
+    }
+    return INCOMPLETE;
+  }
+};
+function referenceText(ref) {
+  if (ref.charCodeAt(0) === 35) {
+    const hex3 = ref.charCodeAt(1) === 120;
+    const digits = ref.slice(hex3 ? 2 : 1);
+    if (digits === "" || !(hex3 ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits) || digits.length > 8) return void 0;
+    const code = parseInt(digits, hex3 ? 16 : 10);
+    const ok = code === 9 || code === 10 || code === 13 || code >= 32 && code <= 55295 || code >= 57344 && code <= 65533 || code >= 65536 && code <= 1114111;
+    return ok ? String.fromCodePoint(code) : void 0;
+  }
+  return PREDEFINED[ref];
+}
+var NEWLINES = /\r\n?/g;
+var ATTRIBUTE_WS = /[\t\n\r]/;
+var REFERENCE = /&([^;]*);/g;
+function decodeText(buf, a, b, attribute, hasAmp = true) {
+  let text2 = utf8(buf, a, b);
+  if (attribute) {
+    let ws = b - a > 64 ? ATTRIBUTE_WS.test(text2) : false;
+    for (let i = a; !ws && i < b && b - a <= 64; i++) ws = buf[i] < 32;
+    if (ws) text2 = text2.replace(NEWLINES, "\n").replace(/[\t\n]/g, " ");
+  } else if (text2.includes("\r")) {
+    text2 = text2.replace(NEWLINES, "\n");
+  }
+  return hasAmp && text2.includes("&") ? text2.replace(REFERENCE, (_m, ref) => referenceText(ref) ?? "") : text2;
+}
+function utf8Boundary(buf, start, end) {
+  for (let i = end - 1, n = 0; i >= start && n < 4; i--, n++) {
+    const c = buf[i];
+    if (c < 128) return end;
+    if (c >= 192) {
+      const size = c >= 240 ? 4 : c >= 224 ? 3 : 2;
+      return end - i >= size ? end : i;
+    }
+  }
+  return end;
+}
+function chars(buf, a, b) {
+  let n = 0;
+  for (let i = a; i < b; i++) if ((buf[i] & 192) !== 128) n++;
+  return n;
 }
 
 // src/readers/junit.ts
@@ -31779,40 +30460,35 @@ async function read(input2, maxDepth) {
   const counts = [0, 0, 0, 0, 0];
   let tests = 0;
   let runs = 0;
-  const seen = /* @__PURE__ */ new Map();
   let caseTime = 0;
   let sawCaseTime = false;
   let rootTime;
   let topSuitesTime = 0;
   let sawTopSuiteTime = false;
   let rootIsTestsuites = false;
-  const suitePaths = [];
-  let suitePath = "";
+  const suites = [];
   let caseDepth = 0;
   let caseChildren = 0;
   let caseStatus;
-  let caseGroup;
-  let caseName = "";
-  const count3 = (bits) => {
+  let caseKey;
+  const count4 = (bits) => {
     tests++;
     counts[outcomeOf(bits)]++;
   };
   const record3 = (bits) => {
     runs++;
-    if (caseGroup === void 0) return count3(bits);
-    let names = seen.get(caseGroup);
-    if (names === void 0) {
-      names = /* @__PURE__ */ new Map();
-      seen.set(copy(caseGroup), names);
-    }
-    const previous = names.get(caseName);
+    const key = caseKey;
+    if (key === void 0 || suites.length === 0) return count4(bits);
+    let seen = suites[suites.length - 1];
+    if (seen === void 0) suites[suites.length - 1] = seen = /* @__PURE__ */ new Map();
+    const previous = seen.get(key);
     if (previous === void 0) {
-      names.set(copy(caseName), bits);
-      return count3(bits);
+      seen.set(key, bits);
+      return count4(bits);
     }
     const combined = previous | bits;
     if (combined === previous) return;
-    names.set(caseName, combined);
+    seen.set(key, combined);
     counts[outcomeOf(previous)]--;
     counts[outcomeOf(combined)]++;
   };
@@ -31827,10 +30503,9 @@ async function read(input2, maxDepth) {
         if (name === "testcase" && depth > 1) {
           caseDepth = depth;
           caseChildren = 0;
-          caseStatus = attributes.status;
-          caseName = attributes.name ?? "";
-          caseGroup = identityGroup(suitePath, attributes.classname, attributes.file, caseName);
-          const time3 = parseTime(attributes.time);
+          caseStatus = attributes.get("status");
+          caseKey = identity(attributes.get("classname"), attributes.get("file"), attributes.get("name"));
+          const time3 = parseTime(attributes.get("time"));
           if (time3 !== void 0) {
             caseTime += time3;
             sawCaseTime = true;
@@ -31840,16 +30515,15 @@ async function read(input2, maxDepth) {
         if (name === "testsuite" || name === "testsuites") {
           if (depth === 1) {
             rootIsTestsuites = name === "testsuites";
-            rootTime = parseTime(attributes.time);
+            rootTime = parseTime(attributes.get("time"));
           } else if (depth === 2 && rootIsTestsuites) {
-            const time3 = parseTime(attributes.time);
+            const time3 = parseTime(attributes.get("time"));
             if (time3 !== void 0) {
               topSuitesTime += time3;
               sawTopSuiteTime = true;
             }
           }
-          suitePaths.push(suitePath);
-          suitePath = `${suitePath}${attributes.name ?? ""}`;
+          suites.push(void 0);
           return;
         }
         if (depth === 1) {
@@ -31862,7 +30536,7 @@ async function read(input2, maxDepth) {
           caseDepth = 0;
           record3(runBits(caseChildren, caseStatus));
         } else if (name === "testsuite" || name === "testsuites") {
-          suitePath = suitePaths.pop() ?? "";
+          suites.pop();
         }
       }
     },
@@ -31880,12 +30554,9 @@ async function read(input2, maxDepth) {
     runs
   };
 }
-function identityGroup(suitePath, classname, file2, name) {
-  if (name === "" || classname === void 0 || classname === "") return void 0;
-  return `${suitePath}\0${classname}\0${file2 ?? ""}`;
-}
-function copy(text2) {
-  return text2.length < 13 ? text2 : JSON.parse(JSON.stringify(text2));
+function identity(classname, file2, name) {
+  if (name === void 0 || name === "" || classname === void 0 || classname === "") return void 0;
+  return `${classname}\0${file2 ?? ""}\0${name}`;
 }
 var junit = {
   name: "junit",
@@ -32142,6 +30813,9 @@ var LcovRecord = class {
   fnh = -1;
 };
 var GROUP_KEY = "\n";
+function own2(text2) {
+  return text2.length < 13 ? text2 : JSON.parse(JSON.stringify(text2));
+}
 function isTag(tag) {
   if (tag.length > 16) return false;
   for (let i = 0; i < tag.length; i++) {
@@ -32165,9 +30839,9 @@ var lcov = {
   knownMetrics: COVERAGE_METRICS,
   merge: mergeCoverage,
   metrics: coverageMetrics,
-  async read(input2) {
+  async read(input2, ctx) {
     const parser = new LcovParser();
-    for await (const line of readLines(input2)) parser.line(line);
+    await forEachLine(input2, (text2, start, end) => parser.lineIn(text2, start, end), ctx.limits.lineBytes);
     return parser.end();
   }
 };
@@ -32176,6 +30850,37 @@ var LcovParser = class {
   rec;
   lineNo = 0;
   text = "";
+  /**
+   * The line text.slice(start, end). `DA:<line>,<hits>` with plain digits, by far the most
+   * frequent record, is read in place; every other line goes through `line`.
+   */
+  lineIn(text2, start, end) {
+    const rec = this.rec;
+    if (rec !== void 0 && end - start > 5 && text2.charCodeAt(start) === 68 && text2.charCodeAt(start + 1) === 65 && text2.charCodeAt(start + 2) === 58) {
+      let i = start + 3;
+      let ln = 0;
+      let c = text2.charCodeAt(i);
+      while (c >= 48 && c <= 57 && i < end) {
+        ln = ln * 10 + c - 48;
+        c = text2.charCodeAt(++i);
+      }
+      if (i > start + 3 && i - start - 3 <= 10 && c === 44 && ln <= MAX_LINE) {
+        const h = ++i;
+        let hits = 0;
+        c = text2.charCodeAt(i);
+        while (c >= 48 && c <= 57 && i < end) {
+          hits = hits * 10 + c - 48;
+          c = text2.charCodeAt(++i);
+        }
+        if (i > h && (i === end || c === 44)) {
+          this.lineNo++;
+          rec.lines.add(ln, hits > 0);
+          return;
+        }
+      }
+    }
+    this.line(text2.slice(start, end));
+  }
   line(line) {
     this.lineNo++;
     this.text = line;
@@ -32208,14 +30913,15 @@ var LcovParser = class {
         const taken = last + 2 === len && line.charCodeAt(last + 1) === 45 ? 0 : this.count(last + 1, len, "BRDA: taken count");
         const key = line.slice(5, last);
         const prev = r.branches.get(key);
-        if (prev === void 0 || taken > prev) r.branches.set(key, taken);
+        if (prev === void 0) r.branches.set(own2(key), taken);
+        else if (taken > prev) r.branches.set(key, taken);
         break;
       }
       case "SF": {
         if (this.rec) this.fail(`SF: record before the end_of_record of the record opened at line ${this.rec.sfLine}`);
         const path2 = line.slice(3);
         if (path2.trim() === "") this.fail("SF: record without a path");
-        this.rec = new LcovRecord(normalizeSourcePath(path2), this.lineNo);
+        this.rec = new LcovRecord(own2(normalizeSourcePath(path2)), this.lineNo);
         break;
       }
       case "end_of_record": {
@@ -32232,7 +30938,7 @@ var LcovParser = class {
         const c2 = line.indexOf(",", c1 + 1);
         const name = c2 > c1 + 1 && uint(line, c1 + 1, c2) >= 0 ? line.slice(c2 + 1) : line.slice(c1 + 1);
         if (name === "") this.fail("FN: record without a function name");
-        if (!r.functions.has(name)) r.functions.set(name, 0);
+        if (!r.functions.has(name)) r.functions.set(own2(name), 0);
         break;
       }
       case "FNDA": {
@@ -32242,14 +30948,14 @@ var LcovParser = class {
         const calls = this.count(5, c1, "FNDA: execution count");
         const name = line.slice(c1 + 1);
         const prev = r.functions.get(name);
-        if (prev === void 0 || calls > prev) r.functions.set(name, calls);
+        if (prev === void 0 || calls > prev) r.functions.set(prev === void 0 ? own2(name) : name, calls);
         break;
       }
       case "FNL": {
         const r = this.open("FNL:");
         const c1 = line.indexOf(",", 4);
         if (c1 < 0) this.fail("malformed FNL: record (expected FNL:<index>,<line>[,<end line>])");
-        const index = line.slice(4, c1);
+        const index = own2(line.slice(4, c1));
         if (uint(line, 4, c1) < 0) this.fail("FNL: index is not a number");
         let end = line.indexOf(",", c1 + 1);
         if (end < 0) end = len;
@@ -32370,14 +31076,14 @@ var cobertura = {
             if (name !== "coverage") {
               throw new EvidenceError(`not a Cobertura report: the root element is <${clip(name, 40)}>, expected <coverage>`);
             }
-            root = attrs;
+            root = attrs.toRecord();
             return;
           }
           switch (name) {
             case "class": {
-              const filename = attrs.filename;
+              const filename = attrs.get("filename");
               if (filename === void 0 || filename.trim() === "") {
-                throw new EvidenceError(`<class name=${JSON.stringify(clip(attrs.name ?? ""))}> has no filename attribute: not a Cobertura report`);
+                throw new EvidenceError(`<class name=${JSON.stringify(clip(attrs.get("name") ?? ""))}> has no filename attribute: not a Cobertura report`);
               }
               const path2 = normalizeSourcePath(filename);
               let file2 = files.get(path2);
@@ -32385,29 +31091,35 @@ var cobertura = {
                 file2 = { lines: new LineSetBuilder(), branches: /* @__PURE__ */ new Map(), functions: /* @__PURE__ */ new Map() };
                 files.set(path2, file2);
               }
-              cls = { ...file2, name: attrs.name ?? "" };
+              cls = { ...file2, name: attrs.get("name") ?? "" };
               break;
             }
             case "method": {
               if (!cls) throw new EvidenceError("<method> outside a <class>: not a Cobertura report");
               functionsKnown = true;
-              method = { key: `${cls.name}::${attrs.name ?? ""}${attrs.signature ?? ""}`, covered: false };
+              method = { key: `${cls.name}::${attrs.get("name") ?? ""}${attrs.get("signature") ?? ""}`, covered: false };
               if (!cls.functions.has(method.key)) cls.functions.set(method.key, 0);
               break;
             }
             case "line": {
               if (!cls) throw new EvidenceError("<line> outside a <class>: not a Cobertura report");
-              const where = `<line> in <class name=${JSON.stringify(clip(cls.name))}>`;
-              const number4 = nonNegative(attrs.number, `${where}: number`);
-              if (!Number.isInteger(number4) || number4 > MAX_LINE) throw new EvidenceError(`${where}: number ${attrs.number} is not a line number`);
-              const hits = nonNegative(attrs.hits, `${where} number="${number4}": hits`);
+              const owner = cls;
+              const where = () => `<line> in <class name=${JSON.stringify(clip(owner.name))}>`;
+              let number4 = attrs.digits("number");
+              if (number4 < 0 || number4 > MAX_LINE) {
+                const rawNumber = attrs.get("number");
+                number4 = nonNegative(rawNumber, `${where()}: number`);
+                if (!Number.isInteger(number4) || number4 > MAX_LINE) throw new EvidenceError(`${where()}: number ${rawNumber} is not a line number`);
+              }
+              let hits = attrs.digits("hits");
+              if (hits < 0) hits = nonNegative(attrs.get("hits"), `${where()} number="${number4}": hits`);
               lineCount++;
               cls.lines.add(number4, hits > 0);
               if (method && hits > 0) method.covered = true;
-              const cc = attrs["condition-coverage"];
-              if (attrs.branch !== void 0 || cc !== void 0) branchesKnown = true;
+              const cc = attrs.get("condition-coverage");
+              if (cc !== void 0 || attrs.get("branch") !== void 0) branchesKnown = true;
               if (cc !== void 0) {
-                const { covered, total } = conditionCoverage(cc, `${where} number="${number4}"`);
+                const { covered, total } = conditionCoverage(cc, () => `${where()} number="${number4}"`);
                 for (let i = 0; i < total; i++) {
                   const key = `${number4}#${i}`;
                   const taken = i < covered ? 1 : 0;
@@ -32447,7 +31159,7 @@ function conditionCoverage(text2, where) {
   const slash = text2.indexOf("/", open2 + 1);
   const close = text2.indexOf(")", slash + 1);
   const bad = () => {
-    throw new EvidenceError(`${where}: condition-coverage ${JSON.stringify(clip(text2))} is not "<pct>% (<covered>/<total>)"`);
+    throw new EvidenceError(`${where()}: condition-coverage ${JSON.stringify(clip(text2))} is not "<pct>% (<covered>/<total>)"`);
   };
   if (open2 < 0 || slash < 0 || close < 0) bad();
   const covered = Number(text2.slice(open2 + 1, slash));
@@ -32578,7 +31290,7 @@ var jacoco = {
               break;
             case "method":
               if (cls === void 0) throw new EvidenceError("<method> outside a <class>: not a JaCoCo report");
-              method = { key: `${cls}.${required2(attrs, "name", "<method>")}${attrs.desc ?? ""}`, covered: 0 };
+              method = { key: `${cls}.${required2(attrs, "name", "<method>")}${attrs.get("desc") ?? ""}`, covered: 0 };
               break;
             case "sourcefile": {
               if (pkg === void 0) throw new EvidenceError("<sourcefile> outside a <package>: not a JaCoCo report");
@@ -32593,14 +31305,14 @@ var jacoco = {
             }
             case "line": {
               if (!source) throw new EvidenceError("<line> outside a <sourcefile>: not a JaCoCo report");
-              const nr = nonNegative(attrs.nr, "<line> nr");
-              const at = `<line nr="${nr}">`;
-              const mi = nonNegative(attrs.mi, `${at} mi`);
-              const ci = nonNegative(attrs.ci, `${at} ci`);
-              const mb = nonNegative(attrs.mb, `${at} mb`);
-              const cb = nonNegative(attrs.cb, `${at} cb`);
-              if (![nr, mi, ci, mb, cb].every(Number.isInteger) || nr > MAX_LINE || mb + cb > 1e6) {
-                throw new EvidenceError(`${at}: nr, mi, ci, mb and cb must be integers`);
+              const nr = count2(attrs, "nr", () => "<line> nr");
+              const at = () => `<line nr="${nr}">`;
+              const mi = count2(attrs, "mi", () => `${at()} mi`);
+              const ci = count2(attrs, "ci", () => `${at()} ci`);
+              const mb = count2(attrs, "mb", () => `${at()} mb`);
+              const cb = count2(attrs, "cb", () => `${at()} cb`);
+              if (!(Number.isInteger(nr) && Number.isInteger(mi) && Number.isInteger(ci) && Number.isInteger(mb) && Number.isInteger(cb)) || nr > MAX_LINE || mb + cb > 1e6) {
+                throw new EvidenceError(`${at()}: nr, mi, ci, mb and cb must be integers`);
               }
               if (mi + ci > 0) source.lines.add(nr, ci > 0);
               for (let i = 0; i < mb + cb; i++) {
@@ -32611,7 +31323,8 @@ var jacoco = {
               break;
             }
             case "counter": {
-              const type = attrs.type;
+              if (parent !== "report" && (parent !== "method" || !method)) break;
+              const type = attrs.get("type");
               const kind = type === "LINE" ? "lines" : type === "BRANCH" ? "branches" : type === "METHOD" ? "functions" : void 0;
               if (parent === "report") {
                 if (!kind) break;
@@ -32672,15 +31385,19 @@ var jacoco = {
     return model;
   }
 };
+function count2(attrs, name, what) {
+  const n = attrs.digits(name);
+  return n >= 0 ? n : nonNegative(attrs.get(name), what());
+}
 function required2(attrs, attr, element) {
-  const value2 = attrs[attr];
+  const value2 = attrs.get(attr);
   if (value2 === void 0) throw new EvidenceError(`${element} has no ${attr} attribute: not a JaCoCo report`);
   return value2;
 }
 function counter(attrs) {
-  const where = `<counter type="${clip(attrs.type ?? "", 20)}">`;
-  const missed = nonNegative(attrs.missed, `${where} missed`);
-  const covered = nonNegative(attrs.covered, `${where} covered`);
+  const where = `<counter type="${clip(attrs.get("type") ?? "", 20)}">`;
+  const missed = count2(attrs, "missed", () => `${where} missed`);
+  const covered = count2(attrs, "covered", () => `${where} covered`);
   if (!Number.isInteger(missed) || !Number.isInteger(covered)) throw new EvidenceError(`${where}: missed and covered must be integers`);
   return { covered, total: missed + covered };
 }
@@ -35558,7 +34275,7 @@ var Nothing = /* @__PURE__ */ Symbol("Nothing");
 
 // node_modules/jsonpath-rfc9535/dist/esm/core/functions/count.js
 var count_default = {
-  declaration: function count2(ctx, value2) {
+  declaration: function count3(ctx, value2) {
     if (isNodeList(value2)) {
       return value2.length;
     }
@@ -35572,14 +34289,14 @@ var count_default = {
 
 // node_modules/jsonpath-rfc9535/dist/esm/core/functions/length.js
 function countUnicodeScalarValues(str) {
-  let count3 = 0;
+  let count4 = 0;
   for (let i = 0; i < str.length; i++) {
     const code = str.charCodeAt(i);
     if (code >= 0 && code <= 55295 || code >= 57344 && code <= 1114111) {
-      count3++;
+      count4++;
     }
   }
-  return count3;
+  return count4;
 }
 var length_default = {
   declaration: function length(ctx, value2) {
@@ -36571,6 +35288,8 @@ function pathFormat(name, what, parse3) {
     merge(models) {
       if (models.length === 1) return models[0];
       if (models.length === 0) return { files: [], metrics: {}, notes: {} };
+      const named = models.some((m) => Object.keys(m.metrics).length > 0 || Object.keys(m.notes ?? {}).length > 0);
+      if (!named) return { files: models.flatMap((m) => m.files), metrics: {}, notes: {} };
       throw new EvidenceError(
         `${models.length} files matched; a \`path\` metric needs exactly one file \u2014 narrow the evidence path`
       );
@@ -37429,9 +36148,9 @@ async function read4(input2, maxDepth) {
             inXwhat = false;
           } else if (depth === 3 && name === "pair" && pair !== void 0) {
             const unique = integer2(pair.unique, "an <errorcounts> pair's <unique>", true);
-            const count3 = integer2(pair.count, "an <errorcounts> pair's <count>");
+            const count4 = integer2(pair.count, "an <errorcounts> pair's <count>");
             if (counts.has(unique)) throw new EvidenceError(`Valgrind output: <errorcounts> lists error ${pair.unique} twice`);
-            counts.set(unique, count3);
+            counts.set(unique, count4);
             pair = void 0;
           }
         },
@@ -37460,9 +36179,9 @@ async function read4(input2, maxDepth) {
   if (!sawErrorCounts) throw new EvidenceError("Valgrind output has no <errorcounts>: the run did not complete");
   let errors = 0;
   for (const [unique, kind] of reported) {
-    const count3 = counts.get(unique);
-    if (count3 === void 0) throw new EvidenceError(`Valgrind output: error 0x${unique.toString(16)} (${kind}) is missing from <errorcounts>`);
-    errors += count3;
+    const count4 = counts.get(unique);
+    if (count4 === void 0) throw new EvidenceError(`Valgrind output: error 0x${unique.toString(16)} (${kind}) is missing from <errorcounts>`);
+    errors += count4;
   }
   for (const unique of counts.keys()) {
     if (!reported.has(unique)) throw new EvidenceError(`Valgrind output: <errorcounts> counts error 0x${unique.toString(16)}, which is not reported`);
@@ -44416,9 +43135,12 @@ var text = {
   async read(input2, ctx) {
     const { counts, captures } = textSpecs(ctx);
     let lines = 0;
-    for await (const line of readLines(input2)) {
+    for await (const line of readLines(input2, ctx.limits.lineBytes, { fatal: true })) {
       lines++;
       matchLine(line, counts, captures, lines);
+    }
+    if (lines === 0) {
+      throw new EvidenceError('the log is empty: nothing shows the tool ran (have the job print a line the policy can count, e.g. a "finished" marker)');
     }
     const metrics = [];
     const notes = [];
@@ -44563,7 +43285,7 @@ function convert(value2, from, to) {
 }
 function formatValue(value2, unit) {
   if (!Number.isFinite(value2)) return String(value2);
-  const round = (n) => Number(n.toPrecision(6)).toString();
+  const round = (n) => Number.isInteger(n) ? String(n) : Math.abs(n) >= 1 ? Number(n.toFixed(2)).toString() : Number(n.toPrecision(3)).toString();
   switch (unit) {
     case void 0:
       return round(value2);
@@ -44580,7 +43302,7 @@ function formatValue(value2, unit) {
         n /= 1024;
         i++;
       }
-      return `${Number(n.toPrecision(4))} ${units[i]}`;
+      return `${round(n)} ${units[i]}`;
     }
     default:
       return `${round(value2)} ${unit}`;
@@ -44748,7 +43470,7 @@ function checkMetrics(c, ctx, at) {
     }
     const unit = metricUnit(c, metric2);
     if (unit === "unknown") {
-      const known = [FILES_METRIC, ...format.knownMetrics ? Object.keys(format.knownMetrics) : names];
+      const known = [.../* @__PURE__ */ new Set([FILES_METRIC, ...format.knownMetrics ? Object.keys(format.knownMetrics) : names])];
       const hint = format.namedMetrics ? ` \u2014 name it under metrics first` : "";
       ctx.addIssue({
         code: "custom",
@@ -45165,30 +43887,37 @@ ${table(passed)}
 `);
   }
   if (verdict.notEvaluated.length > 0) {
-    sections.push(`<sub>Not evaluated in this profile: ${verdict.notEvaluated.map((id) => codeSpan(id)).join(", ")}</sub>
+    const where = verdict.profile === void 0 ? "without a profile" : `in profile ${codeSpan(verdict.profile)}`;
+    sections.push(`<sub>Not evaluated ${where}: ${verdict.notEvaluated.map((id) => codeSpan(id)).join(", ")}</sub>
 `);
   }
   return sections;
 }
 function table(rows) {
-  const lines = ["| | Criterion | Measured | Expected | Evidence |", "|:-:|---|---|---|---|"];
-  for (const c of rows) lines.push(`| ${ICON[c.status]} | ${criterionCell(c)} | ${measuredCell(c)} | ${expectedCell(c)} | ${evidenceCell(c)} |`);
+  const lines = ["| | Criterion | Result | Evidence |", "|:-:|---|---|---|"];
+  for (const c of rows) lines.push(`| ${ICON[c.status]} | ${criterionCell(c)} | ${resultCell(c)} | ${evidenceCell(c)} |`);
   return `${lines.join("\n")}
 `;
 }
 function criterionCell(c) {
   const group = c.group !== void 0 ? `${escapeMarkdown(c.group, 60)} \u203A ` : "";
-  const tags = [c.required ? "required" : "optional", c.weight !== 1 && `weight ${c.weight}`].filter(Boolean).join(", ");
+  const tags = [c.required ? "required" : "optional", c.weight !== 1 && `weight ${c.weight}`].filter(Boolean).join(" \xB7 ");
   const title = c.title === c.id ? codeSpan(c.id, 80) : `${escapeMarkdown(c.title, 120)} ${codeSpan(c.id, 80)}`;
   return `${group}**${title}**<br><sub>${tags}</sub>`;
 }
-function measuredCell(c) {
-  if (c.status === "missing" || c.checks.length === 0) return `${c.status === "missing" ? "**no evidence**: " : ""}${escapeMarkdown(c.reason, 300)}`;
-  return c.checks.map((k) => `${k.ok ? "" : "**"}${escapeMarkdown(k.metric, 60)} = ${escapeMarkdown(formatValue(k.actual, k.unit), 40)}${k.ok ? "" : "**"}`).join("<br>");
+function resultCell(c) {
+  if (c.status === "missing" || c.checks.length === 0) {
+    const needs = c.expectations.length > 0 ? `<br><sub>needs ${c.expectations.map((e) => escapeMarkdown(readable(e), 80)).join(" \xB7 ")}</sub>` : "";
+    return `${c.status === "missing" ? "**no evidence**: " : ""}${escapeMarkdown(c.reason, 300)}${needs}`;
+  }
+  return c.checks.map((k) => {
+    const measured = `${escapeMarkdown(k.metric, 60)} ${escapeMarkdown(formatValue(k.actual, k.unit), 40)}`;
+    const bound = `needs ${escapeMarkdown(readable(k.expectedText), 60)}`;
+    return k.ok ? `\u2705 ${measured} <sub>${bound}</sub>` : `\u274C **${measured}** <sub>${bound}</sub>`;
+  }).join("<br>");
 }
-function expectedCell(c) {
-  if (c.checks.length > 0) return c.checks.map((k) => escapeMarkdown(k.text.slice(k.text.indexOf("expected ") + "expected ".length), 60)).join("<br>");
-  return c.expectations.map((e) => escapeMarkdown(e, 80)).join("<br>") || "\u2014";
+function readable(expectation) {
+  return expectation.replace(/>=/g, "\u2265").replace(/<=/g, "\u2264").replace(/!=/g, "\u2260").replace(/==/g, "=");
 }
 function evidenceCell(c) {
   if (c.evidence.length === 0) return "\u2014";
@@ -45238,10 +43967,9 @@ function evaluate(policy, profile2, evidence2, now) {
   const reasons = [];
   if (criteria.length === 0) reasons.push(`no criterion applies${profile2 ? ` in profile "${profile2.name}"` : " without a profile"}`);
   if (requiredNotPassed.length > 0) {
-    const failed = requiredNotPassed.filter((c) => c.status === "failed").length;
-    const missing = requiredNotPassed.length - failed;
-    const parts = [failed && `${failed} failed`, missing && `${missing} without evidence`].filter(Boolean);
-    reasons.push(`required criteria not passed: ${parts.join(", ")}`);
+    const named = requiredNotPassed.slice(0, 5).map((c) => `${c.id} (${c.status === "failed" ? "failed" : "no evidence"})`);
+    if (requiredNotPassed.length > 5) named.push(`${requiredNotPassed.length - 5} more`);
+    reasons.push(`required criteria not passed: ${named.join(", ")}`);
   }
   if (minScore !== void 0 && score < minScore) reasons.push(`score ${score}% is below the minimum ${minScore}%`);
   const decision = reasons.length === 0 ? "pass" : "fail";
@@ -45307,7 +44035,7 @@ function evaluateCriterion(c, found, now) {
     const expectedText = describeExpectation(e.expectation, metric2.unit);
     const ok = outcome.ok;
     const text2 = `${e.metric} = ${actualText}, expected ${expectedText}`;
-    const entry = { metric: e.metric, op: e.expectation.op, expected: outcome.expected, actual: metric2.value, ok, text: text2 };
+    const entry = { metric: e.metric, op: e.expectation.op, expected: outcome.expected, actual: metric2.value, ok, expectedText, text: text2 };
     if (metric2.unit !== void 0) entry.unit = metric2.unit;
     result.checks.push(entry);
     if (!ok) failures.push(text2);
@@ -45362,4 +44090,4 @@ export {
   renderMarkdownSections,
   runGate
 };
-/*! For license information please see chunk-OGLUKFOA.js.LEGAL.txt */
+/*! For license information please see chunk-LIMOM5KD.js.LEGAL.txt */

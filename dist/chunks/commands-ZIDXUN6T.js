@@ -12,7 +12,7 @@ import {
   renderJson,
   renderMarkdown,
   runGate
-} from "./chunk-OGLUKFOA.js";
+} from "./chunk-LIMOM5KD.js";
 import "./chunk-XMXXNP2B.js";
 
 // src/commands.ts
@@ -32,7 +32,9 @@ function renderText(verdict, policyPath) {
   for (const status of ORDER) {
     for (const c of verdict.criteria.filter((x) => x.status === status)) out.push(...criterionLines(c, width));
   }
-  if (verdict.notEvaluated.length > 0) out.push("", `not evaluated in this profile: ${verdict.notEvaluated.join(", ")}`);
+  if (verdict.notEvaluated.length > 0) {
+    out.push("", `not evaluated ${verdict.profile === void 0 ? "without a profile" : `in profile ${verdict.profile}`}: ${verdict.notEvaluated.join(", ")}`);
+  }
   const { passed, failed, missing } = verdict.counts;
   out.push("", `criteria: ${passed} of ${verdict.criteria.length} passed \xB7 ${failed} failed \xB7 ${missing} without evidence`);
   return `${out.join("\n")}
