@@ -104,7 +104,7 @@ criteria:
     });
     const r = await cli(['check', '--policy', path.join(dir, 'release-gate.yml'), '--evidence', path.join(dir, 'ev')]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('FAIL  score 0% — required criteria not passed: tests (failed)');
+    expect(r.stdout).toContain('FAIL  score 0% — required criteria not passed — failed: tests');
     expect(r.stdout).toContain('  FAILED   tests  (required)\n             failed = 1, expected == 0\n             evidence: results-linux/junit.xml, results-mac/junit.xml');
   });
 

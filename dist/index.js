@@ -12,7 +12,7 @@ import {
   renderMarkdownSections,
   require_picomatch,
   runGate
-} from "./chunks/chunk-LIMOM5KD.js";
+} from "./chunks/chunk-QHKBCNSO.js";
 import {
   core_exports,
   defaults,

@@ -93,7 +93,7 @@ describe('pull requests', () => {
     uploadBasicEvidence(run.id);
     const r = await runAction(fake, { runId: run.id, workspace: { [POLICY_PATH]: POLICY_WITH_SOAK } });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('::error::release-gate failed: required criteria not passed: soak (no evidence)');
+    expect(r.stdout).toContain('::error::release-gate failed: required criteria not passed — no evidence: soak');
     const check = fake.state.checkRuns[0]!;
     expect(check.conclusion).toBe('failure');
     expect(check.output.title).toBe('Failed: 2 passed, 0 failed, 2 without evidence — score 71.42%');

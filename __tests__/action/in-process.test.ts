@@ -109,7 +109,7 @@ describe('runAction in-process', () => {
     const policy = BASIC_POLICY.replace('tests: ">= 10"', 'tests: ">= 1000"');
     const r = await run(pullRequest(policy).id, { inputs: { fail: 'false', comment: 'never' }, workspace: { [POLICY_PATH]: policy } });
     expect(r.exitCode).toBe(0);
-    expect(printed).toMatch(/^::warning::release-gate failed: required criteria not passed: unit-tests \(failed\); .*\(input fail is false: the step passes\)$/m);
+    expect(printed).toMatch(/^::warning::release-gate failed: required criteria not passed — failed: unit-tests; .*\(input fail is false: the step passes\)$/m);
     expect(fake.state.checkRuns[0]!.conclusion).toBe('failure');
     expect(fake.state.comments).toEqual([]);
   });

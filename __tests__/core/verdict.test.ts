@@ -74,7 +74,7 @@ describe('evaluate', () => {
     expect(v.decision).toBe('fail');
     expect(v.score).toBe(66.66);
     expect(v.criteria[1]).toMatchObject({ status: 'missing', reason: 'no file matched "lcov.info" in ev' });
-    expect(v.summary).toBe('required criteria not passed: coverage (no evidence); score 66.66% is below the minimum 70%');
+    expect(v.summary).toBe('required criteria not passed — no evidence: coverage; score 66.66% is below the minimum 70%');
   });
 
   it('a missing optional criterion only lowers the score', () => {

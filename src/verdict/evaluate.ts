@@ -107,9 +107,12 @@ export function evaluate(
   const reasons: string[] = [];
   if (criteria.length === 0) reasons.push(`no criterion applies${profile ? ` in profile "${profile.name}"` : ' without a profile'}`);
   if (requiredNotPassed.length > 0) {
-    const named = requiredNotPassed.slice(0, 5).map((c) => `${c.id} (${c.status === 'failed' ? 'failed' : 'no evidence'})`);
-    if (requiredNotPassed.length > 5) named.push(`${requiredNotPassed.length - 5} more`);
-    reasons.push(`required criteria not passed: ${named.join(', ')}`);
+    const list = (status: Status) => {
+      const ids = requiredNotPassed.filter((c) => c.status === status).map((c) => c.id);
+      return ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ');
+    };
+    const groups = [list('failed') && `failed: ${list('failed')}`, list('missing') && `no evidence: ${list('missing')}`].filter(Boolean);
+    reasons.push(`required criteria not passed — ${groups.join('; ')}`);
   }
   if (minScore !== undefined && score < minScore) reasons.push(`score ${score}% is below the minimum ${minScore}%`);
   const decision = reasons.length === 0 ? 'pass' : 'fail';

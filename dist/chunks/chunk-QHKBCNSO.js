@@ -43967,9 +43967,12 @@ function evaluate(policy, profile2, evidence2, now) {
   const reasons = [];
   if (criteria.length === 0) reasons.push(`no criterion applies${profile2 ? ` in profile "${profile2.name}"` : " without a profile"}`);
   if (requiredNotPassed.length > 0) {
-    const named = requiredNotPassed.slice(0, 5).map((c) => `${c.id} (${c.status === "failed" ? "failed" : "no evidence"})`);
-    if (requiredNotPassed.length > 5) named.push(`${requiredNotPassed.length - 5} more`);
-    reasons.push(`required criteria not passed: ${named.join(", ")}`);
+    const list = (status) => {
+      const ids = requiredNotPassed.filter((c) => c.status === status).map((c) => c.id);
+      return ids.length > 5 ? `${ids.slice(0, 5).join(", ")} and ${ids.length - 5} more` : ids.join(", ");
+    };
+    const groups = [list("failed") && `failed: ${list("failed")}`, list("missing") && `no evidence: ${list("missing")}`].filter(Boolean);
+    reasons.push(`required criteria not passed \u2014 ${groups.join("; ")}`);
   }
   if (minScore !== void 0 && score < minScore) reasons.push(`score ${score}% is below the minimum ${minScore}%`);
   const decision = reasons.length === 0 ? "pass" : "fail";
@@ -44090,4 +44093,4 @@ export {
   renderMarkdownSections,
   runGate
 };
-/*! For license information please see chunk-LIMOM5KD.js.LEGAL.txt */
+/*! For license information please see chunk-QHKBCNSO.js.LEGAL.txt */

@@ -12,7 +12,7 @@ import {
   renderJson,
   renderMarkdown,
   runGate
-} from "./chunk-LIMOM5KD.js";
+} from "./chunk-QHKBCNSO.js";
 import "./chunk-XMXXNP2B.js";
 
 // src/commands.ts
