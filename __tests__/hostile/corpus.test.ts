@@ -31,8 +31,10 @@ import { FIXTURES } from '../helpers/evidence.js';
 import { withinTimeout } from './seeds.js';
 
 const CORPUS = path.join(FIXTURES, 'hostile');
-/** Per case: generous, so a slow shared machine passes, yet far below any blow-up. */
-const CASE_TIMEOUT_MS = 10_000;
+// A bound, not a benchmark: catastrophic backtracking or an entity bomb would run for hours, while
+// the slowest honest case (three RE2 scans of a 1 MB line) takes a few seconds — more under
+// coverage instrumentation on a loaded 2-core machine.
+const CASE_TIMEOUT_MS = 45_000;
 
 interface Generate {
   open: string;
