@@ -2,33 +2,15 @@
  * The built bundle, run as users run it: `node dist/cli.js …` in a child process.
  * `npm run build` must have run (CI's dist check does; the bundle is committed).
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, writeFile, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
 import { ROOT } from './helpers/evidence.js';
 
-const run = promisify(execFile);
-const CLI = path.join(ROOT, 'dist/cli.js');
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], cwd = ROOT): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = runCli;
 
 let work: string;
 beforeAll(async () => {

@@ -4,16 +4,13 @@
  * decision, score and every criterion's status pinned, per profile where the report has profiles.
  * The policies use no max-age: a checkout resets file times, so the verdicts do not depend on them.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './helpers/cli.js';
 import { ROOT } from './helpers/evidence.js';
 
-const run = promisify(execFile);
-const CLI = path.join(ROOT, 'dist/cli.js');
 
 type Status = 'passed' | 'failed' | 'missing';
 
@@ -124,13 +121,7 @@ interface Report {
 async function check(example: string, profile: string | undefined, json: string) {
   const args = ['check', '--policy', `examples/${example}/release-gate.yml`, '--evidence', `examples/${example}/evidence`, '--json', json];
   if (profile) args.push('--profile', profile);
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return runCli(args);
 }
 
 let work: string;

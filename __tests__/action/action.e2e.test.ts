@@ -3,16 +3,10 @@
  * validates every REST request against GitHub's OpenAPI description. Bodies are asserted.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { faults, startFakeGitHub, type FakeGitHub } from '../github/fake-github.js';
-import { ROOT } from '../helpers/evidence.js';
-import { runAction, TOKEN, warnings } from './run-action.js';
+import { BASIC_POLICY, JUNIT, LCOV, POLICY_PATH, runAction, TOKEN, warnings } from './run-action.js';
 
-const POLICY_PATH = '.github/release-gate.yml';
-const BASIC_POLICY = readFileSync(path.join(ROOT, 'examples/basic/release-gate.yml'), 'utf8');
-const JUNIT = readFileSync(path.join(ROOT, 'examples/basic/evidence/test-results/junit.xml'), 'utf8');
-const LCOV = readFileSync(path.join(ROOT, 'examples/basic/evidence/coverage/lcov.info'), 'utf8');
 const HEAD = 'a1'.repeat(20);
 const FORK_HEAD = 'f0'.repeat(20);
 

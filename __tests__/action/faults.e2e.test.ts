@@ -9,17 +9,11 @@
  * RELEASE_GATE_REQUEST_TIMEOUT_MS, read only in src/github/octokit.ts.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { zipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { faults, startFakeGitHub, type FakeGitHub, type Fault, type RecordedRequest } from '../github/fake-github.js';
-import { ROOT } from '../helpers/evidence.js';
-import { runAction, TOKEN, warnings, type ActionRun } from './run-action.js';
+import { BASIC_POLICY as POLICY, JUNIT, LCOV, POLICY_PATH, runAction, TOKEN, type ActionRun, warnings } from './run-action.js';
 
-const POLICY_PATH = '.github/release-gate.yml';
-const POLICY = readFileSync(path.join(ROOT, 'examples/basic/release-gate.yml'), 'utf8');
-const JUNIT = readFileSync(path.join(ROOT, 'examples/basic/evidence/test-results/junit.xml'), 'utf8');
-const LCOV = readFileSync(path.join(ROOT, 'examples/basic/evidence/coverage/lcov.info'), 'utf8');
 const HEAD = 'a1'.repeat(20);
 
 let fake: FakeGitHub;

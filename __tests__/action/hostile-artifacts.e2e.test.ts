@@ -12,9 +12,8 @@ import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { faults, startFakeGitHub, type FakeGitHub } from '../github/fake-github.js';
-import { runAction, TOKEN, warnings, type ActionRun } from './run-action.js';
+import { POLICY_PATH, runAction, TOKEN, type ActionRun, warnings } from './run-action.js';
 
-const POLICY_PATH = '.github/release-gate.yml';
 const POLICY = `version: 1
 criteria:
   - id: unit-tests

@@ -8,16 +8,10 @@
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../github/fake-github.js';
-import { ROOT } from '../helpers/evidence.js';
-import { TOKEN } from './run-action.js';
+import { BASIC_POLICY, JUNIT, LCOV, POLICY_PATH, TOKEN } from './run-action.js';
 
-const POLICY_PATH = '.github/release-gate.yml';
-const BASIC_POLICY = readFileSync(path.join(ROOT, 'examples/basic/release-gate.yml'), 'utf8');
-const JUNIT = readFileSync(path.join(ROOT, 'examples/basic/evidence/test-results/junit.xml'), 'utf8');
-const LCOV = readFileSync(path.join(ROOT, 'examples/basic/evidence/coverage/lcov.info'), 'utf8');
 const HEAD = 'd4'.repeat(20);
 
 let fake: FakeGitHub;

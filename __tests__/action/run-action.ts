@@ -3,6 +3,7 @@
  * GITHUB_* and the artifact service variables, pointed at a local fake GitHub.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,13 @@ import type { FakeGitHub } from '../github/fake-github.js';
 import { ROOT } from '../helpers/evidence.js';
 
 export const TOKEN = 'ghs_0123456789abcdefTESTTOKENxyz';
+
+/** Where the action looks for the policy by default. */
+export const POLICY_PATH = '.github/release-gate.yml';
+/** The bundled example: a policy that passes on its evidence (with one optional criterion missing). */
+export const BASIC_POLICY = readFileSync(path.join(ROOT, 'examples/basic/release-gate.yml'), 'utf8');
+export const JUNIT = readFileSync(path.join(ROOT, 'examples/basic/evidence/test-results/junit.xml'), 'utf8');
+export const LCOV = readFileSync(path.join(ROOT, 'examples/basic/evidence/coverage/lcov.info'), 'utf8');
 
 export interface ActionRun {
   code: number;
