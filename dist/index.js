@@ -5,14 +5,14 @@ import {
   convert,
   directorySource,
   escapeMarkdown,
+  evaluatePolicy,
   formatBytes,
   formatPolicyError,
   loadPolicy,
   renderJson,
   renderMarkdownSections,
-  require_picomatch,
-  runGate
-} from "./chunks/chunk-QHKBCNSO.js";
+  require_picomatch
+} from "./chunks/chunk-VBULNHF2.js";
 import {
   core_exports,
   defaults,
@@ -2160,17 +2160,15 @@ async function runAction() {
     const writes = new WriteGuard();
     await findPullRequest(octokit, context);
     const policy = await readPolicyText(octokit, context, inputs);
-    const checkName = inputs.checkName ?? (policy.nameHint || "release-gate");
+    const loaded = loadPolicy(policy.text, policy.file);
+    const checkName = inputs.checkName ?? (loaded.ok ? loaded.policy.name : "release-gate");
     const work = path2.join(process.env.RUNNER_TEMP || tmpdir(), `release-gate-${context.runId}-${process.pid}`);
-    const source = await evidenceSource(octokit, context, inputs, policy.text, policy.file, work);
-    const outcome = await runGate({
-      policyText: policy.text,
-      policyFile: policy.file,
-      source,
+    const outcome = loaded.ok ? await evaluatePolicy(loaded.policy, {
+      source: await evidenceSource(octokit, context, inputs, loaded.policy, work),
       ...inputs.profile !== void 0 && { profile: inputs.profile },
       ...context.branch !== void 0 && { branch: context.branch },
       now: /* @__PURE__ */ new Date()
-    });
+    }) : { kind: "policy-error", errors: loaded.errors };
     const reportPath = path2.join(work, "release-gate-report.json");
     await mkdir2(work, { recursive: true });
     if (outcome.kind !== "verdict") {
@@ -2206,8 +2204,7 @@ async function runAction() {
       markdownSections: sections,
       title: checkTitle(verdict),
       annotations: annotationsFor(verdict, policy.file),
-      decision: verdict.decision,
-      verdict
+      decision: verdict.decision
     });
     await writeSummary(sections);
     setOutputs({ decision, score: verdict.score, ...verdict.counts, report: reportPath, ...published });
@@ -2268,7 +2265,7 @@ async function readPolicyText(octokit, context, inputs) {
   const pr = context.pullRequest;
   if (!pr || inputs.policyRef === "head" || context.eventName === "workflow_run") {
     if (local === void 0) throw new Error(`policy file ${file} not found in the workspace: check out the repository first (actions/checkout) or set the input policy`);
-    return { text: local, file, nameHint: nameOf(local) };
+    return { text: local, file };
   }
   let base;
   try {
@@ -2280,23 +2277,18 @@ async function readPolicyText(octokit, context, inputs) {
   }
   if (base === void 0) {
     if (local === void 0) throw new Error(`policy file ${file} is neither on the base branch ${pr.baseRef} nor in the workspace`);
-    return { text: local, file, nameHint: nameOf(local), note: `${file} is not on the base branch ${pr.baseRef} yet: this pull request is judged by the policy it adds.` };
+    return { text: local, file, note: `${file} is not on the base branch ${pr.baseRef} yet: this pull request is judged by the policy it adds.` };
   }
-  const source = { text: base, file, nameHint: nameOf(base) };
+  const source = { text: base, file };
   if (local !== void 0 && local !== base) {
     const [before, after] = [loadPolicy(base, file), loadPolicy(local, file)];
     source.change = before.ok && after.ok ? diffPolicies(before.policy, after.policy) : { added: [], removed: [], loosened: after.ok ? [] : ["the changed policy has errors"] };
   }
   return source;
 }
-function nameOf(policyText) {
-  const loaded = loadPolicy(policyText, "policy");
-  return loaded.ok ? loaded.policy.name : "";
-}
-async function evidenceSource(octokit, context, inputs, policyText, policyFile, work) {
+async function evidenceSource(octokit, context, inputs, policy, work) {
   if (inputs.evidenceDir !== void 0) return directorySource(path2.resolve(process.env.GITHUB_WORKSPACE ?? ".", inputs.evidenceDir));
-  const loaded = loadPolicy(policyText, policyFile);
-  const patterns = loaded.ok ? [...new Set(loaded.policy.criteria.map((c) => c.evidence.artifact).filter((a) => a !== void 0))] : [];
+  const patterns = [...new Set(policy.criteria.map((c) => c.evidence.artifact).filter((a) => a !== void 0))];
   const runId = inputs.runId ?? context.triggeringRun?.id ?? context.runId;
   const currentRun = runId === context.runId;
   try {

@@ -15,13 +15,13 @@ import { CHECK_SUMMARY_LIMIT, checkTitle, publishCheckRun } from './github/check
 import { COMMENT_LIMIT, upsertStickyComment, type CommentOutcome } from './github/comment.js';
 import { createOctokit, httpStatus, type Octokit } from './github/octokit.js';
 import { diffPolicies, type PolicyChange } from './policy/diff.js';
-import { formatPolicyError, loadPolicy, type PolicyError } from './policy/load.js';
+import { formatPolicyError, loadPolicy, type Policy, type PolicyError } from './policy/load.js';
 import { annotationsFor, type Annotation } from './render/annotations.js';
 import { codeSpan, escapeMarkdown } from './render/escape.js';
 import { renderJson } from './render/json.js';
 import { renderMarkdownSections } from './render/markdown.js';
 import { fitMarkdown } from './render/trim.js';
-import { runGate } from './run.js';
+import { evaluatePolicy, type GateOutcome } from './run.js';
 import type { Verdict } from './verdict/evaluate.js';
 
 type CommentMode = 'auto' | 'always' | 'on-failure' | 'never';
@@ -81,17 +81,17 @@ export async function runAction(): Promise<void> {
     await findPullRequest(octokit, context);
 
     const policy = await readPolicyText(octokit, context, inputs);
-    const checkName = inputs.checkName ?? (policy.nameHint || 'release-gate');
+    const loaded = loadPolicy(policy.text, policy.file);
+    const checkName = inputs.checkName ?? (loaded.ok ? loaded.policy.name : 'release-gate');
     const work = path.join(process.env.RUNNER_TEMP || tmpdir(), `release-gate-${context.runId}-${process.pid}`);
-    const source = await evidenceSource(octokit, context, inputs, policy.text, policy.file, work);
-    const outcome = await runGate({
-      policyText: policy.text,
-      policyFile: policy.file,
-      source,
-      ...(inputs.profile !== undefined && { profile: inputs.profile }),
-      ...(context.branch !== undefined && { branch: context.branch }),
-      now: new Date(),
-    });
+    const outcome: GateOutcome = loaded.ok
+      ? await evaluatePolicy(loaded.policy, {
+          source: await evidenceSource(octokit, context, inputs, loaded.policy, work),
+          ...(inputs.profile !== undefined && { profile: inputs.profile }),
+          ...(context.branch !== undefined && { branch: context.branch }),
+          now: new Date(),
+        })
+      : { kind: 'policy-error', errors: loaded.errors };
     const reportPath = path.join(work, 'release-gate-report.json');
     await mkdir(work, { recursive: true });
 
@@ -127,7 +127,6 @@ export async function runAction(): Promise<void> {
       title: checkTitle(verdict),
       annotations: annotationsFor(verdict, policy.file),
       decision: verdict.decision,
-      verdict,
     });
     await writeSummary(sections);
     setOutputs({ decision, score: verdict.score, ...verdict.counts, report: reportPath, ...published });
@@ -188,7 +187,6 @@ async function findPullRequest(octokit: Octokit, context: GateContext): Promise<
 interface PolicySource {
   text: string;
   file: string;
-  nameHint: string;
   change?: PolicyChange;
   note?: string;
 }
@@ -200,7 +198,7 @@ async function readPolicyText(octokit: Octokit, context: GateContext, inputs: In
   const pr = context.pullRequest;
   if (!pr || inputs.policyRef === 'head' || context.eventName === 'workflow_run') {
     if (local === undefined) throw new Error(`policy file ${file} not found in the workspace: check out the repository first (actions/checkout) or set the input policy`);
-    return { text: local, file, nameHint: nameOf(local) };
+    return { text: local, file };
   }
   let base: string | undefined;
   try {
@@ -212,9 +210,9 @@ async function readPolicyText(octokit: Octokit, context: GateContext, inputs: In
   }
   if (base === undefined) {
     if (local === undefined) throw new Error(`policy file ${file} is neither on the base branch ${pr.baseRef} nor in the workspace`);
-    return { text: local, file, nameHint: nameOf(local), note: `${file} is not on the base branch ${pr.baseRef} yet: this pull request is judged by the policy it adds.` };
+    return { text: local, file, note: `${file} is not on the base branch ${pr.baseRef} yet: this pull request is judged by the policy it adds.` };
   }
-  const source: PolicySource = { text: base, file, nameHint: nameOf(base) };
+  const source: PolicySource = { text: base, file };
   if (local !== undefined && local !== base) {
     const [before, after] = [loadPolicy(base, file), loadPolicy(local, file)];
     source.change = before.ok && after.ok ? diffPolicies(before.policy, after.policy) : { added: [], removed: [], loosened: after.ok ? [] : ['the changed policy has errors'] };
@@ -222,15 +220,10 @@ async function readPolicyText(octokit: Octokit, context: GateContext, inputs: In
   return source;
 }
 
-function nameOf(policyText: string): string {
-  const loaded = loadPolicy(policyText, 'policy');
-  return loaded.ok ? loaded.policy.name : '';
-}
-
-async function evidenceSource(octokit: Octokit, context: GateContext, inputs: Inputs, policyText: string, policyFile: string, work: string): Promise<EvidenceSource> {
+async function evidenceSource(octokit: Octokit, context: GateContext, inputs: Inputs, policy: Policy, work: string): Promise<EvidenceSource> {
   if (inputs.evidenceDir !== undefined) return directorySource(path.resolve(process.env.GITHUB_WORKSPACE ?? '.', inputs.evidenceDir));
-  const loaded = loadPolicy(policyText, policyFile);
-  const patterns = loaded.ok ? [...new Set(loaded.policy.criteria.map((c) => c.evidence.artifact).filter((a): a is string => a !== undefined))] : [];
+  // only the artifacts some criterion names are downloaded
+  const patterns = [...new Set(policy.criteria.map((c) => c.evidence.artifact).filter((a): a is string => a !== undefined))];
   const runId = inputs.runId ?? context.triggeringRun?.id ?? context.runId;
   const currentRun = runId === context.runId;
   try {
@@ -261,7 +254,6 @@ interface PublishRequest {
   title: string;
   annotations: Annotation[];
   decision: 'pass' | 'fail';
-  verdict?: Verdict;
 }
 
 async function publish(octokit: Octokit, context: GateContext, inputs: Inputs, writes: WriteGuard, request: PublishRequest): Promise<Publication> {

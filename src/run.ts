@@ -25,7 +25,11 @@ export type GateOutcome =
 export async function runGate(input: GateInput): Promise<GateOutcome> {
   const loaded = loadPolicy(input.policyText, input.policyFile);
   if (!loaded.ok) return { kind: 'policy-error', errors: loaded.errors };
-  const { policy } = loaded;
+  return evaluatePolicy(loaded.policy, input);
+}
+
+/** The gate on an already loaded policy (the action loads it first, to know which artifacts to fetch). */
+export async function evaluatePolicy(policy: Policy, input: Omit<GateInput, 'policyText' | 'policyFile'>): Promise<GateOutcome> {
   const choice = selectProfile(policy, input);
   if ('error' in choice) return { kind: 'usage-error', message: choice.error, policy };
   const budget = newBudget();

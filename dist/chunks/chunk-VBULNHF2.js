@@ -44063,7 +44063,9 @@ function formatAge(ms) {
 async function runGate(input2) {
   const loaded = loadPolicy(input2.policyText, input2.policyFile);
   if (!loaded.ok) return { kind: "policy-error", errors: loaded.errors };
-  const { policy } = loaded;
+  return evaluatePolicy(loaded.policy, input2);
+}
+async function evaluatePolicy(policy, input2) {
   const choice = selectProfile(policy, input2);
   if ("error" in choice) return { kind: "usage-error", message: choice.error, policy };
   const budget = newBudget();
@@ -44091,6 +44093,7 @@ export {
   oneLine,
   renderMarkdown,
   renderMarkdownSections,
-  runGate
+  runGate,
+  evaluatePolicy
 };
-/*! For license information please see chunk-QHKBCNSO.js.LEGAL.txt */
+/*! For license information please see chunk-VBULNHF2.js.LEGAL.txt */

@@ -12,7 +12,7 @@ import {
   renderJson,
   renderMarkdown,
   runGate
-} from "./chunk-QHKBCNSO.js";
+} from "./chunk-VBULNHF2.js";
 import "./chunk-XMXXNP2B.js";
 
 // src/commands.ts
