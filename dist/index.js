@@ -12,7 +12,7 @@ import {
   renderJson,
   renderMarkdownSections,
   require_picomatch
-} from "./chunks/chunk-VBULNHF2.js";
+} from "./chunks/chunk-R4ZLLC64.js";
 import {
   core_exports,
   defaults,

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { EvidenceError } from '../../src/measure.js';
 import {
+  BranchSet,
+  BranchSetBuilder,
   COVERAGE_METRICS,
+  FunctionSet,
+  FunctionSetBuilder,
   LineSet,
   LineSetBuilder,
   MAX_LINE,
+  NameTable,
   combineItems,
   combineLines,
   countOf,
@@ -148,5 +153,92 @@ describe('coverage model: source paths', () => {
     expect(normalizeSourcePath('C:\\temp\\a.cs')).toBe('C:/temp/a.cs');
     expect(normalizeSourcePath('/abs/../a.ts')).toBe('/abs/../a.ts');
     expect(normalizeSourcePath('../a.ts')).toBe('../a.ts');
+  });
+});
+
+describe('coverage model: compact sets', () => {
+  it('keeps dense and sparse line sets alike (bitset or packed codes)', () => {
+    const dense = LineSet.of(Array.from({ length: 300 }, (_, i) => [i + 7, i % 4] as [number, number]));
+    expect(dense.size).toBe(300);
+    expect(dense.covered).toBe(225);
+    expect([...dense.codes]).toEqual(Array.from({ length: 300 }, (_, i) => (i + 7) * 2 + (i % 4 > 0 ? 1 : 0)));
+    const sparse = LineSet.of([[1, 1], [1_000_000, 0], [MAX_LINE - 1, 2], [5_000, 0]]);
+    expect([...sparse.codes]).toEqual([3, 10_000, 2_000_000, (MAX_LINE - 1) * 2 + 1]);
+    expect(countOf(sparse)).toEqual({ covered: 2, total: 4 });
+    const u = dense.union(sparse);
+    expect(u.size).toBe(304);
+    expect(u.covered).toBe(227);
+  });
+
+  it('keys branches by number where it can and by text otherwise, each id in one form', () => {
+    const b = new BranchSetBuilder();
+    b.addLcov('BRDA:2,0,1', 5, 10, 0); // narrow
+    b.addTriple(2, 0, 1, true); // the same id, taken
+    b.addTriple(600_000, 0, 0, false); // line too large for a narrow code: wide
+    b.addTriple(3, 2000, 0, true); // block too large for a wide code: text
+    b.addLcov('3,01,0', 0, 6, 1); // a leading zero: text, not the id 3,1,0
+    b.addLcov('3,1,0', 0, 5, 0);
+    b.addIndexed(2, 2, 1); // the XML readers' 2#0 (taken) and 2#1: not lcov's 2,0,0 / 2,0,1
+    const set = b.build();
+    expect(set.size).toBe(7);
+    expect(set.covered).toBe(4);
+    expect(set.wide?.length).toBe(1);
+    expect([...(set.named?.keys() ?? [])].sort()).toEqual(['3,01,0', '3,2000,0']);
+    // a map of the same ids reads the same
+    const same = BranchSet.fromMap(new Map([['2,0,1', 1], ['600000,0,0', 0], ['3,2000,0', 1], ['3,01,0', 1], ['3,1,0', 0], ['2#0', 1], ['2#1', 0]]));
+    expect(set.union(same)).toMatchObject({ size: 7, covered: 4 });
+    expect(combineItems(new Map([['2#1', 1], ['9#0', 0]]), set)).toMatchObject({ size: 8, covered: 5 });
+  });
+
+  it('stores branch codes losslessly whatever the steps between lines', () => {
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const ids = new Map<string, boolean>();
+    const a = new BranchSetBuilder();
+    const triples: [number, number, number, boolean][] = [];
+    for (let i = 0; i < 3000; i++) {
+      const line = [next(10), next(100), next(5000), next(0x80000)][next(4)]!;
+      const t: [number, number, number, boolean] = [line, next(32), next(64), next(3) === 0];
+      triples.push(t);
+      const key = `${t[0]},${t[1]},${t[2]}`;
+      ids.set(key, (ids.get(key) ?? false) || t[3]);
+      a.addTriple(...t);
+    }
+    const set = a.build();
+    expect(set.size).toBe(ids.size);
+    expect(set.covered).toBe([...ids.values()].filter(Boolean).length);
+    const codes = [...set.narrow];
+    expect(codes.length).toBe(ids.size);
+    expect(codes.every((c, i) => i === 0 || c > codes[i - 1]!)).toBe(true);
+    const b = new BranchSetBuilder();
+    for (const t of triples.reverse()) b.addTriple(...t);
+    const again = b.build();
+    expect([...again.narrow]).toEqual(codes);
+    expect(set.union(again)).toMatchObject({ size: ids.size, covered: set.covered });
+  });
+
+  it('merges function sets of one read by number and of different reads by name', () => {
+    const table = new NameTable();
+    const fa = new FunctionSetBuilder(table);
+    fa.add('f', false);
+    fa.add('g', true);
+    fa.add('f', false);
+    const a = fa.build();
+    expect(countOf(a)).toEqual({ covered: 1, total: 2 });
+    fa.add('f', true);
+    fa.add('h', false);
+    const b = fa.build();
+    const u = combineItems(a, b) as FunctionSet;
+    expect(u).toBeInstanceOf(FunctionSet);
+    expect(countOf(u)).toEqual({ covered: 2, total: 3 });
+    const other = new FunctionSetBuilder(new NameTable());
+    other.add('h', true);
+    other.add('k', false);
+    const byName = combineItems(u, other.build());
+    expect(byName).toEqual(new Map([['f', 1], ['g', 1], ['h', 1], ['k', 0]]));
+    expect(a.toMap()).toEqual(new Map([['f', 0], ['g', 1]]));
   });
 });

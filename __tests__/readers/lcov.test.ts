@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lcov } from '../../src/readers/lcov.js';
-import { COVERAGE_METRICS } from '../../src/readers/coverage.js';
+import { COVERAGE_METRICS, countOf } from '../../src/readers/coverage.js';
+import { LIMITS } from '../../src/limits.js';
 import {
   type Expected,
   expectCoverage,
@@ -87,6 +88,54 @@ describe('lcov: records', () => {
     ].join('\n');
     // a.c: lines 1,2 hit of 1,2,3,4; branches: (2,0,0) hit, (2,0,1) never; f and g both ran
     expectCoverage(await metricsOf(lcov, readText(lcov, text)), { lines: [3, 5], branches: [1, 2], functions: [2, 2] });
+  });
+
+  it('keeps many files compactly, finds each again by path and merges repeats', async () => {
+    const records: string[] = [];
+    for (let f = 0; f < 5000; f++) {
+      records.push(`SF:src/dir${f % 7}/f${f}.c`, `DA:1,${f % 2}`, `DA:${2 + (f % 300)},1`, `BRDA:1,0,0,${f % 3}`, `FN:1,main${f % 5}`, `FNDA:${f % 4},main${f % 5}`, 'end_of_record');
+    }
+    // a second record of some files (a different test name): merged item by item
+    records.push('TN:again', 'SF:./src/dir3/f3.c', 'DA:1,5', 'DA:1000,0', 'BRDA:1,0,1,1', 'FN:1,other', 'end_of_record');
+    records.push('SF:src\\dir0\\f4998.c', 'LF:10', 'LH:10', 'end_of_record');
+    const model = await readText(lcov, `${records.join('\n')}\n`, 4096);
+    expect(model.files.size).toBe(5000);
+    expect([...model.files.keys()].slice(0, 3)).toEqual(['src/dir0/f0.c', 'src/dir1/f1.c', 'src/dir2/f2.c']);
+    expect(model.files.has('src/dir1/f4999.c')).toBe(true);
+    expect(model.files.has('src/dir6/f5000.c')).toBe(false);
+    const f3 = model.files.get('src/dir3/f3.c')!;
+    expect(countOf(f3.lines!)).toEqual({ covered: 2, total: 3 });
+    expect(countOf(f3.branches!)).toEqual({ covered: 1, total: 2 });
+    expect(countOf(f3.functions!)).toEqual({ covered: 1, total: 2 });
+    // detail and bare totals of one file: the one with the most covered
+    expect(countOf(model.files.get('src/dir0/f4998.c')!.lines!)).toEqual({ covered: 10, total: 10 });
+    let lines = 0;
+    for (const [, file] of model.files) lines += countOf(file.lines!).total;
+    expect(lines).toBe(5000 * 2 + 1 + 10 - 2);
+    // and a merge with another read of the same files
+    const again = await readText(lcov, 'SF:src/dir0/f0.c\nDA:1,1\nFN:1,main0\nFNDA:1,main0\nend_of_record\n');
+    const merged = lcov.merge([model, again]);
+    expect(countOf(merged.files.get('src/dir0/f0.c')!.lines!)).toEqual({ covered: 2, total: 2 });
+    expect(countOf(merged.files.get('src/dir0/f0.c')!.functions!)).toEqual({ covered: 1, total: 1 });
+  });
+
+  it('reads DA and BRDA the same from bytes in any chunking (CRLF, checksums, split lines)', async () => {
+    const text = 'TN:\r\nSF:x\r\nDA:1,0\r\nDA:2,3,abc==\r\nDA:3,0,\u00e9t\u00e9\r\nBRDA:2,0,0,-\r\nBRDA:2,0,1,7\r\nBRDA:02,0,1,0\r\nDA:4,1\r\nend_of_record';
+    for (const chunk of [1, 2, 5, 13, 4096]) {
+      expectCoverage(await metricsOf(lcov, readText(lcov, text, chunk)), { lines: [2, 4], branches: [1, 3] });
+    }
+  });
+
+  it('refuses a line longer than LIMITS.lineBytes, naming it, however it is chunked', async () => {
+    const limits = { ...LIMITS, lineBytes: 20 };
+    for (const chunk of [1, 7, 4096]) {
+      const long = 'SF:x\nDA:1,1\nDA:2,1234567890123456789\nend_of_record\n';
+      await expect(lcov.read(bytesSource(long, chunk), { name: 'x', metrics: {}, limits })).rejects.toThrow(/^line 3 is longer than 20 bytes/);
+      const unended = 'SF:x\nDA:1,1\nDA:2,1234567890123456789';
+      await expect(lcov.read(bytesSource(unended, chunk), { name: 'x', metrics: {}, limits })).rejects.toThrow(/^line 3 is longer than 20 bytes/);
+      const fits = 'SF:x\nDA:1,1\nDA:2,123456789012345\r\nend_of_record\n';
+      expectCoverage(lcov.metrics(await lcov.read(bytesSource(fits, chunk), { name: 'x', metrics: {}, limits })), { lines: [2, 2] });
+    }
   });
 
   it('keeps a repeated DA line once, covered if any DA hits it', async () => {

@@ -1,5 +1,6 @@
 import { EvidenceError } from '../measure.js';
 import {
+  BranchSetBuilder,
   COVERAGE_METRICS,
   LineSetBuilder,
   MAX_LINE,
@@ -10,6 +11,7 @@ import {
   normalizeSourcePath,
   type Count,
   type CoverageModel,
+  type FileCoverage,
   type Percent,
   type StatedTotals,
 } from './coverage.js';
@@ -39,7 +41,7 @@ import { parseXml } from './xml.js';
 
 interface FileState {
   lines: LineSetBuilder;
-  branches: Map<string, number>;
+  branches: BranchSetBuilder;
   functions: Map<string, number>;
 }
 
@@ -82,7 +84,7 @@ export const cobertura: Format<CoverageModel> = {
               const path = normalizeSourcePath(filename);
               let file = files.get(path);
               if (!file) {
-                file = { lines: new LineSetBuilder(), branches: new Map(), functions: new Map() };
+                file = { lines: new LineSetBuilder(), branches: new BranchSetBuilder(), functions: new Map() };
                 files.set(path, file);
               }
               cls = { ...file, name: attrs.get('name') ?? '' };
@@ -97,29 +99,23 @@ export const cobertura: Format<CoverageModel> = {
             }
             case 'line': {
               if (!cls) throw new EvidenceError('<line> outside a <class>: not a Cobertura report');
-              const owner = cls;
-              const where = (): string => `<line> in <class name=${JSON.stringify(clip(owner.name))}>`;
               // plain digits are read without a string; anything else takes the checked path
               let number = attrs.digits('number');
               if (number < 0 || number > MAX_LINE) {
                 const rawNumber = attrs.get('number');
-                number = nonNegative(rawNumber, `${where()}: number`);
-                if (!Number.isInteger(number) || number > MAX_LINE) throw new EvidenceError(`${where()}: number ${rawNumber} is not a line number`);
+                number = nonNegative(rawNumber, `${lineIn(cls)}: number`);
+                if (!Number.isInteger(number) || number > MAX_LINE) throw new EvidenceError(`${lineIn(cls)}: number ${rawNumber} is not a line number`);
               }
               let hits = attrs.digits('hits');
-              if (hits < 0) hits = nonNegative(attrs.get('hits'), `${where()} number="${number}": hits`);
+              if (hits < 0) hits = nonNegative(attrs.get('hits'), `${lineIn(cls)} number="${number}": hits`);
               lineCount++;
               cls.lines.add(number, hits > 0);
               if (method && hits > 0) method.covered = true;
               const cc = attrs.get('condition-coverage');
-              if (cc !== undefined || attrs.get('branch') !== undefined) branchesKnown = true;
+              if (cc !== undefined || (!branchesKnown && attrs.digits('branch') !== -2)) branchesKnown = true;
               if (cc !== undefined) {
-                const { covered, total } = conditionCoverage(cc, () => `${where()} number="${number}"`);
-                for (let i = 0; i < total; i++) {
-                  const key = `${number}#${i}`;
-                  const taken = i < covered ? 1 : 0;
-                  if (taken > (cls.branches.get(key) ?? -1)) cls.branches.set(key, taken);
-                }
+                const { covered, total } = conditionCoverage(cc, cls, number);
+                cls.branches.addIndexed(number, total, covered);
               }
               break;
             }
@@ -139,11 +135,12 @@ export const cobertura: Format<CoverageModel> = {
 
     if (!root) throw new EvidenceError('no <coverage> element');
     if (lineCount === 0) return { files: new Map(), stated: statedRates(root, ctx.name) };
-    const model: CoverageModel = { files: new Map() };
+    const out = new Map<string, FileCoverage>();
+    const model: CoverageModel = { files: out };
     for (const [path, file] of files) {
-      model.files.set(path, {
+      out.set(path, {
         lines: file.lines.build(),
-        ...(branchesKnown ? { branches: file.branches } : {}),
+        ...(branchesKnown ? { branches: file.branches.build() } : {}),
         ...(functionsKnown ? { functions: file.functions } : {}),
       });
     }
@@ -151,20 +148,42 @@ export const cobertura: Format<CoverageModel> = {
   },
 };
 
+function lineIn(cls: ClassState): string {
+  return `<line> in <class name=${JSON.stringify(clip(cls.name))}>`;
+}
+
 /** `50% (1/2)` → 1 of 2; the parenthesized counts are the data, the percentage is rounded. */
-function conditionCoverage(text: string, where: () => string): Count {
+function conditionCoverage(text: string, cls: ClassState, number: number): Count {
   const open = text.indexOf('(');
   const slash = text.indexOf('/', open + 1);
   const close = text.indexOf(')', slash + 1);
-  const bad = (): never => {
-    throw new EvidenceError(`${where()}: condition-coverage ${JSON.stringify(clip(text))} is not "<pct>% (<covered>/<total>)"`);
-  };
-  if (open < 0 || slash < 0 || close < 0) bad();
-  const covered = Number(text.slice(open + 1, slash));
-  const total = Number(text.slice(slash + 1, close));
-  if (!Number.isInteger(covered) || !Number.isInteger(total) || covered < 0 || covered > total) bad();
-  if (total > 1_000_000) bad();
+  if (open < 0 || slash < 0 || close < 0) badCondition(text, cls, number);
+  // plain digits are read in place; anything else as Number reads it
+  let covered = digitsIn(text, open + 1, slash);
+  let total = digitsIn(text, slash + 1, close);
+  if (covered < 0 || total < 0) {
+    covered = Number(text.slice(open + 1, slash));
+    total = Number(text.slice(slash + 1, close));
+  }
+  if (!Number.isInteger(covered) || !Number.isInteger(total) || covered < 0 || covered > total) badCondition(text, cls, number);
+  if (total > 1_000_000) badCondition(text, cls, number);
   return { covered, total };
+}
+
+/** s[start, end) as 1-15 plain decimal digits, or -1 */
+function digitsIn(s: string, start: number, end: number): number {
+  if (start >= end || end - start > 15) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+function badCondition(text: string, cls: ClassState, number: number): never {
+  throw new EvidenceError(`${lineIn(cls)} number="${number}": condition-coverage ${JSON.stringify(clip(text))} is not "<pct>% (<covered>/<total>)"`);
 }
 
 /** No `<line>` at all: the root rates are the only evidence (percentages, no counts). */

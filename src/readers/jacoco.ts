@@ -1,5 +1,6 @@
 import { EvidenceError } from '../measure.js';
 import {
+  BranchSetBuilder,
   COVERAGE_METRICS,
   LineSetBuilder,
   MAX_LINE,
@@ -10,6 +11,7 @@ import {
   nonNegative,
   type Count,
   type CoverageModel,
+  type FileCoverage,
   type Kind,
   type StatedTotals,
 } from './coverage.js';
@@ -32,7 +34,7 @@ import { parseXml, type XmlAttributes } from './xml.js';
  */
 interface SourceFile {
   lines: LineSetBuilder;
-  branches: Map<string, number>;
+  branches: BranchSetBuilder;
 }
 
 export const jacoco: Format<CoverageModel> = {
@@ -48,6 +50,8 @@ export const jacoco: Format<CoverageModel> = {
     const stack: string[] = [];
     const reportCounters: Partial<Record<Kind, Count>> = {};
     let pkg: string | undefined;
+    /** the functions map of `pkg`, once a method of it closed */
+    let pkgFunctions: Map<string, number> | undefined;
     let cls: string | undefined;
     let method: { key: string; covered: number } | undefined;
     let source: SourceFile | undefined;
@@ -57,8 +61,9 @@ export const jacoco: Format<CoverageModel> = {
       input,
       {
         open(name, attrs, depth) {
-          const parent = stack[stack.length - 1];
-          stack.push(name);
+          // the names of the open elements by depth (no push or pop per element)
+          const parent = depth > 1 ? stack[depth - 2] : undefined;
+          stack[depth - 1] = name;
           if (depth === 1) {
             if (name !== 'report') {
               throw new EvidenceError(`not a JaCoCo report: the root element is <${clip(name, 40)}>, expected <report>`);
@@ -69,6 +74,7 @@ export const jacoco: Format<CoverageModel> = {
           switch (name) {
             case 'package':
               pkg = required(attrs, 'name', '<package>');
+              pkgFunctions = undefined;
               break;
             case 'class':
               if (pkg === undefined) throw new EvidenceError('<class> outside a <package>: not a JaCoCo report');
@@ -84,30 +90,33 @@ export const jacoco: Format<CoverageModel> = {
               const path = pkg === '' ? file : `${pkg}/${file}`;
               source = files.get(path);
               if (!source) {
-                source = { lines: new LineSetBuilder(), branches: new Map() };
+                source = { lines: new LineSetBuilder(), branches: new BranchSetBuilder() };
                 files.set(path, source);
               }
               break;
             }
             case 'line': {
               if (!source) throw new EvidenceError('<line> outside a <sourcefile>: not a JaCoCo report');
-              // plain digits are read without a string; anything else takes the checked path
-              const nr = count(attrs, 'nr', () => '<line> nr');
-              const at = (): string => `<line nr="${nr}">`;
-              const mi = count(attrs, 'mi', () => `${at()} mi`);
-              const ci = count(attrs, 'ci', () => `${at()} ci`);
-              const mb = count(attrs, 'mb', () => `${at()} mb`);
-              const cb = count(attrs, 'cb', () => `${at()} cb`);
+              // plain digits are read without a string (no closure either); anything else takes the checked path
+              let nr = attrs.digits('nr');
+              let mi = attrs.digits('mi');
+              let ci = attrs.digits('ci');
+              let mb = attrs.digits('mb');
+              let cb = attrs.digits('cb');
+              if (nr < 0 || mi < 0 || ci < 0 || mb < 0 || cb < 0) {
+                nr = count(attrs, 'nr', () => '<line> nr');
+                const where = `<line nr="${nr}">`;
+                mi = count(attrs, 'mi', () => `${where} mi`);
+                ci = count(attrs, 'ci', () => `${where} ci`);
+                mb = count(attrs, 'mb', () => `${where} mb`);
+                cb = count(attrs, 'cb', () => `${where} cb`);
+              }
               if (!(Number.isInteger(nr) && Number.isInteger(mi) && Number.isInteger(ci) && Number.isInteger(mb) && Number.isInteger(cb)) || nr > MAX_LINE || mb + cb > 1_000_000) {
-                throw new EvidenceError(`${at()}: nr, mi, ci, mb and cb must be integers`);
+                throw new EvidenceError(`<line nr="${nr}">: nr, mi, ci, mb and cb must be integers`);
               }
               // a line with no instruction is not a line for JaCoCo's LINE counter
               if (mi + ci > 0) source.lines.add(nr, ci > 0);
-              for (let i = 0; i < mb + cb; i++) {
-                const key = `${nr}#${i}`;
-                const taken = i < cb ? 1 : 0;
-                if (taken > (source.branches.get(key) ?? -1)) source.branches.set(key, taken);
-              }
+              if (mb + cb > 0) source.branches.addIndexed(nr, mb + cb, cb);
               break;
             }
             case 'counter': {
@@ -127,10 +136,10 @@ export const jacoco: Format<CoverageModel> = {
           }
         },
         close(name) {
-          stack.pop();
           switch (name) {
             case 'package':
               pkg = undefined;
+              pkgFunctions = undefined;
               break;
             case 'class':
               cls = undefined;
@@ -140,9 +149,12 @@ export const jacoco: Format<CoverageModel> = {
               break;
             case 'method': {
               if (!method || pkg === undefined) break;
-              const key = `${pkg}/`;
-              let map = functions.get(key);
-              if (!map) functions.set(key, (map = new Map()));
+              if (pkgFunctions === undefined) {
+                const key = `${pkg}/`;
+                pkgFunctions = functions.get(key);
+                if (!pkgFunctions) functions.set(key, (pkgFunctions = new Map()));
+              }
+              const map = pkgFunctions;
               if (method.covered > (map.get(method.key) ?? -1)) map.set(method.key, method.covered);
               method = undefined;
               break;
@@ -155,17 +167,18 @@ export const jacoco: Format<CoverageModel> = {
     if (!sawRoot) throw new EvidenceError('no <report> element');
 
     // the line-level detail carries only the kinds the report itself counts
-    const model: CoverageModel = { files: new Map() };
+    const out = new Map<string, FileCoverage>();
+    const model: CoverageModel = { files: out };
     if (reportCounters.lines || reportCounters.branches) {
       for (const [path, file] of files) {
-        model.files.set(path, {
+        out.set(path, {
           ...(reportCounters.lines ? { lines: file.lines.build() } : {}),
-          ...(reportCounters.branches ? { branches: file.branches } : {}),
+          ...(reportCounters.branches ? { branches: file.branches.build() } : {}),
         });
       }
     }
     if (reportCounters.functions) {
-      for (const [key, map] of functions) model.files.set(key, { functions: map });
+      for (const [key, map] of functions) out.set(key, { functions: map });
     }
     const stated: StatedTotals = { source: ctx.name, mergeableByDetail: true };
     for (const kind of KINDS) {
@@ -190,9 +203,14 @@ function required(attrs: XmlAttributes, attr: string, element: string): string {
 }
 
 function counter(attrs: XmlAttributes): Count {
-  const where = `<counter type="${clip(attrs.get('type') ?? '', 20)}">`;
-  const missed = count(attrs, 'missed', () => `${where} missed`);
-  const covered = count(attrs, 'covered', () => `${where} covered`);
-  if (!Number.isInteger(missed) || !Number.isInteger(covered)) throw new EvidenceError(`${where}: missed and covered must be integers`);
+  // plain digits are read without a string; the message is only made for anything else
+  let missed = attrs.digits('missed');
+  let covered = attrs.digits('covered');
+  if (missed < 0 || covered < 0) {
+    const where = `<counter type="${clip(attrs.get('type') ?? '', 20)}">`;
+    missed = count(attrs, 'missed', () => `${where} missed`);
+    covered = count(attrs, 'covered', () => `${where} covered`);
+    if (!Number.isInteger(missed) || !Number.isInteger(covered)) throw new EvidenceError(`${where}: missed and covered must be integers`);
+  }
   return { covered, total: missed + covered };
 }

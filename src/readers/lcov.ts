@@ -1,19 +1,22 @@
 import { EvidenceError } from '../measure.js';
 import {
+  BranchSetBuilder,
   COVERAGE_METRICS,
+  FunctionSetBuilder,
+  NameTable,
+  PackedFile,
   LineSetBuilder,
   MAX_LINE,
   clip,
-  combineFile,
+  FileTable,
   coverageMetrics,
   mergeCoverage,
   normalizeSourcePath,
+  own,
   type Count,
   type CoverageModel,
-  type FileCoverage,
 } from './coverage.js';
-import { forEachLine } from './input.js';
-import type { Format } from './types.js';
+import type { ByteSource, Format } from './types.js';
 
 /**
  * lcov tracefiles (geninfo(1) "TRACEFILE FORMAT"), read line by line without regular expressions.
@@ -38,9 +41,6 @@ import type { Format } from './types.js';
  */
 
 class LcovRecord {
-  readonly lines = new LineSetBuilder();
-  readonly branches = new Map<string, number>();
-  readonly functions = new Map<string, number>();
   /** FNL index → function key, for FNA */
   groups: Map<string, string> | undefined;
   lf = -1;
@@ -52,19 +52,15 @@ class LcovRecord {
   constructor(
     readonly path: string,
     readonly sfLine: number,
+    /** the parser's builders, emptied by finish (one record is open at a time) */
+    readonly lines: LineSetBuilder,
+    readonly branches: BranchSetBuilder,
+    readonly functions: FunctionSetBuilder,
   ) {}
 }
 
 /** FNL function keys start with a newline, which no FN name (a line of text) can contain. */
 const GROUP_KEY = '\n';
-
-/**
- * A copy of a string kept beyond its line: a line is a slice of its whole chunk's text, and a
- * kept slice would keep that text alive (short strings are always copies already).
- */
-function own(text: string): string {
-  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
-}
 
 /** A record name: 1-16 ASCII capital letters (lcov's are TN, SF, DA, BRDA, FNL...). */
 function isTag(tag: string): boolean {
@@ -96,48 +92,188 @@ export const lcov: Format<CoverageModel> = {
 
   async read(input, ctx) {
     const parser = new LcovParser();
-    await forEachLine(input, (text, start, end) => parser.lineIn(text, start, end), ctx.limits.lineBytes);
+    await eachLine(input, parser, ctx.limits.lineBytes);
     return parser.end();
   },
 };
 
+/** Buffer's own decoder without toString's argument checks. */
+const utf8 = (buf: Buffer, start: number, end: number): string => (buf as unknown as { utf8Slice(s: number, e: number): string }).utf8Slice(start, end);
+
+function tooLong(line: number, maxLineBytes: number): never {
+  throw new EvidenceError(
+    `line ${line} is longer than ${maxLineBytes} bytes (LIMITS.lineBytes); lines are capped so that one line cannot exhaust memory`,
+    { line },
+  );
+}
+
+/**
+ * Feeds the lines of a byte stream to the parser (LF or CRLF; a leading UTF-8 BOM dropped), as
+ * input.ts's forEachLine does but without decoding whole chunks: most lines are read from the
+ * bytes. At most one partial line is held between chunks; a line longer than maxLineBytes is an
+ * EvidenceError naming its line number.
+ */
+async function eachLine(input: ByteSource, parser: LcovParser, maxLineBytes: number): Promise<void> {
+  const holdable = maxLineBytes + 4;
+  let carry: Buffer | undefined;
+  let first = true;
+  const line = (b: Buffer, start: number, end: number): void => {
+    if (first) {
+      first = false;
+      if (end - start >= 3 && b[start] === 0xef && b[start + 1] === 0xbb && b[start + 2] === 0xbf) start += 3;
+    }
+    if (end > start && b[end - 1] === 13 /* CR */) end--;
+    parser.bytesIn(b, start, end, maxLineBytes);
+  };
+  for await (const chunk of input) {
+    const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const len = b.byteLength;
+    let from = 0;
+    if (carry !== undefined) {
+      const nl = b.indexOf(10);
+      if (nl === -1) {
+        if (carry.byteLength + len > holdable) tooLong(parser.lines + 1, maxLineBytes);
+        carry = Buffer.concat([carry, b]); // a copy: the source may reuse its buffer
+        continue;
+      }
+      if (carry.byteLength + nl > holdable) tooLong(parser.lines + 1, maxLineBytes);
+      const joined = Buffer.concat([carry, b.subarray(0, nl)]);
+      carry = undefined;
+      line(joined, 0, joined.byteLength);
+      from = nl + 1;
+    }
+    for (;;) {
+      let nl = parser.fast(b, from, len, maxLineBytes);
+      if (nl < 0) {
+        nl = b.indexOf(10, from);
+        if (nl === -1) break;
+        if (nl - from > holdable) tooLong(parser.lines + 1, maxLineBytes);
+        line(b, from, nl);
+      }
+      from = nl + 1;
+    }
+    if (from < len) {
+      if (len - from > holdable) tooLong(parser.lines + 1, maxLineBytes);
+      carry = Buffer.from(b.subarray(from)); // a copy: the source may reuse its buffer
+    }
+  }
+  if (carry !== undefined) line(carry, 0, carry.byteLength);
+}
+
 /** The record state machine, fed one line at a time (no line terminator). */
 export class LcovParser {
-  private readonly files = new Map<string, FileCoverage>();
+  private readonly files = new FileTable();
   private rec: LcovRecord | undefined;
+  private readonly lineSet = new LineSetBuilder();
+  private readonly branchSet = new BranchSetBuilder();
+  private readonly functionSet = new FunctionSetBuilder(new NameTable());
   private lineNo = 0;
   private text = '';
 
   /**
-   * The line text.slice(start, end). `DA:<line>,<hits>` with plain digits, by far the most
-   * frequent record, is read in place; every other line goes through `line`.
+   * The line starting at b[start], if it is `DA:<line>,<hits>[,<ASCII checksum>]` or
+   * `BRDA:<line>,<block>,<branch>,<taken>` with plain numbers (no leading zero in the branch id)
+   * and ends with LF or CRLF within b[, len) and maxLineBytes: nearly every line of a tracefile,
+   * read from the bytes in one pass. Returns the index of its LF, or -1 (nothing done: read the
+   * line with `bytesIn`).
    */
-  lineIn(text: string, start: number, end: number): void {
+  fast(b: Buffer, start: number, len: number, maxLineBytes: number): number {
     const rec = this.rec;
-    if (rec !== undefined && end - start > 5 && text.charCodeAt(start) === 68 /* D */ && text.charCodeAt(start + 1) === 65 /* A */ && text.charCodeAt(start + 2) === 58 /* : */) {
-      let i = start + 3;
+    if (rec === undefined || start + 6 > len) return -1;
+    const c0 = b[start]!;
+    let i: number;
+    if (c0 === 68 /* D */) {
+      if (b[start + 1] !== 65 /* A */ || b[start + 2] !== 58 /* : */) return -1;
+      i = start + 3;
       let ln = 0;
-      let c = text.charCodeAt(i);
-      while (c >= 48 && c <= 57 && i < end) {
+      let c = i < len ? b[i]! : -1;
+      while (c >= 48 && c <= 57) {
         ln = ln * 10 + c - 48;
-        c = text.charCodeAt(++i);
+        c = ++i < len ? b[i]! : -1;
       }
-      if (i > start + 3 && i - start - 3 <= 10 && c === 44 /* , */ && ln <= MAX_LINE) {
-        const h = ++i;
-        let hits = 0;
-        c = text.charCodeAt(i);
-        while (c >= 48 && c <= 57 && i < end) {
-          hits = hits * 10 + c - 48;
-          c = text.charCodeAt(++i);
-        }
-        if (i > h && (i === end || c === 44) /* , checksum */) {
-          this.lineNo++;
-          rec.lines.add(ln, hits > 0);
-          return;
-        }
+      if (i === start + 3 || i - start - 3 > 10 || i >= len || c !== 44 /* , */ || ln > MAX_LINE) return -1;
+      const h = ++i;
+      let hits = 0;
+      c = i < len ? b[i]! : -1;
+      while (c >= 48 && c <= 57) {
+        hits = hits * 10 + c - 48;
+        c = ++i < len ? b[i]! : -1;
       }
+      if (i === h || i >= len) return -1;
+      if (c === 44 /* , checksum: ignored, ASCII up to the LF */) {
+        do c = ++i < len ? b[i]! : -1;
+        while (i < len && c !== 10 && c < 0x80);
+        if (i >= len || c !== 10) return -1;
+      } else if (c === 13 /* CR */) {
+        if (++i >= len || b[i] !== 10) return -1;
+      } else if (c !== 10) {
+        return -1;
+      }
+      if (i - start > maxLineBytes) return -1;
+      this.lineNo++;
+      rec.lines.add(ln, hits > 0);
+      return i;
     }
-    this.line(text.slice(start, end));
+    if (c0 !== 66 /* B */ || start + 13 > len || b[start + 1] !== 82 /* R */ || b[start + 2] !== 68 /* D */ || b[start + 3] !== 65 /* A */ || b[start + 4] !== 58 /* : */) return -1;
+    i = this.id(b, start + 5, len);
+    const ln = this.value;
+    if (i < 0 || ln > MAX_LINE) return -1;
+    i = this.id(b, i, len);
+    const block = this.value;
+    if (i < 0) return -1;
+    i = this.id(b, i, len);
+    const branch = this.value;
+    if (i < 0 || i >= len) return -1;
+    let taken = 0;
+    let c = i < len ? b[i]! : -1;
+    if (c === 45 /* - */) {
+      c = ++i < len ? b[i]! : -1;
+    } else {
+      const h = i;
+      while (c >= 48 && c <= 57) {
+        taken = taken * 10 + c - 48;
+        c = ++i < len ? b[i]! : -1;
+      }
+      if (i === h) return -1;
+    }
+    if (i >= len) return -1;
+    if (c === 13 /* CR */) {
+      if (++i >= len || b[i] !== 10) return -1;
+    } else if (c !== 10) {
+      return -1;
+    }
+    if (i - start > maxLineBytes) return -1;
+    this.lineNo++;
+    rec.branches.addTriple(ln, block, branch, taken > 0);
+    return i;
+  }
+
+  /** Any line, bytes[start, end) (no line terminator): decoded (as UTF-8, invalid bytes replaced) and read by `line`. */
+  bytesIn(b: Buffer, start: number, end: number, maxLineBytes: number): void {
+    const text = utf8(b, start, end);
+    // the cap counts the bytes of the decoded text (as readLines and forEachLine do)
+    if (text.length > maxLineBytes || (3 * text.length > maxLineBytes && Buffer.byteLength(text) > maxLineBytes)) tooLong(this.lineNo + 1, maxLineBytes);
+    this.line(text);
+  }
+
+  private value = 0;
+
+  /** a decimal id component at b[i] without a leading zero, then a comma: into `value`; returns the index after the comma (-1: not that) */
+  private id(b: Buffer, i: number, end: number): number {
+    const from = i;
+    let n = 0;
+    let c = i < end ? b[i]! : -1;
+    while (c >= 48 && c <= 57) {
+      n = n * 10 + c - 48;
+      c = ++i < end ? b[i]! : -1;
+    }
+    if (i === from || i - from > 10 || c !== 44 || i >= end || (b[from] === 48 && i - from > 1)) return -1;
+    this.value = n;
+    return i + 1;
+  }
+
+  get lines(): number {
+    return this.lineNo;
   }
 
   line(line: string): void {
@@ -173,22 +309,19 @@ export class LcovParser {
         }
         this.positive(5, first, 'BRDA: line number');
         const taken = last + 2 === len && line.charCodeAt(last + 1) === 45 /* - */ ? 0 : this.count(last + 1, len, 'BRDA: taken count');
-        const key = line.slice(5, last);
-        const prev = r.branches.get(key);
-        if (prev === undefined) r.branches.set(own(key), taken);
-        else if (taken > prev) r.branches.set(key, taken);
+        r.branches.addLcov(line, 5, last, taken);
         break;
       }
       case 'SF': {
         if (this.rec) this.fail(`SF: record before the end_of_record of the record opened at line ${this.rec.sfLine}`);
         const path = line.slice(3);
         if (path.trim() === '') this.fail('SF: record without a path');
-        this.rec = new LcovRecord(own(normalizeSourcePath(path)), this.lineNo);
+        this.rec = new LcovRecord(own(normalizeSourcePath(path)), this.lineNo, this.lineSet, this.branchSet, this.functionSet);
         break;
       }
       case 'end_of_record': {
         const r = this.open('end_of_record');
-        combineFile(this.files, r.path, finish(r), true);
+        this.files.add(r.path, finish(r));
         this.rec = undefined;
         break;
       }
@@ -201,7 +334,7 @@ export class LcovParser {
         const c2 = line.indexOf(',', c1 + 1);
         const name = c2 > c1 + 1 && uint(line, c1 + 1, c2) >= 0 ? line.slice(c2 + 1) : line.slice(c1 + 1);
         if (name === '') this.fail('FN: record without a function name');
-        if (!r.functions.has(name)) r.functions.set(own(name), 0);
+        r.functions.add(name, false);
         break;
       }
       case 'FNDA': {
@@ -210,8 +343,7 @@ export class LcovParser {
         if (c1 < 0 || c1 + 1 === len) this.fail('malformed FNDA: record (expected FNDA:<count>,<name>)');
         const calls = this.count(5, c1, 'FNDA: execution count');
         const name = line.slice(c1 + 1);
-        const prev = r.functions.get(name);
-        if (prev === undefined || calls > prev) r.functions.set(prev === undefined ? own(name) : name, calls);
+        r.functions.add(name, calls > 0);
         break;
       }
       case 'FNL': {
@@ -225,7 +357,7 @@ export class LcovParser {
         const start = this.positive(c1 + 1, end, 'FNL: line number');
         const key = GROUP_KEY + start;
         (r.groups ??= new Map()).set(index, key);
-        if (!r.functions.has(key)) r.functions.set(key, 0);
+        r.functions.add(key, false);
         break;
       }
       case 'FNA': {
@@ -236,7 +368,7 @@ export class LcovParser {
         const key = r.groups?.get(line.slice(4, c1));
         if (key === undefined) this.fail('FNA: record for a function index that no FNL: record defined');
         const calls = this.count(c1 + 1, c2, 'FNA: execution count');
-        if (calls > (r.functions.get(key) ?? 0)) r.functions.set(key, calls);
+        r.functions.add(key, calls > 0);
         break;
       }
       case 'LF':
@@ -306,15 +438,11 @@ export class LcovParser {
 }
 
 /** The detail of each kind, or its summary lines when the record has no detail for it. */
-function finish(r: LcovRecord): FileCoverage {
-  const out: FileCoverage = {};
-  const lines = r.lines.empty ? summary(r, r.lf, r.lh, 'LF', 'LH') : r.lines.build();
+function finish(r: LcovRecord): PackedFile {
+  const lines = r.lines.empty ? summary(r, r.lf, r.lh, 'LF', 'LH') : r.lines;
   const branches = r.branches.size > 0 ? r.branches : summary(r, r.brf, r.brh, 'BRF', 'BRH');
   const functions = r.functions.size > 0 ? r.functions : summary(r, r.fnf, r.fnh, 'FNF', 'FNH');
-  if (lines) out.lines = lines;
-  if (branches) out.branches = branches;
-  if (functions) out.functions = functions;
-  return out;
+  return PackedFile.from(lines, branches, functions);
 }
 
 function summary(r: LcovRecord, found: number, hit: number, f: string, h: string): Count | undefined {

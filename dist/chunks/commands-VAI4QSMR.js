@@ -12,7 +12,7 @@ import {
   renderJson,
   renderMarkdown,
   runGate
-} from "./chunk-VBULNHF2.js";
+} from "./chunk-R4ZLLC64.js";
 import "./chunk-XMXXNP2B.js";
 
 // src/commands.ts

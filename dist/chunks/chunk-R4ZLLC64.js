@@ -29727,7 +29727,7 @@ async function* readLines(input2, maxLineBytes = LIMITS.lineBytes, options = {})
   let pendingBytes = 0;
   let lineNumber = 0;
   let first = true;
-  const tooLong = () => {
+  const tooLong2 = () => {
     throw new EvidenceError(
       `line ${lineNumber + 1} is longer than ${maxLineBytes} bytes (LIMITS.lineBytes); lines are capped so that one line cannot exhaust memory`,
       { line: lineNumber + 1 }
@@ -29748,7 +29748,7 @@ async function* readLines(input2, maxLineBytes = LIMITS.lineBytes, options = {})
       if (end >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191) start = 3;
     }
     if (end > start && bytes[end - 1] === 13) end--;
-    if (end - start > maxLineBytes) tooLong();
+    if (end - start > maxLineBytes) tooLong2();
     lineNumber++;
     if (strict) {
       try {
@@ -29762,13 +29762,13 @@ async function* readLines(input2, maxLineBytes = LIMITS.lineBytes, options = {})
   for await (const chunk of input2) {
     let start = 0;
     for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
-      if (pendingBytes + (nl - start) > holdable) tooLong();
+      if (pendingBytes + (nl - start) > holdable) tooLong2();
       yield finish2(chunk.subarray(start, nl));
       start = nl + 1;
     }
     if (start < chunk.byteLength) {
       pendingBytes += chunk.byteLength - start;
-      if (pendingBytes > holdable) tooLong();
+      if (pendingBytes > holdable) tooLong2();
       pending.push(chunk.slice(start));
     }
   }
@@ -29776,56 +29776,6 @@ async function* readLines(input2, maxLineBytes = LIMITS.lineBytes, options = {})
     const line = finish2(new Uint8Array(0));
     if (line.length > 0) yield line;
   }
-}
-async function forEachLine(input2, fn, maxLineBytes = LIMITS.lineBytes) {
-  const holdable = maxLineBytes + 4;
-  let carry;
-  let lineNumber = 0;
-  let first = true;
-  const tooLong = (line) => {
-    throw new EvidenceError(
-      `line ${line} is longer than ${maxLineBytes} bytes (LIMITS.lineBytes); lines are capped so that one line cannot exhaust memory`,
-      { line }
-    );
-  };
-  const lines = (bytes, end, final) => {
-    let start = 0;
-    if (first) {
-      first = false;
-      if (end >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191) start = 3;
-    }
-    const text2 = bytes.toString("utf8", start, end);
-    const length2 = text2.length;
-    let from = 0;
-    while (from < length2) {
-      let nl = text2.indexOf("\n", from);
-      if (nl === -1) {
-        if (!final) break;
-        nl = length2;
-      }
-      let to = nl;
-      if (to > from && text2.charCodeAt(to - 1) === 13) to--;
-      lineNumber++;
-      if (to - from > maxLineBytes || 3 * (to - from) > maxLineBytes && Buffer.byteLength(text2.slice(from, to)) > maxLineBytes) tooLong(lineNumber);
-      fn(text2, from, to);
-      from = nl + 1;
-    }
-  };
-  for await (const chunk of input2) {
-    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (carry !== void 0) bytes = Buffer.concat([carry, bytes]);
-    const last = bytes.lastIndexOf(10);
-    if (last === -1) {
-      if (bytes.byteLength > holdable) tooLong(lineNumber + 1);
-      carry = Buffer.from(bytes);
-      continue;
-    }
-    lines(bytes, last + 1, false);
-    const rest = bytes.byteLength - last - 1;
-    if (rest > holdable) tooLong(lineNumber + 1);
-    carry = rest > 0 ? Buffer.from(bytes.subarray(last + 1)) : void 0;
-  }
-  if (carry !== void 0) lines(carry, carry.byteLength, true);
 }
 function formatBytes(n) {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -30602,15 +30552,223 @@ var junit = {
 // src/readers/coverage.ts
 var KINDS = ["lines", "branches", "functions"];
 var MAX_LINE = 2147483647;
+var SLAB_BYTES = 64 * 1024;
+var SLAB_MAX = 4096;
+var slab = new Uint8Array(SLAB_BYTES);
+var slabUsed = 0;
+var reserved = slab;
+function reserve(n) {
+  if (n > SLAB_MAX) {
+    reserved = new Uint8Array(n);
+    return 0;
+  }
+  if (slabUsed + n > SLAB_BYTES) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  reserved = slab;
+  const at = slabUsed;
+  slabUsed += n;
+  return at;
+}
+var stage = new Uint8Array(4096);
+var staged = 0;
+function room(n) {
+  if (staged + n <= stage.length) return;
+  const grown = new Uint8Array(Math.max(stage.length * 2, staged + n));
+  grown.set(stage.subarray(0, staged));
+  stage = grown;
+}
+function stageDeltas(codes, n) {
+  room(n * 5);
+  const out = stage;
+  const from = staged;
+  let o = staged;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    let d = codes[i] - prev;
+    prev = codes[i];
+    while (d >= 128) {
+      out[o++] = d & 127 | 128;
+      d = Math.floor(d / 128);
+    }
+    out[o++] = d;
+  }
+  staged = o;
+  return o - from;
+}
+function stageBits(codes, n) {
+  const base = codes[0] >>> 1;
+  const bytes = (codes[n - 1] >>> 1) - base + 1 + 3 >>> 2;
+  room(bytes);
+  const bits = stage;
+  const from = staged;
+  bits.fill(0, from, from + bytes);
+  for (let i = 0; i < n; i++) {
+    const code = codes[i];
+    const k = (code >>> 1) - base;
+    bits[from + (k >>> 2)] |= (1 | (code & 1) << 1) << (k & 3) * 2;
+  }
+  staged = from + bytes;
+  return bytes;
+}
+function denseLines(codes, n) {
+  return n > 0 && (codes[n - 1] >>> 1) - (codes[0] >>> 1) + 1 <= 8 * n;
+}
+function commit() {
+  const at = reserve(staged);
+  reserved.set(stage.subarray(0, staged), at);
+  staged = 0;
+  return at;
+}
+var packedBytes = 0;
+function pack(codes, n) {
+  staged = 0;
+  packedBytes = stageDeltas(codes, n);
+  return commit();
+}
+function unpack(store, off, bytes, count4) {
+  const out = new Uint32Array(count4);
+  let prev = 0;
+  let n = 0;
+  const end = off + bytes;
+  for (let i = off; i < end; ) {
+    let b = store[i++];
+    let d = b & 127;
+    let scale = 128;
+    while (b & 128) {
+      b = store[i++];
+      d += (b & 127) * scale;
+      scale *= 128;
+    }
+    prev += d;
+    out[n++] = prev;
+  }
+  return out;
+}
+function stageBranches(codes, n) {
+  room(n * 11);
+  const out = stage;
+  const from = staged;
+  let o = staged;
+  let prevLine = 0;
+  for (let i = 0; i < n; i++) {
+    const code = codes[i];
+    const line = code >>> 13;
+    const rest = code & 8191;
+    const step = line - prevLine;
+    prevLine = line;
+    if (step < 8 && rest < 16) {
+      out[o++] = step << 4 | rest;
+    } else if (step < 64 && rest < 256) {
+      out[o++] = 128 | step;
+      out[o++] = rest;
+    } else {
+      out[o++] = 192;
+      for (let v = step; ; v >>>= 7) {
+        if (v < 128) {
+          out[o++] = v;
+          break;
+        }
+        out[o++] = v & 127 | 128;
+      }
+      for (let v = rest; ; v >>>= 7) {
+        if (v < 128) {
+          out[o++] = v;
+          break;
+        }
+        out[o++] = v & 127 | 128;
+      }
+    }
+  }
+  staged = o;
+  return o - from;
+}
+function unpackBranches(store, off, bytes, count4) {
+  const out = new Uint32Array(count4);
+  let line = 0;
+  let n = 0;
+  const end = off + bytes;
+  for (let i = off; i < end; ) {
+    const b = store[i++];
+    let rest;
+    if (b < 128) {
+      line += b >>> 4;
+      rest = b & 15;
+    } else if (b < 192) {
+      line += b & 63;
+      rest = store[i++];
+    } else {
+      let v = 0;
+      let c;
+      let shift = 0;
+      do {
+        c = store[i++];
+        v |= (c & 127) << shift;
+        shift += 7;
+      } while (c & 128);
+      line += v;
+      rest = 0;
+      shift = 0;
+      do {
+        c = store[i++];
+        rest |= (c & 127) << shift;
+        shift += 7;
+      } while (c & 128);
+    }
+    out[n++] = line * 8192 + rest >>> 0;
+  }
+  return out;
+}
+var NO_CODES = new Uint32Array(0);
+function sortUnique(codes, n, sorted) {
+  const view = n === codes.length ? codes : codes.subarray(0, n);
+  if (!sorted) view.sort();
+  let out = 0;
+  let flagged = 0;
+  for (let i = 0; i < n; i++) {
+    const code = view[i];
+    const flag = code % 2;
+    if (out > 0 && view[out - 1] - view[out - 1] % 2 === code - flag) {
+      flagged += flag - view[out - 1] % 2;
+      view[out - 1] = code;
+    } else {
+      view[out++] = code;
+      flagged += flag;
+    }
+  }
+  return [out, flagged];
+}
 var LineSet = class _LineSet {
-  constructor(codes, covered) {
-    this.codes = codes;
+  constructor(dense, base, store, off, bytes, size, covered) {
+    this.dense = dense;
+    this.base = base;
+    this.store = store;
+    this.off = off;
+    this.bytes = bytes;
+    this.size = size;
     this.covered = covered;
   }
-  codes;
+  dense;
+  base;
+  store;
+  off;
+  bytes;
+  size;
   covered;
-  get size() {
-    return this.codes.length;
+  /** sorted unique codes `line * 2 + hit` */
+  get codes() {
+    if (!this.dense) return unpack(this.store, this.off, this.bytes, this.size);
+    const store = this.store;
+    const out = new Uint32Array(this.size);
+    let n = 0;
+    for (let i = 0; i < this.bytes; i++) {
+      let b = store[this.off + i];
+      for (let k = i * 4; b !== 0; k++, b >>>= 2) {
+        if (b & 1) out[n++] = (this.base + k) * 2 + (b >>> 1 & 1);
+      }
+    }
+    return out;
   }
   /** from [line, hits] pairs, in any order, repeats allowed (tests and small readers) */
   static of(entries) {
@@ -30635,11 +30793,19 @@ var LineSet = class _LineSet {
       out[n++] = code;
       covered += code & 1;
     }
-    return new _LineSet(out.slice(0, n), covered);
+    return _LineSet.fromSortedUnique(out, n, covered);
   }
-  /** @internal for LineSetBuilder */
-  static fromSortedUnique(codes, covered) {
-    return new _LineSet(codes, covered);
+  /** @internal codes[0, n) sorted unique (copied: a bitset for dense lines, else packed) */
+  static fromSortedUnique(codes, n, covered) {
+    staged = 0;
+    const dense = denseLines(codes, n);
+    const bytes = dense ? stageBits(codes, n) : stageDeltas(codes, n);
+    const off = commit();
+    return new _LineSet(dense, n > 0 ? codes[0] >>> 1 : 0, reserved, off, bytes, n, covered);
+  }
+  /** @internal a set stored by PackedFile */
+  static view(dense, base, store, off, bytes, size, covered) {
+    return new _LineSet(dense, base, store, off, bytes, size, covered);
   }
 };
 var LineSetBuilder = class {
@@ -30662,24 +30828,662 @@ var LineSetBuilder = class {
     if (code < this.last) this.sorted = false;
     this.last = code;
   }
+  /** The set so far; the builder is then empty again (and may be reused). */
   build() {
-    const codes = this.buf.slice(0, this.n);
-    if (!this.sorted) codes.sort();
-    let n = 0;
-    let covered = 0;
-    for (let i = 0; i < codes.length; i++) {
-      const code = codes[i];
-      if (n > 0 && codes[n - 1] >>> 1 === code >>> 1) {
-        covered += (code & 1) - (codes[n - 1] & 1);
-        codes[n - 1] = code;
-      } else {
-        codes[n++] = code;
-        covered += code & 1;
-      }
-    }
-    return LineSet.fromSortedUnique(n === codes.length ? codes : codes.slice(0, n), covered);
+    const [codes, n, covered] = this.take();
+    return LineSet.fromSortedUnique(codes, n, covered);
+  }
+  /** @internal the sorted unique codes (valid until the next add), their number and how many are hit; empties the builder */
+  take() {
+    const codes = this.buf;
+    const [n, covered] = sortUnique(codes, this.n, this.sorted);
+    this.n = 0;
+    this.last = 0;
+    this.sorted = true;
+    if (codes.length > 1 << 16) this.buf = new Uint32Array(64);
+    return [codes, n, covered];
   }
 };
+var LCOV_ID = 0;
+var INDEX_ID = 1;
+function narrowCode(line, block, branch, kind, taken) {
+  return (((line * 32 + block) * 64 + branch) * 2 + kind) * 2 + taken;
+}
+function wideCode(line, block, branch, kind, taken) {
+  return (((line * 1024 + block) * 1024 + branch) * 2 + kind) * 2 + taken;
+}
+function idText(line, block, branch, kind) {
+  return kind === LCOV_ID ? `${line},${block},${branch}` : `${line}#${branch}`;
+}
+function canonicalUint(s, start, end) {
+  if (start >= end || end - start > 15 || s.charCodeAt(start) === 48 && end - start > 1) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+var BranchSet = class _BranchSet {
+  constructor(store, off, bytes, narrowCount, wide, named, size, covered) {
+    this.store = store;
+    this.off = off;
+    this.bytes = bytes;
+    this.narrowCount = narrowCount;
+    this.wide = wide;
+    this.named = named;
+    this.size = size;
+    this.covered = covered;
+  }
+  store;
+  off;
+  bytes;
+  narrowCount;
+  wide;
+  named;
+  size;
+  covered;
+  /** sorted unique narrow codes */
+  get narrow() {
+    return this.narrowCount === 0 ? NO_CODES : unpackBranches(this.store, this.off, this.bytes, this.narrowCount);
+  }
+  /** @internal a set stored by PackedFile */
+  static view(store, off, bytes, narrowCount, wide, named, size, covered) {
+    return new _BranchSet(store, off, bytes, narrowCount, wide, named, size, covered);
+  }
+  /** @internal narrow codes[0, n) sorted unique (copied) and the rest */
+  static of(codes, n, wide, named, size, covered) {
+    staged = 0;
+    const bytes = stageBranches(codes, n);
+    const off = commit();
+    return new _BranchSet(reserved, off, bytes, n, wide, named, size, covered);
+  }
+  /** from an id → times-taken map (ids as the readers write them: `1,0,2`, `12#0`, any text) */
+  static fromMap(items) {
+    const b = new BranchSetBuilder();
+    for (const [id, taken] of items) b.addId(id, taken);
+    return b.build();
+  }
+  /** The union: an id is in it if either set has it, taken if either set took it. */
+  union(other) {
+    const narrow = mergeCodes(this.narrow, other.narrow);
+    const wide = this.wide && other.wide ? mergeCodes(this.wide, other.wide) : void 0;
+    let named;
+    if (this.named || other.named) {
+      named = new Map(this.named);
+      for (const [id, taken] of other.named ?? []) {
+        const prev = named.get(id);
+        if (prev === void 0 || taken > prev) named.set(id, taken);
+      }
+    }
+    let size = narrow[0].length;
+    let covered = narrow[1];
+    const wideCodes = wide ? wide[0] : this.wide ?? other.wide;
+    if (wideCodes) {
+      size += wideCodes.length;
+      covered += wide ? wide[1] : (this.wide ? this : other).wideCovered();
+    }
+    if (named) {
+      size += named.size;
+      for (const taken of named.values()) if (taken > 0) covered++;
+    }
+    return _BranchSet.of(narrow[0], narrow[0].length, wideCodes, named, size, covered);
+  }
+  wideCovered() {
+    let covered = 0;
+    for (const code of this.wide ?? []) covered += code % 2;
+    return covered;
+  }
+};
+function mergeCodes(a, b) {
+  if (b.length === 0) return [a, countFlags(a)];
+  if (a.length === 0) return [b, countFlags(b)];
+  const out = a instanceof Float64Array ? new Float64Array(a.length + b.length) : new Uint32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  let flagged = 0;
+  while (i < a.length || j < b.length) {
+    let code;
+    const x = i < a.length ? a[i] - a[i] % 2 : Infinity;
+    const y = j < b.length ? b[j] - b[j] % 2 : Infinity;
+    if (x < y) code = a[i++];
+    else if (y < x) code = b[j++];
+    else code = Math.max(a[i++], b[j++]);
+    out[n++] = code;
+    flagged += code % 2;
+  }
+  return [out.slice(0, n), flagged];
+}
+function countFlags(codes) {
+  let flagged = 0;
+  for (let i = 0; i < codes.length; i++) flagged += codes[i] % 2;
+  return flagged;
+}
+var BranchSetBuilder = class {
+  buf = new Uint32Array(64);
+  n = 0;
+  last = 0;
+  sorted = true;
+  wide;
+  named;
+  get size() {
+    return this.n + (this.wide?.length ?? 0) + (this.named?.size ?? 0);
+  }
+  /**
+   * A numeric id: `kind` LCOV_ID for lcov's `line,block,branch`, INDEX_ID for `line#branch` (block
+   * 0). All integers >= 0, line <= MAX_LINE.
+   */
+  add(line, block, branch, kind, taken) {
+    const t = taken ? 1 : 0;
+    if (line < 524288 && block < 32 && branch < 64) {
+      const code = narrowCode(line, block, branch, kind, t);
+      if (this.n === this.buf.length) {
+        const grown = new Uint32Array(this.buf.length * 2);
+        grown.set(this.buf);
+        this.buf = grown;
+      }
+      this.buf[this.n++] = code;
+      if (code < this.last) this.sorted = false;
+      this.last = code;
+    } else if (block < 1024 && branch < 1024) {
+      (this.wide ??= []).push(wideCode(line, block, branch, kind, t));
+    } else {
+      this.addText(idText(line, block, branch, kind), t);
+    }
+  }
+  /** lcov's `<line>,<block>,<branch>` as numbers (written without leading zeros; line <= MAX_LINE) */
+  addTriple(line, block, branch, taken) {
+    this.add(line, block, branch, LCOV_ID, taken);
+  }
+  /** The XML readers' `total` branches of a line, ids `<line>#0`… (the first `covered` taken). */
+  addIndexed(line, total, covered) {
+    for (let i = 0; i < total; i++) this.add(line, 0, i, INDEX_ID, i < covered);
+  }
+  /** lcov: `<line>,<block>,<branch>` of a BRDA record (s[start, end)), any text lcov allows */
+  addLcov(s, start, end, taken) {
+    const c1 = s.indexOf(",", start);
+    const c2 = c1 < 0 || c1 >= end ? -1 : s.indexOf(",", c1 + 1);
+    if (c2 >= 0 && c2 < end) {
+      const line = canonicalUint(s, start, c1);
+      const block = canonicalUint(s, c1 + 1, c2);
+      const branch = canonicalUint(s, c2 + 1, end);
+      if (line >= 0 && block >= 0 && branch >= 0 && line <= MAX_LINE) {
+        this.add(line, block, branch, LCOV_ID, taken > 0);
+        return;
+      }
+    }
+    this.addText(s.slice(start, end), taken);
+  }
+  /** any id, as text (see BranchSet.fromMap) */
+  addId(id, taken) {
+    const hash2 = id.indexOf("#");
+    if (hash2 > 0 && id.indexOf(",") < 0) {
+      const line = canonicalUint(id, 0, hash2);
+      const branch = canonicalUint(id, hash2 + 1, id.length);
+      if (line >= 0 && branch >= 0 && line <= MAX_LINE) {
+        this.add(line, 0, branch, INDEX_ID, taken > 0);
+        return;
+      }
+      this.addText(id, taken);
+      return;
+    }
+    this.addLcov(id, 0, id.length, taken);
+  }
+  addText(id, taken) {
+    const named = this.named ??= /* @__PURE__ */ new Map();
+    const prev = named.get(id);
+    if (prev === void 0) named.set(own2(id), taken);
+    else if (taken > prev) named.set(id, taken);
+  }
+  /** The set so far; the builder is then empty again (and may be reused). */
+  build() {
+    const t = this.take();
+    return BranchSet.of(t.codes, t.n, t.wide, t.named, t.size, t.covered);
+  }
+  /** @internal the sorted unique narrow codes (valid until the next add) and the rest; empties the builder */
+  take() {
+    const codes = this.buf;
+    const [n, narrowCovered] = sortUnique(codes, this.n, this.sorted);
+    let size = n;
+    let covered = narrowCovered;
+    let wide;
+    if (this.wide) {
+      const all = Float64Array.from(this.wide);
+      const [m, wideCovered] = sortUnique(all, all.length, false);
+      wide = all.slice(0, m);
+      size += m;
+      covered += wideCovered;
+    }
+    const named = this.named;
+    if (named) {
+      size += named.size;
+      for (const taken of named.values()) if (taken > 0) covered++;
+    }
+    this.n = 0;
+    this.last = 0;
+    this.sorted = true;
+    this.wide = void 0;
+    this.named = void 0;
+    if (codes.length > 1 << 16) this.buf = new Uint32Array(64);
+    return { codes, n, wide, named, size, covered };
+  }
+};
+var NameTable = class {
+  names = [];
+  ids = /* @__PURE__ */ new Map();
+  id(name) {
+    let id = this.ids.get(name);
+    if (id === void 0) {
+      id = this.names.length;
+      const kept = own2(name);
+      this.names.push(kept);
+      this.ids.set(kept, id);
+    }
+    return id;
+  }
+};
+var FunctionSet = class _FunctionSet {
+  constructor(table2, store, off, bytes, size, covered) {
+    this.table = table2;
+    this.store = store;
+    this.off = off;
+    this.bytes = bytes;
+    this.size = size;
+    this.covered = covered;
+  }
+  table;
+  store;
+  off;
+  bytes;
+  size;
+  covered;
+  get codes() {
+    return unpack(this.store, this.off, this.bytes, this.size);
+  }
+  /** @internal a set stored by PackedFile */
+  static view(table2, store, off, bytes, size, covered) {
+    return new _FunctionSet(table2, store, off, bytes, size, covered);
+  }
+  /** @internal codes[0, n) sorted unique (copied) */
+  static of(table2, codes, n, covered) {
+    const off = n === 0 ? 0 : pack(codes, n);
+    return new _FunctionSet(table2, n === 0 ? slab : reserved, off, n === 0 ? 0 : packedBytes, n, covered);
+  }
+  /** name → 1 (called) or 0 */
+  toMap() {
+    const map2 = /* @__PURE__ */ new Map();
+    for (const code of this.codes) map2.set(this.table.names[code >>> 1], code & 1);
+    return map2;
+  }
+  union(other) {
+    const [codes, covered] = mergeCodes(this.codes, other.codes);
+    return _FunctionSet.of(this.table, codes, codes.length, covered);
+  }
+};
+var FunctionSetBuilder = class {
+  constructor(table2) {
+    this.table = table2;
+  }
+  table;
+  buf = new Uint32Array(16);
+  n = 0;
+  /** how many adds since the last build (0: none) */
+  get size() {
+    return this.n;
+  }
+  /** a function, called or not (called if any add says so) */
+  add(name, called) {
+    if (this.n === this.buf.length) {
+      const grown = new Uint32Array(this.buf.length * 2);
+      grown.set(this.buf);
+      this.buf = grown;
+    }
+    this.buf[this.n++] = this.table.id(name) * 2 + (called ? 1 : 0);
+  }
+  build() {
+    const [codes, n, covered] = this.take();
+    return FunctionSet.of(this.table, codes, n, covered);
+  }
+  /** @internal the sorted unique codes (valid until the next add), their number and how many are called; empties the builder */
+  take() {
+    const codes = this.buf;
+    const [n, covered] = sortUnique(codes, this.n, false);
+    this.n = 0;
+    if (codes.length > 1 << 16) this.buf = new Uint32Array(16);
+    return [codes, n, covered];
+  }
+};
+var ABSENT = 0;
+var DENSE = 1;
+var PACKED = 2;
+var COUNT = 3;
+var PackedFile = class _PackedFile {
+  constructor(store, off, flags, lineBase, lineBytes, lineSize, lineCovered, branchBytes, branchNarrow, branchSize, branchCovered, functionBytes, functionSize, functionCovered, table2, extra) {
+    this.store = store;
+    this.off = off;
+    this.flags = flags;
+    this.lineBase = lineBase;
+    this.lineBytes = lineBytes;
+    this.lineSize = lineSize;
+    this.lineCovered = lineCovered;
+    this.branchBytes = branchBytes;
+    this.branchNarrow = branchNarrow;
+    this.branchSize = branchSize;
+    this.branchCovered = branchCovered;
+    this.functionBytes = functionBytes;
+    this.functionSize = functionSize;
+    this.functionCovered = functionCovered;
+    this.table = table2;
+    this.extra = extra;
+  }
+  store;
+  off;
+  flags;
+  lineBase;
+  lineBytes;
+  lineSize;
+  lineCovered;
+  branchBytes;
+  branchNarrow;
+  branchSize;
+  branchCovered;
+  functionBytes;
+  functionSize;
+  functionCovered;
+  table;
+  extra;
+  /** Empties the builders given (a Count stands for a kind known by its totals only). */
+  static from(lines, branches, functions) {
+    let extra;
+    staged = 0;
+    let lineMode = ABSENT;
+    let lineBase = 0;
+    let lineBytes = 0;
+    let lineSize = 0;
+    let lineCovered = 0;
+    if (lines instanceof LineSetBuilder) {
+      const [codes, n, covered] = lines.take();
+      const dense = denseLines(codes, n);
+      lineMode = dense ? DENSE : PACKED;
+      lineBase = n > 0 ? codes[0] >>> 1 : 0;
+      lineBytes = dense ? stageBits(codes, n) : stageDeltas(codes, n);
+      lineSize = n;
+      lineCovered = covered;
+    } else if (lines) {
+      lineMode = COUNT;
+      (extra ??= {}).lines = lines;
+    }
+    let branchMode = ABSENT;
+    let branchBytes = 0;
+    let branchNarrow = 0;
+    let branchSize = 0;
+    let branchCovered = 0;
+    if (branches instanceof BranchSetBuilder) {
+      const t = branches.take();
+      branchMode = PACKED;
+      branchBytes = stageBranches(t.codes, t.n);
+      branchNarrow = t.n;
+      branchSize = t.size;
+      branchCovered = t.covered;
+      if (t.wide || t.named) {
+        extra ??= {};
+        extra.wide = t.wide;
+        extra.named = t.named;
+      }
+    } else if (branches) {
+      branchMode = COUNT;
+      (extra ??= {}).branches = branches;
+    }
+    let functionMode = ABSENT;
+    let functionBytes = 0;
+    let functionSize = 0;
+    let functionCovered = 0;
+    let table2;
+    if (functions instanceof FunctionSetBuilder) {
+      const [codes, n, covered] = functions.take();
+      functionMode = PACKED;
+      functionBytes = stageDeltas(codes, n);
+      functionSize = n;
+      functionCovered = covered;
+      table2 = functions.table;
+    } else if (functions) {
+      functionMode = COUNT;
+      (extra ??= {}).functions = functions;
+    }
+    const off = commit();
+    return new _PackedFile(
+      reserved,
+      off,
+      lineMode | branchMode << 2 | functionMode << 4,
+      lineBase,
+      lineBytes,
+      lineSize,
+      lineCovered,
+      branchBytes,
+      branchNarrow,
+      branchSize,
+      branchCovered,
+      functionBytes,
+      functionSize,
+      functionCovered,
+      table2,
+      extra
+    );
+  }
+  /** @internal writes this file's numbers to rows[at, at + 15) (its store and extra by index) */
+  writeRow(rows, at, storeIndex, extraIndex) {
+    rows[at] = storeIndex;
+    rows[at + 1] = this.off;
+    rows[at + 2] = this.flags;
+    rows[at + 3] = this.lineBase;
+    rows[at + 4] = this.lineBytes;
+    rows[at + 5] = this.lineSize;
+    rows[at + 6] = this.lineCovered;
+    rows[at + 7] = this.branchBytes;
+    rows[at + 8] = this.branchNarrow;
+    rows[at + 9] = this.branchSize;
+    rows[at + 10] = this.branchCovered;
+    rows[at + 11] = this.functionBytes;
+    rows[at + 12] = this.functionSize;
+    rows[at + 13] = this.functionCovered;
+    rows[at + 14] = extraIndex;
+  }
+  /** @internal the file a row describes */
+  static fromRow(rows, at, stores, table2, extras) {
+    const extra = rows[at + 14];
+    return new _PackedFile(
+      stores[rows[at]],
+      rows[at + 1],
+      rows[at + 2],
+      rows[at + 3],
+      rows[at + 4],
+      rows[at + 5],
+      rows[at + 6],
+      rows[at + 7],
+      rows[at + 8],
+      rows[at + 9],
+      rows[at + 10],
+      rows[at + 11],
+      rows[at + 12],
+      rows[at + 13],
+      table2,
+      extra < 0 ? void 0 : extras[extra]
+    );
+  }
+  /** @internal */
+  get storage() {
+    return { store: this.store, table: this.table, extra: this.extra };
+  }
+  get lines() {
+    const mode = this.flags & 3;
+    if (mode === ABSENT) return void 0;
+    if (mode === COUNT) return this.extra.lines;
+    return LineSet.view(mode === DENSE, this.lineBase, this.store, this.off, this.lineBytes, this.lineSize, this.lineCovered);
+  }
+  get branches() {
+    const mode = this.flags >>> 2 & 3;
+    if (mode === ABSENT) return void 0;
+    if (mode === COUNT) return this.extra.branches;
+    return BranchSet.view(this.store, this.off + this.lineBytes, this.branchBytes, this.branchNarrow, this.extra?.wide, this.extra?.named, this.branchSize, this.branchCovered);
+  }
+  get functions() {
+    const mode = this.flags >>> 4 & 3;
+    if (mode === ABSENT) return void 0;
+    if (mode === COUNT) return this.extra.functions;
+    return FunctionSet.view(this.table, this.store, this.off + this.lineBytes + this.branchBytes, this.functionBytes, this.functionSize, this.functionCovered);
+  }
+  /** a plain FileCoverage with the same data */
+  toPlain() {
+    const out = {};
+    const { lines, branches, functions } = this;
+    if (lines) out.lines = lines instanceof LineSet ? lines : { ...lines };
+    if (branches) out.branches = branches instanceof BranchSet ? branches : { ...branches };
+    if (functions) out.functions = functions instanceof FunctionSet ? functions : { ...functions };
+    return out;
+  }
+};
+var ROW = 18;
+var PAGE = 2048;
+var FileTable = class {
+  /** pages of PAGE rows (no copying as the table grows) */
+  pages = [];
+  count = 0;
+  slots = new Int32Array(128);
+  stores = [];
+  extras = [];
+  table;
+  merged;
+  get size() {
+    return this.count;
+  }
+  get [Symbol.toStringTag]() {
+    return "FileTable";
+  }
+  /** Adds one record of a file (see PackedFile.from), merging it into an earlier one of the same path. */
+  add(path2, file2) {
+    const key = Buffer.from(path2, "utf8");
+    const hash2 = hashBytes(key, 0, key.length);
+    const row = this.find(key, hash2);
+    if (row >= 0) {
+      const merged = this.merged ??= /* @__PURE__ */ new Map();
+      const entry = merged.get(row) ?? this.file(row).toPlain();
+      combineInto(entry, file2, true);
+      merged.set(row, entry);
+      return;
+    }
+    const { store, table: table2, extra } = file2.storage;
+    if (table2) this.table = table2;
+    if (this.count % PAGE === 0) this.pages.push(new Int32Array(PAGE * ROW));
+    const rows = this.pages[this.pages.length - 1];
+    const at = this.count % PAGE * ROW;
+    let extraIndex = -1;
+    if (extra) {
+      extraIndex = this.extras.length;
+      this.extras.push(extra);
+    }
+    file2.writeRow(rows, at, this.storeIndex(store), extraIndex);
+    const off = reserve(key.length);
+    reserved.set(key, off);
+    rows[at + 15] = this.storeIndex(reserved);
+    rows[at + 16] = off;
+    rows[at + 17] = key.length;
+    this.count++;
+    if (this.count * 2 > this.slots.length) this.rehash();
+    else this.place(hash2, this.count);
+  }
+  get(path2) {
+    const key = Buffer.from(path2, "utf8");
+    const row = this.find(key, hashBytes(key, 0, key.length));
+    return row < 0 ? void 0 : this.entry(row);
+  }
+  has(path2) {
+    const key = Buffer.from(path2, "utf8");
+    return this.find(key, hashBytes(key, 0, key.length)) >= 0;
+  }
+  forEach(fn, thisArg) {
+    for (let row = 0; row < this.count; row++) fn.call(thisArg, this.entry(row), this.path(row), this);
+  }
+  *entries() {
+    for (let row = 0; row < this.count; row++) yield [this.path(row), this.entry(row)];
+  }
+  *keys() {
+    for (let row = 0; row < this.count; row++) yield this.path(row);
+  }
+  *values() {
+    for (let row = 0; row < this.count; row++) yield this.entry(row);
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+  entry(row) {
+    return this.merged?.get(row) ?? this.file(row);
+  }
+  file(row) {
+    return PackedFile.fromRow(this.pages[Math.floor(row / PAGE)], row % PAGE * ROW, this.stores, this.table, this.extras);
+  }
+  path(row) {
+    const rows = this.pages[Math.floor(row / PAGE)];
+    const at = row % PAGE * ROW;
+    const store = this.stores[rows[at + 15]];
+    return Buffer.from(store.buffer, store.byteOffset, store.byteLength).toString("utf8", rows[at + 16], rows[at + 16] + rows[at + 17]);
+  }
+  storeIndex(store) {
+    const stores = this.stores;
+    for (let i = stores.length - 1; i >= 0 && i >= stores.length - 4; i--) if (stores[i] === store) return i;
+    stores.push(store);
+    return stores.length - 1;
+  }
+  /** the row of a path's bytes, or -1 */
+  find(key, hash2) {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    for (let i = hash2 & mask; ; i = i + 1 & mask) {
+      const slot = slots[i];
+      if (slot === 0) return -1;
+      const rows = this.pages[Math.floor((slot - 1) / PAGE)];
+      const at = (slot - 1) % PAGE * ROW;
+      const len = rows[at + 17];
+      if (len !== key.length) continue;
+      const store = this.stores[rows[at + 15]];
+      const off = rows[at + 16];
+      let same = true;
+      for (let k = 0; k < len; k++) {
+        if (store[off + k] !== key[k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return slot - 1;
+    }
+  }
+  place(hash2, slot) {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = hash2 & mask;
+    while (slots[i] !== 0) i = i + 1 & mask;
+    slots[i] = slot;
+  }
+  rehash() {
+    this.slots = new Int32Array(this.slots.length * 2);
+    for (let row = 0; row < this.count; row++) {
+      const rows = this.pages[Math.floor(row / PAGE)];
+      const at = row % PAGE * ROW;
+      const store = this.stores[rows[at + 15]];
+      const off = rows[at + 16];
+      this.place(hashBytes(store, off, off + rows[at + 17]), row + 1);
+    }
+  }
+};
+function hashBytes(bytes, start, end) {
+  let h = 2166136261;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 16777619);
+  return h >>> 0;
+}
+function own2(text2) {
+  return text2.length < 13 ? text2 : JSON.parse(JSON.stringify(text2));
+}
 var COVERAGE_METRICS = {
   lines: "%",
   branches: "%",
@@ -30700,7 +31504,7 @@ function isCount(data) {
   return "total" in data;
 }
 function countOf(data) {
-  if (data instanceof LineSet) return { covered: data.covered, total: data.size };
+  if (data instanceof LineSet || data instanceof BranchSet || data instanceof FunctionSet) return { covered: data.covered, total: data.size };
   if (!(data instanceof Map)) return data;
   let covered = 0;
   for (const hits of data.values()) if (hits > 0) covered++;
@@ -30717,7 +31521,14 @@ function combineLines(into, add) {
   return bestCount(into, add);
 }
 function combineItems(into, add, give = false) {
-  if (into === void 0) return give ? add : add instanceof Map ? new Map(add) : { ...add };
+  if (into === void 0) return give || add instanceof BranchSet || add instanceof FunctionSet ? add : add instanceof Map ? new Map(add) : { ...add };
+  const intoItems = into instanceof Map || into instanceof BranchSet || into instanceof FunctionSet;
+  const addItems = add instanceof Map || add instanceof BranchSet || add instanceof FunctionSet;
+  if (!intoItems || !addItems) return bestCount(into, add);
+  if (into instanceof FunctionSet || add instanceof FunctionSet) {
+    if (into instanceof FunctionSet && add instanceof FunctionSet && into.table === add.table) return into.union(add);
+    return combineItems(into instanceof FunctionSet ? into.toMap() : into, add instanceof FunctionSet ? add.toMap() : add, true);
+  }
   if (into instanceof Map && add instanceof Map) {
     for (const [item, hits] of add) {
       const prev = into.get(item);
@@ -30725,17 +31536,28 @@ function combineItems(into, add, give = false) {
     }
     return into;
   }
-  return bestCount(into, add);
+  return (into instanceof Map ? BranchSet.fromMap(into) : into).union(add instanceof Map ? BranchSet.fromMap(add) : add);
 }
 function combineFile(files, path2, add, give = false) {
   let entry = files.get(path2);
   if (!entry) {
+    if (give && add instanceof PackedFile) {
+      files.set(path2, add);
+      return;
+    }
     entry = {};
     files.set(path2, entry);
+  } else if (entry instanceof PackedFile) {
+    entry = entry.toPlain();
+    files.set(path2, entry);
   }
-  if (add.lines) entry.lines = combineLines(entry.lines, add.lines);
-  if (add.branches) entry.branches = combineItems(entry.branches, add.branches, give);
-  if (add.functions) entry.functions = combineItems(entry.functions, add.functions, give);
+  combineInto(entry, add, give);
+}
+function combineInto(entry, add, give) {
+  const { lines, branches, functions } = add;
+  if (lines) entry.lines = combineLines(entry.lines, lines);
+  if (branches) entry.branches = combineItems(entry.branches, branches, give);
+  if (functions) entry.functions = combineItems(entry.functions, functions, give);
 }
 function mergeCoverage(models) {
   if (models.length === 1) return models[0];
@@ -30794,15 +31616,18 @@ function clip(text2, max = 80) {
 
 // src/readers/lcov.ts
 var LcovRecord = class {
-  constructor(path2, sfLine) {
+  constructor(path2, sfLine, lines, branches, functions) {
     this.path = path2;
     this.sfLine = sfLine;
+    this.lines = lines;
+    this.branches = branches;
+    this.functions = functions;
   }
   path;
   sfLine;
-  lines = new LineSetBuilder();
-  branches = /* @__PURE__ */ new Map();
-  functions = /* @__PURE__ */ new Map();
+  lines;
+  branches;
+  functions;
   /** FNL index → function key, for FNA */
   groups;
   lf = -1;
@@ -30813,9 +31638,6 @@ var LcovRecord = class {
   fnh = -1;
 };
 var GROUP_KEY = "\n";
-function own2(text2) {
-  return text2.length < 13 ? text2 : JSON.parse(JSON.stringify(text2));
-}
 function isTag(tag) {
   if (tag.length > 16) return false;
   for (let i = 0; i < tag.length; i++) {
@@ -30841,45 +31663,171 @@ var lcov = {
   metrics: coverageMetrics,
   async read(input2, ctx) {
     const parser = new LcovParser();
-    await forEachLine(input2, (text2, start, end) => parser.lineIn(text2, start, end), ctx.limits.lineBytes);
+    await eachLine(input2, parser, ctx.limits.lineBytes);
     return parser.end();
   }
 };
+var utf82 = (buf, start, end) => buf.utf8Slice(start, end);
+function tooLong(line, maxLineBytes) {
+  throw new EvidenceError(
+    `line ${line} is longer than ${maxLineBytes} bytes (LIMITS.lineBytes); lines are capped so that one line cannot exhaust memory`,
+    { line }
+  );
+}
+async function eachLine(input2, parser, maxLineBytes) {
+  const holdable = maxLineBytes + 4;
+  let carry;
+  let first = true;
+  const line = (b, start, end) => {
+    if (first) {
+      first = false;
+      if (end - start >= 3 && b[start] === 239 && b[start + 1] === 187 && b[start + 2] === 191) start += 3;
+    }
+    if (end > start && b[end - 1] === 13) end--;
+    parser.bytesIn(b, start, end, maxLineBytes);
+  };
+  for await (const chunk of input2) {
+    const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const len = b.byteLength;
+    let from = 0;
+    if (carry !== void 0) {
+      const nl = b.indexOf(10);
+      if (nl === -1) {
+        if (carry.byteLength + len > holdable) tooLong(parser.lines + 1, maxLineBytes);
+        carry = Buffer.concat([carry, b]);
+        continue;
+      }
+      if (carry.byteLength + nl > holdable) tooLong(parser.lines + 1, maxLineBytes);
+      const joined = Buffer.concat([carry, b.subarray(0, nl)]);
+      carry = void 0;
+      line(joined, 0, joined.byteLength);
+      from = nl + 1;
+    }
+    for (; ; ) {
+      let nl = parser.fast(b, from, len, maxLineBytes);
+      if (nl < 0) {
+        nl = b.indexOf(10, from);
+        if (nl === -1) break;
+        if (nl - from > holdable) tooLong(parser.lines + 1, maxLineBytes);
+        line(b, from, nl);
+      }
+      from = nl + 1;
+    }
+    if (from < len) {
+      if (len - from > holdable) tooLong(parser.lines + 1, maxLineBytes);
+      carry = Buffer.from(b.subarray(from));
+    }
+  }
+  if (carry !== void 0) line(carry, 0, carry.byteLength);
+}
 var LcovParser = class {
-  files = /* @__PURE__ */ new Map();
+  files = new FileTable();
   rec;
+  lineSet = new LineSetBuilder();
+  branchSet = new BranchSetBuilder();
+  functionSet = new FunctionSetBuilder(new NameTable());
   lineNo = 0;
   text = "";
   /**
-   * The line text.slice(start, end). `DA:<line>,<hits>` with plain digits, by far the most
-   * frequent record, is read in place; every other line goes through `line`.
+   * The line starting at b[start], if it is `DA:<line>,<hits>[,<ASCII checksum>]` or
+   * `BRDA:<line>,<block>,<branch>,<taken>` with plain numbers (no leading zero in the branch id)
+   * and ends with LF or CRLF within b[, len) and maxLineBytes: nearly every line of a tracefile,
+   * read from the bytes in one pass. Returns the index of its LF, or -1 (nothing done: read the
+   * line with `bytesIn`).
    */
-  lineIn(text2, start, end) {
+  fast(b, start, len, maxLineBytes) {
     const rec = this.rec;
-    if (rec !== void 0 && end - start > 5 && text2.charCodeAt(start) === 68 && text2.charCodeAt(start + 1) === 65 && text2.charCodeAt(start + 2) === 58) {
-      let i = start + 3;
-      let ln = 0;
-      let c = text2.charCodeAt(i);
-      while (c >= 48 && c <= 57 && i < end) {
-        ln = ln * 10 + c - 48;
-        c = text2.charCodeAt(++i);
+    if (rec === void 0 || start + 6 > len) return -1;
+    const c0 = b[start];
+    let i;
+    if (c0 === 68) {
+      if (b[start + 1] !== 65 || b[start + 2] !== 58) return -1;
+      i = start + 3;
+      let ln2 = 0;
+      let c2 = i < len ? b[i] : -1;
+      while (c2 >= 48 && c2 <= 57) {
+        ln2 = ln2 * 10 + c2 - 48;
+        c2 = ++i < len ? b[i] : -1;
       }
-      if (i > start + 3 && i - start - 3 <= 10 && c === 44 && ln <= MAX_LINE) {
-        const h = ++i;
-        let hits = 0;
-        c = text2.charCodeAt(i);
-        while (c >= 48 && c <= 57 && i < end) {
-          hits = hits * 10 + c - 48;
-          c = text2.charCodeAt(++i);
-        }
-        if (i > h && (i === end || c === 44)) {
-          this.lineNo++;
-          rec.lines.add(ln, hits > 0);
-          return;
-        }
+      if (i === start + 3 || i - start - 3 > 10 || i >= len || c2 !== 44 || ln2 > MAX_LINE) return -1;
+      const h = ++i;
+      let hits = 0;
+      c2 = i < len ? b[i] : -1;
+      while (c2 >= 48 && c2 <= 57) {
+        hits = hits * 10 + c2 - 48;
+        c2 = ++i < len ? b[i] : -1;
       }
+      if (i === h || i >= len) return -1;
+      if (c2 === 44) {
+        do
+          c2 = ++i < len ? b[i] : -1;
+        while (i < len && c2 !== 10 && c2 < 128);
+        if (i >= len || c2 !== 10) return -1;
+      } else if (c2 === 13) {
+        if (++i >= len || b[i] !== 10) return -1;
+      } else if (c2 !== 10) {
+        return -1;
+      }
+      if (i - start > maxLineBytes) return -1;
+      this.lineNo++;
+      rec.lines.add(ln2, hits > 0);
+      return i;
     }
-    this.line(text2.slice(start, end));
+    if (c0 !== 66 || start + 13 > len || b[start + 1] !== 82 || b[start + 2] !== 68 || b[start + 3] !== 65 || b[start + 4] !== 58) return -1;
+    i = this.id(b, start + 5, len);
+    const ln = this.value;
+    if (i < 0 || ln > MAX_LINE) return -1;
+    i = this.id(b, i, len);
+    const block = this.value;
+    if (i < 0) return -1;
+    i = this.id(b, i, len);
+    const branch = this.value;
+    if (i < 0 || i >= len) return -1;
+    let taken = 0;
+    let c = i < len ? b[i] : -1;
+    if (c === 45) {
+      c = ++i < len ? b[i] : -1;
+    } else {
+      const h = i;
+      while (c >= 48 && c <= 57) {
+        taken = taken * 10 + c - 48;
+        c = ++i < len ? b[i] : -1;
+      }
+      if (i === h) return -1;
+    }
+    if (i >= len) return -1;
+    if (c === 13) {
+      if (++i >= len || b[i] !== 10) return -1;
+    } else if (c !== 10) {
+      return -1;
+    }
+    if (i - start > maxLineBytes) return -1;
+    this.lineNo++;
+    rec.branches.addTriple(ln, block, branch, taken > 0);
+    return i;
+  }
+  /** Any line, bytes[start, end) (no line terminator): decoded (as UTF-8, invalid bytes replaced) and read by `line`. */
+  bytesIn(b, start, end, maxLineBytes) {
+    const text2 = utf82(b, start, end);
+    if (text2.length > maxLineBytes || 3 * text2.length > maxLineBytes && Buffer.byteLength(text2) > maxLineBytes) tooLong(this.lineNo + 1, maxLineBytes);
+    this.line(text2);
+  }
+  value = 0;
+  /** a decimal id component at b[i] without a leading zero, then a comma: into `value`; returns the index after the comma (-1: not that) */
+  id(b, i, end) {
+    const from = i;
+    let n = 0;
+    let c = i < end ? b[i] : -1;
+    while (c >= 48 && c <= 57) {
+      n = n * 10 + c - 48;
+      c = ++i < end ? b[i] : -1;
+    }
+    if (i === from || i - from > 10 || c !== 44 || i >= end || b[from] === 48 && i - from > 1) return -1;
+    this.value = n;
+    return i + 1;
+  }
+  get lines() {
+    return this.lineNo;
   }
   line(line) {
     this.lineNo++;
@@ -30911,22 +31859,19 @@ var LcovParser = class {
         }
         this.positive(5, first, "BRDA: line number");
         const taken = last + 2 === len && line.charCodeAt(last + 1) === 45 ? 0 : this.count(last + 1, len, "BRDA: taken count");
-        const key = line.slice(5, last);
-        const prev = r.branches.get(key);
-        if (prev === void 0) r.branches.set(own2(key), taken);
-        else if (taken > prev) r.branches.set(key, taken);
+        r.branches.addLcov(line, 5, last, taken);
         break;
       }
       case "SF": {
         if (this.rec) this.fail(`SF: record before the end_of_record of the record opened at line ${this.rec.sfLine}`);
         const path2 = line.slice(3);
         if (path2.trim() === "") this.fail("SF: record without a path");
-        this.rec = new LcovRecord(own2(normalizeSourcePath(path2)), this.lineNo);
+        this.rec = new LcovRecord(own2(normalizeSourcePath(path2)), this.lineNo, this.lineSet, this.branchSet, this.functionSet);
         break;
       }
       case "end_of_record": {
         const r = this.open("end_of_record");
-        combineFile(this.files, r.path, finish(r), true);
+        this.files.add(r.path, finish(r));
         this.rec = void 0;
         break;
       }
@@ -30938,7 +31883,7 @@ var LcovParser = class {
         const c2 = line.indexOf(",", c1 + 1);
         const name = c2 > c1 + 1 && uint(line, c1 + 1, c2) >= 0 ? line.slice(c2 + 1) : line.slice(c1 + 1);
         if (name === "") this.fail("FN: record without a function name");
-        if (!r.functions.has(name)) r.functions.set(own2(name), 0);
+        r.functions.add(name, false);
         break;
       }
       case "FNDA": {
@@ -30947,8 +31892,7 @@ var LcovParser = class {
         if (c1 < 0 || c1 + 1 === len) this.fail("malformed FNDA: record (expected FNDA:<count>,<name>)");
         const calls = this.count(5, c1, "FNDA: execution count");
         const name = line.slice(c1 + 1);
-        const prev = r.functions.get(name);
-        if (prev === void 0 || calls > prev) r.functions.set(prev === void 0 ? own2(name) : name, calls);
+        r.functions.add(name, calls > 0);
         break;
       }
       case "FNL": {
@@ -30962,7 +31906,7 @@ var LcovParser = class {
         const start = this.positive(c1 + 1, end, "FNL: line number");
         const key = GROUP_KEY + start;
         (r.groups ??= /* @__PURE__ */ new Map()).set(index, key);
-        if (!r.functions.has(key)) r.functions.set(key, 0);
+        r.functions.add(key, false);
         break;
       }
       case "FNA": {
@@ -30973,7 +31917,7 @@ var LcovParser = class {
         const key = r.groups?.get(line.slice(4, c1));
         if (key === void 0) this.fail("FNA: record for a function index that no FNL: record defined");
         const calls = this.count(c1 + 1, c2, "FNA: execution count");
-        if (calls > (r.functions.get(key) ?? 0)) r.functions.set(key, calls);
+        r.functions.add(key, calls > 0);
         break;
       }
       case "LF":
@@ -31037,14 +31981,10 @@ var LcovParser = class {
   }
 };
 function finish(r) {
-  const out = {};
-  const lines = r.lines.empty ? summary(r, r.lf, r.lh, "LF", "LH") : r.lines.build();
+  const lines = r.lines.empty ? summary(r, r.lf, r.lh, "LF", "LH") : r.lines;
   const branches = r.branches.size > 0 ? r.branches : summary(r, r.brf, r.brh, "BRF", "BRH");
   const functions = r.functions.size > 0 ? r.functions : summary(r, r.fnf, r.fnh, "FNF", "FNH");
-  if (lines) out.lines = lines;
-  if (branches) out.branches = branches;
-  if (functions) out.functions = functions;
-  return out;
+  return PackedFile.from(lines, branches, functions);
 }
 function summary(r, found, hit, f, h) {
   if (found < 0 && hit < 0) return void 0;
@@ -31088,7 +32028,7 @@ var cobertura = {
               const path2 = normalizeSourcePath(filename);
               let file2 = files.get(path2);
               if (!file2) {
-                file2 = { lines: new LineSetBuilder(), branches: /* @__PURE__ */ new Map(), functions: /* @__PURE__ */ new Map() };
+                file2 = { lines: new LineSetBuilder(), branches: new BranchSetBuilder(), functions: /* @__PURE__ */ new Map() };
                 files.set(path2, file2);
               }
               cls = { ...file2, name: attrs.get("name") ?? "" };
@@ -31103,28 +32043,22 @@ var cobertura = {
             }
             case "line": {
               if (!cls) throw new EvidenceError("<line> outside a <class>: not a Cobertura report");
-              const owner = cls;
-              const where = () => `<line> in <class name=${JSON.stringify(clip(owner.name))}>`;
               let number4 = attrs.digits("number");
               if (number4 < 0 || number4 > MAX_LINE) {
                 const rawNumber = attrs.get("number");
-                number4 = nonNegative(rawNumber, `${where()}: number`);
-                if (!Number.isInteger(number4) || number4 > MAX_LINE) throw new EvidenceError(`${where()}: number ${rawNumber} is not a line number`);
+                number4 = nonNegative(rawNumber, `${lineIn(cls)}: number`);
+                if (!Number.isInteger(number4) || number4 > MAX_LINE) throw new EvidenceError(`${lineIn(cls)}: number ${rawNumber} is not a line number`);
               }
               let hits = attrs.digits("hits");
-              if (hits < 0) hits = nonNegative(attrs.get("hits"), `${where()} number="${number4}": hits`);
+              if (hits < 0) hits = nonNegative(attrs.get("hits"), `${lineIn(cls)} number="${number4}": hits`);
               lineCount++;
               cls.lines.add(number4, hits > 0);
               if (method && hits > 0) method.covered = true;
               const cc = attrs.get("condition-coverage");
-              if (cc !== void 0 || attrs.get("branch") !== void 0) branchesKnown = true;
+              if (cc !== void 0 || !branchesKnown && attrs.digits("branch") !== -2) branchesKnown = true;
               if (cc !== void 0) {
-                const { covered, total } = conditionCoverage(cc, () => `${where()} number="${number4}"`);
-                for (let i = 0; i < total; i++) {
-                  const key = `${number4}#${i}`;
-                  const taken = i < covered ? 1 : 0;
-                  if (taken > (cls.branches.get(key) ?? -1)) cls.branches.set(key, taken);
-                }
+                const { covered, total } = conditionCoverage(cc, cls, number4);
+                cls.branches.addIndexed(number4, total, covered);
               }
               break;
             }
@@ -31143,30 +32077,48 @@ var cobertura = {
     );
     if (!root) throw new EvidenceError("no <coverage> element");
     if (lineCount === 0) return { files: /* @__PURE__ */ new Map(), stated: statedRates(root, ctx.name) };
-    const model = { files: /* @__PURE__ */ new Map() };
+    const out = /* @__PURE__ */ new Map();
+    const model = { files: out };
     for (const [path2, file2] of files) {
-      model.files.set(path2, {
+      out.set(path2, {
         lines: file2.lines.build(),
-        ...branchesKnown ? { branches: file2.branches } : {},
+        ...branchesKnown ? { branches: file2.branches.build() } : {},
         ...functionsKnown ? { functions: file2.functions } : {}
       });
     }
     return model;
   }
 };
-function conditionCoverage(text2, where) {
+function lineIn(cls) {
+  return `<line> in <class name=${JSON.stringify(clip(cls.name))}>`;
+}
+function conditionCoverage(text2, cls, number4) {
   const open2 = text2.indexOf("(");
   const slash = text2.indexOf("/", open2 + 1);
   const close = text2.indexOf(")", slash + 1);
-  const bad = () => {
-    throw new EvidenceError(`${where()}: condition-coverage ${JSON.stringify(clip(text2))} is not "<pct>% (<covered>/<total>)"`);
-  };
-  if (open2 < 0 || slash < 0 || close < 0) bad();
-  const covered = Number(text2.slice(open2 + 1, slash));
-  const total = Number(text2.slice(slash + 1, close));
-  if (!Number.isInteger(covered) || !Number.isInteger(total) || covered < 0 || covered > total) bad();
-  if (total > 1e6) bad();
+  if (open2 < 0 || slash < 0 || close < 0) badCondition(text2, cls, number4);
+  let covered = digitsIn(text2, open2 + 1, slash);
+  let total = digitsIn(text2, slash + 1, close);
+  if (covered < 0 || total < 0) {
+    covered = Number(text2.slice(open2 + 1, slash));
+    total = Number(text2.slice(slash + 1, close));
+  }
+  if (!Number.isInteger(covered) || !Number.isInteger(total) || covered < 0 || covered > total) badCondition(text2, cls, number4);
+  if (total > 1e6) badCondition(text2, cls, number4);
   return { covered, total };
+}
+function digitsIn(s, start, end) {
+  if (start >= end || end - start > 15) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+function badCondition(text2, cls, number4) {
+  throw new EvidenceError(`${lineIn(cls)} number="${number4}": condition-coverage ${JSON.stringify(clip(text2))} is not "<pct>% (<covered>/<total>)"`);
 }
 function statedRates(root, source) {
   const stated = { source, mergeableByDetail: false };
@@ -31263,6 +32215,7 @@ var jacoco = {
     const stack = [];
     const reportCounters = {};
     let pkg;
+    let pkgFunctions;
     let cls;
     let method;
     let source;
@@ -31271,8 +32224,8 @@ var jacoco = {
       input2,
       {
         open(name, attrs, depth) {
-          const parent = stack[stack.length - 1];
-          stack.push(name);
+          const parent = depth > 1 ? stack[depth - 2] : void 0;
+          stack[depth - 1] = name;
           if (depth === 1) {
             if (name !== "report") {
               throw new EvidenceError(`not a JaCoCo report: the root element is <${clip(name, 40)}>, expected <report>`);
@@ -31283,6 +32236,7 @@ var jacoco = {
           switch (name) {
             case "package":
               pkg = required2(attrs, "name", "<package>");
+              pkgFunctions = void 0;
               break;
             case "class":
               if (pkg === void 0) throw new EvidenceError("<class> outside a <package>: not a JaCoCo report");
@@ -31298,28 +32252,31 @@ var jacoco = {
               const path2 = pkg === "" ? file2 : `${pkg}/${file2}`;
               source = files.get(path2);
               if (!source) {
-                source = { lines: new LineSetBuilder(), branches: /* @__PURE__ */ new Map() };
+                source = { lines: new LineSetBuilder(), branches: new BranchSetBuilder() };
                 files.set(path2, source);
               }
               break;
             }
             case "line": {
               if (!source) throw new EvidenceError("<line> outside a <sourcefile>: not a JaCoCo report");
-              const nr = count2(attrs, "nr", () => "<line> nr");
-              const at = () => `<line nr="${nr}">`;
-              const mi = count2(attrs, "mi", () => `${at()} mi`);
-              const ci = count2(attrs, "ci", () => `${at()} ci`);
-              const mb = count2(attrs, "mb", () => `${at()} mb`);
-              const cb = count2(attrs, "cb", () => `${at()} cb`);
+              let nr = attrs.digits("nr");
+              let mi = attrs.digits("mi");
+              let ci = attrs.digits("ci");
+              let mb = attrs.digits("mb");
+              let cb = attrs.digits("cb");
+              if (nr < 0 || mi < 0 || ci < 0 || mb < 0 || cb < 0) {
+                nr = count2(attrs, "nr", () => "<line> nr");
+                const where = `<line nr="${nr}">`;
+                mi = count2(attrs, "mi", () => `${where} mi`);
+                ci = count2(attrs, "ci", () => `${where} ci`);
+                mb = count2(attrs, "mb", () => `${where} mb`);
+                cb = count2(attrs, "cb", () => `${where} cb`);
+              }
               if (!(Number.isInteger(nr) && Number.isInteger(mi) && Number.isInteger(ci) && Number.isInteger(mb) && Number.isInteger(cb)) || nr > MAX_LINE || mb + cb > 1e6) {
-                throw new EvidenceError(`${at()}: nr, mi, ci, mb and cb must be integers`);
+                throw new EvidenceError(`<line nr="${nr}">: nr, mi, ci, mb and cb must be integers`);
               }
               if (mi + ci > 0) source.lines.add(nr, ci > 0);
-              for (let i = 0; i < mb + cb; i++) {
-                const key = `${nr}#${i}`;
-                const taken = i < cb ? 1 : 0;
-                if (taken > (source.branches.get(key) ?? -1)) source.branches.set(key, taken);
-              }
+              if (mb + cb > 0) source.branches.addIndexed(nr, mb + cb, cb);
               break;
             }
             case "counter": {
@@ -31338,10 +32295,10 @@ var jacoco = {
           }
         },
         close(name) {
-          stack.pop();
           switch (name) {
             case "package":
               pkg = void 0;
+              pkgFunctions = void 0;
               break;
             case "class":
               cls = void 0;
@@ -31351,9 +32308,12 @@ var jacoco = {
               break;
             case "method": {
               if (!method || pkg === void 0) break;
-              const key = `${pkg}/`;
-              let map2 = functions.get(key);
-              if (!map2) functions.set(key, map2 = /* @__PURE__ */ new Map());
+              if (pkgFunctions === void 0) {
+                const key = `${pkg}/`;
+                pkgFunctions = functions.get(key);
+                if (!pkgFunctions) functions.set(key, pkgFunctions = /* @__PURE__ */ new Map());
+              }
+              const map2 = pkgFunctions;
               if (method.covered > (map2.get(method.key) ?? -1)) map2.set(method.key, method.covered);
               method = void 0;
               break;
@@ -31364,17 +32324,18 @@ var jacoco = {
       ctx.limits.nestingDepth
     );
     if (!sawRoot) throw new EvidenceError("no <report> element");
-    const model = { files: /* @__PURE__ */ new Map() };
+    const out = /* @__PURE__ */ new Map();
+    const model = { files: out };
     if (reportCounters.lines || reportCounters.branches) {
       for (const [path2, file2] of files) {
-        model.files.set(path2, {
+        out.set(path2, {
           ...reportCounters.lines ? { lines: file2.lines.build() } : {},
-          ...reportCounters.branches ? { branches: file2.branches } : {}
+          ...reportCounters.branches ? { branches: file2.branches.build() } : {}
         });
       }
     }
     if (reportCounters.functions) {
-      for (const [key, map2] of functions) model.files.set(key, { functions: map2 });
+      for (const [key, map2] of functions) out.set(key, { functions: map2 });
     }
     const stated = { source: ctx.name, mergeableByDetail: true };
     for (const kind of KINDS) {
@@ -31395,10 +32356,14 @@ function required2(attrs, attr, element) {
   return value2;
 }
 function counter(attrs) {
-  const where = `<counter type="${clip(attrs.get("type") ?? "", 20)}">`;
-  const missed = count2(attrs, "missed", () => `${where} missed`);
-  const covered = count2(attrs, "covered", () => `${where} covered`);
-  if (!Number.isInteger(missed) || !Number.isInteger(covered)) throw new EvidenceError(`${where}: missed and covered must be integers`);
+  let missed = attrs.digits("missed");
+  let covered = attrs.digits("covered");
+  if (missed < 0 || covered < 0) {
+    const where = `<counter type="${clip(attrs.get("type") ?? "", 20)}">`;
+    missed = count2(attrs, "missed", () => `${where} missed`);
+    covered = count2(attrs, "covered", () => `${where} covered`);
+    if (!Number.isInteger(missed) || !Number.isInteger(covered)) throw new EvidenceError(`${where}: missed and covered must be integers`);
+  }
   return { covered, total: missed + covered };
 }
 
@@ -44096,4 +45061,4 @@ export {
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-VBULNHF2.js.LEGAL.txt */
+/*! For license information please see chunk-R4ZLLC64.js.LEGAL.txt */
