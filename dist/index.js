@@ -12,7 +12,7 @@ import {
   renderJson,
   renderMarkdownSections,
   require_picomatch
-} from "./chunks/chunk-R4ZLLC64.js";
+} from "./chunks/chunk-FDD6MEOG.js";
 import {
   core_exports,
   defaults,

@@ -57,6 +57,49 @@ describe('xml tokenizer', () => {
     expect(got).toEqual([123, -1, -1, -1, 12, -2]);
   });
 
+  it('finds attributes asked for in any order, repeatedly, and absent ones', async () => {
+    const got: unknown[] = [];
+    const names = ['cb', 'nr', 'nr', 'mb', 'zz', 'ci', 'mi', 'cb', 'n', 'nrr'];
+    await parseXml(bytesSource('<r nr="1" mi="2" ci="3" mb="4" cb="5"><x nr="9"/></r>', 2), { open: (_n, at) => got.push(names.map((x) => at.digits(x))) }, 8);
+    expect(got).toEqual([
+      [5, 1, 1, 4, -2, 3, 2, 5, -2, -2],
+      [-2, 9, 9, -2, -2, -2, -2, -2, -2, -2],
+    ]);
+  });
+
+  it('compares a value with a word on its bytes, as get would', async () => {
+    const xml = '<r a="LINE" b="LINES" c="LIN" d="L&#73;NE" e="" f="a\tb" g="é"/>';
+    const cases: [string, string][] = [
+      ['a', 'LINE'],
+      ['a', 'LINES'],
+      ['a', 'line'],
+      ['b', 'LINE'],
+      ['c', 'LINE'],
+      ['d', 'LINE'],
+      ['e', ''],
+      ['e', 'LINE'],
+      ['f', 'a b'],
+      ['f', 'a\tb'],
+      ['f', 'ab'],
+      ['g', 'é'],
+      ['z', 'LINE'],
+      ['z', ''],
+    ];
+    for (const size of [1, 4096]) {
+      const got: [boolean, boolean][] = [];
+      await parseXml(bytesSource(xml, size), { open: (_n, at) => got.push(...cases.map(([name, word]): [boolean, boolean] => [at.is(name, word), at.get(name) === word])) }, 8);
+      expect(got.map(([is]) => is)).toEqual(got.map(([, equal]) => equal));
+      expect(got.map(([is]) => is)).toEqual([true, false, false, false, false, true, true, false, true, false, false, true, false, false]);
+    }
+  });
+
+  it('checks every reference of an attribute value, and a "<" only once the value is complete', async () => {
+    expect((await failure('<r a="&amp;&lt;&bad;"/>', 1)).message).toMatch(/undefined entity: bad/);
+    expect((await failure('<r a="&amp;&lt;&bad;"/>', 4096)).position).toEqual({ line: 1, column: 16 });
+    for (const size of [1, 4096]) expect((await failure('<r a="x<y', size)).message).toMatch(/unexpected end of document/);
+    for (const size of [1, 4096]) expect((await failure('<r a="x<y"/>', size)).position).toEqual({ line: 1, column: 8 });
+  });
+
   it('reads a tag longer than many chunks', async () => {
     const long = 'x'.repeat(300_000);
     const got = await events(`<r v="${long}">${'y'.repeat(200_000)}</r>`, 1000, ['v']);

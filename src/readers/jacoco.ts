@@ -122,13 +122,13 @@ export const jacoco: Format<CoverageModel> = {
             case 'counter': {
               // only the report's and the methods' counters are read
               if (parent !== 'report' && (parent !== 'method' || !method)) break;
-              const type = attrs.get('type');
-              const kind: Kind | undefined = type === 'LINE' ? 'lines' : type === 'BRANCH' ? 'branches' : type === 'METHOD' ? 'functions' : undefined;
+              // the type is compared on its bytes (no string per counter)
               if (parent === 'report') {
+                const kind: Kind | undefined = attrs.is('type', 'LINE') ? 'lines' : attrs.is('type', 'BRANCH') ? 'branches' : attrs.is('type', 'METHOD') ? 'functions' : undefined;
                 if (!kind) break;
-                if (reportCounters[kind]) throw new EvidenceError(`<report> has two ${type} counters`);
+                if (reportCounters[kind]) throw new EvidenceError(`<report> has two ${attrs.get('type')} counters`);
                 reportCounters[kind] = counter(attrs);
-              } else if (parent === 'method' && method && type === 'METHOD') {
+              } else if (method && attrs.is('type', 'METHOD')) {
                 method.covered = counter(attrs).covered;
               }
               break;

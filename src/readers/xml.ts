@@ -15,6 +15,11 @@ export interface XmlAttributes {
    * without making a string; -1 for any other value (read it with `get`), -2 when absent.
    */
   digits(name: string): number;
+  /**
+   * Whether the attribute's value is exactly `word` (printable ASCII), compared on the bytes
+   * without making a string when it can be; false when absent.
+   */
+  is(name: string, word: string): boolean;
   /** every attribute, as a new record */
   toRecord(): Record<string, string>;
 }
@@ -126,7 +131,11 @@ class Tokenizer implements XmlAttributes {
 
   // attributes of the tag being opened: name start, name end, value start, value end, has '&'
   private attrs = new Int32Array(5 * 16);
+  /** a hash of each attribute's name, for the duplicate check */
+  private attrHashes = new Int32Array(16);
   private attrCount = 0;
+  /** where `find` starts looking: readers mostly ask for attributes in document order */
+  private findFrom = 0;
 
   // interned element names by a hash of their bytes
   private readonly names: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
@@ -250,7 +259,17 @@ class Tokenizer implements XmlAttributes {
   private nextLt(p: number): number {
     if (p < this.ltFrom || (this.ltAt !== -1 && p > this.ltAt)) {
       this.ltFrom = p;
-      this.ltAt = this.buf.indexOf(LT, p);
+      // the next tag is usually a few bytes on (a line end, an indent): look there first
+      const buf = this.buf;
+      const near = Math.min(p + 16, buf.byteLength);
+      let at = -1;
+      for (let i = p; i < near; i++) {
+        if (buf[i] === LT) {
+          at = i;
+          break;
+        }
+      }
+      this.ltAt = at !== -1 || near === buf.byteLength ? at : buf.indexOf(LT, near);
     }
     return this.ltAt;
   }
@@ -442,7 +461,12 @@ class Tokenizer implements XmlAttributes {
       // attribute name
       const ns = i;
       if (NAME_START[c] === 0) this.fail('disallowed character in attribute name', i);
-      while (i < len && NAME[buf[i]!] === 1) i++;
+      let nameHash = 0;
+      for (; i < len; i++) {
+        const b = buf[i]!;
+        if (NAME[b] === 0) break;
+        nameHash = (nameHash * 31 + b) | 0;
+      }
       const ne = i;
       while (i < len && WS[buf[i]!] === 1) i++;
       if (i >= len) return INCOMPLETE;
@@ -453,16 +477,28 @@ class Tokenizer implements XmlAttributes {
       c = buf[i]!;
       if (c !== DQUOTE && c !== SQUOTE) this.fail('unquoted attribute value', i);
       const vs = i + 1;
-      const ve = buf.indexOf(c, vs);
-      if (ve === -1) return INCOMPLETE;
-      const lt2 = this.nextLt(vs);
-      if (lt2 !== -1 && lt2 < ve) this.fail('disallowed character in attribute value: "<" (write &lt;)', lt2);
+      // one plain loop finds the closing quote and notes the first '<' and '&' (values are short:
+      // cheaper than three Buffer.indexOf calls)
+      let ve = vs;
+      let lt2 = -1;
+      let amp = -1;
+      for (; ve < len; ve++) {
+        const v = buf[ve]!;
+        if (v === c) break;
+        if (v === LT) {
+          if (lt2 === -1) lt2 = ve;
+        } else if (v === AMP && amp === -1) {
+          amp = ve;
+        }
+      }
+      if (ve >= len) return INCOMPLETE;
+      if (lt2 !== -1) this.fail('disallowed character in attribute value: "<" (write &lt;)', lt2);
       let hasAmp = 0;
-      for (let amp = this.nextAmp(vs); amp !== -1 && amp < ve; amp = this.nextAmp(amp + 1)) {
+      for (; amp !== -1 && amp < ve; amp = nextByte(buf, AMP, amp + 1, ve)) {
         hasAmp = 1;
         this.reference(amp, ve, true);
       }
-      this.addAttribute(ns, ne, vs, ve, hasAmp);
+      this.addAttribute(ns, ne, vs, ve, hasAmp, nameHash);
       i = ve + 1;
     }
 
@@ -474,17 +510,20 @@ class Tokenizer implements XmlAttributes {
     const depth = this.stack.length;
     this.at = i;
     if (depth > this.maxDepth) this.fail(`XML nesting deeper than ${this.maxDepth} elements (LIMITS.nestingDepth)`, i);
+    this.findFrom = 0;
     this.handler.open(name, this, depth);
     this.attrCount = 0;
     if (selfClosing) this.closeTop();
     return i;
   }
 
-  private addAttribute(ns: number, ne: number, vs: number, ve: number, hasAmp: number): void {
+  private addAttribute(ns: number, ne: number, vs: number, ve: number, hasAmp: number, hash: number): void {
     const buf = this.buf;
     const n = this.attrCount;
     let attrs = this.attrs;
+    const hashes = this.attrHashes;
     for (let k = 0; k < n; k++) {
+      if (hashes[k] !== hash) continue;
       const s = attrs[5 * k]!;
       const e = attrs[5 * k + 1]!;
       if (e - s !== ne - ns) continue;
@@ -496,7 +535,11 @@ class Tokenizer implements XmlAttributes {
       const grown = new Int32Array(attrs.length * 2);
       grown.set(attrs);
       this.attrs = attrs = grown;
+      const grownHashes = new Int32Array(hashes.length * 2);
+      grownHashes.set(hashes);
+      this.attrHashes = grownHashes;
     }
+    this.attrHashes[n] = hash;
     attrs[5 * n] = ns;
     attrs[5 * n + 1] = ne;
     attrs[5 * n + 2] = vs;
@@ -510,7 +553,11 @@ class Tokenizer implements XmlAttributes {
     const buf = this.buf;
     const attrs = this.attrs;
     const length = name.length;
-    for (let k = 0; k < this.attrCount; k++) {
+    const n = this.attrCount;
+    // from just after the last attribute found, round to it
+    let k = this.findFrom;
+    for (let t = 0; t < n; t++, k++) {
+      if (k >= n) k = 0;
       const s = attrs[5 * k]!;
       if (attrs[5 * k + 1]! - s !== length) continue;
       let same = true;
@@ -520,9 +567,30 @@ class Tokenizer implements XmlAttributes {
           break;
         }
       }
-      if (same) return k;
+      if (same) {
+        this.findFrom = k + 1;
+        return k;
+      }
     }
     return -1;
+  }
+
+  is(name: string, word: string): boolean {
+    const k = this.find(name);
+    if (k < 0) return false;
+    const attrs = this.attrs;
+    if (attrs[5 * k + 4] === 1) return this.value(k) === word;
+    const buf = this.buf;
+    const s = attrs[5 * k + 2]!;
+    const length = word.length;
+    let same = attrs[5 * k + 3]! - s === length;
+    for (let i = 0; i < length; i++) {
+      const c = word.charCodeAt(i);
+      // a space, control or non-ASCII character in the word: compare the decoded value
+      if (c <= 0x20 || c >= 0x7f) return this.value(k) === word;
+      if (same && buf[s + i] !== c) same = false;
+    }
+    return same;
   }
 
   get(name: string): string | undefined {
@@ -641,6 +709,12 @@ function decodeText(buf: Buffer, a: number, b: number, attribute: boolean, hasAm
     text = text.replace(NEWLINES, '\n');
   }
   return hasAmp && text.includes('&') ? text.replace(REFERENCE, (_m: string, ref: string) => referenceText(ref) ?? '') : text;
+}
+
+/** The first offset of byte c in buf[from, end), or -1. */
+function nextByte(buf: Buffer, c: number, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (buf[i] === c) return i;
+  return -1;
 }
 
 /** The largest offset <= end (and >= start) that does not split a UTF-8 character. */

@@ -29864,7 +29864,11 @@ var Tokenizer = class {
   ampAt = -1;
   // attributes of the tag being opened: name start, name end, value start, value end, has '&'
   attrs = new Int32Array(5 * 16);
+  /** a hash of each attribute's name, for the duplicate check */
+  attrHashes = new Int32Array(16);
   attrCount = 0;
+  /** where `find` starts looking: readers mostly ask for attributes in document order */
+  findFrom = 0;
   // interned element names by a hash of their bytes
   names = new Array(1024).fill(void 0);
   write(chunk) {
@@ -29971,7 +29975,16 @@ var Tokenizer = class {
   nextLt(p) {
     if (p < this.ltFrom || this.ltAt !== -1 && p > this.ltAt) {
       this.ltFrom = p;
-      this.ltAt = this.buf.indexOf(LT, p);
+      const buf = this.buf;
+      const near = Math.min(p + 16, buf.byteLength);
+      let at = -1;
+      for (let i = p; i < near; i++) {
+        if (buf[i] === LT) {
+          at = i;
+          break;
+        }
+      }
+      this.ltAt = at !== -1 || near === buf.byteLength ? at : buf.indexOf(LT, near);
     }
     return this.ltAt;
   }
@@ -30152,7 +30165,12 @@ var Tokenizer = class {
       if (i === before) this.fail("no whitespace between attributes", i);
       const ns = i;
       if (NAME_START[c] === 0) this.fail("disallowed character in attribute name", i);
-      while (i < len && NAME[buf[i]] === 1) i++;
+      let nameHash = 0;
+      for (; i < len; i++) {
+        const b = buf[i];
+        if (NAME[b] === 0) break;
+        nameHash = nameHash * 31 + b | 0;
+      }
       const ne = i;
       while (i < len && WS[buf[i]] === 1) i++;
       if (i >= len) return INCOMPLETE;
@@ -30163,16 +30181,26 @@ var Tokenizer = class {
       c = buf[i];
       if (c !== DQUOTE && c !== SQUOTE) this.fail("unquoted attribute value", i);
       const vs = i + 1;
-      const ve = buf.indexOf(c, vs);
-      if (ve === -1) return INCOMPLETE;
-      const lt2 = this.nextLt(vs);
-      if (lt2 !== -1 && lt2 < ve) this.fail('disallowed character in attribute value: "<" (write &lt;)', lt2);
+      let ve = vs;
+      let lt2 = -1;
+      let amp = -1;
+      for (; ve < len; ve++) {
+        const v = buf[ve];
+        if (v === c) break;
+        if (v === LT) {
+          if (lt2 === -1) lt2 = ve;
+        } else if (v === AMP && amp === -1) {
+          amp = ve;
+        }
+      }
+      if (ve >= len) return INCOMPLETE;
+      if (lt2 !== -1) this.fail('disallowed character in attribute value: "<" (write &lt;)', lt2);
       let hasAmp = 0;
-      for (let amp = this.nextAmp(vs); amp !== -1 && amp < ve; amp = this.nextAmp(amp + 1)) {
+      for (; amp !== -1 && amp < ve; amp = nextByte(buf, AMP, amp + 1, ve)) {
         hasAmp = 1;
         this.reference(amp, ve, true);
       }
-      this.addAttribute(ns, ne, vs, ve, hasAmp);
+      this.addAttribute(ns, ne, vs, ve, hasAmp, nameHash);
       i = ve + 1;
     }
     const name = this.name(lt + 1, nameEnd, hash2);
@@ -30183,16 +30211,19 @@ var Tokenizer = class {
     const depth = this.stack.length;
     this.at = i;
     if (depth > this.maxDepth) this.fail(`XML nesting deeper than ${this.maxDepth} elements (LIMITS.nestingDepth)`, i);
+    this.findFrom = 0;
     this.handler.open(name, this, depth);
     this.attrCount = 0;
     if (selfClosing) this.closeTop();
     return i;
   }
-  addAttribute(ns, ne, vs, ve, hasAmp) {
+  addAttribute(ns, ne, vs, ve, hasAmp, hash2) {
     const buf = this.buf;
     const n = this.attrCount;
     let attrs = this.attrs;
+    const hashes = this.attrHashes;
     for (let k = 0; k < n; k++) {
+      if (hashes[k] !== hash2) continue;
       const s = attrs[5 * k];
       const e = attrs[5 * k + 1];
       if (e - s !== ne - ns) continue;
@@ -30204,7 +30235,11 @@ var Tokenizer = class {
       const grown = new Int32Array(attrs.length * 2);
       grown.set(attrs);
       this.attrs = attrs = grown;
+      const grownHashes = new Int32Array(hashes.length * 2);
+      grownHashes.set(hashes);
+      this.attrHashes = grownHashes;
     }
+    this.attrHashes[n] = hash2;
     attrs[5 * n] = ns;
     attrs[5 * n + 1] = ne;
     attrs[5 * n + 2] = vs;
@@ -30217,7 +30252,10 @@ var Tokenizer = class {
     const buf = this.buf;
     const attrs = this.attrs;
     const length2 = name.length;
-    for (let k = 0; k < this.attrCount; k++) {
+    const n = this.attrCount;
+    let k = this.findFrom;
+    for (let t = 0; t < n; t++, k++) {
+      if (k >= n) k = 0;
       const s = attrs[5 * k];
       if (attrs[5 * k + 1] - s !== length2) continue;
       let same = true;
@@ -30227,9 +30265,28 @@ var Tokenizer = class {
           break;
         }
       }
-      if (same) return k;
+      if (same) {
+        this.findFrom = k + 1;
+        return k;
+      }
     }
     return -1;
+  }
+  is(name, word) {
+    const k = this.find(name);
+    if (k < 0) return false;
+    const attrs = this.attrs;
+    if (attrs[5 * k + 4] === 1) return this.value(k) === word;
+    const buf = this.buf;
+    const s = attrs[5 * k + 2];
+    const length2 = word.length;
+    let same = attrs[5 * k + 3] - s === length2;
+    for (let i = 0; i < length2; i++) {
+      const c = word.charCodeAt(i);
+      if (c <= 32 || c >= 127) return this.value(k) === word;
+      if (same && buf[s + i] !== c) same = false;
+    }
+    return same;
   }
   get(name) {
     const k = this.find(name);
@@ -30335,6 +30392,10 @@ function decodeText(buf, a, b, attribute, hasAmp = true) {
     text2 = text2.replace(NEWLINES, "\n");
   }
   return hasAmp && text2.includes("&") ? text2.replace(REFERENCE, (_m, ref) => referenceText(ref) ?? "") : text2;
+}
+function nextByte(buf, c, from, end) {
+  for (let i = from; i < end; i++) if (buf[i] === c) return i;
+  return -1;
 }
 function utf8Boundary(buf, start, end) {
   for (let i = end - 1, n = 0; i >= start && n < 4; i--, n++) {
@@ -32281,13 +32342,12 @@ var jacoco = {
             }
             case "counter": {
               if (parent !== "report" && (parent !== "method" || !method)) break;
-              const type = attrs.get("type");
-              const kind = type === "LINE" ? "lines" : type === "BRANCH" ? "branches" : type === "METHOD" ? "functions" : void 0;
               if (parent === "report") {
+                const kind = attrs.is("type", "LINE") ? "lines" : attrs.is("type", "BRANCH") ? "branches" : attrs.is("type", "METHOD") ? "functions" : void 0;
                 if (!kind) break;
-                if (reportCounters[kind]) throw new EvidenceError(`<report> has two ${type} counters`);
+                if (reportCounters[kind]) throw new EvidenceError(`<report> has two ${attrs.get("type")} counters`);
                 reportCounters[kind] = counter(attrs);
-              } else if (parent === "method" && method && type === "METHOD") {
+              } else if (method && attrs.is("type", "METHOD")) {
                 method.covered = counter(attrs).covered;
               }
               break;
@@ -45061,4 +45121,4 @@ export {
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-R4ZLLC64.js.LEGAL.txt */
+/*! For license information please see chunk-FDD6MEOG.js.LEGAL.txt */

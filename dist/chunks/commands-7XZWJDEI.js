@@ -12,7 +12,7 @@ import {
   renderJson,
   renderMarkdown,
   runGate
-} from "./chunk-R4ZLLC64.js";
+} from "./chunk-FDD6MEOG.js";
 import "./chunk-XMXXNP2B.js";
 
 // src/commands.ts
