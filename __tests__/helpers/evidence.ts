@@ -1,7 +1,9 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { LIMITS } from '../../src/limits.js';
+import { EvidenceError } from '../../src/measure.js';
 import type { ByteSource, NamedMetricSpec, ReadContext } from '../../src/readers/types.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -36,4 +38,14 @@ export function bytesSource(content: string | Uint8Array, chunkSize = 7): ByteSo
 
 export function context(name: string, metrics: Record<string, NamedMetricSpec> = {}): ReadContext {
   return { name, metrics, limits: LIMITS };
+}
+
+/** The EvidenceError a read must end in (the test fails if it resolves or throws anything else). */
+export async function evidenceError(promise: Promise<unknown>): Promise<EvidenceError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(EvidenceError);
+  return err as EvidenceError;
 }

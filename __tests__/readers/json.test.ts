@@ -5,7 +5,7 @@ import { EvidenceError } from '../../src/measure.js';
 import { LIMITS } from '../../src/limits.js';
 import { compilePolicyPath, json, namedMetricNotes, parseJson, scanJson, type JsonModel } from '../../src/readers/json.js';
 import type { NamedMetricSpec } from '../../src/readers/types.js';
-import { bytesSource, CONFORMANCE, context, fileSource, FIXTURES, manifest } from '../helpers/evidence.js';
+import { bytesSource, CONFORMANCE, context, evidenceError, fileSource, FIXTURES, manifest } from '../helpers/evidence.js';
 
 const NAMED = path.join(FIXTURES, 'named');
 
@@ -13,14 +13,7 @@ async function read(content: string | Uint8Array, metrics: Record<string, NamedM
   return json.read(bytesSource(content, chunk), context('evidence.json', metrics));
 }
 
-async function failure(promise: Promise<unknown>): Promise<EvidenceError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(EvidenceError);
-  return err as EvidenceError;
-}
+const failure = evidenceError;
 
 function syncFailure(fn: () => unknown): EvidenceError {
   try {

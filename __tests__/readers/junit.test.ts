@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { LIMITS, type Limits } from '../../src/limits.js';
 import { EvidenceError } from '../../src/measure.js';
 import { junit, type JunitModel } from '../../src/readers/junit.js';
-import { CONFORMANCE, FIXTURES, bytesSource, context, fileSource, manifest, type ManifestEntry } from '../helpers/evidence.js';
+import { bytesSource, CONFORMANCE, context, evidenceError, fileSource, FIXTURES, manifest, type ManifestEntry } from '../helpers/evidence.js';
 
 const JUNIT_FIXTURES = path.join(FIXTURES, 'junit');
 
@@ -16,14 +16,7 @@ function readFile(file: string): Promise<JunitModel> {
   return junit.read(fileSource(file), context(path.basename(file)));
 }
 
-async function rejection(promise: Promise<unknown>): Promise<EvidenceError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(EvidenceError);
-  return err as EvidenceError;
-}
+const rejection = evidenceError;
 
 /** The invariants every model must satisfy, whatever the input. */
 function expectConsistent(m: JunitModel): void {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { EvidenceError } from '../../src/measure.js';
 import type { Metrics } from '../../src/measure.js';
 import { k6, type K6Model } from '../../src/readers/k6.js';
-import { CONFORMANCE, FIXTURES, bytesSource, context, fileSource, manifest } from '../helpers/evidence.js';
+import { bytesSource, CONFORMANCE, context, evidenceError, fileSource, FIXTURES, manifest } from '../helpers/evidence.js';
 
 /*
  * k6 is not installed here and cannot be downloaded, so the fixtures in __tests__/fixtures/k6/ were
@@ -36,14 +36,7 @@ const expected = (name: string): Metrics =>
 const read = (file: string, chunk = 256): Promise<K6Model> => k6.read(fileSource(file, chunk), context(path.basename(file)));
 const readText = (text: string): Promise<K6Model> => k6.read(bytesSource(text), context('summary.json'));
 
-async function rejection(promise: Promise<unknown>): Promise<EvidenceError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(EvidenceError);
-  return err as EvidenceError;
-}
+const rejection = evidenceError;
 
 describe('k6: conformance corpus (handleSummary data)', () => {
   const entries = manifest().filter((e) => e.format === 'k6');

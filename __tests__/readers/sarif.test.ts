@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EvidenceError } from '../../src/measure.js';
 import { sarif, type SarifModel } from '../../src/readers/sarif.js';
-import { CONFORMANCE, FIXTURES, bytesSource, context, fileSource, manifest } from '../helpers/evidence.js';
+import { bytesSource, CONFORMANCE, context, evidenceError, fileSource, FIXTURES, manifest } from '../helpers/evidence.js';
 
 const read = (file: string): Promise<SarifModel> => sarif.read(fileSource(file, 512), context(path.basename(file)));
 const readText = (text: string): Promise<SarifModel> => sarif.read(bytesSource(text), context('inline.sarif'));
@@ -19,14 +19,7 @@ const counts = (partial: Partial<SarifModel>): SarifModel => ({
   ...partial,
 });
 
-async function rejection(promise: Promise<unknown>): Promise<EvidenceError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(EvidenceError);
-  return err as EvidenceError;
-}
+const rejection = evidenceError;
 
 /**
  * Every SARIF file of the conformance corpus. None has an upstream count oracle (codeql-action only

@@ -12,7 +12,7 @@ import {
   type TextModel,
 } from '../../src/readers/text.js';
 import type { ByteSource, NamedMetricSpec } from '../../src/readers/types.js';
-import { bytesSource, CONFORMANCE, context, fileSource, FIXTURES, manifest } from '../helpers/evidence.js';
+import { bytesSource, CONFORMANCE, context, evidenceError, fileSource, FIXTURES, manifest } from '../helpers/evidence.js';
 
 const NAMED = path.join(FIXTURES, 'named');
 
@@ -24,14 +24,7 @@ async function readFile(file: string, metrics: Record<string, NamedMetricSpec>, 
   return text.read(fileSource(path.join(NAMED, file), chunk), context(file, metrics));
 }
 
-async function failure(promise: Promise<unknown>): Promise<EvidenceError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(EvidenceError);
-  return err as EvidenceError;
-}
+const failure = evidenceError;
 
 async function lines(source: ByteSource, max?: number): Promise<string[]> {
   const out: string[] = [];

@@ -4,20 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { EvidenceError } from '../../src/measure.js';
 import type { Metrics } from '../../src/measure.js';
 import { valgrind, type ValgrindModel } from '../../src/readers/valgrind.js';
-import { CONFORMANCE, FIXTURES, bytesSource, context, fileSource, manifest } from '../helpers/evidence.js';
+import { bytesSource, CONFORMANCE, context, evidenceError, fileSource, FIXTURES, manifest } from '../helpers/evidence.js';
 
 const read = (file: string, chunk = 4096): Promise<ValgrindModel> => valgrind.read(fileSource(file, chunk), context(path.basename(file)));
 const readText = (text: string, chunk = 7): Promise<ValgrindModel> => valgrind.read(bytesSource(text, chunk), context('memcheck.xml'));
 const fixture = (name: string): string => path.join(FIXTURES, 'valgrind', name);
 
-async function rejection(promise: Promise<unknown>): Promise<EvidenceError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(EvidenceError);
-  return err as EvidenceError;
-}
+const rejection = evidenceError;
 
 /** The metrics of a run, with leak kinds given as [bytes, blocks] (absent kinds: not reported). */
 function metricsOf(errors: number, unique: number, fatal: number, leaks: Partial<Record<'definite' | 'indirect' | 'possible', [number, number]>>): Metrics {

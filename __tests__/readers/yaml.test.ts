@@ -6,7 +6,7 @@ import { EvidenceError } from '../../src/measure.js';
 import { LIMITS } from '../../src/limits.js';
 import { compilePolicyPath, namedMetricNotes, parseYaml, yaml, type YamlModel } from '../../src/readers/yaml.js';
 import type { NamedMetricSpec } from '../../src/readers/types.js';
-import { bytesSource, context, fileSource, FIXTURES } from '../helpers/evidence.js';
+import { bytesSource, context, evidenceError, fileSource, FIXTURES } from '../helpers/evidence.js';
 
 const NAMED = path.join(FIXTURES, 'named');
 
@@ -14,14 +14,7 @@ async function read(content: string | Uint8Array, metrics: Record<string, NamedM
   return yaml.read(bytesSource(content, chunk), context('evidence.yaml', metrics));
 }
 
-async function failure(promise: Promise<unknown>): Promise<EvidenceError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(EvidenceError);
-  return err as EvidenceError;
-}
+const failure = evidenceError;
 
 describe('yaml: a real soak summary', () => {
   const summary = parseYamlReference(readFileSync(path.join(NAMED, 'soak-summary.yaml'), 'utf8')) as {
