@@ -11,8 +11,9 @@ import {
   loadPolicy,
   renderJson,
   renderMarkdownSections,
+  renderUnusablePolicyMarkdown,
   require_picomatch
-} from "./chunks/chunk-FDD6MEOG.js";
+} from "./chunks/chunk-E7G26IPS.js";
 import {
   core_exports,
   defaults,
@@ -2173,7 +2174,7 @@ async function runAction() {
     await mkdir2(work, { recursive: true });
     if (outcome.kind !== "verdict") {
       const errors = outcome.kind === "policy-error" ? outcome.errors : [{ file: policy.file, line: 1, column: 1, message: outcome.message }];
-      const markdown = policyErrorMarkdown(errors);
+      const markdown = renderUnusablePolicyMarkdown(errors.map(formatPolicyError));
       await writeFile(reportPath, `${JSON.stringify({ version: 1, decision: "fail", score: 0, errors: errors.map(formatPolicyError), criteria: [] }, null, 2)}
 `);
       for (const e of errors) error(e.message, { file: e.file, startLine: e.line, startColumn: e.column, title: "release-gate policy" });
@@ -2372,12 +2373,6 @@ function policyChangeMarkdown(change, file) {
   list("criteria removed", change.removed);
   list("loosened", change.loosened);
   return `${lines.join("\n")}
-`;
-}
-function policyErrorMarkdown(errors) {
-  return `### \u274C release-gate: failed \u2014 the policy could not be used
-
-${errors.map((e) => `- ${codeSpan(`${e.file}:${e.line}:${e.column}`)} ${escapeMarkdown(e.message, 1e3)}`).join("\n")}
 `;
 }
 async function writeSummary(sections) {

@@ -15,11 +15,11 @@ import { CHECK_SUMMARY_LIMIT, checkTitle, publishCheckRun } from './github/check
 import { COMMENT_LIMIT, upsertStickyComment, type CommentOutcome } from './github/comment.js';
 import { createOctokit, httpStatus, type Octokit } from './github/octokit.js';
 import { diffPolicies, type PolicyChange } from './policy/diff.js';
-import { formatPolicyError, loadPolicy, type Policy, type PolicyError } from './policy/load.js';
+import { formatPolicyError, loadPolicy, type Policy } from './policy/load.js';
 import { annotationsFor, type Annotation } from './render/annotations.js';
 import { codeSpan, escapeMarkdown } from './render/escape.js';
 import { renderJson } from './render/json.js';
-import { renderMarkdownSections } from './render/markdown.js';
+import { renderMarkdownSections, renderUnusablePolicyMarkdown } from './render/markdown.js';
 import { fitMarkdown } from './render/trim.js';
 import { evaluatePolicy, type GateOutcome } from './run.js';
 import type { Verdict } from './verdict/evaluate.js';
@@ -97,7 +97,7 @@ export async function runAction(): Promise<void> {
 
     if (outcome.kind !== 'verdict') {
       const errors = outcome.kind === 'policy-error' ? outcome.errors : [{ file: policy.file, line: 1, column: 1, message: outcome.message }];
-      const markdown = policyErrorMarkdown(errors);
+      const markdown = renderUnusablePolicyMarkdown(errors.map(formatPolicyError));
       await writeFile(reportPath, `${JSON.stringify({ version: 1, decision: 'fail', score: 0, errors: errors.map(formatPolicyError), criteria: [] }, null, 2)}\n`);
       for (const e of errors) core.error(e.message, { file: e.file, startLine: e.line, startColumn: e.column, title: 'release-gate policy' });
       const published = await publish(octokit, context, inputs, writes, {
@@ -313,10 +313,6 @@ function policyChangeMarkdown(change: PolicyChange, file: string): string {
   list('criteria removed', change.removed);
   list('loosened', change.loosened);
   return `${lines.join('\n')}\n`;
-}
-
-function policyErrorMarkdown(errors: PolicyError[]): string {
-  return `### ❌ release-gate: failed — the policy could not be used\n\n${errors.map((e) => `- ${codeSpan(`${e.file}:${e.line}:${e.column}`)} ${escapeMarkdown(e.message, 1000)}`).join('\n')}\n`;
 }
 
 async function writeSummary(sections: string[]): Promise<void> {

@@ -8,7 +8,7 @@ import { formatPolicyError, loadPolicy, type PolicyError } from './policy/load.j
 import { policySchema } from './policy/schema.js';
 import { formatBytes } from './readers/input.js';
 import { renderJson } from './render/json.js';
-import { renderMarkdown } from './render/markdown.js';
+import { renderMarkdown, renderUnusablePolicyMarkdown } from './render/markdown.js';
 import { renderText } from './render/text.js';
 import { runGate } from './run.js';
 
@@ -102,8 +102,7 @@ async function writeFailureReports(options: CheckOptions, errors: string[]): Pro
     await writeOutput(options.json, `${JSON.stringify({ version: 1, decision: 'fail', score: 0, profile: options.profile ?? null, errors, criteria: [] }, null, 2)}\n`);
   }
   if (options.markdown !== undefined) {
-    const list = errors.map((e) => `- ${e.replace(/[<>&|@#`*_[\]\\]/g, (c) => `&#${c.charCodeAt(0)};`)}`).join('\n');
-    await writeOutput(options.markdown, `### ❌ release-gate: failed — the policy could not be used\n\n${list}\n`);
+    await writeOutput(options.markdown, renderUnusablePolicyMarkdown(errors));
   }
 }
 

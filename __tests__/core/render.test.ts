@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { annotationsFor } from '../../src/render/annotations.js';
 import { codeSpan, escapeMarkdown } from '../../src/render/escape.js';
 import { renderJson } from '../../src/render/json.js';
-import { renderMarkdown, renderMarkdownSections } from '../../src/render/markdown.js';
+import { renderMarkdown, renderMarkdownSections, renderUnusablePolicyMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
 import { fitMarkdown } from '../../src/render/trim.js';
 import type { CriterionResult, Verdict } from '../../src/verdict/evaluate.js';
@@ -178,5 +178,12 @@ describe('fitMarkdown', () => {
     const fitted = fitMarkdown(big, 400, note);
     expect(fitted.length).toBeLessThanOrEqual(400);
     expect(fitted).toMatch(/<details>[\s\S]*<\/details>\n\n\n_\d+ lines cut_$/);
+  });
+});
+
+describe('the report when the policy cannot be used', () => {
+  it('lists each error escaped, one per line', () => {
+    const md = renderUnusablePolicyMarkdown(['gate.yml:3:5: unknown key "x|y" @team', 'second']);
+    expect(md).toBe('### ❌ release-gate: failed — the policy could not be used\n\n- gate.yml&#58;3&#58;5&#58; unknown key "x&#124;y" &#64;\u200bteam\n- second\n');
   });
 });

@@ -51,6 +51,11 @@ export function renderMarkdownSections(verdict: Verdict, options: MarkdownOption
   return sections;
 }
 
+/** The report when no verdict could be computed: the gate fails, and says why. */
+export function renderUnusablePolicyMarkdown(errors: string[]): string {
+  return `### ❌ release-gate: failed — the policy could not be used\n\n${errors.map((e) => `- ${escapeMarkdown(e, 1000)}`).join('\n')}\n`;
+}
+
 function table(rows: CriterionResult[]): string {
   const lines = ['| | Criterion | Result | Evidence |', '|:-:|---|---|---|'];
   for (const c of rows) lines.push(`| ${ICON[c.status]} | ${criterionCell(c)} | ${resultCell(c)} | ${evidenceCell(c)} |`);

@@ -11,8 +11,9 @@ import {
   policySchema,
   renderJson,
   renderMarkdown,
+  renderUnusablePolicyMarkdown,
   runGate
-} from "./chunk-FDD6MEOG.js";
+} from "./chunk-E7G26IPS.js";
 import "./chunk-XMXXNP2B.js";
 
 // src/commands.ts
@@ -141,11 +142,7 @@ async function writeFailureReports(options, errors) {
 `);
   }
   if (options.markdown !== void 0) {
-    const list = errors.map((e) => `- ${e.replace(/[<>&|@#`*_[\]\\]/g, (c) => `&#${c.charCodeAt(0)};`)}`).join("\n");
-    await writeOutput(options.markdown, `### \u274C release-gate: failed \u2014 the policy could not be used
-
-${list}
-`);
+    await writeOutput(options.markdown, renderUnusablePolicyMarkdown(errors));
   }
 }
 async function writeOutput(file, content) {

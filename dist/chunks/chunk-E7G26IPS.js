@@ -44918,6 +44918,12 @@ ${table(passed)}
   }
   return sections;
 }
+function renderUnusablePolicyMarkdown(errors) {
+  return `### \u274C release-gate: failed \u2014 the policy could not be used
+
+${errors.map((e) => `- ${escapeMarkdown(e, 1e3)}`).join("\n")}
+`;
+}
 function table(rows) {
   const lines = ["| | Criterion | Result | Evidence |", "|:-:|---|---|---|"];
   for (const c of rows) lines.push(`| ${ICON[c.status]} | ${criterionCell(c)} | ${resultCell(c)} | ${evidenceCell(c)} |`);
@@ -45118,7 +45124,8 @@ export {
   oneLine,
   renderMarkdown,
   renderMarkdownSections,
+  renderUnusablePolicyMarkdown,
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-FDD6MEOG.js.LEGAL.txt */
+/*! For license information please see chunk-E7G26IPS.js.LEGAL.txt */
