@@ -13,7 +13,7 @@ import {
   renderMarkdownSections,
   renderUnusablePolicyMarkdown,
   require_picomatch
-} from "./chunks/chunk-E7G26IPS.js";
+} from "./chunks/chunk-BKQE7ASP.js";
 import {
   core_exports,
   defaults,

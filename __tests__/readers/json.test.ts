@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { EvidenceError } from '../../src/measure.js';
 import { LIMITS } from '../../src/limits.js';
-import { compilePolicyPath, json, namedMetricNotes, parseJson, scanJson, type JsonModel } from '../../src/readers/json.js';
+import fc from 'fast-check';
+import { compilePolicyPath, compileShape, json, namedMetricNotes, parseJson, positionOf, type JsonModel, type Shape } from '../../src/readers/json.js';
 import type { NamedMetricSpec } from '../../src/readers/types.js';
 import { bytesSource, CONFORMANCE, context, evidenceError, fileSource, FIXTURES, manifest } from '../helpers/evidence.js';
 
@@ -251,8 +252,8 @@ describe('json: hostile input', () => {
     expect(err.message).toBe('duplicate key "rss" in one object: which value counts would be a guess');
     expect(err.position).toEqual({ line: 3, column: 3 });
     // escapes are decoded before comparing; the same key in different objects is fine
-    expect(syncFailure(() => scanJson('{"ab": 1, "a\\u0062": 2}', 512)).message).toMatch(/duplicate key "ab"/);
-    expect(() => scanJson('[{"a": 1}, {"a": 2}, {"b": {"a": 3}}]', 512)).not.toThrow();
+    expect(syncFailure(() => parseJson('{"ab": 1, "a\\u0062": 2}', 512)).message).toMatch(/duplicate key "ab"/);
+    expect(parseJson('[{"a": 1}, {"a": 2}, {"b": {"a": 3}}]', 512)).toEqual([{ a: 1 }, { a: 2 }, { b: { a: 3 } }]);
   });
 
   test('an oversized document names the cap', async () => {
@@ -325,7 +326,7 @@ describe('json: syntax errors carry line and column', () => {
           let scanned = true;
           let duplicate = false;
           try {
-            scanJson(doc, 512);
+            expect(parseJson(doc, 512)).toEqual(JSON.parse(doc));
           } catch (err) {
             expect(err).toBeInstanceOf(EvidenceError);
             duplicate = (err as Error).message.startsWith('duplicate key');
@@ -350,6 +351,131 @@ describe('json: syntax errors carry line and column', () => {
   test('multi-byte characters split across one-byte chunks', async () => {
     const model = await read('{"naïve 😀 key": "42"}', { k: { path: "$['naïve 😀 key']" } }, 1);
     expect(json.metrics(model)).toEqual({ k: { value: 42 } });
+  });
+});
+
+describe('json: shapes build only what a reader reads', () => {
+  const SKIPPED = Symbol('skipped');
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+  /** The oracle: what `shape` keeps of JSON.parse's value, written from the Shape's documentation. */
+  function project(value: unknown, shape: Shape): unknown {
+    if (shape === true) return value;
+    if (shape === false) return SKIPPED;
+    if (Array.isArray(shape)) {
+      if (!Array.isArray(value)) return value;
+      return value.map((item) => project(item, shape[0] as Shape)).filter((item) => item !== SKIPPED);
+    }
+    if (!isRecord(value)) return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(shape as Record<string, Shape>)) {
+      if (!Object.hasOwn(value, key)) continue;
+      const kept = project(value[key], field);
+      if (kept !== SKIPPED) out[key] = kept;
+    }
+    return out;
+  }
+
+  /** A shape for `value` chosen by `pick` (0 <= pick() < 1): keeps, skips, or descends. */
+  function shapeFor(value: unknown, pick: () => number, depth = 0): Shape {
+    const r = pick();
+    if (r < 0.2 || depth > 6) return true;
+    if (r < 0.3) return false;
+    if (Array.isArray(value)) return [shapeFor(value[0], pick, depth + 1)];
+    if (isRecord(value)) {
+      const shape: Record<string, Shape> = {};
+      for (const key of Object.keys(value)) if (key !== '__proto__' && pick() < 0.7) shape[key] = shapeFor(value[key], pick, depth + 1);
+      if (pick() < 0.3) shape['not-in-the-document'] = true;
+      return shape;
+    }
+    // a container shape where the document has a primitive: the primitive is built
+    return r < 0.65 ? { a: true } : [true];
+  }
+
+  test('any document, any shape: the built value is exactly the projection of JSON.parse', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.integer(), fc.constantFrom(undefined, 2, '\t'), (value, seed, indent) => {
+        let state = seed >>> 0 || 1;
+        const pick = (): number => {
+          state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+          return state / 2 ** 32;
+        };
+        const text = JSON.stringify(value, null, indent);
+        const shape = shapeFor(JSON.parse(text), pick);
+        const expected = project(JSON.parse(text), shape);
+        expect(parseJson(text, 512, compileShape(shape))).toEqual(expected === SKIPPED ? undefined : expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  const RESULT = compileShape({ results: [{ level: true, rule: true, properties: { severity: true } }] });
+
+  test('named fields are built; the rest is checked, then left out', () => {
+    const doc = '{"results": [{"level": "error", "message": {"text": "big"}, "rule": {"id": "r1", "tags": [1, 2]}, "properties": {"severity": 9.5, "other": null}}], "extra": [1]}';
+    expect(parseJson(doc, 64, RESULT)).toEqual({ results: [{ level: 'error', rule: { id: 'r1', tags: [1, 2] }, properties: { severity: 9.5 } }] });
+  });
+
+  test('another kind of value than the shape expects is built whole, so the reader sees it', () => {
+    expect(parseJson('{"results": {"level": "x", "more": 1}}', 64, RESULT)).toEqual({ results: { level: 'x', more: 1 } });
+    expect(parseJson('{"results": [[1, {"a": 2}], 42, "s", null]}', 64, RESULT)).toEqual({ results: [[1, { a: 2 }], 42, 's', null] });
+    expect(parseJson('[1]', 64, RESULT)).toEqual([1]);
+  });
+
+  test('a key repeated where it is read is refused; where nothing is read it cannot change a count', () => {
+    const read = syncFailure(() => parseJson('{"results": [{"level": "note",\n "level": "error"}]}', 64, RESULT));
+    expect(read.message).toBe('duplicate key "level" in one object: which value counts would be a guess');
+    expect(read.position).toEqual({ line: 2, column: 2 });
+    const kept = syncFailure(() => parseJson('{"results": [{"rule": {"id": "a", "x": {"id": 1, "id": 2}}}]}', 64, RESULT));
+    expect(kept.message).toMatch(/^duplicate key "id"/);
+    expect(kept.position).toEqual({ line: 1, column: 50 });
+    // an escaped key is the same key
+    expect(syncFailure(() => parseJson('{"results": [{"level": "a", "\\u006cevel": "b"}]}', 64, RESULT)).message).toMatch(/duplicate key "level"/);
+    // not read: a repeated message, or a repeated key inside one
+    expect(parseJson('{"results": [{"message": 1, "message": {"t": 1, "t": 2}, "level": "note"}]}', 64, RESULT)).toEqual({ results: [{ level: 'note' }] });
+  });
+
+  test('skipped parts are still checked: syntax, control characters and depth fail with a position', () => {
+    const syntax = syncFailure(() => parseJson('{"results": [{"message": {"text": "a\u0001"}}]}', 64, RESULT));
+    expect(syntax.message).toBe('control character in string (it must be escaped)');
+    expect(syntax.position).toEqual({ line: 1, column: 37 });
+    expect(syncFailure(() => parseJson('{"results": [], "x": [1,]}', 64, RESULT)).message).toBe('expected a JSON value, found "]"');
+    expect(syncFailure(() => parseJson(`{"x": ${'['.repeat(70)}${']'.repeat(70)}}`, 64, RESULT)).message).toMatch(/deeper than 64 levels/);
+    expect(syncFailure(() => parseJson('{"results": []} {}', 64, RESULT)).message).toBe('unexpected "{" after the JSON value');
+  });
+
+  test('escaped and non-ASCII keys and strings decode as JSON.parse decodes them', () => {
+    const shape = compileShape({ 'größe': true, level: true, '😀': [true] });
+    const doc = '{"gr\\u00f6\\u00dfe": "\\u00e9t\\u00e9 \\ud83d\\ude00", "level": "naïve", "😀": ["a\\"b", -0, 1e400, 1.5E-3]}';
+    expect(parseJson(doc, 64, shape)).toEqual(JSON.parse(doc));
+    expect(Object.is((parseJson(doc, 64, shape) as { '😀': number[] })['😀'][1], -0)).toBe(true);
+  });
+
+  test('__proto__ stays an own key inside kept values and is never built into a shaped object', () => {
+    const shape = compileShape({ kept: true });
+    const built = parseJson('{"__proto__": {"polluted": 1}, "kept": {"__proto__": {"x": 1}}}', 64, shape) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(built)).toBe(Object.prototype);
+    expect(Object.keys(built)).toEqual(['kept']);
+    expect(Object.hasOwn(built.kept as object, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(() => compileShape(JSON.parse('{"__proto__": true}') as Shape)).toThrow(/__proto__/);
+  });
+
+  test('a skipped document is checked and gives undefined', () => {
+    expect(parseJson('{"a": [1, 2, {"b": null}]}', 64, compileShape(false))).toBeUndefined();
+    expect(syncFailure(() => parseJson('{"a": [1, 2, {"b": nul}]}', 64, compileShape(false))).position).toEqual({ line: 1, column: 20 });
+  });
+
+  test('shapes that cannot be built are programming errors', () => {
+    expect(() => compileShape([true, true] as unknown as Shape)).toThrow(/exactly one item shape/);
+    expect(() => compileShape(Object.fromEntries(Array.from({ length: 32 }, (_, k) => [`f${k}`, true])))).toThrow(/at most 31 fields/);
+  });
+
+  test('positions count UTF-16 code units, as editors do', () => {
+    const bytes = Buffer.from('{"é😀": 1,\n  "x": é}', 'utf8');
+    expect(positionOf(bytes, bytes.indexOf('é}'))).toEqual({ line: 2, column: 8 });
+    expect(positionOf(bytes, bytes.indexOf(':'))).toEqual({ line: 1, column: 7 });
+    expect(positionOf(bytes, bytes.length + 10)).toEqual({ line: 2, column: 10 });
   });
 });
 

@@ -1,14 +1,14 @@
+import { isUtf8 } from 'node:buffer';
 import { LIMITS } from '../limits.js';
 import { EvidenceError } from '../measure.js';
 import type { ByteSource } from './types.js';
 
-const BOM = 0xfeff;
-
 /**
- * Reads a whole (bounded) document as UTF-8 text. Invalid UTF-8 is an error, not a silent
- * replacement: a number decoded from garbage must never pass a criterion.
+ * Reads a whole (bounded) document as UTF-8 bytes, BOM dropped. Invalid UTF-8 is an error, not a
+ * silent replacement: a number decoded from garbage must never pass a criterion. Any slice of the
+ * result between ASCII bytes decodes exactly (`toString('utf8', start, end)`).
  */
-export async function readWholeText(input: ByteSource, maxBytes: number, what = 'document'): Promise<string> {
+export async function readWholeUtf8(input: ByteSource, maxBytes: number, what = 'document'): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of input) {
@@ -19,13 +19,14 @@ export async function readWholeText(input: ByteSource, maxBytes: number, what = 
     chunks.push(chunk);
   }
   const bytes = Buffer.concat(chunks, size);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new EvidenceError(`${what} is not valid UTF-8`);
-  }
-  return text.charCodeAt(0) === BOM ? text.slice(1) : text;
+  // the WHATWG decoder's fatal rules (no overlongs, surrogates or code points past U+10FFFF)
+  if (!isUtf8(bytes)) throw new EvidenceError(`${what} is not valid UTF-8`);
+  return size >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+}
+
+/** Reads a whole (bounded) document as UTF-8 text, BOM dropped; see readWholeUtf8. */
+export async function readWholeText(input: ByteSource, maxBytes: number, what = 'document'): Promise<string> {
+  return (await readWholeUtf8(input, maxBytes, what)).toString('utf8');
 }
 
 /**

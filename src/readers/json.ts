@@ -2,55 +2,120 @@
  * format: json — any JSON document, read whole (LIMITS.wholeDocumentBytes), with policy-named
  * `path` metrics (RFC 9535 JSONPath; see named.ts for the exactly-one-number rule and notes).
  *
- * Before JSON.parse sees the text, an iterative scanner checks the full RFC 8259 grammar so that
- * every error carries the line and column where the document broke, nesting deeper than
- * LIMITS.nestingDepth is refused (100,000 levels of `[` cannot reach a recursive parser), and
- * duplicate object keys are refused: JSON.parse would silently keep the last one, and a gate must
- * not pick between two values silently.
+ * Every JSON format (json, sarif, k6) is read here, from UTF-8 bytes, by one iterative scanner that
+ * checks the full RFC 8259 grammar, so that:
+ * - every error carries the line and column where the document broke;
+ * - nesting deeper than LIMITS.nestingDepth is refused (100,000 levels of `[` cannot reach a
+ *   recursive parser);
+ * - a key repeated in one object is refused wherever the reader reads that object: JSON.parse would
+ *   silently keep the last one, and a gate must not pick between two values silently.
+ *
+ * A reader says which parts it reads with a Shape; only those are built, the rest is checked and
+ * skipped. A 100 MB SARIF log is mostly messages, locations and code flows that no count looks at:
+ * building them (what JSON.parse does) costs more than reading the whole file, so the SARIF reader
+ * builds only the fields it counts with. Kept containers are handed to JSON.parse as byte slices,
+ * so values are exactly what JSON.parse makes (`__proto__` stays an own key, numbers round alike).
  */
 import { EvidenceError } from '../measure.js';
-import { readWholeText } from './input.js';
-import { pathFormat, positionAt, type PathModel } from './named.js';
+import { readWholeUtf8 } from './input.js';
+import { pathFormat, type PathModel } from './named.js';
 import type { ByteSource } from './types.js';
 
 export { compilePolicyPath, namedMetricNotes, type MetricNotes, type PathModel } from './named.js';
 
 export type JsonModel = PathModel;
 
-export const json = pathFormat('json', 'JSON document', (text, ctx) => parseJson(text, ctx.limits.nestingDepth));
+// ---------------------------------------------------------------------------------------------
+// shapes: which parts of a document a reader reads
+
+/**
+ * The parts of a JSON document to build. `true`: the whole value (every key of every object in it
+ * is checked for duplicates). `false`: checked for syntax and depth, then skipped. An object: an
+ * object with only these keys built (keys not listed are skipped; listed keys that repeat are
+ * refused). A one-element array: an array whose every item has that shape.
+ *
+ * Where the document holds another kind of value than the shape expects (an array where an object
+ * is expected, a number where an array is), that value is built whole, so that the reader sees what
+ * is really there and can say what is wrong.
+ */
+export type Shape = boolean | { readonly [key: string]: Shape } | readonly [Shape];
+
+const SKIP = 0; // syntax and depth only, nothing built
+const CHECK = 1; // inside a kept value: keys checked for duplicates, built by the kept ancestor
+const KEEP = 2; // built whole
+
+class ObjectShape {
+  constructor(
+    readonly names: readonly string[],
+    /** the names as UTF-8, to find a key by its bytes without decoding it */
+    readonly keys: readonly Buffer[],
+    readonly fields: readonly ShapeNode[],
+  ) {}
+}
+
+class ArrayShape {
+  constructor(readonly item: ShapeNode) {}
+}
+
+type ShapeNode = typeof SKIP | typeof CHECK | typeof KEEP | ObjectShape | ArrayShape;
+
+/** A Shape prepared for parseJsonBytes. */
+export type CompiledShape = ShapeNode;
+
+/** The shape that builds the whole document. */
+export const WHOLE_DOCUMENT: CompiledShape = KEEP;
+
+export function compileShape(shape: Shape): CompiledShape {
+  if (shape === true) return KEEP;
+  if (shape === false) return SKIP;
+  if (Array.isArray(shape)) {
+    if (shape.length !== 1) throw new Error('an array shape has exactly one item shape');
+    return new ArrayShape(compileShape(shape[0] as Shape));
+  }
+  const names = Object.keys(shape);
+  // fields seen are a bit mask; `__proto__` could not be assigned as a plain key
+  if (names.length > 31) throw new Error('an object shape has at most 31 fields');
+  if (names.includes('__proto__')) throw new Error('an object shape cannot name __proto__');
+  const record = shape as { readonly [key: string]: Shape };
+  return new ObjectShape(
+    names,
+    names.map((name) => Buffer.from(name, 'utf8')),
+    names.map((name) => compileShape(record[name] as Shape)),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// reading
+
+/** format: json. JSONPath may select anything, so the whole document is built. */
+export const json = pathFormat('json', async (input, ctx) =>
+  parseJsonBytes(await readWholeUtf8(input, ctx.limits.wholeDocumentBytes, 'JSON document'), ctx.limits.nestingDepth, WHOLE_DOCUMENT),
+);
 
 /**
  * Reads a bounded whole JSON document (UTF-8, BOM dropped, at most `maxBytes`, nested at most
- * `maxDepth` deep) for the formats that are JSON documents (json, sarif, k6). Errors say what the
- * document was meant to be and carry the line and column where it broke.
+ * `maxDepth` deep) for the formats that are JSON documents (json, sarif, k6), building what `shape`
+ * names. Errors say what the document was meant to be and carry the line and column where it broke.
  */
-export async function readJsonDocument(input: ByteSource, maxBytes: number, maxDepth: number, what: string): Promise<unknown> {
-  const text = await readWholeText(input, maxBytes, what);
+export async function readJsonDocument(
+  input: ByteSource,
+  maxBytes: number,
+  maxDepth: number,
+  what: string,
+  shape: CompiledShape = WHOLE_DOCUMENT,
+): Promise<unknown> {
+  const bytes = await readWholeUtf8(input, maxBytes, what);
   try {
-    return parseJson(text, maxDepth);
+    return parseJsonBytes(bytes, maxDepth, shape);
   } catch (err) {
     if (err instanceof EvidenceError) throw new EvidenceError(`${what} is not valid JSON: ${err.message}`, err.position);
     throw err;
   }
 }
 
-/** Parses JSON evidence: grammar, nesting and duplicate keys are checked first (EvidenceError). */
-export function parseJson(text: string, maxDepth: number): unknown {
-  scanJson(text, maxDepth);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    // not expected after the scan; kept so that no parser error escapes unexplained
-    if (err instanceof RangeError) {
-      throw new EvidenceError(`JSON nesting is deeper than the parser can follow (LIMITS.nestingDepth is ${maxDepth})`);
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    const at = /at position (\d+)/.exec(message);
-    throw new EvidenceError(
-      'invalid JSON',
-      at?.[1] === undefined ? undefined : positionAt(text, Number(at[1])),
-    );
-  }
+/** Parses JSON text (tests and small documents); see parseJsonBytes. */
+export function parseJson(text: string, maxDepth: number, shape: CompiledShape = WHOLE_DOCUMENT): unknown {
+  return parseJsonBytes(Buffer.from(text, 'utf8'), maxDepth, shape);
 }
 
 // states of the scanner
@@ -61,56 +126,70 @@ const KEY = 3; // after ',' in an object: a key
 const COLON = 4; // after a key
 const AFTER = 5; // after a value: ',' or the closing bracket, or the end at top level
 
-function describe(text: string, i: number): string {
-  if (i >= text.length) return 'the end of the document';
-  const code = text.codePointAt(i) as number;
-  return JSON.stringify(String.fromCodePoint(code));
+/** An open container that is built, or whose keys are checked (skipped containers have none). */
+interface Frame {
+  /** the container being built field by field (object and array shapes) */
+  readonly value: Record<string, unknown> | unknown[] | undefined;
+  readonly shape: ObjectShape | ArrayShape | undefined;
+  /** offset of the '{' or '[' of a container built whole, else -1 */
+  readonly keptFrom: number;
+  /** keys seen in an object inside a kept value */
+  readonly keys: Set<string> | undefined;
+  /** object shapes: the fields seen, bit i for field i */
+  seen: number;
+  /** object shapes: the field the next value is for */
+  field: string;
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
-}
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 
 /**
- * Checks RFC 8259 JSON text without building values. Throws EvidenceError with a position for
- * the first syntax error, nesting deeper than maxDepth, or a key repeated within one object.
+ * Checks RFC 8259 JSON in valid UTF-8 `bytes` (readWholeUtf8 checks that) and builds the parts
+ * `shape` names: the value, or undefined when the shape skips the document. Throws EvidenceError
+ * with a position for the first syntax error, nesting deeper than maxDepth, or a key repeated in an
+ * object that is built.
  */
-export function scanJson(text: string, maxDepth: number): void {
+export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledShape): unknown {
+  const n = bytes.length;
   const fail = (message: string, at: number): never => {
-    throw new EvidenceError(message, positionAt(text, at));
+    throw new EvidenceError(message, positionOf(bytes, at));
   };
-  /** open containers: true = object */
-  const objects: boolean[] = [];
-  /** keys seen in each open object (parallel to the objects among `objects`) */
-  const keys: Set<string>[] = [];
-  const n = text.length;
+  /** open containers: 1 = object, 0 = array */
+  const objects = new Uint8Array(maxDepth + 1);
+  /** the frame of each open container (undefined: skipped) */
+  const frames: (Frame | undefined)[] = [];
+  let depth = 0;
+  let top: Frame | undefined;
+  /** the shape of the value about to be read */
+  let next: ShapeNode = shape;
+  let root: unknown;
   let state = VALUE;
   let i = 0;
+  /** set by scanString: the string had a backslash escape */
+  let escaped = false;
 
   /** scans a string starting at the opening quote; returns the index after the closing one */
   const scanString = (start: number): number => {
+    escaped = false;
     let j = start + 1;
     for (;;) {
       if (j >= n) return fail('unterminated string', start);
-      const c = text.charCodeAt(j);
+      const c = bytes[j] as number;
       if (c === 34) return j + 1; // "
       if (c === 92) {
-        // backslash
-        const e = text.charCodeAt(j + 1);
+        escaped = true;
+        const e = bytes[j + 1];
         if (e === 117) {
           // \uXXXX
           for (let k = j + 2; k < j + 6; k++) {
-            if (!isHex(text.charCodeAt(k))) fail('invalid \\u escape in string (four hex digits expected)', j);
+            if (k >= n || !isHex(bytes[k] as number)) fail('invalid \\u escape in string (four hex digits expected)', j);
           }
           j += 6;
         } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
           j += 2;
         } else {
-          fail(`invalid escape \\${j + 1 < n ? describe(text, j + 1).slice(1, -1) : ''} in string`, j);
+          fail(`invalid escape \\${j + 1 < n ? describe(bytes, j + 1).slice(1, -1) : ''} in string`, j);
         }
       } else if (c < 0x20) {
         fail('control character in string (it must be escaped)', j);
@@ -120,43 +199,123 @@ export function scanJson(text: string, maxDepth: number): void {
     }
   };
 
-  /** scans a number starting at i; returns the index after it */
+  /** scans a number starting at `start`; returns the index after it */
   const scanNumber = (start: number): number => {
     let j = start;
-    if (text.charCodeAt(j) === 45) j++; // -
-    if (text.charCodeAt(j) === 48) {
+    if (bytes[j] === 45) j++; // -
+    if (bytes[j] === 48) {
       j++;
-      if (isDigit(text.charCodeAt(j))) fail('a number cannot have a leading zero', j - 1);
-    } else if (isDigit(text.charCodeAt(j))) {
-      while (isDigit(text.charCodeAt(j))) j++;
+      if (j < n && isDigit(bytes[j] as number)) fail('a number cannot have a leading zero', j - 1);
+    } else if (j < n && isDigit(bytes[j] as number)) {
+      while (j < n && isDigit(bytes[j] as number)) j++;
     } else {
-      fail(`expected a digit, found ${describe(text, j)}`, j);
+      fail(`expected a digit, found ${describe(bytes, j)}`, j);
     }
-    if (text.charCodeAt(j) === 46) {
+    if (bytes[j] === 46) {
       // .
       j++;
-      if (!isDigit(text.charCodeAt(j))) fail(`expected a digit after the decimal point, found ${describe(text, j)}`, j);
-      while (isDigit(text.charCodeAt(j))) j++;
+      if (j >= n || !isDigit(bytes[j] as number)) fail(`expected a digit after the decimal point, found ${describe(bytes, j)}`, j);
+      while (j < n && isDigit(bytes[j] as number)) j++;
     }
-    const e = text.charCodeAt(j);
+    const e = bytes[j];
     if (e === 101 || e === 69) {
       j++;
-      const s = text.charCodeAt(j);
+      const s = bytes[j];
       if (s === 43 || s === 45) j++;
-      if (!isDigit(text.charCodeAt(j))) fail(`expected a digit in the exponent, found ${describe(text, j)}`, j);
-      while (isDigit(text.charCodeAt(j))) j++;
+      if (j >= n || !isDigit(bytes[j] as number)) fail(`expected a digit in the exponent, found ${describe(bytes, j)}`, j);
+      while (j < n && isDigit(bytes[j] as number)) j++;
     }
     return j;
   };
 
+  /** hands a finished value to the container being built (or makes it the document) */
+  const deliver = (value: unknown): void => {
+    if (top === undefined) root = value;
+    else if (top.shape instanceof ObjectShape) (top.value as Record<string, unknown>)[top.field] = value;
+    else (top.value as unknown[]).push(value);
+  };
+
+  /** the shape of the next item of the innermost open array */
+  const itemShape = (): ShapeNode => (top === undefined ? SKIP : top.shape instanceof ArrayShape ? top.shape.item : CHECK);
+
+  const open = (isObject: boolean): void => {
+    if (depth >= maxDepth) fail(`JSON nesting is deeper than ${maxDepth} levels (LIMITS.nestingDepth)`, i);
+    let frame: Frame | undefined;
+    // another kind of container than the shape expects: built whole, so the reader sees it
+    const node = (next instanceof ObjectShape && !isObject) || (next instanceof ArrayShape && isObject) ? KEEP : next;
+    if (node instanceof ObjectShape || node instanceof ArrayShape) {
+      frame = { value: node instanceof ObjectShape ? {} : [], shape: node, keptFrom: -1, keys: undefined, seen: 0, field: '' };
+    } else if (node === KEEP || (node === CHECK && isObject)) {
+      frame = { value: undefined, shape: undefined, keptFrom: node === KEEP ? i : -1, keys: isObject ? new Set() : undefined, seen: 0, field: '' };
+    } else if (node === CHECK) {
+      frame = CHECKED_ARRAY;
+    }
+    objects[depth++] = isObject ? 1 : 0;
+    frames.push(frame);
+    top = frame;
+    if (!isObject) next = itemShape();
+    i++;
+  };
+
+  const close = (): void => {
+    const frame = frames.pop();
+    depth--;
+    top = frames[frames.length - 1];
+    i++;
+    if (frame === undefined || frame === CHECKED_ARRAY) return;
+    if (frame.value !== undefined) deliver(frame.value);
+    else if (frame.keptFrom >= 0) deliver(JSON.parse(bytes.toString('utf8', frame.keptFrom, i)));
+  };
+
+  /** a key of the innermost open object, from the quote at `start` to `end` */
+  const key = (start: number, end: number): void => {
+    if (top === undefined) {
+      next = SKIP;
+      return;
+    }
+    if (top.keys !== undefined) {
+      const name = escaped ? (JSON.parse(bytes.toString('utf8', start, end)) as string) : bytes.toString('utf8', start + 1, end - 1);
+      if (top.keys.has(name)) duplicate(name, start);
+      top.keys.add(name);
+      next = CHECK;
+      return;
+    }
+    const shape = top.shape as ObjectShape;
+    const index = escaped ? shape.names.indexOf(JSON.parse(bytes.toString('utf8', start, end)) as string) : fieldIndex(shape, bytes, start + 1, end - 1);
+    if (index < 0) {
+      next = SKIP;
+      return;
+    }
+    if ((top.seen & (1 << index)) !== 0) duplicate(shape.names[index] as string, start);
+    top.seen |= 1 << index;
+    top.field = shape.names[index] as string;
+    next = shape.fields[index] as ShapeNode;
+  };
+
+  const duplicate = (name: string, at: number): never => {
+    const shown = name.length > 40 ? `${JSON.stringify(name.slice(0, 40))}…` : JSON.stringify(name);
+    return fail(`duplicate key ${shown} in one object: which value counts would be a guess`, at);
+  };
+
+  /** a primitive value from `start` to `end`, built when its shape asks for it */
+  const primitive = (start: number, end: number, c: number): void => {
+    if (next === SKIP || next === CHECK) return;
+    let value: unknown;
+    if (c === 34) value = escaped ? JSON.parse(bytes.toString('utf8', start, end)) : bytes.toString('utf8', start + 1, end - 1);
+    else if (c === 116) value = true;
+    else if (c === 102) value = false;
+    else if (c === 110) value = null;
+    else value = Number(bytes.toString('latin1', start, end)); // the JSON number grammar is a subset of Number's
+    deliver(value);
+  };
+
   for (;;) {
-    // skip whitespace
-    let c = text.charCodeAt(i);
-    while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++i);
+    let c = bytes[i] as number;
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = bytes[++i] as number;
     if (i >= n) {
-      if (state === AFTER && objects.length === 0) return;
-      if (state === VALUE && objects.length === 0) fail('empty document (no JSON value)', i);
-      fail(`unexpected end of the document (${objects.length} unclosed ${objects.length === 1 ? 'bracket' : 'brackets'})`, i);
+      if (state === AFTER && depth === 0) return root;
+      if (state === VALUE && depth === 0) fail('empty document (no JSON value)', i);
+      fail(`unexpected end of the document (${depth} unclosed ${depth === 1 ? 'bracket' : 'brackets'})`, i);
     }
 
     switch (state) {
@@ -164,29 +323,30 @@ export function scanJson(text: string, maxDepth: number): void {
       case FIRST_ITEM: {
         if (c === 93 && state === FIRST_ITEM) {
           // ]
-          objects.pop();
-          i++;
+          close();
           state = AFTER;
           break;
         }
-        if (c === 91 || c === 123) {
-          // [ or {
-          if (objects.length >= maxDepth) {
-            fail(`JSON nesting is deeper than ${maxDepth} levels (LIMITS.nestingDepth)`, i);
-          }
-          const isObject = c === 123;
-          objects.push(isObject);
-          if (isObject) keys.push(new Set());
-          state = isObject ? FIRST_KEY : FIRST_ITEM;
-          i++;
+        if (c === 123) {
+          // {
+          open(true);
+          state = FIRST_KEY;
           break;
         }
+        if (c === 91) {
+          // [
+          open(false);
+          state = FIRST_ITEM;
+          break;
+        }
+        const start = i;
         if (c === 34) i = scanString(i);
         else if (c === 45 || isDigit(c)) i = scanNumber(i);
-        else if (text.startsWith('true', i)) i += 4;
-        else if (text.startsWith('false', i)) i += 5;
-        else if (text.startsWith('null', i)) i += 4;
-        else fail(`expected a JSON value, found ${describe(text, i)}`, i);
+        else if (c === 116 && bytes[i + 1] === 114 && bytes[i + 2] === 117 && bytes[i + 3] === 101) i += 4; // true
+        else if (c === 102 && bytes[i + 1] === 97 && bytes[i + 2] === 108 && bytes[i + 3] === 115 && bytes[i + 4] === 101) i += 5; // false
+        else if (c === 110 && bytes[i + 1] === 117 && bytes[i + 2] === 108 && bytes[i + 3] === 108) i += 4; // null
+        else fail(`expected a JSON value, found ${describe(bytes, i)}`, i);
+        primitive(start, i, c);
         state = AFTER;
         break;
       }
@@ -194,50 +354,87 @@ export function scanJson(text: string, maxDepth: number): void {
       case KEY: {
         if (c === 125 && state === FIRST_KEY) {
           // }
-          objects.pop();
-          keys.pop();
-          i++;
+          close();
           state = AFTER;
           break;
         }
         if (c !== 34) {
-          fail(`expected a double-quoted key${state === FIRST_KEY ? " or '}'" : ''}, found ${describe(text, i)}`, i);
+          fail(`expected a double-quoted key${state === FIRST_KEY ? " or '}'" : ''}, found ${describe(bytes, i)}`, i);
         }
         const start = i;
         i = scanString(i);
-        const raw = text.slice(start + 1, i - 1);
-        const key = raw.includes('\\') ? (JSON.parse(text.slice(start, i)) as string) : raw;
-        const seen = keys[keys.length - 1] as Set<string>;
-        if (seen.has(key)) {
-          const shown = key.length > 40 ? `${JSON.stringify(key.slice(0, 40))}…` : JSON.stringify(key);
-          fail(`duplicate key ${shown} in one object: which value counts would be a guess`, start);
-        }
-        seen.add(key);
+        key(start, i);
         state = COLON;
         break;
       }
       case COLON:
-        if (c !== 58) fail(`expected ':' after the key, found ${describe(text, i)}`, i);
+        if (c !== 58) fail(`expected ':' after the key, found ${describe(bytes, i)}`, i);
         i++;
         state = VALUE;
         break;
       case AFTER: {
-        if (objects.length === 0) fail(`unexpected ${describe(text, i)} after the JSON value`, i);
-        const isObject = objects[objects.length - 1] as boolean;
+        if (depth === 0) fail(`unexpected ${describe(bytes, i)} after the JSON value`, i);
+        const isObject = objects[depth - 1] === 1;
         if (c === 44) {
           // ,
           i++;
-          state = isObject ? KEY : VALUE;
+          if (isObject) state = KEY;
+          else {
+            state = VALUE;
+            next = itemShape();
+          }
         } else if (c === (isObject ? 125 : 93)) {
-          objects.pop();
-          if (isObject) keys.pop();
-          i++;
+          close();
           state = AFTER;
         } else {
-          fail(`expected ',' or '${isObject ? '}' : ']'}', found ${describe(text, i)}`, i);
+          fail(`expected ',' or '${isObject ? '}' : ']'}', found ${describe(bytes, i)}`, i);
         }
         break;
       }
     }
   }
+}
+
+/** The frame of every array inside a kept value: nothing to build, its items are checked. */
+const CHECKED_ARRAY: Frame = Object.freeze({ value: undefined, shape: undefined, keptFrom: -1, keys: undefined, seen: 0, field: '' });
+
+/** The index of the shape field whose UTF-8 name is bytes[start, end), or -1. */
+function fieldIndex(shape: ObjectShape, bytes: Buffer, start: number, end: number): number {
+  const length = end - start;
+  const keys = shape.keys;
+  for (let k = 0; k < keys.length; k++) {
+    const name = keys[k] as Buffer;
+    if (name.length !== length) continue;
+    let j = 0;
+    while (j < length && name[j] === bytes[start + j]) j++;
+    if (j === length) return k;
+  }
+  return -1;
+}
+
+/** The character at byte `i`, quoted for a message (never more of the document than that). */
+function describe(bytes: Buffer, i: number): string {
+  if (i >= bytes.length) return 'the end of the document';
+  const lead = bytes[i] as number;
+  const length = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+  return JSON.stringify(bytes.toString('utf8', i, i + length));
+}
+
+/** 1-based line and column (in UTF-16 code units, as editors count) of byte `offset`. */
+export function positionOf(bytes: Uint8Array, offset: number): { line: number; column: number } {
+  const end = Math.max(0, Math.min(offset, bytes.length));
+  let line = 1;
+  let lineStart = 0;
+  for (let nl = bytes.indexOf(10); nl !== -1 && nl < end; nl = bytes.indexOf(10, nl + 1)) {
+    line++;
+    lineStart = nl + 1;
+  }
+  let column = 1;
+  for (let j = lineStart; j < end; j++) {
+    const b = bytes[j] as number;
+    // continuation bytes add nothing; a 4-byte sequence is a surrogate pair
+    if (b < 0x80 || (b >= 0xc0 && b < 0xf0)) column++;
+    else if (b >= 0xf0) column += 2;
+  }
+  return { line, column };
 }

@@ -13,7 +13,6 @@
 import { query, type JsonValue } from 'jsonpath-rfc9535';
 import parseJsonPath from 'jsonpath-rfc9535/parser';
 import { EvidenceError, type Metric, type Metrics, type Unit } from '../measure.js';
-import { readWholeText } from './input.js';
 import type { ByteSource, Format, NamedMetricSpec, ReadContext } from './types.js';
 
 /** Per-metric reasons for named metrics that are absent, keyed by metric name. */
@@ -161,22 +160,17 @@ export function evaluatePaths(doc: unknown, specs: [string, string, Unit | undef
 }
 
 /**
- * A whole-document format whose named metrics are JSONPath `path`s. `parse` turns the (bounded,
- * BOM-stripped, valid UTF-8) text into plain data, enforcing the nesting cap itself.
+ * A whole-document format whose named metrics are JSONPath `path`s. `readDocument` reads the
+ * (bounded) document into plain data, enforcing the size and nesting caps itself.
  */
-export function pathFormat(
-  name: string,
-  what: string,
-  parse: (text: string, ctx: ReadContext) => unknown,
-): Format<PathModel> {
+export function pathFormat(name: string, readDocument: (input: ByteSource, ctx: ReadContext) => Promise<unknown>): Format<PathModel> {
   return {
     name,
     namedMetrics: 'path',
     async read(input: ByteSource, ctx: ReadContext): Promise<PathModel> {
       // policy problems are reported before reading a byte
       const specs = pathSpecs(name, ctx);
-      const text = await readWholeText(input, ctx.limits.wholeDocumentBytes, what);
-      const doc = parse(text, ctx);
+      const doc = await readDocument(input, ctx);
       return evaluatePaths(doc, specs, ctx.name);
     },
     merge(models: PathModel[]): PathModel {
@@ -198,18 +192,6 @@ export function pathFormat(
 
 // ---------------------------------------------------------------------------------------------
 // positions and structure
-
-/** 1-based line and column (in UTF-16 code units) of a character offset. */
-export function positionAt(text: string, offset: number): { line: number; column: number } {
-  const end = Math.max(0, Math.min(offset, text.length));
-  let line = 1;
-  let lineStart = 0;
-  for (let nl = text.indexOf('\n'); nl !== -1 && nl < end; nl = text.indexOf('\n', nl + 1)) {
-    line++;
-    lineStart = nl + 1;
-  }
-  return { line, column: end - lineStart + 1 };
-}
 
 function isContainer(value: unknown): value is object {
   if (value === null || typeof value !== 'object') return false;

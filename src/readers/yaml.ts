@@ -20,6 +20,7 @@
  */
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, type CST, type Document, type YAMLError } from 'yaml';
 import { EvidenceError } from '../measure.js';
+import { readWholeText } from './input.js';
 import { checkStructure, pathFormat, type PathModel } from './named.js';
 
 export { compilePolicyPath, namedMetricNotes, type MetricNotes, type PathModel } from './named.js';
@@ -33,7 +34,9 @@ export const YAML_ALIAS_WORK = 4_000_000;
 /** Values an expanded document may hold beyond one per character of its text. */
 const EXPANSION_ALLOWANCE = 1_000_000;
 
-export const yaml = pathFormat('yaml', 'YAML document', (text, ctx) => parseYaml(text, ctx.limits.nestingDepth));
+export const yaml = pathFormat('yaml', async (input, ctx) =>
+  parseYaml(await readWholeText(input, ctx.limits.wholeDocumentBytes, 'YAML document'), ctx.limits.nestingDepth),
+);
 
 /** Parses one YAML document into plain data, or throws EvidenceError. */
 export function parseYaml(text: string, maxDepth: number): unknown {

@@ -13,7 +13,7 @@ import {
   renderMarkdown,
   renderUnusablePolicyMarkdown,
   runGate
-} from "./chunk-E7G26IPS.js";
+} from "./chunk-BKQE7ASP.js";
 import "./chunk-XMXXNP2B.js";
 
 // src/commands.ts

@@ -1845,7 +1845,7 @@ var require_visit = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP = /* @__PURE__ */ Symbol("skip children");
+    var SKIP2 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit2(node2, visitor) {
       const visitor_ = initVisitor(visitor);
@@ -1857,7 +1857,7 @@ var require_visit = __commonJS({
         visit_(null, node2, visitor_, Object.freeze([]));
     }
     visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
+    visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path2) {
       const ctrl = callVisitor(key, node2, visitor, path2);
@@ -1905,7 +1905,7 @@ var require_visit = __commonJS({
         await visitAsync_(null, node2, visitor_, Object.freeze([]));
     }
     visitAsync.BREAK = BREAK;
-    visitAsync.SKIP = SKIP;
+    visitAsync.SKIP = SKIP2;
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key, node2, visitor, path2) {
       const ctrl = await callVisitor(key, node2, visitor, path2);
@@ -7310,7 +7310,7 @@ var require_cst_visit = __commonJS({
   "node_modules/yaml/dist/parse/cst-visit.js"(exports) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP = /* @__PURE__ */ Symbol("skip children");
+    var SKIP2 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
     function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
@@ -7318,7 +7318,7 @@ var require_cst_visit = __commonJS({
       _visit(Object.freeze([]), cst, visitor);
     }
     visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
+    visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
     visit2.itemAtPath = (cst, path2) => {
       let item = cst;
@@ -7374,7 +7374,7 @@ var require_cst = __commonJS({
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
-    var BOM2 = "\uFEFF";
+    var BOM = "\uFEFF";
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
@@ -7382,7 +7382,7 @@ var require_cst = __commonJS({
     var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
-        case BOM2:
+        case BOM:
           return "<BOM>";
         case DOCUMENT:
           return "<DOC>";
@@ -7396,7 +7396,7 @@ var require_cst = __commonJS({
     }
     function tokenType(source) {
       switch (source) {
-        case BOM2:
+        case BOM:
           return "byte-order-mark";
         case DOCUMENT:
           return "doc-mode";
@@ -7458,7 +7458,7 @@ var require_cst = __commonJS({
     exports.setScalarValue = cstScalar.setScalarValue;
     exports.stringify = cstStringify.stringify;
     exports.visit = cstVisit.visit;
-    exports.BOM = BOM2;
+    exports.BOM = BOM;
     exports.DOCUMENT = DOCUMENT;
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
@@ -29689,6 +29689,9 @@ var LIMITS = {
   zipRatio: 1e3
 };
 
+// src/readers/input.ts
+import { isUtf8 } from "node:buffer";
+
 // src/measure.ts
 var EvidenceError = class extends Error {
   constructor(message, position) {
@@ -29700,8 +29703,7 @@ var EvidenceError = class extends Error {
 };
 
 // src/readers/input.ts
-var BOM = 65279;
-async function readWholeText(input2, maxBytes, what = "document") {
+async function readWholeUtf8(input2, maxBytes, what = "document") {
   const chunks = [];
   let size = 0;
   for await (const chunk of input2) {
@@ -29712,13 +29714,11 @@ async function readWholeText(input2, maxBytes, what = "document") {
     chunks.push(chunk);
   }
   const bytes = Buffer.concat(chunks, size);
-  let text2;
-  try {
-    text2 = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new EvidenceError(`${what} is not valid UTF-8`);
-  }
-  return text2.charCodeAt(0) === BOM ? text2.slice(1) : text2;
+  if (!isUtf8(bytes)) throw new EvidenceError(`${what} is not valid UTF-8`);
+  return size >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? bytes.subarray(3) : bytes;
+}
+async function readWholeText(input2, maxBytes, what = "document") {
+  return (await readWholeUtf8(input2, maxBytes, what)).toString("utf8");
 }
 async function* readLines(input2, maxLineBytes = LIMITS.lineBytes, options = {}) {
   const strict = options.fatal ? new TextDecoder("utf-8", { fatal: true }) : void 0;
@@ -36300,14 +36300,13 @@ function evaluatePaths(doc, specs, file2) {
   }
   return { files: [file2], metrics: record2(metrics), notes: record2(notes) };
 }
-function pathFormat(name, what, parse3) {
+function pathFormat(name, readDocument) {
   return {
     name,
     namedMetrics: "path",
     async read(input2, ctx) {
       const specs = pathSpecs(name, ctx);
-      const text2 = await readWholeText(input2, ctx.limits.wholeDocumentBytes, what);
-      const doc = parse3(text2, ctx);
+      const doc = await readDocument(input2, ctx);
       return evaluatePaths(doc, specs, ctx.name);
     },
     merge(models) {
@@ -36324,16 +36323,6 @@ function pathFormat(name, what, parse3) {
     },
     notes: namedMetricNotes
   };
-}
-function positionAt(text2, offset) {
-  const end = Math.max(0, Math.min(offset, text2.length));
-  let line = 1;
-  let lineStart = 0;
-  for (let nl = text2.indexOf("\n"); nl !== -1 && nl < end; nl = text2.indexOf("\n", nl + 1)) {
-    line++;
-    lineStart = nl + 1;
-  }
-  return { line, column: end - lineStart + 1 };
 }
 function isContainer(value2) {
   if (value2 === null || typeof value2 !== "object") return false;
@@ -36368,30 +36357,37 @@ function checkStructure(root, maxDepth, maxNodes, what) {
 }
 
 // src/readers/json.ts
-var json2 = pathFormat("json", "JSON document", (text2, ctx) => parseJson(text2, ctx.limits.nestingDepth));
-async function readJsonDocument(input2, maxBytes, maxDepth, what) {
-  const text2 = await readWholeText(input2, maxBytes, what);
+var SKIP = 0;
+var CHECK = 1;
+var KEEP = 2;
+var ObjectShape = class {
+  constructor(names, keys, fields) {
+    this.names = names;
+    this.keys = keys;
+    this.fields = fields;
+  }
+  names;
+  keys;
+  fields;
+};
+var ArrayShape = class {
+  constructor(item) {
+    this.item = item;
+  }
+  item;
+};
+var WHOLE_DOCUMENT = KEEP;
+var json2 = pathFormat(
+  "json",
+  async (input2, ctx) => parseJsonBytes(await readWholeUtf8(input2, ctx.limits.wholeDocumentBytes, "JSON document"), ctx.limits.nestingDepth, WHOLE_DOCUMENT)
+);
+async function readJsonDocument(input2, maxBytes, maxDepth, what, shape = WHOLE_DOCUMENT) {
+  const bytes = await readWholeUtf8(input2, maxBytes, what);
   try {
-    return parseJson(text2, maxDepth);
+    return parseJsonBytes(bytes, maxDepth, shape);
   } catch (err) {
     if (err instanceof EvidenceError) throw new EvidenceError(`${what} is not valid JSON: ${err.message}`, err.position);
     throw err;
-  }
-}
-function parseJson(text2, maxDepth) {
-  scanJson(text2, maxDepth);
-  try {
-    return JSON.parse(text2);
-  } catch (err) {
-    if (err instanceof RangeError) {
-      throw new EvidenceError(`JSON nesting is deeper than the parser can follow (LIMITS.nestingDepth is ${maxDepth})`);
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    const at = /at position (\d+)/.exec(message);
-    throw new EvidenceError(
-      "invalid JSON",
-      at?.[1] === void 0 ? void 0 : positionAt(text2, Number(at[1]))
-    );
   }
 }
 var VALUE = 0;
@@ -36400,43 +36396,41 @@ var FIRST_KEY = 2;
 var KEY = 3;
 var COLON = 4;
 var AFTER = 5;
-function describe3(text2, i) {
-  if (i >= text2.length) return "the end of the document";
-  const code = text2.codePointAt(i);
-  return JSON.stringify(String.fromCodePoint(code));
-}
-function isDigit(c) {
-  return c >= 48 && c <= 57;
-}
-function isHex(c) {
-  return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
-}
-function scanJson(text2, maxDepth) {
+var isDigit = (c) => c >= 48 && c <= 57;
+var isHex = (c) => c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+function parseJsonBytes(bytes, maxDepth, shape) {
+  const n = bytes.length;
   const fail = (message, at) => {
-    throw new EvidenceError(message, positionAt(text2, at));
+    throw new EvidenceError(message, positionOf(bytes, at));
   };
-  const objects = [];
-  const keys = [];
-  const n = text2.length;
+  const objects = new Uint8Array(maxDepth + 1);
+  const frames = [];
+  let depth = 0;
+  let top;
+  let next = shape;
+  let root;
   let state = VALUE;
   let i = 0;
+  let escaped = false;
   const scanString = (start) => {
+    escaped = false;
     let j = start + 1;
     for (; ; ) {
       if (j >= n) return fail("unterminated string", start);
-      const c = text2.charCodeAt(j);
+      const c = bytes[j];
       if (c === 34) return j + 1;
       if (c === 92) {
-        const e = text2.charCodeAt(j + 1);
+        escaped = true;
+        const e = bytes[j + 1];
         if (e === 117) {
           for (let k = j + 2; k < j + 6; k++) {
-            if (!isHex(text2.charCodeAt(k))) fail("invalid \\u escape in string (four hex digits expected)", j);
+            if (k >= n || !isHex(bytes[k])) fail("invalid \\u escape in string (four hex digits expected)", j);
           }
           j += 6;
         } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
           j += 2;
         } else {
-          fail(`invalid escape \\${j + 1 < n ? describe3(text2, j + 1).slice(1, -1) : ""} in string`, j);
+          fail(`invalid escape \\${j + 1 < n ? describe3(bytes, j + 1).slice(1, -1) : ""} in string`, j);
         }
       } else if (c < 32) {
         fail("control character in string (it must be escaped)", j);
@@ -36447,115 +36441,212 @@ function scanJson(text2, maxDepth) {
   };
   const scanNumber = (start) => {
     let j = start;
-    if (text2.charCodeAt(j) === 45) j++;
-    if (text2.charCodeAt(j) === 48) {
+    if (bytes[j] === 45) j++;
+    if (bytes[j] === 48) {
       j++;
-      if (isDigit(text2.charCodeAt(j))) fail("a number cannot have a leading zero", j - 1);
-    } else if (isDigit(text2.charCodeAt(j))) {
-      while (isDigit(text2.charCodeAt(j))) j++;
+      if (j < n && isDigit(bytes[j])) fail("a number cannot have a leading zero", j - 1);
+    } else if (j < n && isDigit(bytes[j])) {
+      while (j < n && isDigit(bytes[j])) j++;
     } else {
-      fail(`expected a digit, found ${describe3(text2, j)}`, j);
+      fail(`expected a digit, found ${describe3(bytes, j)}`, j);
     }
-    if (text2.charCodeAt(j) === 46) {
+    if (bytes[j] === 46) {
       j++;
-      if (!isDigit(text2.charCodeAt(j))) fail(`expected a digit after the decimal point, found ${describe3(text2, j)}`, j);
-      while (isDigit(text2.charCodeAt(j))) j++;
+      if (j >= n || !isDigit(bytes[j])) fail(`expected a digit after the decimal point, found ${describe3(bytes, j)}`, j);
+      while (j < n && isDigit(bytes[j])) j++;
     }
-    const e = text2.charCodeAt(j);
+    const e = bytes[j];
     if (e === 101 || e === 69) {
       j++;
-      const s = text2.charCodeAt(j);
+      const s = bytes[j];
       if (s === 43 || s === 45) j++;
-      if (!isDigit(text2.charCodeAt(j))) fail(`expected a digit in the exponent, found ${describe3(text2, j)}`, j);
-      while (isDigit(text2.charCodeAt(j))) j++;
+      if (j >= n || !isDigit(bytes[j])) fail(`expected a digit in the exponent, found ${describe3(bytes, j)}`, j);
+      while (j < n && isDigit(bytes[j])) j++;
     }
     return j;
   };
+  const deliver = (value2) => {
+    if (top === void 0) root = value2;
+    else if (top.shape instanceof ObjectShape) top.value[top.field] = value2;
+    else top.value.push(value2);
+  };
+  const itemShape = () => top === void 0 ? SKIP : top.shape instanceof ArrayShape ? top.shape.item : CHECK;
+  const open2 = (isObject4) => {
+    if (depth >= maxDepth) fail(`JSON nesting is deeper than ${maxDepth} levels (LIMITS.nestingDepth)`, i);
+    let frame;
+    const node2 = next instanceof ObjectShape && !isObject4 || next instanceof ArrayShape && isObject4 ? KEEP : next;
+    if (node2 instanceof ObjectShape || node2 instanceof ArrayShape) {
+      frame = { value: node2 instanceof ObjectShape ? {} : [], shape: node2, keptFrom: -1, keys: void 0, seen: 0, field: "" };
+    } else if (node2 === KEEP || node2 === CHECK && isObject4) {
+      frame = { value: void 0, shape: void 0, keptFrom: node2 === KEEP ? i : -1, keys: isObject4 ? /* @__PURE__ */ new Set() : void 0, seen: 0, field: "" };
+    } else if (node2 === CHECK) {
+      frame = CHECKED_ARRAY;
+    }
+    objects[depth++] = isObject4 ? 1 : 0;
+    frames.push(frame);
+    top = frame;
+    if (!isObject4) next = itemShape();
+    i++;
+  };
+  const close = () => {
+    const frame = frames.pop();
+    depth--;
+    top = frames[frames.length - 1];
+    i++;
+    if (frame === void 0 || frame === CHECKED_ARRAY) return;
+    if (frame.value !== void 0) deliver(frame.value);
+    else if (frame.keptFrom >= 0) deliver(JSON.parse(bytes.toString("utf8", frame.keptFrom, i)));
+  };
+  const key = (start, end) => {
+    if (top === void 0) {
+      next = SKIP;
+      return;
+    }
+    if (top.keys !== void 0) {
+      const name = escaped ? JSON.parse(bytes.toString("utf8", start, end)) : bytes.toString("utf8", start + 1, end - 1);
+      if (top.keys.has(name)) duplicate(name, start);
+      top.keys.add(name);
+      next = CHECK;
+      return;
+    }
+    const shape2 = top.shape;
+    const index = escaped ? shape2.names.indexOf(JSON.parse(bytes.toString("utf8", start, end))) : fieldIndex(shape2, bytes, start + 1, end - 1);
+    if (index < 0) {
+      next = SKIP;
+      return;
+    }
+    if ((top.seen & 1 << index) !== 0) duplicate(shape2.names[index], start);
+    top.seen |= 1 << index;
+    top.field = shape2.names[index];
+    next = shape2.fields[index];
+  };
+  const duplicate = (name, at) => {
+    const shown = name.length > 40 ? `${JSON.stringify(name.slice(0, 40))}\u2026` : JSON.stringify(name);
+    return fail(`duplicate key ${shown} in one object: which value counts would be a guess`, at);
+  };
+  const primitive = (start, end, c) => {
+    if (next === SKIP || next === CHECK) return;
+    let value2;
+    if (c === 34) value2 = escaped ? JSON.parse(bytes.toString("utf8", start, end)) : bytes.toString("utf8", start + 1, end - 1);
+    else if (c === 116) value2 = true;
+    else if (c === 102) value2 = false;
+    else if (c === 110) value2 = null;
+    else value2 = Number(bytes.toString("latin1", start, end));
+    deliver(value2);
+  };
   for (; ; ) {
-    let c = text2.charCodeAt(i);
-    while (c === 32 || c === 10 || c === 13 || c === 9) c = text2.charCodeAt(++i);
+    let c = bytes[i];
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = bytes[++i];
     if (i >= n) {
-      if (state === AFTER && objects.length === 0) return;
-      if (state === VALUE && objects.length === 0) fail("empty document (no JSON value)", i);
-      fail(`unexpected end of the document (${objects.length} unclosed ${objects.length === 1 ? "bracket" : "brackets"})`, i);
+      if (state === AFTER && depth === 0) return root;
+      if (state === VALUE && depth === 0) fail("empty document (no JSON value)", i);
+      fail(`unexpected end of the document (${depth} unclosed ${depth === 1 ? "bracket" : "brackets"})`, i);
     }
     switch (state) {
       case VALUE:
       case FIRST_ITEM: {
         if (c === 93 && state === FIRST_ITEM) {
-          objects.pop();
-          i++;
+          close();
           state = AFTER;
           break;
         }
-        if (c === 91 || c === 123) {
-          if (objects.length >= maxDepth) {
-            fail(`JSON nesting is deeper than ${maxDepth} levels (LIMITS.nestingDepth)`, i);
-          }
-          const isObject4 = c === 123;
-          objects.push(isObject4);
-          if (isObject4) keys.push(/* @__PURE__ */ new Set());
-          state = isObject4 ? FIRST_KEY : FIRST_ITEM;
-          i++;
+        if (c === 123) {
+          open2(true);
+          state = FIRST_KEY;
           break;
         }
+        if (c === 91) {
+          open2(false);
+          state = FIRST_ITEM;
+          break;
+        }
+        const start = i;
         if (c === 34) i = scanString(i);
         else if (c === 45 || isDigit(c)) i = scanNumber(i);
-        else if (text2.startsWith("true", i)) i += 4;
-        else if (text2.startsWith("false", i)) i += 5;
-        else if (text2.startsWith("null", i)) i += 4;
-        else fail(`expected a JSON value, found ${describe3(text2, i)}`, i);
+        else if (c === 116 && bytes[i + 1] === 114 && bytes[i + 2] === 117 && bytes[i + 3] === 101) i += 4;
+        else if (c === 102 && bytes[i + 1] === 97 && bytes[i + 2] === 108 && bytes[i + 3] === 115 && bytes[i + 4] === 101) i += 5;
+        else if (c === 110 && bytes[i + 1] === 117 && bytes[i + 2] === 108 && bytes[i + 3] === 108) i += 4;
+        else fail(`expected a JSON value, found ${describe3(bytes, i)}`, i);
+        primitive(start, i, c);
         state = AFTER;
         break;
       }
       case FIRST_KEY:
       case KEY: {
         if (c === 125 && state === FIRST_KEY) {
-          objects.pop();
-          keys.pop();
-          i++;
+          close();
           state = AFTER;
           break;
         }
         if (c !== 34) {
-          fail(`expected a double-quoted key${state === FIRST_KEY ? " or '}'" : ""}, found ${describe3(text2, i)}`, i);
+          fail(`expected a double-quoted key${state === FIRST_KEY ? " or '}'" : ""}, found ${describe3(bytes, i)}`, i);
         }
         const start = i;
         i = scanString(i);
-        const raw = text2.slice(start + 1, i - 1);
-        const key = raw.includes("\\") ? JSON.parse(text2.slice(start, i)) : raw;
-        const seen = keys[keys.length - 1];
-        if (seen.has(key)) {
-          const shown = key.length > 40 ? `${JSON.stringify(key.slice(0, 40))}\u2026` : JSON.stringify(key);
-          fail(`duplicate key ${shown} in one object: which value counts would be a guess`, start);
-        }
-        seen.add(key);
+        key(start, i);
         state = COLON;
         break;
       }
       case COLON:
-        if (c !== 58) fail(`expected ':' after the key, found ${describe3(text2, i)}`, i);
+        if (c !== 58) fail(`expected ':' after the key, found ${describe3(bytes, i)}`, i);
         i++;
         state = VALUE;
         break;
       case AFTER: {
-        if (objects.length === 0) fail(`unexpected ${describe3(text2, i)} after the JSON value`, i);
-        const isObject4 = objects[objects.length - 1];
+        if (depth === 0) fail(`unexpected ${describe3(bytes, i)} after the JSON value`, i);
+        const isObject4 = objects[depth - 1] === 1;
         if (c === 44) {
           i++;
-          state = isObject4 ? KEY : VALUE;
+          if (isObject4) state = KEY;
+          else {
+            state = VALUE;
+            next = itemShape();
+          }
         } else if (c === (isObject4 ? 125 : 93)) {
-          objects.pop();
-          if (isObject4) keys.pop();
-          i++;
+          close();
           state = AFTER;
         } else {
-          fail(`expected ',' or '${isObject4 ? "}" : "]"}', found ${describe3(text2, i)}`, i);
+          fail(`expected ',' or '${isObject4 ? "}" : "]"}', found ${describe3(bytes, i)}`, i);
         }
         break;
       }
     }
   }
+}
+var CHECKED_ARRAY = Object.freeze({ value: void 0, shape: void 0, keptFrom: -1, keys: void 0, seen: 0, field: "" });
+function fieldIndex(shape, bytes, start, end) {
+  const length2 = end - start;
+  const keys = shape.keys;
+  for (let k = 0; k < keys.length; k++) {
+    const name = keys[k];
+    if (name.length !== length2) continue;
+    let j = 0;
+    while (j < length2 && name[j] === bytes[start + j]) j++;
+    if (j === length2) return k;
+  }
+  return -1;
+}
+function describe3(bytes, i) {
+  if (i >= bytes.length) return "the end of the document";
+  const lead = bytes[i];
+  const length2 = lead < 128 ? 1 : lead >= 240 ? 4 : lead >= 224 ? 3 : 2;
+  return JSON.stringify(bytes.toString("utf8", i, i + length2));
+}
+function positionOf(bytes, offset) {
+  const end = Math.max(0, Math.min(offset, bytes.length));
+  let line = 1;
+  let lineStart = 0;
+  for (let nl = bytes.indexOf(10); nl !== -1 && nl < end; nl = bytes.indexOf(10, nl + 1)) {
+    line++;
+    lineStart = nl + 1;
+  }
+  let column = 1;
+  for (let j = lineStart; j < end; j++) {
+    const b = bytes[j];
+    if (b < 128 || b >= 192 && b < 240) column++;
+    else if (b >= 240) column += 2;
+  }
+  return { line, column };
 }
 
 // src/readers/sarif.ts
@@ -37280,7 +37371,10 @@ var import_yaml = __toESM(require_dist(), 1);
 var YAML_MAX_ALIAS_COUNT = 100;
 var YAML_ALIAS_WORK = 4e6;
 var EXPANSION_ALLOWANCE = 1e6;
-var yaml = pathFormat("yaml", "YAML document", (text2, ctx) => parseYaml(text2, ctx.limits.nestingDepth));
+var yaml = pathFormat(
+  "yaml",
+  async (input2, ctx) => parseYaml(await readWholeText(input2, ctx.limits.wholeDocumentBytes, "YAML document"), ctx.limits.nestingDepth)
+);
 function parseYaml(text2, maxDepth) {
   const lines = new import_yaml.LineCounter();
   const at = (offset) => {
@@ -44555,14 +44649,14 @@ function formatPolicyError(e) {
 function loadPolicy(text2, file2) {
   const lineCounter = new import_yaml3.LineCounter();
   const doc = (0, import_yaml3.parseDocument)(text2, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const positionOf = (offset) => {
+  const positionOf2 = (offset) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      errors: doc.errors.map((e) => ({ file: file2, ...positionOf(e.pos[0]), message: `YAML: ${firstLine(e.message)}` }))
+      errors: doc.errors.map((e) => ({ file: file2, ...positionOf2(e.pos[0]), message: `YAML: ${firstLine(e.message)}` }))
     };
   }
   let data;
@@ -44576,10 +44670,10 @@ function loadPolicy(text2, file2) {
   }
   const parsed = policySchema.safeParse(data);
   if (!parsed.success) {
-    return { ok: false, errors: issuesToErrors(parsed.error.issues, doc, file2, positionOf) };
+    return { ok: false, errors: issuesToErrors(parsed.error.issues, doc, file2, positionOf2) };
   }
   const p = parsed.data;
-  const nodePosition = (path2) => positionOf(nodeAt(doc, path2)?.range?.[0] ?? 0);
+  const nodePosition = (path2) => positionOf2(nodeAt(doc, path2)?.range?.[0] ?? 0);
   const policy = {
     file: file2,
     name: p.name,
@@ -44622,7 +44716,7 @@ function toCriterion(c, position) {
   }
   return criterion2;
 }
-function issuesToErrors(issues, doc, file2, positionOf) {
+function issuesToErrors(issues, doc, file2, positionOf2) {
   const errors = [];
   for (const issue2 of issues) {
     const path2 = issue2.path;
@@ -44634,7 +44728,7 @@ function issuesToErrors(issues, doc, file2, positionOf) {
         const offset2 = keyNode?.range?.[0] ?? parent?.range?.[0] ?? 0;
         errors.push({
           file: file2,
-          ...positionOf(offset2),
+          ...positionOf2(offset2),
           message: `${describePath(path2, `unknown key "${key}"`)}${didYouMean(key, allowed)}; allowed: ${allowed.join(", ")}`
         });
       }
@@ -44645,7 +44739,7 @@ function issuesToErrors(issues, doc, file2, positionOf) {
       const key = path2[path2.length - 1];
       const keyNode = (0, import_yaml3.isMap)(parent) ? parent.items.find((pair) => (0, import_yaml3.isScalar)(pair.key) && pair.key.value === key)?.key : void 0;
       const offset2 = keyNode?.range?.[0] ?? parent?.range?.[0] ?? 0;
-      errors.push({ file: file2, ...positionOf(offset2), message: describePath(path2, issue2.issues[0]?.message ?? issue2.message) });
+      errors.push({ file: file2, ...positionOf2(offset2), message: describePath(path2, issue2.issues[0]?.message ?? issue2.message) });
       continue;
     }
     const node2 = nodeAt(doc, path2);
@@ -44654,10 +44748,10 @@ function issuesToErrors(issues, doc, file2, positionOf) {
     if (node2 === void 0) {
       offset = nodeAt(doc, path2.slice(0, -1))?.range?.[0];
       message = `missing required key "${String(path2[path2.length - 1])}"`;
-      errors.push({ file: file2, ...positionOf(offset ?? 0), message: describePath(path2.slice(0, -1), message) });
+      errors.push({ file: file2, ...positionOf2(offset ?? 0), message: describePath(path2.slice(0, -1), message) });
       continue;
     }
-    errors.push({ file: file2, ...positionOf(offset ?? 0), message: describePath(path2, message) });
+    errors.push({ file: file2, ...positionOf2(offset ?? 0), message: describePath(path2, message) });
   }
   return errors.sort((a, b) => a.line - b.line || a.column - b.column);
 }
@@ -45128,4 +45222,4 @@ export {
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-E7G26IPS.js.LEGAL.txt */
+/*! For license information please see chunk-BKQE7ASP.js.LEGAL.txt */
