@@ -13,7 +13,7 @@ import {
   renderMarkdownSections,
   renderUnusablePolicyMarkdown,
   require_picomatch
-} from "./chunks/chunk-BKQE7ASP.js";
+} from "./chunks/chunk-MFSPLOPG.js";
 import {
   core_exports,
   defaults,

@@ -246,6 +246,27 @@ describe('sarif: what is not evidence', () => {
     expect(control.position).toEqual({ line: 1, column: 17 });
   });
 
+  it('refuses a key repeated where it decides a count, not where nothing is counted', async () => {
+    const log = (result: string): string =>
+      `{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T", "rules": [{"id": "R", "defaultConfiguration": {"level": "note"}}]}},\n "results": [${result}]}]}`;
+    const level = await rejection(readText(log('{"ruleId": "R", "level": "note", "level": "error"}')));
+    expect(level.message).toBe('SARIF log is not valid JSON: duplicate key "level" in one object: which value counts would be a guess');
+    expect(level.position).toEqual({ line: 2, column: 47 });
+    const suppression = await rejection(readText(log('{"ruleId": "R", "suppressions": [{"status": "accepted", "status": "rejected"}]}')));
+    expect(suppression.message).toMatch(/duplicate key "status"/);
+    const rules = await rejection(readText('{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T", "rules": [], "rules": [{"id": "R"}]}}, "results": []}]}'));
+    expect(rules.message).toMatch(/duplicate key "rules"/);
+    // messages, locations and fingerprints are skipped: a repeated key there changes no count
+    const counted = await readText(log('{"ruleId": "R", "message": {"text": "a", "text": "b"}, "locations": [{"id": 1, "id": 2}], "partialFingerprints": {}, "partialFingerprints": {}}'));
+    expect(counted).toEqual(counts({ results: 1, note: 1 }));
+  });
+
+  it('checks the parts it skips: a control character in a message is still invalid JSON', async () => {
+    const err = await rejection(readText('{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T"}}, "results": [{"message": {"text": "a\u0007b"}}]}]}'));
+    expect(err.message).toBe('SARIF log is not valid JSON: control character in string (it must be escaped)');
+    expect(err.position).toEqual({ line: 1, column: 102 });
+  });
+
   it('refuses JSON nested deeper than LIMITS.nestingDepth', async () => {
     const deep = `{"version": "2.1.0", "runs": [], "properties": ${'['.repeat(600)}${']'.repeat(600)}}`;
     const err = await rejection(readText(deep));

@@ -1,6 +1,6 @@
 import { EvidenceError } from '../measure.js';
 import type { Metrics } from '../measure.js';
-import { readJsonDocument } from './json.js';
+import { compileShape, readJsonDocument } from './json.js';
 import type { ByteSource, Format } from './types.js';
 
 /**
@@ -45,6 +45,35 @@ const LEVELS = new Set<string>(['none', 'note', 'warning', 'error']);
 const KINDS = new Set<string>(['notApplicable', 'pass', 'fail', 'review', 'open', 'informational']);
 const SUPPRESSION_STATUSES = new Set<string>(['accepted', 'underReview', 'rejected']);
 const BASELINE_STATES = new Set<string>(['new', 'unchanged', 'updated', 'absent']);
+
+/**
+ * What this reader reads of a log. Everything else (messages, locations, code flows, fingerprints,
+ * artifacts, notifications) is checked for syntax and skipped, not built: it is most of a large
+ * log's bytes, and no count depends on it.
+ */
+const RULE = { id: true, defaultConfiguration: { level: true }, properties: { 'security-severity': true } };
+const COMPONENT = { name: true, guid: true, rules: [RULE] } as const;
+const SARIF_SHAPE = compileShape({
+  version: true,
+  runs: [
+    {
+      tool: { driver: COMPONENT, extensions: [COMPONENT] },
+      invocations: [{ executionSuccessful: true, ruleConfigurationOverrides: true }],
+      results: [
+        {
+          ruleId: true,
+          ruleIndex: true,
+          rule: true,
+          level: true,
+          kind: true,
+          baselineState: true,
+          suppressions: true,
+          properties: { 'security-severity': true },
+        },
+      ],
+    },
+  ],
+});
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -241,7 +270,7 @@ function countRun(run: unknown, r: number, model: SarifModel): void {
 }
 
 async function read(input: ByteSource, maxBytes: number, maxDepth: number): Promise<SarifModel> {
-  const log = await readJsonDocument(input, maxBytes, maxDepth, 'SARIF log');
+  const log = await readJsonDocument(input, maxBytes, maxDepth, 'SARIF log', SARIF_SHAPE);
   if (!isObject(log)) throw new EvidenceError('not a SARIF log: the document is not a JSON object');
   if (log.version !== '2.1.0') {
     throw new EvidenceError(

@@ -36377,6 +36377,23 @@ var ArrayShape = class {
   item;
 };
 var WHOLE_DOCUMENT = KEEP;
+function compileShape(shape) {
+  if (shape === true) return KEEP;
+  if (shape === false) return SKIP;
+  if (Array.isArray(shape)) {
+    if (shape.length !== 1) throw new Error("an array shape has exactly one item shape");
+    return new ArrayShape(compileShape(shape[0]));
+  }
+  const names = Object.keys(shape);
+  if (names.length > 31) throw new Error("an object shape has at most 31 fields");
+  if (names.includes("__proto__")) throw new Error("an object shape cannot name __proto__");
+  const record3 = shape;
+  return new ObjectShape(
+    names,
+    names.map((name) => Buffer.from(name, "utf8")),
+    names.map((name) => compileShape(record3[name]))
+  );
+}
 var json2 = pathFormat(
   "json",
   async (input2, ctx) => parseJsonBytes(await readWholeUtf8(input2, ctx.limits.wholeDocumentBytes, "JSON document"), ctx.limits.nestingDepth, WHOLE_DOCUMENT)
@@ -36654,6 +36671,29 @@ var LEVELS = /* @__PURE__ */ new Set(["none", "note", "warning", "error"]);
 var KINDS2 = /* @__PURE__ */ new Set(["notApplicable", "pass", "fail", "review", "open", "informational"]);
 var SUPPRESSION_STATUSES = /* @__PURE__ */ new Set(["accepted", "underReview", "rejected"]);
 var BASELINE_STATES = /* @__PURE__ */ new Set(["new", "unchanged", "updated", "absent"]);
+var RULE = { id: true, defaultConfiguration: { level: true }, properties: { "security-severity": true } };
+var COMPONENT = { name: true, guid: true, rules: [RULE] };
+var SARIF_SHAPE = compileShape({
+  version: true,
+  runs: [
+    {
+      tool: { driver: COMPONENT, extensions: [COMPONENT] },
+      invocations: [{ executionSuccessful: true, ruleConfigurationOverrides: true }],
+      results: [
+        {
+          ruleId: true,
+          ruleIndex: true,
+          rule: true,
+          level: true,
+          kind: true,
+          baselineState: true,
+          suppressions: true,
+          properties: { "security-severity": true }
+        }
+      ]
+    }
+  ]
+});
 var isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 function emptyModel() {
   return { results: 0, error: 0, warning: 0, note: 0, critical: 0, high: 0, medium: 0, low: 0 };
@@ -36829,7 +36869,7 @@ function countRun(run, r, model) {
   });
 }
 async function read2(input2, maxBytes, maxDepth) {
-  const log2 = await readJsonDocument(input2, maxBytes, maxDepth, "SARIF log");
+  const log2 = await readJsonDocument(input2, maxBytes, maxDepth, "SARIF log", SARIF_SHAPE);
   if (!isObject2(log2)) throw new EvidenceError("not a SARIF log: the document is not a JSON object");
   if (log2.version !== "2.1.0") {
     throw new EvidenceError(
@@ -45222,4 +45262,4 @@ export {
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-BKQE7ASP.js.LEGAL.txt */
+/*! For license information please see chunk-MFSPLOPG.js.LEGAL.txt */

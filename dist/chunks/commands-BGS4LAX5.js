@@ -13,7 +13,7 @@ import {
   renderMarkdown,
   renderUnusablePolicyMarkdown,
   runGate
-} from "./chunk-BKQE7ASP.js";
+} from "./chunk-MFSPLOPG.js";
 import "./chunk-XMXXNP2B.js";
 
 // src/commands.ts
