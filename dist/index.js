@@ -13,7 +13,7 @@ import {
   renderMarkdownSections,
   renderUnusablePolicyMarkdown,
   require_picomatch
-} from "./chunks/chunk-MFSPLOPG.js";
+} from "./chunks/chunk-VI6OKRIP.js";
 import {
   core_exports,
   defaults,

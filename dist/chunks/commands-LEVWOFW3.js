@@ -13,7 +13,7 @@ import {
   renderMarkdown,
   renderUnusablePolicyMarkdown,
   runGate
-} from "./chunk-MFSPLOPG.js";
+} from "./chunk-VI6OKRIP.js";
 import "./chunk-XMXXNP2B.js";
 
 // src/commands.ts

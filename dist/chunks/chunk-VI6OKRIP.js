@@ -30613,7 +30613,7 @@ var junit = {
 // src/readers/coverage.ts
 var KINDS = ["lines", "branches", "functions"];
 var MAX_LINE = 2147483647;
-var SLAB_BYTES = 64 * 1024;
+var SLAB_BYTES = 1024 * 1024;
 var SLAB_MAX = 4096;
 var slab = new Uint8Array(SLAB_BYTES);
 var slabUsed = 0;
@@ -45262,4 +45262,4 @@ export {
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-MFSPLOPG.js.LEGAL.txt */
+/*! For license information please see chunk-VI6OKRIP.js.LEGAL.txt */
