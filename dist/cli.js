@@ -101,7 +101,7 @@ async function main(argv) {
     process.stdout.write(USAGE);
     return command === void 0 ? EXIT.usage : EXIT.pass;
   }
-  const commands = await import("./chunks/commands-LEVWOFW3.js");
+  const commands = await import("./chunks/commands-SCHKFNRC.js");
   switch (command) {
     case "check": {
       const { values } = parseArgs({

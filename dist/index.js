@@ -13,7 +13,7 @@ import {
   renderMarkdownSections,
   renderUnusablePolicyMarkdown,
   require_picomatch
-} from "./chunks/chunk-VI6OKRIP.js";
+} from "./chunks/chunk-M3GIZJGP.js";
 import {
   core_exports,
   defaults,

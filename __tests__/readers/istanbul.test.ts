@@ -120,6 +120,13 @@ describe('istanbul: malformed input is an error, never zeros', () => {
     });
   }
 
+  it('refuses a key repeated in one object: which count is meant would be a guess', async () => {
+    const twice = '{\n  "a.js": {"lines": {"total": 4, "covered": 4}, "functions": {"total": 1, "covered": 1}, "branches": {"total": 0, "covered": 0}},\n  "a.js": {"lines": {"total": 4, "covered": 0}, "functions": {"total": 1, "covered": 0}, "branches": {"total": 0, "covered": 0}}\n}';
+    const err = await rejects(readText(istanbul, twice), /coverage summary is not valid JSON: duplicate key "a.js" in one object/);
+    expect(err.position).toEqual({ line: 3, column: 3 });
+    await rejects(readText(istanbul, JSON.stringify({ 'a.js': entry([1, 1], [0, 0], [0, 0]) }).replace('"covered":1', '"covered":1,"covered":0')), /duplicate key "covered"/);
+  });
+
   it('gives the JSON error position', async () => {
     const err = await rejects(readText(istanbul, '{\n  "a.js": {\n    "lines": {"total": 1 "covered": 1}\n  }\n}'), /not valid JSON/);
     expect(err.position).toEqual({ line: 3, column: 26 });

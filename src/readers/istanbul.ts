@@ -9,7 +9,7 @@ import {
   type CoverageModel,
   type FileCoverage,
 } from './coverage.js';
-import { readWholeText } from './input.js';
+import { readJsonDocument } from './json.js';
 import type { Format } from './types.js';
 
 /**
@@ -23,6 +23,8 @@ import type { Format } from './types.js';
  *   line by line: per kind, the summary that covers the most of it wins (see bestCount). A
  *   `total`-only summary stands for a pseudo-file named after the evidence file, so several of them
  *   (one per package of a monorepo) add up.
+ * - The JSON is read as every JSON format is (json.ts): a key repeated in one object (a file listed
+ *   twice, `covered` twice) is refused, not resolved to the last one.
  * - Counts may be fractional (some producers write them so); covered above total, negative or
  *   non-numeric counts, and entries without lines/functions/branches are errors: such a file is
  *   not an Istanbul summary (coverage-final.json, for one, is not supported).
@@ -34,18 +36,7 @@ export const istanbul: Format<CoverageModel> = {
   metrics: coverageMetrics,
 
   async read(input, ctx) {
-    const text = await readWholeText(input, ctx.limits.wholeDocumentBytes, 'coverage summary');
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const at = /\(line (\d+) column (\d+)\)/.exec(message);
-      throw new EvidenceError(
-        `not valid JSON: ${message}`,
-        at ? { line: Number(at[1]), column: Number(at[2]) } : undefined,
-      );
-    }
+    const doc = await readJsonDocument(input, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, 'coverage summary');
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
       throw new EvidenceError(`not an Istanbul coverage summary: the document is ${Array.isArray(doc) ? 'an array' : doc === null ? 'null' : `a ${typeof doc}`}, not an object`);
     }

@@ -13,7 +13,7 @@ import {
   renderMarkdown,
   renderUnusablePolicyMarkdown,
   runGate
-} from "./chunk-VI6OKRIP.js";
+} from "./chunk-M3GIZJGP.js";
 import "./chunk-XMXXNP2B.js";
 
 // src/commands.ts

@@ -32199,234 +32199,6 @@ function rate(root, rateAttr, validAttr) {
   return { percent: value2 * 100 };
 }
 
-// src/readers/istanbul.ts
-var istanbul = {
-  name: "istanbul",
-  knownMetrics: COVERAGE_METRICS,
-  merge: mergeCoverage,
-  metrics: coverageMetrics,
-  async read(input2, ctx) {
-    const text2 = await readWholeText(input2, ctx.limits.wholeDocumentBytes, "coverage summary");
-    let doc;
-    try {
-      doc = JSON.parse(text2);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const at = /\(line (\d+) column (\d+)\)/.exec(message);
-      throw new EvidenceError(
-        `not valid JSON: ${message}`,
-        at ? { line: Number(at[1]), column: Number(at[2]) } : void 0
-      );
-    }
-    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-      throw new EvidenceError(`not an Istanbul coverage summary: the document is ${Array.isArray(doc) ? "an array" : doc === null ? "null" : `a ${typeof doc}`}, not an object`);
-    }
-    const files = /* @__PURE__ */ new Map();
-    let total;
-    for (const [key, value2] of Object.entries(doc)) {
-      const entry = summaryEntry(key, value2);
-      if (key === "total") total = entry;
-      else files.set(normalizeSourcePath(key), entry);
-    }
-    if (files.size === 0) {
-      if (!total) throw new EvidenceError('not an Istanbul coverage summary: no "total" and no per-file entry');
-      files.set(`\0total of ${ctx.name}`, total);
-    }
-    return { files };
-  }
-};
-function summaryEntry(key, value2) {
-  const name = JSON.stringify(clip(key));
-  if (typeof value2 !== "object" || value2 === null || Array.isArray(value2)) {
-    throw new EvidenceError(`not an Istanbul coverage summary: entry ${name} is not an object`);
-  }
-  const entry = value2;
-  return {
-    lines: count(entry, "lines", name),
-    branches: count(entry, "branches", name),
-    functions: count(entry, "functions", name)
-  };
-}
-function count(entry, kind, name) {
-  const value2 = entry[kind];
-  if (typeof value2 !== "object" || value2 === null) {
-    throw new EvidenceError(`not an Istanbul coverage summary: entry ${name} has no "${kind}" object`);
-  }
-  const { covered, total } = value2;
-  for (const [field, n] of [["total", total], ["covered", covered]]) {
-    if (typeof n !== "number" || !Number.isFinite(n) || n < 0) {
-      throw new EvidenceError(`entry ${name}: ${kind}.${field} is ${n === void 0 ? "missing" : `not a non-negative number: ${clip(JSON.stringify(n) ?? String(n))}`}`);
-    }
-  }
-  if (covered > total) {
-    throw new EvidenceError(`entry ${name}: ${kind}.covered ${String(covered)} is above ${kind}.total ${String(total)}`);
-  }
-  return { covered, total };
-}
-
-// src/readers/jacoco.ts
-var jacoco = {
-  name: "jacoco",
-  knownMetrics: COVERAGE_METRICS,
-  merge: mergeCoverage,
-  metrics: coverageMetrics,
-  async read(input2, ctx) {
-    const files = /* @__PURE__ */ new Map();
-    const functions = /* @__PURE__ */ new Map();
-    const stack = [];
-    const reportCounters = {};
-    let pkg;
-    let pkgFunctions;
-    let cls;
-    let method;
-    let source;
-    let sawRoot = false;
-    await parseXml(
-      input2,
-      {
-        open(name, attrs, depth) {
-          const parent = depth > 1 ? stack[depth - 2] : void 0;
-          stack[depth - 1] = name;
-          if (depth === 1) {
-            if (name !== "report") {
-              throw new EvidenceError(`not a JaCoCo report: the root element is <${clip(name, 40)}>, expected <report>`);
-            }
-            sawRoot = true;
-            return;
-          }
-          switch (name) {
-            case "package":
-              pkg = required2(attrs, "name", "<package>");
-              pkgFunctions = void 0;
-              break;
-            case "class":
-              if (pkg === void 0) throw new EvidenceError("<class> outside a <package>: not a JaCoCo report");
-              cls = required2(attrs, "name", "<class>");
-              break;
-            case "method":
-              if (cls === void 0) throw new EvidenceError("<method> outside a <class>: not a JaCoCo report");
-              method = { key: `${cls}.${required2(attrs, "name", "<method>")}${attrs.get("desc") ?? ""}`, covered: 0 };
-              break;
-            case "sourcefile": {
-              if (pkg === void 0) throw new EvidenceError("<sourcefile> outside a <package>: not a JaCoCo report");
-              const file2 = required2(attrs, "name", "<sourcefile>");
-              const path2 = pkg === "" ? file2 : `${pkg}/${file2}`;
-              source = files.get(path2);
-              if (!source) {
-                source = { lines: new LineSetBuilder(), branches: new BranchSetBuilder() };
-                files.set(path2, source);
-              }
-              break;
-            }
-            case "line": {
-              if (!source) throw new EvidenceError("<line> outside a <sourcefile>: not a JaCoCo report");
-              let nr = attrs.digits("nr");
-              let mi = attrs.digits("mi");
-              let ci = attrs.digits("ci");
-              let mb = attrs.digits("mb");
-              let cb = attrs.digits("cb");
-              if (nr < 0 || mi < 0 || ci < 0 || mb < 0 || cb < 0) {
-                nr = count2(attrs, "nr", () => "<line> nr");
-                const where = `<line nr="${nr}">`;
-                mi = count2(attrs, "mi", () => `${where} mi`);
-                ci = count2(attrs, "ci", () => `${where} ci`);
-                mb = count2(attrs, "mb", () => `${where} mb`);
-                cb = count2(attrs, "cb", () => `${where} cb`);
-              }
-              if (!(Number.isInteger(nr) && Number.isInteger(mi) && Number.isInteger(ci) && Number.isInteger(mb) && Number.isInteger(cb)) || nr > MAX_LINE || mb + cb > 1e6) {
-                throw new EvidenceError(`<line nr="${nr}">: nr, mi, ci, mb and cb must be integers`);
-              }
-              if (mi + ci > 0) source.lines.add(nr, ci > 0);
-              if (mb + cb > 0) source.branches.addIndexed(nr, mb + cb, cb);
-              break;
-            }
-            case "counter": {
-              if (parent !== "report" && (parent !== "method" || !method)) break;
-              if (parent === "report") {
-                const kind = attrs.is("type", "LINE") ? "lines" : attrs.is("type", "BRANCH") ? "branches" : attrs.is("type", "METHOD") ? "functions" : void 0;
-                if (!kind) break;
-                if (reportCounters[kind]) throw new EvidenceError(`<report> has two ${attrs.get("type")} counters`);
-                reportCounters[kind] = counter(attrs);
-              } else if (method && attrs.is("type", "METHOD")) {
-                method.covered = counter(attrs).covered;
-              }
-              break;
-            }
-          }
-        },
-        close(name) {
-          switch (name) {
-            case "package":
-              pkg = void 0;
-              pkgFunctions = void 0;
-              break;
-            case "class":
-              cls = void 0;
-              break;
-            case "sourcefile":
-              source = void 0;
-              break;
-            case "method": {
-              if (!method || pkg === void 0) break;
-              if (pkgFunctions === void 0) {
-                const key = `${pkg}/`;
-                pkgFunctions = functions.get(key);
-                if (!pkgFunctions) functions.set(key, pkgFunctions = /* @__PURE__ */ new Map());
-              }
-              const map2 = pkgFunctions;
-              if (method.covered > (map2.get(method.key) ?? -1)) map2.set(method.key, method.covered);
-              method = void 0;
-              break;
-            }
-          }
-        }
-      },
-      ctx.limits.nestingDepth
-    );
-    if (!sawRoot) throw new EvidenceError("no <report> element");
-    const out = /* @__PURE__ */ new Map();
-    const model = { files: out };
-    if (reportCounters.lines || reportCounters.branches) {
-      for (const [path2, file2] of files) {
-        out.set(path2, {
-          ...reportCounters.lines ? { lines: file2.lines.build() } : {},
-          ...reportCounters.branches ? { branches: file2.branches.build() } : {}
-        });
-      }
-    }
-    if (reportCounters.functions) {
-      for (const [key, map2] of functions) out.set(key, { functions: map2 });
-    }
-    const stated = { source: ctx.name, mergeableByDetail: true };
-    for (const kind of KINDS) {
-      const c = reportCounters[kind];
-      if (c) stated[kind] = c;
-    }
-    model.stated = stated;
-    return model;
-  }
-};
-function count2(attrs, name, what) {
-  const n = attrs.digits(name);
-  return n >= 0 ? n : nonNegative(attrs.get(name), what());
-}
-function required2(attrs, attr, element) {
-  const value2 = attrs.get(attr);
-  if (value2 === void 0) throw new EvidenceError(`${element} has no ${attr} attribute: not a JaCoCo report`);
-  return value2;
-}
-function counter(attrs) {
-  let missed = attrs.digits("missed");
-  let covered = attrs.digits("covered");
-  if (missed < 0 || covered < 0) {
-    const where = `<counter type="${clip(attrs.get("type") ?? "", 20)}">`;
-    missed = count2(attrs, "missed", () => `${where} missed`);
-    covered = count2(attrs, "covered", () => `${where} covered`);
-    if (!Number.isInteger(missed) || !Number.isInteger(covered)) throw new EvidenceError(`${where}: missed and covered must be integers`);
-  }
-  return { covered, total: missed + covered };
-}
-
 // node_modules/jsonpath-rfc9535/dist/esm/parser/parser.js
 function peg$subclass(child, parent) {
   function C() {
@@ -35300,7 +35072,7 @@ var Nothing = /* @__PURE__ */ Symbol("Nothing");
 
 // node_modules/jsonpath-rfc9535/dist/esm/core/functions/count.js
 var count_default = {
-  declaration: function count3(ctx, value2) {
+  declaration: function count(ctx, value2) {
     if (isNodeList(value2)) {
       return value2.length;
     }
@@ -36664,6 +36436,223 @@ function positionOf(bytes, offset) {
     else if (b >= 240) column += 2;
   }
   return { line, column };
+}
+
+// src/readers/istanbul.ts
+var istanbul = {
+  name: "istanbul",
+  knownMetrics: COVERAGE_METRICS,
+  merge: mergeCoverage,
+  metrics: coverageMetrics,
+  async read(input2, ctx) {
+    const doc = await readJsonDocument(input2, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, "coverage summary");
+    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+      throw new EvidenceError(`not an Istanbul coverage summary: the document is ${Array.isArray(doc) ? "an array" : doc === null ? "null" : `a ${typeof doc}`}, not an object`);
+    }
+    const files = /* @__PURE__ */ new Map();
+    let total;
+    for (const [key, value2] of Object.entries(doc)) {
+      const entry = summaryEntry(key, value2);
+      if (key === "total") total = entry;
+      else files.set(normalizeSourcePath(key), entry);
+    }
+    if (files.size === 0) {
+      if (!total) throw new EvidenceError('not an Istanbul coverage summary: no "total" and no per-file entry');
+      files.set(`\0total of ${ctx.name}`, total);
+    }
+    return { files };
+  }
+};
+function summaryEntry(key, value2) {
+  const name = JSON.stringify(clip(key));
+  if (typeof value2 !== "object" || value2 === null || Array.isArray(value2)) {
+    throw new EvidenceError(`not an Istanbul coverage summary: entry ${name} is not an object`);
+  }
+  const entry = value2;
+  return {
+    lines: count2(entry, "lines", name),
+    branches: count2(entry, "branches", name),
+    functions: count2(entry, "functions", name)
+  };
+}
+function count2(entry, kind, name) {
+  const value2 = entry[kind];
+  if (typeof value2 !== "object" || value2 === null) {
+    throw new EvidenceError(`not an Istanbul coverage summary: entry ${name} has no "${kind}" object`);
+  }
+  const { covered, total } = value2;
+  for (const [field, n] of [["total", total], ["covered", covered]]) {
+    if (typeof n !== "number" || !Number.isFinite(n) || n < 0) {
+      throw new EvidenceError(`entry ${name}: ${kind}.${field} is ${n === void 0 ? "missing" : `not a non-negative number: ${clip(JSON.stringify(n) ?? String(n))}`}`);
+    }
+  }
+  if (covered > total) {
+    throw new EvidenceError(`entry ${name}: ${kind}.covered ${String(covered)} is above ${kind}.total ${String(total)}`);
+  }
+  return { covered, total };
+}
+
+// src/readers/jacoco.ts
+var jacoco = {
+  name: "jacoco",
+  knownMetrics: COVERAGE_METRICS,
+  merge: mergeCoverage,
+  metrics: coverageMetrics,
+  async read(input2, ctx) {
+    const files = /* @__PURE__ */ new Map();
+    const functions = /* @__PURE__ */ new Map();
+    const stack = [];
+    const reportCounters = {};
+    let pkg;
+    let pkgFunctions;
+    let cls;
+    let method;
+    let source;
+    let sawRoot = false;
+    await parseXml(
+      input2,
+      {
+        open(name, attrs, depth) {
+          const parent = depth > 1 ? stack[depth - 2] : void 0;
+          stack[depth - 1] = name;
+          if (depth === 1) {
+            if (name !== "report") {
+              throw new EvidenceError(`not a JaCoCo report: the root element is <${clip(name, 40)}>, expected <report>`);
+            }
+            sawRoot = true;
+            return;
+          }
+          switch (name) {
+            case "package":
+              pkg = required2(attrs, "name", "<package>");
+              pkgFunctions = void 0;
+              break;
+            case "class":
+              if (pkg === void 0) throw new EvidenceError("<class> outside a <package>: not a JaCoCo report");
+              cls = required2(attrs, "name", "<class>");
+              break;
+            case "method":
+              if (cls === void 0) throw new EvidenceError("<method> outside a <class>: not a JaCoCo report");
+              method = { key: `${cls}.${required2(attrs, "name", "<method>")}${attrs.get("desc") ?? ""}`, covered: 0 };
+              break;
+            case "sourcefile": {
+              if (pkg === void 0) throw new EvidenceError("<sourcefile> outside a <package>: not a JaCoCo report");
+              const file2 = required2(attrs, "name", "<sourcefile>");
+              const path2 = pkg === "" ? file2 : `${pkg}/${file2}`;
+              source = files.get(path2);
+              if (!source) {
+                source = { lines: new LineSetBuilder(), branches: new BranchSetBuilder() };
+                files.set(path2, source);
+              }
+              break;
+            }
+            case "line": {
+              if (!source) throw new EvidenceError("<line> outside a <sourcefile>: not a JaCoCo report");
+              let nr = attrs.digits("nr");
+              let mi = attrs.digits("mi");
+              let ci = attrs.digits("ci");
+              let mb = attrs.digits("mb");
+              let cb = attrs.digits("cb");
+              if (nr < 0 || mi < 0 || ci < 0 || mb < 0 || cb < 0) {
+                nr = count3(attrs, "nr", () => "<line> nr");
+                const where = `<line nr="${nr}">`;
+                mi = count3(attrs, "mi", () => `${where} mi`);
+                ci = count3(attrs, "ci", () => `${where} ci`);
+                mb = count3(attrs, "mb", () => `${where} mb`);
+                cb = count3(attrs, "cb", () => `${where} cb`);
+              }
+              if (!(Number.isInteger(nr) && Number.isInteger(mi) && Number.isInteger(ci) && Number.isInteger(mb) && Number.isInteger(cb)) || nr > MAX_LINE || mb + cb > 1e6) {
+                throw new EvidenceError(`<line nr="${nr}">: nr, mi, ci, mb and cb must be integers`);
+              }
+              if (mi + ci > 0) source.lines.add(nr, ci > 0);
+              if (mb + cb > 0) source.branches.addIndexed(nr, mb + cb, cb);
+              break;
+            }
+            case "counter": {
+              if (parent !== "report" && (parent !== "method" || !method)) break;
+              if (parent === "report") {
+                const kind = attrs.is("type", "LINE") ? "lines" : attrs.is("type", "BRANCH") ? "branches" : attrs.is("type", "METHOD") ? "functions" : void 0;
+                if (!kind) break;
+                if (reportCounters[kind]) throw new EvidenceError(`<report> has two ${attrs.get("type")} counters`);
+                reportCounters[kind] = counter(attrs);
+              } else if (method && attrs.is("type", "METHOD")) {
+                method.covered = counter(attrs).covered;
+              }
+              break;
+            }
+          }
+        },
+        close(name) {
+          switch (name) {
+            case "package":
+              pkg = void 0;
+              pkgFunctions = void 0;
+              break;
+            case "class":
+              cls = void 0;
+              break;
+            case "sourcefile":
+              source = void 0;
+              break;
+            case "method": {
+              if (!method || pkg === void 0) break;
+              if (pkgFunctions === void 0) {
+                const key = `${pkg}/`;
+                pkgFunctions = functions.get(key);
+                if (!pkgFunctions) functions.set(key, pkgFunctions = /* @__PURE__ */ new Map());
+              }
+              const map2 = pkgFunctions;
+              if (method.covered > (map2.get(method.key) ?? -1)) map2.set(method.key, method.covered);
+              method = void 0;
+              break;
+            }
+          }
+        }
+      },
+      ctx.limits.nestingDepth
+    );
+    if (!sawRoot) throw new EvidenceError("no <report> element");
+    const out = /* @__PURE__ */ new Map();
+    const model = { files: out };
+    if (reportCounters.lines || reportCounters.branches) {
+      for (const [path2, file2] of files) {
+        out.set(path2, {
+          ...reportCounters.lines ? { lines: file2.lines.build() } : {},
+          ...reportCounters.branches ? { branches: file2.branches.build() } : {}
+        });
+      }
+    }
+    if (reportCounters.functions) {
+      for (const [key, map2] of functions) out.set(key, { functions: map2 });
+    }
+    const stated = { source: ctx.name, mergeableByDetail: true };
+    for (const kind of KINDS) {
+      const c = reportCounters[kind];
+      if (c) stated[kind] = c;
+    }
+    model.stated = stated;
+    return model;
+  }
+};
+function count3(attrs, name, what) {
+  const n = attrs.digits(name);
+  return n >= 0 ? n : nonNegative(attrs.get(name), what());
+}
+function required2(attrs, attr, element) {
+  const value2 = attrs.get(attr);
+  if (value2 === void 0) throw new EvidenceError(`${element} has no ${attr} attribute: not a JaCoCo report`);
+  return value2;
+}
+function counter(attrs) {
+  let missed = attrs.digits("missed");
+  let covered = attrs.digits("covered");
+  if (missed < 0 || covered < 0) {
+    const where = `<counter type="${clip(attrs.get("type") ?? "", 20)}">`;
+    missed = count3(attrs, "missed", () => `${where} missed`);
+    covered = count3(attrs, "covered", () => `${where} covered`);
+    if (!Number.isInteger(missed) || !Number.isInteger(covered)) throw new EvidenceError(`${where}: missed and covered must be integers`);
+  }
+  return { covered, total: missed + covered };
 }
 
 // src/readers/sarif.ts
@@ -45262,4 +45251,4 @@ export {
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-VI6OKRIP.js.LEGAL.txt */
+/*! For license information please see chunk-M3GIZJGP.js.LEGAL.txt */
