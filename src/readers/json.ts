@@ -2,8 +2,8 @@
  * format: json — any JSON document, read whole (LIMITS.wholeDocumentBytes), with policy-named
  * `path` metrics (RFC 9535 JSONPath; see named.ts for the exactly-one-number rule and notes).
  *
- * Every JSON format (json, sarif, k6) is read here, from UTF-8 bytes, by one iterative scanner that
- * checks the full RFC 8259 grammar, so that:
+ * Every JSON format (json, sarif, k6, istanbul) is read here, from UTF-8 bytes, by one iterative
+ * scanner that checks the full RFC 8259 grammar, so that:
  * - every error carries the line and column where the document broke;
  * - nesting deeper than LIMITS.nestingDepth is refused (100,000 levels of `[` cannot reach a
  *   recursive parser);
@@ -113,7 +113,7 @@ export async function readJsonDocument(
   }
 }
 
-/** Parses JSON text (tests and small documents); see parseJsonBytes. */
+/** Parses JSON text; see parseJsonBytes. */
 export function parseJson(text: string, maxDepth: number, shape: CompiledShape = WHOLE_DOCUMENT): unknown {
   return parseJsonBytes(Buffer.from(text, 'utf8'), maxDepth, shape);
 }
