@@ -18,6 +18,7 @@ import { diffPolicies, type PolicyChange } from './policy/diff.js';
 import { formatPolicyError, loadPolicy, type Policy } from './policy/load.js';
 import { annotationsFor, type Annotation } from './render/annotations.js';
 import { codeSpan, escapeMarkdown } from './render/escape.js';
+import { logLine } from './render/log.js';
 import { renderJson } from './render/json.js';
 import { renderMarkdownSections, renderUnusablePolicyMarkdown } from './render/markdown.js';
 import { fitMarkdown } from './render/trim.js';
@@ -119,8 +120,8 @@ export async function runAction(): Promise<void> {
     const sections = renderMarkdownSections(verdict, { policyPath: policy.file });
     if (policy.change) sections.splice(1, 0, policyChangeMarkdown(policy.change, policy.file));
     if (policy.note) sections.splice(1, 0, `> [!NOTE]\n> ${escapeMarkdown(policy.note, 500)}\n`);
-    core.info(`${verdict.decision === 'pass' ? 'PASS' : 'FAIL'} score ${verdict.score}% — ${verdict.summary}`);
-    for (const c of verdict.criteria) core.info(`  ${c.status.padEnd(7)} ${c.id}: ${c.reason}`);
+    core.info(logLine(`${verdict.decision === 'pass' ? 'PASS' : 'FAIL'} score ${verdict.score}% — ${verdict.summary}`));
+    for (const c of verdict.criteria) core.info(logLine(`  ${c.status.padEnd(7)} ${c.id}: ${c.reason}`));
     const published = await publish(octokit, context, inputs, writes, {
       checkName,
       markdownSections: sections,
@@ -299,7 +300,7 @@ async function publish(octokit: Octokit, context: GateContext, inputs: Inputs, w
       currentHead,
     ),
   );
-  if (outcome?.action === 'skipped') core.info(`comment not updated: ${outcome.reason}`);
+  if (outcome?.action === 'skipped') core.info(logLine(`comment not updated: ${outcome.reason}`));
   if (outcome?.url) published.commentUrl = outcome.url;
   return published;
 }
