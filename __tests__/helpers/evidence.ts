@@ -7,8 +7,9 @@ import { EvidenceError } from '../../src/measure.js';
 import type { ByteSource, NamedMetricSpec, ReadContext } from '../../src/readers/types.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** ../shared/conformance beside the checkout: third-party files with upstream oracle counts */
-export const CONFORMANCE = path.resolve(ROOT, '../shared/conformance');
+/** Third-party evidence files with upstream oracle counts, carried in the repository (origins and
+ * licences in its NOTICE.md and LICENSES/) so that a fresh clone passes its tests with nothing beside it. */
+export const CONFORMANCE = path.join(ROOT, '__tests__/fixtures/conformance');
 export const FIXTURES = path.join(ROOT, '__tests__/fixtures');
 
 export interface ManifestEntry {

@@ -1,6 +1,6 @@
 /**
  * Valid evidence and policies to mutate: small fixtures of every format, from __tests__/fixtures and
- * /work/shared/conformance (when present beside the checkout), plus the mutations themselves.
+ * the third-party conformance corpus in __tests__/fixtures/conformance, plus the mutations themselves.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -57,12 +57,10 @@ function small(file: string): boolean {
 
 export function seedsFor(format: FormatName): Seed[] {
   const files = LOCAL[format].map((f) => path.join(FIXTURES, f)).filter(small);
-  if (existsSync(path.join(CONFORMANCE, 'manifest.json'))) {
-    for (const entry of manifest()) {
-      if (CONFORMANCE_FORMAT[entry.format] !== format) continue;
-      const file = path.join(CONFORMANCE, entry.path);
-      if (small(file)) files.push(file);
-    }
+  for (const entry of manifest()) {
+    if (CONFORMANCE_FORMAT[entry.format] !== format) continue;
+    const file = path.join(CONFORMANCE, entry.path);
+    if (small(file)) files.push(file);
   }
   return files.slice(0, MAX_SEEDS).map((file) => ({ file: path.relative(ROOT, file), bytes: new Uint8Array(readFileSync(file)) }));
 }
