@@ -44,4 +44,6 @@ export interface Format<Model> {
   knownMetrics?: Record<string, Unit | null>;
   /** Whether the format reads policy-named `metrics` (json, yaml, text). */
   namedMetrics?: 'path' | 'text';
+  /** The format holds test results: zero tests ran is no evidence (verdict rule). */
+  testResults?: true;
 }
