@@ -16,6 +16,8 @@ export interface CriterionEvidence {
   notes?: Record<string, string>;
   /** why there is no usable evidence: nothing matched, a file could not be read, a cap was hit */
   problem?: string;
+  /** the format holds test results, so zero tests is no evidence (see the verdict) */
+  testResults?: true;
 }
 
 /** Shared across criteria so the total-evidence cap holds for a whole run. */
@@ -71,6 +73,7 @@ export async function collectEvidence(
   try {
     const merged = models.length === 1 ? models[0] : format.merge(models);
     const result: CriterionEvidence = { files: provenance, metrics: format.metrics(merged) };
+    if (format.testResults) result.testResults = true;
     const notes = format.notes?.(merged);
     if (notes && Object.keys(notes).length > 0) result.notes = notes;
     return result;

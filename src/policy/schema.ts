@@ -10,6 +10,7 @@ import { compilePolicyRegex } from '../readers/text.js';
 import { compilePolicyPath } from '../readers/named.js';
 import { LIMITS } from '../limits.js';
 import type { Unit } from '../measure.js';
+import { MAX_WEIGHT, scaledWeight, WEIGHT_DECIMALS } from './weight.js';
 
 const ID = /^[a-z0-9][a-z0-9_-]*$/;
 const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_.()-]*$/;
@@ -53,7 +54,13 @@ const criterion = z.strictObject({
   title: z.string().min(1).optional().describe('defaults to the id'),
   group: z.string().min(1).optional(),
   required: z.boolean().default(true).describe('a required criterion that is not passed fails the gate'),
-  weight: z.number().positive({ error: 'weight must be greater than 0' }).default(1),
+  weight: z
+    .number({ error: 'weight must be a number' })
+    .positive({ error: 'weight must be greater than 0' })
+    .max(MAX_WEIGHT, { error: `weight must be at most ${MAX_WEIGHT}` })
+    .refine((w) => !(w > 0 && w <= MAX_WEIGHT) || scaledWeight(w) !== undefined, { error: `weight has at most ${WEIGHT_DECIMALS} decimal places (e.g. 0.5, 2.125)` })
+    .default(1)
+    .describe(`share of the score: a number greater than 0 and at most ${MAX_WEIGHT}, with at most ${WEIGHT_DECIMALS} decimal places`),
   profiles: z.array(identifier('a profile name')).min(1).optional().describe('only evaluated under these profiles'),
   'max-age': z.string().optional().describe('evidence older than this (e.g. 7d, 12h) counts as no evidence'),
   evidence,

@@ -11,6 +11,14 @@ import type { Criterion, Policy, Position, Profile } from '../policy/load.js';
 import { FILES_METRIC } from '../policy/schema.js';
 import { displayName, type CriterionEvidence } from '../evidence/collect.js';
 import type { Provenance } from '../evidence/types.js';
+import { scaledWeight } from '../policy/weight.js';
+import { reaches, shownScore, type Share } from './score.js';
+
+/**
+ * How far in the future a file's time may lie and still count as now: clocks of the machine that
+ * wrote the evidence and of the one that checks it differ a little. Beyond it the age is unknown.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;
 
 export type Status = 'passed' | 'failed' | 'missing';
 
@@ -93,19 +101,23 @@ export function evaluate(
   const evaluated = criteriaInProfile(policy, profile);
   const criteria = evaluated.map((c) => evaluateCriterion(c, evidence.get(c.id) ?? { files: [], problem: 'evidence was not collected' }, now));
   const counts: Record<Status, number> = { passed: 0, failed: 0, missing: 0 };
-  let passedWeight = 0;
-  let totalWeight = 0;
+  // exact sums of weights in thousandths (the schema allows no other weights)
+  const share: Share = { passed: 0n, total: 0n };
   for (const c of criteria) {
     counts[c.status]++;
-    totalWeight += c.weight;
-    if (c.status === 'passed') passedWeight += c.weight;
+    const weight = scaledWeight(c.weight);
+    if (weight === undefined) throw new RangeError(`criterion ${c.id}: weight ${c.weight} is outside what the policy schema allows`);
+    share.total += weight;
+    if (c.status === 'passed') share.passed += weight;
   }
-  // rounded down, so a shown score never exceeds the real one; 1e-9 absorbs binary noise (70.00000000000001)
-  const score = totalWeight === 0 ? 0 : Math.floor((10_000 * passedWeight) / totalWeight + 1e-9) / 100;
+  // rounded down, so a shown score never exceeds the real one; the minimum is compared exactly
+  const score = shownScore(share);
   const minScore = profile?.minScore ?? policy.minScore;
   const requiredNotPassed = criteria.filter((c) => c.required && c.status !== 'passed');
   const reasons: string[] = [];
   if (criteria.length === 0) reasons.push(`no criterion applies${profile ? ` in profile "${profile.name}"` : ' without a profile'}`);
+  // optional criteria alone, all failed or missing, would otherwise pass at 0% on no evidence at all
+  else if (counts.passed === 0) reasons.push('no criterion passed');
   if (requiredNotPassed.length > 0) {
     const list = (status: Status) => {
       const ids = requiredNotPassed.filter((c) => c.status === status).map((c) => c.id);
@@ -114,7 +126,7 @@ export function evaluate(
     const groups = [list('failed') && `failed: ${list('failed')}`, list('missing') && `no evidence: ${list('missing')}`].filter(Boolean);
     reasons.push(`required criteria not passed — ${groups.join('; ')}`);
   }
-  if (minScore !== undefined && score < minScore) reasons.push(`score ${score}% is below the minimum ${minScore}%`);
+  if (minScore !== undefined && !reaches(share, minScore)) reasons.push(`score ${score}% is below the minimum ${minScore}%`);
   const decision = reasons.length === 0 ? 'pass' : 'fail';
   const verdict: Verdict = {
     policy: policy.name,
@@ -152,13 +164,33 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date): C
   const missing = (reason: string) => ({ ...result, status: 'missing' as const, reason });
   if (found.problem !== undefined || found.metrics === undefined) return missing(found.problem ?? 'no evidence');
   if (c.maxAgeMs !== undefined) {
-    const stale = found.files
-      .map((f) => ({ f, age: now.getTime() - Date.parse(f.modified) }))
+    const ages = found.files.map((f) => ({ f, age: now.getTime() - Date.parse(f.modified) }));
+    // a time further in the future than clock skew explains says nothing about when the file was made
+    const future = ages.filter(({ age }) => age < -CLOCK_SKEW_MS).sort((a, b) => a.age - b.age)[0];
+    if (future) {
+      return missing(
+        `${displayName(future.f)} is of unknown age: its time ${future.f.modified} lies ${formatAge(-future.age)} in the future (more than the ${formatAge(CLOCK_SKEW_MS)} allowed for clock skew); max-age is ${c.maxAge}`,
+      );
+    }
+    const stale = ages
       .filter(({ age }) => !(age <= c.maxAgeMs!)) // NaN (unknown time) is stale too
       .sort((a, b) => b.age - a.age)[0];
     if (stale) {
       const age = Number.isNaN(stale.age) ? 'of unknown age' : `${formatAge(stale.age)} old`;
       return missing(`${displayName(stale.f)} is ${age}; max-age is ${c.maxAge}`);
+    }
+  }
+  // a test-results file in which no test ran (a suite that failed to load) shows nothing passed;
+  // only a policy that states what it expects of `tests` takes the zero as a measurement
+  if (found.testResults && !c.expect.some((e) => e.metric === TESTS_METRIC)) {
+    const tests = Object.hasOwn(found.metrics, TESTS_METRIC) ? found.metrics[TESTS_METRIC] : undefined;
+    if (tests === undefined || tests.value === 0) {
+      const one = found.files.length === 1;
+      const read = one ? displayName(found.files[0]!) : `the ${found.files.length} files`;
+      const what = tests === undefined ? `give${one ? 's' : ''} no test count` : `hold${one ? 's' : ''} zero tests`;
+      return missing(
+        `no test ran: ${read} ${what} (a suite that failed to load looks like this); to accept zero tests, state an expectation on "${TESTS_METRIC}"`,
+      );
     }
   }
   const metrics: Metrics = { ...found.metrics, [FILES_METRIC]: { value: found.files.length } };
@@ -198,6 +230,9 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date): C
   if (failures.length > 0) return { ...result, status: 'failed', reason: failures.join('; ') };
   return { ...result, status: 'passed', reason: result.checks.map((k) => `${k.metric} = ${formatValue(k.actual, k.unit)}`).join(', ') };
 }
+
+/** The metric a test-results format counts its tests in. */
+const TESTS_METRIC = 'tests';
 
 function formatAge(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
