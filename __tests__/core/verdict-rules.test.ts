@@ -2,7 +2,7 @@
  * The verdict's fail-closed rules (issue 10): zero tests is no evidence, a file time in the future
  * is of unknown age, a gate passes only when some criterion passed, and the score is exact.
  */
-import { copyFile, mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
