@@ -1,74 +1,87 @@
 import { EvidenceError } from '../measure.js';
 import type { Metrics } from '../measure.js';
 import type { ByteSource, Format } from './types.js';
-import { parseXml } from './xml.js';
+import { parseXml, type XmlAttributes } from './xml.js';
 
 /**
- * JUnit XML, read in one streaming pass. Every number is derived from `<testcase>` elements, never
- * from the count attributes suites declare about themselves (those are often wrong: nested suites
- * double-count, converters copy stale totals, rerun reports count runs).
+ * JUnit XML, read in one streaming pass. Tests are counted from the elements, and the counts a
+ * suite declares about itself can only make the result worse, never better:
  *
- * A testcase's outcome is its worst result child: `<error>`/`<rerunError>` > `<failure>`/
- * `<rerunFailure>` > `<skipped>` (or a skipped-like `status` attribute) > passed. A passing testcase
- * with Surefire `<flakyFailure>`/`<flakyError>` children passed on a rerun: passed and flaky.
- * Several testcases with the same identity (classname, name and file; see identity) in one suite
- * element are runs of one test: it counts once, as passed and flaky if any run passed and another
- * failed, else as its worst outcome.
+ * - Every `<testcase>` element is one test. Testcases that share a classname and name are
+ *   separate tests (jest-junit `test.each` with a constant title, mocha duplicate `it()` titles,
+ *   parameterised tests): merging them would hide a failing test behind a passing namesake. Reruns
+ *   are merged only where the producer marks them as reruns: Surefire's (and Gradle's
+ *   `mergeReruns`, nextest's, Marathon's) `<flakyFailure>`/`<flakyError>` children of a passing
+ *   testcase (passed and flaky), `<rerunFailure>`/`<rerunError>` of a failing one (failed).
+ * - A testcase's outcome is the worst result anywhere inside it: `<error>`/`<rerunError>` >
+ *   `<failure>`/`<rerunFailure>` > `<skipped>` (or a skipped-like `status`) > passed. Element names
+ *   are matched on their local part (`<j:failure>` is a failure). A testcase nested in a testcase
+ *   is a test of its own. The content of a result element is detail: results inside
+ *   `<flakyFailure>` are the failed runs of a test that passed in the end.
+ * - An `<error>`/`<failure>` outside any testcase (karma's "error thrown in afterAll", a fixture
+ *   set-up failure directly under `<testsuite>`) counts as one failed test of its own.
+ * - Declared counts: where a suite (or the root) declares more failed tests (`failures` +
+ *   `errors`) than its elements show, the declared figure counts: the difference is added as
+ *   failed tests of unknown name, and `notes` says where. Compared per suite on what its elements
+ *   (nested suites included, each at its own worse figure) show, so nested suites never
+ *   double-count. A declared `tests` above the tests shown only adds a note (fewer tests is the
+ *   worse reading of `tests >=`).
  *
- * Only counters and one small number per named test of the open suites are kept; result messages, stack traces and
- * system-out are never accumulated.
+ * Only counters are kept (constant memory per test, whatever its name): result messages, stack
+ * traces, system-out and test names are never accumulated.
  */
 export interface JunitModel {
-  /** distinct tests; always passed + failures + errors + skipped */
+  /** tests: always passed + failures + errors + skipped */
   tests: number;
   passed: number;
-  /** tests whose worst run failed (`<failure>`), with no passing run */
+  /** failed tests whose worst result is a `<failure>` */
   failures: number;
-  /** tests whose worst run errored (`<error>`), with no passing run */
+  /** failed tests whose worst result is an `<error>` */
   errors: number;
   skipped: number;
-  /** passed tests that failed or errored on another run */
+  /** passed tests that failed or errored on an earlier run (Surefire flaky children) */
   flaky: number;
   /** seconds: the sum of testcase times, or the top-level suite times when no testcase has one */
   duration: number;
-  /** `<testcase>` elements read, reruns included (tools that do not merge reruns report this) */
+  /** `<testcase>` elements read */
   runs: number;
+  /** failed tests only a declaration shows (included in failures/errors/tests) */
+  declaredOnly: number;
+  /** why failed tests come from declarations, per file (capped) */
+  failedNotes: string[];
+  /** where a file declares more tests than it shows (capped) */
+  testsNotes: string[];
 }
 
-// One run's outcome, and the aggregate of one test's runs, as bits: a small number per identity.
-const PASSED = 1;
+/** Notes kept per model: enough to say where, bounded whatever the input. */
+const MAX_NOTES = 3;
+
+// A testcase's results, as bits (none: passed).
 const SKIPPED = 2;
 const FAILURE = 4;
 const ERROR = 8;
-/** a passing run that carries `<flakyFailure>`/`<flakyError>`: it failed before passing */
+/** `<flakyFailure>`/`<flakyError>`: the test failed on a run before the one that passed */
 const FLAKY = 16;
 
-// Where an aggregate of run bits is counted: indexes into the counters.
-const OUT_PASSED = 0;
-const OUT_FLAKY = 1;
-const OUT_FAILURE = 2;
-const OUT_ERROR = 3;
-const OUT_SKIPPED = 4;
+// What an element is to the reader.
+const K_RESULT = 1; // failure, error, skipped, flaky*, rerun*: bits in RESULT_BITS
+const K_TESTCASE = 2;
+const K_SUITE = 3;
 
-function outcomeOf(bits: number): number {
-  if (bits & PASSED) return bits & (FAILURE | ERROR | FLAKY) ? OUT_FLAKY : OUT_PASSED;
-  if (bits & ERROR) return OUT_ERROR;
-  if (bits & FAILURE) return OUT_FAILURE;
-  return OUT_SKIPPED;
-}
+const KINDS = new Map<string, number>([
+  ['testcase', K_TESTCASE],
+  ['testsuite', K_SUITE],
+  ['testsuites', K_SUITE],
+  ['error', K_RESULT],
+  ['failure', K_RESULT],
+  ['skipped', K_RESULT],
+  ['rerunError', K_RESULT],
+  ['rerunFailure', K_RESULT],
+  ['flakyError', K_RESULT],
+  ['flakyFailure', K_RESULT],
+]);
 
-/** The result a single testcase element reports, from its result children (bits) and status. */
-function runBits(children: number, status: string | undefined): number {
-  let bits = children;
-  if (status !== undefined) bits |= STATUS_BITS.get(status.trim().toLowerCase()) ?? 0;
-  if (bits & ERROR) return ERROR;
-  if (bits & FAILURE) return FAILURE;
-  if (bits & SKIPPED) return SKIPPED;
-  return PASSED | (bits & FLAKY);
-}
-
-/** Result children of a testcase (direct children only; their own content is never read). */
-const CHILD_BITS = new Map<string, number>([
+const RESULT_BITS = new Map<string, number>([
   ['error', ERROR],
   ['rerunError', ERROR],
   ['failure', FAILURE],
@@ -78,21 +91,57 @@ const CHILD_BITS = new Map<string, number>([
   ['flakyError', FLAKY],
 ]);
 
+/** KINDS/RESULT_BITS key of an element name: itself, or its local part and case folded. */
+const canonical = new Map<string, string>();
+for (const name of KINDS.keys()) canonical.set(name.toLowerCase(), name);
+const foldedNames = new Map<string, string | undefined>();
+
+function canonicalName(name: string): string | undefined {
+  if (KINDS.has(name)) return name;
+  let known = foldedNames.get(name);
+  if (known === undefined && !foldedNames.has(name)) {
+    known = canonical.get(name.slice(name.lastIndexOf(':') + 1).toLowerCase());
+    // bounded: a hostile file may use any number of element names
+    if (foldedNames.size >= 4096) foldedNames.clear();
+    foldedNames.set(name, known);
+  }
+  return known;
+}
+
 /**
- * `status` attribute values some producers write instead of (or besides) a result child: the tst
- * C++ framework and mikepenz fixtures write status="disabled" with no `<skipped>` child. A status
- * naming a failure counts even without a child: a producer's own "failed" is never read as a pass.
- * Other values ("run", "passed", ...) leave the outcome to the children.
+ * `status` (and `result`, `outcome`) attribute values producers write instead of, or besides, a
+ * result child, in any case: the tst C++ framework and mikepenz fixtures write status="disabled"
+ * with no `<skipped>` child. A value naming a failure counts even without a child: a producer's
+ * own "FAIL" is never read as a pass. Other values ("run", "passed", ...) leave the outcome to the
+ * children.
  */
 const STATUS_BITS = new Map<string, number>([
   ['disabled', SKIPPED],
   ['skipped', SKIPPED],
+  ['skip', SKIPPED],
   ['notrun', SKIPPED],
+  ['fail', FAILURE],
   ['failed', FAILURE],
   ['failure', FAILURE],
-  ['errored', ERROR],
+  ['failing', FAILURE],
   ['error', ERROR],
+  ['errored', ERROR],
+  ['broken', ERROR],
+  ['crashed', ERROR],
+  ['aborted', ERROR],
+  ['timeout', ERROR],
+  ['timedout', ERROR],
 ]);
+const STATUS_ATTRIBUTES = ['status', 'result', 'outcome'];
+
+function statusBits(attributes: XmlAttributes): number {
+  let bits = 0;
+  for (const attribute of STATUS_ATTRIBUTES) {
+    const value = attributes.get(attribute);
+    if (value !== undefined) bits |= STATUS_BITS.get(value.trim().toLowerCase()) ?? 0;
+  }
+  return bits;
+}
 
 const PLAIN_NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const THOUSANDS = /^\d{1,3}(?:,\d{3})+(?:\.\d*)?$/;
@@ -107,10 +156,40 @@ function parseTime(raw: string | undefined): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
-async function read(input: ByteSource, maxDepth: number): Promise<JunitModel> {
-  const counts = [0, 0, 0, 0, 0]; // indexed by OUT_*
-  let tests = 0;
-  let runs = 0;
+const DECLARED_COUNT = /^\s*(\d{1,15})(?:\.0*)?\s*$/;
+
+/** A count a suite declares (`failures="3"`), or -1 when absent or not a whole number. */
+function declaredCount(attributes: XmlAttributes, name: string): number {
+  const n = attributes.digits(name);
+  if (n !== -1) return n === -2 ? -1 : n;
+  const match = DECLARED_COUNT.exec(attributes.get(name) ?? '');
+  return match ? Number(match[1]) : -1;
+}
+
+/** One open suite element: what it declares, and what its elements show (nested suites included). */
+interface Suite {
+  depth: number;
+  name: string | undefined;
+  declaredTests: number;
+  declaredFailures: number;
+  declaredErrors: number;
+  tests: number;
+  failures: number;
+  errors: number;
+}
+
+function describeSuite(file: string, suite: Suite): string {
+  const name = suite.name === undefined || suite.name === '' ? '' : ` "${suite.name.length > 80 ? `${suite.name.slice(0, 77)}...` : suite.name}"`;
+  return `${file}: ${suite.depth === 1 ? 'the root' : 'suite'}${name}`;
+}
+
+function addNote(notes: string[], note: string): void {
+  if (notes.length < MAX_NOTES) notes.push(note);
+  else if (notes.length === MAX_NOTES) notes.push('and more');
+}
+
+async function read(input: ByteSource, file: string, maxDepth: number): Promise<JunitModel> {
+  const model: JunitModel = { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, duration: 0, runs: 0, declaredOnly: 0, failedNotes: [], testsNotes: [] };
 
   let caseTime = 0;
   let sawCaseTime = false;
@@ -119,53 +198,88 @@ async function read(input: ByteSource, maxDepth: number): Promise<JunitModel> {
   let sawTopSuiteTime = false;
   let rootIsTestsuites = false;
 
-  // One map per open suite element: the identity of each of its testcases (see identity) -> the
-  // OR of its runs' bits. A suite's map is dropped when the suite closes, so memory follows the
-  // largest suite, not the file.
-  const suites: (Map<string, number> | undefined)[] = [];
+  const suites: Suite[] = [];
+  // the open testcases (innermost last): their depths and result bits so far
+  const caseDepths: number[] = [];
+  const caseBits: number[] = [];
+  // inside a result element (its content is detail, never read): its depth, else 0
+  let opaqueDepth = 0;
 
-  // the testcase being read: its depth (0 = none), result-children bits, status and identity
-  let caseDepth = 0;
-  let caseChildren = 0;
-  let caseStatus: string | undefined;
-  let caseKey: string | undefined;
-
+  /** Counts one test with these result bits into the model and the innermost suite. */
   const count = (bits: number): void => {
-    tests++;
-    counts[outcomeOf(bits)]!++;
+    const suite = suites[suites.length - 1]!;
+    model.tests++;
+    suite.tests++;
+    if (bits & ERROR) {
+      model.errors++;
+      suite.errors++;
+    } else if (bits & FAILURE) {
+      model.failures++;
+      suite.failures++;
+    } else if (bits & SKIPPED) {
+      model.skipped++;
+    } else {
+      model.passed++;
+      if (bits & FLAKY) model.flaky++;
+    }
   };
 
-  const record = (bits: number): void => {
-    runs++;
-    const key = caseKey;
-    if (key === undefined || suites.length === 0) return count(bits);
-    let seen = suites[suites.length - 1];
-    if (seen === undefined) suites[suites.length - 1] = seen = new Map();
-    const previous = seen.get(key);
-    if (previous === undefined) {
-      seen.set(key, bits);
-      return count(bits);
+  const closeSuite = (suite: Suite): void => {
+    const shown = suite.failures + suite.errors;
+    const declared = Math.max(suite.declaredFailures, 0) + Math.max(suite.declaredErrors, 0);
+    if (declared > shown) {
+      // failed tests only the declaration shows: errors as far as it declares more errors
+      const extra = declared - shown;
+      const extraErrors = Math.min(extra, Math.max(0, suite.declaredErrors - suite.errors));
+      const extraFailures = extra - extraErrors;
+      suite.errors += extraErrors;
+      suite.failures += extraFailures;
+      suite.tests += extra;
+      model.errors += extraErrors;
+      model.failures += extraFailures;
+      model.tests += extra;
+      model.declaredOnly += extra;
+      const what = [suite.declaredFailures > 0 ? `failures="${suite.declaredFailures}"` : '', suite.declaredErrors > 0 ? `errors="${suite.declaredErrors}"` : ''].filter(Boolean).join(' ');
+      addNote(model.failedNotes, `${describeSuite(file, suite)} declares ${what} but its elements show ${shown} failed test${shown === 1 ? '' : 's'}: counted as ${declared} failed (the worse figure)`);
     }
-    const combined = previous | bits;
-    if (combined === previous) return;
-    seen.set(key, combined);
-    counts[outcomeOf(previous)]!--;
-    counts[outcomeOf(combined)]!++;
+    if (suite.declaredTests > suite.tests) {
+      addNote(model.testsNotes, `${describeSuite(file, suite)} declares tests="${suite.declaredTests}" but holds ${suite.tests}`);
+    }
+    const parent = suites[suites.length - 1];
+    if (parent !== undefined) {
+      parent.tests += suite.tests;
+      parent.failures += suite.failures;
+      parent.errors += suite.errors;
+    }
   };
 
   await parseXml(
     input,
     {
       open(name, attributes, depth) {
-        if (caseDepth !== 0) {
-          if (depth === caseDepth + 1) caseChildren |= CHILD_BITS.get(name) ?? 0;
+        if (opaqueDepth !== 0) return;
+        if (depth === 1) {
+          if (name !== 'testsuite' && name !== 'testsuites') {
+            throw new EvidenceError(`not a JUnit XML file: the root element is <${name}>, expected <testsuites> or <testsuite>`);
+          }
+          rootIsTestsuites = name === 'testsuites';
+          rootTime = parseTime(attributes.get('time'));
+        }
+        const known = canonicalName(name);
+        if (known === undefined) return;
+        const kind = KINDS.get(known)!;
+        if (kind === K_RESULT) {
+          opaqueDepth = depth;
+          const bits = RESULT_BITS.get(known)!;
+          const inCase = caseDepths.length > 0 && caseDepths[caseDepths.length - 1]! > suites[suites.length - 1]!.depth;
+          if (inCase) caseBits[caseBits.length - 1]! |= bits;
+          // outside any testcase: an error or failure is a failed test of its own
+          else if (bits & (ERROR | FAILURE)) count(bits);
           return;
         }
-        if (name === 'testcase' && depth > 1) {
-          caseDepth = depth;
-          caseChildren = 0;
-          caseStatus = attributes.get('status');
-          caseKey = identity(attributes.get('classname'), attributes.get('file'), attributes.get('name'));
+        if (kind === K_TESTCASE) {
+          caseDepths.push(depth);
+          caseBits.push(statusBits(attributes));
           const time = parseTime(attributes.get('time'));
           if (time !== undefined) {
             caseTime += time;
@@ -173,72 +287,52 @@ async function read(input: ByteSource, maxDepth: number): Promise<JunitModel> {
           }
           return;
         }
-        if (name === 'testsuite' || name === 'testsuites') {
-          if (depth === 1) {
-            rootIsTestsuites = name === 'testsuites';
-            rootTime = parseTime(attributes.get('time'));
-          } else if (depth === 2 && rootIsTestsuites) {
-            const time = parseTime(attributes.get('time'));
-            if (time !== undefined) {
-              topSuitesTime += time;
-              sawTopSuiteTime = true;
-            }
+        // a suite
+        if (depth === 2 && rootIsTestsuites) {
+          const time = parseTime(attributes.get('time'));
+          if (time !== undefined) {
+            topSuitesTime += time;
+            sawTopSuiteTime = true;
           }
-          suites.push(undefined);
-          return;
         }
-        if (depth === 1) {
-          throw new EvidenceError(`not a JUnit XML file: the root element is <${name}>, expected <testsuites> or <testsuite>`);
-        }
+        const declaredFailures = declaredCount(attributes, 'failures');
+        const declaredErrors = declaredCount(attributes, 'errors');
+        const declaredTests = declaredCount(attributes, 'tests');
+        // the name only matters for a note: read it only when a declaration may need one
+        const suiteName = declaredFailures > 0 || declaredErrors > 0 || declaredTests > 0 ? attributes.get('name') : undefined;
+        suites.push({ depth, name: suiteName, declaredTests, declaredFailures, declaredErrors, tests: 0, failures: 0, errors: 0 });
       },
       close(name, depth) {
-        if (caseDepth !== 0) {
-          if (depth !== caseDepth) return;
-          caseDepth = 0;
-          record(runBits(caseChildren, caseStatus));
-        } else if (name === 'testsuite' || name === 'testsuites') {
+        if (opaqueDepth !== 0) {
+          if (depth === opaqueDepth) opaqueDepth = 0;
+          return;
+        }
+        const suite = suites[suites.length - 1];
+        if (caseDepths.length > 0 && caseDepths[caseDepths.length - 1] === depth) {
+          caseDepths.pop();
+          const bits = caseBits.pop()!;
+          model.runs++;
+          count(bits);
+        } else if (suite !== undefined && suite.depth === depth) {
           suites.pop();
+          closeSuite(suite);
         }
       },
     },
     maxDepth,
   );
 
-  return {
-    tests,
-    passed: counts[OUT_PASSED]! + counts[OUT_FLAKY]!,
-    failures: counts[OUT_FAILURE]!,
-    errors: counts[OUT_ERROR]!,
-    skipped: counts[OUT_SKIPPED]!,
-    flaky: counts[OUT_FLAKY]!,
-    // to the microsecond: summing decimal fractions leaves float noise (4500.00000000489)
-    duration: Math.round((sawCaseTime ? caseTime : (rootTime ?? (sawTopSuiteTime ? topSuitesTime : 0))) * 1e6) / 1e6,
-    runs,
-  };
-}
-
-/**
- * A testcase's identity within its suite element: classname, file and name. Undefined (never
- * merged with another testcase) unless it has both a name and a classname: producers that leave
- * the classname empty (jest-junit with an empty classNameTemplate, the tst C++ framework,
- * nextest...) repeat the same name in different describe blocks, and merging those would hide a
- * failing test behind a passing namesake. Only testcases of the same suite element merge: tests
- * named alike in different suites are different tests (mikepenz nested/junit.xml), and producers
- * that rerun tests repeat the testcase inside the same suite (gotestsum, go-junit-report, Gradle
- * test-retry, TestNG). Reruns written as a second suite element of the same name count as
- * separate tests (a failed run then stays failed: the error is on the safe side), which keeps
- * memory bounded by the largest suite. NUL cannot occur in XML 1.0 text: the joins are unambiguous.
- */
-function identity(classname: string | undefined, file: string | undefined, name: string | undefined): string | undefined {
-  if (name === undefined || name === '' || classname === undefined || classname === '') return undefined;
-  return `${classname}\0${file ?? ''}\0${name}`;
+  // to the microsecond: summing decimal fractions leaves float noise (4500.00000000489)
+  model.duration = Math.round((sawCaseTime ? caseTime : (rootTime ?? (sawTopSuiteTime ? topSuitesTime : 0))) * 1e6) / 1e6;
+  return model;
 }
 
 export const junit: Format<JunitModel> = {
   name: 'junit',
-  read: (input, ctx) => read(input, ctx.limits.nestingDepth),
+  testResults: true,
+  read: (input, ctx) => read(input, ctx.name, ctx.limits.nestingDepth),
   merge(models) {
-    const sum: JunitModel = { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, duration: 0, runs: 0 };
+    const sum: JunitModel = { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, duration: 0, runs: 0, declaredOnly: 0, failedNotes: [], testsNotes: [] };
     for (const m of models) {
       sum.tests += m.tests;
       sum.passed += m.passed;
@@ -248,6 +342,9 @@ export const junit: Format<JunitModel> = {
       sum.flaky += m.flaky;
       sum.duration += m.duration;
       sum.runs += m.runs;
+      sum.declaredOnly += m.declaredOnly;
+      for (const note of m.failedNotes) addNote(sum.failedNotes, note);
+      for (const note of m.testsNotes) addNote(sum.testsNotes, note);
     }
     return sum;
   },
@@ -262,6 +359,16 @@ export const junit: Format<JunitModel> = {
       flaky: { value: m.flaky },
       duration: { value: m.duration, unit: 's' },
     };
+  },
+  /** Where declarations outweigh the elements, so a failing check's reason says why. */
+  notes(m): Record<string, string> {
+    const notes: Record<string, string> = {};
+    if (m.failedNotes.length > 0) {
+      const why = m.failedNotes.join('; ');
+      notes.failed = notes.failures = notes.errors = notes.tests = why;
+    }
+    if (m.testsNotes.length > 0) notes.tests = [notes.tests, m.testsNotes.join('; ')].filter(Boolean).join('; ');
+    return notes;
   },
   knownMetrics: {
     tests: null,
