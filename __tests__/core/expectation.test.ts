@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { check, describeExpectation, parseExpectation, type Expectation } from '../../src/expect/expectation.js';
+import { check, describeExpectation, parseExpectation, parseNumber, type Expectation } from '../../src/expect/expectation.js';
 import { convert, formatValue, parseDuration } from '../../src/expect/units.js';
 
 function parsed(text: string): Expectation {
@@ -16,7 +17,6 @@ describe('parseExpectation', () => {
     ['  >  90.5 %  ', '>', 90.5, '%'],
     ['!= -3', '!=', -3, undefined],
     ['< 1.5e3 KiB', '<', 1500, 'KiB'],
-    ['>= 13,000', '>=', 13000, undefined],
     ['>= 13_000', '>=', 13000, undefined],
     ['>= 2h', '>=', 2, 'h'],
   ])('reads %j', (text, op, value, unit) => {
@@ -34,6 +34,85 @@ describe('parseExpectation', () => {
   it('names the unknown unit and lists the known ones', () => {
     const e = parseExpectation('<= 5 weeks');
     expect('error' in e && e.error).toBe('unknown unit "weeks" in "<= 5 weeks"; units are ms s m h d B KB MB GB KiB MiB GiB %');
+  });
+});
+
+describe('numbers in expectations: one spelling, nothing ambiguous', () => {
+  it.each([
+    ['<= 0,5%', '0,5 has a decimal comma: write 0.5'],
+    ['>= 13,000', '13,000 is ambiguous: is "," a thousands separator or a decimal comma? Write 13000 (or with "_": 13_000), or 13.000 for a decimal'],
+    ['>= 1.000.000', '1.000.000 has more than one ".": "." is only the decimal point; for thousands write 1000000 or use "_" (1_000_000)'],
+    ['>= .5', 'write 0.5 instead of .5'],
+    ['>= 5.', 'write 5 instead of 5.'],
+    ['>= 007', '007 starts with 0: write 7'],
+    ['>= 1_0', '"_" goes between groups of three digits'],
+    ['>= 1e400', '1e400 is too large to be a number'],
+    ['>= 1e-400', '1e-400 is too small to be told from 0'],
+    ['>= 1 000', 'a number has no spaces inside (write 1000 or 1_000)'],
+  ])('%j is refused: %s', (text, hint) => {
+    const e = parseExpectation(text);
+    expect('error' in e && e.error).toContain(hint);
+  });
+
+  it('the decimal comma of the issue is a policy error at the expectation, not 5%', async () => {
+    const { loadPolicy, formatPolicyError } = await import('../../src/policy/load.js');
+    const result = loadPolicy('version: 1\ncriteria:\n  - id: c\n    evidence: { path: a.info, format: lcov }\n    expect:\n      lines: "<= 0,5%"\n', 'gate.yml');
+    expect(result.ok ? [] : result.errors.map(formatPolicyError)).toEqual([
+      'gate.yml:6:14: criteria[0].expect.lines: in "<= 0,5%": 0,5 has a decimal comma: write 0.5; a policy number uses "." as the decimal point',
+    ]);
+  });
+
+  it('every finite number, as JavaScript prints it, reads back exactly', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (d) => {
+        expect(parseNumber(String(d))).toBe(d === 0 ? 0 : d);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('thousands grouped with "_" read as the whole number; grouped with "," or "." they are refused with both spellings', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1000n, max: 10n ** 18n }), (n) => {
+        const plain = n.toString();
+        const grouped = (sep: string) => plain.replace(/\B(?=(?:[0-9]{3})+$)/g, sep);
+        expect(parseNumber(grouped('_'))).toBe(Number(plain));
+        const comma = parseNumber(grouped(','));
+        expect(typeof comma === 'object' && comma.error).toContain(`Write ${plain} (or with "_": ${grouped('_')})`);
+        const dots = parseNumber(grouped('.'));
+        if (grouped('.').split('.').length > 2) expect(typeof dots === 'object' && dots.error).toContain(`write ${plain} or use "_"`);
+        // one "." group reads as a decimal: 1.000 is one, never a thousand in disguise
+        else expect(dots).toBe(Number(grouped('.')));
+      }),
+    );
+  });
+
+  it('a decimal comma is refused and the spelling offered reads as the decimal it meant', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 10 ** 6 }), fc.stringMatching(/^[0-9]{1,6}$/), fc.boolean(), (whole, fraction, negative) => {
+        if (fraction.length === 3) return; // "1,000" is the ambiguous case, tested above
+        const written = `${negative ? '-' : ''}${whole},${fraction}`;
+        const refused = parseNumber(written);
+        expect(typeof refused).toBe('object');
+        const offered = /write (\S+);/.exec((refused as { error: string }).error)?.[1];
+        expect(parseNumber(offered!)).toBe(Number(`${negative ? '-' : ''}${whole}.${fraction}`));
+      }),
+    );
+  });
+
+  it('any string of number characters either reads as exactly its plain value or is refused; "," never reads', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[-+]?[0-9.,_eE+-]{1,12}$/), (written) => {
+        const result = parseNumber(written);
+        if (typeof result === 'number') {
+          expect(written).not.toContain(',');
+          expect(result).toBe(Number(written.replace(/_/g, '')));
+        } else {
+          expect(result.error.length).toBeGreaterThan(10);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
