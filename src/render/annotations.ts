@@ -1,4 +1,5 @@
 import type { Verdict } from '../verdict/evaluate.js';
+import { visible } from './escape.js';
 
 /** A check-run annotation on the policy file (GitHub's shape). */
 export interface Annotation {
@@ -16,7 +17,8 @@ const MAX_TITLE = 255;
 /**
  * One annotation per failed or missing criterion, on the policy line that declares it: required
  * criteria as failures, optional ones as warnings. Annotations are plain text on GitHub, so they
- * are only clipped, never Markdown-escaped.
+ * are never Markdown-escaped; bidi controls and other invisible characters are shown (⟨U+202E⟩),
+ * so that a reason cannot read differently from what it says.
  */
 export function annotationsFor(verdict: Verdict, policyPath: string): Annotation[] {
   return verdict.criteria
@@ -26,8 +28,8 @@ export function annotationsFor(verdict: Verdict, policyPath: string): Annotation
       start_line: c.position.line,
       end_line: c.position.line,
       annotation_level: c.required ? ('failure' as const) : ('warning' as const),
-      title: clip(`${c.title} (${c.id}): ${c.status === 'missing' ? 'no evidence' : 'failed'}`, MAX_TITLE),
-      message: clip(c.reason, MAX_MESSAGE),
+      title: clip(visible(`${c.title} (${c.id}): ${c.status === 'missing' ? 'no evidence' : 'failed'}`), MAX_TITLE),
+      message: clip(visible(c.reason), MAX_MESSAGE),
     }));
 }
 

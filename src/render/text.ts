@@ -1,7 +1,12 @@
-/** The plain-text report the CLI prints: one block per criterion, failures first. */
+/**
+ * The plain-text report the CLI prints: one block per criterion, failures first. It is also job
+ * log when the CLI runs in a workflow step, so every line goes through logLine: no artifact text
+ * can break a line, start a workflow command or drive the terminal.
+ */
 import { displayName } from '../evidence/collect.js';
 import type { CriterionResult, Status, Verdict } from '../verdict/evaluate.js';
 import { oneLine } from './escape.js';
+import { logLine } from './log.js';
 
 const LABEL: Record<Status, string> = { failed: 'FAILED ', missing: 'MISSING', passed: 'passed ' };
 const ORDER: Status[] = ['failed', 'missing', 'passed'];
@@ -11,7 +16,7 @@ export function renderText(verdict: Verdict, policyPath?: string): string {
   const where = [policyPath && `policy ${policyPath}`, verdict.profile && `profile ${verdict.profile}`].filter(Boolean).join(' · ');
   out.push(oneLine(`${verdict.policy}${where ? ` · ${where}` : ''}`));
   const score = `score ${verdict.score}%${verdict.minScore !== undefined ? ` (min ${verdict.minScore}%)` : ''}`;
-  out.push(`${verdict.decision === 'pass' ? 'PASS' : 'FAIL'}  ${score} — ${verdict.summary}`, '');
+  out.push(`${verdict.decision === 'pass' ? 'PASS' : 'FAIL'}  ${score} — ${oneLine(verdict.summary)}`, '');
   const width = Math.min(32, Math.max(0, ...verdict.criteria.map((c) => c.id.length)));
   for (const status of ORDER) {
     for (const c of verdict.criteria.filter((x) => x.status === status)) out.push(...criterionLines(c, width));
@@ -21,12 +26,12 @@ export function renderText(verdict: Verdict, policyPath?: string): string {
   }
   const { passed, failed, missing } = verdict.counts;
   out.push('', `criteria: ${passed} of ${verdict.criteria.length} passed · ${failed} failed · ${missing} without evidence`);
-  return `${out.join('\n')}\n`;
+  return `${out.map(logLine).join('\n')}\n`;
 }
 
 function criterionLines(c: CriterionResult, width: number): string[] {
   const tags = [c.required ? 'required' : 'optional', c.weight !== 1 && `weight ${c.weight}`].filter(Boolean).join(', ');
-  const head = `  ${LABEL[c.status]}  ${c.id.padEnd(width)}  ${c.title !== c.id ? `${oneLine(c.title)} ` : ''}(${tags})`;
+  const head = `  ${LABEL[c.status]}  ${oneLine(c.id).padEnd(width)}  ${c.title !== c.id ? `${oneLine(c.title)} ` : ''}(${tags})`;
   const indent = ' '.repeat(13);
   const lines = [head];
   if (c.status === 'passed') {
