@@ -4,10 +4,13 @@ import { describe, expect, test } from 'vitest';
 import { LIMITS } from '../../src/limits.js';
 import { EvidenceError } from '../../src/measure.js';
 import { readLines } from '../../src/readers/input.js';
+import fc from 'fast-check';
 import {
   compilePolicyRegex,
+  MAX_REGEX_PROGRAM,
   namedMetricNotes,
   parseCapturedNumber,
+  readText,
   text,
   type TextModel,
 } from '../../src/readers/text.js';
@@ -381,7 +384,7 @@ describe('text: merge', () => {
 
   test('a meaningless count in one file makes the sum absent', async () => {
     const a = await read('ab\n', { w: { count: '\\b' } });
-    const b = await read('\n', { w: { count: '\\b' } });
+    const b = await read('--\n', { w: { count: '\\b' } });
     expect(text.metrics(b)).toEqual({ w: { value: 0 } });
     const merged = text.merge([b, a]);
     expect(text.metrics(merged)).toEqual({});
@@ -392,5 +395,130 @@ describe('text: merge', () => {
     expect(text.name).toBe('text');
     expect(text.namedMetrics).toBe('text');
     expect(text.metrics(text.merge([]))).toEqual({});
+  });
+});
+
+/** `text` in UTF-16 (either byte order) or UTF-32, with or without its byte order mark. */
+function encode(text: string, encoding: 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be', bom: boolean): Uint8Array {
+  const units = [...(bom ? '\uFEFF' : ''), ...text].map((ch) => ch.codePointAt(0) as number);
+  const wide = encoding.startsWith('utf-32');
+  const out: number[] = [];
+  for (const cp of units) {
+    const words = wide ? [cp] : cp > 0xffff ? [0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff)] : [cp];
+    for (const w of words) {
+      const bytes = wide ? [w & 0xff, (w >> 8) & 0xff, (w >> 16) & 0xff, w >>> 24] : [w & 0xff, w >> 8];
+      out.push(...(encoding.endsWith('le') ? bytes : bytes.reverse()));
+    }
+  }
+  return new Uint8Array(out);
+}
+
+describe('text: logs in which no pattern could match are not evidence', () => {
+  const WHITESPACE_ONLY = /^the log holds only whitespace \(\d+ lines?\): nothing shows the tool ran/;
+
+  test('a whitespace-only log is refused, whatever the whitespace', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(' ', '\t', '\n', '\r\n', '\u00a0', '\u3000', '\f', '\v'), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 9 }), async (parts, chunk) => {
+        const log = parts.join('');
+        fc.pre(log.includes('\n') || log.trim() === '');
+        const err = await failure(read(log, LSAN, chunk));
+        expect(err.message).toMatch(log.replaceAll('\r\n', '\n').split('\n').filter((l, i, all) => i < all.length - 1 || l !== '').length === 0 ? /^the log is empty/ : WHITESPACE_ONLY);
+      }),
+      { numRuns: 200 },
+    );
+    expect((await failure(read('\n\n   \n', LSAN))).message).toMatch(/^the log holds only whitespace \(3 lines\)/);
+    // one printed character anywhere makes it a log
+    expect(text.metrics(await read('\n\n  .\n', LSAN)).leaks).toEqual({ value: 0 });
+  });
+
+  test('a UTF-16 log with k matches never passes count == 0: decoded with its BOM, refused without', async () => {
+    const word = fc.constantFrom('ERROR: LeakSanitizer', 'Direct leak of 8 byte(s)', 'ok', 'all done', '$ ./leak', '', 'x=1', 'naïve €');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(word, fc.boolean()), { minLength: 1, maxLength: 30 }),
+        fc.constantFrom('utf-16le' as const, 'utf-16be' as const),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 13 }),
+        async (rows, encoding, bom, crlf, chunk) => {
+          const lines = rows.map(([w, hit]) => (hit ? `${w} ERROR: LeakSanitizer: detected memory leaks` : w));
+          const log = lines.join(crlf ? '\r\n' : '\n') + '\n';
+          const k = lines.reduce((n, l) => n + (l.match(/ERROR: LeakSanitizer/g)?.length ?? 0), 0);
+          fc.pre(/\S/.test(log));
+          const outcome = await read(encode(log, encoding, bom), LSAN, chunk).then(
+            (model) => text.metrics(model).reports?.value,
+            (err: unknown) => err,
+          );
+          if (bom) {
+            expect(outcome).toBe(k);
+          } else {
+            expect(outcome).toBeInstanceOf(EvidenceError);
+            // ASCII text gains a NUL byte per character; other text may not even be valid UTF-8
+            const why = /^[\x01-\x7f]*$/.test(log) ? /NUL bytes: the log looks like UTF-16 or UTF-32 without a byte order mark, in which no pattern can match; re-encode the log as UTF-8/ : /NUL bytes|is not valid UTF-8/;
+            expect((outcome as EvidenceError).message).toMatch(why);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test('UTF-32 logs are refused, with or without their BOM', async () => {
+    for (const encoding of ['utf-32le', 'utf-32be'] as const) {
+      const withBom = await failure(read(encode('ERROR: LeakSanitizer\nok\n', encoding, true), LSAN, 3));
+      expect(withBom.message).toBe(`the log starts with a ${encoding.toUpperCase()} byte order mark: text logs are read as UTF-8; re-encode the log as UTF-8 (iconv -f ${encoding.toUpperCase()} -t UTF-8, or in PowerShell \`Out-File -Encoding utf8\`)`);
+      const without = await failure(read(encode('ok\nERROR: LeakSanitizer\n', encoding, false), LSAN, 3));
+      expect(without.message).toMatch(/^line 1 is full of NUL bytes: the log looks like UTF-16 or UTF-32/);
+    }
+  });
+
+  test('a real UTF-16LE log as Windows PowerShell writes it (BOM, CRLF) is read', async () => {
+    const log = readFileSync(path.join(NAMED, 'lsan-leak.log'), 'utf8').replaceAll('\n', '\r\n');
+    const model = await read(Buffer.from(`\uFEFF${log}`, 'utf16le'), LSAN, 5);
+    expect(text.metrics(model)).toEqual(text.metrics(await readFile('lsan-leak.log', LSAN)));
+  });
+
+  test('a BOM-marked UTF-16 log that is not valid UTF-16 is refused', async () => {
+    const err = await failure(read(new Uint8Array([0xff, 0xfe, 0x41, 0x00, 0x00, 0xd8, 0x0a, 0x00]), LSAN));
+    expect(err.message).toBe('the log starts with a UTF-16LE byte order mark but is not valid UTF-16LE');
+  });
+
+  test('a NUL byte anywhere (binary output in the log) refuses the file and names the line', async () => {
+    const err = await failure(read('ok\nERROR: Leak\0Sanitizer and more text after it\nERROR: LeakSanitizer\n', LSAN));
+    expect(err.message).toMatch(/^line 2 holds a NUL byte: binary data \(or UTF-16\/UTF-32 text\) is not a text log/);
+    expect(err.position).toEqual({ line: 2 });
+    // a binary file that happens to be valid UTF-8
+    const binary = new Uint8Array(4096).map((_, i) => (i % 7 === 0 ? 0x0a : i % 3 === 0 ? 0x41 : 0));
+    expect((await failure(read(binary, LSAN, 512))).message).toMatch(/^line \d+ is full of NUL bytes/);
+  });
+});
+
+describe('text: regex cost is bounded', () => {
+  test('a regex that compiles to more than MAX_REGEX_PROGRAM instructions is refused with the policy', () => {
+    expect(compilePolicyRegex('b[ab]{999}$', 'count')).toBe(
+      `regex "b[ab]{999}$" compiles to 1003 instructions, more than the ${MAX_REGEX_PROGRAM} allowed (MAX_REGEX_PROGRAM): the matcher's work per character grows with the program, so a large counted repetition ({n} with a large n) or many of them would take minutes over a big log; use a smaller repeat count, or match a shorter, more literal part of the line`,
+    );
+    // the class: any repetition that expands the program past the bound, however it is written
+    for (const source of ['x{200}', '[0-9a-f]{130}', '(ab|cd){70}', '(?:a.){100}', '(?i)ERROR{150}', '((a{10}){10}){2}']) {
+      expect(compilePolicyRegex(source)).toMatch(/instructions, more than the 128 allowed/);
+    }
+    // regexes logs are really counted with stay well below it
+    for (const source of ['(?i)ERROR: LeakSanitizer', 'leak of [0-9]+ byte\\(s\\) in [0-9]+ object\\(s\\) allocated from:$', '[0-9a-f]{64}', '(.*a){20}', '^BenchmarkFib10-8\\s+[0-9]+\\s+([0-9.]+) ns/op']) {
+      expect(compilePolicyRegex(source)).toBeUndefined();
+    }
+  });
+
+  test('matching past the time budget makes the log not evidence (long lines checked between regexes)', async () => {
+    const line = 'b'.repeat(200_000);
+    const metrics = { slow: { count: 'b[ab]{100}$' } };
+    const started = performance.now();
+    const err = await failure(readText(bytesSource(`${line}\n`.repeat(50), 65536), context('slow.log', metrics), { baseMs: 50, msPerMiB: 0 }));
+    expect(err.message).toMatch(/^matching the criterion's regexes took over 0 s by line 1 \(0.05 s plus 0 ms per MiB of log\): a regex with many partial matches alive at once/);
+    expect(performance.now() - started).toBeLessThan(5000);
+    // the budget is the criterion's: every file read with the same metrics shares it
+    const shared = { fast: { count: 'x' } };
+    const budget = { baseMs: 0, msPerMiB: 1e9 };
+    await readText(bytesSource('x\n'), context('a.log', shared), budget);
+    expect(text.metrics(await readText(bytesSource('x x\n'), context('b.log', shared), budget)).fast).toEqual({ value: 2 });
   });
 });

@@ -13,10 +13,20 @@
  *
  * Regexes use RE2 syntax through re2js (linear time on hostile text): backreferences and
  * lookaround are not supported and are rejected when the policy is loaded (compilePolicyRegex).
+ * Linear is not cheap: the engine's work per character grows with the compiled program
+ * (`b[ab]{999}$` runs a thousand threads over every character, 20 s per MB). A regex whose
+ * program exceeds MAX_REGEX_PROGRAM instructions is refused with the policy, and the matching
+ * of one criterion's regexes has a time budget (MATCH_BUDGET): past it the log is not evidence.
  *
- * Lines are LF or CRLF, a UTF-8 BOM is dropped, invalid UTF-8 becomes U+FFFD (it can never form
- * a digit or a pattern's literal text). A line longer than LIMITS.lineBytes makes the whole file an
- * EvidenceError: matching only part of it could hide a match and pass a `count` criterion.
+ * Lines are LF or CRLF, a UTF-8 BOM is dropped; invalid UTF-8 makes the file unreadable. A line
+ * longer than LIMITS.lineBytes makes the whole file an EvidenceError: matching only part of it
+ * could hide a match and pass a `count` criterion.
+ *
+ * A log in which no pattern could ever match is not evidence, since `count == 0` would pass on it:
+ * an empty or whitespace-only log, and text in another encoding. A UTF-16 log with its byte order
+ * mark (Windows PowerShell's `>` writes one) is decoded; UTF-16 or UTF-32 without one is valid
+ * UTF-8 full of NUL bytes (`E\0R\0R\0…`), so a NUL byte anywhere refuses the file, as does a
+ * UTF-32 byte order mark.
  *
  * Several files: counts add up; a capture is taken from the one file it matched in, and a capture
  * that matched in more than one file is absent with a note (never a silent pick).
@@ -29,8 +39,6 @@ import type { ByteSource, Format, ReadContext } from './types.js';
 
 export { namedMetricNotes, type MetricNotes } from './named.js';
 
-/** Longest line of text evidence, in bytes (1 MiB). */
-
 export type TextMetricKind = 'count' | 'capture';
 
 const UNSUPPORTED: [RegExp, string][] = [
@@ -39,6 +47,15 @@ const UNSUPPORTED: [RegExp, string][] = [
   [/\(\?>/, 'atomic groups ((?>) are not supported'],
   [/[*+?}][+]/, 'possessive quantifiers (*+, ++) are not supported'],
 ];
+
+/**
+ * Largest compiled regex, in re2js program instructions (RE2JS.programSize). The matcher's work
+ * per character grows with it: a counted repetition is copied out instruction by instruction, so
+ * `b[ab]{999}$` (1003) takes 20 s per MB of log, while the regexes logs are counted with take
+ * 20-60 (`ERROR: LeakSanitizer` 22, `SUMMARY: AddressSanitizer: ([0-9]+) byte\(s\) leaked` 48,
+ * `[0-9a-f]{64}` 66).
+ */
+export const MAX_REGEX_PROGRAM = 128;
 
 function compile(source: string, kind: TextMetricKind | undefined): RE2JS | string {
   if (typeof source !== 'string' || source.length === 0) return 'a regex must be a non-empty string';
@@ -49,6 +66,10 @@ function compile(source: string, kind: TextMetricKind | undefined): RE2JS | stri
     const hint = UNSUPPORTED.find(([test]) => test.test(source))?.[1];
     const detail = err instanceof Error ? err.message : String(err);
     return `invalid regex ${JSON.stringify(source)}: ${detail}${hint === undefined ? '' : ` (${hint}: the linear-time RE2 engine keeps hostile logs from stalling the gate)`}`;
+  }
+  const size = re.programSize();
+  if (size > MAX_REGEX_PROGRAM) {
+    return `regex ${JSON.stringify(source.length > 80 ? `${source.slice(0, 80)}…` : source)} compiles to ${size} instructions, more than the ${MAX_REGEX_PROGRAM} allowed (MAX_REGEX_PROGRAM): the matcher's work per character grows with the program, so a large counted repetition ({n} with a large n) or many of them would take minutes over a big log; use a smaller repeat count, or match a shorter, more literal part of the line`;
   }
   if (kind === 'capture' && re.groupCount() < 1) {
     return `capture regex ${JSON.stringify(source)} has no group; put the number in one, e.g. "sustained ([0-9.,]+) ops/s"`;
@@ -163,9 +184,15 @@ function textSpecs(ctx: ReadContext): { counts: CountSpec[]; captures: CaptureSp
   return { counts, captures };
 }
 
-function matchLine(line: string, counts: CountSpec[], captures: CaptureSpec[], lineNumber: number): void {
+/** Lines longer than this (in characters) are checked against the time budget after each regex. */
+const LONG_LINE = 64 * 1024;
+
+function matchLine(line: string, counts: CountSpec[], captures: CaptureSpec[], lineNumber: number, check?: () => void): void {
   for (const c of counts) {
-    if (c.empty || !c.re.test(line)) continue;
+    if (c.empty) continue;
+    const found = c.re.test(line);
+    check?.();
+    if (!found) continue;
     const m = c.re.matcher(line);
     while (m.find()) {
       if (m.end() === m.start()) {
@@ -174,9 +201,12 @@ function matchLine(line: string, counts: CountSpec[], captures: CaptureSpec[], l
       }
       c.count++;
     }
+    check?.();
   }
   for (const c of captures) {
-    if (!c.re.test(line)) continue;
+    const found = c.re.test(line);
+    check?.();
+    if (!found) continue;
     c.line = lineNumber;
     if (line.length <= DEFER_CAPTURE_CHARS) {
       c.lastLine = line;
@@ -187,53 +217,171 @@ function matchLine(line: string, counts: CountSpec[], captures: CaptureSpec[], l
   }
 }
 
+/** An encoding named by a byte order mark at the start of a log. */
+type Bom = 'utf-16le' | 'utf-16be' | 'utf-32le' | 'utf-32be';
+
+function bomOf(head: Uint8Array): Bom | undefined {
+  const [a, b, c, d] = head;
+  if (a === 0xff && b === 0xfe) return c === 0 && d === 0 ? 'utf-32le' : 'utf-16le';
+  if (a === 0xfe && b === 0xff) return 'utf-16be';
+  if (a === 0 && b === 0 && c === 0xfe && d === 0xff) return 'utf-32be';
+  return undefined;
+}
+
+const REENCODE = 're-encode the log as UTF-8 (iconv -f UTF-16LE -t UTF-8, or in PowerShell `Out-File -Encoding utf8`)';
+
+/**
+ * The log's bytes as UTF-8: a UTF-16 log with its byte order mark is decoded (the BOM dropped); a
+ * UTF-32 one is refused; anything else passes through unchanged.
+ */
+async function* asUtf8(input: ByteSource): AsyncGenerator<Uint8Array> {
+  const it = input[Symbol.asyncIterator]();
+  try {
+    // the first 4 bytes (or all there are) tell the encoding
+    let head: Uint8Array = new Uint8Array(0);
+    while (head.byteLength < 4) {
+      const next = await it.next();
+      if (next.done) break;
+      head = head.byteLength === 0 ? next.value : Buffer.concat([head, next.value]);
+    }
+    const bom = bomOf(head);
+    if (bom === 'utf-32le' || bom === 'utf-32be') {
+      throw new EvidenceError(`the log starts with a ${bom.toUpperCase()} byte order mark: text logs are read as UTF-8; ${REENCODE.replace('UTF-16LE', bom.toUpperCase())}`, { line: 1 });
+    }
+    if (bom === undefined) {
+      if (head.byteLength > 0) yield head;
+      for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+      return;
+    }
+    const decoder = new TextDecoder(bom, { fatal: true });
+    const encoder = new TextEncoder();
+    const decode = (bytes: Uint8Array | undefined): Uint8Array => {
+      try {
+        return encoder.encode(bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true }));
+      } catch {
+        throw new EvidenceError(`the log starts with a ${bom.toUpperCase()} byte order mark but is not valid ${bom.toUpperCase()}`);
+      }
+    };
+    yield decode(head);
+    for (let next = await it.next(); !next.done; next = await it.next()) yield decode(next.value);
+    yield decode(undefined);
+  } finally {
+    await it.return?.();
+  }
+}
+
+/** A NUL byte in a line: UTF-16 or UTF-32 text without a byte order mark, or binary data. */
+function nulLine(line: string, lineNumber: number): EvidenceError {
+  let nuls = 0;
+  for (let i = line.indexOf('\0'); i !== -1; i = line.indexOf('\0', i + 1)) nuls++;
+  const looksWide = nuls * 3 >= line.length;
+  return new EvidenceError(
+    looksWide
+      ? `line ${lineNumber} is full of NUL bytes: the log looks like UTF-16 or UTF-32 without a byte order mark, in which no pattern can match; ${REENCODE}`
+      : `line ${lineNumber} holds a NUL byte: binary data (or UTF-16/UTF-32 text) is not a text log, and no pattern can match across it; ${REENCODE}, or leave binary output out of the log`,
+    { line: lineNumber },
+  );
+}
+
+/**
+ * Matching time allowed to the regexes of one criterion (all its files together): `baseMs` plus
+ * `msPerMiB` for every MiB of log read. Honest regexes take 10-20 ms per MiB; a regex under
+ * MAX_REGEX_PROGRAM with many partial matches alive at once (`(.*a){20}` over a line of `a`, 5 s
+ * per MB) could otherwise still take minutes over a large log.
+ */
+export const MATCH_BUDGET = { baseMs: 10_000, msPerMiB: 300 };
+
+interface Budget {
+  spentMs: number;
+  allowedMs: number;
+}
+
+/** Budgets by criterion: every file of a criterion is read with the same `ctx.metrics` object. */
+const budgets = new WeakMap<object, Budget>();
+
+function budgetOf(ctx: ReadContext, limits: typeof MATCH_BUDGET): Budget {
+  let budget = budgets.get(ctx.metrics);
+  if (budget === undefined) {
+    budget = { spentMs: 0, allowedMs: limits.baseMs };
+    budgets.set(ctx.metrics, budget);
+  }
+  return budget;
+}
+
+function overBudget(budget: Budget, limits: typeof MATCH_BUDGET, lineNumber: number): EvidenceError {
+  return new EvidenceError(
+    `matching the criterion's regexes took over ${Math.round(budget.allowedMs / 1000)} s by line ${lineNumber} (${limits.baseMs / 1000} s plus ${limits.msPerMiB} ms per MiB of log): a regex with many partial matches alive at once (counted repetitions, repeated groups with .*) is too costly for this log; make it more literal or anchor it`,
+    { line: lineNumber },
+  );
+}
+
+/** Reads one log; `limits` is MATCH_BUDGET (tests pass a smaller one). */
+export async function readText(input: ByteSource, ctx: ReadContext, limits: typeof MATCH_BUDGET = MATCH_BUDGET): Promise<TextModel> {
+  const { counts, captures } = textSpecs(ctx);
+  const budget = budgetOf(ctx, limits);
+  let lines = 0;
+  let printed = false;
+  for await (const line of readLines(asUtf8(input), ctx.limits.lineBytes, { fatal: true })) {
+    lines++;
+    if (line.indexOf('\0') !== -1) throw nulLine(line, lines);
+    if (!printed && /\S/.test(line)) printed = true;
+    budget.allowedMs += ((line.length + 1) / 1048576) * limits.msPerMiB;
+    const started = performance.now();
+    // a long line is checked after each regex: one line may hold a MiB and the criterion 100 regexes
+    const check = line.length > LONG_LINE
+      ? () => {
+          if (budget.spentMs + performance.now() - started > budget.allowedMs) throw overBudget(budget, limits, lines);
+        }
+      : undefined;
+    matchLine(line, counts, captures, lines, check);
+    budget.spentMs += performance.now() - started;
+    if (budget.spentMs > budget.allowedMs) throw overBudget(budget, limits, lines);
+  }
+  // a count of 0 on an empty file would pass "leaks == 0" for a run that never happened
+  if (lines === 0) {
+    throw new EvidenceError('the log is empty: nothing shows the tool ran (have the job print a line the policy can count, e.g. a "finished" marker)');
+  }
+  if (!printed) {
+    throw new EvidenceError(`the log holds only whitespace (${lines} line${lines === 1 ? '' : 's'}): nothing shows the tool ran (have the job print a line the policy can count, e.g. a "finished" marker)`);
+  }
+  const metrics: [string, Metric][] = [];
+  const notes: [string, string][] = [];
+  for (const c of counts) {
+    if (c.empty) notes.push([c.name, `count regex ${JSON.stringify(c.source)} matched the empty string; the count is meaningless`]);
+    else metrics.push([c.name, metric(c.count, c.unit)]);
+  }
+  const results: [string, CaptureResult][] = [];
+  for (const c of captures) {
+    if (c.lastLine !== undefined) c.last = lastGroup(c.re, c.lastLine);
+    let result: CaptureResult;
+    if (c.last === undefined) {
+      result = { files: 0, note: `no line matches ${JSON.stringify(c.source)}` };
+    } else if (c.last === null) {
+      result = { files: 1, note: `the last match of ${JSON.stringify(c.source)} (line ${c.line}) left group 1 empty` };
+    } else {
+      const value = parseCapturedNumber(c.last);
+      result = value === undefined
+        ? { files: 1, note: `the last match of ${JSON.stringify(c.source)} (line ${c.line}) captured text that is not a number (plain decimal, or with "," thousands separators)` }
+        : { files: 1, metric: metric(value, c.unit) };
+    }
+    results.push([c.name, result]);
+    if (result.metric) metrics.push([c.name, result.metric]);
+    else notes.push([c.name, result.note as string]);
+  }
+  return {
+    files: 1,
+    lines,
+    metrics: record(metrics),
+    notes: record(notes),
+    counts: counts.map((c) => c.name),
+    captures: record(results),
+  };
+}
+
 export const text: Format<TextModel> = {
   name: 'text',
   namedMetrics: 'text',
-  async read(input: ByteSource, ctx: ReadContext): Promise<TextModel> {
-    const { counts, captures } = textSpecs(ctx);
-    let lines = 0;
-    for await (const line of readLines(input, ctx.limits.lineBytes, { fatal: true })) {
-      lines++;
-      matchLine(line, counts, captures, lines);
-    }
-    // a count of 0 on an empty file would pass "leaks == 0" for a run that never happened
-    if (lines === 0) {
-      throw new EvidenceError('the log is empty: nothing shows the tool ran (have the job print a line the policy can count, e.g. a "finished" marker)');
-    }
-    const metrics: [string, Metric][] = [];
-    const notes: [string, string][] = [];
-    for (const c of counts) {
-      if (c.empty) notes.push([c.name, `count regex ${JSON.stringify(c.source)} matched the empty string; the count is meaningless`]);
-      else metrics.push([c.name, metric(c.count, c.unit)]);
-    }
-    const results: [string, CaptureResult][] = [];
-    for (const c of captures) {
-      if (c.lastLine !== undefined) c.last = lastGroup(c.re, c.lastLine);
-      let result: CaptureResult;
-      if (c.last === undefined) {
-        result = { files: 0, note: `no line matches ${JSON.stringify(c.source)}` };
-      } else if (c.last === null) {
-        result = { files: 1, note: `the last match of ${JSON.stringify(c.source)} (line ${c.line}) left group 1 empty` };
-      } else {
-        const value = parseCapturedNumber(c.last);
-        result = value === undefined
-          ? { files: 1, note: `the last match of ${JSON.stringify(c.source)} (line ${c.line}) captured text that is not a number (plain decimal, or with "," thousands separators)` }
-          : { files: 1, metric: metric(value, c.unit) };
-      }
-      results.push([c.name, result]);
-      if (result.metric) metrics.push([c.name, result.metric]);
-      else notes.push([c.name, result.note as string]);
-    }
-    return {
-      files: 1,
-      lines,
-      metrics: record(metrics),
-      notes: record(notes),
-      counts: counts.map((c) => c.name),
-      captures: record(results),
-    };
-  },
+  read: (input, ctx) => readText(input, ctx),
 
   merge(models: TextModel[]): TextModel {
     if (models.length === 1) return models[0] as TextModel;
