@@ -1,4 +1,5 @@
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EvidenceError } from '../../src/measure.js';
 import { sarif, type SarifModel } from '../../src/readers/sarif.js';
@@ -16,6 +17,8 @@ const counts = (partial: Partial<SarifModel>): SarifModel => ({
   high: 0,
   medium: 0,
   low: 0,
+  unrated: 0,
+  rated: false,
   ...partial,
 });
 
@@ -31,7 +34,7 @@ const rejection = evidenceError;
  */
 const CORPUS: Record<string, SarifModel | RegExp> = {
   // one error-level ESLint result
-  'sarif/sarif-tutorials/simple-example.sarif': counts({ results: 1, error: 1 }),
+  'sarif/sarif-tutorials/simple-example.sarif': counts({ results: 1, error: 1, unrated: 1 }),
   // one run, results: []
   'sarif/sarif-tutorials/empty-log.sarif.json': counts({}),
   // 9 results, default level warning. Hidden: unqualified suppressions (2), accepted (1), accepted +
@@ -39,12 +42,12 @@ const CORPUS: Record<string, SarifModel | RegExp> = {
   // underReview + rejected: the sample's text calls the last one hidden, but no suppression of it was
   // accepted (an earlier version of the same sample, in microsoft/sarif-web-component, says "shown
   // because no suppression has been accepted"); a gate counts it.
-  'sarif/sarif-tutorials/Suppressions.sarif': counts({ results: 4, warning: 4 }),
+  'sarif/sarif-tutorials/Suppressions.sarif': counts({ results: 4, warning: 4, unrated: 4 }),
   // absent is not counted; unchanged, updated, new are
-  'sarif/sarif-tutorials/Baseline.sarif': counts({ results: 3, warning: 3 }),
+  'sarif/sarif-tutorials/Baseline.sarif': counts({ results: 3, warning: 3, unrated: 3 }),
   // ruleIndex 0 -> TUT0001 default error; ruleIndex 1 -> TUT0002 default warning (ruleIds differ from
   // the rules' ids: the index is what SARIF resolves)
-  'sarif/sarif-tutorials/DefaultRuleConfiguration.sarif': counts({ results: 2, error: 1, warning: 1 }),
+  'sarif/sarif-tutorials/DefaultRuleConfiguration.sarif': counts({ results: 2, error: 1, warning: 1, unrated: 2 }),
   'sarif/sarif-tutorials/Notifications.sarif': /executionSuccessful is false/,
   'sarif/sarif-tutorials/exceptional/Empty-runs.sarif': /no runs \("runs": \[\]\)/,
   'sarif/sarif-tutorials/exceptional/No-runs.sarif': /"runs": null/,
@@ -52,16 +55,16 @@ const CORPUS: Record<string, SarifModel | RegExp> = {
   'sarif/sarif-tutorials/exceptional/One-run-no-results.sarif': /runs\[0\] \(CodeScanner\) has no results array/,
   'sarif/sarif-tutorials/exceptional/Catastrophic-execution-error.sarif': /runs\[0\] \(CodeScanner\): invocations\[0\]\.executionSuccessful is false/,
   // 2 runs (1 + 2 results), every rule defaultConfiguration note
-  'sarif/codeql-action/valid-sarif.sarif': counts({ results: 3, note: 3 }),
+  'sarif/codeql-action/valid-sarif.sarif': counts({ results: 3, note: 3, unrated: 3 }),
   // expected.schema_valid=false: "results": 42
   'sarif/codeql-action/invalid-sarif.sarif': /results is 42, not an array/,
   'sarif/codeql-action/empty-sarif.sarif': counts({}),
   // five runs that only name their tool, none with results: no scan at all
   'sarif/codeql-action/tool-names.sarif': /runs\[0\] \(CodeQL command-line toolchain\) has no results array/,
   // invalid URIs do not matter to counting; no level anywhere -> warning
-  'sarif/codeql-action/with-invalid-uri.sarif': counts({ results: 1, warning: 1 }),
+  'sarif/codeql-action/with-invalid-uri.sarif': counts({ results: 1, warning: 1, unrated: 1 }),
   // 4 results at level warning; both rules have security-severity 5.3 -> medium
-  'sarif/trivy/alpine-310.sarif': counts({ results: 4, warning: 4, medium: 4 }),
+  'sarif/trivy/alpine-310.sarif': counts({ results: 4, warning: 4, medium: 4, rated: true }),
 };
 
 describe('sarif: conformance corpus', () => {
@@ -96,7 +99,9 @@ describe('sarif: rules, overrides, extensions, severities', () => {
   // `jq -r '.runs[].results[].message.text' | sed -E 's/ \(.*//' | sort | uniq -c`.
   it('resolves levels and security severities like GitHub code scanning', async () => {
     const model = await read(path.join(FIXTURES, 'sarif/codeql-extensions.sarif'));
-    expect(model).toEqual(counts({ results: 12, error: 4, warning: 5, note: 1, critical: 1, high: 2, medium: 2, low: 1 }));
+    // unrated: the note, the kind-pass result, the hierarchical react/no-danger and the rule-less one;
+    // no-eval's 0.0 is a rating (no bucket)
+    expect(model).toEqual(counts({ results: 12, error: 4, warning: 5, note: 1, critical: 1, high: 2, medium: 2, low: 1, unrated: 4, rated: true }));
     expect(sarif.metrics(model)).toEqual({
       results: { value: 12 },
       error: { value: 4 },
@@ -106,6 +111,7 @@ describe('sarif: rules, overrides, extensions, severities', () => {
       'security.high': { value: 2 },
       'security.medium': { value: 2 },
       'security.low': { value: 1 },
+      'security.unrated': { value: 4 },
     });
   });
 
@@ -132,7 +138,7 @@ describe('sarif: rules, overrides, extensions, severities', () => {
     [0.1, 'low'],
   ] as const)('security-severity %d is %s', async (severity, bucket) => {
     const model = await readText(log({ results: [{ message: { text: 'x' }, properties: { 'security-severity': String(severity) } }] }));
-    expect(model).toEqual(counts({ results: 1, warning: 1, [bucket]: 1 }));
+    expect(model).toEqual(counts({ results: 1, warning: 1, [bucket]: 1, rated: true }));
   });
 
   it('keeps the rule level for kind "fail" and defaults other kinds to none', async () => {
@@ -147,7 +153,7 @@ describe('sarif: rules, overrides, extensions, severities', () => {
       }),
     );
     // an explicit level is kept whatever the kind
-    expect(model).toEqual(counts({ results: 3, error: 1, note: 1 }));
+    expect(model).toEqual(counts({ results: 3, error: 1, note: 1, unrated: 3 }));
   });
 });
 
@@ -178,7 +184,7 @@ describe('sarif: tool component references', () => {
         { ruleId: 'D1', message: { text: 'D1: note' } },
       ]),
     );
-    expect(model).toEqual(counts({ results: 4, error: 1, warning: 1, note: 2, high: 1 }));
+    expect(model).toEqual(counts({ results: 4, error: 1, warning: 1, note: 2, high: 1, unrated: 3, rated: true }));
   });
 
   it.each([
@@ -258,7 +264,7 @@ describe('sarif: what is not evidence', () => {
     expect(rules.message).toMatch(/duplicate key "rules"/);
     // messages, locations and fingerprints are skipped: a repeated key there changes no count
     const counted = await readText(log('{"ruleId": "R", "message": {"text": "a", "text": "b"}, "locations": [{"id": 1, "id": 2}], "partialFingerprints": {}, "partialFingerprints": {}}'));
-    expect(counted).toEqual(counts({ results: 1, note: 1 }));
+    expect(counted).toEqual(counts({ results: 1, note: 1, unrated: 1 }));
   });
 
   it('checks the parts it skips: a control character in a message is still invalid JSON', async () => {
@@ -277,5 +283,185 @@ describe('sarif: what is not evidence', () => {
   it('refuses invalid UTF-8 and empty input', async () => {
     expect((await rejection(sarif.read(bytesSource(new Uint8Array([0x7b, 0xff, 0x7d])), context('x')))).message).toMatch(/not valid UTF-8/);
     expect((await rejection(readText(''))).message).toMatch(/not valid JSON/);
+  });
+});
+
+describe('sarif: results that name a rule the run does not define', () => {
+  const log = (tool: object, results: object[]): string => JSON.stringify({ version: '2.1.0', runs: [{ tool, results }] });
+  const critical = { id: 'js/code-injection', defaultConfiguration: { level: 'error' }, properties: { 'security-severity': '9.8' } };
+
+  it('refuses a ruleId with a typo, naming the result, the id and what to do', async () => {
+    const text = log({ driver: { name: 'Scanner', rules: [critical] } }, [
+      { ruleId: 'js/code-injection', message: { text: 'ok' } },
+      { ruleId: 'js/code-injectoin', message: { text: 'typo' } },
+      { ruleId: 'js/code-injectoin', message: { text: 'typo again' } },
+    ]);
+    const err = await rejection(readText(text));
+    expect(err.message).toMatch(/^runs\[0\] \(Scanner\)\.results\[1\] \(and 1 more results\): ruleId "js\/code-injectoin" names no rule of tool\.driver; no component of the run defines it/);
+    expect(err.message).toMatch(/fix the producer so that every result's rule is in the log/);
+  });
+
+  it('refuses a result whose rule lives only in tool.extensions[] when it has no rule.toolComponent (SARIF looks in the driver)', async () => {
+    const text = log({ driver: { name: 'CodeQL', rules: [] }, extensions: [{ name: 'codeql/javascript-queries', rules: [critical] }] }, [
+      { rule: { id: 'js/code-injection', index: 0, toolComponent: { index: 0 } }, message: { text: 'resolved' } },
+      { ruleId: 'js/code-injection', message: { text: 'no toolComponent' } },
+    ]);
+    const err = await rejection(readText(text));
+    expect(err.message).toMatch(
+      /^runs\[0\] \(CodeQL\)\.results\[1\]: ruleId "js\/code-injection" names no rule of tool\.driver; the rule is in tool\.extensions\[0\] \("codeql\/javascript-queries"\), but the result has no rule\.toolComponent pointing there/,
+    );
+    // the same result with its toolComponent is read, critical
+    const fixed = log({ driver: { name: 'CodeQL', rules: [] }, extensions: [{ name: 'codeql/javascript-queries', rules: [critical] }] }, [
+      { rule: { id: 'js/code-injection', toolComponent: { name: 'codeql/javascript-queries' } }, message: { text: 'x' } },
+    ]);
+    expect(await readText(fixed)).toEqual(counts({ results: 1, error: 1, critical: 1, rated: true }));
+  });
+
+  it('refuses a rule guid or an id sought in a named component that has no such rule', async () => {
+    const tool = { driver: { name: 'T', rules: [{ id: 'R', guid: 'aaaaaaaa-0000-0000-0000-000000000000' }] }, extensions: [{ name: 'pack', rules: [] }] };
+    expect((await rejection(readText(log(tool, [{ rule: { guid: 'bbbbbbbb-0000-0000-0000-000000000000' } }])))).message).toMatch(
+      /results\[0\]: rule guid "bbbbbbbb-0000-0000-0000-000000000000" names no rule of tool\.driver/,
+    );
+    expect(await readText(log(tool, [{ rule: { guid: 'aaaaaaaa-0000-0000-0000-000000000000' }, level: 'note' }]))).toEqual(counts({ results: 1, note: 1, unrated: 1 }));
+    expect((await rejection(readText(log(tool, [{ rule: { id: 'R', toolComponent: { name: 'pack' } } }])))).message).toMatch(
+      /results\[0\]: ruleId "R" names no rule of the tool component \{"name":"pack"\}/,
+    );
+    expect((await rejection(readText(log(tool, [{ ruleId: 7 }])))).message).toMatch(/results\[0\]: ruleId 7 is not a string/);
+  });
+
+  it('reads a result with no rule at all, and a ruleId in a run that defines no rule anywhere, as unrated', async () => {
+    // sarif-tutorials' Baseline and Suppressions samples name rule TUT1001 and define no rule: nothing could be missed
+    const text = log({ driver: { name: 'Hadolint' } }, [
+      { ruleId: 'DL3008', level: 'warning', message: { text: 'pin versions' } },
+      { ruleId: 'DL3059', message: { text: 'no level' } },
+      { message: { text: 'no rule' }, level: 'error' },
+    ]);
+    expect(await readText(text)).toEqual(counts({ results: 3, warning: 2, error: 1, unrated: 3 }));
+  });
+
+  it('gives the line and column of the result that broke the count', async () => {
+    const err = await rejection(readText('{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T"}}, "results": [\n{},\n  {"level": "fatal"}]}]}'));
+    expect(err.message).toBe('runs[0] (T).results[1]: level "fatal" is not one of none, note, warning, error');
+    expect(err.position).toEqual({ line: 3, column: 3 });
+  });
+});
+
+describe('sarif: security.* when the tool rates no severity', () => {
+  it('ESLint (a real log, no security-severity anywhere): security.* absent with the reason, security.unrated counts', async () => {
+    const model = await read(path.join(CONFORMANCE, 'sarif/sarif-tutorials/simple-example.sarif'));
+    const metrics = sarif.metrics(model);
+    expect(metrics).toEqual({ results: { value: 1 }, error: { value: 1 }, warning: { value: 0 }, note: { value: 0 }, 'security.unrated': { value: 1 } });
+    const notes = sarif.notes!(model);
+    expect(Object.keys(notes).sort()).toEqual(['security.critical', 'security.high', 'security.low', 'security.medium']);
+    expect(notes['security.high']).toMatch(/no rule in the SARIF log declares a security-severity .*its 1 result has no security bucket — gate this tool on security\.unrated, error or results/);
+  });
+
+  it('a log with no counted result has every security count at 0 (nothing is unrated)', async () => {
+    const model = await read(path.join(CONFORMANCE, 'sarif/sarif-tutorials/empty-log.sarif.json'));
+    expect(sarif.metrics(model)['security.critical']).toEqual({ value: 0 });
+    expect(sarif.notes!(model)).toEqual({});
+  });
+
+  it('mixed files: an unrated ESLint log merged with a rated Trivy log gives security.* and security.unrated', async () => {
+    const eslint = await read(path.join(CONFORMANCE, 'sarif/sarif-tutorials/simple-example.sarif'));
+    const trivy = await read(path.join(CONFORMANCE, 'sarif/trivy/alpine-310.sarif'));
+    const merged = sarif.merge([eslint, trivy]);
+    expect(sarif.metrics(merged)).toMatchObject({ 'security.medium': { value: 4 }, 'security.critical': { value: 0 }, 'security.unrated': { value: 1 } });
+    expect(sarif.notes!(merged)).toEqual({});
+    expect(sarif.notes!(sarif.merge([eslint, eslint]))['security.low']).toMatch(/its 2 results have/);
+  });
+});
+
+describe('sarif: properties of rule references and ratings', () => {
+  type Rule = { id: string; level?: string; severity?: number };
+  const ids = fc.constantFrom('A', 'B', 'C', 'a/b', 'Z');
+  const rule: fc.Arbitrary<Rule> = fc.record(
+    { id: ids, level: fc.constantFrom('none', 'note', 'warning', 'error'), severity: fc.integer({ min: 0, max: 100 }).map((n) => n / 10) },
+    { requiredKeys: ['id'] },
+  );
+  const rules = fc.array(rule, { maxLength: 3 });
+  type Ref = { kind: 'none' } | { kind: 'id'; id: string; component?: number } | { kind: 'index'; index: number };
+  const ref: fc.Arbitrary<Ref> = fc.oneof(
+    fc.constant({ kind: 'none' as const }),
+    fc.record({ kind: fc.constant('id' as const), id: ids, component: fc.option(fc.integer({ min: 0, max: 1 }), { nil: undefined }) }, { requiredKeys: ['kind', 'id'] }),
+    fc.record({ kind: fc.constant('index' as const), index: fc.nat(3) }),
+  );
+  const result = fc.record(
+    { ref, level: fc.constantFrom('none', 'note', 'warning', 'error'), severity: fc.integer({ min: 0, max: 100 }).map((n) => n / 10), stringSeverity: fc.boolean() },
+    { requiredKeys: ['ref', 'stringSeverity'] },
+  );
+  const scenario = fc.record({ driver: rules, extensions: fc.tuple(rules, rules), results: fc.array(result, { maxLength: 8 }) });
+
+  const toRule = (r: Rule): object => ({
+    id: r.id,
+    ...(r.level === undefined ? {} : { defaultConfiguration: { level: r.level } }),
+    ...(r.severity === undefined ? {} : { properties: { 'security-severity': String(r.severity) } }),
+  });
+  const bucket = (s: number): keyof SarifModel | undefined => (s >= 9 ? 'critical' : s >= 7 ? 'high' : s >= 4 ? 'medium' : s > 0 ? 'low' : undefined);
+
+  it('a reference to an undefined rule is unreadable; otherwise levels, buckets and security.unrated match an oracle', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ driver, extensions, results }) => {
+        const components = [driver, ...extensions];
+        const definesRules = components.some((c) => c.length > 0);
+        const expected = counts({});
+        let undefinedRule = false;
+        for (const r of results) {
+          let found: Rule | undefined;
+          let named = false;
+          if (r.ref.kind === 'id') {
+            named = true;
+            const component = components[r.ref.component === undefined ? 0 : r.ref.component + 1] as Rule[];
+            const id = r.ref.id;
+            found = component.find((x) => x.id === id) ?? (id.includes('/') ? component.find((x) => x.id === id.slice(0, id.lastIndexOf('/'))) : undefined);
+          } else if (r.ref.kind === 'index') {
+            named = true;
+            found = driver[r.ref.index];
+            if (found === undefined) undefinedRule = true; // an index out of range is refused whatever the run defines
+          }
+          if (named && found === undefined && definesRules) undefinedRule = true;
+          const level = r.level ?? found?.level ?? 'warning';
+          expected.results++;
+          if (level === 'error' || level === 'warning' || level === 'note') expected[level]++;
+          const severity = r.severity ?? found?.severity;
+          if (severity === undefined) expected.unrated++;
+          else {
+            const b = bucket(severity);
+            if (b !== undefined) (expected[b] as number)++;
+          }
+        }
+        expected.rated = components.some((c) => c.some((x) => x.severity !== undefined)) || results.some((r) => r.severity !== undefined);
+        const text = JSON.stringify({
+          version: '2.1.0',
+          runs: [
+            {
+              tool: { driver: { name: 'T', rules: driver.map(toRule) }, extensions: extensions.map((e, k) => ({ name: `pack-${k}`, rules: e.map(toRule) })) },
+              results: results.map((r) => ({
+                ...(r.ref.kind === 'id' ? (r.ref.component === undefined ? { ruleId: r.ref.id } : { rule: { id: r.ref.id, toolComponent: { index: r.ref.component } } }) : {}),
+                ...(r.ref.kind === 'index' ? { ruleIndex: r.ref.index } : {}),
+                ...(r.level === undefined ? {} : { level: r.level }),
+                ...(r.severity === undefined ? {} : { properties: { 'security-severity': r.stringSeverity ? String(r.severity) : r.severity } }),
+                message: { text: 'x' },
+              })),
+            },
+          ],
+        });
+        const outcome = sarif.read(bytesSource(text, 64), context('p.sarif'));
+        if (undefinedRule) {
+          const err = await outcome.then(() => undefined, (e: unknown) => e);
+          expect(err).toBeInstanceOf(EvidenceError);
+          expect((err as Error).message).toMatch(/names no rule of|rule index \d is not in the tool component's rules/);
+          return;
+        }
+        const model = await outcome;
+        expect(model).toEqual(expected);
+        const metrics = sarif.metrics(model);
+        // security.* are absent exactly when nothing declares a severity and some result would need one
+        const absent = !expected.rated && expected.unrated > 0;
+        for (const name of ['security.critical', 'security.high', 'security.medium', 'security.low']) expect(name in metrics).toBe(!absent);
+        expect(metrics['security.unrated']).toEqual({ value: expected.unrated });
+      }),
+      { numRuns: 400 },
+    );
   });
 });

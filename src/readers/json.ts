@@ -38,7 +38,32 @@ export type JsonModel = PathModel;
  * is expected, a number where an array is), that value is built whole, so that the reader sees what
  * is really there and can say what is wrong.
  */
-export type Shape = boolean | { readonly [key: string]: Shape } | readonly [Shape];
+export type Shape = boolean | { readonly [key: string]: Shape } | readonly [Shape] | StreamedItems;
+
+/**
+ * Receives each item of a streamed array as soon as it is built; the item is then dropped, so an
+ * array of millions of items never lives in memory at once. `owner` is the built object or array
+ * that holds the streamed array; `indices()` gives the indices of the enclosing shaped arrays and
+ * of this item, outermost first (for messages). An EvidenceError the sink throws without a
+ * position gets the item's line and column.
+ */
+export type ItemSink = (item: unknown, owner: object, indices: () => number[]) => void;
+
+/** An array shape whose items are handed to a sink instead of being kept (see streamItems). */
+export class StreamedItems {
+  constructor(
+    readonly item: Shape,
+    readonly sink: ItemSink,
+  ) {}
+}
+
+/**
+ * The shape of an array whose items (built with `item`) go to `sink` one by one; the array itself
+ * is delivered empty. Only inside an object or array shape (the owner is what is being built).
+ */
+export function streamItems(item: Shape, sink: ItemSink): StreamedItems {
+  return new StreamedItems(item, sink);
+}
 
 const SKIP = 0; // syntax and depth only, nothing built
 const CHECK = 1; // inside a kept value: keys checked for duplicates, built by the kept ancestor
@@ -54,7 +79,10 @@ class ObjectShape {
 }
 
 class ArrayShape {
-  constructor(readonly item: ShapeNode) {}
+  constructor(
+    readonly item: ShapeNode,
+    readonly sink?: ItemSink,
+  ) {}
 }
 
 type ShapeNode = typeof SKIP | typeof CHECK | typeof KEEP | ObjectShape | ArrayShape;
@@ -68,6 +96,7 @@ export const WHOLE_DOCUMENT: CompiledShape = KEEP;
 export function compileShape(shape: Shape): CompiledShape {
   if (shape === true) return KEEP;
   if (shape === false) return SKIP;
+  if (shape instanceof StreamedItems) return new ArrayShape(compileShape(shape.item), shape.sink);
   if (Array.isArray(shape)) {
     if (shape.length !== 1) throw new Error('an array shape has exactly one item shape');
     return new ArrayShape(compileShape(shape[0] as Shape));
@@ -108,7 +137,7 @@ export async function readJsonDocument(
   try {
     return parseJsonBytes(bytes, maxDepth, shape);
   } catch (err) {
-    if (err instanceof EvidenceError) throw new EvidenceError(`${what} is not valid JSON: ${err.message}`, err.position);
+    if (err instanceof JsonSyntaxError) throw new EvidenceError(`${what} is not valid JSON: ${err.message}`, err.position);
     throw err;
   }
 }
@@ -139,7 +168,14 @@ interface Frame {
   seen: number;
   /** object shapes: the field the next value is for */
   field: string;
+  /** streamed arrays: the items handed to the sink so far */
+  count: number;
+  /** offset of the '{' or '[' */
+  readonly start: number;
 }
+
+/** A syntax, depth or duplicate-key error of the scanner (a sink's own errors are not wrapped). */
+class JsonSyntaxError extends EvidenceError {}
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
@@ -153,7 +189,7 @@ const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 7
 export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledShape): unknown {
   const n = bytes.length;
   const fail = (message: string, at: number): never => {
-    throw new EvidenceError(message, positionOf(bytes, at));
+    throw new JsonSyntaxError(message, positionOf(bytes, at));
   };
   /** open containers: 1 = object, 0 = array */
   const objects = new Uint8Array(maxDepth + 1);
@@ -228,11 +264,32 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
     return j;
   };
 
-  /** hands a finished value to the container being built (or makes it the document) */
-  const deliver = (value: unknown): void => {
+  /** the current index in every enclosing shaped array, outermost first (for a sink's messages) */
+  const indices = (): number[] => {
+    const out: number[] = [];
+    for (const frame of frames) {
+      if (frame?.shape instanceof ArrayShape) out.push(frame.shape.sink === undefined ? (frame.value as unknown[]).length : frame.count);
+    }
+    return out;
+  };
+
+  /** hands a finished value, which started at byte `start`, to the container being built (or makes it the document) */
+  const deliver = (value: unknown, start: number): void => {
     if (top === undefined) root = value;
     else if (top.shape instanceof ObjectShape) (top.value as Record<string, unknown>)[top.field] = value;
-    else (top.value as unknown[]).push(value);
+    else if (top.shape?.sink === undefined) (top.value as unknown[]).push(value);
+    else {
+      const owner = frames[frames.length - 2]?.value ?? (top.value as unknown[]);
+      try {
+        top.shape.sink(value, owner, indices);
+      } catch (err) {
+        if (err instanceof EvidenceError && err.position === undefined && !(err instanceof JsonSyntaxError)) {
+          throw new EvidenceError(err.message, positionOf(bytes, start));
+        }
+        throw err;
+      }
+      top.count++;
+    }
   };
 
   /** the shape of the next item of the innermost open array */
@@ -244,9 +301,9 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
     // another kind of container than the shape expects: built whole, so the reader sees it
     const node = (next instanceof ObjectShape && !isObject) || (next instanceof ArrayShape && isObject) ? KEEP : next;
     if (node instanceof ObjectShape || node instanceof ArrayShape) {
-      frame = { value: node instanceof ObjectShape ? {} : [], shape: node, keptFrom: -1, keys: undefined, seen: 0, field: '' };
+      frame = { value: node instanceof ObjectShape ? {} : [], shape: node, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: i };
     } else if (node === KEEP || (node === CHECK && isObject)) {
-      frame = { value: undefined, shape: undefined, keptFrom: node === KEEP ? i : -1, keys: isObject ? new Set() : undefined, seen: 0, field: '' };
+      frame = { value: undefined, shape: undefined, keptFrom: node === KEEP ? i : -1, keys: isObject ? new Set() : undefined, seen: 0, field: '', count: 0, start: i };
     } else if (node === CHECK) {
       frame = CHECKED_ARRAY;
     }
@@ -263,8 +320,8 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
     top = frames[frames.length - 1];
     i++;
     if (frame === undefined || frame === CHECKED_ARRAY) return;
-    if (frame.value !== undefined) deliver(frame.value);
-    else if (frame.keptFrom >= 0) deliver(JSON.parse(bytes.toString('utf8', frame.keptFrom, i)));
+    if (frame.value !== undefined) deliver(frame.value, frame.start);
+    else if (frame.keptFrom >= 0) deliver(JSON.parse(bytes.toString('utf8', frame.keptFrom, i)), frame.keptFrom);
   };
 
   /** a key of the innermost open object, from the quote at `start` to `end` */
@@ -306,7 +363,7 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
     else if (c === 102) value = false;
     else if (c === 110) value = null;
     else value = Number(bytes.toString('latin1', start, end)); // the JSON number grammar is a subset of Number's
-    deliver(value);
+    deliver(value, start);
   };
 
   for (;;) {
@@ -396,7 +453,7 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
 }
 
 /** The frame of every array inside a kept value: nothing to build, its items are checked. */
-const CHECKED_ARRAY: Frame = Object.freeze({ value: undefined, shape: undefined, keptFrom: -1, keys: undefined, seen: 0, field: '' });
+const CHECKED_ARRAY: Frame = Object.freeze({ value: undefined, shape: undefined, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: -1 });
 
 /** The index of the shape field whose UTF-8 name is bytes[start, end), or -1. */
 function fieldIndex(shape: ObjectShape, bytes: Buffer, start: number, end: number): number {

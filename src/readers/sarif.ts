@@ -1,6 +1,6 @@
 import { EvidenceError } from '../measure.js';
 import type { Metrics } from '../measure.js';
-import { compileShape, readJsonDocument } from './json.js';
+import { compileShape, readJsonDocument, streamItems, type Shape } from './json.js';
 import type { ByteSource, Format } from './types.js';
 
 /**
@@ -18,14 +18,33 @@ import type { ByteSource, Format } from './types.js';
  * - Results with `baselineState: "absent"` do not count: they were in the baseline and are gone.
  * - `security.*` buckets a result by its `security-severity` property (result properties, else the
  *   rule's), with GitHub code scanning's thresholds: critical >= 9.0, high >= 7.0, medium >= 4.0,
- *   low > 0. It does not depend on the rule's tags.
+ *   low > 0. It does not depend on the rule's tags. A result with no security-severity (its rule has
+ *   none, or it has no rule) counts in `security.unrated`. When nothing in the log declares a
+ *   security-severity (ESLint, ruff) and some result counts, `security.critical/high/medium/low` are
+ *   absent, not 0: the tool does not rate severities, so "0 critical" would be a guess.
+ *
+ * Rule references: a result names its rule by `ruleIndex`, `ruleId`, or `rule` {index, id, guid,
+ * toolComponent}; without `rule.toolComponent` the rule is looked up in `tool.driver` (SARIF
+ * §3.52.7), hierarchical ids ("CA2000/1") fall back to their parents (§3.27.5). A reference to a rule
+ * the run does not define (a typo, or a rule that lives only in `tool.extensions[]` and a result
+ * without `rule.toolComponent`) makes the log unreadable: the rule's level and security-severity
+ * cannot be known, and counting the result as an anonymous warning could pass `security.critical ==
+ * 0` next to a 9.8 rule. Two cases are not references to undefined rules: a result with no rule at
+ * all (allowed by the spec; it counts at its own level or "warning", unrated), and a `ruleId` in a run
+ * that defines no rule anywhere (sarif-tutorials' Baseline and Suppressions samples, Hadolint): the id
+ * is then a bare identifier, with no rule metadata that could be missed.
  *
  * What is not evidence (EvidenceError, never zero findings): invalid JSON, a version other than
  * "2.1.0", `runs` missing, null or empty (nothing was analysed), a run without a `results` array (the
  * schema: "it must be present (but may be empty) if a log file represents an actual scan"; a run that
  * only exports rule metadata is not a scan), a run whose invocation reports `executionSuccessful:
  * false` (the tool did not complete, its silence proves nothing), values of the wrong type, and
- * references (`ruleIndex`, `toolComponent`) to rules or components that are not in the log.
+ * references (`ruleIndex`, `ruleId`, `toolComponent`) to rules or components that are not in the log.
+ *
+ * Bounded: results are streamed (json.ts streamItems): each is checked, reduced to its rule
+ * reference, own level and own severity, and dropped. Results are tallied per distinct (reference,
+ * level, severity), and each distinct reference is resolved once when the run is complete, so
+ * memory grows with the number of distinct rules, not of results.
  */
 export interface SarifModel {
   results: number;
@@ -36,6 +55,10 @@ export interface SarifModel {
   high: number;
   medium: number;
   low: number;
+  /** counted results with no security-severity (neither their own nor their rule's) */
+  unrated: number;
+  /** some rule or counted result of the log declares a security-severity */
+  rated: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -46,162 +69,45 @@ const KINDS = new Set<string>(['notApplicable', 'pass', 'fail', 'review', 'open'
 const SUPPRESSION_STATUSES = new Set<string>(['accepted', 'underReview', 'rejected']);
 const BASELINE_STATES = new Set<string>(['new', 'unchanged', 'updated', 'absent']);
 
-/**
- * What this reader reads of a log. Everything else (messages, locations, code flows, fingerprints,
- * artifacts, notifications) is checked for syntax and skipped, not built: it is most of a large
- * log's bytes, and no count depends on it.
- */
-const RULE = { id: true, defaultConfiguration: { level: true }, properties: { 'security-severity': true } };
-const COMPONENT = { name: true, guid: true, rules: [RULE] } as const;
-const SARIF_SHAPE = compileShape({
-  version: true,
-  runs: [
-    {
-      tool: { driver: COMPONENT, extensions: [COMPONENT] },
-      invocations: [{ executionSuccessful: true, ruleConfigurationOverrides: true }],
-      results: [
-        {
-          ruleId: true,
-          ruleIndex: true,
-          rule: true,
-          level: true,
-          kind: true,
-          baselineState: true,
-          suppressions: true,
-          properties: { 'security-severity': true },
-        },
-      ],
-    },
-  ],
-});
+/** The counts of a level, in tally order; the last slot: the level comes from the rule. */
+const LEVEL_SLOTS = ['none', 'note', 'warning', 'error'] as const;
+const LEVEL_FROM_RULE = 4;
+/** Security buckets in tally order: 0 = rated 0.0 (no bucket); the last slot: from the rule. */
+const BUCKETS = ['rated-zero', 'low', 'medium', 'high', 'critical'] as const;
+const BUCKET_FROM_RULE = 5;
+const CELLS = (LEVEL_FROM_RULE + 1) * (BUCKET_FROM_RULE + 1);
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function emptyModel(): SarifModel {
-  return { results: 0, error: 0, warning: 0, note: 0, critical: 0, high: 0, medium: 0, low: 0 };
+  return { results: 0, error: 0, warning: 0, note: 0, critical: 0, high: 0, medium: 0, low: 0, unrated: 0, rated: false };
 }
 
-
-/** The components of a run, with their rules indexed by id. */
-class RunContext {
-  private readonly byId = new Map<Json, Map<string, Json>>();
-  private readonly overrides = new Map<Json, Level>();
-
-  constructor(
-    private readonly run: Json,
-    private readonly where: string,
-  ) {
-    const invocations = run.invocations;
-    if (!Array.isArray(invocations)) return;
-    invocations.forEach((invocation, i) => {
-      const overrides = isObject(invocation) ? invocation.ruleConfigurationOverrides : undefined;
-      if (overrides === undefined) return;
-      if (!Array.isArray(overrides)) throw this.error(`invocations[${i}].ruleConfigurationOverrides is not an array`);
-      for (const override of overrides) {
-        if (!isObject(override) || !isObject(override.descriptor)) continue;
-        const level = isObject(override.configuration) ? override.configuration.level : undefined;
-        if (level === undefined) continue;
-        if (typeof level !== 'string' || !LEVELS.has(level)) {
-          throw this.error(`a ruleConfigurationOverrides level is ${JSON.stringify(level)}, not one of none, note, warning, error`);
-        }
-        const rule = this.resolve(override.descriptor.index, override.descriptor.id, override.descriptor.toolComponent);
-        if (rule !== undefined && !this.overrides.has(rule)) this.overrides.set(rule, level as Level);
-      }
-    });
-  }
-
-  error(message: string): EvidenceError {
-    return new EvidenceError(`${this.where}: ${message}`);
-  }
-
-  private component(ref: unknown): Json {
-    const driver = (this.run.tool as Json).driver as Json;
-    if (ref === undefined) return driver;
-    if (!isObject(ref)) throw this.error('a toolComponent reference is not an object');
-    const extensions = (this.run.tool as Json).extensions;
-    const list = Array.isArray(extensions) ? extensions : [];
-    if (typeof ref.index === 'number' && ref.index !== -1) {
-      const found: unknown = list[ref.index];
-      if (!isObject(found)) throw this.error(`toolComponent index ${ref.index} is not in tool.extensions`);
-      return found;
-    }
-    for (const key of ['guid', 'name'] as const) {
-      if (typeof ref[key] !== 'string') continue;
-      const found = [driver, ...list].find((c) => isObject(c) && c[key] === ref[key]);
-      if (!isObject(found)) throw this.error(`toolComponent ${key} ${JSON.stringify(ref[key])} is not in the run's tool`);
-      return found;
-    }
-    throw this.error('a toolComponent reference has no index, guid or name');
-  }
-
-  /** The rule a result or override points at, or undefined when it names no rule the log defines. */
-  resolve(index: unknown, id: unknown, toolComponent: unknown): Json | undefined {
-    const component = this.component(toolComponent);
-    const rules = component.rules;
-    if (rules !== undefined && !Array.isArray(rules)) throw this.error('a tool component\'s rules is not an array');
-    if (index !== undefined && index !== -1) {
-      if (typeof index !== 'number' || !Number.isInteger(index) || index < -1) throw this.error(`rule index ${JSON.stringify(index)} is not an integer`);
-      const rule: unknown = rules?.[index];
-      if (!isObject(rule)) throw this.error(`rule index ${index} is not in the tool component's rules`);
-      return rule;
-    }
-    if (typeof id !== 'string' || rules === undefined) return undefined;
-    let byId = this.byId.get(component);
-    if (byId === undefined) {
-      byId = new Map();
-      for (const rule of rules) if (isObject(rule) && typeof rule.id === 'string' && !byId.has(rule.id)) byId.set(rule.id, rule);
-      this.byId.set(component, byId);
-    }
-    // hierarchical rule ids ("CA2000/1") fall back to their parents (SARIF §3.27.5)
-    for (let key = id; ; key = key.slice(0, key.lastIndexOf('/'))) {
-      const rule = byId.get(key);
-      if (rule !== undefined) return rule;
-      if (!key.includes('/')) return undefined;
-    }
-  }
-
-  override(rule: Json): Level | undefined {
-    return this.overrides.get(rule);
-  }
+/** The results of a run that name one rule reference, tallied by their own level and severity. */
+interface ReferenceTally {
+  /** ruleIndex / rule.index (-1 or undefined: none) */
+  readonly index: unknown;
+  /** ruleId / rule.id */
+  readonly id: unknown;
+  /** rule.guid */
+  readonly guid: unknown;
+  readonly toolComponent: unknown;
+  /** the first result with this reference, and how many there are */
+  readonly first: number;
+  total: number;
+  /** counts by [own level slot][own bucket slot] */
+  readonly cells: Float64Array;
 }
 
-function securitySeverity(properties: unknown, where: () => string): number | undefined {
-  if (!isObject(properties)) return undefined;
-  const raw = properties['security-severity'];
-  if (raw === undefined || raw === null) return undefined;
-  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-  if (!Number.isFinite(value) || value < 0 || value > 10) {
-    throw new EvidenceError(`${where()}: security-severity ${JSON.stringify(raw)} is not a number from 0.0 to 10.0`);
-  }
-  return value;
-}
+/** What one run's results add up to before their rules are resolved. */
+class RunTally {
+  /** by reference key; '' holds the results that name no rule */
+  readonly references = new Map<string, ReferenceTally>();
+  /** counted results that carry their own security-severity */
+  ownSeverities = 0;
 
-function countRun(run: unknown, r: number, model: SarifModel): void {
-  let where = `runs[${r}]`;
-  if (!isObject(run)) throw new EvidenceError(`not a SARIF log: ${where} is not an object`);
-  if (!isObject(run.tool) || !isObject(run.tool.driver)) throw new EvidenceError(`not a SARIF log: ${where} has no tool.driver`);
-  const toolName = run.tool.driver.name;
-  if (typeof toolName === 'string' && toolName !== '') where += ` (${toolName})`;
-
-  if (run.invocations !== undefined) {
-    if (!Array.isArray(run.invocations)) throw new EvidenceError(`${where}: invocations is not an array`);
-    run.invocations.forEach((invocation: unknown, i) => {
-      const ok = isObject(invocation) ? invocation.executionSuccessful : undefined;
-      if (ok === false) {
-        throw new EvidenceError(`${where}: invocations[${i}].executionSuccessful is false: the tool did not complete, so its findings are not evidence`);
-      }
-      if (ok !== undefined && typeof ok !== 'boolean') throw new EvidenceError(`${where}: invocations[${i}].executionSuccessful is not a boolean`);
-    });
-  }
-  const results = run.results;
-  if (results === undefined || results === null) {
-    throw new EvidenceError(`${where} has no results array: the results were not computed (a SARIF log of an actual scan must have one, even empty)`);
-  }
-  if (!Array.isArray(results)) throw new EvidenceError(`not a valid SARIF log: ${where}.results is ${JSON.stringify(results)}, not an array`);
-
-  const context = new RunContext(run, where);
-  results.forEach((result: unknown, i) => {
-    const at = (): string => `${where}.results[${i}]`;
+  add(result: unknown, i: number, where: () => string): void {
+    const at = (): string => `${where()}.results[${i}]`;
     if (!isObject(result)) throw new EvidenceError(`${at()} is not an object`);
 
     if (result.baselineState !== undefined) {
@@ -224,53 +130,338 @@ function countRun(run: unknown, r: number, model: SarifModel): void {
       if (suppressed) return;
     }
 
-    const ref = result.rule;
-    if (ref !== undefined && !isObject(ref)) throw new EvidenceError(`${at()}: rule is not an object`);
-    const rule = context.resolve(
-      result.ruleIndex ?? ref?.index,
-      result.ruleId ?? ref?.id,
-      ref?.toolComponent,
-    );
-
-    let level = result.level;
+    const level = result.level;
     if (level !== undefined && (typeof level !== 'string' || !LEVELS.has(level))) {
       throw new EvidenceError(`${at()}: level ${JSON.stringify(level)} is not one of none, note, warning, error`);
     }
     if (result.kind !== undefined && (typeof result.kind !== 'string' || !KINDS.has(result.kind))) {
       throw new EvidenceError(`${at()}: kind ${JSON.stringify(result.kind)} is not a SARIF result kind`);
     }
-    if (level === undefined) {
-      if (result.kind !== undefined && result.kind !== 'fail') {
-        level = 'none';
-      } else {
-        level = rule === undefined ? undefined : context.override(rule);
-        if (level === undefined && rule !== undefined && isObject(rule.defaultConfiguration)) {
-          level = rule.defaultConfiguration.level;
-          if (level !== undefined && (typeof level !== 'string' || !LEVELS.has(level))) {
-            throw new EvidenceError(`${where}: rule ${JSON.stringify(rule.id)} has defaultConfiguration.level ${JSON.stringify(level)}`);
-          }
-        }
-        level ??= 'warning';
-      }
+    const levelSlot =
+      level !== undefined
+        ? LEVEL_SLOTS.indexOf(level as Level)
+        : result.kind !== undefined && result.kind !== 'fail'
+          ? 0 // none
+          : LEVEL_FROM_RULE;
+    const severity = securitySeverity(result.properties, at);
+    if (severity !== undefined) this.ownSeverities++;
+    const bucketSlot = severity === undefined ? BUCKET_FROM_RULE : bucketOf(severity);
+
+    const ref = result.rule;
+    if (ref !== undefined && !isObject(ref)) throw new EvidenceError(`${at()}: rule is not an object`);
+    const index = result.ruleIndex ?? ref?.index;
+    const id = result.ruleId ?? ref?.id;
+    const guid = ref?.guid;
+    if (index !== undefined && index !== -1 && (typeof index !== 'number' || !Number.isInteger(index) || index < -1)) {
+      throw new EvidenceError(`${at()}: rule index ${JSON.stringify(index)} is not an integer`);
     }
+    if (id !== undefined && typeof id !== 'string') throw new EvidenceError(`${at()}: ruleId ${JSON.stringify(id)} is not a string`);
+    if (guid !== undefined && typeof guid !== 'string') throw new EvidenceError(`${at()}: rule.guid ${JSON.stringify(guid)} is not a string`);
+    const toolComponent = ref?.toolComponent;
+    const named = (index !== undefined && index !== -1) || id !== undefined || guid !== undefined;
+    if (!named && toolComponent !== undefined) throw new EvidenceError(`${at()}: rule has a toolComponent but no index, id or guid`);
+    const key = named ? JSON.stringify([index === -1 ? null : (index ?? null), id ?? null, guid ?? null, toolComponent ?? null]) : '';
+    let tally = this.references.get(key);
+    if (tally === undefined) {
+      tally = { index, id, guid, toolComponent, first: i, total: 0, cells: new Float64Array(CELLS) };
+      this.references.set(key, tally);
+    }
+    tally.total++;
+    tally.cells[levelSlot * (BUCKET_FROM_RULE + 1) + bucketSlot]!++;
+  }
+}
 
-    model.results++;
-    if (level === 'error') model.error++;
-    else if (level === 'warning') model.warning++;
-    else if (level === 'note') model.note++;
+/** critical >= 9.0, high >= 7.0, medium >= 4.0, low > 0 (GitHub code scanning); 0 is rated, no bucket. */
+function bucketOf(severity: number): number {
+  return severity >= 9 ? 4 : severity >= 7 ? 3 : severity >= 4 ? 2 : severity > 0 ? 1 : 0;
+}
 
-    const severity =
-      securitySeverity(result.properties, at) ?? (rule === undefined ? undefined : securitySeverity(rule.properties, () => `${where}: rule ${JSON.stringify(rule.id)}`));
-    if (severity === undefined || severity === 0) return;
-    if (severity >= 9) model.critical++;
-    else if (severity >= 7) model.high++;
-    else if (severity >= 4) model.medium++;
-    else model.low++;
+/**
+ * What this reader reads of a log. Everything else (messages, locations, code flows, fingerprints,
+ * artifacts, notifications) is checked for syntax and skipped, not built: it is most of a large
+ * log's bytes, and no count depends on it. Results are streamed to `sink`, never kept.
+ */
+function sarifShape(sink: (result: unknown, run: object, indices: () => number[]) => void): ReturnType<typeof compileShape> {
+  const RULE: Shape = { id: true, guid: true, defaultConfiguration: { level: true }, properties: { 'security-severity': true } };
+  const COMPONENT: Shape = { name: true, guid: true, rules: [RULE] };
+  return compileShape({
+    version: true,
+    runs: [
+      {
+        tool: { driver: COMPONENT, extensions: [COMPONENT] },
+        invocations: [{ executionSuccessful: true, ruleConfigurationOverrides: true }],
+        results: streamItems(
+          {
+            ruleId: true,
+            ruleIndex: true,
+            rule: true,
+            level: true,
+            kind: true,
+            baselineState: true,
+            suppressions: true,
+            properties: { 'security-severity': true },
+          },
+          sink,
+        ),
+      },
+    ],
   });
 }
 
+/** The components of a run, with their rules indexed by id. */
+class RunContext {
+  private readonly byId = new Map<Json, Map<string, Json>>();
+  private readonly overrides = new Map<Json, Level>();
+
+  constructor(
+    private readonly run: Json,
+    readonly where: string,
+  ) {
+    const invocations = run.invocations;
+    if (!Array.isArray(invocations)) return;
+    invocations.forEach((invocation, i) => {
+      const overrides = isObject(invocation) ? invocation.ruleConfigurationOverrides : undefined;
+      if (overrides === undefined) return;
+      if (!Array.isArray(overrides)) throw this.error(`invocations[${i}].ruleConfigurationOverrides is not an array`);
+      for (const override of overrides) {
+        if (!isObject(override) || !isObject(override.descriptor)) continue;
+        const level = isObject(override.configuration) ? override.configuration.level : undefined;
+        if (level === undefined) continue;
+        if (typeof level !== 'string' || !LEVELS.has(level)) {
+          throw this.error(`a ruleConfigurationOverrides level is ${JSON.stringify(level)}, not one of none, note, warning, error`);
+        }
+        const d = override.descriptor;
+        const rule = this.resolve(d.index, d.id, d.guid, d.toolComponent);
+        if (rule !== undefined && !this.overrides.has(rule)) this.overrides.set(rule, level as Level);
+      }
+    });
+  }
+
+  error(message: string): EvidenceError {
+    return new EvidenceError(`${this.where}: ${message}`);
+  }
+
+  /** tool.driver, then tool.extensions[] */
+  components(): Json[] {
+    const tool = this.run.tool as Json;
+    const extensions = Array.isArray(tool.extensions) ? tool.extensions.filter(isObject) : [];
+    return [tool.driver as Json, ...extensions];
+  }
+
+  /** The rules of a component ([] when it has none). */
+  rulesOf(component: Json): unknown[] {
+    const rules = component.rules;
+    if (rules === undefined || rules === null) return [];
+    if (!Array.isArray(rules)) throw this.error("a tool component's rules is not an array");
+    return rules;
+  }
+
+  component(ref: unknown): Json {
+    const driver = (this.run.tool as Json).driver as Json;
+    if (ref === undefined) return driver;
+    if (!isObject(ref)) throw this.error('a toolComponent reference is not an object');
+    const extensions = (this.run.tool as Json).extensions;
+    const list = Array.isArray(extensions) ? extensions : [];
+    if (typeof ref.index === 'number' && ref.index !== -1) {
+      const found: unknown = list[ref.index];
+      if (!isObject(found)) throw this.error(`toolComponent index ${ref.index} is not in tool.extensions`);
+      return found;
+    }
+    for (const key of ['guid', 'name'] as const) {
+      if (typeof ref[key] !== 'string') continue;
+      const found = [driver, ...list].find((c) => isObject(c) && c[key] === ref[key]);
+      if (!isObject(found)) throw this.error(`toolComponent ${key} ${JSON.stringify(ref[key])} is not in the run's tool`);
+      return found;
+    }
+    throw this.error('a toolComponent reference has no index, guid or name');
+  }
+
+  /** The rule a reference points at, or undefined when it names no rule the component defines. */
+  resolve(index: unknown, id: unknown, guid: unknown, toolComponent: unknown): Json | undefined {
+    const component = this.component(toolComponent);
+    const rules = this.rulesOf(component);
+    if (index !== undefined && index !== -1) {
+      if (typeof index !== 'number' || !Number.isInteger(index) || index < -1) throw this.error(`rule index ${JSON.stringify(index)} is not an integer`);
+      const rule: unknown = rules[index];
+      if (!isObject(rule)) throw this.error(`rule index ${index} is not in the tool component's rules`);
+      return rule;
+    }
+    if (typeof id !== 'string') {
+      return typeof guid === 'string' ? (rules.find((r) => isObject(r) && r.guid === guid) as Json | undefined) : undefined;
+    }
+    let byId = this.byId.get(component);
+    if (byId === undefined) {
+      byId = new Map();
+      for (const rule of rules) if (isObject(rule) && typeof rule.id === 'string' && !byId.has(rule.id)) byId.set(rule.id, rule);
+      this.byId.set(component, byId);
+    }
+    // hierarchical rule ids ("CA2000/1") fall back to their parents (SARIF §3.27.5)
+    for (let key = id; ; key = key.slice(0, key.lastIndexOf('/'))) {
+      const rule = byId.get(key);
+      if (rule !== undefined) return rule;
+      if (!key.includes('/')) return undefined;
+    }
+  }
+
+  /** Where else a rule id is defined, for the message about an unresolved reference. */
+  definedElsewhere(id: unknown, guid: unknown): string | undefined {
+    const components = this.components();
+    for (let c = 0; c < components.length; c++) {
+      const component = components[c] as Json;
+      const found = this.rulesOf(component).some((r) => isObject(r) && ((typeof id === 'string' && r.id === id) || (typeof guid === 'string' && r.guid === guid)));
+      if (!found) continue;
+      const name = typeof component.name === 'string' ? ` (${JSON.stringify(component.name)})` : '';
+      return c === 0 ? `tool.driver${name}` : `tool.extensions[${c - 1}]${name}`;
+    }
+    return undefined;
+  }
+
+  override(rule: Json): Level | undefined {
+    return this.overrides.get(rule);
+  }
+}
+
+function securitySeverity(properties: unknown, where: () => string): number | undefined {
+  if (!isObject(properties)) return undefined;
+  const raw = properties['security-severity'];
+  if (raw === undefined || raw === null) return undefined;
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(value) || value < 0 || value > 10) {
+    throw new EvidenceError(`${where()}: security-severity ${JSON.stringify(raw)} is not a number from 0.0 to 10.0`);
+  }
+  return value;
+}
+
+const declaresSeverity = (rule: unknown): boolean => {
+  if (!isObject(rule) || !isObject(rule.properties)) return false;
+  const raw = rule.properties['security-severity'];
+  return raw !== undefined && raw !== null;
+};
+
+/** `runs[r]`, with the tool's name when the run has one. */
+function runName(run: Json, r: number): string {
+  const toolName = isObject(run.tool) && isObject(run.tool.driver) ? run.tool.driver.name : undefined;
+  return typeof toolName === 'string' && toolName !== '' ? `runs[${r}] (${toolName})` : `runs[${r}]`;
+}
+
+function describeReference(t: ReferenceTally): string {
+  const parts: string[] = [];
+  if (t.id !== undefined) parts.push(`ruleId ${JSON.stringify(t.id)}`);
+  if (t.guid !== undefined) parts.push(`rule guid ${JSON.stringify(t.guid)}`);
+  return parts.join(' and ');
+}
+
+function countRun(run: unknown, r: number, tally: RunTally | undefined, model: SarifModel): void {
+  if (!isObject(run)) throw new EvidenceError(`not a SARIF log: runs[${r}] is not an object`);
+  if (!isObject(run.tool) || !isObject(run.tool.driver)) throw new EvidenceError(`not a SARIF log: runs[${r}] has no tool.driver`);
+  const where = runName(run, r);
+
+  if (run.invocations !== undefined) {
+    if (!Array.isArray(run.invocations)) throw new EvidenceError(`${where}: invocations is not an array`);
+    run.invocations.forEach((invocation: unknown, i) => {
+      const ok = isObject(invocation) ? invocation.executionSuccessful : undefined;
+      if (ok === false) {
+        throw new EvidenceError(`${where}: invocations[${i}].executionSuccessful is false: the tool did not complete, so its findings are not evidence`);
+      }
+      if (ok !== undefined && typeof ok !== 'boolean') throw new EvidenceError(`${where}: invocations[${i}].executionSuccessful is not a boolean`);
+    });
+  }
+  const results = run.results;
+  if (results === undefined || results === null) {
+    throw new EvidenceError(`${where} has no results array: the results were not computed (a SARIF log of an actual scan must have one, even empty)`);
+  }
+  if (!Array.isArray(results)) throw new EvidenceError(`not a valid SARIF log: ${where}.results is ${JSON.stringify(results)}, not an array`);
+  // results built in place (not streamed) are tallied here
+  if (results.length > 0) {
+    tally ??= new RunTally();
+    results.forEach((result: unknown, i) => tally!.add(result, i, () => where));
+  }
+
+  const context = new RunContext(run, where);
+  const components = context.components();
+  const definesRules = components.some((c) => context.rulesOf(c).length > 0);
+  if (components.some((c) => context.rulesOf(c).some(declaresSeverity)) || (tally?.ownSeverities ?? 0) > 0) model.rated = true;
+  if (tally === undefined) return;
+
+  for (const t of tally.references.values()) {
+    const named = t.first >= 0 && (t.id !== undefined || t.guid !== undefined || (t.index !== undefined && t.index !== -1));
+    const at = (): string => `${where}.results[${t.first}]`;
+    let rule: Json | undefined;
+    if (named) {
+      try {
+        rule = context.resolve(t.index, t.id, t.guid, t.toolComponent);
+      } catch (err) {
+        if (err instanceof EvidenceError) throw new EvidenceError(err.message.replace(`${where}: `, `${at()}: `));
+        throw err;
+      }
+      if (rule === undefined && definesRules) {
+        const elsewhere = t.toolComponent === undefined ? context.definedElsewhere(t.id, t.guid) : undefined;
+        const component = t.toolComponent === undefined ? 'tool.driver' : `the tool component ${JSON.stringify(t.toolComponent)}`;
+        const others = t.total > 1 ? ` (and ${t.total - 1} more results)` : '';
+        throw new EvidenceError(
+          `${at()}${others}: ${describeReference(t)} names no rule of ${component}` +
+            (elsewhere !== undefined
+              ? `; the rule is in ${elsewhere}, but the result has no rule.toolComponent pointing there (without one, SARIF looks the rule up in tool.driver)`
+              : '; no component of the run defines it (a typo, or a rule missing from the log)') +
+            ". Its level and security-severity cannot be known, so the log is not evidence: fix the producer so that every result's rule is in the log",
+        );
+      }
+    }
+    const ruleWhere = (): string => `${where}: rule ${JSON.stringify(rule?.id)}`;
+    let ruleLevel: Level | undefined;
+    let ruleLevelKnown = false;
+    const levelFromRule = (): Level => {
+      if (!ruleLevelKnown) {
+        ruleLevelKnown = true;
+        ruleLevel = rule === undefined ? undefined : context.override(rule);
+        if (ruleLevel === undefined && rule !== undefined && isObject(rule.defaultConfiguration)) {
+          const level = rule.defaultConfiguration.level;
+          if (level !== undefined && (typeof level !== 'string' || !LEVELS.has(level))) {
+            throw new EvidenceError(`${where}: rule ${JSON.stringify(rule.id)} has defaultConfiguration.level ${JSON.stringify(level)}`);
+          }
+          ruleLevel = level as Level | undefined;
+        }
+        ruleLevel ??= 'warning';
+      }
+      return ruleLevel as Level;
+    };
+    let ruleBucket: number | undefined;
+    const bucketFromRule = (): number => {
+      if (ruleBucket === undefined) {
+        const severity = rule === undefined ? undefined : securitySeverity(rule.properties, ruleWhere);
+        ruleBucket = severity === undefined ? -1 : bucketOf(severity);
+      }
+      return ruleBucket;
+    };
+    for (let cell = 0; cell < CELLS; cell++) {
+      const n = t.cells[cell] as number;
+      if (n === 0) continue;
+      const levelSlot = Math.floor(cell / (BUCKET_FROM_RULE + 1));
+      const bucketSlot = cell % (BUCKET_FROM_RULE + 1);
+      const level = levelSlot === LEVEL_FROM_RULE ? levelFromRule() : LEVEL_SLOTS[levelSlot];
+      model.results += n;
+      if (level === 'error') model.error += n;
+      else if (level === 'warning') model.warning += n;
+      else if (level === 'note') model.note += n;
+      const bucket = bucketSlot === BUCKET_FROM_RULE ? bucketFromRule() : bucketSlot;
+      if (bucket === -1) model.unrated += n;
+      else if (bucket > 0) model[BUCKETS[bucket] as 'low' | 'medium' | 'high' | 'critical'] += n;
+    }
+  }
+}
+
 async function read(input: ByteSource, maxBytes: number, maxDepth: number): Promise<SarifModel> {
-  const log = await readJsonDocument(input, maxBytes, maxDepth, 'SARIF log', SARIF_SHAPE);
+  const tallies = new Map<object, RunTally>();
+  const shape = sarifShape((result, run, indices) => {
+    let tally = tallies.get(run);
+    if (tally === undefined) {
+      tally = new RunTally();
+      tallies.set(run, tally);
+    }
+    const [r, i] = indices() as [number, number];
+    tally.add(result, i, () => runName(run as Json, r));
+  });
+  const log = await readJsonDocument(input, maxBytes, maxDepth, 'SARIF log', shape);
   if (!isObject(log)) throw new EvidenceError('not a SARIF log: the document is not a JSON object');
   if (log.version !== '2.1.0') {
     throw new EvidenceError(
@@ -283,9 +474,15 @@ async function read(input: ByteSource, maxBytes: number, maxDepth: number): Prom
   if (!Array.isArray(log.runs)) throw new EvidenceError('not a SARIF log: "runs" is not an array');
   if (log.runs.length === 0) throw new EvidenceError('SARIF log has no runs ("runs": []): nothing was analysed, which is not evidence of no findings');
   const model = emptyModel();
-  log.runs.forEach((run: unknown, r) => countRun(run, r, model));
+  log.runs.forEach((run: unknown, r) => countRun(run, r, isObject(run) ? tallies.get(run) : undefined, model));
   return model;
 }
+
+const COUNTS = ['results', 'error', 'warning', 'note', 'critical', 'high', 'medium', 'low', 'unrated'] as const;
+const SEVERITY_METRICS = { 'security.critical': 'critical', 'security.high': 'high', 'security.medium': 'medium', 'security.low': 'low' } as const;
+
+/** The security buckets are known when the log rates severities, or when no result counts at all. */
+const severitiesKnown = (m: SarifModel): boolean => m.rated || m.unrated === 0;
 
 export const sarif: Format<SarifModel> = {
   name: 'sarif',
@@ -293,20 +490,29 @@ export const sarif: Format<SarifModel> = {
   merge(models) {
     if (models.length === 0) throw new EvidenceError('no SARIF log to combine');
     const sum = emptyModel();
-    for (const m of models) for (const key of Object.keys(sum) as (keyof SarifModel)[]) sum[key] += m[key];
+    for (const m of models) {
+      for (const key of COUNTS) sum[key] += m[key];
+      sum.rated ||= m.rated;
+    }
     return sum;
   },
   metrics(m): Metrics {
-    return {
+    const metrics: Metrics = {
       results: { value: m.results },
       error: { value: m.error },
       warning: { value: m.warning },
       note: { value: m.note },
-      'security.critical': { value: m.critical },
-      'security.high': { value: m.high },
-      'security.medium': { value: m.medium },
-      'security.low': { value: m.low },
     };
+    if (severitiesKnown(m)) for (const [name, key] of Object.entries(SEVERITY_METRICS)) metrics[name] = { value: m[key] };
+    metrics['security.unrated'] = { value: m.unrated };
+    return metrics;
+  },
+  notes(m): Record<string, string> {
+    if (severitiesKnown(m)) return {};
+    const reason =
+      `no rule in the SARIF log declares a security-severity (the tool does not rate severities; ESLint and ruff write none), ` +
+      `so its ${m.unrated} ${m.unrated === 1 ? 'result has' : 'results have'} no security bucket — gate this tool on security.unrated, error or results`;
+    return Object.fromEntries(Object.keys(SEVERITY_METRICS).map((name) => [name, reason]));
   },
   knownMetrics: {
     results: null,
@@ -317,5 +523,6 @@ export const sarif: Format<SarifModel> = {
     'security.high': null,
     'security.medium': null,
     'security.low': null,
+    'security.unrated': null,
   },
 };
