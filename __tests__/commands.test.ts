@@ -54,10 +54,31 @@ describe('commands', () => {
     expect(err).toMatch(/big\.yml:1:1: policy is 1(\.0)? MiB, over the 1 MiB cap \(LIMITS\.policyBytes\)/);
     expect(await check({ policy: dir, evidence: dir })).toBe(2);
     expect(err).toContain(`${dir}:1:1: not a file`);
+  });
+
+  it('check refuses an --evidence that is no directory (usage, 2) and writes reports shaped like a verdict', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'release-gate-cmd-'));
     const file = path.join(dir, 'f');
     await writeFile(file, 'x');
-    expect(await check({ policy: 'examples/basic/release-gate.yml', evidence: file })).toBe(1);
-    expect(err).toContain(`warning: ${file} is not a directory; every criterion will have no evidence`);
+    const verdictJson = path.join(dir, 'verdict.json');
+    expect(await check({ policy: 'examples/basic/release-gate.yml', evidence: 'examples/basic/evidence', json: verdictJson })).toBe(0);
+    const verdictKeys = Object.keys(JSON.parse(await readFile(verdictJson, 'utf8')));
+    for (const [evidence, problem] of [
+      [file, `--evidence ${file} is not a directory`],
+      [path.join(dir, 'none'), `--evidence ${path.join(dir, 'none')}: no such directory`],
+    ]) {
+      err = '';
+      out = '';
+      const json = path.join(dir, 'r.json');
+      const md = path.join(dir, 'r.md');
+      expect(await check({ policy: 'examples/basic/release-gate.yml', evidence: evidence!, json, markdown: md })).toBe(2);
+      expect(out).toBe('');
+      expect(err).toBe(`release-gate: ${problem} (${path.resolve(evidence!)}); pass the folder the artifacts were downloaded to, one sub-folder per artifact as actions/download-artifact lays them out\n`);
+      const report = JSON.parse(await readFile(json, 'utf8'));
+      expect(Object.keys(report)).toEqual(verdictKeys);
+      expect(report).toMatchObject({ decision: 'fail', errors: [err.slice('release-gate: '.length, -1)], summary: err.slice('release-gate: '.length, -1), criteria: [] });
+      expect(await readFile(md, 'utf8')).toContain('### ❌ release-gate: failed');
+    }
   });
 
   it('validate and schema', async () => {

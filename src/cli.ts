@@ -6,6 +6,32 @@
 import { parseArgs } from 'node:util';
 import pkg from '../package.json' with { type: 'json' };
 
+const CHECK_USAGE = `Usage: release-gate check --policy FILE --evidence DIR [--profile NAME] [--branch NAME]
+                          [--json OUT] [--markdown OUT]
+
+Evaluates every criterion of the policy on the evidence in DIR and prints the report.
+
+  --policy FILE    the policy (e.g. .github/release-gate.yml)
+  --evidence DIR   the downloaded artifacts: each sub-folder is one artifact, named by the folder
+                   (the layout actions/download-artifact produces)
+  --profile NAME   evaluate under this profile of the policy
+  --branch NAME    without --profile: the first profile whose branches match NAME
+  --json OUT       also write the JSON report to OUT
+  --markdown OUT   also write the Markdown report (what the PR comment shows) to OUT
+
+Exit 0 when the gate passes, 1 when it fails, 2 on a usage or policy error.
+`;
+
+const VALIDATE_USAGE = `Usage: release-gate validate FILE
+
+Checks a policy file; prints FILE:LINE:COL: message for each problem. Exit 0 when it is valid, 2 if not.
+`;
+
+const SCHEMA_USAGE = `Usage: release-gate schema
+
+Prints the policy's JSON Schema (the package also ships it: node_modules/release-gate/schema/policy-v1.json).
+`;
+
 const USAGE = `release-gate ${pkg.version} — decides from a workflow's evidence whether a release may ship
 
 Usage:
@@ -20,14 +46,62 @@ check     evaluate every criterion of the policy on the evidence in DIR (each su
           Exit 0 when the gate passes, 1 when it fails, 2 on a usage or policy error.
 validate  check a policy file; print FILE:LINE:COL: message for each problem.
 schema    print the policy's JSON Schema.
+
+"release-gate COMMAND --help" describes a command's options.
 `;
+
+type StringOptions = Record<string, { type: 'string' }>;
+
+const CHECK_OPTIONS = {
+  policy: { type: 'string' },
+  evidence: { type: 'string' },
+  profile: { type: 'string' },
+  branch: { type: 'string' },
+  json: { type: 'string' },
+  markdown: { type: 'string' },
+} satisfies StringOptions;
+
+const COMMANDS: Record<string, { usage: string; options: StringOptions }> = {
+  check: { usage: CHECK_USAGE, options: CHECK_OPTIONS },
+  validate: { usage: VALIDATE_USAGE, options: {} },
+  schema: { usage: SCHEMA_USAGE, options: {} },
+};
 
 export const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
 
+/**
+ * On a Node older than package.json's engines, one line that says so, instead of running on a
+ * runtime the gate was never tested on (an older Node may crash in a dependency, or worse, not).
+ */
+function nodeTooOld(found: string, engines: string): string | undefined {
+  const need = /^>=\s*(\d+)$/.exec(engines)?.[1];
+  if (need === undefined || Number(found.split('.')[0]) >= Number(need)) return undefined;
+  return `release-gate needs Node.js ${need} or newer (package.json engines: "${engines}"); found Node.js ${found} at ${process.execPath}. Install Node.js ${need} (e.g. \`nvm install ${need}\`) and run again.`;
+}
+
+class UsageError extends Error {
+  constructor(
+    message: string,
+    /** where the usage is described: "release-gate check --help" */
+    readonly help: string,
+  ) {
+    super(message);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
+  const tooOld = nodeTooOld(process.versions.node, pkg.engines.node);
+  if (tooOld !== undefined) {
+    process.stderr.write(`${tooOld}\n`);
+    return EXIT.usage;
+  }
   const [command, ...rest] = argv;
   if (command === '--version' || command === '-v') {
     process.stdout.write(`${pkg.version}\n`);
+    return EXIT.pass;
+  }
+  if (command === 'help' && rest[0] !== undefined && rest[0] in COMMANDS) {
+    process.stdout.write(COMMANDS[rest[0]]!.usage);
     return EXIT.pass;
   }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -35,41 +109,67 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? EXIT.usage : EXIT.pass;
   }
   const commands = await import('./commands.js');
-  switch (command) {
-    case 'check': {
-      const { values } = parseArgs({
-        args: rest,
-        strict: true,
-        options: {
-          policy: { type: 'string' },
-          evidence: { type: 'string' },
-          profile: { type: 'string' },
-          branch: { type: 'string' },
-          json: { type: 'string' },
-          markdown: { type: 'string' },
-        },
-      });
-      if (values.policy === undefined || values.evidence === undefined) {
-        return usageError('check needs --policy FILE and --evidence DIR');
-      }
-      return commands.check({ ...values, policy: values.policy, evidence: values.evidence });
-    }
-    case 'validate': {
-      const { positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true });
-      if (positionals.length !== 1) return usageError('validate needs exactly one policy FILE');
-      return commands.validate(positionals[0]!);
-    }
-    case 'schema':
-      process.stdout.write(commands.schema());
+  try {
+    if (!(command in COMMANDS)) throw unknownCommand(command, commands.didYouMean);
+    const { usage, options } = COMMANDS[command]!;
+    const help = `release-gate ${command} --help`;
+    const args = parseCommandArgs(command, rest, options, commands.didYouMean);
+    if (args === 'help') {
+      process.stdout.write(usage);
       return EXIT.pass;
-    default:
-      return usageError(`unknown command "${command}"`);
+    }
+    switch (command) {
+      case 'check': {
+        const values = args.values as { [K in keyof typeof CHECK_OPTIONS]?: string };
+        if (args.positionals.length > 0) throw new UsageError(`check takes only options; unexpected ${args.positionals.map((p) => JSON.stringify(p)).join(' ')} (quote a path with spaces)`, help);
+        if (values.policy === undefined || values.evidence === undefined) throw new UsageError('check needs --policy FILE and --evidence DIR', help);
+        return await commands.check({ ...values, policy: values.policy, evidence: values.evidence });
+      }
+      case 'validate':
+        if (args.positionals.length !== 1) throw new UsageError('validate needs exactly one policy FILE', help);
+        return await commands.validate(args.positionals[0]!);
+      default:
+        if (args.positionals.length > 0) throw new UsageError(`${command} takes no arguments`, help);
+        process.stdout.write(commands.schema());
+        return EXIT.pass;
+    }
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`release-gate: ${err.message}\nRun "${err.help}" for the usage.\n`);
+    return EXIT.usage;
   }
 }
 
-function usageError(message: string): number {
-  process.stderr.write(`release-gate: ${message}\n\n${USAGE}`);
-  return EXIT.usage;
+type DidYouMean = (word: string, candidates: readonly string[]) => string;
+
+function unknownCommand(command: string, didYouMean: DidYouMean): UsageError {
+  // `release-gate --policy … --evidence …`: the options are right, the command is missing
+  const option = command.replace(/^--?/, '').split('=')[0]!;
+  if (command.startsWith('-') && option in CHECK_OPTIONS) {
+    return new UsageError(`${command.split('=')[0]} is an option of a command; did you mean "release-gate check ${command} …"?`, 'release-gate check --help');
+  }
+  return new UsageError(`unknown command "${command}"${didYouMean(command, Object.keys(COMMANDS))}; commands: ${Object.keys(COMMANDS).join(', ')}`, 'release-gate --help');
+}
+
+/** The command's options, or 'help'; an unknown option is a usage error that names the closest known one. */
+function parseCommandArgs(command: string, args: string[], options: StringOptions, didYouMean: DidYouMean): ReturnType<typeof parseArgs> | 'help' {
+  const withHelp = { ...options, help: { type: 'boolean', short: 'h' } } as const;
+  // a lenient pass first: --help anywhere wins, and an unknown option gets a better message than parseArgs'
+  const { tokens } = parseArgs({ args, options: withHelp, strict: false, allowPositionals: true, tokens: true });
+  if (tokens.some((t) => t.kind === 'option' && t.name === 'help')) return 'help';
+  const help = `release-gate ${command} --help`;
+  const known = Object.keys(options).map((o) => `--${o}`);
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.name in options) continue;
+    const takes = known.length > 0 ? `; ${command} takes ${known.join(', ')}` : `; ${command} takes no options`;
+    throw new UsageError(`unknown option ${t.rawName} for ${command}${didYouMean(t.rawName, known)}${takes}`, help);
+  }
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: true });
+  } catch (err) {
+    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError((err as Error).message, help);
+    throw err;
+  }
 }
 
 main(process.argv.slice(2)).then(
@@ -77,10 +177,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const message = err instanceof Error ? err.message : String(err);
-    const usage = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`release-gate: ${usage ? message : `internal error: ${err instanceof Error ? (err.stack ?? message) : message}`}\n`);
+    const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`release-gate: internal error: ${message}\n`);
     // an internal error is never a pass
-    process.exitCode = usage ? EXIT.usage : EXIT.fail;
+    process.exitCode = EXIT.fail;
   },
 );

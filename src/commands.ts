@@ -7,12 +7,15 @@ import { LIMITS } from './limits.js';
 import { formatPolicyError, loadPolicy, type PolicyError } from './policy/load.js';
 import { policySchema } from './policy/schema.js';
 import { formatBytes } from './readers/input.js';
-import { renderJson } from './render/json.js';
+import { renderJson, renderNoVerdictJson } from './render/json.js';
 import { renderMarkdown, renderUnusablePolicyMarkdown } from './render/markdown.js';
 import { renderText } from './render/text.js';
 import { runGate } from './run.js';
 
 const EXIT = { pass: 0, fail: 1, usage: 2 } as const;
+
+// the CLI suggests commands and options with the policy's own "did you mean" (loaded only on use)
+export { didYouMean } from './policy/schema.js';
 
 export interface CheckOptions {
   policy: string;
@@ -26,11 +29,18 @@ export interface CheckOptions {
 export async function check(options: CheckOptions): Promise<number> {
   const policyText = await readPolicy(options.policy);
   if (typeof policyText !== 'string') return reportPolicyErrors([policyText], options);
+  // a mistyped --evidence is the command line's fault, not missing evidence: seven "no evidence"
+  // rows and exit 1 would send the user looking for artifacts that were never looked for
   const evidenceProblem = await stat(options.evidence).then(
-    (s) => (s.isDirectory() ? undefined : `${options.evidence} is not a directory`),
-    () => `evidence directory ${options.evidence} does not exist`,
+    (s) => (s.isDirectory() ? undefined : `--evidence ${options.evidence} is not a directory`),
+    () => `--evidence ${options.evidence}: no such directory`,
   );
-  if (evidenceProblem) process.stderr.write(`release-gate: warning: ${evidenceProblem}; every criterion will have no evidence\n`);
+  if (evidenceProblem) {
+    return reportUsageError(
+      `${evidenceProblem} (${path.resolve(options.evidence)}); pass the folder the artifacts were downloaded to, one sub-folder per artifact as actions/download-artifact lays them out`,
+      options,
+    );
+  }
   const outcome = await runGate({
     policyText,
     policyFile: options.policy,
@@ -40,11 +50,7 @@ export async function check(options: CheckOptions): Promise<number> {
     now: new Date(),
   });
   if (outcome.kind === 'policy-error') return reportPolicyErrors(outcome.errors, options);
-  if (outcome.kind === 'usage-error') {
-    process.stderr.write(`release-gate: ${outcome.message}\n`);
-    await writeFailureReports(options, [outcome.message]);
-    return EXIT.usage;
-  }
+  if (outcome.kind === 'usage-error') return reportUsageError(outcome.message, options);
   const { verdict } = outcome;
   process.stdout.write(renderText(verdict, options.policy));
   if (options.json !== undefined) await writeOutput(options.json, renderJson(verdict));
@@ -91,15 +97,22 @@ async function readPolicy(file: string): Promise<string | PolicyError> {
 
 async function reportPolicyErrors(errors: PolicyError[], options: CheckOptions): Promise<number> {
   for (const e of errors) process.stderr.write(`${formatPolicyError(e)}\n`);
-  process.stderr.write(`release-gate: the policy has ${errors.length} error${errors.length === 1 ? '' : 's'}; the gate fails until it is fixed\n`);
-  await writeFailureReports(options, errors.map(formatPolicyError));
+  const summary = `the policy has ${errors.length} error${errors.length === 1 ? '' : 's'}; the gate fails until it is fixed`;
+  process.stderr.write(`release-gate: ${summary}\n`);
+  await writeFailureReports(options, errors.map(formatPolicyError), summary);
+  return EXIT.usage;
+}
+
+async function reportUsageError(message: string, options: CheckOptions): Promise<number> {
+  process.stderr.write(`release-gate: ${message}\n`);
+  await writeFailureReports(options, [message], message);
   return EXIT.usage;
 }
 
 /** Even when no verdict can be computed, the report files say so: a fail, with the reasons. */
-async function writeFailureReports(options: CheckOptions, errors: string[]): Promise<void> {
+async function writeFailureReports(options: CheckOptions, errors: string[], summary: string): Promise<void> {
   if (options.json !== undefined) {
-    await writeOutput(options.json, `${JSON.stringify({ version: 1, decision: 'fail', score: 0, profile: options.profile ?? null, errors, criteria: [] }, null, 2)}\n`);
+    await writeOutput(options.json, renderNoVerdictJson(errors, { summary, profile: options.profile }));
   }
   if (options.markdown !== undefined) {
     await writeOutput(options.markdown, renderUnusablePolicyMarkdown(errors));

@@ -1,8 +1,28 @@
-import type { Verdict } from '../verdict/evaluate.js';
+import type { CriterionResult, Status, Verdict } from '../verdict/evaluate.js';
 
-/** The machine-readable report (version 1); its shape is a contract with users' tooling. */
+/**
+ * The machine-readable report (version 1); its shape is a contract with users' tooling. A report
+ * without a verdict (the policy or the command line could not be used) has the same top-level
+ * keys, so that tooling reads `decision`, `summary` and `errors` the same way in both.
+ */
+export interface JsonReport {
+  version: 1;
+  /** the policy's name; null when the policy could not be read */
+  policy: string | null;
+  decision: 'pass' | 'fail';
+  score: number;
+  minScore: number | null;
+  profile: string | null;
+  summary: string;
+  /** why no verdict could be computed (policy or usage errors); empty in a verdict */
+  errors: string[];
+  counts: Record<Status, number>;
+  criteria: ReturnType<typeof criterionJson>[];
+  notEvaluated: string[];
+}
+
 export function renderJson(verdict: Verdict): string {
-  const report = {
+  const report: JsonReport = {
     version: 1,
     policy: verdict.policy,
     decision: verdict.decision,
@@ -10,31 +30,54 @@ export function renderJson(verdict: Verdict): string {
     minScore: verdict.minScore ?? null,
     profile: verdict.profile ?? null,
     summary: verdict.summary,
+    errors: [],
     counts: verdict.counts,
-    criteria: verdict.criteria.map((c) => ({
-      id: c.id,
-      title: c.title,
-      group: c.group ?? null,
-      required: c.required,
-      weight: c.weight,
-      status: c.status,
-      reason: c.reason,
-      line: c.position.line,
-      metrics: c.metrics,
-      units: c.units,
-      checks: c.checks.map(({ metric, op, expected, actual, ok, unit }) => ({ metric, op, expected, actual, unit: unit ?? null, ok })),
-      evidence: c.evidence.map((e) => ({
-        artifact: e.artifact ?? null,
-        path: e.path,
-        bytes: e.bytes,
-        sha256: e.sha256 ?? null,
-        modified: e.modified,
-        ...(e.artifactId !== undefined && { artifactId: e.artifactId }),
-        ...(e.runId !== undefined && { runId: e.runId }),
-        ...(e.headSha !== undefined && { headSha: e.headSha }),
-      })),
-    })),
+    criteria: verdict.criteria.map(criterionJson),
     notEvaluated: verdict.notEvaluated,
   };
   return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** The report when no verdict could be computed: a fail, with the errors and no criteria. */
+export function renderNoVerdictJson(errors: string[], context: { summary: string; profile?: string | undefined }): string {
+  const report: JsonReport = {
+    version: 1,
+    policy: null,
+    decision: 'fail',
+    score: 0,
+    minScore: null,
+    profile: context.profile ?? null,
+    summary: context.summary,
+    errors,
+    counts: { passed: 0, failed: 0, missing: 0 },
+    criteria: [],
+    notEvaluated: [],
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+function criterionJson(c: CriterionResult) {
+  return {
+    id: c.id,
+    title: c.title,
+    group: c.group ?? null,
+    required: c.required,
+    weight: c.weight,
+    status: c.status,
+    reason: c.reason,
+    line: c.position.line,
+    metrics: c.metrics,
+    units: c.units,
+    checks: c.checks.map(({ metric, op, expected, actual, ok, unit }) => ({ metric, op, expected, actual, unit: unit ?? null, ok })),
+    evidence: c.evidence.map((e) => ({
+      artifact: e.artifact ?? null,
+      path: e.path,
+      bytes: e.bytes,
+      sha256: e.sha256 ?? null,
+      modified: e.modified,
+      ...(e.artifactId !== undefined && { artifactId: e.artifactId }),
+      ...(e.runId !== undefined && { runId: e.runId }),
+      ...(e.headSha !== undefined && { headSha: e.headSha }),
+    })),
+  };
 }
