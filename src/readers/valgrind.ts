@@ -58,7 +58,11 @@ interface ErrorRecord {
   afterFinish: boolean;
 }
 
-/** The leak kinds a run reports, from its Valgrind options (`<args><vargv>`). */
+/**
+ * The leak kinds a run reports, from its Valgrind options (`<args><vargv>`). The tested program's
+ * own arguments (`<args><argv>`) are not Valgrind's, whatever they look like: `./prog
+ * --leak-check=full` must not make a summary-only run's leak kinds look reported.
+ */
 function reportedLeakKinds(args: string[]): Set<LeakKind> | undefined {
   let leakCheck = 'summary';
   let shown = new Set<string>(['definite', 'possible']);
@@ -158,6 +162,8 @@ async function read(input: ByteSource, maxDepth: number): Promise<ValgrindModel>
   let pair: { count?: string; unique?: string } | undefined;
   let inStatus = false;
   let inArgs = false;
+  /** inside <args><vargv>: Valgrind's own options (<argv> holds the tested program's) */
+  let inVargv = false;
   let inErrorCounts = false;
   let inXwhat = false;
   let rootOpened = false;
@@ -204,7 +210,9 @@ async function read(input: ByteSource, maxDepth: number): Promise<ValgrindModel>
             collect((t) => {
               if (t.trim() === 'FINISHED') finished = true;
             });
-          } else if (inArgs && depth === 4 && name === 'arg') {
+          } else if (inArgs && depth === 3 && name === 'vargv') {
+            inVargv = true;
+          } else if (inVargv && depth === 4 && name === 'arg') {
             collect((t) => args.push(t.trim()));
           } else if (inErrorCounts && depth === 3 && name === 'pair') {
             pair = {};
@@ -226,9 +234,12 @@ async function read(input: ByteSource, maxDepth: number): Promise<ValgrindModel>
             current = undefined;
             inStatus = false;
             inArgs = false;
+            inVargv = false;
             inErrorCounts = false;
           } else if (depth === 3 && name === 'xwhat') {
             inXwhat = false;
+          } else if (depth === 3 && name === 'vargv') {
+            inVargv = false;
           } else if (depth === 3 && name === 'pair' && pair !== undefined) {
             const unique = integer(pair.unique, 'an <errorcounts> pair\'s <unique>', true);
             const count = integer(pair.count, 'an <errorcounts> pair\'s <count>');
