@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EvidenceError } from '../../src/measure.js';
 import type { Metrics } from '../../src/measure.js';
@@ -201,5 +202,63 @@ describe('k6: what is not evidence', () => {
     const err = await rejection(readText('{\n  "metrics": {\n    "vus": {"value": 1,}\n  }\n}'));
     expect(err.message).toMatch(/not valid JSON: expected a double-quoted key, found "}"/);
     expect(err.position).toEqual({ line: 3, column: 24 });
+  });
+});
+
+describe('k6: a metric listed twice is refused, never resolved to one of its values', () => {
+  const machine = (metrics: unknown, checks?: unknown): string =>
+    JSON.stringify({ version: '1.0.0', metadata: {}, config: {}, results: { metrics, ...(checks === undefined ? {} : { checks: { metrics: checks } }) } });
+  const duration = (p95: number): object => ({ name: 'http_req_duration', type: 'trend', contains: 'time', values: { avg: 10, 'p(95)': p95 } });
+  const reqs = { name: 'http_reqs', type: 'counter', contains: 'default', values: { count: 10, rate: 1 } };
+
+  it('twice in results.metrics (machine-readable, as k6 writes it: an array)', async () => {
+    // the passing value first: the old reader kept it and passed p95 <= 300ms on a 900 ms run
+    const err = await rejection(readText(machine([duration(120), reqs, duration(900)])));
+    expect(err.message).toBe(
+      'k6 machine-readable summary: metric "http_req_duration" is listed twice (results.metrics[0] and [2]): which values count would be a guess',
+    );
+  });
+
+  it('twice under two keys of an object of metrics (a schema draft writes results.metrics as an object)', async () => {
+    const err = await rejection(readText(machine({ a: duration(120), b: duration(900) })));
+    expect(err.message).toMatch(/metric "http_req_duration" is listed twice \(results\.metrics\[0\] and \[1\]\)/);
+  });
+
+  it('in results.metrics and results.checks.metrics: the same metric is one metric, different values are refused', async () => {
+    const checks = { name: 'checks_succeeded', type: 'rate', contains: 'default', values: { rate: 0.5, passes: 1, fails: 1 } };
+    const same = k6.metrics(await readText(machine([reqs, checks], [{ ...checks }])));
+    expect(same['checks.fails']).toEqual({ value: 1 });
+    const other = { ...checks, values: { rate: 1, passes: 2, fails: 0 } };
+    const err = await rejection(readText(machine([reqs, checks], [other])));
+    expect(err.message).toMatch(/metric "checks_succeeded" is listed twice \(results\.metrics\[1\] and results\.checks\.metrics\[0\]\) with different values/);
+    expect((await rejection(readText(machine([reqs], [checks, checks])))).message).toMatch(/listed twice \(results\.checks\.metrics\[0\] and \[1\]\)/);
+  });
+
+  it('legacy export and handleSummary: a metric key or a statistic twice', async () => {
+    const legacy = '{"metrics": {"http_req_duration": {"avg": 1, "p(95)": 120}, "http_req_duration": {"avg": 1, "p(95)": 900}}}';
+    expect((await rejection(readText(legacy))).message).toMatch(/duplicate key "http_req_duration" in one object/);
+    const handle = '{"metrics": {"http_req_duration": {"type": "trend", "contains": "time", "values": {"p(95)": 120, "p(95)": 900}}}}';
+    expect((await rejection(readText(handle))).message).toMatch(/duplicate key "p\(95\)" in one object/);
+    const alias = '{"metrics": {"http_req_duration": {"type": "trend", "contains": "time", "values": {"p(95)": 120, "p95": 900}}}}';
+    expect((await rejection(readText(alias))).message).toBe('k6 summary has http_req_duration.p95 twice');
+  });
+
+  it('property: a machine-readable summary is read iff no name repeats; then every metric is read', async () => {
+    const names = fc.constantFrom('a', 'b', 'c', 'd');
+    const item = fc.record({ name: names, count: fc.nat(5) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(item, { minLength: 1, maxLength: 6 }), async (items) => {
+        const metrics = items.map((m) => ({ name: m.name, type: 'counter', contains: 'default', values: { count: m.count } }));
+        const outcome = readText(machine(metrics));
+        const repeated = new Set(items.map((m) => m.name)).size < items.length;
+        if (repeated) {
+          expect((await rejection(outcome)).message).toMatch(/is listed twice/);
+        } else {
+          const read = k6.metrics(await outcome);
+          for (const m of items) expect(read[`${m.name}.count`]).toEqual({ value: m.count });
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { EvidenceError } from '../measure.js';
 import type { Metric, Metrics, Unit } from '../measure.js';
 import { readJsonDocument } from './json.js';
@@ -27,6 +28,11 @@ import type { ByteSource, Format } from './types.js';
  * count the thresholds k6 evaluated, when the file defines any.
  *
  * Several summaries cannot be combined (percentiles do not add up): merge() refuses them.
+ *
+ * Nothing is read twice: a metric listed twice (shape (c): twice in one list, or in results.metrics
+ * and results.checks.metrics with different values; two metric objects with one name), a key
+ * repeated in a JSON object (shapes (a) and (b): the JSON reader refuses it), and two statistics
+ * that mean the same (`p(95)` and `p95`) are refused, never resolved to the first or last value.
  */
 export interface K6Model {
   metrics: Metrics;
@@ -215,11 +221,24 @@ function readMachineReadable(doc: Json, out: Collector): void {
   const checks = results.checks;
   if (checks !== undefined && checks !== null && !isObject(checks)) throw new EvidenceError('k6 machine-readable summary: results.checks is not an object');
   const checkMetrics = isObject(checks) && checks.metrics !== undefined && checks.metrics !== null ? metricList(checks.metrics, 'results.checks.metrics') : [];
-  const seen = new Set<string>();
-  for (const m of [...metrics, ...checkMetrics]) {
+  // a metric listed twice would keep one of two values silently: refused, as duplicate JSON keys are
+  const seen = new Map<string, { list: string; index: number; metric: Json }>();
+  const listed: [Json, string, number][] = [
+    ...metrics.map((m, i): [Json, string, number] => [m, 'results.metrics', i]),
+    ...checkMetrics.map((m, i): [Json, string, number] => [m, 'results.checks.metrics', i]),
+  ];
+  for (const [m, list, index] of listed) {
     const name = m.name as string;
-    if (seen.has(name)) continue; // the check metrics may also be listed among all metrics
-    seen.add(name);
+    const first = seen.get(name);
+    if (first !== undefined) {
+      const both = first.list === list ? `${list}[${first.index}] and [${index}]` : `${first.list}[${first.index}] and ${list}[${index}]`;
+      // the check metrics may also be listed among all metrics: the same metric twice is one metric
+      if (first.list !== list && isDeepStrictEqual(first.metric, m)) continue;
+      throw new EvidenceError(
+        `k6 machine-readable summary: metric ${JSON.stringify(name)} is listed twice (${both})${first.list === list ? '' : ' with different values'}: which values count would be a guess`,
+      );
+    }
+    seen.set(name, { list, index, metric: m });
     if (!isObject(m.values)) throw new EvidenceError(`k6 machine-readable summary: metric ${JSON.stringify(name)} has no "values" object`);
     const [type, contains] = typeAndContains(name, m, 'k6 machine-readable summary: metric');
     const values = { ...m.values };
