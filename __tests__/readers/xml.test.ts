@@ -107,6 +107,59 @@ describe('xml tokenizer', () => {
     expect(got[1]).toEqual(['text', 'y'.repeat(200_000)]);
   });
 
+  describe('a tag with many attributes', () => {
+    const tag = (n: number, extra = '') => `<r${Array.from({ length: n }, (_, i) => ` a${i}="${i}"`).join('')}${extra}/>`;
+
+    it('finds each of them, through the index beyond 16, in any chunking', async () => {
+      for (const n of [15, 16, 17, 40, 1000]) {
+        const asked = ['a0', `a${n - 1}`, `a${n >> 1}`, 'a0', 'missing', `a${n}`];
+        for (const size of [1, 13, 4096]) {
+          const got: number[] = [];
+          await parseXml(bytesSource(tag(n), size), { open: (_n, at) => got.push(...asked.map((x) => at.digits(x))) }, 8);
+          expect(got).toEqual([0, n - 1, n >> 1, 0, -2, -2]);
+        }
+      }
+    });
+
+    it('refuses a duplicate wherever it is', async () => {
+      for (const n of [2, 16, 17, 100, 5000]) {
+        for (const dup of [0, n >> 1, n - 1]) {
+          const err = await failure(tag(n, ` a${dup}="x"`), 4096);
+          expect(err.message).toBe(`duplicate attribute: a${dup}`);
+        }
+      }
+      // names whose hashes collide ("Aa" and "BB" hash alike) are still different names
+      const colliding = Array.from({ length: 64 }, (_, i) => ['Aa', 'BB'][i & 1]! + ['Aa', 'BB'][(i >> 1) & 1]! + ['Aa', 'BB'][(i >> 2) & 1]! + ['Aa', 'BB'][(i >> 3) & 1]! + ['Aa', 'BB'][(i >> 4) & 1]! + ['Aa', 'BB'][(i >> 5) & 1]!);
+      const got: number[] = [];
+      await parseXml(bytesSource(`<r ${colliding.map((c, i) => `${c}="${i}"`).join(' ')}/>`, 7), { open: (_n, at) => got.push(...colliding.map((c) => at.digits(c))) }, 8);
+      expect(got).toEqual(colliding.map((_c, i) => i));
+      expect((await failure(`<r ${colliding.map((c, i) => `${c}="${i}"`).join(' ')} ${colliding[40]}="x"/>`)).message).toBe(`duplicate attribute: ${colliding[40]}`);
+    });
+
+    // 200,000 attributes took about 30 s when each was compared with every one before it
+    it('reads 200,000 attributes in linear time, also in small chunks', async () => {
+      const xml = tag(200_000);
+      for (const size of [64 * 1024, 1000]) {
+        const started = performance.now();
+        let found = -1;
+        await parseXml(bytesSource(xml, size), { open: (_n, at) => (found = at.digits('a199999')) }, 8);
+        expect(found).toBe(199_999);
+        expect(performance.now() - started).toBeLessThan(5000);
+      }
+    });
+  });
+
+  // A start tag just under 64 KiB was tokenised again from its start on every chunk that did not
+  // complete it: in 2-byte chunks, 32,500 times (about 5 s; now about 60 ms).
+  it('tokenises a long tag split over many small chunks only a few times', async () => {
+    const xml = `<r v="${'x'.repeat(65_000)}" w="1"><e/></r>`;
+    let opens = 0;
+    const started = performance.now();
+    await parseXml(bytesSource(xml, 2), { open: () => opens++ }, 8);
+    expect(opens).toBe(2);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   const refused: [string, string, RegExp][] = [
     ['an internal subset', '<!DOCTYPE r [<!ENTITY a "b">]><r>&a;</r>', /internal subset.*undefined entity/],
     ['an undefined entity in text', '<r>&nbsp;</r>', /undefined entity: nbsp/],
