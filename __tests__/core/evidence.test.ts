@@ -64,9 +64,11 @@ describe('directory evidence', () => {
     const none = await collectEvidence(criterion('{ artifact: "k6-*", path: "*.json", format: k6 }', '"x.p95": "< 1"'), directorySource(root), newBudget());
     expect(none.problem).toBe('no artifact matches "k6-*" (artifacts: "broken", "coverage", "links", "results-linux", "results-mac")');
     const noFile = await collectEvidence(criterion('{ artifact: "results-*", path: "*.trx", format: junit }'), directorySource(root), newBudget());
-    expect(noFile.problem).toBe('no file matched "*.trx" in artifacts "results-linux", "results-mac"');
+    expect(noFile.problem).toBe(
+      'no file matched "*.trx" in artifacts "results-linux", "results-mac" (they hold: "results-linux/junit.xml", "results-mac/junit.xml", "results-linux/nested/more/junit-2.xml")',
+    );
     const noRoot = await collectEvidence(criterion('{ path: "*.xml", format: junit }'), directorySource(path.join(root, 'nope')), newBudget());
-    expect(noRoot.problem).toBe(`no file matched "*.xml" in ${path.join(root, 'nope')}`);
+    expect(noRoot.problem).toBe(`no file matched "*.xml" in ${path.join(root, 'nope')} (${path.join(root, 'nope')} does not exist)`);
     const noRootArtifacts = await collectEvidence(criterion('{ artifact: a, path: "*.xml", format: junit }'), directorySource(path.join(root, 'nope')), newBudget());
     expect(noRootArtifacts.problem).toMatch(/^could not list evidence: ENOENT: no such file or directory/);
   });
@@ -80,7 +82,11 @@ describe('directory evidence', () => {
 
   it('never follows a symbolic link, inside the root or out of it', async () => {
     const found = await collectEvidence(criterion('{ artifact: links, path: "*.xml", format: junit }'), directorySource(root), newBudget());
-    expect(found).toEqual({ files: [], problem: 'no file matched "*.xml" in artifact "links"' });
+    expect(found).toEqual({
+      files: [],
+      problem:
+        'no file matched "*.xml" in artifact "links" (it holds: "links/escape.xml (symbolic link, never followed)", "links/inside.xml (symbolic link, never followed)")',
+    });
   });
 
   it('enforces the per-file, total and per-criterion caps, naming them', async () => {

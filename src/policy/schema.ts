@@ -11,6 +11,7 @@ import { compilePolicyPath } from '../readers/named.js';
 import { LIMITS } from '../limits.js';
 import type { Unit } from '../measure.js';
 import { MAX_WEIGHT, scaledWeight, WEIGHT_DECIMALS } from './weight.js';
+import { evidenceGlobProblem } from './glob.js';
 
 const ID = /^[a-z0-9][a-z0-9_-]*$/;
 const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_.()-]*$/;
@@ -108,9 +109,8 @@ export const policySchema = z
       if (c['max-age'] !== undefined && parseDuration(c['max-age']) === undefined) {
         ctx.addIssue({ code: 'custom', path: at('max-age'), message: `max-age "${c['max-age']}" is not a duration such as 30m, 12h or 7d` });
       }
-      if (c.evidence.path.startsWith('/') || c.evidence.path.split('/').includes('..')) {
-        ctx.addIssue({ code: 'custom', path: at('evidence', 'path'), message: 'evidence path must stay inside the evidence directory: no leading "/" and no ".."' });
-      }
+      const pathProblem = evidenceGlobProblem(c.evidence.path);
+      if (pathProblem !== undefined) ctx.addIssue({ code: 'custom', path: at('evidence', 'path'), message: pathProblem });
       checkMetrics(c, ctx, at);
     });
   });
