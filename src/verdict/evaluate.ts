@@ -220,7 +220,9 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date): C
     const entry: Check = { metric: e.metric, op: e.expectation.op, expected: outcome.expected, actual: metric.value, ok, expectedText, text };
     if (metric.unit !== undefined) entry.unit = metric.unit;
     result.checks.push(entry);
-    if (!ok) failures.push(text);
+    // a reader's note on a metric it gave (JUnit: a declared count outweighed the elements) says why
+    const note = found.notes && Object.hasOwn(found.notes, e.metric) ? found.notes[e.metric] : undefined;
+    if (!ok) failures.push(note ? `${text} (${note})` : text);
   }
   if (policyErrors.length > 0) return { ...result, status: 'failed', reason: policyErrors.join('; ') };
   if (absent.length > 0) {
