@@ -245,6 +245,26 @@ describe('REST through @actions/github', () => {
     }
   });
 
+  it('says who a token is like GitHub: GraphQL viewer for every token, GET /user only for user tokens', async () => {
+    const fake = await startFakeGitHub({ owner: 'acme', repo: 'widgets', tokens: { ghs_app: {}, ghp_user: { user: { login: 'release-bot', id: 4242, type: 'User' } } } });
+    try {
+      const app = github.getOctokit('ghs_app', { baseUrl: fake.apiUrl });
+      const user = github.getOctokit('ghp_user', { baseUrl: fake.apiUrl });
+      // Octokit puts GraphQL beside /api/v3, at /api/graphql, as on GitHub Enterprise Server
+      expect(await app.graphql('query { viewer { login databaseId } }')).toEqual({ viewer: { login: 'github-actions[bot]', databaseId: 41898282 } });
+      expect(await user.graphql('{ viewer { login } }')).toEqual({ viewer: { login: 'release-bot' } });
+      expect(fake.requests.filter((r) => r.kind === 'graphql').map((r) => r.path)).toEqual(['/api/graphql', '/api/graphql']);
+      await expect(app.rest.users.getAuthenticated()).rejects.toMatchObject({ status: 403, response: { data: { message: 'Resource not accessible by integration' } } });
+      expect((await user.rest.users.getAuthenticated()).data).toMatchObject({ login: 'release-bot', id: 4242, type: 'User' });
+      // any other query is not served, and is listed as unhandled
+      await expect(app.graphql('{ repository(owner: "acme", name: "widgets") { id } }')).rejects.toThrow(/fake-github serves only/);
+      expect(fake.unhandledRequests().map((r) => r.kind)).toEqual(['graphql']);
+      expect(fake.invalidRequests()).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('serves pulls, files, contents and workflow runs in GitHub’s shapes', async () => {
     const fake = await startFakeGitHub({ owner: 'acme', repo: 'widgets' });
     try {

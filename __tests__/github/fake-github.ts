@@ -33,7 +33,8 @@
  *   GITHUB_API_URL         = fake.apiUrl       (@actions/github reads it when the module is first loaded)
  *   GITHUB_SERVER_URL      = https://github.com  — NOT the fake: @actions/artifact treats any other host
  *                                               (except *.ghe.com / *.localhost) as GHES and refuses to work
- *   GITHUB_GRAPHQL_URL     = fake.apiUrl + '/graphql' (not served: GraphQL answers 404)
+ *   GITHUB_GRAPHQL_URL     = fake.url + '/api/graphql' (where Octokit puts it beside /api/v3; only the
+ *                            `viewer` query is served: who the token acts as)
  *   ACTIONS_RESULTS_URL    = fake.resultsUrl   (@actions/artifact uses only its origin)
  *   ACTIONS_RUNTIME_TOKEN  = fake.runtimeTokenFor(runId): a JWT whose `scp` claim holds
  *                            `Actions.Results:<runBackendId>:<jobBackendId>`
@@ -199,7 +200,7 @@ export interface FakeState {
   artifacts: ArtifactRecord[];
 }
 
-export type RequestKind = 'rest' | 'twirp' | 'blob' | 'other';
+export type RequestKind = 'rest' | 'graphql' | 'twirp' | 'blob' | 'other';
 
 export interface RecordedRequest {
   seq: number;
@@ -435,6 +436,8 @@ export function parseRuntimeToken(token: string): { runBackendId: string; jobBac
 export const GITHUB_ACTIONS_BOT: UserInfo = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
 const GITHUB_ACTIONS_APP_ID = 15368;
 const API_PREFIX = '/api/v3';
+/** GHES-style, as Octokit derives it from a base URL ending in /api/v3 */
+const GRAPHQL_PATH = '/api/graphql';
 const TWIRP_PREFIX = '/twirp/github.actions.results.api.v1.ArtifactService/';
 const DOCS = 'https://docs.github.com/rest';
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
@@ -1136,6 +1139,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const handlers: Record<string, Handler> = {
     'repos/get': () => ({ status: 200, json: renderRepository() }),
 
+    // installation tokens (GITHUB_TOKEN, GitHub Apps) are not users: GitHub answers 403
+    'users/get-authenticated': (ctx) => {
+      if (!ctx.rec.token) return error(401, 'Requires authentication', ctx.docsUrl);
+      return ctx.user.type === 'Bot' ? error(403, 'Resource not accessible by integration', ctx.docsUrl) : { status: 200, json: renderUser(ctx.user) };
+    },
+
     'rate-limit/get': (ctx) => {
       const left = rate.get(ctx.rec.token ?? '') ?? 5000;
       const r = { limit: 5000, used: 5000 - left, remaining: left, reset: rateReset };
@@ -1476,6 +1485,26 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     };
   }
 
+  // ---- GraphQL: only `viewer`, the account the token acts as --------------------------------
+
+  function handleGraphql(rec: RecordedRequest): Reply {
+    if (rec.method !== 'POST') return { status: 404, json: { message: 'Not Found', documentation_url: 'https://docs.github.com/graphql' } };
+    const info = tokenInfo(rec.token);
+    if (info === undefined) return { status: 401, json: { message: 'This endpoint requires you to be authenticated.', documentation_url: 'https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql' } };
+    if (info === 'bad') return { status: 401, json: { message: 'Bad credentials', documentation_url: DOCS } };
+    const query = (rec.body as { query?: unknown } | undefined)?.query;
+    const m = typeof query === 'string' ? /^\s*(?:query\s*)?\{\s*viewer\s*\{([\s\w]*)\}\s*\}\s*$/.exec(query) : null;
+    const user = info.user ?? GITHUB_ACTIONS_BOT;
+    // an installation token's viewer is its app's bot, login with the [bot] suffix (as REST shows it)
+    const fields: Record<string, unknown> = { login: user.login, databaseId: user.id, id: `U_fake${user.id}` };
+    const wanted = m ? m[1]!.trim().split(/\s+/).filter(Boolean) : [];
+    if (!m || wanted.some((f) => !(f in fields))) {
+      rec.unhandled = true;
+      return { status: 200, json: { errors: [{ message: `fake-github serves only { viewer { login databaseId id } } (got ${String(query).slice(0, 120)})` }] } };
+    }
+    return { status: 200, json: { data: { viewer: Object.fromEntries(wanted.map((f) => [f, fields[f]])) } } };
+  }
+
   // ---- Twirp (results service) -------------------------------------------------------------
 
   const twirpError = (status: number, code: string, msg: string): Reply => ({ status, json: { code, msg } });
@@ -1610,7 +1639,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         }
       }
       const kind: RequestKind =
-        server === 'blob' ? 'blob' : u.pathname === API_PREFIX || u.pathname.startsWith(`${API_PREFIX}/`) ? 'rest' : u.pathname.startsWith('/twirp/') ? 'twirp' : 'other';
+        server === 'blob' ? 'blob' : u.pathname === API_PREFIX || u.pathname.startsWith(`${API_PREFIX}/`) ? 'rest' : u.pathname === GRAPHQL_PATH ? 'graphql' : u.pathname.startsWith('/twirp/') ? 'twirp' : 'other';
       const authorization = req.headers.authorization;
       const token = parseToken(authorization);
       const rec: RecordedRequest = {
@@ -1632,6 +1661,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         if (rec.validation.operationId) rec.operationId = rec.validation.operationId;
       } else if (kind === 'twirp' && u.pathname.startsWith(TWIRP_PREFIX)) {
         rec.operationId = u.pathname.slice(TWIRP_PREFIX.length);
+      } else if (kind === 'graphql') {
+        rec.operationId = 'graphql';
       }
       requests.push(rec);
       const key = `${server} ${rec.method} ${rec.url} ${rawBody}`;
@@ -1672,6 +1703,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       let reply: Reply | 'reset';
       if (kind === 'rest') reply = handleRest(rec, u);
       else if (kind === 'twirp') reply = handleTwirp(rec);
+      else if (kind === 'graphql') reply = handleGraphql(rec);
       else if (kind === 'blob') reply = handleBlob(rec, u);
       else reply = { status: 404, json: { message: 'Not Found', documentation_url: DOCS, status: '404' } };
       if (reply === 'reset') {
@@ -1722,7 +1754,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       GITHUB_ACTIONS: 'true',
       CI: 'true',
       GITHUB_API_URL: apiUrl,
-      GITHUB_GRAPHQL_URL: `${apiUrl}/graphql`,
+      GITHUB_GRAPHQL_URL: `${url}${GRAPHQL_PATH}`,
       GITHUB_SERVER_URL: 'https://github.com',
       ACTIONS_RESULTS_URL: resultsUrl,
       ACTIONS_RUNTIME_TOKEN: runtimeToken({ runBackendId: run.backendId, jobBackendId: run.jobBackendId }),
