@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatPolicyError, loadPolicy, type Policy } from '../../src/policy/load.js';
 
@@ -253,5 +254,59 @@ expect:
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
     expect(errors(`${bomb.join('\n')}\n`)[0]).toMatch(/^policy\.yml:1:1: YAML: .*[Ee]xcessive alias count/);
+  });
+});
+
+describe("a newcomer's first mistakes get the fix named", () => {
+  const ops = ['>=', '>', '!='] as const;
+
+  it('an unquoted expectation says "quote the expectation", at its line, in flow and block style', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ops), fc.integer({ min: 0, max: 100 }), fc.boolean(), (op, value, flow) => {
+        const expectLines = flow ? `expect: { lines: ${op} ${value}% }` : `expect:\n  lines: ${op} ${value}%`;
+        const found = errors(criterion(`evidence: { path: lcov.info, format: lcov }\n${expectLines}`));
+        expect(found).toHaveLength(1);
+        const line = flow ? 5 : 6;
+        expect(found[0]).toMatch(new RegExp(`^policy\\.yml:${line}:\\d+: `));
+        if (op === '!=') expect(found[0]).toContain(`the expectation is not quoted, so YAML read "!=" as a tag: quote it, "!= ${value}%"`);
+        else expect(found[0]).toContain(`quote the expectation: lines: "${op} ${value}%"`);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a tab used for indentation is one error, at the tab, whatever follows', () => {
+    const lines = FULL.split('\n');
+    const indented = lines.map((l, i) => [l, i] as const).filter(([l]) => /^ +\S/.test(l));
+    fc.assert(
+      fc.property(fc.constantFrom(...indented), ([line, index]) => {
+        const spaces = /^ +/.exec(line)![0].length;
+        const broken = [...lines];
+        broken[index] = `${' '.repeat(spaces - 1)}\t${line.slice(spaces)}`;
+        expect(errors(broken.join('\n'))).toEqual([
+          `policy.yml:${index + 1}:${spaces}: YAML: a tab indents this line; YAML allows only spaces for indentation: replace the tab with spaces`,
+        ]);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('min-score: 70% hints at dropping the "%"; a quoted number at dropping the quotes', () => {
+    expect(errors(`version: 1\nmin-score: 70%\n${criterion('evidence: { path: a.xml, format: junit }\nexpect: { failed: "== 0" }').slice(11)}`)).toEqual([
+      'policy.yml:2:12: min-score: min-score must be a number from 0 to 100; write 70 without the "%" (the field is a percentage already)',
+    ]);
+    expect(errors(`version: 1\nprofiles:\n  prod: { min-score: "85.5 %" }\n${criterion('evidence: { path: a.xml, format: junit }\nexpect: { failed: "== 0" }').slice(11)}`)).toEqual([
+      'policy.yml:3:22: profiles.prod.min-score: min-score must be a number from 0 to 100; write 85.5 without the "%" (the field is a percentage already)',
+    ]);
+    expect(errors(criterion('weight: "2"\nevidence: { path: a.xml, format: junit }\nexpect: { failed: "== 0" }'))).toEqual([
+      'policy.yml:4:13: criteria[0].weight: weight must be a number; write 2 without quotes',
+    ]);
+  });
+
+  it('a misspelt format gets a "did you mean"', () => {
+    const found = errors(criterion('evidence: { path: a.info, format: lcovv }\nexpect: { lines: ">= 5%" }'));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^policy\.yml:4:39: criteria\[0\]\.evidence\.format: format must be one of junit, lcov, .* \(did you mean "lcov"\?\)$/);
+    expect(errors(criterion('evidence: { path: a.xml, format: Junit }\nexpect: { failed: "== 0" }'))[0]).toContain('(did you mean "junit"?)');
   });
 });

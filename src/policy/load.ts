@@ -2,7 +2,7 @@
  * Policy text -> validated Policy, or errors as `FILE:LINE:COL: message`. YAML node positions are
  * kept so every error, and later every check-run annotation, points at the line to change.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
 import { z } from 'zod';
 import { parseExpectation, type Expectation } from '../expect/expectation.js';
 import { parseDuration } from '../expect/units.js';
@@ -72,12 +72,7 @@ export function loadPolicy(text: string, file: string): LoadResult {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      errors: doc.errors.map((e) => ({ file, ...positionOf(e.pos[0]), message: `YAML: ${firstLine(e.message)}` })),
-    };
-  }
+  if (doc.errors.length > 0) return { ok: false, errors: [yamlError(text, doc.errors, file, positionOf)] };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
@@ -165,7 +160,7 @@ function issuesToErrors(issues: z.core.$ZodIssue[], doc: Document, file: string,
       continue;
     }
     const node = nodeAt(doc, path);
-    let message = issue.message;
+    let message = unquotedTag(node) ?? issue.message + hintFor(issue, node);
     let offset = node?.range?.[0];
     if (node === undefined) {
       // a required key is absent: point at the map that should hold it
@@ -177,6 +172,57 @@ function issuesToErrors(issues: z.core.$ZodIssue[], doc: Document, file: string,
     errors.push({ file, ...positionOf(offset ?? 0), message: describePath(path, message) });
   }
   return errors.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/**
+ * One YAML syntax error, the first: after it the parser's follow-on errors (a tab gives ten) only
+ * bury it. The two a newcomer meets first get the fix named: an unquoted expectation (a bare `>`
+ * starts a folded block, `!` a tag) and a tab used for indentation.
+ */
+function yamlError(text: string, errors: readonly YAMLError[], file: string, positionOf: (offset: number) => Position): PolicyError {
+  const first = [...errors].sort((a, b) => a.pos[0] - b.pos[0])[0]!;
+  const at = positionOf(first.pos[0]);
+  const lines = text.split(/\r?\n/);
+  // a tab in the indentation of this line or any line before it is the cause
+  const tabbed = lines.slice(0, at.line).findIndex((l) => /^ *\t/.test(l));
+  if (tabbed !== -1) {
+    const column = lines[tabbed]!.indexOf('\t') + 1;
+    return { file, line: tabbed + 1, column, message: 'YAML: a tab indents this line; YAML allows only spaces for indentation: replace the tab with spaces' };
+  }
+  const unquoted = UNQUOTED_EXPECTATION.exec(lines[at.line - 1] ?? '');
+  if (unquoted) {
+    const [, key, expectation] = unquoted;
+    return {
+      file,
+      ...at,
+      message: `YAML: ${firstLine(first.message)} — quote the expectation: ${key}: "${expectation!.trim()}" (${expectation!.startsWith('!') ? 'a bare "!" starts a YAML tag' : 'a bare ">" starts a folded block in YAML'})`,
+    };
+  }
+  return { file, ...at, message: `YAML: ${firstLine(first.message)}` };
+}
+
+/** `key: >= 75%` with the expectation not quoted. */
+const UNQUOTED_EXPECTATION = /([A-Za-z_][A-Za-z0-9_.()-]*)\s*:\s*((?:>=?|<=?|!=|==)[^,}#"']*)/;
+
+/** `failed: != 0` reads as the YAML tag "!=" on the value 0: say so instead of "cannot read 0". */
+function unquotedTag(node: Node | undefined): string | undefined {
+  if (!isScalar(node) || typeof node.tag !== 'string' || !node.tag.startsWith('!')) return undefined;
+  return `the expectation is not quoted, so YAML read "${node.tag}" as a tag: quote it, "${node.tag} ${String(node.value)}"`;
+}
+
+/** Why a value of the right shape but the wrong spelling was refused, and what to write. */
+function hintFor(issue: z.core.$ZodIssue, node: Node | undefined): string {
+  if (!isScalar(node)) return '';
+  const value = node.value;
+  if (issue.code === 'invalid_type' && issue.expected === 'number' && typeof value === 'string') {
+    const percent = /^\s*(-?[0-9.]+)\s*%\s*$/.exec(value);
+    if (percent) return `; write ${percent[1]} without the "%" (the field is a percentage already)`;
+    if (/^\s*-?[0-9.]+\s*$/.test(value)) return `; write ${value.trim()} without quotes`;
+  }
+  if (issue.code === 'invalid_value' && typeof value === 'string') {
+    return didYouMean(value, issue.values.filter((v): v is string => typeof v === 'string'));
+  }
+  return '';
 }
 
 function describePath(path: (string | number)[], message: string): string {
