@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMITS, type Limits } from '../../src/limits.js';
 import { EvidenceError } from '../../src/measure.js';
@@ -616,5 +617,124 @@ describe('junit reader: merge and metrics', () => {
     expect(junit.name).toBe('junit');
     expect(Object.keys(junit.knownMetrics ?? {}).sort()).toEqual(Object.keys(metrics).sort());
     for (const [name, metric] of Object.entries(metrics)) expect(junit.knownMetrics?.[name]).toBe(metric.unit ?? null);
+  });
+});
+
+describe('junit reader: properties', () => {
+  type Outcome = 'pass' | 'failure' | 'error' | 'skipped' | 'flaky' | 'rerun' | 'status-fail';
+  interface Case {
+    kind: 'case';
+    name: number;
+    outcome: Outcome;
+  }
+  interface Loose {
+    kind: 'loose';
+    result: 'failure' | 'error';
+  }
+  interface Suite {
+    kind: 'suite';
+    declaredFailures: number | undefined;
+    declaredErrors: number | undefined;
+    children: (Case | Loose | Suite)[];
+  }
+
+  const outcome = fc.constantFrom<Outcome>('pass', 'pass', 'pass', 'failure', 'error', 'skipped', 'flaky', 'rerun', 'status-fail');
+  // names from a pool of 3: namesakes in almost every suite
+  const testcase = fc.record({ kind: fc.constant('case' as const), name: fc.nat(2), outcome });
+  const loose = fc.record({ kind: fc.constant('loose' as const), result: fc.constantFrom('failure' as const, 'error' as const) });
+  const declared = fc.option(fc.nat(6), { nil: undefined });
+  const { suite } = fc.letrec<{ suite: Suite; child: Case | Loose | Suite }>((tie) => ({
+    suite: fc.record({
+      kind: fc.constant('suite' as const),
+      declaredFailures: declared,
+      declaredErrors: declared,
+      children: fc.array(tie('child'), { maxLength: 8 }),
+    }),
+    child: fc.oneof({ depthSize: 'small', withCrossShrink: true }, testcase, testcase, testcase, loose, tie('suite')),
+  }));
+
+  const RESULT: Record<Outcome, string> = {
+    pass: '',
+    failure: '<failure message="x">trace</failure>',
+    error: '<error/>',
+    skipped: '<skipped/>',
+    flaky: '<flakyFailure><failure/></flakyFailure>',
+    rerun: '<failure/><rerunFailure/>',
+    'status-fail': '',
+  };
+
+  function xml(node: Suite, rename: (name: number) => string, depth = 1): string {
+    const attrs = [node.declaredFailures === undefined ? '' : ` failures="${node.declaredFailures}"`, node.declaredErrors === undefined ? '' : ` errors="${node.declaredErrors}"`].join('');
+    const body = node.children
+      .map((child) => {
+        if (child.kind === 'suite') return xml(child, rename, depth + 1);
+        if (child.kind === 'loose') return `<${child.result} message="set-up"/>`;
+        const status = child.outcome === 'status-fail' ? ' status="FAIL"' : '';
+        return `<testcase classname="pkg.C" name="${rename(child.name)}"${status}>${RESULT[child.outcome]}</testcase>`;
+      })
+      .join('');
+    return `<${depth === 1 ? 'testsuites' : 'testsuite'}${attrs}>${body}</${depth === 1 ? 'testsuites' : 'testsuite'}>`;
+  }
+
+  const failing = (o: Outcome) => o === 'failure' || o === 'error' || o === 'rerun' || o === 'status-fail';
+
+  /** What the file shows and declares, by the rules: elements, and per suite the worse figure. */
+  function oracle(node: Suite): { failedElements: number; maxDeclared: number; effectiveFailed: number; cases: number } {
+    let failedElements = 0;
+    let shown = 0;
+    let maxDeclared = (node.declaredFailures ?? 0) + (node.declaredErrors ?? 0);
+    let cases = 0;
+    for (const child of node.children) {
+      if (child.kind === 'case') {
+        cases++;
+        if (failing(child.outcome)) {
+          failedElements++;
+          shown++;
+        }
+      } else if (child.kind === 'loose') {
+        failedElements++;
+        shown++;
+      } else {
+        const inner = oracle(child);
+        failedElements += inner.failedElements;
+        maxDeclared = Math.max(maxDeclared, inner.maxDeclared);
+        shown += inner.effectiveFailed;
+        cases += inner.cases;
+      }
+    }
+    return { failedElements, maxDeclared, effectiveFailed: Math.max(shown, (node.declaredFailures ?? 0) + (node.declaredErrors ?? 0)), cases };
+  }
+
+  it('never reports fewer failed tests than the file shows or declares anywhere; namesakes never reduce failures', async () => {
+    await fc.assert(
+      fc.asyncProperty(suite, fc.integer({ min: 1, max: 64 }), async (root, chunk) => {
+        const m = await readXml(xml(root, (n) => `t${n}`), chunk);
+        expectConsistent(m);
+        const failed = m.failures + m.errors;
+        const o = oracle(root);
+        expect(failed).toBeGreaterThanOrEqual(o.failedElements);
+        expect(failed).toBeGreaterThanOrEqual(o.maxDeclared);
+        expect(failed).toBe(o.effectiveFailed);
+        expect(m.runs).toBe(o.cases);
+        expect(m.declaredOnly).toBe(o.effectiveFailed - o.failedElements);
+        // every testcase is a test of its own: the same file with unique names reads the same
+        let unique = 0;
+        expect(await readXml(xml(root, () => `u${unique++}`), chunk)).toEqual(m);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a passing namesake, before or after, never hides a failing testcase', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(outcome, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 16 }), async (outcomes, chunk) => {
+        const cases = outcomes.map((o) => `<testcase classname="same" name="same"${o === 'status-fail' ? ' status="fail"' : ''}>${RESULT[o]}</testcase>`);
+        const m = await readXml(`<testsuite>${cases.join('')}</testsuite>`, chunk);
+        expect(m.failures + m.errors).toBe(outcomes.filter(failing).length);
+        expect(m.tests).toBe(outcomes.length);
+        expect(m.flaky).toBe(outcomes.filter((o) => o === 'flaky').length);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
