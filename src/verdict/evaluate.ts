@@ -116,8 +116,6 @@ export function evaluate(
   const requiredNotPassed = criteria.filter((c) => c.required && c.status !== 'passed');
   const reasons: string[] = [];
   if (criteria.length === 0) reasons.push(`no criterion applies${profile ? ` in profile "${profile.name}"` : ' without a profile'}`);
-  // optional criteria alone, all failed or missing, would otherwise pass at 0% on no evidence at all
-  else if (counts.passed === 0) reasons.push('no criterion passed');
   if (requiredNotPassed.length > 0) {
     const list = (status: Status) => {
       const ids = requiredNotPassed.filter((c) => c.status === status).map((c) => c.id);
@@ -127,6 +125,8 @@ export function evaluate(
     reasons.push(`required criteria not passed — ${groups.join('; ')}`);
   }
   if (minScore !== undefined && !reaches(share, minScore)) reasons.push(`score ${score}% is below the minimum ${minScore}%`);
+  // optional criteria alone, all failed or missing, would otherwise pass at 0% on no evidence at all
+  if (reasons.length === 0 && counts.passed === 0) reasons.push('no criterion passed');
   const decision = reasons.length === 0 ? 'pass' : 'fail';
   const verdict: Verdict = {
     policy: policy.name,
