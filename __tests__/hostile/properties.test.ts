@@ -132,6 +132,10 @@ describe.each(FORMAT_NAMES)('hostile %s evidence', (formatName) => {
             const where = position ? `:${position.line}${position.column !== undefined ? `:${position.column}` : ''}` : '';
             expect(result.reason.startsWith(`art/${name}${where}: unreadable as ${formatName}: `), result.reason).toBe(true);
             if (position) expect(position.line).toBeGreaterThanOrEqual(1);
+          } else if (format.testResults && direct.metrics.tests?.value === 0) {
+            // test results in which no test ran are no evidence (verdict rule, docs/policy.md)
+            expect(result.status, result.reason).toBe('missing');
+            expect(result.reason).toMatch(/^no test ran: /);
           } else {
             expect(result.status, result.reason).toBe('passed');
           }
