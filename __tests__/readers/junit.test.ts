@@ -178,6 +178,15 @@ describe('junit reader: fixtures from real tools', () => {
     expect(m.duration).toBeCloseTo(0.052, 9);
   });
 
+  it('Vitest: namesakes from test.each with a constant title and duplicate it() titles are separate tests', async () => {
+    // read as 1 failed test before issue 10 (each group of namesakes merged into one flaky pass)
+    const m = await readFile(path.join(JUNIT_FIXTURES, 'vitest/junit.xml'));
+    expect(m).toMatchObject({ tests: 6, passed: 3, failures: 3, errors: 0, skipped: 0, flaky: 0, runs: 6, declaredOnly: 0 });
+    // exactly as the file declares: tests="6" failures="3"
+    expect(junit.metrics(m).failed).toEqual({ value: 3 });
+    expect(junit.notes!(m)).toEqual({});
+  });
+
   it('Maven Surefire with rerunFailingTestsCount=2', async () => {
     // 7 tests although the suite declares tests="2" errors="1" failures="1" skipped="0"
     const m = await readFile(path.join(JUNIT_FIXTURES, 'surefire/TEST-demo.SampleTest.xml'));
