@@ -182,3 +182,29 @@ describe('cobertura: malformed input is an error, never zeros', () => {
     expect(err.position?.line).toBe(3);
   });
 });
+
+describe('cobertura: identities of any length in bounded memory', () => {
+  it('long file, class and method names count and merge as short ones, each kept as a hash', async () => {
+    const report = (pad: string, hits: number): string =>
+      doc(
+        [0, 1, 2]
+          .map(
+            (i) =>
+              `<class name="C${i}${pad}" filename="src/${pad}${i}.py"><methods>` +
+              `<method name="f${pad}" signature="()"><lines><line number="1" hits="${hits}"/><line number="2" hits="${i}" branch="true" condition-coverage="50% (1/2)"/></lines></method>` +
+              `<method name="g${pad}" signature="(${pad})"><lines><line number="5" hits="0"/></lines></method></methods>` +
+              `<lines><line number="1" hits="${hits}"/><line number="2" hits="${i}"/><line number="5" hits="0"/></lines></class>`,
+          )
+          .join(''),
+      );
+    const pad = '~'.repeat(300_000);
+    const long = await metricsOf(cobertura, readText(cobertura, report(pad, 0), 65536), readText(cobertura, report(pad, 3), 65536));
+    expect(long).toEqual(await metricsOf(cobertura, readText(cobertura, report('', 0)), readText(cobertura, report('', 3))));
+    const model = await readText(cobertura, report(pad, 1), 65536);
+    expect(model.files.size).toBe(3);
+    for (const [path, file] of model.files) {
+      expect(path.length).toBeLessThanOrEqual(45);
+      for (const id of file.functions instanceof Map ? file.functions.keys() : []) expect(id.length).toBeLessThanOrEqual(45);
+    }
+  });
+});

@@ -1,7 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EvidenceError } from '../../src/measure.js';
 import {
   BranchSet,
+  ID_TEXT_CHARS,
+  PATH_TEXT_CHARS,
+  compactId,
   BranchSetBuilder,
   COVERAGE_METRICS,
   FunctionSet,
@@ -240,5 +244,56 @@ describe('coverage model: compact sets', () => {
     const byName = combineItems(u, other.build());
     expect(byName).toEqual(new Map([['f', 1], ['g', 1], ['h', 1], ['k', 0]]));
     expect(a.toMap()).toEqual(new Map([['f', 0], ['g', 1]]));
+  });
+});
+
+describe('coverage: identities of bounded size', () => {
+  it('compactId keeps short texts and hashes long ones (and any starting with NUL); never mixes the two', () => {
+    expect(compactId('3,01,0')).toBe('3,01,0');
+    expect(compactId('x'.repeat(ID_TEXT_CHARS))).toBe('x'.repeat(ID_TEXT_CHARS));
+    const long = compactId('x'.repeat(ID_TEXT_CHARS + 1));
+    expect(long).toMatch(/^\0[A-Za-z0-9+/]{43}=$/);
+    expect(compactId('x'.repeat(1_000_000))).toHaveLength(45);
+    expect(compactId('x'.repeat(1_000_000))).not.toBe(compactId(`${'x'.repeat(999_999)}y`));
+    // a short text that looks like a hash is hashed itself, so it can never equal one
+    expect(compactId(long)).not.toBe(long);
+    expect(compactId(long).startsWith('\0')).toBe(true);
+    expect(compactId('')).toBe('');
+    expect(normalizeSourcePath(`./${'d/'.repeat(PATH_TEXT_CHARS)}f.c`)).toBe(compactId(`${'d/'.repeat(PATH_TEXT_CHARS)}f.c`, PATH_TEXT_CHARS));
+    expect(normalizeSourcePath('.\\src\\a.c')).toBe('src/a.c');
+  });
+
+  it('branches and functions count and merge by identity, whatever the length of their text', () => {
+    // ids from a small alphabet, short and long, so that repeats and near-misses are frequent
+    const id = fc.tuple(fc.stringMatching(/^[ab,()=]{1,6}$/), fc.nat(3), fc.constantFrom(0, 1, ID_TEXT_CHARS, 100_000)).map(([head, n, pad]) => `${head}${'z'.repeat(pad)}${n}`);
+    const items = fc.array(fc.tuple(id, fc.nat(2)), { maxLength: 40 });
+    fc.assert(
+      fc.property(items, items, (left, right) => {
+        const naive = new Map<string, number>();
+        const build = (entries: [string, number][]): [BranchSet, FunctionSet] => {
+          const b = new BranchSetBuilder();
+          const f = new FunctionSetBuilder(table);
+          for (const [text, hits] of entries) {
+            b.addLcov(`1,${text}`, 0, text.length + 2, hits);
+            f.add(text, hits > 0);
+            naive.set(text, Math.max(naive.get(text) ?? 0, hits));
+          }
+          return [b.build(), f.build()];
+        };
+        const table = new NameTable();
+        const [lb, lf] = build(left);
+        const [rb, rf] = build(right);
+        const want = { covered: [...naive.values()].filter((h) => h > 0).length, total: naive.size };
+        expect(countOf(lb.union(rb))).toEqual(want);
+        expect(countOf(combineItems(lf, rf) as FunctionSet)).toEqual(want);
+        // across reads (different name tables) they merge by identity too
+        const other = new FunctionSetBuilder(new NameTable());
+        for (const [text, hits] of right) other.add(text, hits > 0);
+        expect(countOf(combineItems(lf, other.build()))).toEqual(want);
+        // no kept identity is longer than a hash
+        for (const key of [...(lb.union(rb).named?.keys() ?? []), ...table.names]) expect(key.length).toBeLessThanOrEqual(Math.max(45, ID_TEXT_CHARS));
+      }),
+      { numRuns: 150 },
+    );
   });
 });

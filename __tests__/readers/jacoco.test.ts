@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { jacoco } from '../../src/readers/jacoco.js';
 import { COVERAGE_METRICS } from '../../src/readers/coverage.js';
@@ -122,4 +123,22 @@ describe('jacoco: malformed input is an error, never zeros', () => {
       await rejects(readText(jacoco, text), message);
     });
   }
+});
+
+describe('jacoco: identities of any length in bounded memory', () => {
+  it('long package, class, method and source file names count and merge as short ones, each kept as a hash', async () => {
+    const fixture = (name: string): string => readFileSync(new URL(`../fixtures/coverage/${name}`, import.meta.url), 'utf8');
+    const lengthen = (xml: string, pad: string): string =>
+      xml.replaceAll('name="demo', `name="demo${pad}`).replaceAll('<method name="', `<method name="${pad}`).replaceAll('<sourcefile name="', `<sourcefile name="${pad}`);
+    const pad = '~'.repeat(300_000);
+    const [run1, run2] = [fixture('jacoco-run1.xml'), fixture('jacoco-run2.xml')];
+    const long = await metricsOf(jacoco, readText(jacoco, lengthen(run1, pad), 65536), readText(jacoco, lengthen(run2, pad), 65536));
+    expect(long).toEqual(await metricsOf(jacoco, readText(jacoco, run1), readText(jacoco, run2)));
+    const model = await readText(jacoco, lengthen(run1, pad), 65536);
+    expect(model.files.size).toBeGreaterThan(1);
+    for (const [path, file] of model.files) {
+      expect(path.length).toBeLessThanOrEqual(45);
+      for (const id of file.functions instanceof Map ? file.functions.keys() : []) expect(id.length).toBeLessThanOrEqual(45);
+    }
+  });
 });

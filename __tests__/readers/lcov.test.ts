@@ -244,3 +244,46 @@ describe('lcov: malformed input is an error, never zeros', () => {
     await rejects(read(lcov, bytesSource(gzip), 'x.gz'), /not an lcov record/);
   });
 });
+
+describe('lcov: identities of any length in bounded memory', () => {
+  /** The same tracefile with every SF path, function name and non-numeric branch block made `pad` characters longer. */
+  const lengthen = (text: string, pad: number): string => {
+    const long = (s: string): string => `${s}${'~'.repeat(pad)}`;
+    return text
+      .split('\n')
+      .map((line) => {
+        if (line.startsWith('SF:')) return `SF:${long(line.slice(3))}`;
+        const fn = /^(FN:\d+,(?:\d+,)?|FNDA:\d+,|FNA:\d+,\d+,)(.*)$/.exec(line);
+        if (fn) return `${fn[1]}${long(fn[2]!)}`;
+        const brda = /^BRDA:(\d+),([^,]*),(.*),([-\d]+)$/.exec(line);
+        if (brda) return `BRDA:${brda[1]},${long(`e${brda[2]}`)},${brda[3]},${brda[4]}`;
+        return line;
+      })
+      .join('\n');
+  };
+  const short = (text: string): string => lengthen(text, 0);
+
+  it('long SF paths, function names and branch ids count and merge as short ones, each kept as a hash', async () => {
+    const run1 = readFileSync(new URL('../fixtures/coverage/gcc-run1.info', import.meta.url), 'utf8');
+    const run2 = readFileSync(new URL('../fixtures/coverage/gcc-run2.info', import.meta.url), 'utf8');
+    const vitest = readFileSync(new URL('../fixtures/coverage/vitest-a.info', import.meta.url), 'utf8');
+    for (const pad of [LIMITS.lineBytes / 4, 5000]) {
+      const merged = await metricsOf(lcov, readText(lcov, lengthen(run1, pad), 65536), readText(lcov, lengthen(run2, pad), 4096), readText(lcov, lengthen(vitest, pad), 65536));
+      expect(merged).toEqual(await metricsOf(lcov, readText(lcov, short(run1)), readText(lcov, short(run2)), readText(lcov, short(vitest))));
+      // a record of the same long path twice in one file merges as well
+      const twice = await metricsOf(lcov, readText(lcov, `${lengthen(run1, pad)}${lengthen(run2, pad)}`, 65536));
+      expect(twice).toEqual(await metricsOf(lcov, readText(lcov, `${short(run1)}${short(run2)}`)));
+      const model = await readText(lcov, lengthen(run1, pad), 65536);
+      for (const [path, file] of model.files) {
+        expect(path.length).toBeLessThanOrEqual(45);
+        const branches = file.branches as { named?: ReadonlyMap<string, number> };
+        for (const id of branches.named?.keys() ?? []) expect(id.length).toBeLessThanOrEqual(45);
+      }
+    }
+  });
+
+  it('a message about a record with a long path quotes the start of the path', async () => {
+    const err = await rejects(readText(lcov, `SF:${'p'.repeat(300_000)}\nLH:2\nend_of_record\n`, 65536), /states LH without LF/);
+    expect(err.message).toBe(`the record for ${'p'.repeat(200)}… opened at line 1 states LH without LF and has no detail record`);
+  });
+});

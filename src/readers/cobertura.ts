@@ -5,6 +5,7 @@ import {
   LineSetBuilder,
   MAX_LINE,
   clip,
+  compactId,
   coverageMetrics,
   mergeCoverage,
   nonNegative,
@@ -93,7 +94,8 @@ export const cobertura: Format<CoverageModel> = {
             case 'method': {
               if (!cls) throw new EvidenceError('<method> outside a <class>: not a Cobertura report');
               functionsKnown = true;
-              method = { key: `${cls.name}::${attrs.get('name') ?? ''}${attrs.get('signature') ?? ''}`, covered: false };
+              // a bounded key, however long the names (compactId)
+              method = { key: compactId(`${cls.name}::${attrs.get('name') ?? ''}${attrs.get('signature') ?? ''}`), covered: false };
               if (!cls.functions.has(method.key)) cls.functions.set(method.key, 0);
               break;
             }

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { EvidenceError, type Metrics, type Unit } from '../measure.js';
 
 /**
@@ -16,6 +17,11 @@ import { EvidenceError, type Metrics, type Unit } from '../measure.js';
  * function names are numbered per read, all stored as bytes in shared slabs; the lcov reader
  * keeps each file as a row of numbers (FileTable) rather than as objects. Only whether an item
  * was covered is kept, never its hit count.
+ *
+ * No identity costs more than a few dozen bytes, however long its text: a branch id or function
+ * name longer than ID_TEXT_CHARS, and a source path longer than PATH_TEXT_CHARS, is kept as its
+ * SHA-256 (see compactId). Otherwise a report of 1 MB branch ids held every one of them (four
+ * such lcov files in one criterion exhausted the heap).
  */
 
 export type Kind = 'lines' | 'branches' | 'functions';
@@ -602,8 +608,9 @@ export class BranchSetBuilder {
     this.addLcov(id, 0, id.length, taken);
   }
 
-  private addText(id: string, taken: number): void {
+  private addText(text: string, taken: number): void {
     const named = (this.named ??= new Map());
+    const id = compactId(text);
     const prev = named.get(id);
     if (prev === undefined) named.set(own(id), taken);
     else if (taken > prev) named.set(id, taken);
@@ -652,7 +659,8 @@ export class NameTable {
   readonly names: string[] = [];
   private readonly ids = new Map<string, number>();
 
-  id(name: string): number {
+  id(text: string): number {
+    const name = compactId(text);
     let id = this.ids.get(name);
     if (id === undefined) {
       id = this.names.length;
@@ -1160,11 +1168,30 @@ export const COVERAGE_METRICS: Record<string, Unit | null> = {
   'functions.total': null,
 };
 
-/** Light normalization for matching the same file across reports: '\' → '/', no leading './'. */
+/**
+ * Light normalization for matching the same file across reports: '\' → '/', no leading './'; a
+ * path longer than PATH_TEXT_CHARS becomes its compactId.
+ */
 export function normalizeSourcePath(path: string): string {
   let p = path.includes('\\') ? path.replaceAll('\\', '/') : path;
   while (p.startsWith('./')) p = p.slice(2);
-  return p;
+  return compactId(p, PATH_TEXT_CHARS);
+}
+
+/** Longest branch id or function name kept as its text (characters). */
+export const ID_TEXT_CHARS = 64;
+/** Longest source path kept as its text (characters). */
+export const PATH_TEXT_CHARS = 1024;
+
+/**
+ * An item's identity of bounded size: its text when at most `max` characters long (and not
+ * starting with NUL), else NUL and the base64 SHA-256 of its text (45 characters). Only hashed
+ * ids start with NUL, so a kept text never equals a hash; equal texts always give equal ids, so
+ * reports merge item by item as before.
+ */
+export function compactId(text: string, max = ID_TEXT_CHARS): string {
+  if (text.length <= max && text.charCodeAt(0) !== 0) return text;
+  return `\0${hash('sha256', text, 'base64')}`;
 }
 
 export function isCount(data: Count | Percent): data is Count {

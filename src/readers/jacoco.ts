@@ -6,6 +6,8 @@ import {
   MAX_LINE,
   KINDS,
   clip,
+  compactId,
+  PATH_TEXT_CHARS,
   coverageMetrics,
   mergeCoverage,
   nonNegative,
@@ -82,12 +84,13 @@ export const jacoco: Format<CoverageModel> = {
               break;
             case 'method':
               if (cls === undefined) throw new EvidenceError('<method> outside a <class>: not a JaCoCo report');
-              method = { key: `${cls}.${required(attrs, 'name', '<method>')}${attrs.get('desc') ?? ''}`, covered: 0 };
+              // bounded keys, however long the names (compactId)
+              method = { key: compactId(`${cls}.${required(attrs, 'name', '<method>')}${attrs.get('desc') ?? ''}`), covered: 0 };
               break;
             case 'sourcefile': {
               if (pkg === undefined) throw new EvidenceError('<sourcefile> outside a <package>: not a JaCoCo report');
               const file = required(attrs, 'name', '<sourcefile>');
-              const path = pkg === '' ? file : `${pkg}/${file}`;
+              const path = compactId(pkg === '' ? file : `${pkg}/${file}`, PATH_TEXT_CHARS);
               source = files.get(path);
               if (!source) {
                 source = { lines: new LineSetBuilder(), branches: new BranchSetBuilder() };
@@ -150,7 +153,7 @@ export const jacoco: Format<CoverageModel> = {
             case 'method': {
               if (!method || pkg === undefined) break;
               if (pkgFunctions === undefined) {
-                const key = `${pkg}/`;
+                const key = compactId(`${pkg}/`, PATH_TEXT_CHARS);
                 pkgFunctions = functions.get(key);
                 if (!pkgFunctions) functions.set(key, (pkgFunctions = new Map()));
               }

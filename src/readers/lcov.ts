@@ -28,6 +28,8 @@ import type { ByteSource, Format } from './types.js';
  *   `BRDA:` and the last comma (lcov 2.x branch expressions may contain commas); taken `-` means
  *   never evaluated (not taken). Every BRDA counts, including lcov 2.x unreachable (`U`) ones.
  * - Repeated SF records of one file merge lines, branches and functions item by item.
+ * - Identities of any length are kept in bounded memory: a branch id or function name over
+ *   ID_TEXT_CHARS and an SF path over PATH_TEXT_CHARS are kept as hashes (coverage.ts compactId).
  * - Functions, old format: `FN:<line>,[<end line>,]<name>` and `FNDA:<count>,<name>`, one function
  *   per name (as the producers' own FNF counts them). lcov >= 2.2: `FNL:<index>,<line>[,<end>]`
  *   opens a function group, `FNA:<index>,<count>,<alias>` adds an alias; a group (keyed by its start
@@ -50,7 +52,10 @@ class LcovRecord {
   fnf = -1;
   fnh = -1;
   constructor(
+    /** the file's key (normalizeSourcePath: a long path is a hash) */
     readonly path: string,
+    /** the path as messages show it */
+    readonly shown: string,
     readonly sfLine: number,
     /** the parser's builders, emptied by finish (one record is open at a time) */
     readonly lines: LineSetBuilder,
@@ -316,7 +321,7 @@ export class LcovParser {
         if (this.rec) this.fail(`SF: record before the end_of_record of the record opened at line ${this.rec.sfLine}`);
         const path = line.slice(3);
         if (path.trim() === '') this.fail('SF: record without a path');
-        this.rec = new LcovRecord(own(normalizeSourcePath(path)), this.lineNo, this.lineSet, this.branchSet, this.functionSet);
+        this.rec = new LcovRecord(own(normalizeSourcePath(path)), clip(path, 200), this.lineNo, this.lineSet, this.branchSet, this.functionSet);
         break;
       }
       case 'end_of_record': {
@@ -406,7 +411,7 @@ export class LcovParser {
   end(): CoverageModel {
     const rec = this.rec;
     if (rec) {
-      throw new EvidenceError(`truncated lcov: the record for ${rec.path} opened at line ${rec.sfLine} has no end_of_record`, { line: this.lineNo });
+      throw new EvidenceError(`truncated lcov: the record for ${rec.shown} opened at line ${rec.sfLine} has no end_of_record`, { line: this.lineNo });
     }
     if (this.files.size === 0) throw new EvidenceError('no SF: record: not an lcov tracefile (or an empty one)');
     return { files: this.files };
@@ -447,7 +452,7 @@ function finish(r: LcovRecord): PackedFile {
 
 function summary(r: LcovRecord, found: number, hit: number, f: string, h: string): Count | undefined {
   if (found < 0 && hit < 0) return undefined;
-  const where = `the record for ${r.path} opened at line ${r.sfLine}`;
+  const where = `the record for ${r.shown} opened at line ${r.sfLine}`;
   if (found < 0 || hit < 0) throw new EvidenceError(`${where} states ${found < 0 ? h : f} without ${found < 0 ? f : h} and has no detail record`);
   if (hit > found) throw new EvidenceError(`${where} states ${h}:${hit} above ${f}:${found}`);
   return { covered: hit, total: found };
