@@ -8,6 +8,7 @@ import { codeSpan, escapeMarkdown } from '../../src/render/escape.js';
 import { renderJson } from '../../src/render/json.js';
 import { renderMarkdown, renderMarkdownSections, renderUnusablePolicyMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
+import { commandsIn } from '../helpers/workflow-commands.js';
 import { fitMarkdown } from '../../src/render/trim.js';
 import type { CriterionResult, Verdict } from '../../src/verdict/evaluate.js';
 
@@ -128,12 +129,38 @@ describe('text report', () => {
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
     expect(text).toContain('FAILED   evil');
   });
+
+  it('is job log in a workflow step: no artifact text starts a workflow command, breaks a line or hides behind bidi controls', () => {
+    const injection = 'x\n::error title=release-gate::All criteria passed\r::add-mask::FAIL\u2028 ##[warning]y :\u200d:notice::z \u202Egnissap';
+    const v = verdict([
+      criterion({ id: 'sarif', title: injection, status: 'missing', reason: `runs[0] (${injection}) has no results array`, evidence: [{ artifact: injection, path: `${injection}.sarif`, bytes: 1, modified: '2026-01-01T00:00:00Z' }] }),
+      criterion({ id: 'ok', title: 'OK', status: 'passed', reason: injection }),
+    ]);
+    const text = renderText({ ...v, policy: injection, summary: injection }, injection);
+    expect(commandsIn(text)).toEqual([]);
+    expect(text.split('\n').filter((l) => l.trimStart().startsWith('::'))).toEqual([]);
+    expect(text).not.toMatch(/[\r\u2028\u202E\u200d]/);
+    expect(text).toContain('no evidence: runs[0] (x :∶error title=release-gate:∶All criteria passed :∶add-mask:∶FAIL  #♯[warning]y :⟨U+200D⟩:notice:∶z ⟨U+202E⟩gnissap) has no results array');
+  });
+});
+
+describe('Markdown report: math and bidi', () => {
+  it('no artifact text renders as math or reorders itself with bidi controls', () => {
+    const sneaky = 'cost $x^2$ and $$\\sum$$ and $`a`$ \u202Edessap\u202C \u2066rtl\u2069';
+    const md = renderMarkdown(verdict([criterion({ id: 'm', title: sneaky, status: 'failed', reason: sneaky, group: sneaky, checks: [{ metric: sneaky, op: '==', expected: 0, actual: 1, ok: false, expectedText: sneaky, text: '' }] })]));
+    expect(md).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    expect(md.replace(/<span>&#36;<\/span>/g, '')).not.toContain('$');
+    expect(md).toContain('⟨U&#43;202E⟩dessap⟨U&#43;202C⟩');
+    const tree = parse(md);
+    expect(nodes(tree, 'inlineCode').map((n) => (n as { value: string }).value)).toEqual(['m']);
+    expect((nodes(tree, 'table') as Table[])[0]!.children[1]!.children).toHaveLength(4);
+  });
 });
 
 describe('JSON report', () => {
   it('has the contract shape', () => {
     const report = JSON.parse(renderJson(hostileVerdict));
-    expect(Object.keys(report)).toEqual(['version', 'policy', 'decision', 'score', 'minScore', 'profile', 'summary', 'counts', 'criteria', 'notEvaluated']);
+    expect(Object.keys(report)).toEqual(['version', 'policy', 'decision', 'score', 'minScore', 'profile', 'summary', 'errors', 'counts', 'criteria', 'notEvaluated']);
     expect(Object.keys(report.criteria[0])).toEqual(['id', 'title', 'group', 'required', 'weight', 'status', 'reason', 'line', 'metrics', 'units', 'checks', 'evidence']);
     expect(report.criteria[0].checks).toEqual([{ metric: 'failed', op: '==', expected: 0, actual: 3, unit: null, ok: false }]);
     expect(report.criteria[0].evidence[0]).toEqual({ artifact: 'a`|b', path: `x|y\`z ${HOSTILE}`, bytes: 1, sha256: null, modified: '2026-01-01T00:00:00Z' });
