@@ -71,7 +71,7 @@ async function run(runId: number, options: { inputs?: Record<string, string>; wo
   const core = await import('@actions/core');
   (core.summary as unknown as { _filePath?: string })._filePath = undefined;
   core.summary.emptyBuffer();
-  const { runAction } = await import('../../src/action.js');
+  const { runAction } = await import('../../src/action/index.js');
   await runAction();
   const exitCode = Number(process.exitCode ?? 0);
   process.exitCode = undefined;

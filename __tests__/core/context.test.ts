@@ -30,19 +30,39 @@ describe('readContext', () => {
     });
   });
 
-  it('workflow_run of a fork PR: the run head SHA, a PR still to be found', () => {
+  it('workflow_run of a fork PR: the run head SHA, no PR and no branch yet (they are looked up)', () => {
     const c = readContext({ ...ENV, GITHUB_EVENT_NAME: 'workflow_run' }, { workflow_run: { id: 99, head_sha: PR.head.sha, head_branch: 'feature', event: 'pull_request', pull_requests: [] } });
     expect(c.headSha).toBe(PR.head.sha);
-    expect(c.triggeringRun).toEqual({ id: 99, headSha: PR.head.sha, headBranch: 'feature', needsPullLookup: true });
+    expect(c.triggeringRun).toEqual({ id: 99, headSha: PR.head.sha, headBranch: 'feature', event: 'pull_request', pullRequests: [] });
+    expect(c.pullRequest).toBeUndefined();
+    // the fork's head branch name selects nothing: the PR's base does, once known
+    expect(c.branch).toBeUndefined();
+  });
+
+  it('workflow_run of a same-repo PR lists every payload PR with the run\'s head, and picks none of them', () => {
+    const own = { ...PR, head: { ...PR.head, repo: { full_name: 'acme/shop' } } };
+    const second = { ...own, number: 18, base: { ...PR.base, ref: 'dev' } };
+    const stale = { ...own, number: 3, head: { ...own.head, sha: 'old3'.repeat(10) } };
+    const c = readContext({ ...ENV, GITHUB_EVENT_NAME: 'workflow_run' }, { workflow_run: { id: 99, head_sha: PR.head.sha, event: 'pull_request', pull_requests: [second, stale, own] } });
+    expect(c.triggeringRun!.pullRequests.map((p) => [p.number, p.baseRef])).toEqual([
+      [18, 'dev'],
+      [17, 'release/2.0'],
+    ]);
     expect(c.pullRequest).toBeUndefined();
     expect(c.branch).toBeUndefined();
   });
 
-  it('workflow_run of a same-repo PR takes the PR from the payload', () => {
-    const own = { ...PR, head: { ...PR.head, repo: { full_name: 'acme/shop' } } };
-    const c = readContext({ ...ENV, GITHUB_EVENT_NAME: 'workflow_run' }, { workflow_run: { id: 99, head_sha: PR.head.sha, pull_requests: [own] } });
-    expect(c.pullRequest).toMatchObject({ number: 17, fromFork: false, baseRef: 'release/2.0' });
-    expect(c.branch).toBe('release/2.0');
+  it('merge_group: the group head SHA, the base branch (not the queue branch) selects the profile', () => {
+    const group = {
+      head_sha: 'feed'.repeat(10),
+      head_ref: 'refs/heads/gh-readonly-queue/release/2.0/pr-17-base222222222222222222222222222222222222',
+      base_sha: PR.base.sha,
+      base_ref: 'refs/heads/release/2.0',
+      head_commit: { id: 'feed'.repeat(10), tree_id: 'ab'.repeat(20), message: 'Merge pull request #17', timestamp: '2026-11-26T10:00:00Z', author: { name: 'a', email: 'a@example.com' }, committer: { name: 'GitHub', email: 'noreply@github.com' } },
+    };
+    const c = readContext({ ...ENV, GITHUB_EVENT_NAME: 'merge_group', GITHUB_SHA: group.head_sha, GITHUB_REF: group.head_ref }, { action: 'checks_requested', merge_group: group });
+    expect(c).toMatchObject({ headSha: group.head_sha, branch: 'release/2.0', mergeGroup: { headSha: group.head_sha, baseSha: PR.base.sha, baseRef: 'release/2.0', headRef: group.head_ref } });
+    expect(c.pullRequest).toBeUndefined();
   });
 
   it('workflow_run of a push uses the pushed branch', () => {

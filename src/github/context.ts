@@ -1,7 +1,8 @@
 /**
  * Where the action runs and what it gates, read from the runner's environment and event payload:
- * the commit to put the check run on, the pull request to comment on, the branch that picks the
- * profile. Pure: takes the environment and the parsed payload.
+ * the commit to put the check run on, the pull request or merge group and its base, the branch
+ * that picks the profile. Pure: takes the environment and the parsed payload; what needs the API
+ * (the PRs of a commit) is decided in src/action/event.ts.
  */
 export interface PullRequestRef {
   number: number;
@@ -12,17 +13,44 @@ export interface PullRequestRef {
   fromFork: boolean;
 }
 
+export interface MergeGroupRef {
+  /** the queue's commit: the check run goes here */
+  headSha: string;
+  /** refs/heads/gh-readonly-queue/<base>/pr-<n>-<sha> */
+  headRef: string;
+  /** the commit of the base branch the group is built on: its policy judges the group */
+  baseSha: string;
+  /** the branch the group merges into (without refs/heads/): it selects the profile */
+  baseRef: string;
+}
+
+export interface TriggeringRun {
+  id: number;
+  headSha: string;
+  headBranch?: string;
+  /** the event of the triggering run (pull_request, push, …) */
+  event: string;
+  /**
+   * PRs GitHub lists for the run whose head is the run's commit. Empty for PRs from forks; and
+   * there may be several (one head, PRs into several branches): which one triggered the run is
+   * not in the payload.
+   */
+  pullRequests: PullRequestRef[];
+}
+
 export interface GateContext {
   eventName: string;
   owner: string;
   repo: string;
-  /** the commit the verdict is about: the PR head (not the merge commit), the run's head, or GITHUB_SHA */
+  /** the commit the verdict is about: the PR head (not the merge commit), the run's head, the merge group's head, or GITHUB_SHA */
   headSha: string;
-  /** the branch that selects a profile: a PR's base branch, else the pushed branch */
+  /** the branch that selects a profile: a PR's or merge group's base branch, else the pushed branch */
   branch?: string;
+  /** pull_request events: the PR of the event */
   pullRequest?: PullRequestRef;
-  /** workflow_run: the run whose artifacts are the evidence; its PR may still have to be looked up */
-  triggeringRun?: { id: number; headSha: string; headBranch?: string; needsPullLookup: boolean };
+  mergeGroup?: MergeGroupRef;
+  /** workflow_run: the run whose artifacts are the evidence; its PR is still to be determined */
+  triggeringRun?: TriggeringRun;
   runId: number;
   runAttempt: number;
   serverUrl: string;
@@ -59,21 +87,25 @@ export function readContext(env: Env, payload: Payload): GateContext {
     context.branch = context.pullRequest.baseRef;
     return context;
   }
+  const group = payload.merge_group as Payload | undefined;
+  if (eventName === 'merge_group' && group) {
+    // the queue's branch (gh-readonly-queue/main/pr-7-…) is not the branch: the group merges into base_ref
+    const baseRef = String(group.base_ref ?? '').replace(/^refs\/heads\//, '');
+    context.mergeGroup = { headSha: String(group.head_sha ?? ''), headRef: String(group.head_ref ?? ''), baseSha: String(group.base_sha ?? ''), baseRef };
+    context.headSha = context.mergeGroup.headSha;
+    context.branch = baseRef;
+    return context;
+  }
   const run = payload.workflow_run as Payload | undefined;
   if (eventName === 'workflow_run' && run) {
     const headSha = String(run.head_sha ?? '');
     context.headSha = headSha;
-    const prs = (run.pull_requests as Payload[] | undefined) ?? [];
-    // pull_requests is empty for PRs from forks; the PR is then found by head SHA
-    const own = prs.find((p) => (p.head as Payload | undefined)?.sha === headSha) ?? prs[0];
-    context.triggeringRun = { id: Number(run.id), headSha, needsPullLookup: own === undefined };
+    const prs = ((run.pull_requests as Payload[] | undefined) ?? []).map((p) => pullRequestFrom(p, `${owner}/${repo}`));
+    const event = String(run.event ?? '');
+    context.triggeringRun = { id: Number(run.id), headSha, event, pullRequests: prs.filter((p) => p.headSha === headSha) };
     if (typeof run.head_branch === 'string') context.triggeringRun.headBranch = run.head_branch;
-    if (own) {
-      context.pullRequest = pullRequestFrom(own, `${owner}/${repo}`);
-      context.branch = context.pullRequest.baseRef;
-    } else if (typeof run.head_branch === 'string' && run.event !== 'pull_request') {
-      context.branch = run.head_branch;
-    }
+    // a pushed branch selects its profile; a PR's base branch is decided once its PRs are known
+    if (typeof run.head_branch === 'string' && !event.startsWith('pull_request')) context.branch = run.head_branch;
     return context;
   }
   const ref = env.GITHUB_REF ?? '';

@@ -1,0 +1,164 @@
+/**
+ * The action: inputs and event → the readings of the commit (which rules judge it: event.ts) →
+ * their policies (policy-source.ts) → evidence (evidence-source.ts) → the gate, once per reading,
+ * the strictest verdict kept → check run, sticky PR comment, job summary, outputs and exit code
+ * (publish.ts). The summary and outputs are written whatever happens to publishing; a failure to
+ * publish never turns into a pass.
+ */
+import * as core from '@actions/core';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readContext } from '../github/context.js';
+import { checkTitle } from '../github/checks.js';
+import { createOctokit } from '../github/octokit.js';
+import { formatPolicyError, loadPolicy, type LoadResult } from '../policy/load.js';
+import { annotationsFor } from '../render/annotations.js';
+import { codeSpan, escapeMarkdown } from '../render/escape.js';
+import { logLine } from '../render/log.js';
+import { renderJson } from '../render/json.js';
+import { renderMarkdownSections, renderUnusablePolicyMarkdown } from '../render/markdown.js';
+import { evaluatePolicy, type GateOutcome } from '../run.js';
+import type { Verdict } from '../verdict/evaluate.js';
+import { describeReading, planReadings, type Reading } from './event.js';
+import { artifactPatterns, evidenceSource, missingSource } from './evidence-source.js';
+import { readInputs } from './inputs.js';
+import { policySourceNotes, readPolicySource, type PolicySource } from './policy-source.js';
+import { publish, setOutputs, WriteGuard, writeSummary } from './publish.js';
+
+/** One reading of the commit, with its policy and what the gate said under it. */
+interface Judged {
+  reading: Reading;
+  source: PolicySource;
+  loaded: LoadResult;
+  outcome: GateOutcome;
+}
+
+const UNDETERMINED_SUMMARY = 'the branch whose rules apply could not be determined, so the gate fails closed';
+
+export async function runAction(): Promise<void> {
+  let verdict: Verdict | undefined;
+  try {
+    const inputs = readInputs();
+    if (inputs.token) core.setSecret(inputs.token);
+    const payload = process.env.GITHUB_EVENT_PATH ? (JSON.parse(await readFile(process.env.GITHUB_EVENT_PATH, 'utf8')) as Record<string, unknown>) : {};
+    const context = readContext(process.env, payload);
+    const octokit = createOctokit(inputs.token, context.apiUrl, { warning: (m) => core.warning(m) });
+    const writes = new WriteGuard();
+    const plan = await planReadings(octokit, context);
+    if (plan.undetermined) core.error(plan.undetermined, { title: 'release-gate' });
+
+    // each base's policy is read once, however many readings share it
+    const sources = new Map<string, Promise<PolicySource>>();
+    const read: Array<Omit<Judged, 'outcome'>> = [];
+    for (const reading of plan.readings) {
+      const key = reading.base && inputs.policyRef === 'base' ? `base:${reading.base.sha ?? reading.base.ref}` : 'workspace';
+      if (!sources.has(key)) sources.set(key, readPolicySource(octokit, context, inputs, reading.base));
+      const source = await sources.get(key)!;
+      read.push({ reading, source, loaded: loadPolicy(source.text, source.file) });
+    }
+    const policies = read.flatMap((r) => (r.loaded.ok ? [r.loaded.policy] : []));
+    // readings come base policies first: the check name is the one the base's policy gives
+    const checkName = inputs.checkName ?? policies[0]?.name ?? 'release-gate';
+    const work = path.join(process.env.RUNNER_TEMP || tmpdir(), `release-gate-${context.runId}-${process.pid}`);
+    const source =
+      policies.length === 0 ? undefined : plan.undetermined ? missingSource(plan.undetermined) : await evidenceSource(octokit, context, inputs, artifactPatterns(policies), work);
+    const judged: Judged[] = [];
+    for (const r of read) {
+      const outcome: GateOutcome =
+        r.loaded.ok && source
+          ? await evaluatePolicy(r.loaded.policy, {
+              source,
+              ...(inputs.profile !== undefined && { profile: inputs.profile }),
+              ...(r.reading.branch !== undefined && { branch: r.reading.branch }),
+              now: new Date(),
+            })
+          : { kind: 'policy-error', errors: r.loaded.ok ? [] : r.loaded.errors };
+      // nothing known of the base: whatever the policy says, this is not a pass
+      if (plan.undetermined && outcome.kind === 'verdict') outcome.verdict = { ...outcome.verdict, decision: 'fail', summary: UNDETERMINED_SUMMARY };
+      judged.push({ ...r, outcome });
+    }
+    const chosen = strictest(judged);
+    const { outcome } = chosen;
+    const notes = [...(plan.undetermined ? [`> [!CAUTION]\n> ${escapeMarkdown(plan.undetermined, 1000)}\n`] : []), ...readingsNote(judged, chosen), ...policySourceNotes(chosen.source)];
+    const policyFile = chosen.source.file;
+    const reportPath = path.join(work, 'release-gate-report.json');
+    await mkdir(work, { recursive: true });
+
+    if (outcome.kind !== 'verdict') {
+      const errors = outcome.kind === 'policy-error' ? outcome.errors : [{ file: policyFile, line: 1, column: 1, message: outcome.message }];
+      const markdown = renderUnusablePolicyMarkdown(errors.map(formatPolicyError));
+      const sections = [markdown, ...notes];
+      await writeFile(reportPath, `${JSON.stringify({ version: 1, decision: 'fail', score: 0, errors: errors.map(formatPolicyError), criteria: [] }, null, 2)}\n`);
+      for (const e of errors) core.error(e.message, { file: e.file, startLine: e.line, startColumn: e.column, title: 'release-gate policy' });
+      const published = await publish(octokit, context, inputs, writes, {
+        checkName,
+        markdownSections: sections,
+        title: `Failed: the policy has ${errors.length} error${errors.length === 1 ? '' : 's'}`,
+        annotations: errors.map((e) => ({ path: e.file, start_line: e.line, end_line: e.line, annotation_level: 'failure' as const, title: 'policy error', message: e.message })),
+        decision: 'fail',
+        pullRequests: plan.pullRequests,
+      });
+      await writeSummary(sections);
+      setOutputs({ decision: 'fail', score: 0, passed: 0, failed: 0, missing: 0, report: reportPath, ...published });
+      core.setFailed(`release-gate: the policy ${policyFile} has errors`);
+      return;
+    }
+
+    verdict = outcome.verdict;
+    const { decision } = verdict;
+    await writeFile(reportPath, renderJson(verdict));
+    const sections = renderMarkdownSections(verdict, { policyPath: policyFile });
+    sections.splice(1, 0, ...notes);
+    core.info(logLine(`${verdict.decision === 'pass' ? 'PASS' : 'FAIL'} score ${verdict.score}% — ${verdict.summary}`));
+    for (const c of verdict.criteria) core.info(logLine(`  ${c.status.padEnd(7)} ${c.id}: ${c.reason}`));
+    const published = await publish(octokit, context, inputs, writes, {
+      checkName,
+      markdownSections: sections,
+      title: checkTitle(verdict),
+      annotations: annotationsFor(verdict, policyFile),
+      decision: verdict.decision,
+      pullRequests: plan.pullRequests,
+    });
+    await writeSummary(sections);
+    setOutputs({ decision, score: verdict.score, ...verdict.counts, report: reportPath, ...published });
+    if (decision === 'fail') {
+      const message = `release-gate failed: ${verdict.summary}`;
+      if (inputs.fail) core.setFailed(message);
+      else core.warning(`${message} (input fail is false: the step passes)`);
+    }
+  } catch (err) {
+    // an internal error is never a pass: the gate fails with the reason
+    const message = err instanceof Error ? err.message : String(err);
+    core.setOutput('decision', 'fail');
+    if (!verdict) {
+      await writeSummary([`### ❌ release-gate: failed — internal error\n\n${escapeMarkdown(message, 2000)}\n`]).catch(() => undefined);
+    }
+    core.setFailed(`release-gate: ${message}`);
+  }
+}
+
+/** The worst outcome: an unusable policy, then a failure, then a pass; a lower score first; else the first. */
+function strictest(judged: Judged[]): Judged {
+  const rank = (o: GateOutcome) => (o.kind !== 'verdict' ? [0, 0] : [o.verdict.decision === 'fail' ? 1 : 2, o.verdict.score]);
+  return judged.reduce((worst, j) => {
+    const [a, b] = [rank(j.outcome), rank(worst.outcome)];
+    return a[0]! < b[0]! || (a[0] === b[0] && a[1]! < b[1]!) ? j : worst;
+  });
+}
+
+/** Several readings: the log and the report say how each came out, and which one is published. */
+function readingsNote(judged: Judged[], chosen: Judged): string[] {
+  if (judged.length < 2) return [];
+  const lines = [`> [!IMPORTANT]\n> This commit is judged ${judged.length} ways, and the strictest verdict is the one published:`];
+  for (const j of judged) {
+    const policy = j.source.base ? `policy of ${codeSpan(j.source.base.ref, 100)}` : 'the workspace policy';
+    const result =
+      j.outcome.kind === 'verdict'
+        ? `${j.outcome.verdict.decision === 'pass' ? '✅ passed' : '❌ failed'}, score ${j.outcome.verdict.score}%${j.outcome.verdict.profile ? `, profile ${codeSpan(j.outcome.verdict.profile, 100)}` : ', no profile'}`
+        : '❌ the policy cannot be used';
+    lines.push(`> - ${describeReading(j.reading, 'markdown')} (${policy}): ${result}${j === chosen ? ' ← published' : ''}`);
+    core.info(logLine(`${describeReading(j.reading, 'text')}: ${j.outcome.kind === 'verdict' ? `${j.outcome.verdict.decision} ${j.outcome.verdict.score}%${j.outcome.verdict.profile ? ` (profile ${j.outcome.verdict.profile})` : ''}` : 'policy error'}${j === chosen ? ' ← published' : ''}`));
+  }
+  return [`${lines.join('\n')}\n`];
+}
