@@ -136,7 +136,7 @@ function readInside(absolute: string, shown: string, listed: { dev: number; ino:
       }
       const real = await realpath(absolute);
       const realRoot = await root();
-      if (!real.startsWith(realRoot + path.sep)) throw new EvidenceError(`${shown} lies outside the evidence folder; not read`);
+      if (!real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep)) throw new EvidenceError(`${shown} lies outside the evidence folder; not read`);
       for await (const chunk of handle.createReadStream({ highWaterMark: 256 * 1024, autoClose: false })) yield chunk as Uint8Array;
     } finally {
       await handle.close();
