@@ -154,3 +154,15 @@ describe('a glob that matches nothing says what is there', () => {
     );
   });
 });
+
+describe('the walk is bounded', () => {
+  it('a folder with more entries than the walk visits is refused with the cap named, never half-read', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'rg-walk-'));
+    await mkdir(path.join(dir, 'deep', 'er'), { recursive: true });
+    for (let i = 0; i < 12; i++) await writeFile(path.join(dir, 'deep', 'er', `junit-${i}.xml`), JUNIT);
+    const c = criterion('{ path: "**/*.xml", format: junit }');
+    const found = await collectEvidence(c, directorySource(dir, { walkEntries: 10 }), newBudget());
+    expect(found).toEqual({ files: [], problem: `could not list evidence: ${dir} holds more than 10 entries (WALK_ENTRIES); point the evidence at a smaller folder` });
+    expect((await collectEvidence(c, directorySource(dir, { walkEntries: 14 }), newBudget())).metrics?.tests?.value).toBe(12);
+  });
+});

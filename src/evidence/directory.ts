@@ -28,13 +28,14 @@ interface Listing {
  * folder; each file is opened without following links, and is read only if it is still the file
  * the walk listed and its real location is inside the evidence folder.
  */
-export function directorySource(root: string): EvidenceSource {
+export function directorySource(root: string, options: { walkEntries?: number } = {}): EvidenceSource {
   const absoluteRoot = path.resolve(root);
+  const walkEntries = options.walkEntries ?? WALK_ENTRIES;
   const listings = new Map<string, Promise<Listing>>();
   let realRoot: Promise<string> | undefined;
   const listing = (dir: string) => {
     let walked = listings.get(dir);
-    if (!walked) listings.set(dir, (walked = walk(dir)));
+    if (!walked) listings.set(dir, (walked = walk(dir, walkEntries)));
     return walked;
   };
   const inside = () => (realRoot ??= realpath(absoluteRoot));
@@ -93,7 +94,7 @@ export function directorySource(root: string): EvidenceSource {
 }
 
 /** Walks a folder without following links; regular files and links by relative path. */
-async function walk(dir: string): Promise<Listing> {
+async function walk(dir: string, maxEntries: number): Promise<Listing> {
   const listing: Listing = { files: [], links: [] };
   const pending = [''];
   let visited = 0;
@@ -107,7 +108,7 @@ async function walk(dir: string): Promise<Listing> {
       throw err;
     }
     for (const entry of entries) {
-      if (++visited > WALK_ENTRIES) throw new Error(`${dir} holds more than ${WALK_ENTRIES} entries (WALK_ENTRIES); point the evidence at a smaller folder`);
+      if (++visited > maxEntries) throw new Error(`${dir} holds more than ${maxEntries} entries (WALK_ENTRIES); point the evidence at a smaller folder`);
       const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
       // Dirent types come from lstat (readdir falls back to it where the file system gives none)
       if (entry.isSymbolicLink()) listing.links.push(child);
