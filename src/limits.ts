@@ -11,6 +11,16 @@ export const LIMITS = {
   totalEvidenceBytes: 8 * 1024 ** 3,
   /** Files matched by one criterion. */
   filesPerCriterion: 10_000,
+  /**
+   * Values (objects, arrays, strings, numbers, YAML nodes) a whole-document reader may build from one
+   * file: this many, plus one per `documentBytesPerValue` bytes of the file. A value costs a hundred
+   * bytes or more of memory, far more than its few bytes of text, so a dense document (`[{},{},…]`,
+   * `- {}` lines) is refused with this reason instead of exhausting the heap. Readers build only
+   * what they read (SARIF streams its results, a JSONPath of names builds only its path).
+   */
+  documentValues: 200_000,
+  /** See documentValues (JSON; YAML nodes cost more: see yaml.ts). */
+  documentBytesPerValue: 32,
   /** Element nesting depth in XML, JSON and YAML evidence. */
   nestingDepth: 512,
   /** Named metrics per criterion. */

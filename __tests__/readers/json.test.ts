@@ -4,7 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { EvidenceError } from '../../src/measure.js';
 import { LIMITS } from '../../src/limits.js';
 import fc from 'fast-check';
-import { compilePolicyPath, compileShape, json, namedMetricNotes, parseJson, positionOf, type JsonModel, type Shape } from '../../src/readers/json.js';
+import { query, type JsonValue } from 'jsonpath-rfc9535';
+import { compilePolicyPath, compileShape, json, jsonPathShape, namedMetricNotes, parseJson, positionOf, type JsonModel, type Shape } from '../../src/readers/json.js';
 import type { NamedMetricSpec } from '../../src/readers/types.js';
 import { bytesSource, CONFORMANCE, context, evidenceError, fileSource, FIXTURES, manifest } from '../helpers/evidence.js';
 
@@ -362,10 +363,13 @@ describe('json: shapes build only what a reader reads', () => {
   function project(value: unknown, shape: Shape): unknown {
     if (shape === true) return value;
     if (shape === false) return SKIPPED;
+    // another kind of container than the shape expects: an empty stand-in of its kind
     if (Array.isArray(shape)) {
+      if (isRecord(value)) return {};
       if (!Array.isArray(value)) return value;
       return value.map((item) => project(item, shape[0] as Shape)).filter((item) => item !== SKIPPED);
     }
+    if (Array.isArray(value)) return [];
     if (!isRecord(value)) return value;
     const out: Record<string, unknown> = {};
     for (const [key, field] of Object.entries(shape as Record<string, Shape>)) {
@@ -416,10 +420,12 @@ describe('json: shapes build only what a reader reads', () => {
     expect(parseJson(doc, 64, RESULT)).toEqual({ results: [{ level: 'error', rule: { id: 'r1', tags: [1, 2] }, properties: { severity: 9.5 } }] });
   });
 
-  test('another kind of value than the shape expects is built whole, so the reader sees it', () => {
-    expect(parseJson('{"results": {"level": "x", "more": 1}}', 64, RESULT)).toEqual({ results: { level: 'x', more: 1 } });
-    expect(parseJson('{"results": [[1, {"a": 2}], 42, "s", null]}', 64, RESULT)).toEqual({ results: [[1, { a: 2 }], 42, 's', null] });
-    expect(parseJson('[1]', 64, RESULT)).toEqual([1]);
+  test('another kind of value than the shape expects: a primitive as it is, a container as an empty stand-in of its kind', () => {
+    expect(parseJson('{"results": {"level": "x", "more": 1}}', 64, RESULT)).toEqual({ results: {} });
+    expect(parseJson('{"results": [[1, {"a": 2}], 42, "s", null]}', 64, RESULT)).toEqual({ results: [[], 42, 's', null] });
+    expect(parseJson('[1]', 64, RESULT)).toEqual([]);
+    // the stand-in's content is still checked
+    expect(syncFailure(() => parseJson('{"results": {"a": [1,]}}', 64, RESULT)).message).toBe('expected a JSON value, found "]"');
   });
 
   test('a key repeated where it is read is refused; where nothing is read it cannot change a count', () => {
@@ -529,5 +535,53 @@ describe('json: format contract', () => {
     expect(json.name).toBe('json');
     expect(json.namedMetrics).toBe('path');
     expect(json.knownMetrics).toBeUndefined();
+  });
+});
+
+describe('json: only what the policy paths can reach is built, within a value budget', () => {
+  const keys = fc.constantFrom('a', 'b', 'p');
+  const { tree } = fc.letrec((tie) => ({
+    tree: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.integer(),
+      fc.constantFrom('s', '1.5', null, true),
+      fc.array(tie('tree'), { maxLength: 3 }),
+      fc.dictionary(keys, tie('tree'), { maxKeys: 3 }),
+    ),
+  }));
+  const segment = fc.constantFrom('.a', '.b', '.p', "['a']", "['a','p']", '[0]', '[-1]', '[*]', '[0:2]', '..p', '..a', '[?@.p]', '[?@ == 1]');
+  const jsonPath = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => `$${s.join('')}`);
+
+  test('property: any paths select exactly what they select on the whole document', () => {
+    fc.assert(
+      fc.property(tree, fc.array(jsonPath, { minLength: 1, maxLength: 3 }), (doc, paths) => {
+        const text = JSON.stringify(doc);
+        const built = parseJson(text, 512, compileShape(jsonPathShape(paths)));
+        for (const p of paths) expect(query(built as JsonValue, p)).toEqual(query(JSON.parse(text) as JsonValue, p));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('a path of names builds its branch only: a dense rest of the document costs nothing', async () => {
+    const dense = `{"p": 7, "items": [${'{},'.repeat(300_000)}{}]}`;
+    const model = await read(dense, { p: { path: '$.p' } });
+    expect(json.metrics(model)).toEqual({ p: { value: 7 } });
+    expect(jsonPathShape(['$.p', "$['items'].x"])).toEqual({ p: true, items: { x: true } });
+    expect(jsonPathShape(['$.a[0].b', '$..c'])).toBe(true);
+    expect(jsonPathShape([])).toBe(false);
+  });
+
+  test('a path that must walk more values than the budget is refused with the reason, never read in part', async () => {
+    const dense = `{"p": 7, "items": [${'{},'.repeat(300_000)}{}]}`;
+    const budget = LIMITS.documentValues + Math.floor(dense.length / 96);
+    const err = await failure(read(dense, { p: { path: '$..p' } }));
+    expect(err.message).toBe(
+      `the JSON document holds more than ${budget} values to build (LIMITS.documentValues 200000, plus one per 96 bytes of the file): a document this dense would take far more memory than its size, so it is refused rather than read — write paths of names ($.a.b) so that only their branch is built`,
+    );
+    expect(err.position?.line).toBe(1);
+    // the same number of values spread over more bytes is within the budget
+    const sparse = `{"p": 7, "items": [${`{"pad": "${'x'.repeat(300)}"},`.repeat(150_000)}{}]}`;
+    expect(json.metrics(await read(sparse, { p: { path: '$..p' } }))).toEqual({ p: { value: 7 } });
   });
 });

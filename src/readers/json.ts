@@ -16,6 +16,8 @@
  * builds only the fields it counts with. Kept containers are handed to JSON.parse as byte slices,
  * so values are exactly what JSON.parse makes (`__proto__` stays an own key, numbers round alike).
  */
+import parseJsonPath from 'jsonpath-rfc9535/parser';
+import { LIMITS } from '../limits.js';
 import { EvidenceError } from '../measure.js';
 import { readWholeUtf8 } from './input.js';
 import { pathFormat, type PathModel } from './named.js';
@@ -34,9 +36,10 @@ export type JsonModel = PathModel;
  * object with only these keys built (keys not listed are skipped; listed keys that repeat are
  * refused). A one-element array: an array whose every item has that shape.
  *
- * Where the document holds another kind of value than the shape expects (an array where an object
- * is expected, a number where an array is), that value is built whole, so that the reader sees what
- * is really there and can say what is wrong.
+ * Where the document holds another kind of value than the shape expects, the reader sees what is
+ * really there without it being built: a primitive is built as it is, an array where an object is
+ * expected is delivered as `[]` and an object where an array is expected as `{}` (their content is
+ * checked and skipped: a stand-in says which kind it is, never what a hostile value holds).
  */
 export type Shape = boolean | { readonly [key: string]: Shape } | readonly [Shape] | StreamedItems;
 
@@ -116,10 +119,76 @@ export function compileShape(shape: Shape): CompiledShape {
 // ---------------------------------------------------------------------------------------------
 // reading
 
-/** format: json. JSONPath may select anything, so the whole document is built. */
-export const json = pathFormat('json', async (input, ctx) =>
-  parseJsonBytes(await readWholeUtf8(input, ctx.limits.wholeDocumentBytes, 'JSON document'), ctx.limits.nestingDepth, WHOLE_DOCUMENT),
-);
+/**
+ * format: json. Only what the policy's JSONPaths can reach is built: a path of names (`$.a.b`,
+ * `$['x']`) builds its own branch; from the first other selector (index, wildcard, slice, filter) or
+ * descendant segment (`..`), the whole subtree. A value of another kind than the path expects on its
+ * way (an array where a name is selected) cannot be selected by it and is not built.
+ */
+export const json = pathFormat('json', async (input, ctx) => {
+  const bytes = await readWholeUtf8(input, ctx.limits.wholeDocumentBytes, 'JSON document');
+  const paths = Object.values(ctx.metrics).flatMap((spec) => (spec.path === undefined ? [] : [spec.path]));
+  const budget = valueBudget('the JSON document', bytes.length, ctx.limits, JSONPATH_BYTES_PER_VALUE, 'write paths of names ($.a.b) so that only their branch is built');
+  return parseJsonBytes(bytes, ctx.limits.nestingDepth, compileShape(jsonPathShape(paths)), budget);
+});
+
+/** Values that a JSONPath query walks cost about three times more memory than parsed ones. */
+const JSONPATH_BYTES_PER_VALUE = 96;
+
+/**
+ * The values a whole-document reader may build from a file of `bytes` (LIMITS.documentValues, plus
+ * one per `bytesPerValue` bytes), and the reason given beyond.
+ */
+export function valueBudget(what: string, bytes: number, limits: { readonly documentValues: number } = LIMITS, bytesPerValue: number = LIMITS.documentBytesPerValue, hint = ''): ValueBudget {
+  const max = limits.documentValues + Math.floor(bytes / bytesPerValue);
+  return {
+    max,
+    message:
+      `${what} holds more than ${max} values to build (LIMITS.documentValues ${limits.documentValues}, plus one per ${bytesPerValue} bytes of the file): ` +
+      `a document this dense would take far more memory than its size, so it is refused rather than read${hint === '' ? '' : ` — ${hint}`}`,
+  };
+}
+
+/** The shape that builds what any of `paths` (valid RFC 9535 JSONPaths) can select. */
+export function jsonPathShape(paths: readonly string[]): Shape {
+  let shape: Shape = false;
+  for (const path of paths) shape = mergeShapes(shape, segmentsShape((parseJsonPath(path) as { segments: PathSegment[] }).segments, 0));
+  return shape;
+}
+
+interface PathSegment {
+  type: string;
+  node: { type: string; value?: unknown; selectors?: { type: string; value?: unknown }[] };
+}
+
+function segmentsShape(segments: readonly PathSegment[], i: number): Shape {
+  if (i === segments.length) return true;
+  const segment = segments[i] as PathSegment;
+  if (segment.type !== 'ChildSegment') return true; // a descendant segment reaches the whole subtree
+  const node = segment.node;
+  const selectors = node.type === 'BracketedSelection' ? (node.selectors ?? []) : [node];
+  const names: string[] = [];
+  for (const selector of selectors) {
+    if ((selector.type !== 'MemberNameShorthand' && selector.type !== 'NameSelector') || typeof selector.value !== 'string') return true;
+    names.push(selector.value);
+  }
+  // compileShape's limits: at most 31 fields, never __proto__ (built whole instead)
+  const unique = [...new Set(names)];
+  if (unique.length > 31 || unique.includes('__proto__')) return true;
+  const rest = segmentsShape(segments, i + 1);
+  const out: Record<string, Shape> = {};
+  for (const name of unique) out[name] = rest;
+  return out;
+}
+
+function mergeShapes(a: Shape, b: Shape): Shape {
+  if (a === false) return b;
+  if (b === false) return a;
+  if (a === true || b === true || Array.isArray(a) || Array.isArray(b) || a instanceof StreamedItems || b instanceof StreamedItems) return true;
+  const out: Record<string, Shape> = { ...(a as Record<string, Shape>) };
+  for (const [key, value] of Object.entries(b as Record<string, Shape>)) out[key] = key in out ? mergeShapes(out[key] as Shape, value) : value;
+  return Object.keys(out).length > 31 ? true : out;
+}
 
 /**
  * Reads a bounded whole JSON document (UTF-8, BOM dropped, at most `maxBytes`, nested at most
@@ -135,7 +204,7 @@ export async function readJsonDocument(
 ): Promise<unknown> {
   const bytes = await readWholeUtf8(input, maxBytes, what);
   try {
-    return parseJsonBytes(bytes, maxDepth, shape);
+    return parseJsonBytes(bytes, maxDepth, shape, valueBudget(`the ${what}`, bytes.length));
   } catch (err) {
     if (err instanceof JsonSyntaxError) throw new EvidenceError(`${what} is not valid JSON: ${err.message}`, err.position);
     throw err;
@@ -172,6 +241,16 @@ interface Frame {
   count: number;
   /** offset of the '{' or '[' */
   readonly start: number;
+  /** values built before this container (streamed items give theirs back once handed over) */
+  readonly builtAtOpen: number;
+  /** an empty container standing in for another kind than the shape expects: its content is skipped */
+  readonly standIn: boolean;
+}
+
+/** At most `max` values are built; beyond, an EvidenceError with `message` and the position. */
+export interface ValueBudget {
+  readonly max: number;
+  readonly message: string;
 }
 
 /** A syntax, depth or duplicate-key error of the scanner (a sink's own errors are not wrapped). */
@@ -186,8 +265,11 @@ const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 7
  * with a position for the first syntax error, nesting deeper than maxDepth, or a key repeated in an
  * object that is built.
  */
-export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledShape): unknown {
+export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledShape, budget?: ValueBudget): unknown {
   const n = bytes.length;
+  /** values built and kept so far (objects, arrays and primitives; kept values count their content) */
+  let built = 0;
+  const maxValues = budget?.max ?? Number.POSITIVE_INFINITY;
   const fail = (message: string, at: number): never => {
     throw new JsonSyntaxError(message, positionOf(bytes, at));
   };
@@ -273,8 +355,16 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
     return out;
   };
 
-  /** hands a finished value, which started at byte `start`, to the container being built (or makes it the document) */
-  const deliver = (value: unknown, start: number): void => {
+  /** counts a value about to be built, which starts at byte `at`, against the budget */
+  const count = (at: number): void => {
+    if (++built > maxValues) throw new EvidenceError((budget as ValueBudget).message, positionOf(bytes, at));
+  };
+
+  /**
+   * hands a finished value, which started at byte `start`, to the container being built (or makes
+   * it the document); `builtBefore`: the values built before it, for a streamed item (dropped)
+   */
+  const deliver = (value: unknown, start: number, builtBefore: number): void => {
     if (top === undefined) root = value;
     else if (top.shape instanceof ObjectShape) (top.value as Record<string, unknown>)[top.field] = value;
     else if (top.shape?.sink === undefined) (top.value as unknown[]).push(value);
@@ -289,21 +379,37 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
         throw err;
       }
       top.count++;
+      built = builtBefore;
     }
   };
 
   /** the shape of the next item of the innermost open array */
-  const itemShape = (): ShapeNode => (top === undefined ? SKIP : top.shape instanceof ArrayShape ? top.shape.item : CHECK);
+  const itemShape = (): ShapeNode => (top === undefined || top.standIn ? SKIP : top.shape instanceof ArrayShape ? top.shape.item : CHECK);
 
   const open = (isObject: boolean): void => {
     if (depth >= maxDepth) fail(`JSON nesting is deeper than ${maxDepth} levels (LIMITS.nestingDepth)`, i);
     let frame: Frame | undefined;
-    // another kind of container than the shape expects: built whole, so the reader sees it
-    const node = (next instanceof ObjectShape && !isObject) || (next instanceof ArrayShape && isObject) ? KEEP : next;
-    if (node instanceof ObjectShape || node instanceof ArrayShape) {
-      frame = { value: node instanceof ObjectShape ? {} : [], shape: node, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: i };
+    const node = next;
+    const builtAtOpen = built;
+    if (node !== SKIP) count(i);
+    if ((node instanceof ObjectShape && !isObject) || (node instanceof ArrayShape && isObject)) {
+      // another kind of container than the shape expects: an empty stand-in of its kind
+      frame = { value: isObject ? {} : [], shape: undefined, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: i, builtAtOpen, standIn: true };
+    } else if (node instanceof ObjectShape || node instanceof ArrayShape) {
+      frame = { value: node instanceof ObjectShape ? {} : [], shape: node, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: i, builtAtOpen, standIn: false };
     } else if (node === KEEP || (node === CHECK && isObject)) {
-      frame = { value: undefined, shape: undefined, keptFrom: node === KEEP ? i : -1, keys: isObject ? new Set() : undefined, seen: 0, field: '', count: 0, start: i };
+      frame = {
+        value: undefined,
+        shape: undefined,
+        keptFrom: node === KEEP ? i : -1,
+        keys: isObject ? new Set() : undefined,
+        seen: 0,
+        field: '',
+        count: 0,
+        start: i,
+        builtAtOpen,
+        standIn: false,
+      };
     } else if (node === CHECK) {
       frame = CHECKED_ARRAY;
     }
@@ -320,13 +426,13 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
     top = frames[frames.length - 1];
     i++;
     if (frame === undefined || frame === CHECKED_ARRAY) return;
-    if (frame.value !== undefined) deliver(frame.value, frame.start);
-    else if (frame.keptFrom >= 0) deliver(JSON.parse(bytes.toString('utf8', frame.keptFrom, i)), frame.keptFrom);
+    if (frame.value !== undefined) deliver(frame.value, frame.start, frame.builtAtOpen);
+    else if (frame.keptFrom >= 0) deliver(JSON.parse(bytes.toString('utf8', frame.keptFrom, i)), frame.keptFrom, frame.builtAtOpen);
   };
 
   /** a key of the innermost open object, from the quote at `start` to `end` */
   const key = (start: number, end: number): void => {
-    if (top === undefined) {
+    if (top === undefined || top.standIn) {
       next = SKIP;
       return;
     }
@@ -356,14 +462,16 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
 
   /** a primitive value from `start` to `end`, built when its shape asks for it */
   const primitive = (start: number, end: number, c: number): void => {
-    if (next === SKIP || next === CHECK) return;
+    if (next === SKIP) return;
+    count(start);
+    if (next === CHECK) return;
     let value: unknown;
     if (c === 34) value = escaped ? JSON.parse(bytes.toString('utf8', start, end)) : bytes.toString('utf8', start + 1, end - 1);
     else if (c === 116) value = true;
     else if (c === 102) value = false;
     else if (c === 110) value = null;
     else value = Number(bytes.toString('latin1', start, end)); // the JSON number grammar is a subset of Number's
-    deliver(value, start);
+    deliver(value, start, built - 1);
   };
 
   for (;;) {
@@ -453,7 +561,7 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
 }
 
 /** The frame of every array inside a kept value: nothing to build, its items are checked. */
-const CHECKED_ARRAY: Frame = Object.freeze({ value: undefined, shape: undefined, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: -1 });
+const CHECKED_ARRAY: Frame = Object.freeze({ value: undefined, shape: undefined, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: -1, builtAtOpen: 0, standIn: false });
 
 /** The index of the shape field whose UTF-8 name is bytes[start, end), or -1. */
 function fieldIndex(shape: ObjectShape, bytes: Buffer, start: number, end: number): number {
