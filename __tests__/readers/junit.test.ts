@@ -406,6 +406,17 @@ describe('junit reader: failures outside a direct testcase child', () => {
     expect(m).toMatchObject({ tests: 4, runs: 4, passed: 1, failures: 2, errors: 1 });
   });
 
+  it('reads a testcase or suite hidden inside a result element as its own, and results inside results as detail', async () => {
+    const m = await readXml(
+      '<testsuites><testsuite>' +
+        '<testcase name="skips"><skipped><testcase name="hidden"><failure><error/></failure></testcase></skipped></testcase>' +
+        '<testcase name="flaky"><flakyFailure><failure/><error/></flakyFailure></testcase>' +
+        '<skipped><testsuite errors="1"/></skipped>' +
+        '</testsuite></testsuites>',
+    );
+    expect(m).toMatchObject({ tests: 4, runs: 3, skipped: 1, passed: 1, flaky: 1, failures: 1, errors: 1, declaredOnly: 1 });
+  });
+
   it('reads namespaced and differently cased result elements', async () => {
     const m = await readXml(
       '<testsuites xmlns:j="urn:j"><j:testsuite>' +

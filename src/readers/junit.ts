@@ -15,9 +15,9 @@ import { parseXml, type XmlAttributes } from './xml.js';
  *   testcase (passed and flaky), `<rerunFailure>`/`<rerunError>` of a failing one (failed).
  * - A testcase's outcome is the worst result anywhere inside it: `<error>`/`<rerunError>` >
  *   `<failure>`/`<rerunFailure>` > `<skipped>` (or a skipped-like `status`) > passed. Element names
- *   are matched on their local part (`<j:failure>` is a failure). A testcase nested in a testcase
- *   is a test of its own. The content of a result element is detail: results inside
- *   `<flakyFailure>` are the failed runs of a test that passed in the end.
+ *   are matched on their local part, in any case (`<j:failure>` is a failure). The results inside
+ *   a result element are its detail (those inside `<flakyFailure>` are failed runs of a test that
+ *   passed in the end); a testcase or suite nested anywhere, even there, is read as its own.
  * - An `<error>`/`<failure>` outside any testcase (karma's "error thrown in afterAll", a fixture
  *   set-up failure directly under `<testsuite>`) counts as one failed test of its own.
  * - Declared counts: where a suite (or the root) declares more failed tests (`failures` +
@@ -202,8 +202,9 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
   // the open testcases (innermost last): their depths and result bits so far
   const caseDepths: number[] = [];
   const caseBits: number[] = [];
-  // inside a result element (its content is detail, never read): its depth, else 0
-  let opaqueDepth = 0;
+  // the depths of the open result elements that counted: a result element inside one of them
+  // (before another testcase or suite opens) is its detail, never counted again
+  const resultDepths: number[] = [];
 
   /** Counts one test with these result bits into the model and the innermost suite. */
   const count = (bits: number): void => {
@@ -257,7 +258,6 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
     input,
     {
       open(name, attributes, depth) {
-        if (opaqueDepth !== 0) return;
         if (depth === 1) {
           if (name !== 'testsuite' && name !== 'testsuites') {
             throw new EvidenceError(`not a JUnit XML file: the root element is <${name}>, expected <testsuites> or <testsuite>`);
@@ -269,10 +269,12 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
         if (known === undefined) return;
         const kind = KINDS.get(known)!;
         if (kind === K_RESULT) {
-          opaqueDepth = depth;
+          const caseDepth = caseDepths.length > 0 ? caseDepths[caseDepths.length - 1]! : 0;
+          const container = Math.max(caseDepth, suites[suites.length - 1]!.depth);
+          if (resultDepths.length > 0 && resultDepths[resultDepths.length - 1]! > container) return;
+          resultDepths.push(depth);
           const bits = RESULT_BITS.get(known)!;
-          const inCase = caseDepths.length > 0 && caseDepths[caseDepths.length - 1]! > suites[suites.length - 1]!.depth;
-          if (inCase) caseBits[caseBits.length - 1]! |= bits;
+          if (caseDepth === container) caseBits[caseBits.length - 1]! |= bits;
           // outside any testcase: an error or failure is a failed test of its own
           else if (bits & (ERROR | FAILURE)) count(bits);
           return;
@@ -303,8 +305,8 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
         suites.push({ depth, name: suiteName, declaredTests, declaredFailures, declaredErrors, tests: 0, failures: 0, errors: 0 });
       },
       close(name, depth) {
-        if (opaqueDepth !== 0) {
-          if (depth === opaqueDepth) opaqueDepth = 0;
+        if (resultDepths.length > 0 && resultDepths[resultDepths.length - 1] === depth) {
+          resultDepths.pop();
           return;
         }
         const suite = suites[suites.length - 1];
