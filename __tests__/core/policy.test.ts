@@ -303,6 +303,12 @@ describe("a newcomer's first mistakes get the fix named", () => {
     ]);
   });
 
+  it('a number field written with a decimal comma gets the spelling to use', () => {
+    expect(errors(criterion('weight: 1,5\nevidence: { path: a.xml, format: junit }\nexpect: { failed: "== 0" }'))).toEqual([
+      'policy.yml:4:13: criteria[0].weight: weight must be a number; 1,5 has a decimal comma: write 1.5; a policy number uses "." as the decimal point',
+    ]);
+  });
+
   it('a misspelt format gets a "did you mean"', () => {
     const found = errors(criterion('evidence: { path: a.info, format: lcovv }\nexpect: { lines: ">= 5%" }'));
     expect(found).toHaveLength(1);

@@ -4,7 +4,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
 import { z } from 'zod';
-import { parseExpectation, type Expectation } from '../expect/expectation.js';
+import { parseExpectation, parseNumber, type Expectation } from '../expect/expectation.js';
 import { parseDuration } from '../expect/units.js';
 import type { Unit } from '../measure.js';
 import type { FormatName } from '../readers/index.js';
@@ -217,7 +217,10 @@ function hintFor(issue: z.core.$ZodIssue, node: Node | undefined): string {
   if (issue.code === 'invalid_type' && issue.expected === 'number' && typeof value === 'string') {
     const percent = /^\s*(-?[0-9.]+)\s*%\s*$/.exec(value);
     if (percent) return `; write ${percent[1]} without the "%" (the field is a percentage already)`;
-    if (/^\s*-?[0-9.]+\s*$/.test(value)) return `; write ${value.trim()} without quotes`;
+    const number = parseNumber(value.trim());
+    if (typeof number === 'number') return `; write ${value.trim()} without quotes`;
+    // "0,5" or "1.000.000": the same spelling rules as in expectations
+    if (/^[-+]?[0-9.,_]+$/.test(value.trim())) return `; ${number.error}`;
   }
   if (issue.code === 'invalid_value' && typeof value === 'string') {
     return didYouMean(value, issue.values.filter((v): v is string => typeof v === 'string'));
