@@ -367,7 +367,7 @@ export interface FakeGitHub {
   runtimeTokenFor(runId?: number): string;
   /** the env vars a child process needs to use the fake as its GitHub (see the top of this file) */
   env(opts?: { runId?: number; token?: string }): Record<string, string>;
-  /** a GITHUB_EVENT_PATH payload for a run (pull_request → { action, number, pull_request, repository }) */
+  /** a GITHUB_EVENT_PATH payload for a run (pull_request → { action, number, pull_request, repository }; merge_group → { action, merge_group, repository }) */
   eventPayload(runId?: number): Record<string, unknown>;
   /** REST objects exactly as the fake serves them (for assertions / validateResponse) */
   render: {
@@ -1735,6 +1735,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const pull = run.pullRequests.length ? state.pulls.find((p) => p.number === run.pullRequests[0]) : undefined;
     if ((run.event === 'pull_request' || run.event === 'pull_request_target') && pull) {
       return { action: 'synchronize', number: pull.number, pull_request: renderPull(pull, true), repository, sender: renderUser(run.actor) };
+    }
+    // a merge queue run: its head_branch is the queue's gh-readonly-queue/<base>/pr-<n>-<base sha>
+    const queue = run.event === 'merge_group' ? /^gh-readonly-queue\/(.+)\/pr-\d+-([0-9a-f]{40})$/.exec(run.head_branch ?? '') : null;
+    if (queue) {
+      const commit = { id: run.head_sha, tree_id: fakeSha(`tree:${run.head_sha}`), message: 'Merge pull request', timestamp: run.created_at, author: { name: 'Octo Cat', email: 'octocat@example.com' }, committer: { name: 'GitHub', email: 'noreply@github.com' } };
+      const mergeGroup = { head_sha: run.head_sha, head_ref: `refs/heads/${run.head_branch}`, base_sha: queue[2], base_ref: `refs/heads/${queue[1]}`, head_commit: commit };
+      return { action: 'checks_requested', merge_group: mergeGroup, repository, sender: renderUser(run.actor) };
     }
     return {
       ref: `refs/heads/${run.head_branch ?? state.defaultBranch}`,

@@ -4,7 +4,8 @@
  *
  * - pull_request: the PR's base branch (its policy and profile).
  * - merge_group: the group's base (`base_ref` picks the profile, `base_sha` holds the policy), not
- *   the queue's temporary branch.
+ *   the queue's temporary branch. The queue also pushes that branch (`gh-readonly-queue/<base>/…`):
+ *   a push run there is judged as the group (the policy of the base branch's head).
  * - push: the pushed branch, and every open PR whose head is this commit. A same-repo PR head gets
  *   the PR run's check and this push run's check under one name; the push run must not be the
  *   looser one, so it judges the commit as each of those PRs does (base policy, base profile) and
@@ -48,6 +49,9 @@ export interface Plan {
   undetermined?: string;
 }
 
+/** The merge queue's temporary branch; GitHub reserves the prefix (nobody else can push there). */
+const QUEUE_BRANCH = /^gh-readonly-queue\/(.+)\/pr-\d+-[0-9a-f]{40}$/;
+
 export async function planReadings(octokit: Octokit, context: GateContext): Promise<Plan> {
   const { pullRequest: pr, mergeGroup: group, triggeringRun: run } = context;
   if (pr) {
@@ -72,6 +76,12 @@ export async function planReadings(octokit: Octokit, context: GateContext): Prom
   const pushed = context.eventName === 'push' || run?.event === 'push';
   if (pushed && context.branch !== undefined) {
     const branch = context.branch;
+    const queue = QUEUE_BRANCH.exec(branch);
+    if (queue) {
+      // the merge queue pushes its group to gh-readonly-queue/<base>/pr-<n>-<sha>: judged as the group is
+      const base = queue[1]!;
+      return { readings: [{ what: { kind: 'merge-group', ref: base }, branch: base, ...(run === undefined && { base: { ref: base, subject: 'This merge group' } }) }], pullRequests: [] };
+    }
     let prs: PullRequestRef[];
     try {
       prs = distinct([...(run?.pullRequests ?? []), ...(await pullsOfBranch(octokit, context, branch))]);
