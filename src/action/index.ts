@@ -16,7 +16,7 @@ import { formatPolicyError, loadPolicy, type LoadResult } from '../policy/load.j
 import { annotationsFor } from '../render/annotations.js';
 import { codeSpan, escapeMarkdown } from '../render/escape.js';
 import { logLine } from '../render/log.js';
-import { renderJson } from '../render/json.js';
+import { renderJson, renderNoVerdictJson } from '../render/json.js';
 import { renderMarkdownSections, renderUnusablePolicyMarkdown } from '../render/markdown.js';
 import { evaluatePolicy, type GateOutcome } from '../run.js';
 import type { Verdict } from '../verdict/evaluate.js';
@@ -89,7 +89,8 @@ export async function runAction(): Promise<void> {
       const errors = outcome.kind === 'policy-error' ? outcome.errors : [{ file: policyFile, line: 1, column: 1, message: outcome.message }];
       const markdown = renderUnusablePolicyMarkdown(errors.map(formatPolicyError));
       const sections = [markdown, ...notes];
-      await writeFile(reportPath, `${JSON.stringify({ version: 1, decision: 'fail', score: 0, errors: errors.map(formatPolicyError), criteria: [] }, null, 2)}\n`);
+      const summary = outcome.kind === 'policy-error' ? `the policy has ${errors.length} error${errors.length === 1 ? '' : 's'}; the gate fails until it is fixed` : outcome.message;
+      await writeFile(reportPath, renderNoVerdictJson(errors.map(formatPolicyError), { summary, profile: inputs.profile }));
       for (const e of errors) core.error(e.message, { file: e.file, startLine: e.line, startColumn: e.column, title: 'release-gate policy' });
       const published = await publish(octokit, context, inputs, writes, {
         checkName,
