@@ -512,12 +512,12 @@ describe('text: regex cost is bounded', () => {
     const line = 'b'.repeat(200_000);
     const metrics = { slow: { count: 'b[ab]{100}$' } };
     const started = performance.now();
-    const err = await failure(readText(bytesSource(`${line}\n`.repeat(50), 65536), context('slow.log', metrics), { baseMs: 50, msPerMiB: 0 }));
-    expect(err.message).toMatch(/^matching the criterion's regexes took over 0 s by line 1 \(0.05 s plus 0 ms per MiB of log\): a regex with many partial matches alive at once/);
+    const err = await failure(readText(bytesSource(`${line}\n`.repeat(50), 65536), context('slow.log', metrics), { baseMs: 50, usPerLine: 0, msPerMiB: 0 }));
+    expect(err.message).toMatch(/^matching the criterion's regexes took over 0 s by line 1 \(0.05 s, plus 0 ms per MiB and 0 µs per line for each regex\): a regex with many partial matches alive at once/);
     expect(performance.now() - started).toBeLessThan(5000);
     // the budget is the criterion's: every file read with the same metrics shares it
     const shared = { fast: { count: 'x' } };
-    const budget = { baseMs: 0, msPerMiB: 1e9 };
+    const budget = { baseMs: 0, usPerLine: 0, msPerMiB: 1e9 };
     await readText(bytesSource('x\n'), context('a.log', shared), budget);
     expect(text.metrics(await readText(bytesSource('x x\n'), context('b.log', shared), budget)).fast).toEqual({ value: 2 });
   });

@@ -284,12 +284,13 @@ function nulLine(line: string, lineNumber: number): EvidenceError {
 }
 
 /**
- * Matching time allowed to the regexes of one criterion (all its files together): `baseMs` plus
- * `msPerMiB` for every MiB of log read. Honest regexes take 10-20 ms per MiB; a regex under
- * MAX_REGEX_PROGRAM with many partial matches alive at once (`(.*a){20}` over a line of `a`, 5 s
- * per MB) could otherwise still take minutes over a large log.
+ * Matching time allowed to the regexes of one criterion (all its files together): `baseMs`, plus
+ * for each regex `usPerLine` per line and `msPerMiB` per MiB of log. Honest regexes take about
+ * 1-2 µs a line and 10-30 ms a MiB (re2js); a regex under MAX_REGEX_PROGRAM with many partial
+ * matches alive at once (`(.*a){20}` over a line of `a`: 5 s per MB) could otherwise still take
+ * minutes over a large log.
  */
-export const MATCH_BUDGET = { baseMs: 10_000, msPerMiB: 300 };
+export const MATCH_BUDGET = { baseMs: 10_000, usPerLine: 20, msPerMiB: 300 };
 
 interface Budget {
   spentMs: number;
@@ -310,7 +311,7 @@ function budgetOf(ctx: ReadContext, limits: typeof MATCH_BUDGET): Budget {
 
 function overBudget(budget: Budget, limits: typeof MATCH_BUDGET, lineNumber: number): EvidenceError {
   return new EvidenceError(
-    `matching the criterion's regexes took over ${Math.round(budget.allowedMs / 1000)} s by line ${lineNumber} (${limits.baseMs / 1000} s plus ${limits.msPerMiB} ms per MiB of log): a regex with many partial matches alive at once (counted repetitions, repeated groups with .*) is too costly for this log; make it more literal or anchor it`,
+    `matching the criterion's regexes took over ${Math.round(budget.allowedMs / 1000)} s by line ${lineNumber} (${limits.baseMs / 1000} s, plus ${limits.msPerMiB} ms per MiB and ${limits.usPerLine} µs per line for each regex): a regex with many partial matches alive at once (counted repetitions, repeated groups with .*) is too costly for this log; make it more literal or anchor it`,
     { line: lineNumber },
   );
 }
@@ -319,13 +320,14 @@ function overBudget(budget: Budget, limits: typeof MATCH_BUDGET, lineNumber: num
 export async function readText(input: ByteSource, ctx: ReadContext, limits: typeof MATCH_BUDGET = MATCH_BUDGET): Promise<TextModel> {
   const { counts, captures } = textSpecs(ctx);
   const budget = budgetOf(ctx, limits);
+  const regexes = counts.length + captures.length;
   let lines = 0;
   let printed = false;
   for await (const line of readLines(asUtf8(input), ctx.limits.lineBytes, { fatal: true })) {
     lines++;
     if (line.indexOf('\0') !== -1) throw nulLine(line, lines);
     if (!printed && /\S/.test(line)) printed = true;
-    budget.allowedMs += ((line.length + 1) / 1048576) * limits.msPerMiB;
+    budget.allowedMs += regexes * (limits.usPerLine / 1000 + ((line.length + 1) / 1048576) * limits.msPerMiB);
     const started = performance.now();
     // a long line is checked after each regex: one line may hold a MiB and the criterion 100 regexes
     const check = line.length > LONG_LINE
