@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parse as parseYamlReference } from 'yaml';
 import { EvidenceError } from '../../src/measure.js';
 import { LIMITS } from '../../src/limits.js';
-import { compilePolicyPath, namedMetricNotes, parseYaml, yaml, type YamlModel } from '../../src/readers/yaml.js';
+import { checkYamlDensity, compilePolicyPath, namedMetricNotes, parseYaml, yaml, YAML_BYTES_PER_VALUE, type YamlModel } from '../../src/readers/yaml.js';
 import type { NamedMetricSpec } from '../../src/readers/types.js';
 import { bytesSource, context, evidenceError, fileSource, FIXTURES } from '../helpers/evidence.js';
 
@@ -116,16 +117,19 @@ describe('yaml: values', () => {
 });
 
 describe('yaml: hostile input', () => {
-  test('100,000 levels of [ are refused before the recursive composer, with a position', async () => {
-    const flow = await failure(read('['.repeat(100_000), { a: { path: '$[0]' } }, 65536));
+  test('nesting past LIMITS.nestingDepth is refused before the recursive composer, with a position', async () => {
+    const levels = 5_000; // within the density cap, ten times the depth cap
+    const flow = await failure(read('['.repeat(levels), { a: { path: '$[0]' } }, 65536));
     expect(flow.message).toBe(`YAML nesting is deeper than ${LIMITS.nestingDepth} levels (LIMITS.nestingDepth)`);
     expect(flow.position).toEqual({ line: 1, column: LIMITS.nestingDepth + 1 });
-    const closed = await failure(read('['.repeat(100_000) + ']'.repeat(100_000), {}, 65536));
+    const closed = await failure(read('['.repeat(levels) + ']'.repeat(levels), {}, 65536));
     expect(closed.message).toMatch(/nesting is deeper than/);
     const compact = await failure(read('- '.repeat(100_000) + 'x\n', {}, 65536));
     expect(compact.message).toMatch(/nesting is deeper than/);
-    const maps = await failure(read('{a: '.repeat(100_000) + '1' + '}'.repeat(100_000), {}, 65536));
+    const maps = await failure(read('{a: '.repeat(levels) + '1' + '}'.repeat(levels), {}, 65536));
     expect(maps.message).toMatch(/nesting is deeper than/);
+    // 100,000 levels of [ are refused before any parsing, by the density cap
+    expect((await failure(read('['.repeat(100_000), {}, 65536))).message).toMatch(/^the YAML document has more than \d+ lines and flow items/);
   });
 
   test('nesting up to the cap is fine, flow and block', async () => {
@@ -165,18 +169,51 @@ describe('yaml: hostile input', () => {
 
   test('many aliases (quadratic to resolve in the yaml package) are refused quickly', async () => {
     let doc = '';
-    for (let i = 0; i < 20_000; i++) doc += `- &a${i} 1\n- *a${i}\n`;
+    for (let i = 0; i < 2_000; i++) doc += `- &a${i} 1\n- *a${i}\n`;
     const err = await failure(read(doc, {}, 65536));
-    expect(err.message).toMatch(/^the YAML document has 20000 aliases and 20000 anchors; resolving that many is refused/);
+    expect(err.message).toMatch(/^the YAML document has 2000 aliases and 2000 anchors; resolving that many is refused/);
     // a few aliases are ordinary YAML
     expect(yaml.metrics(await read('x: &x 5\ny: *x\n', { y: { path: '$.y' } }))).toEqual({ y: { value: 5 } });
   });
 
-  test('a map with 100,000 keys is read in linear time (duplicate check is not quadratic)', async () => {
+  test('a map with 12,000 keys is read in linear time (duplicate check is not quadratic)', async () => {
     let doc = '';
-    for (let i = 0; i < 100_000; i++) doc += `k${i}: ${i}\n`;
-    const model = await read(doc, { last: { path: '$.k99999' } }, 65536);
-    expect(yaml.metrics(model)).toEqual({ last: { value: 99999 } });
+    for (let i = 0; i < 12_000; i++) doc += `k${i}: ${i}\n`;
+    const model = await read(doc, { last: { path: '$.k11999' } }, 65536);
+    expect(yaml.metrics(model)).toEqual({ last: { value: 11999 } });
+  });
+
+  test('a document denser than the yaml package can hold is refused before it is parsed, with the line', async () => {
+    const items = 20_000;
+    const doc = 'p: 1\nitems:\n' + '- {}\n'.repeat(items);
+    const max = Math.floor(LIMITS.documentValues / 16) + Math.floor(doc.length / YAML_BYTES_PER_VALUE);
+    const err = await failure(read(doc, { p: { path: '$.p' } }, 65536));
+    expect(err.message).toBe(
+      `the YAML document has more than ${max} lines and flow items (LIMITS.documentValues / 16, plus one per ${YAML_BYTES_PER_VALUE} bytes of the file): ` +
+        'the YAML parser needs kilobytes per node, so a document this large or dense is refused rather than read — write it as JSON (format: json reads far larger documents)',
+    );
+    // the cap is counted on lines and flow items, so it is reached on the line of item (max+1)/2 or so
+    expect(err.position?.line).toBeGreaterThan(max / 2);
+    expect(err.position?.line).toBeLessThan(max / 2 + 4);
+    // a quarter of the items is read
+    expect(yaml.metrics(await read('p: 1\nitems:\n' + '- {}\n'.repeat(items / 4), { p: { path: '$.p' } }, 65536))).toEqual({ p: { value: 1 } });
+  });
+
+  test('property: the density cap counts exactly the lines and flow indicators', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('\n', '{', '[', ',', 'a', ' ', ':', '-', '}', ']'), { maxLength: 60 }), fc.nat(40), (chars, max) => {
+        const bytes = Buffer.from(chars.join(''));
+        const units = chars.filter((c) => c === '\n' || c === '{' || c === '[' || c === ',').length;
+        let refused = false;
+        try {
+          checkYamlDensity(bytes, max);
+        } catch (err) {
+          expect(err).toBeInstanceOf(EvidenceError);
+          refused = true;
+        }
+        expect(refused).toBe(units > max);
+      }),
+    );
   });
 
   test('duplicate keys are refused, with a position', async () => {

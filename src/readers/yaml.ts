@@ -14,13 +14,20 @@
  * - duplicate keys are errors (a gate must not pick one of two values silently), checked here
  *   with a Set per map because the package's own `uniqueKeys` check is quadratic in the map size;
  *   non-scalar keys (`stringKeys`) and alias keys are errors too;
- * - a stream must hold exactly one document: zero or several is an EvidenceError.
+ * - a stream must hold exactly one document: zero or several is an EvidenceError;
+ * - the `yaml` package spends 1-4 KB per node (CST, document and data; measured: 3.7 KB per
+ *   `key: value` line) and lexes dense input at about 1 MB/s: before it runs, the document's lines
+ *   and flow indicators (`{`, `[`, `,`: every node needs one of them, a block node its line) are
+ *   counted in one pass over the bytes, and more than LIMITS.documentValues / 16 of them, plus one
+ *   per YAML_BYTES_PER_VALUE bytes, is refused, so that memory stays within about 4x the file plus
+ *   100 MB (a 20 MB file of `- {}` lines crashed the heap; it is now refused in a fraction of a
+ *   second). YAML evidence is small (summaries); a large document is read as JSON.
  * Always the YAML 1.2 core schema, even under a %YAML 1.1 directive: no merge keys (`<<` is an
  * ordinary key), no sexagesimal or 1.1 octal numbers; `.inf`/`.nan` are not finite numbers.
  */
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, type CST, type Document, type YAMLError } from 'yaml';
 import { EvidenceError } from '../measure.js';
-import { readWholeText } from './input.js';
+import { readWholeUtf8 } from './input.js';
 import { checkStructure, pathFormat, type PathModel } from './named.js';
 
 export { compilePolicyPath, namedMetricNotes, type MetricNotes, type PathModel } from './named.js';
@@ -34,9 +41,36 @@ export const YAML_ALIAS_WORK = 4_000_000;
 /** Values an expanded document may hold beyond one per character of its text. */
 const EXPANSION_ALLOWANCE = 1_000_000;
 
-export const yaml = pathFormat('yaml', async (input, ctx) =>
-  parseYaml(await readWholeText(input, ctx.limits.wholeDocumentBytes, 'YAML document'), ctx.limits.nestingDepth),
-);
+/** See the header: one counted line or flow item is allowed per this many bytes of the file. */
+export const YAML_BYTES_PER_VALUE = 1024;
+
+export const yaml = pathFormat('yaml', async (input, ctx) => {
+  const bytes = await readWholeUtf8(input, ctx.limits.wholeDocumentBytes, 'YAML document');
+  checkYamlDensity(bytes, Math.floor(ctx.limits.documentValues / 16) + Math.floor(bytes.length / YAML_BYTES_PER_VALUE));
+  return parseYaml(bytes.toString('utf8'), ctx.limits.nestingDepth);
+});
+
+/**
+ * Refuses a document with more than `max` lines and flow indicators (`{`, `[`, `,`), counted on the
+ * bytes before any YAML parsing: an upper bound of the work and memory of the `yaml` package, whose
+ * every node needs a line or a flow indicator.
+ */
+export function checkYamlDensity(bytes: Uint8Array, max: number): void {
+  let units = 0;
+  let line = 1;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === 10) line++;
+    else if (c !== 123 && c !== 91 && c !== 44) continue;
+    if (++units > max) {
+      throw new EvidenceError(
+        `the YAML document has more than ${max} lines and flow items (LIMITS.documentValues / 16, plus one per ${YAML_BYTES_PER_VALUE} bytes of the file): ` +
+          'the YAML parser needs kilobytes per node, so a document this large or dense is refused rather than read — write it as JSON (format: json reads far larger documents)',
+        { line },
+      );
+    }
+  }
+}
 
 /** Parses one YAML document into plain data, or throws EvidenceError. */
 export function parseYaml(text: string, maxDepth: number): unknown {
