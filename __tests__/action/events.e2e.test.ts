@@ -130,6 +130,18 @@ describe('merge queue (merge_group)', () => {
     expect(report(r)).toMatchObject({ decision: 'fail', profile: 'production' });
     expect(commentRequests()).toEqual([]);
   });
+
+  it('a workflow_run after the queue\'s CI run is judged by the group\'s base profile, on the group\'s commit', async () => {
+    const ci = fake.addRun({ headSha: GROUP_HEAD, headBranch: QUEUE, event: 'merge_group' });
+    uploadEvidence(ci.id);
+    const gate = fake.addRun({ headSha: fake.state.branches.main, headBranch: 'main', event: 'workflow_run' });
+    const payload = { action: 'completed', workflow_run: fake.render.run(ci), repository: fake.render.repository() };
+    const r = await runAction(fake, { runId: gate.id, eventName: 'workflow_run', payload, workspace: { [POLICY_PATH]: STRICT } });
+    expect(r.code, r.all).toBe(1);
+    expect(fake.restRequests('checks/create').map((q) => q.body)).toEqual([expect.objectContaining({ head_sha: GROUP_HEAD, conclusion: 'failure' })]);
+    expect(report(r)).toMatchObject({ decision: 'fail', profile: 'production' });
+    expect(commentRequests()).toEqual([]);
+  });
 });
 
 describe('workflow_run: the PR and its base must be known, or the gate fails closed', () => {

@@ -12,7 +12,8 @@
  *   as its own branch, and publishes the strictest.
  * - workflow_run: the triggering run's PRs: those in the payload and every open PR whose head is
  *   the run's commit (GitHub lists none for forks, and which of several PRs triggered the run is
- *   not in the payload). The policy is the workspace's, the default branch's checkout.
+ *   not in the payload); for a merge_group run, the group's base; for a push run, as push. The
+ *   policy is the workspace's, the default branch's checkout.
  *
  * Several readings: each is evaluated and the strictest verdict is published (src/action/index.ts).
  * When the PRs cannot be determined (the lookup fails, or a PR run has no open PR), the plan is
@@ -72,6 +73,12 @@ export async function planReadings(octokit: Octokit, context: GateContext): Prom
     }
     // under workflow_run the policy is the workspace's (the default branch's checkout), never the PR's
     return { readings: byBase(prs).map(({ numbers, baseRef }) => ({ what: { kind: 'pull', numbers, ref: baseRef }, branch: baseRef })), pullRequests: prs };
+  }
+  if (run?.event === 'merge_group') {
+    // the triggering run tested a merge group: its head branch is the queue's, which names the base
+    const queue = QUEUE_BRANCH.exec(run.headBranch ?? '');
+    if (!queue) return undetermined(context, `the merge group branch "${run.headBranch ?? ''}" does not name the branch it merges into, so the rules that apply are unknown: the gate fails closed`);
+    return { readings: [{ what: { kind: 'merge-group', ref: queue[1]! }, branch: queue[1]! }], pullRequests: [] };
   }
   const pushed = context.eventName === 'push' || run?.event === 'push';
   if (pushed && context.branch !== undefined) {
