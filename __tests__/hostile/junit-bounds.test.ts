@@ -140,6 +140,22 @@ describe('junit bounds', () => {
     expect(nested.report.criteria[0]).toMatchObject({ status: 'failed', metrics: { tests: 500, failed: 1 } });
   }, 60_000);
 
+  // Before: the names of open elements were kept whatever their length: 200 nested elements with
+  // 500 KB names (100 MB) peaked at 263 MB, and 512 levels within the 2 GiB file cap would hold
+  // 2 GB. Names are now capped at 4 KiB: refused at the first one, with the reason.
+  it('200 nested elements with 500 KB names: refused with a reason, in bounded memory', async () => {
+    const name = (i: number) => `e${i}${'x'.repeat(500_000)}`;
+    const judged = await judge(
+      'long-names',
+      (file) => writeRepeated(file, '<testsuites><testsuite name="s">', (i) => `<${name(i)}>`, 200, `<testcase name="t"/>${Array.from({ length: 200 }, (_, i) => `</${name(199 - i)}>`).join('')}</testsuite></testsuites>`),
+      30_000,
+    );
+    expect(judged.report.criteria[0]!.status).toBe('missing');
+    expect(judged.report.criteria[0]!.reason).toMatch(/junit\.xml:1:34: unreadable as junit: an element name longer than 4096 bytes/);
+    expectWithinGoal(judged);
+    expect(judged.run.peakRss).toBeLessThan(160 * MB);
+  }, 60_000);
+
   it('100,000 suites that each declare a failure their elements do not show: counted, with a bounded reason', async () => {
     const judged = await judge(
       'declared-failures',

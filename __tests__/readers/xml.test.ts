@@ -149,6 +149,24 @@ describe('xml tokenizer', () => {
     });
   });
 
+  it('refuses element and attribute names longer than 4 KiB, as soon as they are that long', async () => {
+    const at4k = `e${'x'.repeat(4095)}`;
+    for (const size of [7, 4096, 1 << 20]) {
+      expect(await events(`<${at4k} ${at4k}="1"></${at4k}>`, size)).toEqual([
+        ['open', at4k, 1, {}],
+        ['close', at4k, 1],
+      ]);
+      expect((await failure(`<${at4k}y/>`, size)).message).toMatch(/^an element name longer than 4096 bytes/);
+      expect((await failure(`<r ${at4k}y="1"/>`, size)).message).toMatch(/^an attribute name longer than 4096 bytes/);
+      expect((await failure(`<r></${at4k}y>`, size)).message).toMatch(/^an element name longer than 4096 bytes/);
+    }
+    // a 10 MB name is refused at its first 4 KiB, never gathered whole (as a tag may be, up to 64 MiB)
+    const started = performance.now();
+    const err = await failure(`<${'n'.repeat(10_000_000)}/>`, 64 * 1024);
+    expect(err.position).toEqual({ line: 1, column: 2 });
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   // A start tag just under 64 KiB was tokenised again from its start on every chunk that did not
   // complete it: in 2-byte chunks, 32,500 times (about 5 s; now about 60 ms).
   it('tokenises a long tag split over many small chunks only a few times', async () => {

@@ -101,7 +101,8 @@ function canonicalName(name: string): string | undefined {
   let known = foldedNames.get(name);
   if (known === undefined && !foldedNames.has(name)) {
     known = canonical.get(name.slice(name.lastIndexOf(':') + 1).toLowerCase());
-    // bounded: a hostile file may use any number of element names
+    // bounded: a hostile file may use any number of element names, each up to 4 KiB
+    if (name.length > 64) return known;
     if (foldedNames.size >= 4096) foldedNames.clear();
     foldedNames.set(name, known);
   }

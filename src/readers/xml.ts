@@ -84,6 +84,12 @@ const CDATA = 3;
 /** Signals that the current token continues in the next chunk. */
 const INCOMPLETE = -1;
 
+/**
+ * Longest element or attribute name. The names of open elements are kept (512 levels of 4 MB
+ * names would hold 2 GB), and no evidence format has a name of more than a few dozen bytes.
+ */
+const MAX_NAME_BYTES = 4096;
+
 /** Attributes in one tag beyond which they are found through a hash table (see attrTable). */
 const INDEXED_ATTRIBUTES = 16;
 
@@ -455,6 +461,7 @@ class Tokenizer implements XmlAttributes {
       if (NAME[c] === 0) break;
       hash = (hash * 31 + c) | 0;
     }
+    if (i - lt - 1 > MAX_NAME_BYTES) this.failLongName('element', lt + 1);
     if (i >= len) return INCOMPLETE;
     const nameEnd = i;
     this.attrCount = 0;
@@ -486,6 +493,7 @@ class Tokenizer implements XmlAttributes {
         if (NAME[b] === 0) break;
         nameHash = (nameHash * 31 + b) | 0;
       }
+      if (i - ns > MAX_NAME_BYTES) this.failLongName('attribute', ns);
       const ne = i;
       while (i < len && WS[buf[i]!] === 1) i++;
       if (i >= len) return INCOMPLETE;
@@ -702,6 +710,10 @@ class Tokenizer implements XmlAttributes {
     return decodeText(this.buf, attrs[5 * k + 2]!, attrs[5 * k + 3]!, true, attrs[5 * k + 4] === 1);
   }
 
+  private failLongName(what: string, at: number): never {
+    this.fail(`an ${what} name longer than ${MAX_NAME_BYTES} bytes (no evidence format has one; names are kept while their element is open)`, at);
+  }
+
   /** An end tag at buf[lt]; returns the offset after it, or INCOMPLETE. */
   private endTag(lt: number): number {
     const buf = this.buf;
@@ -709,6 +721,7 @@ class Tokenizer implements XmlAttributes {
     let i = lt + 2;
     const ns = i;
     while (i < len && NAME[buf[i]!] === 1) i++;
+    if (i - ns > MAX_NAME_BYTES) this.failLongName('element', ns);
     const ne = i;
     while (i < len && WS[buf[i]!] === 1) i++;
     if (i >= len) return INCOMPLETE;
