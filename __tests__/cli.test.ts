@@ -252,6 +252,14 @@ describe('typos: "did you mean" for commands and options', () => {
     );
   });
 
+  it('help NAME of no command is a usage error with the suggestion too', async () => {
+    expect(await cli(['help', 'valdiate'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'release-gate: unknown command "valdiate" (did you mean "validate"?); commands: check, validate, schema\nRun "release-gate --help" for the usage.\n',
+    });
+  });
+
   it('nothing is suggested for a word that resembles no command or option', async () => {
     expect((await cli(['deploy'])).stderr.split('\n')[0]).toBe('release-gate: unknown command "deploy"; commands: check, validate, schema');
     expect((await cli(['check', '--output', 'x'])).stderr.split('\n')[0]).toBe('release-gate: unknown option --output for check; check takes --policy, --evidence, --profile, --branch, --json, --markdown');

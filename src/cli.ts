@@ -104,12 +104,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(COMMANDS[rest[0]]!.usage);
     return EXIT.pass;
   }
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  if (command === undefined || command === '--help' || command === '-h' || (command === 'help' && rest[0] === undefined)) {
     process.stdout.write(USAGE);
     return command === undefined ? EXIT.usage : EXIT.pass;
   }
   const commands = await import('./commands.js');
   try {
+    if (command === 'help') throw unknownCommand(rest[0]!, commands.didYouMean); // `help NAME` of no command
     if (!(command in COMMANDS)) throw unknownCommand(command, commands.didYouMean);
     const { usage, options } = COMMANDS[command]!;
     const help = `release-gate ${command} --help`;
