@@ -282,6 +282,16 @@ describe('lcov: identities of any length in bounded memory', () => {
     }
   });
 
+  it('FNL/FNA function groups with MB-long indexes count as short ones; a line number past the range is refused', async () => {
+    const groups = (index: (i: number) => string): string =>
+      `SF:a.c\n${[0, 1, 2].map((i) => `FNL:${index(i)},${10 * i + 1}\nFNA:${index(i)},${i % 2},f${i}\nFNA:${index(i)},0,g${i}`).join('\n')}\nend_of_record\n`;
+    const long = await metricsOf(lcov, readText(lcov, groups((i) => `${i}${'7'.repeat(300_000)}`), 65536));
+    expect(long).toEqual(await metricsOf(lcov, readText(lcov, groups(String))));
+    expectCoverage(long, { functions: [1, 3] });
+    const err = await rejects(readText(lcov, `SF:a.c\nFNL:0,${'9'.repeat(400)}\nFNL:1,${'9'.repeat(401)}\nend_of_record\n`), /FNL: line number out of range/);
+    expect(err.position?.line).toBe(2);
+  });
+
   it('a message about a record with a long path quotes the start of the path', async () => {
     const err = await rejects(readText(lcov, `SF:${'p'.repeat(300_000)}\nLH:2\nend_of_record\n`, 65536), /states LH without LF/);
     expect(err.message).toBe(`the record for ${'p'.repeat(200)}… opened at line 1 states LH without LF and has no detail record`);

@@ -8,6 +8,7 @@ import {
   LineSetBuilder,
   MAX_LINE,
   clip,
+  compactId,
   FileTable,
   coverageMetrics,
   mergeCoverage,
@@ -355,11 +356,13 @@ export class LcovParser {
         const r = this.open('FNL:');
         const c1 = line.indexOf(',', 4);
         if (c1 < 0) this.fail('malformed FNL: record (expected FNL:<index>,<line>[,<end line>])');
-        const index = own(line.slice(4, c1));
+        const index = own(compactId(line.slice(4, c1)));
         if (uint(line, 4, c1) < 0) this.fail('FNL: index is not a number');
         let end = line.indexOf(',', c1 + 1);
         if (end < 0) end = len;
         const start = this.positive(c1 + 1, end, 'FNL: line number');
+        // the group's key: two huge numbers must not round to one
+        if (start > MAX_LINE) this.fail('FNL: line number out of range');
         const key = GROUP_KEY + start;
         (r.groups ??= new Map()).set(index, key);
         r.functions.add(key, false);
@@ -370,7 +373,7 @@ export class LcovParser {
         const c1 = line.indexOf(',', 4);
         const c2 = c1 < 0 ? -1 : line.indexOf(',', c1 + 1);
         if (c2 < 0) this.fail('malformed FNA: record (expected FNA:<index>,<count>,<name>)');
-        const key = r.groups?.get(line.slice(4, c1));
+        const key = r.groups?.get(compactId(line.slice(4, c1)));
         if (key === undefined) this.fail('FNA: record for a function index that no FNL: record defined');
         const calls = this.count(c1 + 1, c2, 'FNA: execution count');
         r.functions.add(key, calls > 0);
