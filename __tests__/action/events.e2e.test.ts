@@ -14,20 +14,12 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { faults, startFakeGitHub, type FakeGitHub } from '../github/fake-github.js';
-import { BASIC_POLICY, JUNIT, LCOV, POLICY_PATH, runAction, TOKEN, type ActionRun } from './run-action.js';
+import { JUNIT, LCOV, LOOSENED_POLICY, POLICY_PATH, PRODUCTION_POLICY, runAction, TOKEN, type ActionRun } from './run-action.js';
 
-const SOAK = `
-  - id: soak
-    title: Two-hour soak, no leaks
-    profiles: [production]
-    evidence: { artifact: soak, path: summary.json, format: json }
-    metrics: { hours: { path: "$.hours", unit: h } }
-    expect: { hours: ">= 2h" }
-`;
 /** main's policy: releases from main need the soak (production profile). */
-const STRICT = `${BASIC_POLICY.replace('min-score: 75\n', 'min-score: 75\nprofiles:\n  production: { min-score: 80, branches: [main, "release/*"] }\n')}${SOAK}`;
+const STRICT = PRODUCTION_POLICY;
 /** the copy a change carries: no profile, no soak, a lower bar */
-const LOOSE = BASIC_POLICY.replace('min-score: 75', 'min-score: 50');
+const LOOSE = LOOSENED_POLICY;
 
 const HEAD = 'a1'.repeat(20);
 const FORK_HEAD = 'f0'.repeat(20);

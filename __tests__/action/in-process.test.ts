@@ -9,8 +9,8 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startFakeGitHub, type FakeGitHub } from '../github/fake-github.js';
-import { BASIC_POLICY, JUNIT, LCOV, POLICY_PATH, TOKEN } from './run-action.js';
+import { faults, startFakeGitHub, type FakeGitHub } from '../github/fake-github.js';
+import { BASIC_POLICY, JUNIT, LCOV, LOOSENED_POLICY, POLICY_PATH, PRODUCTION_POLICY, TOKEN } from './run-action.js';
 
 const HEAD = 'd4'.repeat(20);
 
@@ -142,5 +142,54 @@ describe('runAction in-process', () => {
     const missing = await run(id, { inputs: { 'policy-ref': 'head', policy: 'nope.yml' } });
     expect(missing.exitCode).toBe(1);
     expect(printed).toContain('policy file nope.yml not found in the workspace');
+  });
+  it('merge_group: the policy at base_sha, the profile of base_ref, the check run on head_sha, no comment', async () => {
+    const [base, group] = ['ba'.repeat(20), '9e'.repeat(20)];
+    fake.setContent(POLICY_PATH, PRODUCTION_POLICY, base);
+    const queued = fake.addRun({ headSha: group, headBranch: `gh-readonly-queue/main/pr-5-${base}`, event: 'merge_group' });
+    fake.addArtifact({ runId: queued.id, name: 'test-results', files: { 'junit.xml': JUNIT } });
+    fake.addArtifact({ runId: queued.id, name: 'coverage', files: { 'lcov.info': LCOV } });
+    const r = await run(queued.id, { inputs: { comment: 'always' }, workspace: { [POLICY_PATH]: LOOSENED_POLICY } });
+    expect(r.exitCode).toBe(1);
+    expect(fake.restRequests('repos/get-content').map((q) => q.query.ref)).toEqual([base]);
+    expect(fake.state.checkRuns).toEqual([expect.objectContaining({ head_sha: group, conclusion: 'failure' })]);
+    expect(fake.state.checkRuns[0]!.output.summary).toContain('This merge group changes');
+    expect(fake.restRequests().filter((q) => q.operationId?.startsWith('issues/'))).toEqual([]);
+    expect(printed).toContain('no pull request for this run: no comment');
+  });
+
+  it('a push of a PR head: judged as the PR and as the branch, the strictest published and logged', async () => {
+    fake.setContent(POLICY_PATH, PRODUCTION_POLICY, 'main');
+    const pull = fake.addPull({ number: 5, head: { ref: 'topic', sha: HEAD }, base: { ref: 'main' } });
+    const push = fake.addRun({ headSha: HEAD, headBranch: 'topic', event: 'push' });
+    fake.addArtifact({ runId: push.id, name: 'test-results', files: { 'junit.xml': JUNIT } });
+    fake.addArtifact({ runId: push.id, name: 'coverage', files: { 'lcov.info': LCOV } });
+    const r = await run(push.id, { workspace: { [POLICY_PATH]: LOOSENED_POLICY } });
+    expect(r.exitCode).toBe(1);
+    expect(fake.restRequests('repos/get-content').map((q) => q.query.ref)).toEqual([pull.base.sha]);
+    expect(fake.state.checkRuns).toEqual([expect.objectContaining({ head_sha: HEAD, conclusion: 'failure' })]);
+    expect(printed).toContain('pull request #5 into main: fail 71.42% (profile production) ← published');
+    expect(printed).toContain('branch topic: pass 83.33%');
+    expect(fake.state.comments).toEqual([]);
+  });
+
+  it('workflow_run whose PR lookup fails: fails closed, nothing downloaded', async () => {
+    const fork = 'f0'.repeat(20);
+    fake.addPull({ number: 9, head: { ref: 'patch', sha: fork, repo: 'someone/shop' }, base: { ref: 'main' } });
+    const ci = fake.addRun({ headSha: fork, headBranch: 'patch', event: 'pull_request', pullRequests: [] });
+    const gate = fake.addRun({ headSha: fake.state.branches.main, headBranch: 'main', event: 'workflow_run' });
+    // GitHub answers 422 for a commit it cannot find (e.g. a fork's commit it has not indexed)
+    fake.setFault((req) =>
+      req.operationId === 'repos/list-pull-requests-associated-with-commit'
+        ? faults.status(422, { message: `No commit found for SHA: ${fork}`, documentation_url: 'https://docs.github.com/rest/commits/commits#list-pull-requests-associated-with-a-commit', status: '422' })
+        : undefined,
+    );
+    const payload = { action: 'completed', workflow_run: fake.render.run(ci), repository: fake.render.repository() };
+    const r = await run(gate.id, { payload, workspace: { [POLICY_PATH]: PRODUCTION_POLICY } });
+    expect(r.exitCode).toBe(1);
+    expect(fake.state.checkRuns).toEqual([expect.objectContaining({ head_sha: fork, conclusion: 'failure' })]);
+    expect(printed).toMatch(/^::error title=release-gate::could not look up the open pull requests of f0f0f0f \(/m);
+    expect(printed).toContain(`No commit found for SHA: ${fork}`);
+    expect(fake.requests.filter((q) => q.kind === 'twirp' || q.kind === 'blob')).toEqual([]);
   });
 });

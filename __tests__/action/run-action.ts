@@ -18,6 +18,21 @@ export const POLICY_PATH = '.github/release-gate.yml';
 export const BASIC_POLICY = readFileSync(path.join(ROOT, 'examples/basic/release-gate.yml'), 'utf8');
 export const JUNIT = readFileSync(path.join(ROOT, 'examples/basic/evidence/test-results/junit.xml'), 'utf8');
 export const LCOV = readFileSync(path.join(ROOT, 'examples/basic/evidence/coverage/lcov.info'), 'utf8');
+/**
+ * A protected branch's policy: the basic one plus a production profile (main, release/*) that
+ * requires a soak test. The basic evidence has no soak: under production it fails, without a
+ * profile it passes.
+ */
+export const PRODUCTION_POLICY = `${BASIC_POLICY.replace('min-score: 75\n', 'min-score: 75\nprofiles:\n  production: { min-score: 80, branches: [main, "release/*"] }\n')}
+  - id: soak
+    title: Two-hour soak, no leaks
+    profiles: [production]
+    evidence: { artifact: soak, path: summary.json, format: json }
+    metrics: { hours: { path: "$.hours", unit: h } }
+    expect: { hours: ">= 2h" }
+`;
+/** The copy a change carries to loosen its own gate: no profile, no soak, a lower bar. */
+export const LOOSENED_POLICY = BASIC_POLICY.replace('min-score: 75', 'min-score: 50');
 
 export interface ActionRun {
   code: number;
