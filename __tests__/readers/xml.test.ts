@@ -167,6 +167,14 @@ describe('xml tokenizer', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
+  it('refuses more than 1,000,000 attributes in one tag (their index would outgrow the memory bound)', async () => {
+    const many = (n: number) => `<r${Array.from({ length: n }, (_, i) => ` a${i}=""`).join('')}/>`;
+    let found = -3;
+    await parseXml(bytesSource(many(1_000_000), 1 << 20), { open: (_n, at) => (found = at.digits('a999999')) }, 8);
+    expect(found).toBe(-1); // present, empty
+    expect((await failure(many(1_000_001), 1 << 20)).message).toBe('more than 1000000 attributes in one tag');
+  });
+
   // A start tag just under 64 KiB was tokenised again from its start on every chunk that did not
   // complete it: in 2-byte chunks, 32,500 times (about 5 s; now about 60 ms).
   it('tokenises a long tag split over many small chunks only a few times', async () => {

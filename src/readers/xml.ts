@@ -90,6 +90,12 @@ const INCOMPLETE = -1;
  */
 const MAX_NAME_BYTES = 4096;
 
+/**
+ * Most attributes in one tag: their offsets and index take about 40 bytes each, so a 64 MiB tag
+ * of short attributes would otherwise need 400 MB; real evidence has a few dozen at most.
+ */
+const MAX_ATTRIBUTES = 1_000_000;
+
 /** Attributes in one tag beyond which they are found through a hash table (see attrTable). */
 const INDEXED_ATTRIBUTES = 16;
 
@@ -549,6 +555,7 @@ class Tokenizer implements XmlAttributes {
     const n = this.attrCount;
     let attrs = this.attrs;
     const hashes = this.attrHashes;
+    if (n >= MAX_ATTRIBUTES) this.fail(`more than ${MAX_ATTRIBUTES} attributes in one tag`, ns);
     const sameName = (k: number): boolean => {
       const s = attrs[5 * k]!;
       const e = attrs[5 * k + 1]!;
