@@ -25,6 +25,7 @@ import { artifactPatterns, evidenceSource, missingSource } from './evidence-sour
 import { readInputs } from './inputs.js';
 import { policySourceNotes, readPolicySource, type PolicySource } from './policy-source.js';
 import { publish, setOutputs, WriteGuard, writeSummary } from './publish.js';
+import { strictest } from './strictest.js';
 
 /** One reading of the commit, with its policy and what the gate said under it. */
 interface Judged {
@@ -137,15 +138,6 @@ export async function runAction(): Promise<void> {
     }
     core.setFailed(`release-gate: ${message}`);
   }
-}
-
-/** The worst outcome: an unusable policy, then a failure, then a pass; a lower score first; else the first. */
-function strictest(judged: Judged[]): Judged {
-  const rank = (o: GateOutcome) => (o.kind !== 'verdict' ? [0, 0] : [o.verdict.decision === 'fail' ? 1 : 2, o.verdict.score]);
-  return judged.reduce((worst, j) => {
-    const [a, b] = [rank(j.outcome), rank(worst.outcome)];
-    return a[0]! < b[0]! || (a[0] === b[0] && a[1]! < b[1]!) ? j : worst;
-  });
 }
 
 /** Several readings: the log and the report say how each came out, and which one is published. */
