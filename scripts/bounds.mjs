@@ -202,7 +202,7 @@ try {
       env: { ...process.env, NO_COLOR: '1', RELEASE_GATE_PEAK_RSS_FILE: rssFile },
       encoding: 'utf8',
       // a run that blows past four times its bound is a hang for this purpose
-      timeout: 4 * timeLimit + 10_000,
+      timeout: Math.round(4 * timeLimit + 10_000),
       maxBuffer: 64 * MB,
     });
     const ms = performance.now() - started;
