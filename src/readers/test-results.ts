@@ -1,0 +1,182 @@
+/**
+ * The shared model of every test-results format (JUnit, NUnit, TRX, xUnit.net, TAP, go test -json,
+ * Jest/Mocha/RSpec JSON, CTRF): counters, plus the first failing tests by name and place. A format
+ * file only maps its producer's outcomes onto `TestTally.record`; counting, the worse-of rules,
+ * bounds, merging and the metrics live here, once.
+ *
+ * Outcomes are ordered by how bad they are (error > failed > skipped > passed) and every mapping
+ * picks the reading that never hides a failure: an outcome a producer does not define as passed or
+ * skipped (inconclusive, timeout, aborted, cancelled, not runnable…) is a failure.
+ */
+import type { Metrics } from '../measure.js';
+
+export type Outcome = 'passed' | 'failed' | 'error' | 'skipped';
+
+/** A failing test as a PR reader wants it: what, where, and why in one line. */
+export interface FailingTest {
+  /** suite, class or file the producer groups the test under */
+  suite?: string;
+  name: string;
+  file?: string;
+  line?: number;
+  /** the first line of the failure message */
+  message?: string;
+}
+
+export interface TestResults {
+  /** always passed + failures + errors + skipped */
+  tests: number;
+  passed: number;
+  /** failed tests whose outcome is an assertion failure */
+  failures: number;
+  /** failed tests whose outcome is an error (or any outcome that is neither pass nor skip) */
+  errors: number;
+  skipped: number;
+  /** passed tests that failed on an earlier run the producer marks as a rerun */
+  flaky: number;
+  /** seconds, when the producer gives times */
+  duration?: number;
+  /** the first FAILING_TESTS_KEPT failing tests (failures + errors counts them all) */
+  failing: FailingTest[];
+  /** why figures differ from the elements, e.g. declared counts that outweigh them (capped) */
+  notes: string[];
+}
+
+/** Failing tests kept per criterion; the count is always exact. */
+export const FAILING_TESTS_KEPT = 100;
+/** Notes kept per model: enough to say where, bounded whatever the input. */
+const NOTES_KEPT = 3;
+/** Longest name, suite, file or message kept for a failing test. */
+const TEXT_KEPT = 300;
+
+export function emptyResults(): TestResults {
+  return { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, failing: [], notes: [] };
+}
+
+/** Builds a TestResults test by test, keeping memory flat whatever the file holds. */
+export class TestTally {
+  readonly results = emptyResults();
+  private seconds = 0;
+  private sawTime = false;
+
+  /**
+   * One test's final outcome. `failing` describes it and is kept only for failed and errored
+   * tests, and only while fewer than FAILING_TESTS_KEPT are kept (pass a function to build it
+   * lazily: names and messages are decoded only for the tests that are kept).
+   */
+  record(outcome: Outcome, failing?: FailingTest | (() => FailingTest), options: { flaky?: boolean; seconds?: number } = {}): void {
+    const r = this.results;
+    r.tests++;
+    if (outcome === 'passed') {
+      r.passed++;
+      if (options.flaky) r.flaky++;
+    } else if (outcome === 'skipped') r.skipped++;
+    else {
+      if (outcome === 'failed') r.failures++;
+      else r.errors++;
+      if (failing !== undefined && r.failing.length < FAILING_TESTS_KEPT) r.failing.push(clipFailing(typeof failing === 'function' ? failing() : failing));
+    }
+    if (options.seconds !== undefined && Number.isFinite(options.seconds) && options.seconds >= 0) {
+      this.seconds += options.seconds;
+      this.sawTime = true;
+    }
+  }
+
+  /** Failed tests a file declares but does not show (the worse figure wins); counted as errors. */
+  addDeclaredFailures(count: number, note: string): void {
+    if (count <= 0) return;
+    this.results.tests += count;
+    this.results.errors += count;
+    this.note(note);
+  }
+
+  note(note: string): void {
+    if (this.results.notes.length < NOTES_KEPT) this.results.notes.push(note);
+  }
+
+  /** The file's own total time, when it gives one (used instead of the sum of test times). */
+  setDuration(seconds: number): void {
+    if (Number.isFinite(seconds) && seconds >= 0) {
+      this.seconds = seconds;
+      this.sawTime = true;
+    }
+  }
+
+  finish(): TestResults {
+    // to the microsecond: summing decimal fractions leaves float noise (4500.00000000489)
+    if (this.sawTime) this.results.duration = Math.round(this.seconds * 1e6) / 1e6;
+    return this.results;
+  }
+}
+
+function clip(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  return text.length > TEXT_KEPT ? `${text.slice(0, TEXT_KEPT - 1)}…` : text;
+}
+
+function clipFailing(t: FailingTest): FailingTest {
+  const out: FailingTest = { name: clip(t.name) ?? '' };
+  if (t.suite !== undefined) out.suite = clip(t.suite);
+  if (t.file !== undefined) out.file = clip(t.file);
+  if (t.line !== undefined && Number.isSafeInteger(t.line) && t.line > 0) out.line = t.line;
+  if (t.message !== undefined) out.message = clip(t.message.split(/\r?\n/, 1)[0]);
+  return out;
+}
+
+/** The first line of a message, trimmed; undefined when empty. */
+export function firstLine(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const line = text.trim().split(/\r?\n/, 1)[0]?.trim();
+  return line ? line : undefined;
+}
+
+export function mergeResults(models: TestResults[]): TestResults {
+  const sum = emptyResults();
+  let duration: number | undefined;
+  for (const m of models) {
+    sum.tests += m.tests;
+    sum.passed += m.passed;
+    sum.failures += m.failures;
+    sum.errors += m.errors;
+    sum.skipped += m.skipped;
+    sum.flaky += m.flaky;
+    if (m.duration !== undefined) duration = (duration ?? 0) + m.duration;
+    for (const f of m.failing) if (sum.failing.length < FAILING_TESTS_KEPT) sum.failing.push(f);
+    for (const n of m.notes) if (sum.notes.length < NOTES_KEPT) sum.notes.push(n);
+  }
+  if (duration !== undefined) sum.duration = Math.round(duration * 1e6) / 1e6;
+  return sum;
+}
+
+/** The metrics every test-results format gives (`duration` only where the producer has times). */
+export function resultsMetrics(m: TestResults): Metrics {
+  const metrics: Metrics = {
+    tests: { value: m.tests },
+    passed: { value: m.passed },
+    failed: { value: m.failures + m.errors },
+    failures: { value: m.failures },
+    errors: { value: m.errors },
+    skipped: { value: m.skipped },
+    flaky: { value: m.flaky },
+  };
+  if (m.duration !== undefined) metrics.duration = { value: m.duration, unit: 's' };
+  return metrics;
+}
+
+/** Why the counts are what they are, on the metrics the notes concern. */
+export function resultsNotes(m: TestResults): Record<string, string> {
+  if (m.notes.length === 0) return {};
+  const why = m.notes.join('; ');
+  return { failed: why, failures: why, errors: why, tests: why };
+}
+
+export const RESULTS_METRICS = {
+  tests: null,
+  passed: null,
+  failed: null,
+  failures: null,
+  errors: null,
+  skipped: null,
+  flaky: null,
+  duration: 's',
+} as const;
