@@ -11,6 +11,7 @@ import {
   readText,
   rejects,
 } from '../fixtures/coverage/helpers.js';
+import { LIMITS } from '../../src/limits.js';
 import { bytesSource } from '../helpers/evidence.js';
 
 const SUMMARY = 'istanbul-summary/vitest-coverage-report-action/coverage-summary.json';
@@ -125,6 +126,28 @@ describe('istanbul: malformed input is an error, never zeros', () => {
     const err = await rejects(readText(istanbul, twice), /coverage summary is not valid JSON: duplicate key "a.js" in one object/);
     expect(err.position).toEqual({ line: 3, column: 3 });
     await rejects(readText(istanbul, JSON.stringify({ 'a.js': entry([1, 1], [0, 0], [0, 0]) }).replace('"covered":1', '"covered":1,"covered":0')), /duplicate key "covered"/);
+  });
+
+  it('refuses one file listed under two spellings of its path (the old reader kept the last entry)', async () => {
+    const failing = entry([0, 4], [0, 0], [0, 1]);
+    const passing = entry([4, 4], [0, 0], [1, 1]);
+    for (const [first, second] of [['./src/a.js', 'src/a.js'], ['src\\a.js', 'src/a.js']] as const) {
+      const err = await rejects(
+        readText(istanbul, JSON.stringify({ [first]: failing, [second]: passing })),
+        /^entry "src\/a\.js" names a file already listed under another spelling: which entry counts would be a guess$/,
+      );
+      expect(err.position?.line).toBe(1);
+    }
+  });
+
+  it('streams its entries: a summary of 60,000 files is read entry by entry, and a dense non-summary is refused early', async () => {
+    const files: Record<string, unknown> = {};
+    for (let i = 0; i < 60_000; i++) files[`packages/p${i % 50}/src/file-${i}.ts`] = { ...entry([i % 7, 7], [0, 2], [1, 1]), statements: { total: 7, covered: 1, skipped: 0, pct: 14.28 } };
+    const model = await istanbul.read(bytesSource(JSON.stringify(files), 65536), { name: 'big.json', metrics: {}, limits: LIMITS });
+    expect(model.files.size).toBe(60_000);
+    // a map whose entries are not summaries fails at the first one, before the rest is built
+    const err = await rejects(readText(istanbul, `{"a.js": [${'{},'.repeat(200_000)}{}]}`, 65536), /^not an Istanbul coverage summary: entry "a\.js" is not an object$/);
+    expect(err.position).toEqual({ line: 1, column: 10 });
   });
 
   it('gives the JSON error position', async () => {

@@ -128,8 +128,10 @@ describe('yaml: hostile input', () => {
     expect(compact.message).toMatch(/nesting is deeper than/);
     const maps = await failure(read('{a: '.repeat(levels) + '1' + '}'.repeat(levels), {}, 65536));
     expect(maps.message).toMatch(/nesting is deeper than/);
-    // 100,000 levels of [ are refused before any parsing, by the density cap
-    expect((await failure(read('['.repeat(100_000), {}, 65536))).message).toMatch(/^the YAML document has more than \d+ lines and flow items/);
+    // 100,000 levels of [ are refused before any parsing (by the density cap), as too deep
+    const dense = await failure(read('['.repeat(100_000), {}, 65536));
+    expect(dense.message).toBe(`YAML nesting is deeper than ${LIMITS.nestingDepth} levels (LIMITS.nestingDepth)`);
+    expect(dense.position).toEqual({ line: 1, column: LIMITS.nestingDepth + 1 });
   });
 
   test('nesting up to the cap is fine, flow and block', async () => {

@@ -9,7 +9,7 @@ import {
   type CoverageModel,
   type FileCoverage,
 } from './coverage.js';
-import { readJsonDocument } from './json.js';
+import { compileShape, readJsonDocument, streamEntries } from './json.js';
 import type { Format } from './types.js';
 
 /**
@@ -24,11 +24,18 @@ import type { Format } from './types.js';
  *   `total`-only summary stands for a pseudo-file named after the evidence file, so several of them
  *   (one per package of a monorepo) add up.
  * - The JSON is read as every JSON format is (json.ts): a key repeated in one object (a file listed
- *   twice, `covered` twice) is refused, not resolved to the last one.
+ *   twice, `covered` twice) is refused, not resolved to the last one; so is a file listed under two
+ *   spellings of its path (`./a.js` and `a.js`).
  * - Counts may be fractional (some producers write them so); covered above total, negative or
  *   non-numeric counts, and entries without lines/functions/branches are errors: such a file is
  *   not an Istanbul summary (coverage-final.json, for one, is not supported).
+ * - Bounded: entries are streamed (json.ts streamEntries): each is built with only its
+ *   `covered`/`total` counts, turned into a FileCoverage and dropped, so a summary of 100,000 files
+ *   takes memory for its counts, not for its JSON; an entry's other fields are checked and skipped.
  */
+
+const COUNT = { total: true, covered: true };
+const ENTRY = { lines: COUNT, branches: COUNT, functions: COUNT };
 export const istanbul: Format<CoverageModel> = {
   name: 'istanbul',
   knownMetrics: COVERAGE_METRICS,
@@ -36,16 +43,24 @@ export const istanbul: Format<CoverageModel> = {
   metrics: coverageMetrics,
 
   async read(input, ctx) {
-    const doc = await readJsonDocument(input, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, 'coverage summary');
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-      throw new EvidenceError(`not an Istanbul coverage summary: the document is ${Array.isArray(doc) ? 'an array' : doc === null ? 'null' : `a ${typeof doc}`}, not an object`);
-    }
     const files = new Map<string, FileCoverage>();
     let total: FileCoverage | undefined;
-    for (const [key, value] of Object.entries(doc)) {
-      const entry = summaryEntry(key, value);
-      if (key === 'total') total = entry;
-      else files.set(normalizeSourcePath(key), entry);
+    const shape = compileShape(
+      streamEntries(ENTRY, (key, value) => {
+        const entry = summaryEntry(key, value);
+        if (key === 'total') {
+          total = entry;
+          return;
+        }
+        // "./a.js" and "a.js" (or "a\\b.js" and "a/b.js") are one file: two entries for it would keep one silently
+        const file = normalizeSourcePath(key);
+        if (files.has(file)) throw new EvidenceError(`entry ${JSON.stringify(clip(key))} names a file already listed under another spelling: which entry counts would be a guess`);
+        files.set(file, entry);
+      }),
+    );
+    const doc = await readJsonDocument(input, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, 'coverage summary', shape);
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+      throw new EvidenceError(`not an Istanbul coverage summary: the document is ${Array.isArray(doc) ? 'an array' : doc === null ? 'null' : `a ${typeof doc}`}, not an object`);
     }
     if (files.size === 0) {
       if (!total) throw new EvidenceError('not an Istanbul coverage summary: no "total" and no per-file entry');

@@ -41,7 +41,7 @@ export type JsonModel = PathModel;
  * expected is delivered as `[]` and an object where an array is expected as `{}` (their content is
  * checked and skipped: a stand-in says which kind it is, never what a hostile value holds).
  */
-export type Shape = boolean | { readonly [key: string]: Shape } | readonly [Shape] | StreamedItems;
+export type Shape = boolean | { readonly [key: string]: Shape } | readonly [Shape] | StreamedItems | StreamedEntries;
 
 /**
  * Receives each item of a streamed array as soon as it is built; the item is then dropped, so an
@@ -68,6 +68,25 @@ export function streamItems(item: Shape, sink: ItemSink): StreamedItems {
   return new StreamedItems(item, sink);
 }
 
+/** Receives each member of a streamed object (a key repeated in it is refused before). */
+export type EntrySink = (key: string, value: unknown) => void;
+
+/** An object shape whose every member is handed to a sink instead of being kept (see streamEntries). */
+export class StreamedEntries {
+  constructor(
+    readonly entry: Shape,
+    readonly sink: EntrySink,
+  ) {}
+}
+
+/**
+ * The shape of an object of any keys (a map: file paths, names) whose values, built with `entry`,
+ * go to `sink` one by one; the object itself is delivered empty. `__proto__` is a key like any other.
+ */
+export function streamEntries(entry: Shape, sink: EntrySink): StreamedEntries {
+  return new StreamedEntries(entry, sink);
+}
+
 const SKIP = 0; // syntax and depth only, nothing built
 const CHECK = 1; // inside a kept value: keys checked for duplicates, built by the kept ancestor
 const KEEP = 2; // built whole
@@ -78,6 +97,9 @@ class ObjectShape {
     /** the names as UTF-8, to find a key by its bytes without decoding it */
     readonly keys: readonly Buffer[],
     readonly fields: readonly ShapeNode[],
+    /** a streamed object: the shape of every member, handed to entrySink */
+    readonly entry?: ShapeNode,
+    readonly entrySink?: EntrySink,
   ) {}
 }
 
@@ -100,6 +122,7 @@ export function compileShape(shape: Shape): CompiledShape {
   if (shape === true) return KEEP;
   if (shape === false) return SKIP;
   if (shape instanceof StreamedItems) return new ArrayShape(compileShape(shape.item), shape.sink);
+  if (shape instanceof StreamedEntries) return new ObjectShape([], [], [], compileShape(shape.entry), shape.sink);
   if (Array.isArray(shape)) {
     if (shape.length !== 1) throw new Error('an array shape has exactly one item shape');
     return new ArrayShape(compileShape(shape[0] as Shape));
@@ -184,7 +207,7 @@ function segmentsShape(segments: readonly PathSegment[], i: number): Shape {
 function mergeShapes(a: Shape, b: Shape): Shape {
   if (a === false) return b;
   if (b === false) return a;
-  if (a === true || b === true || Array.isArray(a) || Array.isArray(b) || a instanceof StreamedItems || b instanceof StreamedItems) return true;
+  if (a === true || b === true || Array.isArray(a) || Array.isArray(b) || a instanceof StreamedItems || b instanceof StreamedItems || a instanceof StreamedEntries || b instanceof StreamedEntries) return true;
   const out: Record<string, Shape> = { ...(a as Record<string, Shape>) };
   for (const [key, value] of Object.entries(b as Record<string, Shape>)) out[key] = key in out ? mergeShapes(out[key] as Shape, value) : value;
   return Object.keys(out).length > 31 ? true : out;
@@ -245,6 +268,8 @@ interface Frame {
   readonly builtAtOpen: number;
   /** an empty container standing in for another kind than the shape expects: its content is skipped */
   readonly standIn: boolean;
+  /** streamed objects: the keys seen */
+  readonly entries?: Set<string>;
 }
 
 /** At most `max` values are built; beyond, an EvidenceError with `message` and the position. */
@@ -366,8 +391,18 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
    */
   const deliver = (value: unknown, start: number, builtBefore: number): void => {
     if (top === undefined) root = value;
-    else if (top.shape instanceof ObjectShape) (top.value as Record<string, unknown>)[top.field] = value;
-    else if (top.shape?.sink === undefined) (top.value as unknown[]).push(value);
+    else if (top.shape instanceof ObjectShape && top.entries === undefined) (top.value as Record<string, unknown>)[top.field] = value;
+    else if (top.shape instanceof ObjectShape) {
+      try {
+        (top.shape.entrySink as EntrySink)(top.field, value);
+      } catch (err) {
+        if (err instanceof EvidenceError && err.position === undefined && !(err instanceof JsonSyntaxError)) {
+          throw new EvidenceError(err.message, positionOf(bytes, start));
+        }
+        throw err;
+      }
+      built = builtBefore;
+    } else if (top.shape?.sink === undefined) (top.value as unknown[]).push(value);
     else {
       const owner = frames[frames.length - 2]?.value ?? (top.value as unknown[]);
       try {
@@ -397,6 +432,7 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
       frame = { value: isObject ? {} : [], shape: undefined, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: i, builtAtOpen, standIn: true };
     } else if (node instanceof ObjectShape || node instanceof ArrayShape) {
       frame = { value: node instanceof ObjectShape ? {} : [], shape: node, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: i, builtAtOpen, standIn: false };
+      if (node instanceof ObjectShape && node.entrySink !== undefined) frame = { ...frame, entries: new Set() };
     } else if (node === KEEP || (node === CHECK && isObject)) {
       frame = {
         value: undefined,
@@ -444,6 +480,14 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
       return;
     }
     const shape = top.shape as ObjectShape;
+    if (top.entries !== undefined) {
+      const name = escaped ? (JSON.parse(bytes.toString('utf8', start, end)) as string) : bytes.toString('utf8', start + 1, end - 1);
+      if (top.entries.has(name)) duplicate(name, start);
+      top.entries.add(name);
+      top.field = name;
+      next = shape.entry as ShapeNode;
+      return;
+    }
     const index = escaped ? shape.names.indexOf(JSON.parse(bytes.toString('utf8', start, end)) as string) : fieldIndex(shape, bytes, start + 1, end - 1);
     if (index < 0) {
       next = SKIP;

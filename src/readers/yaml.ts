@@ -46,23 +46,37 @@ export const YAML_BYTES_PER_VALUE = 1024;
 
 export const yaml = pathFormat('yaml', async (input, ctx) => {
   const bytes = await readWholeUtf8(input, ctx.limits.wholeDocumentBytes, 'YAML document');
-  checkYamlDensity(bytes, Math.floor(ctx.limits.documentValues / 16) + Math.floor(bytes.length / YAML_BYTES_PER_VALUE));
+  checkYamlDensity(bytes, Math.floor(ctx.limits.documentValues / 16) + Math.floor(bytes.length / YAML_BYTES_PER_VALUE), ctx.limits.nestingDepth);
   return parseYaml(bytes.toString('utf8'), ctx.limits.nestingDepth);
 });
 
 /**
  * Refuses a document with more than `max` lines and flow indicators (`{`, `[`, `,`), counted on the
  * bytes before any YAML parsing: an upper bound of the work and memory of the `yaml` package, whose
- * every node needs a line or a flow indicator.
+ * every node needs a line or a flow indicator. When the refused document also opens more than
+ * `maxDepth` flow collections (counted naively: brackets in scalars count too), the reason says so,
+ * as the depth check after parsing would have.
  */
-export function checkYamlDensity(bytes: Uint8Array, max: number): void {
+export function checkYamlDensity(bytes: Uint8Array, max: number, maxDepth = Number.POSITIVE_INFINITY): void {
   let units = 0;
   let line = 1;
+  let lineStart = 0;
+  let depth = 0;
+  let deep: { line: number; column: number } | undefined;
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i];
-    if (c === 10) line++;
-    else if (c !== 123 && c !== 91 && c !== 44) continue;
+    if (c === 93 || c === 125) {
+      depth--; // ] }
+      continue;
+    }
+    if (c === 10) {
+      line++;
+      lineStart = i + 1;
+    } else if (c === 123 || c === 91) {
+      if (++depth > maxDepth && deep === undefined) deep = { line, column: i - lineStart + 1 };
+    } else if (c !== 44) continue;
     if (++units > max) {
+      if (deep !== undefined) throw new EvidenceError(`YAML nesting is deeper than ${maxDepth} levels (LIMITS.nestingDepth)`, deep);
       throw new EvidenceError(
         `the YAML document has more than ${max} lines and flow items (LIMITS.documentValues / 16, plus one per ${YAML_BYTES_PER_VALUE} bytes of the file): ` +
           'the YAML parser needs kilobytes per node, so a document this large or dense is refused rather than read — write it as JSON (format: json reads far larger documents)',
