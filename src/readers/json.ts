@@ -15,6 +15,14 @@
  * building them (what JSON.parse does) costs more than reading the whole file, so the SARIF reader
  * builds only the fields it counts with. Kept containers are handed to JSON.parse as byte slices,
  * so values are exactly what JSON.parse makes (`__proto__` stays an own key, numbers round alike).
+ *
+ * Bounded: a value costs a hundred bytes or more of memory for as little as two bytes of text
+ * (`{},`), so what a reader builds and keeps is counted against a value budget (valueBudget:
+ * LIMITS.documentValues plus one per LIMITS.documentBytesPerValue bytes of the file); past it the
+ * document is refused with that reason, never read in part. Arrays and maps of many items are
+ * streamed (streamItems, streamEntries): each item is built, handed to the reader and dropped, and
+ * gives its values back to the budget. The json format builds only what the policy's JSONPaths can
+ * reach (jsonPathShape).
  */
 import parseJsonPath from 'jsonpath-rfc9535/parser';
 import { LIMITS } from '../limits.js';
