@@ -329,6 +329,27 @@ describe('sarif: results that name a rule the run does not define', () => {
     expect((await rejection(readText(log(tool, [{ ruleId: 7 }])))).message).toMatch(/results\[0\]: ruleId 7 is not a string/);
   });
 
+  it('reads an undefined rule that decides nothing (ESLint: a rule without metadata, the result with its own level, no severity anywhere)', async () => {
+    // @microsoft/eslint-formatter-sarif writes the ruleId but no rule when rulesMeta has none for it
+    const eslint = { driver: { name: 'ESLint', rules: [{ id: 'no-eval', helpUri: 'https://eslint.org/docs/rules/no-eval' }] } };
+    const results = [
+      { ruleId: 'no-eval', level: 'error', message: { text: 'eval can be harmful.' } },
+      { ruleId: 'custom/no-secrets', level: 'error', message: { text: 'a rule without metadata' } },
+    ];
+    const model = await readText(log(eslint, results));
+    expect(model).toEqual(counts({ results: 2, error: 2, unrated: 2 }));
+    expect('security.critical' in sarif.metrics(model)).toBe(false);
+    // in a run that rates severities, the missing rule's severity would be a guess
+    const rated = { driver: { name: 'ESLint', rules: [{ id: 'no-eval', properties: { 'security-severity': '8.0' } }] } };
+    expect((await rejection(readText(log(rated, results)))).message).toMatch(
+      /results\[1\]: ruleId "custom\/no-secrets" names no rule of tool\.driver; .*The rule would give the security-severity of a result in a run that rates severities, which cannot be known/,
+    );
+    // and without its own level, the level would be
+    expect((await rejection(readText(log(eslint, [{ ruleId: 'custom/no-secrets', message: { text: 'x' } }])))).message).toMatch(
+      /The rule would give the level of a result that has none of its own, which cannot be known/,
+    );
+  });
+
   it('reads a result with no rule at all, and a ruleId in a run that defines no rule anywhere, as unrated', async () => {
     // sarif-tutorials' Baseline and Suppressions samples name rule TUT1001 and define no rule: nothing could be missed
     const text = log({ driver: { name: 'Hadolint' } }, [
@@ -399,11 +420,12 @@ describe('sarif: properties of rule references and ratings', () => {
   });
   const bucket = (s: number): keyof SarifModel | undefined => (s >= 9 ? 'critical' : s >= 7 ? 'high' : s >= 4 ? 'medium' : s > 0 ? 'low' : undefined);
 
-  it('a reference to an undefined rule is unreadable; otherwise levels, buckets and security.unrated match an oracle', async () => {
+  it('a reference to an undefined rule that would decide a count is unreadable; otherwise levels, buckets and security.unrated match an oracle', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async ({ driver, extensions, results }) => {
         const components = [driver, ...extensions];
         const definesRules = components.some((c) => c.length > 0);
+        const runRated = components.some((c) => c.some((x) => x.severity !== undefined)) || results.some((r) => r.severity !== undefined);
         const expected = counts({});
         let undefinedRule = false;
         for (const r of results) {
@@ -419,7 +441,9 @@ describe('sarif: properties of rule references and ratings', () => {
             found = driver[r.ref.index];
             if (found === undefined) undefinedRule = true; // an index out of range is refused whatever the run defines
           }
-          if (named && found === undefined && definesRules) undefinedRule = true;
+          // an undefined rule is refused where it would decide a count: the result's level, or its
+          // bucket in a run that rates severities
+          if (named && found === undefined && definesRules && (r.level === undefined || (runRated && r.severity === undefined))) undefinedRule = true;
           const level = r.level ?? found?.level ?? 'warning';
           expected.results++;
           if (level === 'error' || level === 'warning' || level === 'note') expected[level]++;
@@ -430,7 +454,7 @@ describe('sarif: properties of rule references and ratings', () => {
             if (b !== undefined) (expected[b] as number)++;
           }
         }
-        expected.rated = components.some((c) => c.some((x) => x.severity !== undefined)) || results.some((r) => r.severity !== undefined);
+        expected.rated = runRated;
         const text = JSON.stringify({
           version: '2.1.0',
           runs: [

@@ -27,12 +27,15 @@ import type { ByteSource, Format } from './types.js';
  * toolComponent}; without `rule.toolComponent` the rule is looked up in `tool.driver` (SARIF
  * §3.52.7), hierarchical ids ("CA2000/1") fall back to their parents (§3.27.5). A reference to a rule
  * the run does not define (a typo, or a rule that lives only in `tool.extensions[]` and a result
- * without `rule.toolComponent`) makes the log unreadable: the rule's level and security-severity
- * cannot be known, and counting the result as an anonymous warning could pass `security.critical ==
- * 0` next to a 9.8 rule. Two cases are not references to undefined rules: a result with no rule at
- * all (allowed by the spec; it counts at its own level or "warning", unrated), and a `ruleId` in a run
- * that defines no rule anywhere (sarif-tutorials' Baseline and Suppressions samples, Hadolint): the id
- * is then a bare identifier, with no rule metadata that could be missed.
+ * without `rule.toolComponent`) makes the log unreadable when that rule would decide a count: the
+ * level of a result without its own, or the security-severity of a result without its own in a run
+ * that rates severities. Counting such a result as an anonymous warning could pass
+ * `security.critical == 0` next to a 9.8 rule. Not refused, because no count depends on the missing
+ * rule: a result with its own level in a run that rates nothing (ESLint's formatter writes a ruleId
+ * without a rule when the rule has no metadata; the result counts at its level, unrated), a result
+ * with no rule at all (allowed by the spec; its own level or "warning", unrated), and a `ruleId` in
+ * a run that defines no rule anywhere (sarif-tutorials' Baseline and Suppressions samples, Hadolint):
+ * the id is then a bare identifier, with no rule metadata that could be missed.
  *
  * What is not evidence (EvidenceError, never zero findings): invalid JSON, a version other than
  * "2.1.0", `runs` missing, null or empty (nothing was analysed), a run without a `results` array (the
@@ -380,7 +383,8 @@ function countRun(run: unknown, r: number, tally: RunTally | undefined, model: S
   const context = new RunContext(run, where);
   const components = context.components();
   const definesRules = components.some((c) => context.rulesOf(c).length > 0);
-  if (components.some((c) => context.rulesOf(c).some(declaresSeverity)) || (tally?.ownSeverities ?? 0) > 0) model.rated = true;
+  const runRated = components.some((c) => context.rulesOf(c).some(declaresSeverity)) || (tally?.ownSeverities ?? 0) > 0;
+  if (runRated) model.rated = true;
   if (tally === undefined) return;
 
   for (const t of tally.references.values()) {
@@ -394,7 +398,20 @@ function countRun(run: unknown, r: number, tally: RunTally | undefined, model: S
         if (err instanceof EvidenceError) throw new EvidenceError(err.message.replace(`${where}: `, `${at()}: `));
         throw err;
       }
-      if (rule === undefined && definesRules) {
+      // what the missing rule would decide: the level of a result without one, the bucket of a
+      // result without a severity in a run that rates severities (ESLint writes a ruleId with no
+      // rule when a rule has no metadata, each result with its own level, and rates nothing)
+      let needsLevel = false;
+      let needsSeverity = false;
+      for (let cell = 0; cell < CELLS; cell++) {
+        if (t.cells[cell] === 0) continue;
+        if (Math.floor(cell / (BUCKET_FROM_RULE + 1)) === LEVEL_FROM_RULE) needsLevel = true;
+        if (cell % (BUCKET_FROM_RULE + 1) === BUCKET_FROM_RULE && runRated) needsSeverity = true;
+      }
+      if (rule === undefined && definesRules && (needsLevel || needsSeverity)) {
+        const lost = [needsLevel ? 'the level of a result that has none of its own' : '', needsSeverity ? 'the security-severity of a result in a run that rates severities' : '']
+          .filter((x) => x !== '')
+          .join(' and ');
         const elsewhere = t.toolComponent === undefined ? context.definedElsewhere(t.id, t.guid) : undefined;
         const component = t.toolComponent === undefined ? 'tool.driver' : `the tool component ${JSON.stringify(t.toolComponent)}`;
         const others = t.total > 1 ? ` (and ${t.total - 1} more results)` : '';
@@ -403,7 +420,7 @@ function countRun(run: unknown, r: number, tally: RunTally | undefined, model: S
             (elsewhere !== undefined
               ? `; the rule is in ${elsewhere}, but the result has no rule.toolComponent pointing there (without one, SARIF looks the rule up in tool.driver)`
               : '; no component of the run defines it (a typo, or a rule missing from the log)') +
-            ". Its level and security-severity cannot be known, so the log is not evidence: fix the producer so that every result's rule is in the log",
+            `. The rule would give ${lost}, which cannot be known, so the log is not evidence: fix the producer so that every result's rule is in the log`,
         );
       }
     }
