@@ -35,6 +35,7 @@ const CONFORMANCE_FORMAT: Record<string, FormatName> = {
   jacoco: 'jacoco',
   'istanbul-summary': 'istanbul',
   k6: 'k6',
+  'go-coverprofile': 'go-coverprofile',
 };
 
 const LOCAL: Record<FormatName, string[]> = {
@@ -45,6 +46,7 @@ const LOCAL: Record<FormatName, string[]> = {
   istanbul: ['coverage/vitest-a-summary.json', 'coverage/vitest-b-summary.json'],
   sarif: ['sarif/codeql-extensions.sarif'],
   k6: ['k6/handle-summary.json', 'k6/summary-export-legacy.json', 'k6/machine-readable.json'],
+  'go-coverprofile': ['go-coverprofile/set.out', 'go-coverprofile/coverpkg.out'],
   valgrind: ['valgrind/clean.xml', 'valgrind/leaks.xml', 'valgrind/errors.xml'],
   json: ['named/soak-summary.json', 'named/prometheus-query.json'],
   yaml: ['named/soak-summary.yaml'],

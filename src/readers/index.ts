@@ -4,6 +4,7 @@ import { lcov } from './lcov.js';
 import { cobertura } from './cobertura.js';
 import { istanbul } from './istanbul.js';
 import { jacoco } from './jacoco.js';
+import { goCoverprofile } from './go-coverprofile.js';
 import { sarif } from './sarif.js';
 import { k6 } from './k6.js';
 import { valgrind } from './valgrind.js';
@@ -18,6 +19,7 @@ export const FORMATS = {
   cobertura,
   istanbul,
   jacoco,
+  'go-coverprofile': goCoverprofile,
   sarif,
   k6,
   valgrind,
