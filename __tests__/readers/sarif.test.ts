@@ -1,6 +1,7 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../src/limits.js';
 import { EvidenceError } from '../../src/measure.js';
 import { sarif, type SarifModel } from '../../src/readers/sarif.js';
 import { bytesSource, CONFORMANCE, context, evidenceError, fileSource, FIXTURES, manifest } from '../helpers/evidence.js';
@@ -486,6 +487,18 @@ describe('sarif: properties of rule references and ratings', () => {
         expect(metrics['security.unrated']).toEqual({ value: expected.unrated });
       }),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe('sarif: bounded tallies', () => {
+  it('tallies results per distinct rule reference, and refuses more distinct references than LIMITS.documentValues', async () => {
+    const many = (n: number): string =>
+      `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"T"}},"results":[${Array.from({ length: n }, (_, i) => `{"ruleId":"R${i}","level":"note"}`).join(',')}]}]}`;
+    expect(await sarif.read(bytesSource(many(1000), 65536), context('a.sarif'))).toEqual(counts({ results: 1000, note: 1000, unrated: 1000 }));
+    const err = await rejection(sarif.read(bytesSource(many(LIMITS.documentValues + 1), 65536), context('a.sarif')));
+    expect(err.message).toBe(
+      `runs[0] (T).results[${LIMITS.documentValues}]: the SARIF log names more than ${LIMITS.documentValues} distinct rule references (LIMITS.documentValues): each is tallied apart, and that many are refused rather than read`,
     );
   });
 });

@@ -1,3 +1,4 @@
+import { LIMITS } from '../limits.js';
 import { EvidenceError } from '../measure.js';
 import type { Metrics } from '../measure.js';
 import { compileShape, readJsonDocument, streamItems, type Shape } from './json.js';
@@ -47,7 +48,8 @@ import type { ByteSource, Format } from './types.js';
  * Bounded: results are streamed (json.ts streamItems): each is checked, reduced to its rule
  * reference, own level and own severity, and dropped. Results are tallied per distinct (reference,
  * level, severity), and each distinct reference is resolved once when the run is complete, so
- * memory grows with the number of distinct rules, not of results.
+ * memory grows with the number of distinct rules, not of results; more than LIMITS.documentValues
+ * distinct references in one log are refused.
  */
 export interface SarifModel {
   results: number;
@@ -99,13 +101,16 @@ interface ReferenceTally {
   readonly first: number;
   total: number;
   /** counts by [own level slot][own bucket slot] */
-  readonly cells: Float64Array;
+  readonly cells: Uint32Array;
 }
 
 /** What one run's results add up to before their rules are resolved. */
 class RunTally {
   /** by reference key; '' holds the results that name no rule */
   readonly references = new Map<string, ReferenceTally>();
+
+  /** `references` counts the distinct rule references of the whole log, against LIMITS.documentValues */
+  constructor(private readonly budget: { references: number; readonly max: number }) {}
   /** counted results that carry their own security-severity */
   ownSeverities = 0;
 
@@ -166,7 +171,12 @@ class RunTally {
     const key = named ? JSON.stringify([index === -1 ? null : (index ?? null), id ?? null, guid ?? null, toolComponent ?? null]) : '';
     let tally = this.references.get(key);
     if (tally === undefined) {
-      tally = { index, id, guid, toolComponent, first: i, total: 0, cells: new Float64Array(CELLS) };
+      if (++this.budget.references > this.budget.max) {
+        throw new EvidenceError(
+          `${at()}: the SARIF log names more than ${this.budget.max} distinct rule references (LIMITS.documentValues): each is tallied apart, and that many are refused rather than read`,
+        );
+      }
+      tally = { index, id, guid, toolComponent, first: i, total: 0, cells: new Uint32Array(CELLS) };
       this.references.set(key, tally);
     }
     tally.total++;
@@ -376,7 +386,7 @@ function countRun(run: unknown, r: number, tally: RunTally | undefined, model: S
   if (!Array.isArray(results)) throw new EvidenceError(`not a valid SARIF log: ${where}.results is ${JSON.stringify(results)}, not an array`);
   // results built in place (not streamed) are tallied here
   if (results.length > 0) {
-    tally ??= new RunTally();
+    tally ??= new RunTally({ references: 0, max: Number.POSITIVE_INFINITY });
     results.forEach((result: unknown, i) => tally!.add(result, i, () => where));
   }
 
@@ -388,7 +398,7 @@ function countRun(run: unknown, r: number, tally: RunTally | undefined, model: S
   if (tally === undefined) return;
 
   for (const t of tally.references.values()) {
-    const named = t.first >= 0 && (t.id !== undefined || t.guid !== undefined || (t.index !== undefined && t.index !== -1));
+    const named = (t.id !== undefined || t.guid !== undefined || (t.index !== undefined && t.index !== -1));
     const at = (): string => `${where}.results[${t.first}]`;
     let rule: Json | undefined;
     if (named) {
@@ -469,10 +479,11 @@ function countRun(run: unknown, r: number, tally: RunTally | undefined, model: S
 
 async function read(input: ByteSource, maxBytes: number, maxDepth: number): Promise<SarifModel> {
   const tallies = new Map<object, RunTally>();
+  const references = { references: 0, max: LIMITS.documentValues };
   const shape = sarifShape((result, run, indices) => {
     let tally = tallies.get(run);
     if (tally === undefined) {
-      tally = new RunTally();
+      tally = new RunTally(references);
       tallies.set(run, tally);
     }
     const [r, i] = indices() as [number, number];
