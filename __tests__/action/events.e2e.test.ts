@@ -249,6 +249,26 @@ describe('push and pull_request on one commit: the push run is not the looser ch
     ]);
   });
 
+  it('one branch with PRs into main and dev: the dev PR\'s run is judged by main\'s rules too, and comments on its own PR only', async () => {
+    fake.setContent(POLICY_PATH, STRICT, 'main');
+    fake.setContent(POLICY_PATH, LOOSE, 'dev');
+    const intoMain = fake.addPull({ number: 7, head: { ref: 'feature', sha: HEAD }, base: { ref: 'main' } });
+    const intoDev = fake.addPull({ number: 8, head: { ref: 'feature', sha: HEAD }, base: { ref: 'dev' } });
+    const run = fake.addRun({ headSha: HEAD, headBranch: 'feature', event: 'pull_request', pullRequests: [intoDev.number] });
+    uploadEvidence(run.id);
+    expect(fake.eventPayload(run.id)).toMatchObject({ number: 8, pull_request: { base: { ref: 'dev' } } });
+    const r = await runAction(fake, { runId: run.id, workspace: { [POLICY_PATH]: LOOSE } });
+    expect(r.code, r.all).toBe(1);
+    // the event's own base first, then main's
+    expect(policyRefs()).toEqual([intoDev.base.sha, intoMain.base.sha]);
+    expect(fake.restRequests('checks/create').map((q) => q.body)).toEqual([expect.objectContaining({ head_sha: HEAD, conclusion: 'failure' })]);
+    expect(report(r)).toMatchObject({ decision: 'fail', profile: 'production' });
+    const summary = fake.state.checkRuns[0]!.output.summary!;
+    expect(summary).toContain('> - pull request #8 into `dev` (policy of `dev`): ✅ passed, score 83.33%, no profile');
+    expect(summary).toContain('> - pull request #7 into `main` (policy of `main`): ❌ failed, score 71.42%, profile `production` ← published');
+    expect(fake.restRequests('issues/create-comment').map((q) => q.path)).toEqual(['/repos/acme/shop/issues/8/comments']);
+  });
+
   it('a PR whose head moved on is not applied to the older commit pushed before', async () => {
     fake.setContent(POLICY_PATH, STRICT, 'main');
     fake.addPull({ number: 7, head: { ref: 'feature', sha: 'b2'.repeat(20) }, base: { ref: 'main' } });

@@ -2,7 +2,8 @@
  * Which rules judge the commit, per event. Branch protection sees one check name per commit, so
  * every way the commit is reached must be judged by the rules of the branch it would merge into:
  *
- * - pull_request: the PR's base branch (its policy and profile).
+ * - pull_request: the PR's base branch (its policy and profile), and the base of every other open
+ *   PR whose head is the same commit (their checks are one check run on one commit).
  * - merge_group: the group's base (`base_ref` picks the profile, `base_sha` holds the policy), not
  *   the queue's temporary branch. The queue also pushes that branch (`gh-readonly-queue/<base>/…`):
  *   a push run there is judged as the group (the policy of the base branch's head).
@@ -56,7 +57,20 @@ const QUEUE_BRANCH = /^gh-readonly-queue\/(.+)\/pr-\d+-[0-9a-f]{40}$/;
 export async function planReadings(octokit: Octokit, context: GateContext): Promise<Plan> {
   const { pullRequest: pr, mergeGroup: group, triggeringRun: run } = context;
   if (pr) {
-    return { readings: [{ what: { kind: 'pull', numbers: [pr.number], ref: pr.baseRef }, branch: pr.baseRef, base: { ref: pr.baseRef, ...(pr.baseSha && { sha: pr.baseSha }), subject: 'This pull request' } }], pullRequests: [pr] };
+    // other open PRs may share this head (one branch, PRs into two bases): the check run on the
+    // head is the same for all of them, so each base's rules judge it, this PR's first
+    let prs: PullRequestRef[];
+    try {
+      prs = distinct([pr, ...(await pullsWithHead(octokit, context))]);
+    } catch (err) {
+      return { ...undetermined(context, lookupFailure(context, err)), pullRequests: [pr] };
+    }
+    const bases = byBase(prs).sort((a, b) => Number(b.baseRef === pr.baseRef) - Number(a.baseRef === pr.baseRef));
+    const readings = bases.map(({ baseRef, baseSha, numbers }): Reading => {
+      const sha = baseRef === pr.baseRef ? (pr.baseSha ?? baseSha) : baseSha;
+      return { what: { kind: 'pull', numbers, ref: baseRef }, branch: baseRef, base: { ref: baseRef, ...(sha && { sha }), subject: 'This pull request' } };
+    });
+    return { readings, pullRequests: [pr] };
   }
   if (group) {
     return { readings: [{ what: { kind: 'merge-group', ref: group.baseRef }, branch: group.baseRef, base: { ref: group.baseRef, sha: group.baseSha, subject: 'This merge group' } }], pullRequests: [] };
