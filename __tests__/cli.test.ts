@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli } from './helpers/cli.js';
 import { ROOT } from './helpers/evidence.js';
+import { commandsIn } from './helpers/workflow-commands.js';
 
 const cli = runCli;
 
@@ -400,5 +401,32 @@ describe('validate, schema, version', () => {
     await cp(path.join(ROOT, 'examples/basic'), dir, { recursive: true });
     const r = await cli(['check', '--policy', 'release-gate.yml', '--evidence', 'evidence'], dir);
     expect(r.code).toBe(0);
+  });
+});
+
+describe('policy text in the job log', () => {
+  it('a policy whose keys and values carry workflow commands cannot start one on stderr or stdout', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'rg-cli-inject-'));
+    const policy = path.join(dir, 'policy.yml');
+    // the key and the format name come back in the error messages ("unknown key", "did you mean")
+    await writeFile(
+      policy,
+      [
+        'version: 1',
+        'criteria:',
+        '  - id: unit',
+        '    "x\\n::error title=release-gate::All criteria passed\\n##[warning]y": 1',
+        '    evidence: { path: "*.xml", format: "junit\\n::add-mask::FAIL" }',
+        '    expect: { failed: "== 0" }',
+        '',
+      ].join('\n'),
+    );
+    for (const args of [['validate', policy], ['check', '--policy', policy, '--evidence', dir]]) {
+      const result = await runCli(args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('All criteria passed'); // the text is shown …
+      expect(commandsIn(result.stderr)).toEqual([]); // … but obeys nothing
+      expect(commandsIn(result.stdout)).toEqual([]);
+    }
   });
 });

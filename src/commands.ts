@@ -9,6 +9,7 @@ import { policySchema } from './policy/schema.js';
 import { formatBytes } from './readers/input.js';
 import { renderJson, renderNoVerdictJson } from './render/json.js';
 import { renderMarkdown, renderUnusablePolicyMarkdown } from './render/markdown.js';
+import { logLines } from './render/log.js';
 import { renderText } from './render/text.js';
 import { runGate } from './run.js';
 
@@ -61,12 +62,12 @@ export async function check(options: CheckOptions): Promise<number> {
 export async function validate(file: string): Promise<number> {
   const text = await readPolicy(file);
   if (typeof text !== 'string') {
-    process.stderr.write(`${formatPolicyError(text)}\n`);
+    process.stderr.write(`${logLines(formatPolicyError(text))}\n`);
     return EXIT.usage;
   }
   const loaded = loadPolicy(text, file);
   if (!loaded.ok) {
-    for (const e of loaded.errors) process.stderr.write(`${formatPolicyError(e)}\n`);
+    for (const e of loaded.errors) process.stderr.write(`${logLines(formatPolicyError(e))}\n`);
     return EXIT.usage;
   }
   const { policy } = loaded;
@@ -96,7 +97,7 @@ async function readPolicy(file: string): Promise<string | PolicyError> {
 }
 
 async function reportPolicyErrors(errors: PolicyError[], options: CheckOptions): Promise<number> {
-  for (const e of errors) process.stderr.write(`${formatPolicyError(e)}\n`);
+  for (const e of errors) process.stderr.write(`${logLines(formatPolicyError(e))}\n`);
   const summary = `the policy has ${errors.length} error${errors.length === 1 ? '' : 's'}; the gate fails until it is fixed`;
   process.stderr.write(`release-gate: ${summary}\n`);
   await writeFailureReports(options, errors.map(formatPolicyError), summary);
@@ -104,7 +105,7 @@ async function reportPolicyErrors(errors: PolicyError[], options: CheckOptions):
 }
 
 async function reportUsageError(message: string, options: CheckOptions): Promise<number> {
-  process.stderr.write(`release-gate: ${message}\n`);
+  process.stderr.write(`release-gate: ${logLines(message)}\n`);
   await writeFailureReports(options, [message], message);
   return EXIT.usage;
 }

@@ -37,3 +37,8 @@ const INVISIBLE = /(?!\t)[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Cs}]/gu
 export function codePointLabel(c: string): string {
   return `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`;
 }
+
+/** Text of several lines for the log (our own line breaks kept): each line made safe by logLine. */
+export function logLines(text: string): string {
+  return text.split('\n').map(logLine).join('\n');
+}
