@@ -12,6 +12,7 @@
  * copy (or with no profile) it passes.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { faults, startFakeGitHub, type FakeGitHub } from '../github/fake-github.js';
 import { JUNIT, LCOV, LOOSENED_POLICY, POLICY_PATH, PRODUCTION_POLICY, runAction, TOKEN, type ActionRun } from './run-action.js';
@@ -71,6 +72,19 @@ describe('merge queue (merge_group)', () => {
     uploadEvidence(run.id, options);
     return run;
   }
+
+  it('the payload the fake sends is what GitHub\'s webhook schema requires of merge_group checks_requested', () => {
+    const { components } = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8')) as {
+      components: { schemas: Record<string, { required?: string[]; properties?: Record<string, { enum?: string[] }> }> };
+    };
+    const run = queuedGroup();
+    const payload = fake.eventPayload(run.id) as { action: string; merge_group: Record<string, unknown> & { head_commit: Record<string, unknown> } };
+    const required = (name: string) => components.schemas[name]!.required!;
+    expect(Object.keys(payload)).toEqual(expect.arrayContaining(required('webhook-merge-group-checks-requested')));
+    expect(components.schemas['webhook-merge-group-checks-requested']!.properties!.action!.enum).toEqual([payload.action]);
+    expect(Object.keys(payload.merge_group).sort()).toEqual([...required('merge-group')].sort());
+    expect(Object.keys(payload.merge_group.head_commit)).toEqual(expect.arrayContaining(required('simple-commit')));
+  });
 
   it('the group is judged by the policy at base_sha under the profile of base_ref; the check run goes on head_sha; no comment', async () => {
     const run = queuedGroup();
