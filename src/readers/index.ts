@@ -1,5 +1,6 @@
 import type { Format } from './types.js';
 import { junit } from './junit.js';
+import { tap } from './tap.js';
 import { lcov } from './lcov.js';
 import { cobertura } from './cobertura.js';
 import { istanbul } from './istanbul.js';
@@ -15,6 +16,7 @@ import { text } from './text.js';
 /** The `format:` words of the policy language, each with its reader. */
 export const FORMATS = {
   junit,
+  tap,
   lcov,
   cobertura,
   istanbul,
