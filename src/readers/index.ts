@@ -6,6 +6,7 @@ import { cobertura } from './cobertura.js';
 import { istanbul } from './istanbul.js';
 import { jacoco } from './jacoco.js';
 import { goCoverprofile } from './go-coverprofile.js';
+import { clover } from './clover.js';
 import { sarif } from './sarif.js';
 import { k6 } from './k6.js';
 import { valgrind } from './valgrind.js';
@@ -22,6 +23,7 @@ export const FORMATS = {
   istanbul,
   jacoco,
   'go-coverprofile': goCoverprofile,
+  clover,
   sarif,
   k6,
   valgrind,
