@@ -36,6 +36,8 @@ const CONFORMANCE_FORMAT: Record<string, FormatName> = {
   'istanbul-summary': 'istanbul',
   k6: 'k6',
   'go-coverprofile': 'go-coverprofile',
+  nunit2: 'nunit',
+  nunit3: 'nunit',
   clover: 'clover',
 };
 
@@ -48,6 +50,7 @@ const LOCAL: Record<FormatName, string[]> = {
   sarif: ['sarif/codeql-extensions.sarif'],
   k6: ['k6/handle-summary.json', 'k6/summary-export-legacy.json', 'k6/machine-readable.json'],
   'go-coverprofile': ['go-coverprofile/set.out', 'go-coverprofile/coverpkg.out'],
+  nunit: ['nunit/nunit26-mixed.xml', 'nunit/nunit26-green.xml'],
   clover: ['clover/jest-all.clover.xml', 'clover/jest-shout.clover.xml'],
   valgrind: ['valgrind/clean.xml', 'valgrind/leaks.xml', 'valgrind/errors.xml'],
   json: ['named/soak-summary.json', 'named/prometheus-query.json'],

@@ -1,5 +1,6 @@
 import type { Format } from './types.js';
 import { junit } from './junit.js';
+import { nunit } from './nunit.js';
 import { tap } from './tap.js';
 import { lcov } from './lcov.js';
 import { cobertura } from './cobertura.js';
@@ -17,6 +18,7 @@ import { text } from './text.js';
 /** The `format:` words of the policy language, each with its reader. */
 export const FORMATS = {
   junit,
+  nunit,
   tap,
   lcov,
   cobertura,
