@@ -192,4 +192,46 @@ describe('runAction in-process', () => {
     expect(printed).toContain(`No commit found for SHA: ${fork}`);
     expect(fake.requests.filter((q) => q.kind === 'twirp' || q.kind === 'blob')).toEqual([]);
   });
+  describe('every event is judged by the branch it merges into (evidence-dir, so workflow_run runs in-process)', () => {
+    const evidence = { 'evidence/test-results/junit.xml': JUNIT, 'evidence/coverage/lcov.info': LCOV };
+    const base = 'ba'.repeat(20);
+    const queue = `gh-readonly-queue/main/pr-5-${base}`;
+    function workflowRun(ci: ReturnType<FakeGitHub['addRun']>) {
+      const gate = fake.addRun({ headSha: fake.state.branches.main, headBranch: 'main', event: 'workflow_run' });
+      return { id: gate.id, payload: { action: 'completed', workflow_run: fake.render.run(ci), repository: fake.render.repository() } };
+    }
+
+    it.each([
+      ['workflow_run of a fork head with PRs into main and dev', () => {
+        const fork = 'f0'.repeat(20);
+        for (const [number, into] of [[9, 'main'], [10, 'dev']] as const) fake.addPull({ number, head: { ref: 'patch', sha: fork, repo: 'someone/shop' }, base: { ref: into } });
+        return { sha: fork, ...workflowRun(fake.addRun({ headSha: fork, headBranch: 'patch', event: 'pull_request', pullRequests: [] })), comments: [9, 10] };
+      }],
+      ['workflow_run of the merge queue\'s CI run', () => ({ sha: '9e'.repeat(20), ...workflowRun(fake.addRun({ headSha: '9e'.repeat(20), headBranch: queue, event: 'merge_group' })), comments: [] })],
+      ['workflow_run of a push of a PR head', () => {
+        fake.addPull({ number: 5, head: { ref: 'topic', sha: HEAD }, base: { ref: 'main' } });
+        return { sha: HEAD, ...workflowRun(fake.addRun({ headSha: HEAD, headBranch: 'topic', event: 'push' })), comments: [] };
+      }],
+      ['the merge queue\'s push of its branch', () => {
+        fake.setContent(POLICY_PATH, PRODUCTION_POLICY, 'main');
+        const push = fake.addRun({ headSha: '9e'.repeat(20), headBranch: queue, event: 'push' });
+        return { sha: '9e'.repeat(20), id: push.id, payload: fake.eventPayload(push.id), comments: [] };
+      }],
+    ])('%s: main\'s production profile fails the evidence without a soak', async (_name, setup) => {
+      const { sha, id, payload, comments } = setup();
+      const r = await run(id, { payload, inputs: { 'evidence-dir': 'evidence' }, workspace: { [POLICY_PATH]: PRODUCTION_POLICY, ...evidence } });
+      expect(r.exitCode).toBe(1);
+      expect(fake.state.checkRuns).toEqual([expect.objectContaining({ head_sha: sha, conclusion: 'failure' })]);
+      expect(fake.state.checkRuns[0]!.output.summary).toContain('profile `production`');
+      expect(fake.state.comments.map((c) => c.issue_number).sort((a, b) => a - b)).toEqual(comments);
+    });
+
+    it('workflow_run of a merge-queue run whose branch names no base: fails closed', async () => {
+      const { id, payload } = workflowRun(fake.addRun({ headSha: '9e'.repeat(20), headBranch: 'not-a-queue-branch', event: 'merge_group' }));
+      const r = await run(id, { payload, inputs: { 'evidence-dir': 'evidence' }, workspace: { [POLICY_PATH]: BASIC_POLICY, ...evidence } });
+      expect(r.exitCode).toBe(1);
+      expect(fake.state.checkRuns).toEqual([expect.objectContaining({ head_sha: '9e'.repeat(20), conclusion: 'failure' })]);
+      expect(printed).toContain('the merge group branch "not-a-queue-branch" does not name the branch it merges into');
+    });
+  });
 });
