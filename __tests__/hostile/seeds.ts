@@ -38,6 +38,7 @@ const CONFORMANCE_FORMAT: Record<string, FormatName> = {
   'go-coverprofile': 'go-coverprofile',
   nunit2: 'nunit',
   nunit3: 'nunit',
+  trx: 'trx',
   clover: 'clover',
 };
 
@@ -51,6 +52,7 @@ const LOCAL: Record<FormatName, string[]> = {
   k6: ['k6/handle-summary.json', 'k6/summary-export-legacy.json', 'k6/machine-readable.json'],
   'go-coverprofile': ['go-coverprofile/set.out', 'go-coverprofile/coverpkg.out'],
   nunit: ['nunit/nunit26-mixed.xml', 'nunit/nunit26-green.xml'],
+  trx: [],
   clover: ['clover/jest-all.clover.xml', 'clover/jest-shout.clover.xml'],
   valgrind: ['valgrind/clean.xml', 'valgrind/leaks.xml', 'valgrind/errors.xml'],
   json: ['named/soak-summary.json', 'named/prometheus-query.json'],

@@ -1,6 +1,7 @@
 import type { Format } from './types.js';
 import { junit } from './junit.js';
 import { nunit } from './nunit.js';
+import { trx } from './trx.js';
 import { tap } from './tap.js';
 import { lcov } from './lcov.js';
 import { cobertura } from './cobertura.js';
@@ -19,6 +20,7 @@ import { text } from './text.js';
 export const FORMATS = {
   junit,
   nunit,
+  trx,
   tap,
   lcov,
   cobertura,

@@ -1,0 +1,292 @@
+import { EvidenceError } from '../measure.js';
+import type { Format } from './types.js';
+import { parseXml, type XmlAttributes } from './xml.js';
+import { FAILING_TESTS_KEPT, firstLine, mergeResults, RESULTS_METRICS, resultsMetrics, resultsNotes, TestTally, type FailingTest, type TestResults } from './test-results.js';
+import { BoundedText, declaredCount, ERRORED, FAILED, firstFrame, localName, messageText, outcomeOf, PASSED, parseTimeSpan, SKIPPED, traceText } from './dotnet.js';
+
+/**
+ * Visual Studio TRX (`vstest.console /logger:trx`, `dotnet test --logger trx`, MSTest, and the
+ * Microsoft.Testing.Platform TRX of xUnit v3 / MSTest v3), read in one streaming pass.
+ *
+ * Every result element in `<Results>` (`<UnitTestResult>`, and any other kind: ordered-test
+ * `<TestResultAggregation>`, `<GenericTestResult>`, `<ManualTestResult>`...) is one test; namesakes
+ * are separate tests. A result with `<InnerResults>` (a data-driven test's rows, an ordered test's
+ * steps) counts its inner results instead of itself, and itself as one more failed test only when
+ * its own outcome is a failure that none of its inner results shows.
+ *
+ * Outcomes (TRX's TestOutcome; the reading that never hides a failure):
+ * - Passed → passed; NotExecuted (VSTest's skipped / [Ignore]) → skipped; Failed → failed;
+ * - Error, Timeout, Aborted, Inconclusive, NotRunnable, Disconnected, Warning, Completed (ran, no
+ *   verdict), InProgress and Pending (never finished), PassedButRunAborted (the run around it
+ *   broke), a missing outcome and any other value → error (failed tests that are not an assertion
+ *   failure).
+ *
+ * The run: a `<ResultSummary outcome>` other than Passed, Completed, Warning (runner diagnostics
+ * such as "no test is available") or NotExecuted is a failed run; when no failed test explains it,
+ * it counts as one failed test named "(test run)" with the first error `<RunInfo>` text as its
+ * message (a test host crash). Other RunInfos echo the runner's console and are not tests.
+ * Declared `<Counters>`: where they declare more failed tests (every counter but total, executed,
+ * passed and notExecuted) than the results show, the declared figure counts (errors of unknown
+ * name, with a note); a declared total above the tests shown only adds a note.
+ *
+ * Failing tests are named by `testName` and grouped under their `<TestMethod className>` (looked up
+ * in `<TestDefinitions>`, before or after the results; when definitions come first only the first
+ * CLASS_NAMES_KEPT are remembered), placed at the first stack frame that names a file.
+ */
+
+/** Class names remembered from definitions that precede the results (bounded memory). */
+const CLASS_NAMES_KEPT = 20_000;
+
+const OUTCOMES = new Map<string, number>([
+  ['passed', PASSED],
+  ['notexecuted', SKIPPED],
+  ['failed', FAILED],
+]);
+
+const RUN_PASSED = new Set(['passed', 'completed', 'warning', 'notexecuted']);
+
+/** Counters of failed tests: every TRX outcome but passed and notExecuted. */
+const FAILING_COUNTERS = ['failed', 'error', 'timeout', 'aborted', 'inconclusive', 'passedButRunAborted', 'notRunnable', 'disconnected', 'warning', 'completed', 'inProgress', 'pending'];
+
+function outcomeSeverity(attributes: XmlAttributes): number {
+  const raw = attributes.get('outcome');
+  return raw === undefined ? ERRORED : (OUTCOMES.get(raw.trim().toLowerCase()) ?? ERRORED);
+}
+
+/** "Namespace.Class, Assembly, Version=…" (MSTest) → "Namespace.Class" */
+function className(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const name = raw.split(',', 1)[0]!.trim();
+  return name === '' ? undefined : name.length > 300 ? `${name.slice(0, 299)}…` : name;
+}
+
+const SUMMARY = 1;
+const ROW = 2;
+
+interface Result {
+  depth: number;
+  severity: number;
+  /** failing and among the first kept: its names and text are read */
+  keep: boolean;
+  testId: string | undefined;
+  name: string | undefined;
+  seconds: number | undefined;
+  testsBefore: number;
+  failingBefore: number;
+  /** resultType DataDrivenTest (a data-driven summary) or DataDrivenDataRow (one of its rows) */
+  dataDriven: 0 | typeof SUMMARY | typeof ROW;
+  /** depth of its <InnerResults>, -1 when none is open */
+  innerDepth: number;
+  errorInfoDepth: number;
+  message?: BoundedText;
+  trace?: BoundedText;
+}
+
+async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: number): Promise<TestResults> {
+  const tally = new TestTally();
+  const results = tally.results;
+  const failingCount = (): number => results.failures + results.errors;
+
+  let resultsDepth = -1;
+  let resultsSeen = false;
+  const open: Result[] = [];
+  let capture: BoundedText | undefined;
+  let captureDepth = -1;
+  let topSeconds = 0;
+  let sawSeconds = false;
+
+  // failing tests kept without their class yet, by testId; class names of earlier definitions
+  const pendingClass = new Map<string, FailingTest[]>();
+  const classById = new Map<string, string>();
+  let definitionsDepth = -1;
+  let definitionId: string | undefined;
+
+  let runOutcome: string | undefined;
+  let declaredFailing = -1;
+  let declaredTotal = -1;
+  let runInfoDepth = -1;
+  let runInfoError = false;
+  let runInfoText: BoundedText | undefined;
+
+  /** A top-level data-driven summary whose rows may follow it as siblings. */
+  let summary: { result: Result; rows: number; failingRows: number } | undefined;
+  /** The summary is a test itself only without rows, or when its failure shows in none of them. */
+  const settleSummary = (): void => {
+    if (summary === undefined) return;
+    const { result, rows, failingRows } = summary;
+    summary = undefined;
+    if (rows === 0 || (result.severity >= FAILED && failingRows === 0)) recordResult(result);
+  };
+
+  const recordResult = (r: Result): void => {
+    const before = results.failing.length;
+    tally.record(outcomeOf(r.severity), () => {
+      const failing: FailingTest = { name: r.name ?? '(unnamed result)', message: firstLine(r.message?.text) };
+      const frame = firstFrame(r.trace?.text);
+      if (frame !== undefined) Object.assign(failing, frame);
+      return failing;
+    });
+    if (results.failing.length > before && r.testId !== undefined) {
+      const kept = results.failing[results.failing.length - 1]!;
+      const known = classById.get(r.testId);
+      if (known !== undefined) kept.suite = known;
+      else {
+        const list = pendingClass.get(r.testId);
+        if (list === undefined) pendingClass.set(r.testId, [kept]);
+        else list.push(kept);
+      }
+    }
+  };
+
+  await parseXml(
+    input,
+    {
+      open(rawName, attributes, depth) {
+        const name = localName(rawName);
+        if (depth === 1) {
+          if (name !== 'TestRun') throw new EvidenceError(`not a TRX file: the root element is <${rawName}>, expected <TestRun>`);
+          return;
+        }
+        const inner = open[open.length - 1];
+        const container = inner !== undefined ? inner.innerDepth : resultsDepth;
+        if (container !== -1 && depth === container + 1) {
+          // a result: the outcome is known now, so only failing ones (while kept) read names and text
+          const severity = outcomeSeverity(attributes);
+          const keep = severity >= FAILED && results.failing.length < FAILING_TESTS_KEPT;
+          open.push({
+            depth,
+            severity,
+            keep,
+            testId: keep || attributes.get('resultType')?.startsWith('DataDriven') ? attributes.get('testId') : undefined,
+            name: keep ? attributes.get('testName') : undefined,
+            seconds: open.length === 0 ? parseTimeSpan(attributes.get('duration')) : undefined,
+            dataDriven: attributes.is('resultType', 'DataDrivenTest') ? SUMMARY : attributes.is('resultType', 'DataDrivenDataRow') ? ROW : 0,
+            testsBefore: results.tests,
+            failingBefore: failingCount(),
+            innerDepth: -1,
+            errorInfoDepth: -1,
+          });
+          return;
+        }
+        if (inner !== undefined) {
+          if (name === 'InnerResults' && depth === inner.depth + 1) inner.innerDepth = depth;
+          else if (name === 'ErrorInfo' && inner.keep && inner.errorInfoDepth === -1) inner.errorInfoDepth = depth;
+          else if (inner.errorInfoDepth !== -1 && depth === inner.errorInfoDepth + 1) {
+            if (name === 'Message' && inner.message === undefined) capture = inner.message = messageText();
+            else if (name === 'StackTrace' && inner.trace === undefined) capture = inner.trace = traceText();
+            else return;
+            captureDepth = depth;
+          }
+          return;
+        }
+        if (depth === 2) {
+          if (name === 'Results') {
+            resultsDepth = depth;
+            resultsSeen = true;
+          } else if (name === 'TestDefinitions') definitionsDepth = depth;
+          else if (name === 'ResultSummary') runOutcome = attributes.get('outcome')?.trim();
+          return;
+        }
+        if (definitionsDepth !== -1) {
+          if (depth === definitionsDepth + 1) definitionId = pendingClass.size > 0 || (!resultsSeen && classById.size < CLASS_NAMES_KEPT) ? attributes.get('id') : undefined;
+          else if (definitionId !== undefined && name === 'TestMethod') {
+            const cls = className(attributes.get('className'));
+            if (cls === undefined) return;
+            const pending = pendingClass.get(definitionId);
+            if (pending !== undefined) {
+              for (const kept of pending) kept.suite = cls;
+              pendingClass.delete(definitionId);
+            } else if (!resultsSeen) classById.set(definitionId, cls);
+          }
+          return;
+        }
+        if (name === 'Counters' && depth === 3) {
+          let sum = -1;
+          for (const counter of FAILING_COUNTERS) {
+            const n = declaredCount(attributes, counter);
+            if (n >= 0) sum = Math.max(sum, 0) + n;
+          }
+          declaredFailing = sum;
+          declaredTotal = declaredCount(attributes, 'total');
+        } else if (name === 'RunInfo' && runInfoText === undefined) {
+          runInfoDepth = depth;
+          runInfoError = attributes.get('outcome')?.trim().toLowerCase() === 'error';
+        } else if (name === 'Text' && runInfoError && depth === runInfoDepth + 1 && runInfoText === undefined) {
+          capture = runInfoText = messageText();
+          captureDepth = depth;
+        }
+      },
+      text(text) {
+        if (capture !== undefined) capture.add(text);
+      },
+      close(_name, depth) {
+        if (depth === captureDepth) {
+          capture = undefined;
+          captureDepth = -1;
+          return;
+        }
+        const inner = open[open.length - 1];
+        if (inner !== undefined) {
+          if (depth === inner.errorInfoDepth) inner.errorInfoDepth = -2; // the first ErrorInfo only
+          else if (depth === inner.innerDepth) inner.innerDepth = -1;
+          else if (depth === inner.depth) {
+            open.pop();
+            const innerTests = results.tests - inner.testsBefore;
+            const innerFailing = failingCount() - inner.failingBefore;
+            // a result with inner results is their container: itself only when they hide its failure
+            if (open.length > 0 || innerTests > 0) {
+              if (innerTests === 0 || (inner.severity >= FAILED && innerFailing === 0)) recordResult(inner);
+            } else if (inner.dataDriven === SUMMARY) {
+              // rows may follow as its siblings (MSTest's flat layout): decided when they end
+              settleSummary();
+              summary = { result: inner, rows: 0, failingRows: 0 };
+            } else if (inner.dataDriven === ROW && summary !== undefined && (inner.testId === undefined || summary.result.testId === undefined || inner.testId === summary.result.testId)) {
+              const before = failingCount();
+              recordResult(inner);
+              summary.rows++;
+              summary.failingRows += failingCount() - before;
+              return; // its time is part of the summary's
+            } else {
+              settleSummary();
+              recordResult(inner);
+            }
+            if (inner.seconds !== undefined) {
+              topSeconds += inner.seconds;
+              sawSeconds = true;
+            }
+          }
+          return;
+        }
+        if (depth === resultsDepth) resultsDepth = -1;
+        else if (depth === definitionsDepth) definitionsDepth = -1;
+        else if (depth === runInfoDepth) runInfoDepth = -1;
+      },
+    },
+    maxDepth,
+  );
+
+  settleSummary();
+  if (runOutcome !== undefined && !RUN_PASSED.has(runOutcome.toLowerCase()) && failingCount() === 0) {
+    tally.record('error', {
+      name: '(test run)',
+      message: `the run's ResultSummary outcome is "${runOutcome}" while no test result failed${runInfoText?.text ? `: ${firstLine(runInfoText.text)}` : ''}`,
+    });
+  }
+  if (declaredFailing > failingCount()) {
+    const shown = failingCount();
+    tally.addDeclaredFailures(declaredFailing - shown, `${file}: <Counters> declare ${declaredFailing} failed test${declaredFailing === 1 ? '' : 's'} but the results show ${shown}: counted as ${declaredFailing} failed (the worse figure)`);
+  }
+  if (declaredTotal > results.tests) tally.note(`${file}: <Counters> declare total="${declaredTotal}" but the results hold ${results.tests}`);
+  if (sawSeconds) tally.setDuration(topSeconds);
+  return tally.finish();
+}
+
+export const trx: Format<TestResults> = {
+  name: 'trx',
+  testResults: true,
+  read: (input, ctx) => read(input, ctx.name, ctx.limits.nestingDepth),
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: resultsNotes,
+  knownMetrics: RESULTS_METRICS,
+};
