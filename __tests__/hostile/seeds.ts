@@ -39,6 +39,8 @@ const CONFORMANCE_FORMAT: Record<string, FormatName> = {
   nunit2: 'nunit',
   nunit3: 'nunit',
   trx: 'trx',
+  xunit1: 'xunit',
+  xunit2: 'xunit',
   clover: 'clover',
 };
 
@@ -53,6 +55,7 @@ const LOCAL: Record<FormatName, string[]> = {
   'go-coverprofile': ['go-coverprofile/set.out', 'go-coverprofile/coverpkg.out'],
   nunit: ['nunit/nunit26-mixed.xml', 'nunit/nunit26-green.xml'],
   trx: [],
+  xunit: [],
   clover: ['clover/jest-all.clover.xml', 'clover/jest-shout.clover.xml'],
   valgrind: ['valgrind/clean.xml', 'valgrind/leaks.xml', 'valgrind/errors.xml'],
   json: ['named/soak-summary.json', 'named/prometheus-query.json'],

@@ -2,6 +2,7 @@ import type { Format } from './types.js';
 import { junit } from './junit.js';
 import { nunit } from './nunit.js';
 import { trx } from './trx.js';
+import { xunit } from './xunit.js';
 import { tap } from './tap.js';
 import { lcov } from './lcov.js';
 import { cobertura } from './cobertura.js';
@@ -21,6 +22,7 @@ export const FORMATS = {
   junit,
   nunit,
   trx,
+  xunit,
   tap,
   lcov,
   cobertura,

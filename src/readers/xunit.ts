@@ -1,0 +1,222 @@
+import { EvidenceError } from '../measure.js';
+import type { Format } from './types.js';
+import { parseXml, type XmlAttributes } from './xml.js';
+import { FAILING_TESTS_KEPT, firstLine, mergeResults, RESULTS_METRICS, resultsMetrics, resultsNotes, TestTally, type FailingTest, type TestResults } from './test-results.js';
+import { BoundedText, declaredCount, ERRORED, FAILED, firstFrame, messageText, outcomeOf, PASSED, parseSeconds, quoted, SKIPPED, traceText } from './dotnet.js';
+
+/**
+ * xUnit.net XML: v2/v3 `<assemblies><assembly><collection><test>` (xunit.console -xml, the v3
+ * runners, and producers imitating it such as Fixie) and v1 `<assembly><class><test>`, read in one
+ * streaming pass. Every `<test>` element is one test (theory rows and namesakes are separate).
+ *
+ * - `result`: Pass → passed; Skip, and NotRun (v3: an explicit test that was not asked for) →
+ *   skipped; Fail → failed; a missing or any other value → error. A `<failure>` child makes a
+ *   test at least failed.
+ * - Every `<error>` of an assembly's `<errors>` (assembly, collection, class, method or test-case
+ *   cleanup failures, and "fatal" runner errors) counts as one failed test (an error) named by its
+ *   `name` or `type`: the tests themselves passed, the run did not. So does a `<failure>` directly
+ *   under a `<class>`, `<collection>` or `<assembly>` (v1 fixture failures).
+ * - Declared counts: where an assembly (failed + errors), collection or class (failed) declares
+ *   more failed tests than its elements show, the declared figure counts (errors of unknown name,
+ *   with a note); a declared total above the tests shown only adds a note.
+ */
+
+const SUITE = 1;
+const TEST = 2;
+const ERRORS = 3;
+const ERROR = 4;
+const FAILURE = 5;
+const MESSAGE = 6;
+const STACK = 7;
+
+const KINDS = new Map<string, number>([
+  ['assemblies', SUITE],
+  ['assembly', SUITE],
+  ['collection', SUITE],
+  ['class', SUITE],
+  ['test', TEST],
+  ['errors', ERRORS],
+  ['error', ERROR],
+  ['failure', FAILURE],
+  ['message', MESSAGE],
+  ['stack-trace', STACK],
+]);
+
+const RESULTS = new Map<string, number>([
+  ['pass', PASSED],
+  ['skip', SKIPPED],
+  ['notrun', SKIPPED],
+  ['fail', FAILED],
+]);
+
+function resultSeverity(attributes: XmlAttributes): number {
+  const raw = attributes.get('result');
+  return raw === undefined ? ERRORED : (RESULTS.get(raw.trim().toLowerCase()) ?? ERRORED);
+}
+
+interface Suite {
+  depth: number;
+  assembly: boolean;
+  name: string | undefined;
+  declaredFailing: number;
+  declaredTests: number;
+  tests: number;
+  failing: number;
+}
+
+/** A `<test>`, an assembly `<error>`, or a `<failure>` outside any test: one test each. */
+interface Item {
+  depth: number;
+  severity: number;
+  keep: boolean;
+  name: string | undefined;
+  suite: string | undefined;
+  seconds: number | undefined;
+  failureDepth: number;
+  message?: BoundedText;
+  trace?: BoundedText;
+}
+
+async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: number): Promise<TestResults> {
+  const tally = new TestTally();
+  const results = tally.results;
+  const failingCount = (): number => results.failures + results.errors;
+  const keeping = (): boolean => results.failing.length < FAILING_TESTS_KEPT;
+
+  const suites: Suite[] = [];
+  let item: Item | undefined;
+  let errorsDepth = -1;
+  let capture: BoundedText | undefined;
+  let captureDepth = -1;
+
+  /** the innermost class or collection, else the assembly */
+  const suiteName = (): string | undefined => {
+    for (let i = suites.length - 1; i >= 0; i--) if (suites[i]!.name) return suites[i]!.name;
+    return undefined;
+  };
+
+  const recordItem = (it: Item): void => {
+    const before = failingCount();
+    tally.record(
+      outcomeOf(it.severity),
+      () => {
+        const failing: FailingTest = { name: it.name ?? '(unnamed test)', message: firstLine(it.message?.text) };
+        const suite = it.suite ?? suiteName();
+        if (suite !== undefined) failing.suite = suite;
+        const frame = firstFrame(it.trace?.text);
+        if (frame !== undefined) Object.assign(failing, frame);
+        return failing;
+      },
+      { seconds: it.seconds },
+    );
+    const suite = suites[suites.length - 1];
+    if (suite !== undefined) {
+      suite.tests++;
+      suite.failing += failingCount() - before;
+    }
+  };
+
+  const closeSuite = (suite: Suite): void => {
+    if (suite.declaredFailing > suite.failing) {
+      const extra = suite.declaredFailing - suite.failing;
+      tally.addDeclaredFailures(extra, `${file}: <${suite.assembly ? 'assembly' : 'collection'}>${quoted(suite.name)} declares ${suite.declaredFailing} failed test${suite.declaredFailing === 1 ? '' : 's'} but its elements show ${suite.failing}: counted as ${suite.declaredFailing} failed (the worse figure)`);
+      suite.tests += extra;
+      suite.failing += extra;
+    }
+    if (suite.declaredTests > suite.tests) tally.note(`${file}:${quoted(suite.name)} declares total="${suite.declaredTests}" but holds ${suite.tests} tests`);
+    const parent = suites[suites.length - 1];
+    if (parent !== undefined) {
+      parent.tests += suite.tests;
+      parent.failing += suite.failing;
+    }
+  };
+
+  await parseXml(
+    input,
+    {
+      open(name, attributes, depth) {
+        if (depth === 1 && name !== 'assemblies' && name !== 'assembly') {
+          throw new EvidenceError(`not an xUnit.net XML file: the root element is <${name}>, expected <assemblies> (xUnit.net v2/v3) or <assembly> (v1)`);
+        }
+        const kind = KINDS.get(name);
+        if (kind === undefined) return;
+        if (item !== undefined) {
+          if (kind === FAILURE && depth === item.depth + 1) {
+            item.severity = Math.max(item.severity, FAILED);
+            item.failureDepth = depth;
+          } else if ((kind === MESSAGE || kind === STACK) && item.keep && depth === item.failureDepth + 1) {
+            if (kind === MESSAGE && item.message === undefined) capture = item.message = messageText();
+            else if (kind === STACK && item.trace === undefined) capture = item.trace = traceText();
+            else return;
+            captureDepth = depth;
+          }
+          return;
+        }
+        const keep = keeping();
+        if (kind === TEST) {
+          item = {
+            depth,
+            severity: resultSeverity(attributes),
+            keep,
+            name: keep ? attributes.get('name') : undefined,
+            suite: keep ? attributes.get('type') || undefined : undefined,
+            seconds: parseSeconds(attributes.get('time')),
+            failureDepth: -1,
+          };
+        } else if (kind === ERROR && errorsDepth !== -1 && depth === errorsDepth + 1) {
+          // a cleanup or fatal error of the assembly: a failed run beside passing tests
+          const type = attributes.get('type');
+          item = { depth, severity: ERRORED, keep, name: keep ? attributes.get('name') || (type ? `(${type})` : '(assembly error)') : undefined, suite: undefined, seconds: undefined, failureDepth: -1 };
+          if (keep && type) item.suite = `[${type}]`;
+        } else if (kind === FAILURE && suites.length > 0 && depth === suites[suites.length - 1]!.depth + 1) {
+          // a fixture failure of a class or collection, outside any test: read until it closes
+          item = { depth, severity: ERRORED, keep, name: keep ? (suites[suites.length - 1]!.name ?? '(fixture)') : undefined, suite: undefined, seconds: undefined, failureDepth: depth };
+        } else if (kind === ERRORS) errorsDepth = depth;
+        else if (kind === SUITE && name !== 'assemblies') {
+          const assembly = name === 'assembly';
+          suites.push({
+            depth,
+            assembly,
+            name: attributes.get('name'),
+            declaredFailing: assembly ? sum(declaredCount(attributes, 'failed'), declaredCount(attributes, 'errors')) : declaredCount(attributes, 'failed'),
+            declaredTests: declaredCount(attributes, 'total'),
+            tests: 0,
+            failing: 0,
+          });
+        }
+      },
+      text(text) {
+        if (capture !== undefined) capture.add(text);
+      },
+      close(_name, depth) {
+        if (depth === captureDepth) {
+          capture = undefined;
+          captureDepth = -1;
+        } else if (item !== undefined) {
+          if (depth === item.depth) {
+            const it = item;
+            item = undefined;
+            recordItem(it);
+          } else if (depth === item.failureDepth) item.failureDepth = -2; // only the first failure's text
+        } else if (depth === errorsDepth) errorsDepth = -1;
+        else if (suites.length > 0 && suites[suites.length - 1]!.depth === depth) closeSuite(suites.pop()!);
+      },
+    },
+    maxDepth,
+  );
+  return tally.finish();
+}
+
+function sum(a: number, b: number): number {
+  return a < 0 && b < 0 ? -1 : Math.max(a, 0) + Math.max(b, 0);
+}
+
+export const xunit: Format<TestResults> = {
+  name: 'xunit',
+  testResults: true,
+  read: (input, ctx) => read(input, ctx.name, ctx.limits.nestingDepth),
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: resultsNotes,
+  knownMetrics: RESULTS_METRICS,
+};
