@@ -42,6 +42,7 @@ const CONFORMANCE_FORMAT: Record<string, FormatName> = {
   xunit1: 'xunit',
   xunit2: 'xunit',
   clover: 'clover',
+  opencover: 'opencover',
 };
 
 const LOCAL: Record<FormatName, string[]> = {
@@ -57,6 +58,7 @@ const LOCAL: Record<FormatName, string[]> = {
   trx: [],
   xunit: [],
   clover: ['clover/jest-all.clover.xml', 'clover/jest-shout.clover.xml'],
+  opencover: [],
   valgrind: ['valgrind/clean.xml', 'valgrind/leaks.xml', 'valgrind/errors.xml'],
   json: ['named/soak-summary.json', 'named/prometheus-query.json'],
   yaml: ['named/soak-summary.yaml'],

@@ -10,6 +10,7 @@ import { istanbul } from './istanbul.js';
 import { jacoco } from './jacoco.js';
 import { goCoverprofile } from './go-coverprofile.js';
 import { clover } from './clover.js';
+import { opencover } from './opencover.js';
 import { sarif } from './sarif.js';
 import { k6 } from './k6.js';
 import { valgrind } from './valgrind.js';
@@ -30,6 +31,7 @@ export const FORMATS = {
   jacoco,
   'go-coverprofile': goCoverprofile,
   clover,
+  opencover,
   sarif,
   k6,
   valgrind,
