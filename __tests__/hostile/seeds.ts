@@ -41,6 +41,8 @@ const CONFORMANCE_FORMAT: Record<string, FormatName> = {
   trx: 'trx',
   xunit1: 'xunit',
   xunit2: 'xunit',
+  tap: 'tap',
+  'go-test-json': 'go-test-json',
   clover: 'clover',
   opencover: 'opencover',
 };
@@ -57,6 +59,8 @@ const LOCAL: Record<FormatName, string[]> = {
   nunit: ['nunit/nunit26-mixed.xml', 'nunit/nunit26-green.xml'],
   trx: [],
   xunit: [],
+  tap: ['tap/bats.tap', 'tap/test-more.tap', 'tap/node24.tap'],
+  'go-test-json': ['go-test-json/go119-2to1.jsonl', 'go-test-json/go119-timeout.jsonl'],
   clover: ['clover/jest-all.clover.xml', 'clover/jest-shout.clover.xml'],
   opencover: [],
   valgrind: ['valgrind/clean.xml', 'valgrind/leaks.xml', 'valgrind/errors.xml'],

@@ -4,6 +4,7 @@ import { nunit } from './nunit.js';
 import { trx } from './trx.js';
 import { xunit } from './xunit.js';
 import { tap } from './tap.js';
+import { goTestJson } from './go-test-json.js';
 import { lcov } from './lcov.js';
 import { cobertura } from './cobertura.js';
 import { istanbul } from './istanbul.js';
@@ -25,6 +26,7 @@ export const FORMATS = {
   trx,
   xunit,
   tap,
+  'go-test-json': goTestJson,
   lcov,
   cobertura,
   istanbul,
