@@ -68,6 +68,8 @@ const ERROR_LABELS = new Set(['error', 'invalid', 'cancelled', 'notrunnable']);
 
 /** The outcome a test-case or suite element states in its attributes. */
 function statedSeverity(attributes: XmlAttributes): number {
+  // the common case, compared on the bytes without making strings
+  if ((attributes.is('result', 'Passed') || attributes.is('result', 'Success')) && (attributes.digits('success') === -2 || attributes.is('success', 'True'))) return PASSED;
   const executed = attributes.get('executed');
   const success = attributes.get('success');
   let raw = attributes.get('result');
@@ -160,18 +162,22 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
 
   const recordCase = (c: Case): void => {
     const before = failingCount();
-    tally.record(
-      outcomeOf(c.severity),
-      () => {
-        const frame = firstFrame(c.trace?.text) ?? inheritedFrame();
-        const failing: FailingTest = { name: c.name ?? '(unnamed test case)', message: firstLine(c.message?.text) };
-        const suite = c.classname ?? suiteName();
-        if (suite !== undefined) failing.suite = suite;
-        if (frame !== undefined) Object.assign(failing, frame);
-        return failing;
-      },
-      { seconds: c.seconds },
-    );
+    const options = c.seconds === undefined ? undefined : { seconds: c.seconds };
+    if (c.severity < FAILED) tally.record(outcomeOf(c.severity), undefined, options);
+    else {
+      tally.record(
+        outcomeOf(c.severity),
+        () => {
+          const frame = firstFrame(c.trace?.text) ?? inheritedFrame();
+          const failing: FailingTest = { name: c.name ?? '(unnamed test case)', message: firstLine(c.message?.text) };
+          const suite = c.classname ?? suiteName();
+          if (suite !== undefined) failing.suite = suite;
+          if (frame !== undefined) Object.assign(failing, frame);
+          return failing;
+        },
+        options,
+      );
+    }
     const suite = suites[suites.length - 1];
     if (suite !== undefined) {
       suite.tests++;
@@ -228,7 +234,8 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
             // names only while failing tests are kept: NUnit 2 names are full, NUnit 3 has classname
             name: keep ? attributes.get('name') : undefined,
             classname: keep ? attributes.get('classname') : undefined,
-            seconds: parseSeconds(attributes.get('duration') ?? attributes.get('time')),
+            // the run's own duration wins: case times are read only when there is none
+            seconds: rootDuration === undefined ? parseSeconds(attributes.get('duration') ?? attributes.get('time')) : undefined,
           };
           return;
         }

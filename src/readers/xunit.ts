@@ -50,6 +50,7 @@ const RESULTS = new Map<string, number>([
 ]);
 
 function resultSeverity(attributes: XmlAttributes): number {
+  if (attributes.is('result', 'Pass')) return PASSED; // the common case, without making a string
   const raw = attributes.get('result');
   return raw === undefined ? ERRORED : (RESULTS.get(raw.trim().toLowerCase()) ?? ERRORED);
 }
@@ -86,6 +87,12 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
   const suites: Suite[] = [];
   let item: Item | undefined;
   let errorsDepth = -1;
+  // assembly times (the run's own figure), used instead of the sum of test times where given
+  let assemblyTimed = false;
+  let assemblySeconds = 0;
+  let sawAssemblyTime = false;
+  let testSeconds = 0;
+  let sawTestTime = false;
   let capture: BoundedText | undefined;
   let captureDepth = -1;
 
@@ -97,18 +104,21 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
 
   const recordItem = (it: Item): void => {
     const before = failingCount();
-    tally.record(
-      outcomeOf(it.severity),
-      () => {
+    if (it.severity < FAILED) tally.record(outcomeOf(it.severity));
+    else {
+      tally.record(outcomeOf(it.severity), () => {
         const failing: FailingTest = { name: it.name ?? '(unnamed test)', message: firstLine(it.message?.text) };
         const suite = it.suite ?? suiteName();
         if (suite !== undefined) failing.suite = suite;
         const frame = firstFrame(it.trace?.text);
         if (frame !== undefined) Object.assign(failing, frame);
         return failing;
-      },
-      { seconds: it.seconds },
-    );
+      });
+    }
+    if (it.seconds !== undefined) {
+      testSeconds += it.seconds;
+      sawTestTime = true;
+    }
     const suite = suites[suites.length - 1];
     if (suite !== undefined) {
       suite.tests++;
@@ -160,7 +170,8 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
             keep,
             name: keep ? attributes.get('name') : undefined,
             suite: keep ? attributes.get('type') || undefined : undefined,
-            seconds: parseSeconds(attributes.get('time')),
+            // an assembly's own time wins: test times are read only when it has none
+            seconds: assemblyTimed ? undefined : parseSeconds(attributes.get('time')),
             failureDepth: -1,
           };
         } else if (kind === ERROR && errorsDepth !== -1 && depth === errorsDepth + 1) {
@@ -174,6 +185,14 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
         } else if (kind === ERRORS) errorsDepth = depth;
         else if (kind === SUITE && name !== 'assemblies') {
           const assembly = name === 'assembly';
+          if (assembly) {
+            const time = parseSeconds(attributes.get('time'));
+            assemblyTimed = time !== undefined;
+            if (time !== undefined) {
+              assemblySeconds += time;
+              sawAssemblyTime = true;
+            }
+          }
           suites.push({
             depth,
             assembly,
@@ -204,6 +223,7 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
     },
     maxDepth,
   );
+  if (sawAssemblyTime || sawTestTime) tally.setDuration(assemblySeconds + testSeconds);
   return tally.finish();
 }
 
