@@ -1,3 +1,4 @@
+import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { trx } from '../../src/readers/trx.js';
 import { FAILING_TESTS_KEPT, type TestResults } from '../../src/readers/test-results.js';
+import { runCliBounded } from '../helpers/bounded.js';
 import { runCli } from '../helpers/cli.js';
 import { bytesSource, CONFORMANCE, context, evidenceError, fileSource, manifest } from '../helpers/evidence.js';
 
@@ -257,4 +259,36 @@ criteria:
       await rm(dir, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it('reads a large TRX (definitions first, long stack traces and output) in flat memory', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'rg-trx-big-'));
+    try {
+      await mkdir(path.join(dir, 'ev'));
+      const out = createWriteStream(path.join(dir, 'ev/big.trx'));
+      const write = async (text: string) => {
+        if (!out.write(text)) await new Promise((res) => out.once('drain', res));
+      };
+      const n = 100_000;
+      const trace = '   at Ns.Deep.Frame() in /src/Deep.cs:line 7\n'.repeat(40);
+      await write(`<?xml version="1.0" encoding="utf-8"?>\n<TestRun id="r" ${NS}>\n<TestDefinitions>\n`);
+      for (let i = 0; i < n; i++) await write(`<UnitTest name="T${i}" id="id-${i}"><TestMethod codeBase="t.dll" className="Ns.Class${i % 1000}, Tests" name="T${i}"/></UnitTest>\n`);
+      await write('</TestDefinitions>\n<Results>\n');
+      for (let i = 0; i < n; i++) {
+        const failed = i % 50 === 0;
+        const body = failed ? `<Output><StdOut>${'log line '.repeat(100)}</StdOut><ErrorInfo><Message>boom ${i}</Message><StackTrace>${trace}</StackTrace></ErrorInfo></Output>` : '';
+        await write(`<UnitTestResult testId="id-${i}" testName="T${i}" duration="00:00:00.0010000" outcome="${failed ? 'Failed' : 'Passed'}">${body}</UnitTestResult>\n`);
+      }
+      await write('</Results>\n<ResultSummary outcome="Failed"/>\n</TestRun>\n');
+      await new Promise((res) => out.end(res));
+      await writeFile(path.join(dir, 'gate.yml'), 'version: 1\ncriteria:\n  - id: big\n    evidence: { path: "big.trx", format: trx }\n    expect: { failed: "== 0" }\n');
+      const json = path.join(dir, 'report.json');
+      const run = await runCliBounded(['check', '--policy', path.join(dir, 'gate.yml'), '--evidence', path.join(dir, 'ev'), '--json', json], { timeoutMs: 60_000 });
+      expect(run.timedOut).toBe(false);
+      const report = JSON.parse(await readFile(json, 'utf8')) as { criteria: { status: string; metrics: Record<string, number> }[] };
+      expect(report.criteria[0]!.metrics).toMatchObject({ tests: n, failed: n / 50 });
+      expect(run.peakRss).toBeLessThan(200 * 1024 ** 2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
