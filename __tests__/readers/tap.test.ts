@@ -33,6 +33,12 @@ describe('tap: registered as a test-results format', () => {
     expect(tap.testResults).toBe(true);
     expect(Object.keys(tap.knownMetrics!)).toEqual(['tests', 'passed', 'failed', 'failures', 'errors', 'skipped', 'flaky', 'duration']);
   });
+
+  it('gives no duration, and says why', async () => {
+    const r = await readText('1..1\nok 1 - a # time=12ms\n');
+    expect(tap.metrics(r).duration).toBeUndefined();
+    expect(tap.notes!(r).duration).toMatch(/TAP has no standard test times/);
+  });
 });
 
 describe('tap: the conformance corpus against tap-parser (its snapshots under tap/tap-parser/oracle)', () => {

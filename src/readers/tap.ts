@@ -430,7 +430,7 @@ export const tap: Format<TestResults> = {
   knownMetrics: RESULTS_METRICS,
   merge: mergeResults,
   metrics: resultsMetrics,
-  notes: resultsNotes,
+  notes: (m) => ({ duration: 'TAP has no standard test times: a TAP file gives no duration', ...resultsNotes(m) }),
 
   async read(input, ctx) {
     const parser = new TapParser(ctx.name);
