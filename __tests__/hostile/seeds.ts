@@ -61,6 +61,7 @@ const LOCAL: Record<FormatName, string[]> = {
   xunit: [],
   tap: ['tap/bats.tap', 'tap/test-more.tap', 'tap/node24.tap'],
   'go-test-json': ['go-test-json/go119-2to1.jsonl', 'go-test-json/go119-timeout.jsonl'],
+  'jest-json': ['jest-json/jest-mixed.json', 'jest-json/jest-green.json'],
   clover: ['clover/jest-all.clover.xml', 'clover/jest-shout.clover.xml'],
   opencover: [],
   valgrind: ['valgrind/clean.xml', 'valgrind/leaks.xml', 'valgrind/errors.xml'],

@@ -5,6 +5,7 @@ import { trx } from './trx.js';
 import { xunit } from './xunit.js';
 import { tap } from './tap.js';
 import { goTestJson } from './go-test-json.js';
+import { jestJson } from './jest-json.js';
 import { lcov } from './lcov.js';
 import { cobertura } from './cobertura.js';
 import { istanbul } from './istanbul.js';
@@ -27,6 +28,7 @@ export const FORMATS = {
   xunit,
   tap,
   'go-test-json': goTestJson,
+  'jest-json': jestJson,
   lcov,
   cobertura,
   istanbul,
