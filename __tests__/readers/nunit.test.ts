@@ -115,6 +115,13 @@ describe('nunit: files written by nunit-console 2.6.4 (Debian mono)', () => {
     expect(m.duration).toBeGreaterThan(0);
   });
 
+  it('reads a filtered run: Assert.Pass, a run-time Assert.Ignore, a wrong ExpectedResult; the excluded test is absent', async () => {
+    const m = await readFixture(path.join(FIXTURES, 'nunit/nunit26-filtered.xml'));
+    expect(counts(m)).toEqual({ tests: 3, passed: 1, failures: 1, errors: 0, skipped: 1 });
+    expect(m.failing).toEqual([{ name: 'Gate.Filtered.FilteredTests.Returns()', suite: 'FilteredTests', message: 'Expected: 4' }]);
+    expect(m.notes).toEqual([]);
+  });
+
   it('reads a green run as green', async () => {
     const m = await readFixture(path.join(FIXTURES, 'nunit/nunit26-green.xml'));
     expect(counts(m)).toEqual({ tests: 3, passed: 3, failures: 0, errors: 0, skipped: 0 });
