@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { firstFrame, parseSeconds, parseTimeSpan } from '../../src/readers/dotnet.js';
 import { nunit } from '../../src/readers/nunit.js';
 import { FAILING_TESTS_KEPT, type TestResults } from '../../src/readers/test-results.js';
 import { runCli } from '../helpers/cli.js';
@@ -314,3 +315,39 @@ criteria:
     }
   }, 30_000);
 });
+
+describe('.NET stack frames and numbers (shared by nunit, trx, xunit)', () => {
+  it('the first frame that names a file, in .NET, Mono and localized forms', () => {
+    expect(firstFrame('   at A.B() in C:\\src\\A.cs:line 42\n   at C.D() in C:\\src\\C.cs:line 7')).toEqual({ file: 'C:\\src\\A.cs', line: 42 });
+    expect(firstFrame('at A.B () [0x00001] in /home/me/src/A.cs:121 ')).toEqual({ file: '/home/me/src/A.cs', line: 121 });
+    expect(firstFrame('   bei A.B() in D:\\a b\\A.cs:Zeile 9')).toEqual({ file: 'D:\\a b\\A.cs', line: 9 });
+    expect(firstFrame('   en A.B(Int32 x) en E:\\src\\A.cs:línea 363')).toEqual({ file: 'E:\\src\\A.cs', line: 363 });
+    expect(firstFrame('   at A.B() in /_/src/A.cs:line 5\r\n')).toEqual({ file: '/_/src/A.cs', line: 5 });
+    // no symbols, no file, line 0, placeholders: no place rather than a wrong one
+    expect(firstFrame('at A.B () [0x00001] in <bce7d442e6174b628b35a291726641c5>:0\nat (wrapper managed-to-native) X')).toBeUndefined();
+    expect(firstFrame('   at [testClass].Fail() in [fileLocation]:line #')).toBeUndefined();
+    expect(firstFrame('   at A.B() in C:\\src\\A.cs:line 0')).toBeUndefined();
+    expect(firstFrame(undefined)).toBeUndefined();
+  });
+
+  it('property: a frame written by .NET is found whatever the path and the lines before it', () => {
+    const segment = fc.stringMatching(/^[A-Za-z0-9_. -]{1,12}$/).filter((s) => s.trim() === s && s !== '');
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.constantFrom('   at X.Y()', 'at (wrapper managed-to-native) Z', '--- End of stack trace ---'), { maxLength: 3 }), (parts, line, before) => {
+        const file = `C:\\${parts.join('\\')}.cs`;
+        expect(firstFrame([...before, `   at A.B() in ${file}:line ${line}`].join('\r\n'))).toEqual({ file, line });
+      }),
+    );
+  });
+
+  it('seconds with a decimal point or the decimal comma of the runner culture, and TimeSpans', () => {
+    expect(parseSeconds('0.288')).toBe(0.288);
+    expect(parseSeconds('0,288')).toBe(0.288);
+    expect(parseSeconds('12')).toBe(12);
+    expect(parseSeconds('n/a')).toBeUndefined();
+    expect(parseTimeSpan('00:00:01.5000000')).toBe(1.5);
+    expect(parseTimeSpan('1.02:03:04')).toBe(93784);
+    expect(parseTimeSpan('soon')).toBeUndefined();
+  });
+});
+
