@@ -43,6 +43,7 @@ const CONFORMANCE_FORMAT: Record<string, FormatName> = {
   xunit2: 'xunit',
   tap: 'tap',
   'go-test-json': 'go-test-json',
+  'mocha-json': 'mocha-json',
   clover: 'clover',
   opencover: 'opencover',
 };
@@ -62,6 +63,7 @@ const LOCAL: Record<FormatName, string[]> = {
   tap: ['tap/bats.tap', 'tap/test-more.tap', 'tap/node24.tap'],
   'go-test-json': ['go-test-json/go119-2to1.jsonl', 'go-test-json/go119-timeout.jsonl'],
   'jest-json': ['jest-json/jest-mixed.json', 'jest-json/jest-green.json'],
+  'mocha-json': ['mocha-json/mocha-mixed.json', 'mocha-json/mocha-green.json'],
   clover: ['clover/jest-all.clover.xml', 'clover/jest-shout.clover.xml'],
   opencover: [],
   valgrind: ['valgrind/clean.xml', 'valgrind/leaks.xml', 'valgrind/errors.xml'],

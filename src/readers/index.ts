@@ -6,6 +6,7 @@ import { xunit } from './xunit.js';
 import { tap } from './tap.js';
 import { goTestJson } from './go-test-json.js';
 import { jestJson } from './jest-json.js';
+import { mochaJson } from './mocha-json.js';
 import { lcov } from './lcov.js';
 import { cobertura } from './cobertura.js';
 import { istanbul } from './istanbul.js';
@@ -29,6 +30,7 @@ export const FORMATS = {
   tap,
   'go-test-json': goTestJson,
   'jest-json': jestJson,
+  'mocha-json': mochaJson,
   lcov,
   cobertura,
   istanbul,
