@@ -44,6 +44,7 @@ const CONFORMANCE_FORMAT: Record<string, FormatName> = {
   tap: 'tap',
   'go-test-json': 'go-test-json',
   'mocha-json': 'mocha-json',
+  'rspec-json': 'rspec-json',
   clover: 'clover',
   opencover: 'opencover',
 };
@@ -64,6 +65,7 @@ const LOCAL: Record<FormatName, string[]> = {
   'go-test-json': ['go-test-json/go119-2to1.jsonl', 'go-test-json/go119-timeout.jsonl'],
   'jest-json': ['jest-json/jest-mixed.json', 'jest-json/jest-green.json'],
   'mocha-json': ['mocha-json/mocha-mixed.json', 'mocha-json/mocha-green.json'],
+  'rspec-json': ['rspec-json/rspec-mixed.json', 'rspec-json/rspec-load-error.json'],
   clover: ['clover/jest-all.clover.xml', 'clover/jest-shout.clover.xml'],
   opencover: [],
   valgrind: ['valgrind/clean.xml', 'valgrind/leaks.xml', 'valgrind/errors.xml'],

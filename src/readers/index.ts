@@ -7,6 +7,7 @@ import { tap } from './tap.js';
 import { goTestJson } from './go-test-json.js';
 import { jestJson } from './jest-json.js';
 import { mochaJson } from './mocha-json.js';
+import { rspecJson } from './rspec-json.js';
 import { lcov } from './lcov.js';
 import { cobertura } from './cobertura.js';
 import { istanbul } from './istanbul.js';
@@ -31,6 +32,7 @@ export const FORMATS = {
   'go-test-json': goTestJson,
   'jest-json': jestJson,
   'mocha-json': mochaJson,
+  'rspec-json': rspecJson,
   lcov,
   cobertura,
   istanbul,
