@@ -329,6 +329,27 @@ describe('go-test-json: lines that are not events', () => {
 });
 
 describe('go-test-json: bounds', () => {
+  it('long adversarial output lines (places, frames, compiler errors) are read in linear time', async () => {
+    const n = 300_000;
+    const lines = [
+      ev({ Action: 'run', Package: 'p', Test: 'TestA' }),
+      ev({ Action: 'output', Package: 'p', Test: 'TestA', Output: `    ${'a.go:1'.repeat(n / 6)}: x\n` }),
+      ev({ Action: 'output', Package: 'p', Test: 'TestA', Output: `    ${'.go:'.repeat(n / 4)}1\n` }),
+      ev({ Action: 'output', Package: 'p', Test: 'TestA', Output: 'panic: boom\n' }),
+      ev({ Action: 'output', Package: 'p', Test: 'TestA', Output: `\t${'x_test.go:1'.repeat(n / 11)} +0x1\n` }),
+      ev({ Action: 'fail', Package: 'p', Test: 'TestA' }),
+      ev({ Action: 'fail', Package: 'p' }),
+      `# q`,
+      `${'b.go:2'.repeat(n / 6)}: y`,
+      `FAIL${' '.repeat(n)}q${' '.repeat(n)}[build failed]x`,
+      `FAIL\tq [build failed]`,
+    ];
+    const started = performance.now();
+    const r = await readText(lines.join('\n') + '\n', 65536);
+    expect(counts(r)).toEqual({ tests: 2, passed: 0, failures: 1, errors: 1, skipped: 0 });
+    expect(performance.now() - started).toBeLessThan(5_000); // quadratic: minutes
+  });
+
   it(`refuses more than MAX_RUNNING_TESTS (${MAX_RUNNING_TESTS}) tests running at once, and takes any number one after another`, async () => {
     const running = Array.from({ length: MAX_RUNNING_TESTS + 1 }, (_, i) => `{"Action":"run","Package":"p","Test":"TestParallel/${i}"}`).join('\n');
     const err = await evidenceError(readText(running, 65536));

@@ -378,6 +378,27 @@ describe('tap: plans, subtests and bail-outs', () => {
     ]);
   });
 
+  it('long adversarial lines (spaces, `#`, backslashes, YAML places) are read in linear time', async () => {
+    const n = 400_000;
+    const lines = [
+      `ok 1 a${' '.repeat(n)}x`,
+      `ok 2 ${' #'.repeat(n / 2)} time=`,
+      `not ok 3 ${'\\'.repeat(n)}#`,
+      '  ---',
+      `  at: ${':1'.repeat(n / 2)}`,
+      `  message: ${"'".repeat(n)}`,
+      '  ...',
+      `not ok 4 ${'# (in test file '.repeat(n / 16)}`,
+      `# (in test file ${', line 1'.repeat(n / 8)}`,
+      `# at ${' line 1'.repeat(n / 7)}`,
+      '1..4',
+    ];
+    const started = performance.now();
+    const r = await readText(lines.join('\n') + '\n', 65536);
+    expect(counts(r)).toEqual({ tests: 4, passed: 2, failures: 2, errors: 0, skipped: 0 });
+    expect(performance.now() - started).toBeLessThan(5_000); // quadratic: minutes
+  });
+
   it('subtests nested past the depth cap are refused', async () => {
     const lines: string[] = [];
     for (let d = 0; d < 300; d++) lines.push(`${' '.repeat(4 * d)}# Subtest: s${d}`);
