@@ -266,7 +266,7 @@ criteria:
       await mkdir(path.join(dir, 'ev'));
       const out = createWriteStream(path.join(dir, 'ev/big.trx'));
       const write = async (text: string) => {
-        if (!out.write(text)) await new Promise((res) => out.once('drain', res));
+        if (!out.write(text)) await new Promise<void>((res) => out.once('drain', () => res()));
       };
       const n = 100_000;
       const trace = '   at Ns.Deep.Frame() in /src/Deep.cs:line 7\n'.repeat(40);
@@ -279,7 +279,7 @@ criteria:
         await write(`<UnitTestResult testId="id-${i}" testName="T${i}" duration="00:00:00.0010000" outcome="${failed ? 'Failed' : 'Passed'}">${body}</UnitTestResult>\n`);
       }
       await write('</Results>\n<ResultSummary outcome="Failed"/>\n</TestRun>\n');
-      await new Promise((res) => out.end(res));
+      await new Promise<void>((res) => out.end(() => res()));
       await writeFile(path.join(dir, 'gate.yml'), 'version: 1\ncriteria:\n  - id: big\n    evidence: { path: "big.trx", format: trx }\n    expect: { failed: "== 0" }\n');
       const json = path.join(dir, 'report.json');
       const run = await runCliBounded(['check', '--policy', path.join(dir, 'gate.yml'), '--evidence', path.join(dir, 'ev'), '--json', json], { timeoutMs: 60_000 });
