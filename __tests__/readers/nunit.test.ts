@@ -228,6 +228,14 @@ describe('nunit: suites, set-up and tear-down failures', () => {
     expect(counts(m)).toEqual({ tests: 2, passed: 0, failures: 0, errors: 2, skipped: 0 });
   });
 
+  it('a suite or run that states no outcome of its own adds nothing; a case that states none is an error', async () => {
+    const green = await readXml('<test-run><test-suite type="TestFixture" name="F"><test-case name="A" result="Passed"/></test-suite></test-run>');
+    expect(counts(green)).toEqual({ tests: 1, passed: 1, failures: 0, errors: 0, skipped: 0 });
+    const m = await readXml('<test-run><test-suite type="TestFixture" name="F"><test-case name="A" result="Passed"/><test-case name="B"/></test-suite></test-run>');
+    expect(counts(m)).toEqual({ tests: 2, passed: 1, failures: 0, errors: 1, skipped: 0 });
+    expect(m.failing).toEqual([{ name: 'B', suite: 'F' }]);
+  });
+
   it('an ignored fixture is skipped, not failed', async () => {
     const m = await readXml(nunit3(['result="Skipped" label="Ignored"'], 'result="Skipped"', 'result="Skipped" label="Ignored"'));
     expect(counts(m)).toEqual({ tests: 1, passed: 0, failures: 0, errors: 0, skipped: 1 });

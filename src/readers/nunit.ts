@@ -241,13 +241,15 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
         }
         if (kind === SUITE) {
           const root = depth === 1 && name !== 'test-suite';
-          const severity = name === 'test-results' ? PASSED : statedSeverity(attributes);
+          // a suite that states no outcome of its own claims nothing: its cases carry the results
+          const statesOutcome = attributes.digits('result') !== -2 || attributes.digits('success') !== -2 || attributes.digits('executed') !== -2;
+          const severity = name === 'test-results' || !statesOutcome ? PASSED : statedSeverity(attributes);
           suites.push({
             depth,
             root,
             fixture: /fixture$/i.test(attributes.get('type') ?? ''),
             name: attributes.get('name'),
-            severity: name === 'test-run' && attributes.get('result') === undefined ? PASSED : severity,
+            severity,
             tearDown: attributes.get('site')?.trim().toLowerCase() === 'teardown',
             declaredFailing: name === 'test-results' ? declaredSum(attributes, ['failures', 'errors', 'invalid', 'inconclusive']) : declaredSum(attributes, ['failed', 'inconclusive', 'warnings']),
             declaredTests: name === 'test-results' ? declaredSum(attributes, ['total', 'not-run']) : declaredSum(attributes, ['total']),
