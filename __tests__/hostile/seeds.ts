@@ -45,6 +45,7 @@ const CONFORMANCE_FORMAT: Record<string, FormatName> = {
   'go-test-json': 'go-test-json',
   'mocha-json': 'mocha-json',
   'rspec-json': 'rspec-json',
+  ctrf: 'ctrf',
   clover: 'clover',
   opencover: 'opencover',
 };
@@ -66,6 +67,7 @@ const LOCAL: Record<FormatName, string[]> = {
   'jest-json': ['jest-json/jest-mixed.json', 'jest-json/jest-green.json'],
   'mocha-json': ['mocha-json/mocha-mixed.json', 'mocha-json/mocha-green.json'],
   'rspec-json': ['rspec-json/rspec-mixed.json', 'rspec-json/rspec-load-error.json'],
+  ctrf: ['ctrf/jest-ctrf-mixed.json'],
   clover: ['clover/jest-all.clover.xml', 'clover/jest-shout.clover.xml'],
   opencover: [],
   valgrind: ['valgrind/clean.xml', 'valgrind/leaks.xml', 'valgrind/errors.xml'],

@@ -8,6 +8,7 @@ import { goTestJson } from './go-test-json.js';
 import { jestJson } from './jest-json.js';
 import { mochaJson } from './mocha-json.js';
 import { rspecJson } from './rspec-json.js';
+import { ctrf } from './ctrf.js';
 import { lcov } from './lcov.js';
 import { cobertura } from './cobertura.js';
 import { istanbul } from './istanbul.js';
@@ -33,6 +34,7 @@ export const FORMATS = {
   'jest-json': jestJson,
   'mocha-json': mochaJson,
   'rspec-json': rspecJson,
+  ctrf,
   lcov,
   cobertura,
   istanbul,
