@@ -1,5 +1,5 @@
 import { EvidenceError } from '../measure.js';
-import { BranchSetBuilder, LineSet, LineSetBuilder, MAX_LINE, clip, normalizeSourcePath, own, type FileCoverage } from './coverage.js';
+import { BranchSetBuilder, LineSet, LineSetBuilder, type BranchSet, MAX_LINE, clip, normalizeSourcePath, own, type FileCoverage } from './coverage.js';
 import { forEachLine } from './input.js';
 import { STATEMENT_METRICS, mergeStatementCoverage, statementCoverageMetrics, statementCoverageNotes, type StatementCoverage } from './statements.js';
 import type { Format } from './types.js';
@@ -26,26 +26,56 @@ import type { Format } from './types.js';
 
 /** No basic block of real Go code spans more lines than this. */
 const MAX_BLOCK_LINES = 100_000;
-/** A file's line builder is folded into its set after this many lines (memory stays flat on repeats). */
-const FLUSH_LINES = 1 << 20;
+/** Items a file collects before they are folded into its compact sets, at the least. */
+const MIN_FOLD = 64;
 
+/**
+ * One source file: blocks are collected in builders, then folded into compact sets (coverage.ts)
+ * when the profile moves on to another file with enough collected (at least a quarter of what is
+ * folded already: each item is copied a bounded number of times on average), and at the end. A
+ * profile lists each file's blocks together, once per test binary, so memory holds the compact
+ * sets and one file's builders, not every block of the profile.
+ */
 class GoFile {
-  readonly lines = new LineSetBuilder();
-  readonly statements = new BranchSetBuilder();
-  pending = 0;
-  folded: LineSet | undefined;
+  private lines: LineSetBuilder | undefined;
+  private statements: BranchSetBuilder | undefined;
+  private pending = 0;
+  private foldedLines: LineSet | undefined;
+  private foldedStatements: BranchSet | undefined;
 
-  addLines(from: number, to: number, hit: boolean): void {
-    for (let l = from; l <= to; l++) this.lines.add(l, hit);
-    this.pending += to - from + 1;
-    if (this.pending >= FLUSH_LINES) this.fold();
+  add(startLine: number, endLine: number, startCol: number, numStmts: number, hit: boolean): void {
+    const lines = (this.lines ??= new LineSetBuilder());
+    const statements = (this.statements ??= new BranchSetBuilder());
+    for (let l = startLine; l <= endLine; l++) lines.add(l, hit);
+    // statement k of the block starting at startLine.startCol: repeats of the block are one block
+    for (let k = 0; k < numStmts; k++) statements.add(startLine, startCol, k, 0, hit);
+    this.pending += endLine - startLine + 1 + numStmts;
+    if (this.pending >= 1 << 20) this.fold();
   }
 
-  fold(): LineSet {
-    const built = this.lines.build();
-    this.folded = this.folded ? this.folded.union(built) : built;
+  /** The profile moves on to another file: fold what was collected if it is enough. */
+  leave(): void {
+    const folded = (this.foldedLines?.size ?? 0) + (this.foldedStatements?.size ?? 0);
+    if (this.pending >= Math.max(MIN_FOLD, folded / 4)) this.fold();
+  }
+
+  fold(): void {
+    if (this.lines) {
+      const built = this.lines.build();
+      this.foldedLines = this.foldedLines ? this.foldedLines.union(built) : built;
+    }
+    if (this.statements) {
+      const built = this.statements.build();
+      this.foldedStatements = this.foldedStatements ? this.foldedStatements.union(built) : built;
+    }
+    this.lines = undefined;
+    this.statements = undefined;
     this.pending = 0;
-    return this.folded;
+  }
+
+  result(): { lines: FileCoverage; statements: FileCoverage } {
+    this.fold();
+    return { lines: { lines: this.foldedLines! }, statements: { branches: this.foldedStatements! } };
   }
 }
 
@@ -108,21 +138,20 @@ export const goCoverprofile: Format<StatementCoverage> = {
           file = new GoFile();
           files.set(own(key), file);
         }
+        last?.leave();
         lastName = own(name);
         last = file;
       }
-      const hit = count > 0;
-      file.addLines(startLine, endLine, hit);
-      // statement k of the block starting at startLine.startCol: repeats of the block are one block
-      for (let k = 0; k < numStmts; k++) file.statements.add(startLine, startCol, k, 0, hit);
+      file.add(startLine, endLine, startCol, numStmts, count > 0);
     });
 
     if (mode === undefined) throw new EvidenceError('not a Go coverage profile: empty (no "mode:" line)');
     const lines = new Map<string, FileCoverage>();
     const statements = new Map<string, FileCoverage>();
     for (const [path, file] of files) {
-      lines.set(path, { lines: file.fold() });
-      statements.set(path, { branches: file.statements.build() });
+      const result = file.result();
+      lines.set(path, result.lines);
+      statements.set(path, result.statements);
     }
     const why = 'a Go coverage profile records statement blocks only';
     const notes: Record<string, string> = { branches: `${why}: it has no branches`, functions: `${why}: functions need the Go sources (go tool cover -func)` };

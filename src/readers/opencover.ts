@@ -5,6 +5,8 @@ import {
   COVERAGE_METRICS,
   LineSetBuilder,
   MAX_LINE,
+  type BranchSet,
+  type LineSet,
   clip,
   combineFile,
   compactId,
@@ -32,7 +34,8 @@ import { parseXml, type XmlAttributes } from './xml.js';
  *   method's FileRef); a line is covered if any sequence point on it was visited (vc > 0), as
  *   ReportGenerator reads them. Sequence points on the PDB's hidden line (0xFEEFEE) or line 0 are
  *   not lines.
- * - Branches: each BranchPoint, taken when vc > 0, keyed by file, method, IL offset and path.
+ * - Branches: each BranchPoint, taken when vc > 0, keyed by file, method (where its first sequence
+ *   point starts, else its name) and its order in the method (IL order, as OpenCover writes them).
  * - Functions: methods with at least one sequence point (as OpenCover's numMethods counts them),
  *   covered when one of its sequence points or its MethodPoint was visited, or visited="true";
  *   keyed by module and method name.
@@ -51,10 +54,72 @@ const MAX_SPAN_LINES = 100_000;
 /** A method name longer than this is hashed as it is read. */
 const LONG_NAME = 1024;
 
-interface SourceFile {
-  lines: LineSetBuilder;
-  branches: BranchSetBuilder;
-  functions: ItemMap;
+/** Items a file collects before they are folded into its compact sets, at the least. */
+const MIN_FOLD = 64;
+
+/**
+ * One source file. Its lines and branches are collected in builders and folded into compact sets
+ * (coverage.ts) when the report moves on to another file with enough collected (at least a
+ * quarter of what is folded: each item is copied a bounded number of times on average), and at
+ * the end: memory holds the compact sets and the builders of the files being read, not every
+ * point of the report.
+ */
+class SourceFile {
+  readonly functions: ItemMap = new Map();
+  /** where the methods with branch points start (line * 1024 + column), to tell them apart */
+  readonly starts = new Set<number>();
+  private lineBuilder: LineSetBuilder | undefined;
+  private branchBuilder: BranchSetBuilder | undefined;
+  private pending = 0;
+  private lineSet: LineSet | undefined;
+  private branchSet: BranchSet | undefined;
+
+  addLines(from: number, to: number, hit: boolean): void {
+    const b = (this.lineBuilder ??= new LineSetBuilder());
+    for (let line = from; line <= to; line++) b.add(line, hit);
+    this.grew(to - from + 1);
+  }
+
+  addBranch(line: number, col: number, k: number, taken: boolean): void {
+    (this.branchBuilder ??= new BranchSetBuilder()).add(line, col, k, 0, taken);
+    this.grew(1);
+  }
+
+  addBranchId(id: string, taken: boolean): void {
+    (this.branchBuilder ??= new BranchSetBuilder()).addId(id, taken ? 1 : 0);
+    this.grew(1);
+  }
+
+  /** The report moves on to another file: fold what was collected if it is enough. */
+  leave(): void {
+    if (this.pending >= Math.max(MIN_FOLD, ((this.lineSet?.size ?? 0) + (this.branchSet?.size ?? 0)) / 4)) this.fold();
+  }
+
+  result(): FileCoverage {
+    this.fold();
+    const entry: FileCoverage = { branches: this.branchSet ?? new BranchSetBuilder().build(), functions: this.functions };
+    if (this.lineSet && this.lineSet.size > 0) entry.lines = this.lineSet;
+    return entry;
+  }
+
+  private grew(n: number): void {
+    this.pending += n;
+    if (this.pending >= 1 << 20) this.fold();
+  }
+
+  private fold(): void {
+    if (this.lineBuilder) {
+      const built = this.lineBuilder.build();
+      this.lineSet = this.lineSet ? this.lineSet.union(built) : built;
+    }
+    if (this.branchBuilder) {
+      const built = this.branchBuilder.build();
+      this.branchSet = this.branchSet ? this.branchSet.union(built) : built;
+    }
+    this.lineBuilder = undefined;
+    this.branchBuilder = undefined;
+    this.pending = 0;
+  }
 }
 
 interface MethodState {
@@ -64,8 +129,11 @@ interface MethodState {
   hash: Hash | undefined;
   points: number;
   visited: boolean;
-  /** its branch points (file, IL offset, path, taken), added under the method's key when it closes */
-  branches: { file: SourceFile; offset: number; path: number; taken: boolean }[];
+  /** where its first sequence point starts (line, column): the method's place in its file */
+  startLine: number;
+  startCol: number;
+  /** its branch points in order (file, taken), added when the method closes */
+  branches: { file: SourceFile; taken: boolean }[];
 }
 
 interface Declared {
@@ -95,6 +163,7 @@ export const opencover: Format<StatementCoverage> = {
     let inName = false;
     let inModuleName = false;
     const sequencePoints: Count = { covered: 0, total: 0 };
+    let lastFile: SourceFile | undefined;
 
     const fileOf = (uid: string | undefined, what: string): SourceFile => {
       const key = uid === undefined ? undefined : fileByUid.get(uid);
@@ -103,8 +172,12 @@ export const opencover: Format<StatementCoverage> = {
       const path = key ?? `\0module ${moduleName}`;
       let file = files.get(path);
       if (!file) {
-        file = { lines: new LineSetBuilder(), branches: new BranchSetBuilder(), functions: new Map() };
+        file = new SourceFile();
         files.set(path, file);
+      }
+      if (file !== lastFile) {
+        lastFile?.leave();
+        lastFile = file;
       }
       return file;
     };
@@ -140,7 +213,7 @@ export const opencover: Format<StatementCoverage> = {
               break;
             }
             case 'Method':
-              method = { fileUid: undefined, name: '', hash: undefined, points: 0, visited: attrs.is('visited', 'true'), branches: [] };
+              method = { fileUid: undefined, name: '', hash: undefined, points: 0, visited: attrs.is('visited', 'true'), startLine: -1, startCol: 0, branches: [] };
               break;
             case 'Name':
               if (method) inName = true;
@@ -158,6 +231,10 @@ export const opencover: Format<StatementCoverage> = {
               const sl = count(attrs, 'sl', '<SequencePoint>');
               const el = attrs.digits('el') === -2 ? sl : count(attrs, 'el', '<SequencePoint>');
               const hit = vc > 0;
+              if (method.points === 0) {
+                method.startLine = sl;
+                method.startCol = attrs.digits('sc') >= 0 ? attrs.digits('sc') : 0;
+              }
               method.points++;
               if (hit) method.visited = true;
               sequencePoints.total++;
@@ -166,18 +243,14 @@ export const opencover: Format<StatementCoverage> = {
               if (sl > MAX_LINE || el > MAX_LINE) throw new EvidenceError(`<SequencePoint sl="${sl}" el="${el}">: line number out of range`);
               if (el - sl >= MAX_SPAN_LINES) throw new EvidenceError(`<SequencePoint sl="${sl}" el="${el}"> spans more than ${MAX_SPAN_LINES} lines`);
               const file = fileOf(attrs.get('fileid') ?? method.fileUid, '<SequencePoint>');
-              for (let line = sl; line <= Math.max(sl, el); line++) file.lines.add(line, hit);
+              file.addLines(sl, Math.max(sl, el), hit);
               break;
             }
             case 'BranchPoint': {
               if (!method) throw new EvidenceError('<BranchPoint> outside a <Method>: not an OpenCover report');
               const vc = count(attrs, 'vc', '<BranchPoint>');
-              const sl = attrs.digits('sl') === -2 ? 0 : count(attrs, 'sl', '<BranchPoint>');
-              const offset = attrs.digits('offset') === -2 ? 0 : count(attrs, 'offset', '<BranchPoint>');
-              const path = attrs.digits('path') === -2 ? 0 : count(attrs, 'path', '<BranchPoint>');
-              if (sl > MAX_LINE) throw new EvidenceError(`<BranchPoint sl="${sl}">: line number out of range`);
               if (method.branches.length >= 1_000_000) throw new EvidenceError('more than 1,000,000 <BranchPoint> elements in one <Method>');
-              method.branches.push({ file: fileOf(attrs.get('fileid') ?? method.fileUid, '<BranchPoint>'), offset, path, taken: vc > 0 });
+              method.branches.push({ file: fileOf(attrs.get('fileid') ?? method.fileUid, '<BranchPoint>'), taken: vc > 0 });
               break;
             }
             case 'MethodPoint':
@@ -207,8 +280,19 @@ export const opencover: Format<StatementCoverage> = {
           else if (name === 'Method' && method) {
             // the same text gives the same id whether hashed here or by compactId
             const key = method.hash ? `\0${method.hash.digest('base64')}` : compactId(method.name.trim());
-            // a branch point is its method's IL offset and path (two lambdas on one line are two methods)
-            for (const b of method.branches) b.file.branches.addId(`${b.offset}.${b.path} ${key}`, b.taken ? 1 : 0);
+            // a branch point is the k-th of its method (in IL order), the method known by where it starts
+            // (two lambdas on one line are two methods), or by its name when it has no sequence point
+            const { startLine, startCol } = method;
+            const start = startLine * 1024 + startCol;
+            const files = new Set<SourceFile>();
+            // a place two methods share (no columns, or a hostile file) is no identity: then the name is
+            const byPlace = startLine > 0 && startLine <= MAX_LINE && startCol < 1024 && method.branches.every((b) => !b.file.starts.has(start));
+            method.branches.forEach((b, k) => {
+              files.add(b.file);
+              if (byPlace) b.file.addBranch(startLine, startCol, k, b.taken);
+              else b.file.addBranchId(`${k} ${key}`, b.taken);
+            });
+            if (byPlace) for (const f of files) f.starts.add(start);
             // a method without sequence points (abstract, compiler-generated) is no function here, as in OpenCover's numMethods
             if (method.points > 0) {
               const functions = fileOf(method.fileUid, '<Method> <FileRef>').functions;
@@ -224,9 +308,7 @@ export const opencover: Format<StatementCoverage> = {
 
     const out = new Map<string, FileCoverage>();
     for (const [path, file] of files) {
-      const entry: FileCoverage = { branches: file.branches.build(), functions: file.functions };
-      if (!file.lines.empty) entry.lines = file.lines.build();
-      combineFile(out, path, entry, true);
+      combineFile(out, path, file.result(), true);
     }
     const model: StatementCoverage = { coverage: { files: out }, statements: { files: new Map() }, notes: {} };
     const elements = { lines: { covered: 0, total: 0 }, branches: { covered: 0, total: 0 }, functions: { covered: 0, total: 0 } };
