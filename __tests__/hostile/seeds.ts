@@ -55,7 +55,7 @@ const LOCAL: Record<FormatName, string[]> = {
   lcov: ['coverage/gcc-run1.info', 'coverage/coveragepy-a.info', 'coverage/vitest-a.info'],
   cobertura: ['coverage/gcovr-run1.xml', 'coverage/coveragepy-a.xml'],
   jacoco: ['coverage/jacoco-run1.xml', 'coverage/jacoco-nobranch.xml'],
-  istanbul: ['coverage/vitest-a-summary.json', 'coverage/vitest-b-summary.json'],
+  istanbul: ['coverage/vitest-a-summary.json', 'coverage/vitest-b-summary.json', 'istanbul/jest-coverage-final.json', 'istanbul/nyc-coverage-final.json'],
   sarif: ['sarif/codeql-extensions.sarif'],
   k6: ['k6/handle-summary.json', 'k6/summary-export-legacy.json', 'k6/machine-readable.json'],
   'go-coverprofile': ['go-coverprofile/set.out', 'go-coverprofile/coverpkg.out'],

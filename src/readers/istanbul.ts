@@ -1,94 +1,185 @@
 import { EvidenceError } from '../measure.js';
 import {
-  COVERAGE_METRICS,
+  BranchSetBuilder,
+  FunctionSetBuilder,
+  LineSetBuilder,
+  MAX_LINE,
+  NameTable,
   clip,
-  coverageMetrics,
-  mergeCoverage,
   normalizeSourcePath,
+  type BranchSet,
   type Count,
-  type CoverageModel,
   type FileCoverage,
 } from './coverage.js';
-import { compileShape, readJsonDocument, streamEntries } from './json.js';
+import { compileShape, readJsonDocument, streamEntries, type Shape } from './json.js';
+import { STATEMENT_METRICS, mergeStatementCoverage, statementCoverageMetrics, statementCoverageNotes, type StatementCoverage } from './statements.js';
 import type { Format } from './types.js';
 
 /**
- * Istanbul `coverage-summary.json` (the json-summary reporter of nyc, Jest, Vitest, c8):
- * `{ "total": {...}, "<file>": { "lines": {total, covered, skipped, pct}, "statements", "functions",
- * "branches" } }`.
+ * Istanbul's JSON reports (nyc, Jest, Vitest, c8), in both shapes, told apart entry by entry:
  *
- * - The per-file entries are the data: their `covered`/`total` add up. `pct` is never read (it is
- *   rounded, and "Unknown" for a total of 0). `total` is used only when there is no per-file entry.
- * - The summary has no line-level detail, so the same file in several summaries cannot be merged
- *   line by line: per kind, the summary that covers the most of it wins (see bestCount). A
- *   `total`-only summary stands for a pseudo-file named after the evidence file, so several of them
- *   (one per package of a monorepo) add up.
- * - The JSON is read as every JSON format is (json.ts): a key repeated in one object (a file listed
- *   twice, `covered` twice) is refused, not resolved to the last one; so is a file listed under two
- *   spellings of its path (`./a.js` and `a.js`).
- * - Counts may be fractional (some producers write them so); covered above total, negative or
- *   non-numeric counts, and entries without lines/functions/branches are errors: such a file is
- *   not an Istanbul summary (coverage-final.json, for one, is not supported).
- * - Bounded: entries are streamed (json.ts streamEntries): each is built with only its
- *   `covered`/`total` counts, turned into a FileCoverage and dropped, so a summary of 100,000 files
- *   takes memory for its counts, not for its JSON; an entry's other fields are checked and skipped.
+ * (a) `coverage-summary.json` (json-summary reporter): `{ "total": {...}, "<file>": { "lines":
+ *     {total, covered, skipped, pct}, "statements", "functions", "branches" } }`.
+ *     - The per-file entries are the data: their `covered`/`total` add up. `pct` is never read (it
+ *       is rounded, and "Unknown" for a total of 0). `total` is used only when there is no per-file
+ *       entry: it then stands for a pseudo-file named after the evidence file, so several of them
+ *       (one per package of a monorepo) add up.
+ *     - The summary has no line-level detail, so the same file in several summaries cannot be
+ *       merged line by line: per kind, the summary that covers the most of it wins.
+ *     - Counts may be fractional (some producers write them so); covered above total, negative or
+ *       non-numeric counts, and entries without lines/functions/branches are errors.
+ * (b) `coverage-final.json` (json reporter; Jest's `coverageMap`): `{ "<file>": { path,
+ *     statementMap, s, fnMap, f, branchMap, b } }` (an entry wrapped in `{ "data": … }` as well).
+ *     - statements: the keys of `s`, covered when their count is above 0 (Istanbul's own rule);
+ *     - lines: derived from the statement map, as Istanbul's `getLineCoverage` (and so its text
+ *       and json-summary reporters) does: every line a statement starts on, covered if a
+ *       statement starting on it ran;
+ *     - functions: the keys of `f`; branches: every count of every array of `b`.
+ *     - The maps and their counts must agree (a statement counted in `s` that `statementMap` does
+ *       not define, or the reverse, is refused), so are line numbers and counts checked.
+ *     - Detail is kept by statement, branch and function id, so several final reports of the same
+ *       files (one per test shard) merge item by item: covered if any report covers it.
+ *
+ * `statements` (Jest's coverageThreshold key) is read from both shapes. A document that mixes
+ * summary and final entries is refused, as is a file listed under two spellings of its path
+ * (`./a.js` and `a.js`) and, as everywhere in JSON (json.ts), a key repeated in one object.
+ *
+ * Bounded: entries are streamed (json.ts streamEntries), and within a final entry its maps are
+ * streamed too: each entry is turned into the compact line-level store and dropped.
  */
 
 const COUNT = { total: true, covered: true };
-const ENTRY = { lines: COUNT, branches: COUNT, functions: COUNT };
-export const istanbul: Format<CoverageModel> = {
+type Json = Record<string, unknown>;
+
+/** the file of a coverage-final entry being read (its maps arrive member by member) */
+class FinalFile {
+  statementLines = new Map<string, number>();
+  statements = new Map<string, number>();
+  functionIds = new Set<string>();
+  functions = new Map<string, number>();
+  branchIds = new Set<string>();
+  branches = new Map<string, number[]>();
+  empty = true;
+}
+
+export const istanbul: Format<StatementCoverage> = {
   name: 'istanbul',
-  knownMetrics: COVERAGE_METRICS,
-  merge: mergeCoverage,
-  metrics: coverageMetrics,
+  knownMetrics: STATEMENT_METRICS,
+  merge: mergeStatementCoverage,
+  metrics: statementCoverageMetrics,
+  notes: statementCoverageNotes,
 
   async read(input, ctx) {
     const files = new Map<string, FileCoverage>();
-    let total: FileCoverage | undefined;
+    const statementFiles = new Map<string, FileCoverage>();
+    const names = new NameTable();
+    const lines = new LineSetBuilder();
+    const statementSet = new BranchSetBuilder();
+    const branchSet = new BranchSetBuilder();
+    const functionSet = new FunctionSetBuilder(names);
+    let total: Summary | undefined;
+    const shapes = { summary: 0, final: 0 };
+    let current = new FinalFile();
+
+    const hits = (what: string) => (key: string, value: unknown) => {
+      current.empty = false;
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new EvidenceError(`${what} count of ${JSON.stringify(clip(key))} is ${clip(JSON.stringify(value) ?? String(value))}, not a non-negative number`);
+      (what === 's' ? current.statements : current.functions).set(key, value);
+    };
+    const FINAL: Record<string, Shape> = {
+      statementMap: streamEntries({ start: { line: true } }, (key, value) => {
+        current.empty = false;
+        const start = isObject(value) && isObject(value.start) ? value.start.line : undefined;
+        if (typeof start !== 'number' || !Number.isInteger(start) || start < 0 || start > MAX_LINE) {
+          throw new EvidenceError(`statementMap entry ${JSON.stringify(clip(key))} has no start line (start.line is ${clip(JSON.stringify(start) ?? 'missing')})`);
+        }
+        current.statementLines.set(key, start);
+      }),
+      s: streamEntries(true, hits('s')),
+      fnMap: streamEntries({}, (key) => {
+        current.empty = false;
+        current.functionIds.add(key);
+      }),
+      f: streamEntries(true, hits('f')),
+      branchMap: streamEntries({}, (key) => {
+        current.empty = false;
+        current.branchIds.add(key);
+      }),
+      b: streamEntries(true, (key, value) => {
+        current.empty = false;
+        if (!Array.isArray(value) || !value.every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0)) {
+          throw new EvidenceError(`b entry ${JSON.stringify(clip(key))} is not an array of non-negative counts`);
+        }
+        current.branches.set(key, value as number[]);
+      }),
+    };
     const shape = compileShape(
-      streamEntries(ENTRY, (key, value) => {
-        const entry = summaryEntry(key, value);
-        if (key === 'total') {
-          total = entry;
+      streamEntries({ lines: COUNT, branches: COUNT, functions: COUNT, statements: COUNT, ...FINAL, data: FINAL }, (key, value) => {
+        const file = current;
+        current = new FinalFile();
+        const name = JSON.stringify(clip(key));
+        if (!isObject(value)) throw new EvidenceError(`not an Istanbul coverage report: entry ${name} is not an object`);
+        const final = !file.empty || 'statementMap' in value || 's' in value || isObject(value.data);
+        if (final && 'lines' in value) throw new EvidenceError(`entry ${name} is both a summary entry (lines) and a coverage-final entry (statementMap): which one counts would be a guess`);
+        if (final) shapes.final++;
+        else if (key !== 'total') shapes.summary++;
+        if (shapes.final > 0 && shapes.summary > 0) {
+          throw new EvidenceError(`entry ${name}: the document mixes coverage-summary entries (lines, statements…) and coverage-final entries (statementMap, s…): write one report per file`);
+        }
+        if (!final && key === 'total') {
+          total = summaryEntry(key, value);
           return;
         }
         // "./a.js" and "a.js" (or "a\\b.js" and "a/b.js") are one file: two entries for it would keep one silently
-        const file = normalizeSourcePath(key);
-        if (files.has(file)) throw new EvidenceError(`entry ${JSON.stringify(clip(key))} names a file already listed under another spelling: which entry counts would be a guess`);
-        files.set(file, entry);
+        const path = normalizeSourcePath(key);
+        if (files.has(path)) throw new EvidenceError(`entry ${JSON.stringify(clip(key))} names a file already listed under another spelling: which entry counts would be a guess`);
+        if (final) {
+          const built = finalEntry(file, name, { lines, statementSet, branchSet, functionSet });
+          files.set(path, built.coverage);
+          statementFiles.set(path, { branches: built.statements });
+        } else {
+          const summary = summaryEntry(key, value);
+          files.set(path, summary.coverage);
+          if (summary.statements) statementFiles.set(path, { branches: summary.statements });
+        }
       }),
     );
-    const doc = await readJsonDocument(input, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, 'coverage summary', shape);
+    const doc = await readJsonDocument(input, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, 'Istanbul coverage report', shape);
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-      throw new EvidenceError(`not an Istanbul coverage summary: the document is ${Array.isArray(doc) ? 'an array' : doc === null ? 'null' : `a ${typeof doc}`}, not an object`);
+      throw new EvidenceError(`not an Istanbul coverage report: the document is ${Array.isArray(doc) ? 'an array' : doc === null ? 'null' : `a ${typeof doc}`}, not an object`);
     }
+    const notes: Record<string, string> = {};
     if (files.size === 0) {
-      if (!total) throw new EvidenceError('not an Istanbul coverage summary: no "total" and no per-file entry');
-      files.set(`\0total of ${ctx.name}`, total);
+      if (!total) throw new EvidenceError('not an Istanbul coverage report: no "total" and no per-file entry (coverage-summary.json or coverage-final.json)');
+      const pseudo = `\0total of ${ctx.name}`;
+      files.set(pseudo, total.coverage);
+      if (total.statements) statementFiles.set(pseudo, { branches: total.statements });
     }
-    return { files };
+    if (statementFiles.size === 0) notes.statements = `${ctx.name} has no statements counts`;
+    return { coverage: { files }, statements: { files: statementFiles }, notes };
   },
 };
 
-function summaryEntry(key: string, value: unknown): FileCoverage {
+interface Summary {
+  coverage: FileCoverage;
+  statements: Count | undefined;
+}
+
+function summaryEntry(key: string, value: unknown): Summary {
   const name = JSON.stringify(clip(key));
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new EvidenceError(`not an Istanbul coverage summary: entry ${name} is not an object`);
-  }
-  const entry = value as Record<string, unknown>;
+  if (!isObject(value)) throw new EvidenceError(`not an Istanbul coverage summary: entry ${name} is not an object`);
   return {
-    lines: count(entry, 'lines', name),
-    branches: count(entry, 'branches', name),
-    functions: count(entry, 'functions', name),
+    coverage: { lines: count(value, 'lines', name), branches: count(value, 'branches', name), functions: count(value, 'functions', name) },
+    statements: value.statements === undefined ? undefined : count(value, 'statements', name),
   };
 }
 
-function count(entry: Record<string, unknown>, kind: string, name: string): Count {
+function count(entry: Json, kind: string, name: string): Count {
   const value = entry[kind];
   if (typeof value !== 'object' || value === null) {
     throw new EvidenceError(`not an Istanbul coverage summary: entry ${name} has no "${kind}" object`);
   }
-  const { covered, total } = value as Record<string, unknown>;
+  const { covered, total } = value as Json;
   for (const [field, n] of [['total', total], ['covered', covered]] as const) {
     if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
       throw new EvidenceError(`entry ${name}: ${kind}.${field} is ${n === undefined ? 'missing' : `not a non-negative number: ${clip(JSON.stringify(n) ?? String(n))}`}`);
@@ -98,4 +189,45 @@ function count(entry: Record<string, unknown>, kind: string, name: string): Coun
     throw new EvidenceError(`entry ${name}: ${kind}.covered ${String(covered)} is above ${kind}.total ${String(total)}`);
   }
   return { covered: covered as number, total: total as number };
+}
+
+interface Builders {
+  lines: LineSetBuilder;
+  statementSet: BranchSetBuilder;
+  branchSet: BranchSetBuilder;
+  functionSet: FunctionSetBuilder;
+}
+
+function finalEntry(file: FinalFile, name: string, b: Builders): { coverage: FileCoverage; statements: BranchSet } {
+  const disagree = (what: string, key: string, where: string): never => {
+    throw new EvidenceError(`entry ${name}: ${what} ${JSON.stringify(clip(key))} ${where}: the report contradicts itself`);
+  };
+  if (file.statementLines.size !== file.statements.size) {
+    for (const key of file.statementLines.keys()) if (!file.statements.has(key)) disagree('statement', key, 'is in statementMap but has no count in s');
+  }
+  for (const [key, n] of file.statements) {
+    const line = file.statementLines.get(key);
+    if (line === undefined) disagree('statement', key, 'is counted in s but statementMap does not define it');
+    b.lines.add(line as number, n > 0);
+    b.statementSet.addId(`${key}#0`, n);
+  }
+  if (file.functionIds.size !== file.functions.size) {
+    for (const key of file.functionIds) if (!file.functions.has(key)) disagree('function', key, 'is in fnMap but has no count in f');
+  }
+  for (const [key, n] of file.functions) {
+    if (!file.functionIds.has(key)) disagree('function', key, 'is counted in f but fnMap does not define it');
+    b.functionSet.add(key, n > 0);
+  }
+  if (file.branchIds.size !== file.branches.size) {
+    for (const key of file.branchIds) if (!file.branches.has(key)) disagree('branch', key, 'is in branchMap but has no counts in b');
+  }
+  for (const [key, counts] of file.branches) {
+    if (!file.branchIds.has(key)) disagree('branch', key, 'is counted in b but branchMap does not define it');
+    counts.forEach((n, i) => b.branchSet.addId(`${key}#${i}`, n));
+  }
+  return { coverage: { lines: b.lines.build(), branches: b.branchSet.build(), functions: b.functionSet.build() }, statements: b.statementSet.build() };
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
