@@ -312,7 +312,7 @@ describe("a newcomer's first mistakes get the fix named", () => {
   it('a misspelt format gets a "did you mean"', () => {
     const found = errors(criterion('evidence: { path: a.info, format: lcovv }\nexpect: { lines: ">= 5%" }'));
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(/^policy\.yml:4:39: criteria\[0\]\.evidence\.format: format must be one of junit, lcov, .* \(did you mean "lcov"\?\)$/);
+    expect(found[0]).toMatch(/^policy\.yml:4:39: criteria\[0\]\.evidence\.format: format must be one of junit, .*\blcov\b.* \(did you mean "lcov"\?\)$/);
     expect(errors(criterion('evidence: { path: a.xml, format: Junit }\nexpect: { failed: "== 0" }'))[0]).toContain('(did you mean "junit"?)');
   });
 });
