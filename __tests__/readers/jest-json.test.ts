@@ -104,6 +104,18 @@ describe('jest-json: statuses', () => {
   });
 });
 
+describe('jest-json: hostile messages', () => {
+  it('places 100 failing tests with megabyte one-line stacks in bounded time (only the start of a stack is looked at, in linear time)', async () => {
+    const shapes = ['a'.repeat(1 << 20), `(${'a/'.repeat(1 << 19)}`, ` ${'x'.repeat(1 << 20)}:`, `${'( '.repeat(1 << 19)}`];
+    const tests = Array.from({ length: 100 }, (_, i) => ({ status: 'failed', failureMessages: [shapes[i % shapes.length]!] }));
+    const started = performance.now();
+    const m = await readText(jestJson, jestDoc([{ tests }]), 1 << 16);
+    expect(m.failures).toBe(100);
+    expect(m.failing.every((f) => f.line === undefined && (f.message?.length ?? 0) <= 300)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
 describe('jest-json: test files that failed to run', () => {
   it('a failed file with no failed test counts as one errored test, from its message or testExecError', async () => {
     const m = await readText(
@@ -225,10 +237,10 @@ criteria:
             }),
           );
         }
-        if (!out.write(`${f ? ',' : ''}{"assertionResults":[${tests.join(',')}],"message":"","name":"/repo/src/file${f}.test.js","status":"failed"}`)) await new Promise((r) => out.once('drain', r));
+        if (!out.write(`${f ? ',' : ''}{"assertionResults":[${tests.join(',')}],"message":"","name":"/repo/src/file${f}.test.js","status":"failed"}`)) await new Promise<void>((r) => out.once('drain', () => r()));
       }
       out.end(']}');
-      await new Promise((r) => out.on('finish', r));
+      await new Promise<void>((r) => out.on('finish', () => r()));
       await writeFile(path.join(dir, 'gate.yml'), 'version: 1\ncriteria:\n  - id: big\n    evidence: { path: "jest.json", format: jest-json }\n    expect: { failed: "== 300" }\n');
       const json = path.join(dir, 'report.json');
       const run = await runCliBounded(['check', '--policy', path.join(dir, 'gate.yml'), '--evidence', path.join(dir, 'ev'), '--json', json], { timeoutMs: 60_000 });

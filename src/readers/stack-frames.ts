@@ -33,7 +33,8 @@ export function messageLine(text: unknown): string | undefined {
 }
 
 /** `at fn (path:12:3)`, `at path:12:3`, Ruby's `path:12:in ...`: the path and line of a frame. */
-const FRAME = /(?:^|[\s(])((?:[A-Za-z]:[\\/])?[^\s():]*[^\s():\d][^\s():]*):(\d+)(?::\d+)?(?=$|[\s):])/;
+// one greedy run per path (no nested quantifiers: linear time on any line); a path of digits only is no path
+const FRAME = /(?:^|[\s(])((?:[A-Za-z]:[\\/])?[^\s():]+):(\d+)(?::\d+)?(?=$|[\s):])/g;
 
 function normalize(path: string): string {
   let p = path.replaceAll('\\', '/');
@@ -61,13 +62,16 @@ export function stackPlace(stack: unknown, file?: string): { file?: string; line
   const wanted = file === undefined ? undefined : normalize(file);
   let fallback: { file: string; line: number } | undefined;
   for (const text of stack.slice(0, STACK_CHARS).split('\n')) {
-    const m = FRAME.exec(text);
-    if (m === null) continue;
-    const path = normalize(m[1] as string);
-    const line = Number(m[2]);
-    if (!Number.isSafeInteger(line) || line < 1) continue;
-    if (wanted !== undefined && samePath(path, wanted)) return { file, line };
-    if (fallback === undefined && !RUNTIME.test(path)) fallback = { file: m[1] as string, line };
+    for (const m of text.matchAll(FRAME)) {
+      const raw = m[1] as string;
+      if (/^\d+$/.test(raw)) continue;
+      const path = normalize(raw);
+      const line = Number(m[2]);
+      if (!Number.isSafeInteger(line) || line < 1) continue;
+      if (wanted !== undefined && samePath(path, wanted)) return { file, line };
+      if (fallback === undefined && !RUNTIME.test(path)) fallback = { file: raw, line };
+      break;
+    }
   }
   return wanted === undefined ? (fallback ?? {}) : {};
 }
