@@ -21,11 +21,18 @@ import type { Format } from './types.js';
  * - No branches and no functions: the profile has neither (absent, not 0; `go tool cover -func`
  *   needs the sources).
  * - Malformed lines, an unknown mode, a block ending before it starts or spanning more than
- *   MAX_BLOCK_LINES lines are errors naming the line.
+ *   MAX_BLOCK_LINES lines, and blocks spanning more than 4,000,000 lines plus 16 a block in all
+ *   (bounded work however the blocks overlap) are errors naming the line.
  */
 
 /** No basic block of real Go code spans more lines than this. */
 const MAX_BLOCK_LINES = 100_000;
+/**
+ * Lines all blocks may span together: 4,000,000 and 16 a block (real blocks span a few lines), so
+ * that a line of the profile cannot make the reader do unbounded work.
+ */
+const SPANNED_LINES_BASE = 4_000_000;
+const SPANNED_LINES_PER_BLOCK = 16;
 /** Items a file collects before they are folded into its compact sets, at the least. */
 const MIN_FOLD = 64;
 
@@ -50,7 +57,7 @@ class GoFile {
     // statement k of the block starting at startLine.startCol: repeats of the block are one block
     for (let k = 0; k < numStmts; k++) statements.add(startLine, startCol, k, 0, hit);
     this.pending += endLine - startLine + 1 + numStmts;
-    if (this.pending >= 1 << 20) this.fold();
+    if (this.pending >= 1 << 18) this.fold();
   }
 
   /** The profile moves on to another file: fold what was collected if it is enough. */
@@ -93,6 +100,8 @@ export const goCoverprofile: Format<StatementCoverage> = {
     let lineNo = 0;
     let mode: string | undefined;
     let lastName = '';
+    let spanned = 0;
+    let blockCount = 0;
     let last: GoFile | undefined;
     const fail = (why: string, text: string): never => {
       throw new EvidenceError(`${why}: ${JSON.stringify(clip(text))}`, { line: lineNo });
@@ -129,6 +138,11 @@ export const goCoverprofile: Format<StatementCoverage> = {
       if (endLine - startLine >= MAX_BLOCK_LINES) fail(`the block spans more than ${MAX_BLOCK_LINES} lines`, text.slice(start, end));
       if (numStmts > 1_000_000) fail('more than 1,000,000 statements in one block', text.slice(start, end));
       if (numStmts === 0) return;
+      spanned += endLine - startLine + 1;
+      blockCount++;
+      if (spanned > SPANNED_LINES_BASE + SPANNED_LINES_PER_BLOCK * blockCount) {
+        fail(`the blocks span more than ${SPANNED_LINES_BASE} + ${SPANNED_LINES_PER_BLOCK} lines a block: not a real profile`, text.slice(start, end));
+      }
       const name = text.slice(start, colon);
       let file = name === lastName ? last : undefined;
       if (file === undefined) {

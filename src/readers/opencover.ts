@@ -51,6 +51,12 @@ import { parseXml, type XmlAttributes } from './xml.js';
 const HIDDEN_LINE = 0xfeefee;
 /** No sequence point of real code spans more lines than this. */
 const MAX_SPAN_LINES = 100_000;
+/**
+ * Lines all sequence points may span together: 4,000,000 and 16 a point (real ones span a line or
+ * a few), so that one element cannot make the reader do unbounded work.
+ */
+const SPANNED_LINES_BASE = 4_000_000;
+const SPANNED_LINES_PER_POINT = 16;
 /** A method name longer than this is hashed as it is read. */
 const LONG_NAME = 1024;
 
@@ -104,7 +110,7 @@ class SourceFile {
 
   private grew(n: number): void {
     this.pending += n;
-    if (this.pending >= 1 << 20) this.fold();
+    if (this.pending >= 1 << 18) this.fold();
   }
 
   private fold(): void {
@@ -164,6 +170,7 @@ export const opencover: Format<StatementCoverage> = {
     let inModuleName = false;
     const sequencePoints: Count = { covered: 0, total: 0 };
     let lastFile: SourceFile | undefined;
+    let spanned = 0;
 
     const fileOf = (uid: string | undefined, what: string): SourceFile => {
       const key = uid === undefined ? undefined : fileByUid.get(uid);
@@ -242,6 +249,10 @@ export const opencover: Format<StatementCoverage> = {
               if (sl === 0 || sl === HIDDEN_LINE) break;
               if (sl > MAX_LINE || el > MAX_LINE) throw new EvidenceError(`<SequencePoint sl="${sl}" el="${el}">: line number out of range`);
               if (el - sl >= MAX_SPAN_LINES) throw new EvidenceError(`<SequencePoint sl="${sl}" el="${el}"> spans more than ${MAX_SPAN_LINES} lines`);
+              spanned += Math.max(sl, el) - sl + 1;
+              if (spanned > SPANNED_LINES_BASE + SPANNED_LINES_PER_POINT * sequencePoints.total) {
+                throw new EvidenceError(`the sequence points span more than ${SPANNED_LINES_BASE} + ${SPANNED_LINES_PER_POINT} lines a point: not a real report`);
+              }
               const file = fileOf(attrs.get('fileid') ?? method.fileUid, '<SequencePoint>');
               file.addLines(sl, Math.max(sl, el), hit);
               break;
