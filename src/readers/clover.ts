@@ -28,8 +28,10 @@ import { parseXml, type XmlAttributes } from './xml.js';
  *   line ran (`count` > 0; a `cond` without `count`, as OpenClover writes it, if it went either way).
  *   `method` elements are functions, not lines. No `<metrics>` counts lines, so lines come from the
  *   elements alone.
- * - Statements (Jest's coverageThreshold key): one per `stmt` element; Istanbul writes one element
- *   per line and a line with branches as `cond` with a `count`, which is then a statement too.
+ * - Statements (Jest's coverageThreshold key): one per `stmt` element (OpenClover writes one per
+ *   statement). Istanbul's clover reporter writes one element per line and its LINE counts as
+ *   `<metrics statements>`, so Jest's statements are not in the file: on a report written by
+ *   Istanbul the metric is absent, with a note pointing to coverage-summary.json.
  * - Branches from `cond` elements: OpenClover's (no `count`) are a condition with two outcomes,
  *   true taken if truecount > 0 and false if falsecount > 0; Istanbul's (with `count`) give the
  *   line's covered branches as truecount and the others as falsecount.
