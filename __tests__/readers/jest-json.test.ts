@@ -218,7 +218,7 @@ criteria:
     const dir = await mkdtemp(path.join(tmpdir(), 'rg-jest-big-'));
     try {
       await mkdir(path.join(dir, 'ev'));
-      // 300 files of 500 tests (150,000 tests, about 45 MB), one failing test per file
+      // 300 files of 500 tests (150,000 tests, 63 MB), one failing test per file
       const out = createWriteStream(path.join(dir, 'ev/jest.json'));
       out.write('{"numFailedTests":300,"success":false,"testResults":[');
       for (let f = 0; f < 300; f++) {
@@ -248,8 +248,9 @@ criteria:
       const report = JSON.parse(await readFile(json, 'utf8')) as { criteria: { status: string; metrics: Record<string, number> }[] };
       expect(report.criteria[0]!.metrics).toMatchObject({ tests: 150_000, failed: 300, skipped: 3000 });
       expect(report.criteria[0]!.status).toBe('passed');
-      // the whole document is read (about 45 MB) but not built: a JSON.parse of it takes ~400 MB
-      expect(run.peakRss).toBeLessThan(250 * MB);
+      // measured: 205 MB peak, the 63 MB file included; JSON.parse of the text alone takes 245 MB
+      // more (and the text as a string 126 MB)
+      expect(run.peakRss).toBeLessThan(300 * MB);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
