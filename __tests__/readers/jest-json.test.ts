@@ -172,6 +172,10 @@ describe('jest-json: top-level declarations can only make it worse', () => {
     expect(m).toMatchObject({ tests: 4, passed: 1, errors: 3 });
     expect(m.notes).toEqual(['evidence.json: numFailedTests declares 3 failed tests but the file shows 0; the worse figure counts (3 more errors)']);
     expect(jestJson.notes!(m).failed).toBe(m.notes[0]);
+    // tests declared but not listed: how they ended is unknown
+    const unlisted = await readText(jestJson, jestDoc([{ tests: [{ status: 'passed' }] }], { numTotalTests: 5, numFailedTests: 0, success: true }));
+    expect(unlisted).toMatchObject({ tests: 5, passed: 1, errors: 4 });
+    expect(unlisted.notes[0]).toMatch(/numTotalTests declares 5 tests but the file shows 1/);
   });
 });
 

@@ -15,8 +15,9 @@ import type { Format } from './types.js';
  *   errored test named after the file, with the first line of its `message`; a file with failed
  *   tests is counted by its tests (an `afterAll` that also threw adds nothing there).
  * - The top-level declarations `numFailedTests`, `numRuntimeErrorTestSuites`,
- *   `numFailedTestSuites` and `success: false` can only make the reading worse: where they declare
- *   more failures than the elements show, the difference counts as errors, with a note.
+ *   `numFailedTestSuites`, `numTotalTests` and `success: false` can only make the reading worse:
+ *   where they declare more failures (or tests) than the elements show, the difference counts as
+ *   errors, with a note.
  * - Place: `file` is the test file (`testResults[].name`); `line` is the first stack frame of the
  *   failure message in that file (where it broke), else the test's `location` (written with
  *   `--testLocationInResults`: where it is declared).
@@ -53,9 +54,11 @@ export const jestJson: Format<TestResults> = {
     let failedTests = 0;
     let fileErrors = 0;
     let failedFiles = 0;
+    let listedTests = 0;
 
     const onAssertion = (item: unknown): void => {
       if (!isObject(item)) throw new EvidenceError('not a jest --json report: an entry of assertionResults is not an object');
+      listedTests++;
       const status = item.status;
       const outcome: Outcome = status === 'passed' ? 'passed' : status === 'failed' ? 'failed' : typeof status === 'string' && SKIPPED.has(status) ? 'skipped' : 'error';
       const seconds = typeof item.duration === 'number' ? item.duration / 1000 : undefined;
@@ -102,6 +105,7 @@ export const jestJson: Format<TestResults> = {
 
     const shape = compileShape({
       numFailedTests: true,
+      numTotalTests: true,
       numFailedTestSuites: true,
       numRuntimeErrorTestSuites: true,
       success: true,
@@ -118,6 +122,7 @@ export const jestJson: Format<TestResults> = {
       if (typeof value === 'number' && Number.isSafeInteger(value) && value > elements) missing.push([value - elements, `${key} declares ${value} ${what} but the file shows ${elements}`]);
     };
     declared('numFailedTests', failedTests, 'failed tests');
+    declared('numTotalTests', listedTests, 'tests');
     declared('numRuntimeErrorTestSuites', fileErrors, 'test files that failed to run');
     declared('numFailedTestSuites', failedFiles, 'failed test files');
     if (doc.success === false && shown === 0) missing.push([1, 'the report declares success: false but shows no failed test']);
