@@ -41,6 +41,10 @@ describe('jest-json: real jest 30.5 output (fixtures/jest-json/README.md)', () =
     expect(m.duration).toBeCloseTo(0.011, 6);
   });
 
+  it('jest.retryTimes(2): a test that passed on its second invocation is flaky, one that failed all three is one failed test', async () => {
+    expect(await readFixture(jestJson, 'jest-json/jest-retry.json')).toMatchObject({ tests: 2, passed: 1, flaky: 1, failures: 1, errors: 0 });
+  });
+
   it('a green run', async () => {
     expect(await readFixture(jestJson, 'jest-json/jest-green.json')).toMatchObject({ tests: 1, passed: 1, failures: 0, errors: 0, skipped: 0, failing: [] });
   });

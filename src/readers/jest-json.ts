@@ -21,6 +21,7 @@ import type { Format } from './types.js';
  * - Place: `file` is the test file (`testResults[].name`); `line` is the first stack frame of the
  *   failure message in that file (where it broke), else the test's `location` (written with
  *   `--testLocationInResults`: where it is declared).
+ * - Flaky: a passed test with more than one `invocations` (retried with `jest.retryTimes`).
  * - Duration: the sum of the tests' `duration` (ms).
  * - Bounded: test files and their tests are streamed (json.ts streamItems); only the failing tests
  *   that are kept hold their text.
@@ -30,7 +31,7 @@ type Json = Record<string, unknown>;
 
 const SKIPPED = new Set(['pending', 'skipped', 'todo', 'disabled']);
 
-const ASSERTION = { ancestorTitles: true, title: true, fullName: true, status: true, duration: true, failureMessages: true, location: true };
+const ASSERTION = { ancestorTitles: true, title: true, fullName: true, status: true, duration: true, failureMessages: true, location: true, invocations: true };
 
 /** a kept failing test of the file being read, waiting for the file's name (written after its tests) */
 interface Waiting {
@@ -67,7 +68,9 @@ export const jestJson: Format<TestResults> = {
         failedTests++;
       }
       const before = tally.results.failing.length;
-      tally.record(outcome, () => failingOf(item, outcome), { seconds });
+      // jest.retryTimes: a test that passed on a later invocation is flaky
+      const flaky = typeof item.invocations === 'number' && item.invocations > 1;
+      tally.record(outcome, () => failingOf(item, outcome), { seconds, flaky });
       const kept = tally.results.failing[before];
       if (kept !== undefined) {
         const messages = item.failureMessages;
