@@ -14,10 +14,12 @@ import type { Format } from './types.js';
  *   cannot be loaded, a syntax error, an `afterAll` that threw, a `testExecError`) counts as one
  *   errored test named after the file, with the first line of its `message`; a file with failed
  *   tests is counted by its tests (an `afterAll` that also threw adds nothing there).
- * - The top-level declarations `numFailedTests`, `numRuntimeErrorTestSuites`,
- *   `numFailedTestSuites`, `numTotalTests` and `success: false` can only make the reading worse:
- *   where they declare more failures (or tests) than the elements show, the difference counts as
- *   errors, with a note.
+ * - The top-level declarations `numFailedTests`, `numRuntimeErrorTestSuites`, `numTotalTests`
+ *   and `success: false` can only make the reading worse: where they declare more failures (or
+ *   tests) than the elements show, the difference counts as errors, with a note.
+ *   `numFailedTestSuites` is not compared: Vitest's json reporter (the same shape) counts
+ *   `describe` blocks as suites, so it is not a count of files.
+ * - Vitest's `--reporter=json` writes this shape too and is read alike.
  * - Place: `file` is the test file (`testResults[].name`); `line` is the first stack frame of the
  *   failure message in that file (where it broke), else the test's `location` (written with
  *   `--testLocationInResults`: where it is declared).
@@ -54,7 +56,6 @@ export const jestJson: Format<TestResults> = {
     let fileFailures = 0;
     let failedTests = 0;
     let fileErrors = 0;
-    let failedFiles = 0;
     let listedTests = 0;
 
     const onAssertion = (item: unknown): void => {
@@ -90,7 +91,6 @@ export const jestJson: Format<TestResults> = {
       }
       waiting = [];
       const failedToRun = item.status === 'failed' || item.testExecError !== undefined;
-      if (failedToRun || fileFailures > 0) failedFiles++;
       if (failedToRun && fileFailures === 0) {
         // the file failed while none of its tests did: it did not load, or a hook outside any test threw
         fileErrors++;
@@ -109,7 +109,6 @@ export const jestJson: Format<TestResults> = {
     const shape = compileShape({
       numFailedTests: true,
       numTotalTests: true,
-      numFailedTestSuites: true,
       numRuntimeErrorTestSuites: true,
       success: true,
       testResults: streamItems({ name: true, status: true, message: true, testExecError: true, assertionResults: streamItems(ASSERTION, onAssertion) }, onFile),
@@ -127,7 +126,6 @@ export const jestJson: Format<TestResults> = {
     declared('numFailedTests', failedTests, 'failed tests');
     declared('numTotalTests', listedTests, 'tests');
     declared('numRuntimeErrorTestSuites', fileErrors, 'test files that failed to run');
-    declared('numFailedTestSuites', failedFiles, 'failed test files');
     if (doc.success === false && shown === 0) missing.push([1, 'the report declares success: false but shows no failed test']);
     if (missing.length > 0) {
       missing.sort((a, b) => b[0] - a[0]);
