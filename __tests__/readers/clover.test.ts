@@ -112,6 +112,17 @@ describe('clover: real Jest 29.7.0 output (jest-project/, commands in README.md;
   });
 });
 
+describe('clover: real PHPUnit 9.6.7 output (phpunit-project/, commands in README.md; oracle: phpunit --coverage-text)', () => {
+  it('lines and statements 5/8 as PHPUnit prints; methods 1/3: PHPUnit\'s declared count (a method covered only when all its lines are) outweighs the called method elements (2/3)', async () => {
+    const text = readFileSync(path.join(FIXTURES, 'clover/phpunit.coverage-text.txt'), 'utf8');
+    expect(text).toMatch(/Methods: 33\.33% \(1\/3\)/);
+    expect(text).toMatch(/Lines: {3}62\.50% \(5\/8\)/);
+    const model = await fixture('phpunit.clover.xml');
+    expectClover(clover.metrics(model), { lines: [5, 8], statements: [5, 8], branches: [0, 0], functions: [1, 3] });
+    expect(clover.notes!(model).functions).toMatch(/its elements 2 of 3, its files' <metrics> 1 of 3, its project's <metrics> 1 of 3; the worst reading \(its files' <metrics>\) counts/);
+  });
+});
+
 /** An OpenClover-shaped report of one file from its elements, declaring `declared` in its metrics. */
 function openClover(elements: { num: number; type: 'stmt' | 'cond' | 'method'; count: number; t: number; f: number }[], declared?: Partial<Record<'statements' | 'conditionals' | 'methods', [number, number]>>): string {
   const attrs = Object.entries(declared ?? {})
