@@ -69,6 +69,22 @@ describe('clover: conformance corpus (ReportGenerator test reports; the manifest
   });
 });
 
+describe('clover: notes of merged reports', () => {
+  it('keep the first 3 distinct notes per metric and count the others', async () => {
+    // the same note twice is one note
+    const twice = await Promise.all(['a', 'a'].map((name) => clover.read(fileSource(path.join(CONFORMANCE, 'clover/reportgenerator/Clover_Istanbul.xml'), 500), context(`${name}.xml`))));
+    expect(clover.notes!(clover.merge(twice))).toEqual(clover.notes!(twice[0]!));
+    const file = path.join(CONFORMANCE, 'clover/reportgenerator/Clover_Istanbul.xml');
+    const models = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((name) => clover.read(fileSource(file, 500), context(`${name}.xml`))));
+    const notes = clover.notes!(clover.merge(models));
+    expect(notes.branches!.split('; the worst reading').length - 1).toBe(3);
+    expect(notes.branches).toMatch(/^a\.xml gives .*; b\.xml gives .*; c\.xml gives .*; and 2 more$/);
+    // merging merged models keeps the count
+    const again = clover.notes!(clover.merge([clover.merge(models.slice(0, 3)), clover.merge(models.slice(3))]));
+    expect(again.branches).toBe(notes.branches);
+  });
+});
+
 describe('clover: real Jest 29.7.0 output (jest-project/, commands in README.md; oracle: Jest\'s own coverage-summary.json)', () => {
   const summary = (file: string): Record<string, Record<string, { total: number; covered: number }>> =>
     JSON.parse(readFileSync(path.join(FIXTURES, 'clover', file), 'utf8')) as Record<string, Record<string, { total: number; covered: number }>>;

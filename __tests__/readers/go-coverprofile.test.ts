@@ -102,6 +102,8 @@ describe('go-coverprofile: real profiles (go 1.19.8, project/ and the commands i
     const notes = goCoverprofile.notes!(model);
     expect(notes.branches).toMatch(/statement blocks only: it has no branches/);
     expect(notes['functions.total']).toMatch(/functions need the Go sources/);
+    // merged profiles say it once
+    expect(goCoverprofile.notes!(goCoverprofile.merge([model, await fixture('count.out')])).branches).toBe(notes.branches);
   });
 
   it('is registered as go-coverprofile with statements among its known metrics', () => {

@@ -186,7 +186,7 @@ export const clover: Format<StatementCoverage> = {
       statementFiles.clear();
       fileDeclaredKnown.statements = false;
       if (project) delete project.statements;
-      model.notes.statements = `${ctx.name} was written by Istanbul (Jest, nyc, c8), whose clover reporter writes line counts as statements: Jest's statements are in coverage-summary.json (format istanbul)`;
+      addNote(model.notes, 'statements', `${ctx.name} was written by Istanbul (Jest, nyc, c8), whose clover reporter writes line counts as statements: Jest's statements are in coverage-summary.json (format istanbul)`);
     }
     const elements: Declared = {};
     const sums = sumKinds(files);

@@ -1,7 +1,7 @@
 import { EvidenceError } from '../measure.js';
 import { BranchSetBuilder, LineSet, LineSetBuilder, type BranchSet, MAX_LINE, clip, normalizeSourcePath, own, type FileCoverage } from './coverage.js';
 import { forEachLine } from './input.js';
-import { STATEMENT_METRICS, mergeStatementCoverage, statementCoverageMetrics, statementCoverageNotes, type StatementCoverage } from './statements.js';
+import { STATEMENT_METRICS, addNote, mergeStatementCoverage, statementCoverageMetrics, statementCoverageNotes, type StatementCoverage } from './statements.js';
 import type { Format } from './types.js';
 
 /**
@@ -168,9 +168,11 @@ export const goCoverprofile: Format<StatementCoverage> = {
       statements.set(path, result.statements);
     }
     const why = 'a Go coverage profile records statement blocks only';
-    const notes: Record<string, string> = { branches: `${why}: it has no branches`, functions: `${why}: functions need the Go sources (go tool cover -func)` };
+    const notes: Record<string, string> = {};
+    addNote(notes, 'branches', `${why}: it has no branches`);
+    addNote(notes, 'functions', `${why}: functions need the Go sources (go tool cover -func)`);
     // nothing instrumented is no evidence, not 0% or 100%
-    if (files.size === 0) notes.statements = notes.lines = 'the profile lists no block with statements';
+    if (files.size === 0) for (const metric of ['statements', 'lines']) addNote(notes, metric, 'the profile lists no block with statements');
     return { coverage: { files: lines }, statements: { files: statements }, notes };
   },
 };

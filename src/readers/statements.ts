@@ -23,27 +23,46 @@ export const STATEMENT_METRICS: Record<string, Unit | null> = {
   'statements.total': null,
 };
 
-/** At most this many notes per metric are kept (then "and N more"). */
+/** At most this many distinct notes per metric are kept (then "and N more"). */
 const MAX_NOTES = 3;
 
-export function addNote(notes: Record<string, string>, metric: string, note: string): void {
-  const prev = notes[metric];
-  if (prev === undefined) {
-    notes[metric] = note;
-    return;
+/** The notes behind each notes record's text (addNote writes both), so that merges count them. */
+const noteLists = new WeakMap<Record<string, string>, Map<string, { list: string[]; more: number; text: string }>>();
+
+function render(entry: { list: string[]; more: number }): string {
+  return entry.more > 0 ? `${entry.list.join('; ')}; and ${entry.more} more` : entry.list.join('; ');
+}
+
+/** Adds a distinct note on `metric` (and `more` that were left out), keeping at most MAX_NOTES. */
+export function addNote(notes: Record<string, string>, metric: string, note: string, more = 0): void {
+  let byMetric = noteLists.get(notes);
+  if (!byMetric) noteLists.set(notes, (byMetric = new Map()));
+  let entry = byMetric.get(metric);
+  // a text written without addNote is one note
+  if (!entry || entry.text !== notes[metric]) {
+    const text = notes[metric];
+    entry = { list: text === undefined ? [] : [text], more: 0, text: '' };
+    byMetric.set(metric, entry);
   }
-  const parts = prev.split('; ');
-  const more = /^and (\d+) more$/.exec(parts[parts.length - 1] ?? '');
-  if (more) parts[parts.length - 1] = `and ${Number(more[1]) + 1} more`;
-  else if (parts.length >= MAX_NOTES) parts.push('and 1 more');
-  else parts.push(note);
-  notes[metric] = parts.join('; ');
+  entry.more += more;
+  if (!entry.list.includes(note)) {
+    if (entry.list.length < MAX_NOTES) entry.list.push(note);
+    else entry.more++;
+  }
+  entry.text = render(entry);
+  notes[metric] = entry.text;
 }
 
 export function mergeStatementCoverage(models: StatementCoverage[]): StatementCoverage {
   if (models.length === 1) return models[0]!;
   const notes: Record<string, string> = {};
-  for (const m of models) for (const [metric, note] of Object.entries(m.notes)) addNote(notes, metric, note);
+  for (const m of models) {
+    for (const [metric, text] of Object.entries(m.notes)) {
+      const entry = noteLists.get(m.notes)?.get(metric);
+      if (entry && entry.text === text) entry.list.forEach((note, i) => addNote(notes, metric, note, i === 0 ? entry.more : 0));
+      else addNote(notes, metric, text);
+    }
+  }
   return {
     coverage: mergeCoverage(models.map((m) => m.coverage)),
     statements: mergeCoverage(models.map((m) => m.statements)),
