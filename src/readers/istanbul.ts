@@ -12,7 +12,7 @@ import {
   type FileCoverage,
 } from './coverage.js';
 import { compileShape, readJsonDocument, streamEntries, type Shape } from './json.js';
-import { STATEMENT_METRICS, mergeStatementCoverage, statementCoverageMetrics, statementCoverageNotes, type StatementCoverage } from './statements.js';
+import { STATEMENT_METRICS, addNote, mergeStatementCoverage, statementCoverageMetrics, statementCoverageNotes, type StatementCoverage } from './statements.js';
 import type { Format } from './types.js';
 
 /**
@@ -148,14 +148,14 @@ export const istanbul: Format<StatementCoverage> = {
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
       throw new EvidenceError(`not an Istanbul coverage report: the document is ${Array.isArray(doc) ? 'an array' : doc === null ? 'null' : `a ${typeof doc}`}, not an object`);
     }
-    const notes: Record<string, string> = {};
+    const notes: StatementCoverage['notes'] = {};
     if (files.size === 0) {
       if (!total) throw new EvidenceError('not an Istanbul coverage report: no "total" and no per-file entry (coverage-summary.json or coverage-final.json)');
       const pseudo = `\0total of ${ctx.name}`;
       files.set(pseudo, total.coverage);
       if (total.statements) statementFiles.set(pseudo, { branches: total.statements });
     }
-    if (statementFiles.size === 0) notes.statements = `${ctx.name} has no statements counts`;
+    if (statementFiles.size === 0) addNote(notes, 'statements', `${ctx.name} has no statements counts`);
     return { coverage: { files }, statements: { files: statementFiles }, notes };
   },
 };
