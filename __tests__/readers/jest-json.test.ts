@@ -153,6 +153,10 @@ describe('jest-json: test files that failed to run', () => {
     ]);
   });
 
+  it('testExecError: null (a raw TestResult) is no error', async () => {
+    expect(await readText(jestJson, jestDoc([{ status: 'passed', tests: [{ status: 'passed' }], extra: { testExecError: null } }]))).toMatchObject({ tests: 1, passed: 1, errors: 0 });
+  });
+
   it('a file with failed tests is counted by its tests', async () => {
     const m = await readText(jestJson, jestDoc([{ status: 'failed', message: '● suite › test 0', tests: [{ status: 'failed' }, { status: 'passed' }] }]));
     expect(m).toMatchObject({ tests: 2, failures: 1, errors: 0 });

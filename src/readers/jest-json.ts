@@ -1,4 +1,5 @@
 import { EvidenceError } from '../measure.js';
+import { own } from './coverage.js';
 import { compileShape, readJsonDocument, streamItems } from './json.js';
 import { messageLine, stackPlace } from './stack-frames.js';
 import { RESULTS_METRICS, TestTally, mergeResults, resultsMetrics, resultsNotes, type FailingTest, type Outcome, type TestResults } from './test-results.js';
@@ -32,6 +33,8 @@ import type { Format } from './types.js';
 type Json = Record<string, unknown>;
 
 const SKIPPED = new Set(['pending', 'skipped', 'todo', 'disabled']);
+/** Characters of a kept failing test's stack held until its file's name is read. */
+const STACK_KEPT = 16 * 1024;
 
 const ASSERTION = { ancestorTitles: true, title: true, fullName: true, status: true, duration: true, failureMessages: true, location: true, invocations: true };
 
@@ -75,7 +78,8 @@ export const jestJson: Format<TestResults> = {
       const kept = tally.results.failing[before];
       if (kept !== undefined) {
         const messages = item.failureMessages;
-        const stack = Array.isArray(messages) && typeof messages[0] === 'string' ? messages[0] : undefined;
+        // only the start of a stack is looked at; a copy, so that the whole message is not kept until the file ends
+        const stack = Array.isArray(messages) && typeof messages[0] === 'string' ? own(messages[0].slice(0, STACK_KEPT)) : undefined;
         const location = isObject(item.location) && typeof item.location.line === 'number' ? item.location.line : undefined;
         waiting.push({ failing: kept, stack, location });
       }
@@ -90,7 +94,7 @@ export const jestJson: Format<TestResults> = {
         w.failing.line = line ?? w.location;
       }
       waiting = [];
-      const failedToRun = item.status === 'failed' || item.testExecError !== undefined;
+      const failedToRun = item.status === 'failed' || (item.testExecError !== undefined && item.testExecError !== null);
       if (failedToRun && fileFailures === 0) {
         // the file failed while none of its tests did: it did not load, or a hook outside any test threw
         fileErrors++;
