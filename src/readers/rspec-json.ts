@@ -1,4 +1,5 @@
 import { EvidenceError } from '../measure.js';
+import { own } from './coverage.js';
 import { compileShape, readJsonDocument, streamItems } from './json.js';
 import { messageLine, stackPlace } from './stack-frames.js';
 import { FAILING_TESTS_KEPT, RESULTS_METRICS, TestTally, mergeResults, resultsMetrics, resultsNotes, type FailingTest, type Outcome, type TestResults } from './test-results.js';
@@ -47,7 +48,7 @@ export const rspecJson: Format<TestResults> = {
     const shape = compileShape({
       summary: true,
       messages: streamItems(true, (item) => {
-        if (typeof item === 'string' && /error occurred/i.test(item) && errorMessages.length < FAILING_TESTS_KEPT) errorMessages.push(item.slice(0, 4096));
+        if (typeof item === 'string' && /error occurred/i.test(item) && errorMessages.length < FAILING_TESTS_KEPT) errorMessages.push(own(item.slice(0, 4096)));
       }),
       examples: streamItems(EXAMPLE, (item) => {
         if (!isObject(item)) throw new EvidenceError('not an rspec json report: an entry of "examples" is not an object');
