@@ -8,6 +8,8 @@
  * failing tests that are kept (callers build their FailingTest lazily).
  */
 
+import { own } from './coverage.js';
+
 /** Characters of a stack or message looked at: a frame naming the test is near the top. */
 const STACK_CHARS = 16 * 1024;
 
@@ -27,7 +29,8 @@ export function messageLine(text: unknown): string | undefined {
   if (typeof text !== 'string') return undefined;
   for (const raw of stripAnsi(text.slice(0, STACK_CHARS)).split(/\r?\n/)) {
     const line = raw.trim();
-    if (line !== '' && !line.startsWith('●')) return line;
+    // a copy: a slice would keep the whole message alive with the kept failing test
+    if (line !== '' && !line.startsWith('●')) return own(line);
   }
   return undefined;
 }
@@ -69,7 +72,7 @@ export function stackPlace(stack: unknown, file?: string): { file?: string; line
       const line = Number(m[2]);
       if (!Number.isSafeInteger(line) || line < 1) continue;
       if (wanted !== undefined && samePath(path, wanted)) return { file, line };
-      if (fallback === undefined && !RUNTIME.test(path)) fallback = { file: raw, line };
+      if (fallback === undefined && !RUNTIME.test(path)) fallback = { file: own(raw), line };
       break;
     }
   }
