@@ -62,6 +62,8 @@ describe('clover: conformance corpus (ReportGenerator test reports; the manifest
     // functions: 4 of 4 by the files, 49 of 49 by the project: both 100%, the files' count kept.
     // statements: written by Istanbul, whose statements are its lines: absent (see below).
     expectClover(clover.metrics(model), { lines: [11, 11], branches: [18, 24], functions: [4, 4] });
+    // kept when merged: the 18 of 24 the elements do not hold are a pseudo-file of the report
+    expectClover(await metricsOf(conformance('Clover_Istanbul.xml'), conformance('Clover_Groovy.xml')), { lines: [12, 12], branches: [18, 24], functions: [5, 5], statements: [1, 1] });
     const notes = clover.notes!(model);
     expect(notes.branches).toMatch(/its elements 0 of 0, its files' <metrics> 0 of 0, its project's <metrics> 18 of 24; the worst reading \(its project's <metrics>\) counts/);
     expect(notes.functions).toMatch(/its project's <metrics> 49 of 49; the worst reading \(its elements\) counts/);
@@ -136,6 +138,13 @@ describe('clover: real PHPUnit 9.6.7 output (phpunit-project/, commands in READM
     const model = await fixture('phpunit.clover.xml');
     expectClover(clover.metrics(model), { lines: [5, 8], statements: [5, 8], branches: [0, 0], functions: [1, 3] });
     expect(clover.notes!(model).functions).toMatch(/its elements 2 of 3, its files' <metrics> 1 of 3, its project's <metrics> 1 of 3; the worst reading \(its files' <metrics>\) counts/);
+  });
+
+  it('merged, a declaration of fewer covered than the elements cannot be kept: the elements count, and the note says so', async () => {
+    // documented limit: no count stands for "one of the called methods is not covered"
+    const merged = clover.merge([await fixture('phpunit.clover.xml'), await fixture('phpunit.clover.xml')]);
+    expectClover(clover.metrics(merged), { lines: [5, 8], statements: [5, 8], branches: [0, 0], functions: [2, 3] });
+    expect(clover.notes!(merged).functions).toMatch(/its files' <metrics> 1 of 3/);
   });
 });
 

@@ -14,7 +14,7 @@ import {
   type ItemMap,
   type StatedTotals,
 } from './coverage.js';
-import { STATEMENT_METRICS, addNote, mergeStatementCoverage, statementCoverageMetrics, statementCoverageNotes, type StatementCoverage } from './statements.js';
+import { STATEMENT_METRICS, addDeclaredGap, addNote, mergeStatementCoverage, statementCoverageMetrics, statementCoverageNotes, type StatementCoverage } from './statements.js';
 import type { Format } from './types.js';
 import { parseXml, type XmlAttributes } from './xml.js';
 
@@ -40,8 +40,10 @@ import { parseXml, type XmlAttributes } from './xml.js';
  *   in `<metrics>`. Three readings of each are compared: the elements (a file without elements of
  *   a kind counts by its declaration), the files' declarations added up (a file without one counts
  *   by its elements), and the project's. The worst percentage wins (ties: the elements), and a note
- *   says when the readings disagree. Several reports are merged element by element (as JaCoCo's):
- *   the comparison is made within each report, and its notes are kept.
+ *   says when the readings disagree. Where the winner declares more covered and more in all than
+ *   the elements hold, the difference is kept as a pseudo-file of the report (addDeclaredGap), so
+ *   merged reports keep it; a declaration of fewer (PHPUnit's stricter covered methods) counts for
+ *   the report alone, and merged reports are combined from their elements, with its note.
  * - Bounded: the elements are kept in the compact line-level store; statements are a count per file.
  */
 
@@ -196,7 +198,8 @@ export const clover: Format<StatementCoverage> = {
     if (sums.functions) elements.functions = sums.functions;
 
     const winners: Declared = {};
-    let declaredWon = false;
+    /** a declared reading won that no pseudo-file can stand for (see addDeclaredGap) */
+    let needStated = false;
     for (const kind of COUNTED) {
       const readings: [string, Count][] = [];
       if (elements[kind]) readings.push(['its elements', elements[kind]]);
@@ -206,13 +209,16 @@ export const clover: Format<StatementCoverage> = {
       let worst = readings[0]!;
       for (const r of readings) if (rate(r[1]) < rate(worst[1])) worst = r;
       winners[kind] = worst[1];
-      if (worst !== readings[0] || !elements[kind]) declaredWon = true;
+      if (worst !== readings[0] || !elements[kind]) {
+        const gap = kind === 'statements' ? addDeclaredGap(statementFiles, ctx.name, 'branches', worst[1], elements.statements) : addDeclaredGap(files, ctx.name, kind, worst[1], elements[kind]);
+        if (!gap) needStated = true;
+      }
       if (readings.some((r) => r[1].covered !== worst[1].covered || r[1].total !== worst[1].total)) {
         const all = readings.map(([what, c]) => `${what} ${c.covered} of ${c.total}`).join(', ');
         addNote(model.notes, kind, `${ctx.name} gives ${all}; the worst reading (${worst[0]}) counts`);
       }
     }
-    if (declaredWon) {
+    if (needStated) {
       // one report: its worst readings; merged with others: element by element
       const stated: StatedTotals = { source: ctx.name, mergeableByDetail: true };
       if (sums.lines) stated.lines = sums.lines;

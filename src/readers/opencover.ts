@@ -19,7 +19,7 @@ import {
   type ItemMap,
   type StatedTotals,
 } from './coverage.js';
-import { addNote, mergeStatementCoverage, statementCoverageMetrics, statementCoverageNotes, type StatementCoverage } from './statements.js';
+import { addDeclaredGap, addNote, mergeStatementCoverage, statementCoverageMetrics, statementCoverageNotes, type StatementCoverage } from './statements.js';
 import type { Format } from './types.js';
 import { parseXml, type XmlAttributes } from './xml.js';
 
@@ -43,8 +43,10 @@ import { parseXml, type XmlAttributes } from './xml.js';
  *   methods. Each is compared with what the elements hold; where they disagree the worse
  *   percentage wins (ties: the elements), with a note. Sequence points are not lines: when the
  *   declared sequence points read worse than the elements' ones, the lines metric is the declared
- *   sequence points (covered of total). Several reports merge element by element (the comparison
- *   is made within each report, and its notes are kept).
+ *   sequence points (covered of total). Where the declared reading holds more covered and more in
+ *   all than the elements, the difference is kept as a pseudo-file of the report (addDeclaredGap),
+ *   so merged reports keep it; otherwise it counts for the report alone (merged reports are then
+ *   combined from their elements), with its note either way.
  */
 
 /** The line number PDBs give hidden sequence points. */
@@ -335,20 +337,21 @@ export const opencover: Format<StatementCoverage> = {
     if (!declared) return model;
 
     const stated: StatedTotals = { source: ctx.name, mergeableByDetail: true, ...elements };
-    let declaredWon = false;
+    /** a declared reading won that no pseudo-file can stand for (see addDeclaredGap) */
+    let needStated = false;
     const compare = (metric: 'lines' | 'branches' | 'functions', what: string, fromElements: Count, fromSummary: Count | undefined, current: Count): void => {
       if (!fromSummary || (fromSummary.covered === fromElements.covered && fromSummary.total === fromElements.total)) return;
       const summaryWorse = rate(fromSummary) < rate(current);
       if (summaryWorse) {
         stated[metric] = fromSummary;
-        declaredWon = true;
+        if (!addDeclaredGap(out, ctx.name, metric, fromSummary, current)) needStated = true;
       }
       addNote(model.notes, metric, `${ctx.name}: its <Summary> declares ${fromSummary.covered} of ${fromSummary.total} ${what}, its elements hold ${fromElements.covered} of ${fromElements.total}; the ${summaryWorse ? 'declared' : "elements'"} reading counts`);
     };
     compare('lines', 'sequence points', sequencePoints, declared.sequencePoints, elements.lines);
     compare('branches', 'branch points', elements.branches, declared.branches, elements.branches);
     compare('functions', 'methods', elements.functions, declared.functions, elements.functions);
-    if (declaredWon) model.coverage.stated = stated;
+    if (needStated) model.coverage.stated = stated;
     return model;
   },
 };

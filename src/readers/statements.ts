@@ -1,5 +1,5 @@
 import type { Metrics, Unit } from '../measure.js';
-import { COVERAGE_METRICS, coverageMetrics, mergeCoverage, type CoverageModel } from './coverage.js';
+import { COVERAGE_METRICS, coverageMetrics, mergeCoverage, type Count, type CoverageModel, type FileCoverage, type Kind } from './coverage.js';
 
 /**
  * Coverage with a `statements` counter beside lines/branches/functions (clover, go-coverprofile):
@@ -88,4 +88,22 @@ export function statementCoverageMetrics(model: StatementCoverage): Metrics {
   if (s['branches.covered']) out['statements.covered'] = s['branches.covered'];
   if (s['branches.total']) out['statements.total'] = s['branches.total'];
   return out;
+}
+
+/**
+ * The part of a report's declared reading that its elements do not hold (covered and total above
+ * theirs), kept as a pseudo-file of that report, so that the declaration still counts when the
+ * report is merged with others (and a single report reads as declared). False when the
+ * declaration claims fewer of either: no count can stand for that, and only a single report can
+ * read as declared.
+ */
+export function addDeclaredGap(files: Map<string, FileCoverage>, source: string, kind: Kind, declared: Count, elements: Count | undefined): boolean {
+  const covered = declared.covered - (elements?.covered ?? 0);
+  const total = declared.total - (elements?.total ?? 0);
+  if (covered < 0 || total < 0 || covered > total) return false;
+  const key = `\0declared beyond the elements of ${source}`;
+  const entry = files.get(key) ?? {};
+  entry[kind] = { covered, total };
+  files.set(key, entry);
+  return true;
 }
