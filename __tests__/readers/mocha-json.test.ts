@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mochaJson } from '../../src/readers/mocha-json.js';
 import { FORMATS } from '../../src/readers/index.js';
 import { RESULTS_METRICS } from '../../src/readers/test-results.js';
+import { MB, runCliBounded } from '../helpers/bounded.js';
 import { FIXTURES, evidenceError, manifest } from '../helpers/evidence.js';
 import { expectOracle, oracleEntries, readConformance, readFixture, readText, runGate } from '../helpers/results.js';
 
@@ -156,4 +159,46 @@ criteria:
     expect(green).toMatchObject({ id: 'green', status: 'passed' });
     expect(code).not.toBe(0);
   }, 30_000);
+
+  it('reads a large report (every test listed twice) entry by entry in flat memory', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'rg-mocha-big-'));
+    try {
+      await mkdir(path.join(dir, 'ev'));
+      // 100,000 tests, each in "tests" and in "passes" or "failures" (61 MB)
+      const N = 100_000;
+      const test = (i: number) =>
+        JSON.stringify({
+          title: `does thing ${i} ${'x'.repeat(80)}`,
+          fullTitle: `suite ${i % 100} does thing ${i} ${'x'.repeat(80)}`,
+          file: `/repo/test/file${i % 300}.spec.js`,
+          duration: 2,
+          currentRetry: 0,
+          speed: 'fast',
+          err: i % 1000 === 0 ? { message: 'expected 1 to equal 2', stack: `AssertionError: expected 1 to equal 2\n    at Context.<anonymous> (test/file${i % 300}.spec.js:12:5)` } : {},
+        });
+      const out = createWriteStream(path.join(dir, 'ev/mocha.json'));
+      const write = async (text: string) => {
+        if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
+      };
+      await write(`{"stats":{"suites":100,"tests":${N},"passes":${N - 100},"pending":0,"failures":100,"duration":5000},"tests":[`);
+      for (let i = 0; i < N; i++) await write(`${i ? ',' : ''}${test(i)}`);
+      await write('],"pending":[],"failures":[');
+      for (let i = 0, first = true; i < N; i += 1000, first = false) await write(`${first ? '' : ','}${test(i)}`);
+      await write('],"passes":[');
+      for (let i = 1, first = true; i < N; i++) if (i % 1000 !== 0) await write(`${first ? ((first = false), '') : ','}${test(i)}`);
+      out.end(']}');
+      await new Promise<void>((r) => out.on('finish', () => r()));
+      await writeFile(path.join(dir, 'gate.yml'), 'version: 1\ncriteria:\n  - id: big\n    evidence: { path: "mocha.json", format: mocha-json }\n    expect: { failed: "== 100" }\n');
+      const json = path.join(dir, 'report.json');
+      const run = await runCliBounded(['check', '--policy', path.join(dir, 'gate.yml'), '--evidence', path.join(dir, 'ev'), '--json', json], { timeoutMs: 60_000 });
+      expect(run.timedOut).toBe(false);
+      const report = JSON.parse(await readFile(json, 'utf8')) as { criteria: { status: string; metrics: Record<string, number> }[] };
+      expect(report.criteria[0]!.metrics).toMatchObject({ tests: N, passed: N - 100, failed: 100, failures: 100 });
+      expect(report.criteria[0]!.status).toBe('passed');
+      // measured: 204 MB peak, the 61 MB file included; the document is checked, never built whole
+      expect(run.peakRss).toBeLessThan(300 * MB);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
