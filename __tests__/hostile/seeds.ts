@@ -36,6 +36,8 @@ const CONFORMANCE_FORMAT: Record<string, FormatName> = {
   'istanbul-summary': 'istanbul',
   k6: 'k6',
   'go-coverprofile': 'go-coverprofile',
+  clover: 'clover',
+  opencover: 'opencover',
   nunit2: 'nunit',
   nunit3: 'nunit',
   trx: 'trx',
@@ -46,8 +48,6 @@ const CONFORMANCE_FORMAT: Record<string, FormatName> = {
   'mocha-json': 'mocha-json',
   'rspec-json': 'rspec-json',
   ctrf: 'ctrf',
-  clover: 'clover',
-  opencover: 'opencover',
 };
 
 const LOCAL: Record<FormatName, string[]> = {
@@ -59,6 +59,8 @@ const LOCAL: Record<FormatName, string[]> = {
   sarif: ['sarif/codeql-extensions.sarif'],
   k6: ['k6/handle-summary.json', 'k6/summary-export-legacy.json', 'k6/machine-readable.json'],
   'go-coverprofile': ['go-coverprofile/set.out', 'go-coverprofile/coverpkg.out'],
+  clover: ['clover/jest-all.clover.xml', 'clover/jest-shout.clover.xml'],
+  opencover: [],
   nunit: ['nunit/nunit26-mixed.xml', 'nunit/nunit26-green.xml'],
   trx: [],
   xunit: [],
@@ -68,8 +70,6 @@ const LOCAL: Record<FormatName, string[]> = {
   'mocha-json': ['mocha-json/mocha-mixed.json', 'mocha-json/mocha-green.json'],
   'rspec-json': ['rspec-json/rspec-mixed.json', 'rspec-json/rspec-load-error.json'],
   ctrf: ['ctrf/jest-ctrf-mixed.json'],
-  clover: ['clover/jest-all.clover.xml', 'clover/jest-shout.clover.xml'],
-  opencover: [],
   valgrind: ['valgrind/clean.xml', 'valgrind/leaks.xml', 'valgrind/errors.xml'],
   json: ['named/soak-summary.json', 'named/prometheus-query.json'],
   yaml: ['named/soak-summary.yaml'],
