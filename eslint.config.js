@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'schema/**', '.ci-out/**', '__tests__/fixtures/conformance/**'] },
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'schema/**', '.ci-out/**', '__tests__/fixtures/conformance/**', '__tests__/fixtures/*/*-project/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

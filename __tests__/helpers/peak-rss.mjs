@@ -1,3 +1,4 @@
+/* global process */
 // Preloaded into a child (`node --import …/peak-rss.mjs dist/cli.js …`): on exit, writes the
 // process's peak resident set size to the file named by RELEASE_GATE_PEAK_RSS_FILE, so bounds
 // tests measure the built CLI as users run it, without a profiler.
