@@ -9,11 +9,14 @@ import {
   formatBytes,
   formatPolicyError,
   loadPolicy,
+  logLine,
   renderJson,
   renderMarkdownSections,
+  renderNoVerdictJson,
   renderUnusablePolicyMarkdown,
-  require_picomatch
-} from "./chunks/chunk-M3GIZJGP.js";
+  require_picomatch,
+  visible
+} from "./chunks/chunk-LBYC24SX.js";
 import {
   core_exports,
   defaults,
@@ -28,7 +31,7 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-ZZQEWKDX.js";
+} from "./chunks/chunk-H7GTQJ6S.js";
 import {
   __commonJS,
   __require,
@@ -547,9 +550,9 @@ var require_yauzl = __commonJS({
     exports.Entry = Entry;
     exports.LocalFileHeader = LocalFileHeader;
     exports.RandomAccessReader = RandomAccessReader;
-    function openPromise(path3, options2) {
+    function openPromise(path5, options2) {
       return new Promise((resolve, reject) => {
-        open(path3, { ...options2, lazyEntries: true }, function(err, zipfile) {
+        open(path5, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
           resolve(zipfile);
         });
@@ -579,7 +582,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open(path3, options2, callback) {
+    function open(path5, options2, callback) {
       if (typeof options2 === "function") {
         callback = options2;
         options2 = null;
@@ -591,7 +594,7 @@ var require_yauzl = __commonJS({
       if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
       if (options2.strictFileNames == null) options2.strictFileNames = false;
       if (callback == null) callback = defaultCallback;
-      fs.open(path3, "r", function(err, fd) {
+      fs.open(path5, "r", function(err, fd) {
         if (err) return callback(err);
         fromFd(fd, options2, function(err2, zipfile) {
           if (err2) fs.close(fd, defaultCallback);
@@ -668,7 +671,7 @@ var require_yauzl = __commonJS({
           if (commentLength !== expectedCommentLength) {
             return callback(new Error("Invalid comment length. Expected: " + expectedCommentLength + ". Found: " + commentLength + ". Are there extra bytes at the end of the file? Or is the end of central dir signature `PK\u263A\u263B` in the comment?"));
           }
-          var comment = decodeStrings ? decodeBuffer(eocdrBuffer.subarray(22), false) : eocdrBuffer.subarray(22);
+          var comment2 = decodeStrings ? decodeBuffer(eocdrBuffer.subarray(22), false) : eocdrBuffer.subarray(22);
           if (i - zip64EocdlSize >= 0 && buffer.readUInt32LE(i - zip64EocdlSize) === 117853008) {
             var zip64EocdlBuffer = buffer.subarray(i - zip64EocdlSize, i - zip64EocdlSize + zip64EocdlSize);
             var zip64EocdrOffset = readUInt64LE(zip64EocdlBuffer, 8);
@@ -684,19 +687,19 @@ var require_yauzl = __commonJS({
               }
               entryCount = readUInt64LE(zip64EocdrBuffer, 32);
               centralDirectoryOffset = readUInt64LE(zip64EocdrBuffer, 48);
-              return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
+              return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment2, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
             });
           }
           if (diskNumber !== 0) {
             return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
           }
-          return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
+          return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment2, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
         }
         callback(new Error("End of central directory record signature not found. Either not a zip file, or file is truncated."));
       });
     }
     util.inherits(ZipFile, EventEmitter);
-    function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment, autoClose, lazyEntries, decodeStrings, validateEntrySizes, strictFileNames) {
+    function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment2, autoClose, lazyEntries, decodeStrings, validateEntrySizes, strictFileNames) {
       var self = this;
       EventEmitter.call(self);
       self.reader = reader;
@@ -709,7 +712,7 @@ var require_yauzl = __commonJS({
       self.readEntryCursor = centralDirectoryOffset;
       self.fileSize = fileSize;
       self.entryCount = entryCount;
-      self.comment = comment;
+      self.comment = comment2;
       self.entriesRead = 0;
       self.autoClose = !!autoClose;
       self.lazyEntries = !!lazyEntries;
@@ -1378,236 +1381,10 @@ var require_yauzl = __commonJS({
   }
 });
 
-// src/action.ts
-import { mkdir as mkdir2, readFile, writeFile } from "node:fs/promises";
+// src/action/index.ts
+import { mkdir as mkdir2, readFile as readFile2, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path2 from "node:path";
-
-// src/evidence/artifacts.ts
-var import_picomatch = __toESM(require_picomatch(), 1);
-var import_yauzl = __toESM(require_yauzl(), 1);
-import { createWriteStream } from "node:fs";
-import { mkdir, readdir, rename, rm } from "node:fs/promises";
-import path from "node:path";
-import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
-var PARALLEL_DOWNLOADS = 4;
-async function fetchArtifacts(options2, runHeadSha) {
-  const { DefaultArtifactClient } = await import("./chunks/artifact-JCGPYQT6.js");
-  const client = new DefaultArtifactClient();
-  const findBy = options2.currentRun ? void 0 : { token: options2.token, workflowRunId: options2.runId, repositoryOwner: options2.owner, repositoryName: options2.repo };
-  const problems = [];
-  if (!options2.currentRun && runHeadSha !== options2.headSha) {
-    problems.push(`run ${options2.runId} is for commit ${runHeadSha.slice(0, 7)}, not ${options2.headSha.slice(0, 7)}: its artifacts are not evidence for this commit`);
-    const empty = { find: async () => ({ files: [], emptyReason: problems[0] }) };
-    return { source: empty, artifacts: [], problems };
-  }
-  const listed = await client.listArtifacts({ latest: true, ...findBy && { findBy } }).catch((err) => {
-    throw new Error(explainArtifactError(err, "list the artifacts"), { cause: err });
-  });
-  const wanted = (0, import_picomatch.default)(options2.patterns.length > 0 ? options2.patterns : ["!**"], { dot: true });
-  const newest = /* @__PURE__ */ new Map();
-  for (const a of listed.artifacts) {
-    if (!wanted(a.name) || !isSafeName(a.name)) continue;
-    const seen = newest.get(a.name);
-    if (!seen || time(a.createdAt) > time(seen.createdAt) || time(a.createdAt) === time(seen.createdAt) && a.id > seen.id) newest.set(a.name, a);
-  }
-  const artifacts = [...newest.values()].map((a) => ({
-    id: a.id,
-    name: a.name,
-    size: a.size,
-    ...a.createdAt && { createdAt: new Date(a.createdAt).toISOString() },
-    ...a.digest && { digest: a.digest },
-    runId: options2.runId,
-    headSha: runHeadSha
-  }));
-  const limits = options2.limits ?? LIMITS;
-  await mkdir(options2.dir, { recursive: true });
-  const staging = `${options2.dir}.zips`;
-  await mkdir(staging, { recursive: true });
-  const budget = { bytesLeft: limits.totalEvidenceBytes };
-  const queue = [...artifacts];
-  const failed = /* @__PURE__ */ new Set();
-  const refusals = /* @__PURE__ */ new Map();
-  await Promise.all(
-    Array.from({ length: Math.min(PARALLEL_DOWNLOADS, queue.length) }, async () => {
-      for (let a = queue.shift(); a; a = queue.shift()) {
-        const zipDir = path.join(staging, `${a.id}`);
-        const unpacked = path.join(staging, `${a.id}.unpacked`);
-        try {
-          if (a.size > limits.artifactBytes) {
-            throw new ZipRefused(`its zip is ${formatBytes(a.size)}, over the ${formatBytes(limits.artifactBytes)} cap per artifact (LIMITS.artifactBytes)`);
-          }
-          await mkdir(zipDir, { recursive: true });
-          let download;
-          try {
-            download = await client.downloadArtifact(a.id, { path: zipDir, skipDecompress: true, ...a.digest && { expectedHash: a.digest }, ...findBy && { findBy } });
-          } catch (err) {
-            throw new Error(`could not be downloaded: ${explainArtifactError(err, "download it")}`, { cause: err });
-          }
-          if (download.digestMismatch) throw new ZipRefused(`the downloaded zip does not match the digest GitHub recorded at upload (${a.digest})`);
-          const saved = await readdir(zipDir);
-          if (saved.length !== 1) throw new Error(`could not be downloaded: expected one zip, found ${saved.length} files`);
-          const stats = await unzipArtifact(path.join(zipDir, saved[0]), unpacked, limits, budget);
-          await rename(unpacked, path.join(options2.dir, a.name));
-          options2.log.info(`downloaded artifact "${a.name}" (${a.size} bytes; ${stats.files} files, ${stats.bytes} bytes unpacked)`);
-        } catch (err) {
-          failed.add(a.name);
-          const problem = err instanceof ZipRefused ? `artifact "${a.name}" refused: ${err.message}` : err instanceof Error && err.message.startsWith("could not be downloaded") ? `artifact "${a.name}" ${err.message}` : `artifact "${a.name}" could not be unpacked: ${err instanceof Error ? err.message : String(err)}`;
-          refusals.set(a.name, problem);
-          problems.push(problem);
-          await rm(unpacked, { recursive: true, force: true }).catch(() => void 0);
-        } finally {
-          await rm(zipDir, { recursive: true, force: true }).catch(() => void 0);
-        }
-      }
-    })
-  );
-  const byName = new Map(artifacts.filter((a) => !failed.has(a.name)).map((a) => [a.name, a]));
-  const directory = directorySource(options2.dir);
-  const source = {
-    async find(query) {
-      const matches = query.artifact === void 0 ? void 0 : (0, import_picomatch.default)(query.artifact, { dot: true });
-      const named = matches ? [...refusals].filter(([name]) => matches(name)).map(([, p]) => p) : [];
-      if (named.length > 0) return { files: [], emptyReason: named.join("; ") };
-      const found = await directory.find(query);
-      if (found.files.length === 0 && problems.length > 0) found.emptyReason += ` (${problems.join("; ")})`;
-      for (const file of found.files) {
-        const artifact = file.artifact === void 0 ? void 0 : byName.get(file.artifact);
-        if (!artifact) continue;
-        file.artifactId = artifact.id;
-        file.runId = artifact.runId;
-        file.headSha = artifact.headSha;
-        file.modified = artifact.createdAt ?? "unknown";
-      }
-      return found;
-    }
-  };
-  return { source, artifacts: [...byName.values()], problems };
-}
-function isSafeName(name) {
-  return name.length > 0 && !name.includes("/") && !name.includes("\\") && name !== "." && name !== ".." && !name.includes("\0");
-}
-function time(d) {
-  return d === void 0 ? 0 : new Date(d).getTime();
-}
-function explainArtifactError(err, doing) {
-  const name = err?.name ?? "";
-  const message = err instanceof Error ? err.message : String(err);
-  if (name === "GHESNotSupportedError" || /GHES|not supported on GitHub Enterprise/i.test(message)) {
-    return `cannot ${doing}: the artifact API is not available on GitHub Enterprise Server. Download the artifacts with actions/download-artifact and pass their folder as evidence-dir.`;
-  }
-  if (err?.status === 403 || /\b403\b|Resource not accessible|forbidden/i.test(message)) {
-    return `cannot ${doing}: the token may not read artifacts. Grant "permissions: actions: read" to the job (or pass evidence-dir).`;
-  }
-  return `cannot ${doing}: ${message}`;
-}
-var ZipRefused = class extends Error {
-  name = "ZipRefused";
-};
-var S_IFMT = 61440;
-var S_IFREG = 32768;
-var S_IFDIR = 16384;
-var S_IFLNK = 40960;
-async function unzipArtifact(zipFile, target, limits = LIMITS, budget = { bytesLeft: limits.totalEvidenceBytes }) {
-  let zip;
-  try {
-    zip = await new Promise(
-      (resolve, reject) => import_yauzl.default.open(zipFile, { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: true }, (err, z) => err ? reject(err) : resolve(z))
-    );
-  } catch (err) {
-    throw new Error(`not a readable zip: ${err.message}`, { cause: err });
-  }
-  try {
-    if (zip.entryCount > limits.zipEntries) {
-      throw new ZipRefused(`${zip.entryCount} entries, more than the ${limits.zipEntries} allowed per artifact (LIMITS.zipEntries)`);
-    }
-    await mkdir(target, { recursive: false });
-    const root = path.resolve(target);
-    const seen = /* @__PURE__ */ new Set();
-    let files = 0;
-    let total = 0;
-    let compressedTotal = 0;
-    for (; ; ) {
-      const entry = await nextEntry(zip);
-      if (entry === void 0) break;
-      const name = entry.fileName;
-      const isDirectory = name.endsWith("/");
-      const madeBy = entry.versionMadeBy >> 8;
-      const mode = entry.externalFileAttributes >>> 16 & S_IFMT;
-      if ((madeBy === 3 || madeBy === 19) && mode !== 0) {
-        if (mode === S_IFLNK) throw new ZipRefused(`entry "${clip(name)}" is a symbolic link; links are not unpacked (they could point anywhere)`);
-        if (mode !== S_IFREG && mode !== S_IFDIR) throw new ZipRefused(`entry "${clip(name)}" is not a regular file (mode ${mode.toString(8)})`);
-      }
-      const destination = path.resolve(root, name);
-      if (/^[a-zA-Z]:/.test(name) || name.includes("\0") || destination !== root && !destination.startsWith(root + path.sep)) {
-        throw new ZipRefused(`entry "${clip(name)}" would be written outside the artifact folder (zip-slip)`);
-      }
-      if (seen.has(destination)) throw new ZipRefused(`entry "${clip(name)}" appears twice`);
-      seen.add(destination);
-      if (isDirectory) {
-        await mkdir(destination, { recursive: true });
-        continue;
-      }
-      if (entry.uncompressedSize > limits.fileBytes) {
-        throw new ZipRefused(`entry "${clip(name)}" is ${formatBytes(entry.uncompressedSize)}, over the ${formatBytes(limits.fileBytes)} cap per file (LIMITS.fileBytes)`);
-      }
-      files++;
-      compressedTotal += entry.compressedSize;
-      await mkdir(path.dirname(destination), { recursive: true });
-      const stream = await openEntry(zip, entry);
-      let entryBytes = 0;
-      const counter = new Transform({
-        transform(chunk, _encoding, callback) {
-          entryBytes += chunk.length;
-          total += chunk.length;
-          budget.bytesLeft -= chunk.length;
-          if (entryBytes > limits.fileBytes) return callback(new ZipRefused(`entry "${clip(name)}" inflates past the ${formatBytes(limits.fileBytes)} cap per file (LIMITS.fileBytes)`));
-          if (entryBytes > limits.zipRatio * Math.max(entry.compressedSize, 1)) {
-            return callback(new ZipRefused(`entry "${clip(name)}" inflates more than ${limits.zipRatio}:1 (${formatBytes(entry.compressedSize)} compressed; LIMITS.zipRatio) \u2014 a zip bomb?`));
-          }
-          if (total > limits.artifactBytes) return callback(new ZipRefused(`the artifact inflates past the ${formatBytes(limits.artifactBytes)} cap per artifact (LIMITS.artifactBytes)`));
-          if (budget.bytesLeft < 0) return callback(new ZipRefused(`the artifacts inflate past the ${formatBytes(limits.totalEvidenceBytes)} cap on all evidence (LIMITS.totalEvidenceBytes)`));
-          callback(null, chunk);
-        }
-      });
-      await pipeline(stream, counter, createWriteStream(destination, { flags: "wx" }));
-      if (total > limits.zipRatio * Math.max(compressedTotal, 1)) {
-        throw new ZipRefused(`the artifact inflates more than ${limits.zipRatio}:1 overall (LIMITS.zipRatio) \u2014 a zip bomb?`);
-      }
-    }
-    return { files, bytes: total };
-  } finally {
-    zip.close();
-  }
-}
-function nextEntry(zip) {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      zip.off("entry", onEntry);
-      zip.off("end", onEnd);
-      zip.off("error", onError);
-    };
-    const onEntry = (e) => (cleanup(), resolve(e));
-    const onEnd = () => (cleanup(), resolve(void 0));
-    const onError = (err) => (cleanup(), reject(explainZipError(err)));
-    zip.on("entry", onEntry);
-    zip.on("end", onEnd);
-    zip.on("error", onError);
-    zip.readEntry();
-  });
-}
-function openEntry(zip, entry) {
-  return new Promise((resolve, reject) => zip.openReadStream(entry, (err, stream) => err ? reject(explainZipError(err)) : resolve(stream)));
-}
-function explainZipError(err) {
-  const m = /^(absolute path|invalid relative path|invalid characters in fileName): (.*)$/s.exec(err.message);
-  if (m) return new ZipRefused(`entry "${clip(m[2])}" would be written outside the artifact folder (zip-slip: ${m[1]})`);
-  return new Error(`corrupt zip: ${err.message}`, { cause: err });
-}
-function clip(name) {
-  return name.length > 200 ? `${name.slice(0, 200)}\u2026` : name;
-}
+import path4 from "node:path";
 
 // src/github/context.ts
 function readContext(env, payload) {
@@ -1635,20 +1412,23 @@ function readContext(env, payload) {
     context.branch = context.pullRequest.baseRef;
     return context;
   }
+  const group = payload.merge_group;
+  if (eventName === "merge_group" && group) {
+    const baseRef = String(group.base_ref ?? "").replace(/^refs\/heads\//, "");
+    context.mergeGroup = { headSha: String(group.head_sha ?? ""), headRef: String(group.head_ref ?? ""), baseSha: String(group.base_sha ?? ""), baseRef };
+    context.headSha = context.mergeGroup.headSha;
+    context.branch = baseRef;
+    return context;
+  }
   const run = payload.workflow_run;
   if (eventName === "workflow_run" && run) {
     const headSha = String(run.head_sha ?? "");
     context.headSha = headSha;
-    const prs = run.pull_requests ?? [];
-    const own = prs.find((p) => p.head?.sha === headSha) ?? prs[0];
-    context.triggeringRun = { id: Number(run.id), headSha, needsPullLookup: own === void 0 };
+    const prs = (run.pull_requests ?? []).map((p) => pullRequestFrom(p, `${owner}/${repo}`));
+    const event = String(run.event ?? "");
+    context.triggeringRun = { id: Number(run.id), headSha, event, pullRequests: prs.filter((p) => p.headSha === headSha) };
     if (typeof run.head_branch === "string") context.triggeringRun.headBranch = run.head_branch;
-    if (own) {
-      context.pullRequest = pullRequestFrom(own, `${owner}/${repo}`);
-      context.branch = context.pullRequest.baseRef;
-    } else if (typeof run.head_branch === "string" && run.event !== "pull_request") {
-      context.branch = run.head_branch;
-    }
+    if (typeof run.head_branch === "string" && !event.startsWith("pull_request")) context.branch = run.head_branch;
     return context;
   }
   const ref = env.GITHUB_REF ?? "";
@@ -1706,42 +1486,6 @@ async function publishCheckRun(octokit, request) {
     });
   }
   return { id: created.data.id, url: created.data.html_url ?? "" };
-}
-
-// src/github/comment.ts
-var COMMENT_LIMIT = 65536;
-function commentMarker(checkName) {
-  return `<!-- release-gate:sticky ${encodeURIComponent(checkName)} -->`;
-}
-function stamp(c) {
-  return `<!-- release-gate:result sha=${c.headSha} run=${c.runId} attempt=${c.runAttempt} -->`;
-}
-var STAMP = /<!-- release-gate:result sha=([0-9a-f]+) run=(\d+) attempt=(\d+) -->/;
-async function upsertStickyComment(octokit, c, currentHeadSha) {
-  const marker = commentMarker(c.checkName);
-  const body = `${marker}
-${stamp(c)}
-${c.body}`;
-  if (body.length > COMMENT_LIMIT) throw new Error(`comment body is ${body.length} characters, over GitHub's ${COMMENT_LIMIT}`);
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: c.owner, repo: c.repo, issue_number: c.pullNumber, per_page: 100 });
-  const ours = comments.filter((x) => x.body?.includes(marker));
-  const existing = ours.find((x) => x.user?.type === "Bot") ?? ours[0];
-  if (currentHeadSha !== void 0 && currentHeadSha !== c.headSha) {
-    return { action: "skipped", reason: `the pull request's head is now ${currentHeadSha.slice(0, 7)}; this run is for ${c.headSha.slice(0, 7)}`, ...existing && { url: existing.html_url } };
-  }
-  if (existing) {
-    const previous = STAMP.exec(existing.body ?? "");
-    if (previous && previous[1] === c.headSha) {
-      const [prevRun, prevAttempt] = [Number(previous[2]), Number(previous[3])];
-      if (prevRun > c.runId || prevRun === c.runId && prevAttempt > c.runAttempt) {
-        return { action: "skipped", reason: `a later run (${prevRun}, attempt ${prevAttempt}) already reported on ${c.headSha.slice(0, 7)}`, url: existing.html_url };
-      }
-    }
-    const updated = await octokit.rest.issues.updateComment({ owner: c.owner, repo: c.repo, comment_id: existing.id, body });
-    return { action: "updated", url: updated.data.html_url, id: updated.data.id };
-  }
-  const created = await octokit.rest.issues.createComment({ owner: c.owner, repo: c.repo, issue_number: c.pullNumber, body });
-  return { action: "created", url: created.data.html_url, id: created.data.id };
 }
 
 // node_modules/@octokit/plugin-throttling/dist-bundle/index.js
@@ -1814,7 +1558,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path3) => path3.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path5) => path5.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -2011,6 +1755,428 @@ function httpStatus(err) {
   return typeof status === "number" ? status : void 0;
 }
 
+// src/render/annotations.ts
+var MAX_MESSAGE = 64 * 1024 - 1;
+var MAX_TITLE = 255;
+function annotationsFor(verdict, policyPath) {
+  return verdict.criteria.filter((c) => c.status !== "passed").map((c) => ({
+    path: policyPath,
+    start_line: c.position.line,
+    end_line: c.position.line,
+    annotation_level: c.required ? "failure" : "warning",
+    title: clip(visible(`${c.title} (${c.id}): ${c.status === "missing" ? "no evidence" : "failed"}`), MAX_TITLE),
+    message: clip(visible(c.reason), MAX_MESSAGE)
+  }));
+}
+function clip(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
+}
+
+// src/action/event.ts
+var QUEUE_BRANCH = /^gh-readonly-queue\/(.+)\/pr-\d+-[0-9a-f]{40}$/;
+async function planReadings(octokit, context) {
+  const { pullRequest: pr, mergeGroup: group, triggeringRun: run } = context;
+  if (pr) {
+    let prs;
+    try {
+      prs = distinct([pr, ...await pullsWithHead(octokit, context)]);
+    } catch (err) {
+      return { ...undetermined(context, lookupFailure(context, err)), pullRequests: [pr] };
+    }
+    const bases = byBase(prs).sort((a, b) => Number(b.baseRef === pr.baseRef) - Number(a.baseRef === pr.baseRef));
+    const readings = bases.map(({ baseRef, baseSha, numbers }) => {
+      const sha = baseRef === pr.baseRef ? pr.baseSha ?? baseSha : baseSha;
+      return { what: { kind: "pull", numbers, ref: baseRef }, branch: baseRef, base: { ref: baseRef, ...sha && { sha }, subject: "This pull request" } };
+    });
+    return { readings, pullRequests: [pr] };
+  }
+  if (group) {
+    return { readings: [{ what: { kind: "merge-group", ref: group.baseRef }, branch: group.baseRef, base: { ref: group.baseRef, sha: group.baseSha, subject: "This merge group" } }], pullRequests: [] };
+  }
+  if (run?.event.startsWith("pull_request")) {
+    let prs;
+    try {
+      prs = distinct([...run.pullRequests, ...await pullsWithHead(octokit, context)]);
+    } catch (err) {
+      return undetermined(context, lookupFailure(context, err));
+    }
+    if (prs.length === 0) {
+      return undetermined(context, `no open pull request has head ${short(context.headSha)}, so the branch whose rules apply is unknown: the gate fails closed`);
+    }
+    return { readings: byBase(prs).map(({ numbers, baseRef }) => ({ what: { kind: "pull", numbers, ref: baseRef }, branch: baseRef })), pullRequests: prs };
+  }
+  if (run?.event === "merge_group") {
+    const queue = QUEUE_BRANCH.exec(run.headBranch ?? "");
+    if (!queue) return undetermined(context, `the merge group branch "${run.headBranch ?? ""}" does not name the branch it merges into, so the rules that apply are unknown: the gate fails closed`);
+    return { readings: [{ what: { kind: "merge-group", ref: queue[1] }, branch: queue[1] }], pullRequests: [] };
+  }
+  const pushed = context.eventName === "push" || run?.event === "push";
+  if (pushed && context.branch !== void 0) {
+    const branch2 = context.branch;
+    const queue = QUEUE_BRANCH.exec(branch2);
+    if (queue) {
+      const base = queue[1];
+      return { readings: [{ what: { kind: "merge-group", ref: base }, branch: base, ...run === void 0 && { base: { ref: base, subject: "This merge group" } } }], pullRequests: [] };
+    }
+    let prs;
+    try {
+      prs = distinct([...run?.pullRequests ?? [], ...await pullsOfBranch(octokit, context, branch2)]);
+    } catch (err) {
+      return undetermined(context, lookupFailure(context, err));
+    }
+    const own = { what: { kind: "branch", ref: branch2 }, branch: branch2 };
+    const asPulls = byBase(prs).map(({ baseRef, baseSha, numbers }) => ({
+      what: { kind: "pull", numbers, ref: baseRef },
+      branch: baseRef,
+      // a push run reads the base's policy, as the PR's own run does; workflow_run keeps the workspace's
+      ...run === void 0 && { base: { ref: baseRef, ...baseSha && { sha: baseSha }, subject: `This commit (the head of pull request ${numbers.map((n) => `#${n}`).join(", ")})` } }
+    }));
+    return { readings: [...asPulls, own], pullRequests: [] };
+  }
+  const branch = context.branch;
+  return { readings: [branch !== void 0 ? { what: { kind: "branch", ref: branch }, branch } : { what: { kind: "commit", sha: context.headSha } }], pullRequests: [] };
+}
+function undetermined(context, reason) {
+  return { readings: [{ what: { kind: "commit", sha: context.headSha } }], pullRequests: [], undetermined: reason };
+}
+function lookupFailure(context, err) {
+  const message = err instanceof Error ? err.message : String(err);
+  const fix = httpStatus(err) === 403 ? ' Grant "permissions: pull-requests: read" to the job.' : "";
+  return `could not look up the open pull requests of ${short(context.headSha)} (${message}), so the branch whose rules apply is unknown: the gate fails closed.${fix}`;
+}
+async function pullsWithHead(octokit, context) {
+  const { owner, repo, headSha } = context;
+  const associated = await octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, { owner, repo, commit_sha: headSha, per_page: 100 });
+  let heads = associated.filter((p) => p.state === "open" && p.head.sha === headSha);
+  if (heads.length === 0) {
+    const open = await octokit.paginate(octokit.rest.pulls.list, { owner, repo, state: "open", per_page: 100 });
+    heads = open.filter((p) => p.head.sha === headSha);
+  }
+  return heads.map((p) => pullRequestFrom(p, `${owner}/${repo}`));
+}
+async function pullsOfBranch(octokit, context, branch) {
+  const { owner, repo, headSha } = context;
+  const open = await octokit.paginate(octokit.rest.pulls.list, { owner, repo, state: "open", head: `${owner}:${branch}`, per_page: 100 });
+  return open.filter((p) => p.head.sha === headSha).map((p) => pullRequestFrom(p, `${owner}/${repo}`));
+}
+function distinct(prs) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const p of prs) if (!seen.has(p.number) || p.baseSha && !seen.get(p.number).baseSha) seen.set(p.number, p);
+  return [...seen.values()].sort((a, b) => a.number - b.number);
+}
+function byBase(prs) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const p of prs) groups2.set(p.baseRef, [...groups2.get(p.baseRef) ?? [], p]);
+  return [...groups2.entries()].map(([baseRef, group]) => {
+    const baseSha = group.find((p) => p.baseSha)?.baseSha;
+    return { baseRef, numbers: group.map((p) => p.number), ...baseSha && { baseSha } };
+  });
+}
+function describeReading(reading, style) {
+  const ref = (r) => style === "markdown" ? codeSpan(r, 100) : r;
+  const { what } = reading;
+  switch (what.kind) {
+    case "pull":
+      return `pull request${what.numbers.length > 1 ? "s" : ""} ${what.numbers.map((n) => `#${n}`).join(", ")} into ${ref(what.ref)}`;
+    case "merge-group":
+      return `merge group into ${ref(what.ref)}`;
+    case "branch":
+      return `branch ${ref(what.ref)}`;
+    case "commit":
+      return `commit ${ref(short(what.sha))}`;
+  }
+}
+function short(sha) {
+  return sha.slice(0, 7);
+}
+
+// src/action/evidence-source.ts
+import path2 from "node:path";
+
+// src/evidence/artifacts.ts
+var import_picomatch = __toESM(require_picomatch(), 1);
+var import_yauzl = __toESM(require_yauzl(), 1);
+import { createWriteStream } from "node:fs";
+import { mkdir, readdir, rename, rm } from "node:fs/promises";
+import path from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+var PARALLEL_DOWNLOADS = 4;
+async function fetchArtifacts(options2, runHeadSha) {
+  const { DefaultArtifactClient } = await import("./chunks/artifact-XVBBWJHF.js");
+  const client = new DefaultArtifactClient();
+  const findBy = options2.currentRun ? void 0 : { token: options2.token, workflowRunId: options2.runId, repositoryOwner: options2.owner, repositoryName: options2.repo };
+  const problems = [];
+  if (!options2.currentRun && runHeadSha !== options2.headSha) {
+    problems.push(`run ${options2.runId} is for commit ${runHeadSha.slice(0, 7)}, not ${options2.headSha.slice(0, 7)}: its artifacts are not evidence for this commit`);
+    const empty = { find: async () => ({ files: [], emptyReason: problems[0] }) };
+    return { source: empty, artifacts: [], problems };
+  }
+  const listed = await client.listArtifacts({ latest: true, ...findBy && { findBy } }).catch((err) => {
+    throw new Error(explainArtifactError(err, "list the artifacts"), { cause: err });
+  });
+  const wanted = (0, import_picomatch.default)(options2.patterns.length > 0 ? options2.patterns : ["!**"], { dot: true });
+  const newest = /* @__PURE__ */ new Map();
+  for (const a of listed.artifacts) {
+    if (!wanted(a.name) || !isSafeName(a.name)) continue;
+    const seen = newest.get(a.name);
+    if (!seen || time(a.createdAt) > time(seen.createdAt) || time(a.createdAt) === time(seen.createdAt) && a.id > seen.id) newest.set(a.name, a);
+  }
+  const artifacts = [...newest.values()].map((a) => ({
+    id: a.id,
+    name: a.name,
+    size: a.size,
+    ...a.createdAt && { createdAt: new Date(a.createdAt).toISOString() },
+    ...a.digest && { digest: a.digest },
+    runId: options2.runId,
+    headSha: runHeadSha
+  }));
+  const limits = options2.limits ?? LIMITS;
+  await mkdir(options2.dir, { recursive: true });
+  const staging = `${options2.dir}.zips`;
+  await mkdir(staging, { recursive: true });
+  const budget = { bytesLeft: limits.totalEvidenceBytes };
+  const queue = [...artifacts];
+  const failed = /* @__PURE__ */ new Set();
+  const refusals = /* @__PURE__ */ new Map();
+  await Promise.all(
+    Array.from({ length: Math.min(PARALLEL_DOWNLOADS, queue.length) }, async () => {
+      for (let a = queue.shift(); a; a = queue.shift()) {
+        const zipDir = path.join(staging, `${a.id}`);
+        const unpacked = path.join(staging, `${a.id}.unpacked`);
+        try {
+          if (a.size > limits.artifactBytes) {
+            throw new ZipRefused(`its zip is ${formatBytes(a.size)}, over the ${formatBytes(limits.artifactBytes)} cap per artifact (LIMITS.artifactBytes)`);
+          }
+          await mkdir(zipDir, { recursive: true });
+          let download;
+          try {
+            download = await client.downloadArtifact(a.id, { path: zipDir, skipDecompress: true, ...a.digest && { expectedHash: a.digest }, ...findBy && { findBy } });
+          } catch (err) {
+            throw new Error(`could not be downloaded: ${explainArtifactError(err, "download it")}`, { cause: err });
+          }
+          if (download.digestMismatch) throw new ZipRefused(`the downloaded zip does not match the digest GitHub recorded at upload (${a.digest})`);
+          const saved = await readdir(zipDir);
+          if (saved.length !== 1) throw new Error(`could not be downloaded: expected one zip, found ${saved.length} files`);
+          const stats = await unzipArtifact(path.join(zipDir, saved[0]), unpacked, limits, budget);
+          await rename(unpacked, path.join(options2.dir, a.name));
+          options2.log.info(`downloaded artifact "${a.name}" (${a.size} bytes; ${stats.files} files, ${stats.bytes} bytes unpacked)`);
+        } catch (err) {
+          failed.add(a.name);
+          const problem = err instanceof ZipRefused ? `artifact "${a.name}" refused: ${err.message}` : err instanceof Error && err.message.startsWith("could not be downloaded") ? `artifact "${a.name}" ${err.message}` : `artifact "${a.name}" could not be unpacked: ${err instanceof Error ? err.message : String(err)}`;
+          refusals.set(a.name, problem);
+          problems.push(problem);
+          await rm(unpacked, { recursive: true, force: true }).catch(() => void 0);
+        } finally {
+          await rm(zipDir, { recursive: true, force: true }).catch(() => void 0);
+        }
+      }
+    })
+  );
+  const byName = new Map(artifacts.filter((a) => !failed.has(a.name)).map((a) => [a.name, a]));
+  const directory = directorySource(options2.dir);
+  const source = {
+    async find(query) {
+      const matches = query.artifact === void 0 ? void 0 : (0, import_picomatch.default)(query.artifact, { dot: true });
+      const named = matches ? [...refusals].filter(([name]) => matches(name)).map(([, p]) => p) : [];
+      if (named.length > 0) return { files: [], emptyReason: named.join("; ") };
+      const found = await directory.find(query);
+      if (found.files.length === 0 && problems.length > 0) found.emptyReason += ` (${problems.join("; ")})`;
+      for (const file of found.files) {
+        const artifact = file.artifact === void 0 ? void 0 : byName.get(file.artifact);
+        if (!artifact) continue;
+        file.artifactId = artifact.id;
+        file.runId = artifact.runId;
+        file.headSha = artifact.headSha;
+        file.modified = artifact.createdAt ?? "unknown";
+      }
+      return found;
+    }
+  };
+  return { source, artifacts: [...byName.values()], problems };
+}
+function isSafeName(name) {
+  return name.length > 0 && !name.includes("/") && !name.includes("\\") && name !== "." && name !== ".." && !name.includes("\0");
+}
+function time(d) {
+  return d === void 0 ? 0 : new Date(d).getTime();
+}
+function explainArtifactError(err, doing) {
+  const name = err?.name ?? "";
+  const message = err instanceof Error ? err.message : String(err);
+  if (name === "GHESNotSupportedError" || /GHES|not supported on GitHub Enterprise/i.test(message)) {
+    return `cannot ${doing}: the artifact API is not available on GitHub Enterprise Server. Download the artifacts with actions/download-artifact and pass their folder as evidence-dir.`;
+  }
+  if (err?.status === 403 || /\b403\b|Resource not accessible|forbidden/i.test(message)) {
+    return `cannot ${doing}: the token may not read artifacts. Grant "permissions: actions: read" to the job (or pass evidence-dir).`;
+  }
+  return `cannot ${doing}: ${message}`;
+}
+var ZipRefused = class extends Error {
+  name = "ZipRefused";
+};
+var S_IFMT = 61440;
+var S_IFREG = 32768;
+var S_IFDIR = 16384;
+var S_IFLNK = 40960;
+async function unzipArtifact(zipFile, target, limits = LIMITS, budget = { bytesLeft: limits.totalEvidenceBytes }) {
+  let zip;
+  try {
+    zip = await new Promise(
+      (resolve, reject) => import_yauzl.default.open(zipFile, { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: true }, (err, z) => err ? reject(err) : resolve(z))
+    );
+  } catch (err) {
+    throw new Error(`not a readable zip: ${err.message}`, { cause: err });
+  }
+  try {
+    if (zip.entryCount > limits.zipEntries) {
+      throw new ZipRefused(`${zip.entryCount} entries, more than the ${limits.zipEntries} allowed per artifact (LIMITS.zipEntries)`);
+    }
+    await mkdir(target, { recursive: false });
+    const root = path.resolve(target);
+    const seen = /* @__PURE__ */ new Set();
+    let files = 0;
+    let total = 0;
+    let compressedTotal = 0;
+    for (; ; ) {
+      const entry = await nextEntry(zip);
+      if (entry === void 0) break;
+      const name = entry.fileName;
+      const isDirectory = name.endsWith("/");
+      const madeBy = entry.versionMadeBy >> 8;
+      const mode = entry.externalFileAttributes >>> 16 & S_IFMT;
+      if ((madeBy === 3 || madeBy === 19) && mode !== 0) {
+        if (mode === S_IFLNK) throw new ZipRefused(`entry "${clip2(name)}" is a symbolic link; links are not unpacked (they could point anywhere)`);
+        if (mode !== S_IFREG && mode !== S_IFDIR) throw new ZipRefused(`entry "${clip2(name)}" is not a regular file (mode ${mode.toString(8)})`);
+      }
+      const destination = path.resolve(root, name);
+      if (/^[a-zA-Z]:/.test(name) || name.includes("\0") || destination !== root && !destination.startsWith(root + path.sep)) {
+        throw new ZipRefused(`entry "${clip2(name)}" would be written outside the artifact folder (zip-slip)`);
+      }
+      if (seen.has(destination)) throw new ZipRefused(`entry "${clip2(name)}" appears twice`);
+      seen.add(destination);
+      if (isDirectory) {
+        await mkdir(destination, { recursive: true });
+        continue;
+      }
+      if (entry.uncompressedSize > limits.fileBytes) {
+        throw new ZipRefused(`entry "${clip2(name)}" is ${formatBytes(entry.uncompressedSize)}, over the ${formatBytes(limits.fileBytes)} cap per file (LIMITS.fileBytes)`);
+      }
+      files++;
+      compressedTotal += entry.compressedSize;
+      await mkdir(path.dirname(destination), { recursive: true });
+      const stream = await openEntry(zip, entry);
+      let entryBytes = 0;
+      const counter = new Transform({
+        transform(chunk, _encoding, callback) {
+          entryBytes += chunk.length;
+          total += chunk.length;
+          budget.bytesLeft -= chunk.length;
+          if (entryBytes > limits.fileBytes) return callback(new ZipRefused(`entry "${clip2(name)}" inflates past the ${formatBytes(limits.fileBytes)} cap per file (LIMITS.fileBytes)`));
+          if (entryBytes > limits.zipRatio * Math.max(entry.compressedSize, 1)) {
+            return callback(new ZipRefused(`entry "${clip2(name)}" inflates more than ${limits.zipRatio}:1 (${formatBytes(entry.compressedSize)} compressed; LIMITS.zipRatio) \u2014 a zip bomb?`));
+          }
+          if (total > limits.artifactBytes) return callback(new ZipRefused(`the artifact inflates past the ${formatBytes(limits.artifactBytes)} cap per artifact (LIMITS.artifactBytes)`));
+          if (budget.bytesLeft < 0) return callback(new ZipRefused(`the artifacts inflate past the ${formatBytes(limits.totalEvidenceBytes)} cap on all evidence (LIMITS.totalEvidenceBytes)`));
+          callback(null, chunk);
+        }
+      });
+      await pipeline(stream, counter, createWriteStream(destination, { flags: "wx" }));
+      if (total > limits.zipRatio * Math.max(compressedTotal, 1)) {
+        throw new ZipRefused(`the artifact inflates more than ${limits.zipRatio}:1 overall (LIMITS.zipRatio) \u2014 a zip bomb?`);
+      }
+    }
+    return { files, bytes: total };
+  } finally {
+    zip.close();
+  }
+}
+function nextEntry(zip) {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      zip.off("entry", onEntry);
+      zip.off("end", onEnd);
+      zip.off("error", onError);
+    };
+    const onEntry = (e) => (cleanup(), resolve(e));
+    const onEnd = () => (cleanup(), resolve(void 0));
+    const onError = (err) => (cleanup(), reject(explainZipError(err)));
+    zip.on("entry", onEntry);
+    zip.on("end", onEnd);
+    zip.on("error", onError);
+    zip.readEntry();
+  });
+}
+function openEntry(zip, entry) {
+  return new Promise((resolve, reject) => zip.openReadStream(entry, (err, stream) => err ? reject(explainZipError(err)) : resolve(stream)));
+}
+function explainZipError(err) {
+  const m = /^(absolute path|invalid relative path|invalid characters in fileName): (.*)$/s.exec(err.message);
+  if (m) return new ZipRefused(`entry "${clip2(m[2])}" would be written outside the artifact folder (zip-slip: ${m[1]})`);
+  return new Error(`corrupt zip: ${err.message}`, { cause: err });
+}
+function clip2(name) {
+  return name.length > 200 ? `${name.slice(0, 200)}\u2026` : name;
+}
+
+// src/action/evidence-source.ts
+function artifactPatterns(policies) {
+  return [...new Set(policies.flatMap((p) => p.criteria.map((c) => c.evidence.artifact)).filter((a) => a !== void 0))];
+}
+async function evidenceSource(octokit, context, inputs, patterns, work) {
+  if (inputs.evidenceDir !== void 0) return directorySource(path2.resolve(process.env.GITHUB_WORKSPACE ?? ".", inputs.evidenceDir));
+  const runId = inputs.runId ?? context.triggeringRun?.id ?? context.runId;
+  const currentRun = runId === context.runId;
+  try {
+    let runHeadSha = context.headSha;
+    if (!currentRun) {
+      const { data } = await octokit.rest.actions.getWorkflowRun({ owner: context.owner, repo: context.repo, run_id: runId }).catch((err) => {
+        throw new Error(explainArtifactError(err, `read run ${runId}`), { cause: err });
+      });
+      runHeadSha = data.head_sha;
+    }
+    const fetched = await fetchArtifacts(
+      { token: inputs.token, owner: context.owner, repo: context.repo, runId, currentRun, headSha: context.headSha, patterns, dir: path2.join(work, "artifacts"), log: core_exports },
+      runHeadSha
+    );
+    for (const p of fetched.problems) warning(p);
+    return fetched.source;
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    error(reason);
+    return missingSource(reason);
+  }
+}
+function missingSource(reason) {
+  return { find: async (query) => ({ files: [], emptyReason: query.artifact === void 0 ? `no artifact to read "${query.path}" from: ${reason}` : reason }) };
+}
+
+// src/action/inputs.ts
+function readInputs() {
+  const comment2 = getInput("comment") || "auto";
+  if (!["auto", "always", "on-failure", "never"].includes(comment2)) throw new Error(`input comment must be auto, always, on-failure or never (got "${comment2}")`);
+  const policyRef = getInput("policy-ref") || "base";
+  if (policyRef !== "base" && policyRef !== "head") throw new Error(`input policy-ref must be base or head (got "${policyRef}")`);
+  const runId = getInput("run-id");
+  if (runId && !/^\d+$/.test(runId)) throw new Error(`input run-id must be a run's number (got "${runId}")`);
+  const inputs = {
+    policy: getInput("policy") || ".github/release-gate.yml",
+    token: getInput("token"),
+    comment: comment2,
+    policyRef,
+    fail: (getInput("fail") || "true").toLowerCase() !== "false"
+  };
+  if (getInput("evidence-dir")) inputs.evidenceDir = getInput("evidence-dir");
+  if (runId) inputs.runId = Number(runId);
+  if (getInput("profile")) inputs.profile = getInput("profile");
+  if (getInput("check-name")) inputs.checkName = getInput("check-name");
+  return inputs;
+}
+
+// src/action/policy-source.ts
+import { readFile } from "node:fs/promises";
+import path3 from "node:path";
+
 // src/policy/diff.ts
 function diffPolicies(base, head) {
   const baseById = new Map(base.criteria.map((c) => [c.id, c]));
@@ -2070,21 +2236,153 @@ function weaker(before, after) {
   return opA !== opB || a !== b;
 }
 
-// src/render/annotations.ts
-var MAX_MESSAGE = 64 * 1024 - 1;
-var MAX_TITLE = 255;
-function annotationsFor(verdict, policyPath) {
-  return verdict.criteria.filter((c) => c.status !== "passed").map((c) => ({
-    path: policyPath,
-    start_line: c.position.line,
-    end_line: c.position.line,
-    annotation_level: c.required ? "failure" : "warning",
-    title: clip2(`${c.title} (${c.id}): ${c.status === "missing" ? "no evidence" : "failed"}`, MAX_TITLE),
-    message: clip2(c.reason, MAX_MESSAGE)
-  }));
+// src/action/policy-source.ts
+async function readPolicySource(octokit, context, inputs, wanted) {
+  const file = inputs.policy.replace(/^\.\//, "");
+  const local = await readFile(path3.resolve(process.env.GITHUB_WORKSPACE ?? ".", file), "utf8").catch(() => void 0);
+  const base = inputs.policyRef === "head" ? void 0 : wanted;
+  if (!base) {
+    if (local === void 0) throw new Error(`policy file ${file} not found in the workspace: check out the repository first (actions/checkout) or set the input policy`);
+    return { text: local, file };
+  }
+  let text;
+  try {
+    const { data } = await octokit.rest.repos.getContent({ owner: context.owner, repo: context.repo, path: file, ref: base.sha ?? base.ref });
+    if (Array.isArray(data) || data.type !== "file" || !("content" in data)) throw new Error(`${file} on ${base.ref} is not a file`);
+    text = Buffer.from(data.content, "base64").toString("utf8");
+  } catch (err) {
+    if (httpStatus(err) !== 404) throw new Error(`could not read ${file} from the base branch ${base.ref}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  if (text === void 0) {
+    if (local === void 0) throw new Error(`policy file ${file} is neither on the base branch ${base.ref} nor in the workspace`);
+    return { text: local, file, note: `${file} is not on the base branch ${base.ref} yet: ${lowerFirst(base.subject)} is judged by the policy it adds.` };
+  }
+  const source = { text, file, base };
+  if (local !== void 0 && local !== text) {
+    const [before, after] = [loadPolicy(text, file), loadPolicy(local, file)];
+    source.change = before.ok && after.ok ? diffPolicies(before.policy, after.policy) : { added: [], removed: [], loosened: after.ok ? [] : ["the changed policy has errors"] };
+  }
+  return source;
 }
-function clip2(text, max) {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
+function policySourceNotes(source) {
+  const notes = [];
+  if (source.note) notes.push(`> [!NOTE]
+> ${escapeMarkdown(source.note, 500)}
+`);
+  if (source.change && source.base) {
+    const lines = [`> [!WARNING]
+> ${source.base.subject} changes ${codeSpan(source.file)}. It is judged by the policy of the base branch; the change takes effect once merged.`];
+    const list = (label, items) => {
+      if (items.length > 0) lines.push(`> - ${label}: ${items.map((i) => escapeMarkdown(i, 200)).join("; ")}`);
+    };
+    list("criteria added", source.change.added);
+    list("criteria removed", source.change.removed);
+    list("loosened", source.change.loosened);
+    notes.push(`${lines.join("\n")}
+`);
+  }
+  return notes;
+}
+function lowerFirst(text) {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+// src/github/comment.ts
+var COMMENT_LIMIT = 65536;
+function commentMarker(checkName) {
+  return `<!-- release-gate:sticky ${encodeURIComponent(checkName)} -->`;
+}
+function stamp(c) {
+  return `<!-- release-gate:result sha=${c.headSha} run=${c.runId} attempt=${c.runAttempt} -->`;
+}
+var STAMP = /<!-- release-gate:result sha=([0-9a-f]+) run=(\d+) attempt=(\d+) -->/;
+async function upsertStickyComment(octokit, c, currentHeadSha) {
+  const marker = commentMarker(c.checkName);
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: c.owner, repo: c.repo, issue_number: c.pullNumber, per_page: 100 });
+  const marked = comments.filter((x) => x.body?.includes(marker));
+  const who = marked.length > 0 ? await tokenIdentity(octokit) : void 0;
+  const ours = who?.identity ? marked.filter((x) => wroteIt(who.identity, x)) : [];
+  const existing = ours[0];
+  if (currentHeadSha !== void 0 && currentHeadSha !== c.headSha) {
+    return { action: "skipped", reason: `the pull request's head is now ${currentHeadSha.slice(0, 7)}; this run is for ${c.headSha.slice(0, 7)}`, ...existing && { url: existing.html_url } };
+  }
+  const notes = [];
+  if (who && !who.identity) {
+    warning(logLine(`release-gate cannot tell which earlier comment on #${c.pullNumber} is its own (${who.why}): it posts a new one and adopts none`));
+    notes.push(
+      `> [!WARNING]
+> release-gate could not learn which account its token acts as, so it cannot tell whether the earlier comments with this report's marker are its own: it adopted none of them and posted this one. Only a comment by the account that runs the gate is its report.`
+    );
+  } else if (who?.identity) {
+    const imitations = marked.filter((x) => !ours.includes(x));
+    if (imitations.length > 0) {
+      const authors = [...new Set(imitations.map((x) => x.user?.login ?? "a deleted account"))];
+      warning(logLine(`${imitations.length} comment(s) on #${c.pullNumber} carry release-gate's marker but were written by ${authors.join(", ")}, not by ${who.identity.login}: they are not the gate's report and were not adopted`));
+      notes.push(
+        `> [!CAUTION]
+> ${imitations.length === 1 ? "Another comment" : `${imitations.length} other comments`} on this pull request ${imitations.length === 1 ? "carries" : "carry"} this report's hidden marker but ${imitations.length === 1 ? "was" : "were"} written by ${authors.slice(0, 3).map((a) => escapeMarkdown(a, 60)).join(", ")}${authors.length > 3 ? ` and ${authors.length - 3} more` : ""}, not by ${escapeMarkdown(who.identity.login, 60)}: only this comment is release-gate's report.`
+      );
+    }
+  }
+  const head = `${marker}
+${stamp(c)}
+`;
+  const note = notes.map((n) => `${n}
+
+`).join("");
+  let body = `${head}${note}${c.body}`;
+  if (body.length > COMMENT_LIMIT) body = `${head}${c.body}`;
+  if (body.length > COMMENT_LIMIT) throw new Error(`comment body is ${body.length} characters, over GitHub's ${COMMENT_LIMIT}`);
+  if (existing) {
+    const previous = STAMP.exec(existing.body ?? "");
+    if (previous && previous[1] === c.headSha) {
+      const [prevRun, prevAttempt] = [Number(previous[2]), Number(previous[3])];
+      if (prevRun > c.runId || prevRun === c.runId && prevAttempt > c.runAttempt) {
+        return { action: "skipped", reason: `a later run (${prevRun}, attempt ${prevAttempt}) already reported on ${c.headSha.slice(0, 7)}`, url: existing.html_url };
+      }
+    }
+    const updated = await octokit.rest.issues.updateComment({ owner: c.owner, repo: c.repo, comment_id: existing.id, body });
+    return { action: "updated", url: updated.data.html_url, id: updated.data.id };
+  }
+  if (c.updateOnly && !(who && !who.identity)) {
+    return { action: "skipped", reason: "no earlier release-gate comment to bring up to date (comment: on-failure, and this run passed)" };
+  }
+  const created = await octokit.rest.issues.createComment({ owner: c.owner, repo: c.repo, issue_number: c.pullNumber, body });
+  return { action: "created", url: created.data.html_url, id: created.data.id };
+}
+function wroteIt(identity, comment2) {
+  const user = comment2.user;
+  if (!user) return false;
+  if (identity.id !== void 0) return user.id === identity.id;
+  return user.login.toLowerCase() === identity.login.toLowerCase();
+}
+var identities = /* @__PURE__ */ new WeakMap();
+function tokenIdentity(octokit) {
+  let known = identities.get(octokit);
+  if (!known) {
+    known = learnIdentity(octokit);
+    identities.set(octokit, known);
+  }
+  return known;
+}
+async function learnIdentity(octokit) {
+  const problems = [];
+  try {
+    const data = await octokit.graphql("query { viewer { login databaseId } }");
+    const { login, databaseId } = data.viewer ?? {};
+    if (typeof login === "string" && login !== "") return { identity: { login, ...typeof databaseId === "number" && { id: databaseId } } };
+    problems.push("GraphQL viewer: no login in the answer");
+  } catch (err) {
+    problems.push(`GraphQL viewer: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    const { data } = await octokit.rest.users.getAuthenticated();
+    if (typeof data.login === "string" && data.login !== "") return { identity: { login: data.login, id: data.id } };
+    problems.push("GET /user: no login in the answer");
+  } catch (err) {
+    problems.push(`GET /user: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return { why: problems.join("; ") };
 }
 
 // src/render/trim.ts
@@ -2127,85 +2425,188 @@ ${note(cut)}`;
   return result.length <= limit ? result : result.slice(0, limit);
 }
 
-// src/action.ts
+// src/action/publish.ts
 var SUMMARY_LIMIT = 1e6;
 var FORK_RECIPE = 'This token cannot write checks or comments (a pull request from a fork gets a read-only token). Run release-gate in a separate workflow on `workflow_run` \u2014 see the README recipe "Public repositories with forks" \u2014 to publish the verdict.';
-function readInputs() {
-  const comment = getInput("comment") || "auto";
-  if (!["auto", "always", "on-failure", "never"].includes(comment)) throw new Error(`input comment must be auto, always, on-failure or never (got "${comment}")`);
-  const policyRef = getInput("policy-ref") || "base";
-  if (policyRef !== "base" && policyRef !== "head") throw new Error(`input policy-ref must be base or head (got "${policyRef}")`);
-  const runId = getInput("run-id");
-  if (runId && !/^\d+$/.test(runId)) throw new Error(`input run-id must be a run's number (got "${runId}")`);
-  const inputs = {
-    policy: getInput("policy") || ".github/release-gate.yml",
-    token: getInput("token"),
-    comment,
-    policyRef,
-    fail: (getInput("fail") || "true").toLowerCase() !== "false"
-  };
-  if (getInput("evidence-dir")) inputs.evidenceDir = getInput("evidence-dir");
-  if (runId) inputs.runId = Number(runId);
-  if (getInput("profile")) inputs.profile = getInput("profile");
-  if (getInput("check-name")) inputs.checkName = getInput("check-name");
-  return inputs;
+var WriteGuard = class {
+  readOnly = false;
+  async attempt(what, write) {
+    if (this.readOnly) return void 0;
+    try {
+      return await write();
+    } catch (err) {
+      if (httpStatus(err) === 403) {
+        this.readOnly = true;
+        warning(`release-gate could not ${what}: ${err instanceof Error ? err.message : String(err)}. ${FORK_RECIPE}`);
+        return void 0;
+      }
+      warning(`release-gate could not ${what}: ${err instanceof Error ? err.message : String(err)}`);
+      return void 0;
+    }
+  }
+};
+async function publish(octokit, context, inputs, writes, request) {
+  const published = {};
+  const cutNote = (lines) => `_\u2026 ${lines} more lines cut to fit GitHub's size limit; the whole report is in the [job summary](${context.runUrl})._`;
+  const check = await writes.attempt(
+    "create the check run",
+    () => publishCheckRun(octokit, {
+      owner: context.owner,
+      repo: context.repo,
+      name: request.checkName,
+      headSha: context.headSha,
+      detailsUrl: context.runUrl,
+      title: request.title,
+      decision: request.decision,
+      summary: fitMarkdown(request.markdownSections, CHECK_SUMMARY_LIMIT, cutNote),
+      annotations: request.annotations
+    })
+  );
+  if (check) {
+    published.checkRunId = check.id;
+    published.checkRunUrl = check.url;
+  }
+  const pulls = request.pullRequests;
+  const wanted = inputs.comment === "always" || inputs.comment === "auto" && pulls.length > 0 || inputs.comment === "on-failure";
+  if (!wanted) return published;
+  if (pulls.length === 0) {
+    if (inputs.comment !== "auto") info("no pull request for this run: no comment");
+    return published;
+  }
+  const footer = `
+<sub>${request.checkName === "release-gate" ? "" : `${escapeMarkdown(request.checkName, 100)} \xB7 `}commit ${codeSpan(context.headSha.slice(0, 7))} \xB7 [run ${context.runId}](${context.runUrl})</sub>
+`;
+  const body = `${fitMarkdown(request.markdownSections, COMMENT_LIMIT - footer.length - 300, cutNote)}${footer}`;
+  for (const pr of pulls) {
+    const url = await comment(octokit, context, writes, pr, request.checkName, body, inputs.comment === "on-failure" && request.decision === "pass");
+    published.commentUrl ??= url;
+  }
+  return published;
 }
+async function comment(octokit, context, writes, pr, checkName, body, updateOnly) {
+  let currentHead;
+  try {
+    currentHead = (await octokit.rest.pulls.get({ owner: context.owner, repo: context.repo, pull_number: pr.number })).data.head.sha;
+  } catch (err) {
+    warning(`could not read pull request #${pr.number}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const outcome = await writes.attempt(
+    "comment on the pull request",
+    () => upsertStickyComment(
+      octokit,
+      { owner: context.owner, repo: context.repo, pullNumber: pr.number, checkName, headSha: context.headSha, runId: context.runId, runAttempt: context.runAttempt, body, updateOnly },
+      currentHead
+    )
+  );
+  if (outcome?.action === "skipped") info(logLine(`comment not updated: ${outcome.reason}`));
+  return outcome?.url;
+}
+async function writeSummary(sections) {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  let text = fitMarkdown(sections, SUMMARY_LIMIT, (n) => `_\u2026 ${n} more lines cut to fit the 1 MiB job summary; see the JSON report._`);
+  if (Buffer.byteLength(text) > 1024 * 1024) text = fitMarkdown(sections, SUMMARY_LIMIT / 4, (n) => `_\u2026 ${n} more lines cut._`);
+  await summary.addRaw(text, true).write();
+}
+function setOutputs(values) {
+  setOutput("decision", values.decision);
+  setOutput("score", values.score);
+  setOutput("passed", values.passed);
+  setOutput("failed", values.failed);
+  setOutput("missing", values.missing);
+  setOutput("report", values.report);
+  setOutput("check-run-id", values.checkRunId ?? "");
+  setOutput("check-run-url", values.checkRunUrl ?? "");
+  setOutput("comment-url", values.commentUrl ?? "");
+}
+
+// src/action/strictest.ts
+function strictest(judged) {
+  if (judged.length === 0) throw new Error("no reading to choose from");
+  const rank = (o) => o.kind !== "verdict" ? [0, 0] : [o.verdict.decision === "fail" ? 1 : 2, o.verdict.score];
+  return judged.reduce((worst, j) => {
+    const [a, b] = [rank(j.outcome), rank(worst.outcome)];
+    return a[0] < b[0] || a[0] === b[0] && a[1] < b[1] ? j : worst;
+  });
+}
+
+// src/action/index.ts
+var UNDETERMINED_SUMMARY = "the branch whose rules apply could not be determined, so the gate fails closed";
 async function runAction() {
   let verdict;
   try {
     const inputs = readInputs();
     if (inputs.token) setSecret(inputs.token);
-    const payload = process.env.GITHUB_EVENT_PATH ? JSON.parse(await readFile(process.env.GITHUB_EVENT_PATH, "utf8")) : {};
+    const payload = process.env.GITHUB_EVENT_PATH ? JSON.parse(await readFile2(process.env.GITHUB_EVENT_PATH, "utf8")) : {};
     const context = readContext(process.env, payload);
     const octokit = createOctokit(inputs.token, context.apiUrl, { warning: (m) => warning(m) });
     const writes = new WriteGuard();
-    await findPullRequest(octokit, context);
-    const policy = await readPolicyText(octokit, context, inputs);
-    const loaded = loadPolicy(policy.text, policy.file);
-    const checkName = inputs.checkName ?? (loaded.ok ? loaded.policy.name : "release-gate");
-    const work = path2.join(process.env.RUNNER_TEMP || tmpdir(), `release-gate-${context.runId}-${process.pid}`);
-    const outcome = loaded.ok ? await evaluatePolicy(loaded.policy, {
-      source: await evidenceSource(octokit, context, inputs, loaded.policy, work),
-      ...inputs.profile !== void 0 && { profile: inputs.profile },
-      ...context.branch !== void 0 && { branch: context.branch },
-      now: /* @__PURE__ */ new Date()
-    }) : { kind: "policy-error", errors: loaded.errors };
-    const reportPath = path2.join(work, "release-gate-report.json");
+    const plan = await planReadings(octokit, context);
+    if (plan.undetermined) error(plan.undetermined, { title: "release-gate" });
+    const sources = /* @__PURE__ */ new Map();
+    const read = [];
+    for (const reading of plan.readings) {
+      const key = reading.base && inputs.policyRef === "base" ? `base:${reading.base.sha ?? reading.base.ref}` : "workspace";
+      if (!sources.has(key)) sources.set(key, readPolicySource(octokit, context, inputs, reading.base));
+      const source2 = await sources.get(key);
+      read.push({ reading, source: source2, loaded: loadPolicy(source2.text, source2.file) });
+    }
+    const policies = read.flatMap((r) => r.loaded.ok ? [r.loaded.policy] : []);
+    const checkName = inputs.checkName ?? policies[0]?.name ?? "release-gate";
+    const work = path4.join(process.env.RUNNER_TEMP || tmpdir(), `release-gate-${context.runId}-${process.pid}`);
+    const source = policies.length === 0 ? void 0 : plan.undetermined ? missingSource(plan.undetermined) : await evidenceSource(octokit, context, inputs, artifactPatterns(policies), work);
+    const judged = [];
+    for (const r of read) {
+      const outcome2 = r.loaded.ok && source ? await evaluatePolicy(r.loaded.policy, {
+        source,
+        ...inputs.profile !== void 0 && { profile: inputs.profile },
+        ...r.reading.branch !== void 0 && { branch: r.reading.branch },
+        now: /* @__PURE__ */ new Date()
+      }) : { kind: "policy-error", errors: r.loaded.ok ? [] : r.loaded.errors };
+      if (plan.undetermined && outcome2.kind === "verdict") outcome2.verdict = { ...outcome2.verdict, decision: "fail", summary: UNDETERMINED_SUMMARY };
+      judged.push({ ...r, outcome: outcome2 });
+    }
+    const chosen = strictest(judged);
+    const { outcome } = chosen;
+    const notes = [...plan.undetermined ? [`> [!CAUTION]
+> ${escapeMarkdown(plan.undetermined, 1e3)}
+`] : [], ...readingsNote(judged, chosen), ...policySourceNotes(chosen.source)];
+    const policyFile = chosen.source.file;
+    const reportPath = path4.join(work, "release-gate-report.json");
     await mkdir2(work, { recursive: true });
     if (outcome.kind !== "verdict") {
-      const errors = outcome.kind === "policy-error" ? outcome.errors : [{ file: policy.file, line: 1, column: 1, message: outcome.message }];
+      const errors = outcome.kind === "policy-error" ? outcome.errors : [{ file: policyFile, line: 1, column: 1, message: outcome.message }];
       const markdown = renderUnusablePolicyMarkdown(errors.map(formatPolicyError));
-      await writeFile(reportPath, `${JSON.stringify({ version: 1, decision: "fail", score: 0, errors: errors.map(formatPolicyError), criteria: [] }, null, 2)}
-`);
+      const sections2 = [markdown, ...notes];
+      const summary2 = outcome.kind === "policy-error" ? `the policy has ${errors.length} error${errors.length === 1 ? "" : "s"}; the gate fails until it is fixed` : outcome.message;
+      await writeFile(reportPath, renderNoVerdictJson(errors.map(formatPolicyError), { summary: summary2, profile: inputs.profile }));
       for (const e of errors) error(e.message, { file: e.file, startLine: e.line, startColumn: e.column, title: "release-gate policy" });
       const published2 = await publish(octokit, context, inputs, writes, {
         checkName,
-        markdownSections: [markdown],
+        markdownSections: sections2,
         title: `Failed: the policy has ${errors.length} error${errors.length === 1 ? "" : "s"}`,
         annotations: errors.map((e) => ({ path: e.file, start_line: e.line, end_line: e.line, annotation_level: "failure", title: "policy error", message: e.message })),
-        decision: "fail"
+        decision: "fail",
+        pullRequests: plan.pullRequests
       });
-      await writeSummary([markdown]);
+      await writeSummary(sections2);
       setOutputs({ decision: "fail", score: 0, passed: 0, failed: 0, missing: 0, report: reportPath, ...published2 });
-      setFailed(`release-gate: the policy ${policy.file} has errors`);
+      setFailed(`release-gate: the policy ${policyFile} has errors`);
       return;
     }
     verdict = outcome.verdict;
     const { decision } = verdict;
     await writeFile(reportPath, renderJson(verdict));
-    const sections = renderMarkdownSections(verdict, { policyPath: policy.file });
-    if (policy.change) sections.splice(1, 0, policyChangeMarkdown(policy.change, policy.file));
-    if (policy.note) sections.splice(1, 0, `> [!NOTE]
-> ${escapeMarkdown(policy.note, 500)}
-`);
-    info(`${verdict.decision === "pass" ? "PASS" : "FAIL"} score ${verdict.score}% \u2014 ${verdict.summary}`);
-    for (const c of verdict.criteria) info(`  ${c.status.padEnd(7)} ${c.id}: ${c.reason}`);
+    const sections = renderMarkdownSections(verdict, { policyPath: policyFile });
+    sections.splice(1, 0, ...notes);
+    info(logLine(`${verdict.decision === "pass" ? "PASS" : "FAIL"} score ${verdict.score}% \u2014 ${verdict.summary}`));
+    for (const c of verdict.criteria) info(logLine(`  ${c.status.padEnd(7)} ${c.id}: ${c.reason}`));
     const published = await publish(octokit, context, inputs, writes, {
       checkName,
       markdownSections: sections,
       title: checkTitle(verdict),
-      annotations: annotationsFor(verdict, policy.file),
-      decision: verdict.decision
+      annotations: annotationsFor(verdict, policyFile),
+      decision: verdict.decision,
+      pullRequests: plan.pullRequests
     });
     await writeSummary(sections);
     setOutputs({ decision, score: verdict.score, ...verdict.counts, report: reportPath, ...published });
@@ -2226,171 +2627,18 @@ ${escapeMarkdown(message, 2e3)}
     setFailed(`release-gate: ${message}`);
   }
 }
-var WriteGuard = class {
-  readOnly = false;
-  async attempt(what, write) {
-    if (this.readOnly) return void 0;
-    try {
-      return await write();
-    } catch (err) {
-      if (httpStatus(err) === 403) {
-        this.readOnly = true;
-        warning(`release-gate could not ${what}: ${err instanceof Error ? err.message : String(err)}. ${FORK_RECIPE}`);
-        return void 0;
-      }
-      warning(`release-gate could not ${what}: ${err instanceof Error ? err.message : String(err)}`);
-      return void 0;
-    }
+function readingsNote(judged, chosen) {
+  if (judged.length < 2) return [];
+  const lines = [`> [!IMPORTANT]
+> This commit is judged ${judged.length} ways, and the strictest verdict is the one published:`];
+  for (const j of judged) {
+    const policy = j.source.base ? `policy of ${codeSpan(j.source.base.ref, 100)}` : "the workspace policy";
+    const result = j.outcome.kind === "verdict" ? `${j.outcome.verdict.decision === "pass" ? "\u2705 passed" : "\u274C failed"}, score ${j.outcome.verdict.score}%${j.outcome.verdict.profile ? `, profile ${codeSpan(j.outcome.verdict.profile, 100)}` : ", no profile"}` : "\u274C the policy cannot be used";
+    lines.push(`> - ${describeReading(j.reading, "markdown")} (${policy}): ${result}${j === chosen ? " \u2190 published" : ""}`);
+    info(logLine(`${describeReading(j.reading, "text")}: ${j.outcome.kind === "verdict" ? `${j.outcome.verdict.decision} ${j.outcome.verdict.score}%${j.outcome.verdict.profile ? ` (profile ${j.outcome.verdict.profile})` : ""}` : "policy error"}${j === chosen ? " \u2190 published" : ""}`));
   }
-};
-async function findPullRequest(octokit, context) {
-  if (!context.triggeringRun?.needsPullLookup) return;
-  try {
-    const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner: context.owner, repo: context.repo, commit_sha: context.headSha });
-    let match = data.find((p) => p.head.sha === context.headSha && p.state === "open");
-    if (!match) {
-      const open = await octokit.paginate(octokit.rest.pulls.list, { owner: context.owner, repo: context.repo, state: "open", per_page: 100 });
-      match = open.find((p) => p.head.sha === context.headSha);
-    }
-    if (match) {
-      context.pullRequest = pullRequestFrom(match, `${context.owner}/${context.repo}`);
-      context.branch = context.pullRequest.baseRef;
-    }
-  } catch (err) {
-    warning(`could not find the pull request of ${context.headSha.slice(0, 7)}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
-async function readPolicyText(octokit, context, inputs) {
-  const file = inputs.policy.replace(/^\.\//, "");
-  const local = await readFile(path2.resolve(process.env.GITHUB_WORKSPACE ?? ".", file), "utf8").catch(() => void 0);
-  const pr = context.pullRequest;
-  if (!pr || inputs.policyRef === "head" || context.eventName === "workflow_run") {
-    if (local === void 0) throw new Error(`policy file ${file} not found in the workspace: check out the repository first (actions/checkout) or set the input policy`);
-    return { text: local, file };
-  }
-  let base;
-  try {
-    const { data } = await octokit.rest.repos.getContent({ owner: context.owner, repo: context.repo, path: file, ref: pr.baseSha ?? pr.baseRef });
-    if (Array.isArray(data) || data.type !== "file" || !("content" in data)) throw new Error(`${file} on ${pr.baseRef} is not a file`);
-    base = Buffer.from(data.content, "base64").toString("utf8");
-  } catch (err) {
-    if (httpStatus(err) !== 404) throw new Error(`could not read ${file} from the base branch ${pr.baseRef}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
-  if (base === void 0) {
-    if (local === void 0) throw new Error(`policy file ${file} is neither on the base branch ${pr.baseRef} nor in the workspace`);
-    return { text: local, file, note: `${file} is not on the base branch ${pr.baseRef} yet: this pull request is judged by the policy it adds.` };
-  }
-  const source = { text: base, file };
-  if (local !== void 0 && local !== base) {
-    const [before, after] = [loadPolicy(base, file), loadPolicy(local, file)];
-    source.change = before.ok && after.ok ? diffPolicies(before.policy, after.policy) : { added: [], removed: [], loosened: after.ok ? [] : ["the changed policy has errors"] };
-  }
-  return source;
-}
-async function evidenceSource(octokit, context, inputs, policy, work) {
-  if (inputs.evidenceDir !== void 0) return directorySource(path2.resolve(process.env.GITHUB_WORKSPACE ?? ".", inputs.evidenceDir));
-  const patterns = [...new Set(policy.criteria.map((c) => c.evidence.artifact).filter((a) => a !== void 0))];
-  const runId = inputs.runId ?? context.triggeringRun?.id ?? context.runId;
-  const currentRun = runId === context.runId;
-  try {
-    let runHeadSha = context.headSha;
-    if (!currentRun) {
-      const { data } = await octokit.rest.actions.getWorkflowRun({ owner: context.owner, repo: context.repo, run_id: runId }).catch((err) => {
-        throw new Error(explainArtifactError(err, `read run ${runId}`), { cause: err });
-      });
-      runHeadSha = data.head_sha;
-    }
-    const fetched = await fetchArtifacts(
-      { token: inputs.token, owner: context.owner, repo: context.repo, runId, currentRun, headSha: context.headSha, patterns, dir: path2.join(work, "artifacts"), log: core_exports },
-      runHeadSha
-    );
-    for (const p of fetched.problems) warning(p);
-    return fetched.source;
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    error(reason);
-    return { find: async (query) => ({ files: [], emptyReason: query.artifact === void 0 ? `no artifact to read "${query.path}" from: ${reason}` : reason }) };
-  }
-}
-async function publish(octokit, context, inputs, writes, request) {
-  const published = {};
-  const summaryLink = `${context.runUrl}`;
-  const cutNote = (lines) => `_\u2026 ${lines} more lines cut to fit GitHub's size limit; the whole report is in the [job summary](${summaryLink})._`;
-  const check = await writes.attempt(
-    "create the check run",
-    () => publishCheckRun(octokit, {
-      owner: context.owner,
-      repo: context.repo,
-      name: request.checkName,
-      headSha: context.headSha,
-      detailsUrl: context.runUrl,
-      title: request.title,
-      decision: request.decision,
-      summary: fitMarkdown(request.markdownSections, CHECK_SUMMARY_LIMIT, cutNote),
-      annotations: request.annotations
-    })
-  );
-  if (check) {
-    published.checkRunId = check.id;
-    published.checkRunUrl = check.url;
-  }
-  const pr = context.pullRequest;
-  const wanted = inputs.comment === "always" || inputs.comment === "auto" && pr !== void 0 || inputs.comment === "on-failure" && request.decision === "fail";
-  if (!wanted) return published;
-  if (!pr) {
-    if (inputs.comment !== "auto") info("no pull request for this run: no comment");
-    return published;
-  }
-  let currentHead;
-  try {
-    currentHead = (await octokit.rest.pulls.get({ owner: context.owner, repo: context.repo, pull_number: pr.number })).data.head.sha;
-  } catch (err) {
-    warning(`could not read pull request #${pr.number}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const footer = `
-<sub>${request.checkName === "release-gate" ? "" : `${escapeMarkdown(request.checkName, 100)} \xB7 `}commit ${codeSpan(context.headSha.slice(0, 7))} \xB7 [run ${context.runId}](${context.runUrl})</sub>
-`;
-  const body = `${fitMarkdown(request.markdownSections, COMMENT_LIMIT - footer.length - 300, cutNote)}${footer}`;
-  const outcome = await writes.attempt(
-    "comment on the pull request",
-    () => upsertStickyComment(
-      octokit,
-      { owner: context.owner, repo: context.repo, pullNumber: pr.number, checkName: request.checkName, headSha: context.headSha, runId: context.runId, runAttempt: context.runAttempt, body },
-      currentHead
-    )
-  );
-  if (outcome?.action === "skipped") info(`comment not updated: ${outcome.reason}`);
-  if (outcome?.url) published.commentUrl = outcome.url;
-  return published;
-}
-function policyChangeMarkdown(change, file) {
-  const lines = [`> [!WARNING]
-> This pull request changes ${codeSpan(file)}. It is judged by the policy of the base branch; the change takes effect once merged.`];
-  const list = (label, items) => {
-    if (items.length > 0) lines.push(`> - ${label}: ${items.map((i) => escapeMarkdown(i, 200)).join("; ")}`);
-  };
-  list("criteria added", change.added);
-  list("criteria removed", change.removed);
-  list("loosened", change.loosened);
-  return `${lines.join("\n")}
-`;
-}
-async function writeSummary(sections) {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  let text = fitMarkdown(sections, SUMMARY_LIMIT, (n) => `_\u2026 ${n} more lines cut to fit the 1 MiB job summary; see the JSON report._`);
-  if (Buffer.byteLength(text) > 1024 * 1024) text = fitMarkdown(sections, SUMMARY_LIMIT / 4, (n) => `_\u2026 ${n} more lines cut._`);
-  await summary.addRaw(text, true).write();
-}
-function setOutputs(values) {
-  setOutput("decision", values.decision);
-  setOutput("score", values.score);
-  setOutput("passed", values.passed);
-  setOutput("failed", values.failed);
-  setOutput("missing", values.missing);
-  setOutput("report", values.report);
-  setOutput("check-run-id", values.checkRunId ?? "");
-  setOutput("check-run-url", values.checkRunUrl ?? "");
-  setOutput("comment-url", values.commentUrl ?? "");
+  return [`${lines.join("\n")}
+`];
 }
 
 // src/main.ts

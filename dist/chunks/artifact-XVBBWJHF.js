@@ -11,7 +11,7 @@ import {
   retry,
   setSecret,
   warning
-} from "./chunk-ZZQEWKDX.js";
+} from "./chunk-H7GTQJ6S.js";
 import {
   __commonJS,
   __export,
@@ -79942,4 +79942,4 @@ export {
   UsageError,
   artifact_default as default
 };
-/*! For license information please see artifact-JCGPYQT6.js.LEGAL.txt */
+/*! For license information please see artifact-XVBBWJHF.js.LEGAL.txt */

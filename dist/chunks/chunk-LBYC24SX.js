@@ -525,7 +525,7 @@ var require_scan = __commonJS({
       }
       let base = str;
       let prefix = "";
-      let glob2 = "";
+      let glob = "";
       if (start > 0) {
         prefix = str.slice(0, start);
         str = str.slice(start);
@@ -533,10 +533,10 @@ var require_scan = __commonJS({
       }
       if (base && isGlob === true && lastIndex > 0) {
         base = str.slice(0, lastIndex);
-        glob2 = str.slice(lastIndex);
+        glob = str.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob2 = str;
+        glob = str;
       } else {
         base = str;
       }
@@ -546,7 +546,7 @@ var require_scan = __commonJS({
         }
       }
       if (opts.unescape === true) {
-        if (glob2) glob2 = utils.removeBackslashes(glob2);
+        if (glob) glob = utils.removeBackslashes(glob);
         if (base && backslashes === true) {
           base = utils.removeBackslashes(base);
         }
@@ -556,7 +556,7 @@ var require_scan = __commonJS({
         input: input2,
         start,
         base,
-        glob: glob2,
+        glob,
         isBrace,
         isBracket,
         isGlob,
@@ -614,7 +614,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants = require_constants();
+    var constants2 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -622,7 +622,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants;
+    } = constants2;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -831,7 +831,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -877,8 +877,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -942,13 +942,13 @@ var require_parse = __commonJS({
         consume(token.value);
       };
       const negate = () => {
-        let count4 = 1;
+        let count5 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state.start++;
-          count4++;
+          count5++;
         }
-        if (count4 % 2 === 0) {
+        if (count5 % 2 === 0) {
           return false;
         }
         state.negated = true;
@@ -1007,16 +1007,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal2;
-          open2.output = safeOutput || utils.escapeRegex(literal2);
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal2;
+          open3.output = safeOutput || utils.escapeRegex(literal2);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open2.output;
+          state.output = token.output + open3.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
@@ -1132,9 +1132,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1236,15 +1236,15 @@ var require_parse = __commonJS({
         }
         if (value2 === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open2 = {
+          const open3 = {
             type: "brace",
             value: value2,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open3);
+          push(open3);
           continue;
         }
         if (value2 === "}") {
@@ -1574,7 +1574,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants.globChars(opts.windows);
+      } = constants2.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -1632,11 +1632,11 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse3 = require_parse();
     var utils = require_utils();
-    var constants = require_constants();
-    var isObject4 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch4 = (glob2, options, returnState = false) => {
-      if (Array.isArray(glob2)) {
-        const fns = glob2.map((input2) => picomatch4(input2, options, returnState));
+    var constants2 = require_constants();
+    var isObject9 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch4 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input2) => picomatch4(input2, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -1646,13 +1646,13 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState2 = isObject4(glob2) && glob2.tokens && glob2.input;
-      if (glob2 === "" || typeof glob2 !== "string" && !isState2) {
+      const isState2 = isObject9(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState2) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix2 = opts.windows;
-      const regex = isState2 ? picomatch4.compileRe(glob2, options) : picomatch4.makeRe(glob2, options, false, true);
+      const posix = opts.windows;
+      const regex = isState2 ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
@@ -1661,8 +1661,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match: match2, output: output2 } = picomatch4.test(input2, regex, options, { glob: glob2, posix: posix2 });
-        const result = { glob: glob2, state, regex, posix: posix2, input: input2, output: output2, match: match2, isMatch };
+        const { isMatch, match: match2, output: output2 } = picomatch4.test(input2, regex, options, { glob, posix });
+        const result = { glob, state, regex, posix, input: input2, output: output2, match: match2, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1687,7 +1687,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input2, regex, options, { glob: glob2, posix: posix2 } = {}) => {
+    picomatch4.test = (input2, regex, options, { glob, posix } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1695,25 +1695,25 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
-      let match2 = input2 === glob2;
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match2 = input2 === glob;
       let output2 = match2 && format ? format(input2) : input2;
       if (match2 === false) {
         output2 = format ? format(input2) : input2;
-        match2 = output2 === glob2;
+        match2 = output2 === glob;
       }
       if (match2 === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match2 = picomatch4.matchBase(input2, regex, options, posix2);
+          match2 = picomatch4.matchBase(input2, regex, options, posix);
         } else {
           match2 = regex.exec(output2);
         }
       }
       return { isMatch: Boolean(match2), match: match2, output: output2 };
     };
-    picomatch4.matchBase = (input2, glob2, options, posix2 = options && options.windows) => {
-      const regex = glob2 instanceof RegExp ? glob2 : picomatch4.makeRe(glob2, options);
-      return regex.test(utils.basename(input2, { windows: posix2 }));
+    picomatch4.matchBase = (input2, glob, options, posix = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
+      return regex.test(utils.basename(input2, { windows: posix }));
     };
     picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     picomatch4.parse = (pattern, options) => {
@@ -1760,7 +1760,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch4.constants = constants;
+    picomatch4.constants = constants2;
     module.exports = picomatch4;
   }
 });
@@ -1771,11 +1771,11 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch4(glob2, options, returnState = false) {
+    function picomatch4(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
-      return pico(glob2, options, returnState);
+      return pico(glob, options, returnState);
     }
     Object.assign(picomatch4, pico);
     module.exports = picomatch4;
@@ -1843,13 +1843,13 @@ var require_identity = __commonJS({
 var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP2 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit2(node2, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity2.isDocument(node2)) {
+      if (identity.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
         if (cd === REMOVE)
           node2.contents = null;
@@ -1861,12 +1861,12 @@ var require_visit = __commonJS({
     visit2.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path2) {
       const ctrl = callVisitor(key, node2, visitor, path2);
-      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
+      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
         replaceNode(key, path2, ctrl);
         return visit_(key, ctrl, visitor, path2);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity2.isCollection(node2)) {
+        if (identity.isCollection(node2)) {
           path2 = Object.freeze(path2.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
             const ci = visit_(i, node2.items[i], visitor, path2);
@@ -1879,7 +1879,7 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity2.isPair(node2)) {
+        } else if (identity.isPair(node2)) {
           path2 = Object.freeze(path2.concat(node2));
           const ck = visit_("key", node2.key, visitor, path2);
           if (ck === BREAK)
@@ -1897,7 +1897,7 @@ var require_visit = __commonJS({
     }
     async function visitAsync(node2, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity2.isDocument(node2)) {
+      if (identity.isDocument(node2)) {
         const cd = await visitAsync_(null, node2.contents, visitor_, Object.freeze([node2]));
         if (cd === REMOVE)
           node2.contents = null;
@@ -1909,12 +1909,12 @@ var require_visit = __commonJS({
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key, node2, visitor, path2) {
       const ctrl = await callVisitor(key, node2, visitor, path2);
-      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
+      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
         replaceNode(key, path2, ctrl);
         return visitAsync_(key, ctrl, visitor, path2);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity2.isCollection(node2)) {
+        if (identity.isCollection(node2)) {
           path2 = Object.freeze(path2.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
             const ci = await visitAsync_(i, node2.items[i], visitor, path2);
@@ -1927,7 +1927,7 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity2.isPair(node2)) {
+        } else if (identity.isPair(node2)) {
           path2 = Object.freeze(path2.concat(node2));
           const ck = await visitAsync_("key", node2.key, visitor, path2);
           if (ck === BREAK)
@@ -1964,31 +1964,31 @@ var require_visit = __commonJS({
     function callVisitor(key, node2, visitor, path2) {
       if (typeof visitor === "function")
         return visitor(key, node2, path2);
-      if (identity2.isMap(node2))
+      if (identity.isMap(node2))
         return visitor.Map?.(key, node2, path2);
-      if (identity2.isSeq(node2))
+      if (identity.isSeq(node2))
         return visitor.Seq?.(key, node2, path2);
-      if (identity2.isPair(node2))
+      if (identity.isPair(node2))
         return visitor.Pair?.(key, node2, path2);
-      if (identity2.isScalar(node2))
+      if (identity.isScalar(node2))
         return visitor.Scalar?.(key, node2, path2);
-      if (identity2.isAlias(node2))
+      if (identity.isAlias(node2))
         return visitor.Alias?.(key, node2, path2);
       return void 0;
     }
     function replaceNode(key, path2, node2) {
       const parent = path2[path2.length - 1];
-      if (identity2.isCollection(parent)) {
+      if (identity.isCollection(parent)) {
         parent.items[key] = node2;
-      } else if (identity2.isPair(parent)) {
+      } else if (identity.isPair(parent)) {
         if (key === "key")
           parent.key = node2;
         else
           parent.value = node2;
-      } else if (identity2.isDocument(parent)) {
+      } else if (identity.isDocument(parent)) {
         parent.contents = node2;
       } else {
-        const pt = identity2.isAlias(parent) ? "alias" : "scalar";
+        const pt = identity.isAlias(parent) ? "alias" : "scalar";
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
@@ -2001,7 +2001,7 @@ var require_visit = __commonJS({
 var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
@@ -2049,13 +2049,13 @@ var require_directives = __commonJS({
        * @param onError - May be called even if the action was successful
        * @returns `true` on success
        */
-      add(line, onError) {
+      add(line2, onError) {
         if (this.atNextDocument) {
           this.yaml = { explicit: _Directives.defaultYaml.explicit, version: "1.1" };
           this.tags = Object.assign({}, _Directives.defaultTags);
           this.atNextDocument = false;
         }
-        const parts = line.trim().split(/[ \t]+/);
+        const parts = line2.trim().split(/[ \t]+/);
         const name = parts.shift();
         switch (name) {
           case "%TAG": {
@@ -2144,10 +2144,10 @@ var require_directives = __commonJS({
         const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
-        if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
+        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
           visit2.visit(doc.contents, (_key, node2) => {
-            if (identity2.isNode(node2) && node2.tag)
+            if (identity.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
           tagNames = Object.keys(tags);
@@ -2172,7 +2172,7 @@ var require_directives = __commonJS({
 var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var visit2 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
@@ -2219,7 +2219,7 @@ var require_anchors = __commonJS({
         setAnchors: () => {
           for (const source of aliasObjects) {
             const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (identity2.isScalar(ref.node) || identity2.isCollection(ref.node))) {
+            if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
               const error62 = new Error("Failed to resolve repeated object (this should not happen)");
@@ -2292,12 +2292,12 @@ var require_applyReviver = __commonJS({
 var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     function toJS(value2, arg, ctx) {
       if (Array.isArray(value2))
         return value2.map((v, i) => toJS(v, String(i), ctx));
       if (value2 && typeof value2.toJSON === "function") {
-        if (!ctx || !identity2.hasAnchor(value2))
+        if (!ctx || !identity.hasAnchor(value2))
           return value2.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
         ctx.anchors.set(value2, data);
@@ -2323,11 +2323,11 @@ var require_Node = __commonJS({
   "node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var toJS = require_toJS();
     var NodeBase = class {
       constructor(type) {
-        Object.defineProperty(this, identity2.NODE_TYPE, { value: type });
+        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
       }
       /** Create a copy of this node.  */
       clone() {
@@ -2338,7 +2338,7 @@ var require_Node = __commonJS({
       }
       /** A plain JavaScript representation of this node. */
       toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
-        if (!identity2.isDocument(doc))
+        if (!identity.isDocument(doc))
           throw new TypeError("A document argument is required");
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
@@ -2350,8 +2350,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count4, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count4);
+          for (const { count: count5, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count5);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -2365,12 +2365,12 @@ var require_Alias = __commonJS({
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var Alias = class extends Node.NodeBase {
       constructor(source) {
-        super(identity2.ALIAS);
+        super(identity.ALIAS);
         this.source = source;
         Object.defineProperty(this, "tag", {
           set() {
@@ -2392,7 +2392,7 @@ var require_Alias = __commonJS({
           nodes = [];
           visit2.visit(doc, {
             Node: (_key, node2) => {
-              if (identity2.isAlias(node2) || identity2.hasAnchor(node2))
+              if (identity.isAlias(node2) || identity.hasAnchor(node2))
                 nodes.push(node2);
             }
           });
@@ -2454,19 +2454,19 @@ var require_Alias = __commonJS({
       }
     };
     function getAliasCount(doc, node2, anchors2) {
-      if (identity2.isAlias(node2)) {
+      if (identity.isAlias(node2)) {
         const source = node2.resolve(doc);
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
-      } else if (identity2.isCollection(node2)) {
-        let count4 = 0;
+      } else if (identity.isCollection(node2)) {
+        let count5 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count4)
-            count4 = c;
+          if (c > count5)
+            count5 = c;
         }
-        return count4;
-      } else if (identity2.isPair(node2)) {
+        return count5;
+      } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
         return Math.max(kc, vc);
@@ -2481,13 +2481,13 @@ var require_Alias = __commonJS({
 var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value2) => !value2 || typeof value2 !== "function" && typeof value2 !== "object";
     var Scalar = class extends Node.NodeBase {
       constructor(value2) {
-        super(identity2.SCALAR);
+        super(identity.SCALAR);
         this.value = value2;
       }
       toJSON(arg, ctx) {
@@ -2512,7 +2512,7 @@ var require_createNode = __commonJS({
   "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value2, tagName, tags) {
@@ -2526,12 +2526,12 @@ var require_createNode = __commonJS({
       return tags.find((t) => t.identify?.(value2) && !t.format);
     }
     function createNode(value2, tagName, ctx) {
-      if (identity2.isDocument(value2))
+      if (identity.isDocument(value2))
         value2 = value2.contents;
-      if (identity2.isNode(value2))
+      if (identity.isNode(value2))
         return value2;
-      if (identity2.isPair(value2)) {
-        const map2 = ctx.schema[identity2.MAP].createNode?.(ctx.schema, null, ctx);
+      if (identity.isPair(value2)) {
+        const map2 = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
         map2.items.push(value2);
         return map2;
       }
@@ -2563,7 +2563,7 @@ var require_createNode = __commonJS({
             ref.node = node3;
           return node3;
         }
-        tagObj = value2 instanceof Map ? schema[identity2.MAP] : Symbol.iterator in Object(value2) ? schema[identity2.SEQ] : schema[identity2.MAP];
+        tagObj = value2 instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value2) ? schema[identity.SEQ] : schema[identity.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
@@ -2587,7 +2587,7 @@ var require_Collection = __commonJS({
   "node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Node = require_Node();
     function collectionFromPath(schema, path2, value2) {
       let v = value2;
@@ -2631,7 +2631,7 @@ var require_Collection = __commonJS({
         const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema)
           copy.schema = schema;
-        copy.items = copy.items.map((it) => identity2.isNode(it) || identity2.isPair(it) ? it.clone(schema) : it);
+        copy.items = copy.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -2647,7 +2647,7 @@ var require_Collection = __commonJS({
         else {
           const [key, ...rest] = path2;
           const node2 = this.get(key, true);
-          if (identity2.isCollection(node2))
+          if (identity.isCollection(node2))
             node2.addIn(rest, value2);
           else if (node2 === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value2));
@@ -2664,7 +2664,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
-        if (identity2.isCollection(node2))
+        if (identity.isCollection(node2))
           return node2.deleteIn(rest);
         else
           throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
@@ -2678,16 +2678,16 @@ var require_Collection = __commonJS({
         const [key, ...rest] = path2;
         const node2 = this.get(key, true);
         if (rest.length === 0)
-          return !keepScalar && identity2.isScalar(node2) ? node2.value : node2;
+          return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
         else
-          return identity2.isCollection(node2) ? node2.getIn(rest, keepScalar) : void 0;
+          return identity.isCollection(node2) ? node2.getIn(rest, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node2) => {
-          if (!identity2.isPair(node2))
+          if (!identity.isPair(node2))
             return false;
           const n = node2.value;
-          return n == null || allowScalar && identity2.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
+          return n == null || allowScalar && identity.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
         });
       }
       /**
@@ -2698,7 +2698,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
-        return identity2.isCollection(node2) ? node2.hasIn(rest) : false;
+        return identity.isCollection(node2) ? node2.hasIn(rest) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
@@ -2710,7 +2710,7 @@ var require_Collection = __commonJS({
           this.set(key, value2);
         } else {
           const node2 = this.get(key, true);
-          if (identity2.isCollection(node2))
+          if (identity.isCollection(node2))
             node2.setIn(rest, value2);
           else if (node2 === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value2));
@@ -3166,7 +3166,7 @@ var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
@@ -3219,7 +3219,7 @@ var require_stringify = __commonJS({
       }
       let tagObj = void 0;
       let obj;
-      if (identity2.isScalar(item)) {
+      if (identity.isScalar(item)) {
         obj = item.value;
         let match2 = tags.filter((t) => t.identify?.(obj));
         if (match2.length > 1) {
@@ -3242,7 +3242,7 @@ var require_stringify = __commonJS({
       if (!doc.directives)
         return "";
       const props = [];
-      const anchor2 = (identity2.isScalar(node2) || identity2.isCollection(node2)) && node2.anchor;
+      const anchor2 = (identity.isScalar(node2) || identity.isCollection(node2)) && node2.anchor;
       if (anchor2 && anchors.anchorIsValid(anchor2)) {
         anchors$1.add(anchor2);
         props.push(`&${anchor2}`);
@@ -3253,9 +3253,9 @@ var require_stringify = __commonJS({
       return props.join(" ");
     }
     function stringify(item, ctx, onComment, onChompKeep) {
-      if (identity2.isPair(item))
+      if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
-      if (identity2.isAlias(item)) {
+      if (identity.isAlias(item)) {
         if (ctx.doc.directives)
           return item.toString(ctx);
         if (ctx.resolvedAliases?.has(item)) {
@@ -3269,15 +3269,15 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node2 = identity2.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
+      const node2 = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
       tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node2));
       const props = stringifyProps(node2, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity2.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
+      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node2, ctx, onComment, onChompKeep) : identity.isScalar(node2) ? stringifyString.stringifyString(node2, ctx, onComment, onChompKeep) : node2.toString(ctx, onComment, onChompKeep);
       if (!props)
         return str;
-      return identity2.isScalar(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
+      return identity.isScalar(node2) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
 ${ctx.indent}${str}`;
     }
     exports.createStringifyContext = createStringifyContext;
@@ -3289,23 +3289,23 @@ ${ctx.indent}${str}`;
 var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value: value2 }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity2.isNode(key) && key.comment || null;
+      let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity2.isCollection(key) || !identity2.isNode(key) && typeof key === "object") {
+        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value2 == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value2 == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -3346,7 +3346,7 @@ ${indent}:`;
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity2.isNode(value2)) {
+      if (identity.isNode(value2)) {
         vsb = !!value2.spaceBefore;
         vcb = value2.commentBefore;
         valueComment = value2.comment;
@@ -3358,10 +3358,10 @@ ${indent}:`;
           value2 = doc.createNode(value2);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity2.isScalar(value2))
+      if (!explicitKey && !keyComment && identity.isScalar(value2))
         ctx.indentAtStart = str.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value2) && !value2.flow && !value2.tag && !value2.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value2) && !value2.flow && !value2.tag && !value2.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
@@ -3381,7 +3381,7 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity2.isCollection(value2)) {
+      } else if (!explicitKey && identity.isCollection(value2)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
@@ -3444,7 +3444,7 @@ var require_log = __commonJS({
 var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
@@ -3457,10 +3457,10 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value2) {
       const source = resolveAliasValue(ctx, value2);
-      if (identity2.isSeq(source))
+      if (identity.isSeq(source))
         for (const it of source.items)
           mergeValue(ctx, map2, it);
       else if (Array.isArray(source))
@@ -3471,7 +3471,7 @@ var require_merge = __commonJS({
     }
     function mergeValue(ctx, map2, value2) {
       const source = resolveAliasValue(ctx, value2);
-      if (!identity2.isMap(source))
+      if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
       for (const [key, value3] of srcMap) {
@@ -3492,7 +3492,7 @@ var require_merge = __commonJS({
       return map2;
     }
     function resolveAliasValue(ctx, value2) {
-      return ctx && identity2.isAlias(value2) ? value2.resolve(ctx.doc, ctx) : value2;
+      return ctx && identity.isAlias(value2) ? value2.resolve(ctx.doc, ctx) : value2;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
@@ -3504,13 +3504,13 @@ var require_merge = __commonJS({
 var require_addPairToJSMap = __commonJS({
   "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
-    var log2 = require_log();
+    var log = require_log();
     var merge2 = require_merge();
     var stringify = require_stringify();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value: value2 }) {
-      if (identity2.isNode(key) && key.addToJSMap)
+      if (identity.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map2, value2);
       else if (merge2.isMergeKey(ctx, key))
         merge2.addMergeToJSMap(ctx, map2, value2);
@@ -3541,7 +3541,7 @@ var require_addPairToJSMap = __commonJS({
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity2.isNode(key) && ctx?.doc) {
+      if (identity.isNode(key) && ctx?.doc) {
         const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node2 of ctx.anchors.keys())
@@ -3553,7 +3553,7 @@ var require_addPairToJSMap = __commonJS({
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
             jsonStr = jsonStr.substring(0, 36) + '..."';
-          log2.warn(ctx.doc.options.logLevel, `Keys with collection values will be stringified due to JS Object restrictions: ${jsonStr}. Set mapAsMap: true to use object keys.`);
+          log.warn(ctx.doc.options.logLevel, `Keys with collection values will be stringified due to JS Object restrictions: ${jsonStr}. Set mapAsMap: true to use object keys.`);
           ctx.mapKeyWarned = true;
         }
         return strKey;
@@ -3571,7 +3571,7 @@ var require_Pair = __commonJS({
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
-    var identity2 = require_identity();
+    var identity = require_identity();
     function createPair(key, value2, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value2, void 0, ctx);
@@ -3579,15 +3579,15 @@ var require_Pair = __commonJS({
     }
     var Pair = class _Pair {
       constructor(key, value2 = null) {
-        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.PAIR });
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
         this.key = key;
         this.value = value2;
       }
       clone(schema) {
         let { key, value: value2 } = this;
-        if (identity2.isNode(key))
+        if (identity.isNode(key))
           key = key.clone(schema);
-        if (identity2.isNode(value2))
+        if (identity.isNode(value2))
           value2 = value2.clone(schema);
         return new _Pair(key, value2);
       }
@@ -3608,7 +3608,7 @@ var require_Pair = __commonJS({
 var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
@@ -3624,14 +3624,14 @@ var require_stringifyCollection = __commonJS({
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
-        if (identity2.isNode(item)) {
+        if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
             lines.push("");
           addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
-        } else if (identity2.isPair(item)) {
-          const ik = identity2.isNode(item.key) ? item.key : null;
+        } else if (identity.isPair(item)) {
+          const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
               lines.push("");
@@ -3652,9 +3652,9 @@ var require_stringifyCollection = __commonJS({
       } else {
         str = lines[0];
         for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
-          str += line ? `
-${indent}${line}` : "\n";
+          const line2 = lines[i];
+          str += line2 ? `
+${indent}${line2}` : "\n";
         }
       }
       if (comment) {
@@ -3679,14 +3679,14 @@ ${indent}${line}` : "\n";
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
-        if (identity2.isNode(item)) {
+        if (identity.isNode(item)) {
           if (item.spaceBefore)
             lines.push("");
           addCommentBefore(ctx, lines, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
-        } else if (identity2.isPair(item)) {
-          const ik = identity2.isNode(item.key) ? item.key : null;
+        } else if (identity.isPair(item)) {
+          const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
               lines.push("");
@@ -3694,7 +3694,7 @@ ${indent}${line}` : "\n";
             if (ik.comment)
               reqNewline = true;
           }
-          const iv = identity2.isNode(item.value) ? item.value : null;
+          const iv = identity.isNode(item.value) ? item.value : null;
           if (iv) {
             if (iv.comment)
               comment = iv.comment;
@@ -3712,7 +3712,7 @@ ${indent}${line}` : "\n";
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum2, line2) => sum2 + line2.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str += ",";
@@ -3728,14 +3728,14 @@ ${indent}${line}` : "\n";
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines.reduce((sum2, line2) => sum2 + line2.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str = start;
-          for (const line of lines)
-            str += line ? `
-${indentStep}${indent}${line}` : "\n";
+          for (const line2 of lines)
+            str += line2 ? `
+${indentStep}${indent}${line2}` : "\n";
           return `${str}
 ${indent}${end}`;
         } else {
@@ -3762,16 +3762,16 @@ var require_YAMLMap = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key) {
-      const k = identity2.isScalar(key) ? key.value : key;
+      const k = identity.isScalar(key) ? key.value : key;
       for (const it of items) {
-        if (identity2.isPair(it)) {
+        if (identity.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
-          if (identity2.isScalar(it.key) && it.key.value === k)
+          if (identity.isScalar(it.key) && it.key.value === k)
             return it;
         }
       }
@@ -3782,7 +3782,7 @@ var require_YAMLMap = __commonJS({
         return "tag:yaml.org,2002:map";
       }
       constructor(schema) {
-        super(identity2.MAP, schema);
+        super(identity.MAP, schema);
         this.items = [];
       }
       /**
@@ -3820,7 +3820,7 @@ var require_YAMLMap = __commonJS({
        */
       add(pair, overwrite) {
         let _pair;
-        if (identity2.isPair(pair))
+        if (identity.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
           _pair = new Pair.Pair(pair, pair?.value);
@@ -3831,7 +3831,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity2.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -3855,7 +3855,7 @@ var require_YAMLMap = __commonJS({
       get(key, keepScalar) {
         const it = findPair(this.items, key);
         const node2 = it?.value;
-        return (!keepScalar && identity2.isScalar(node2) ? node2.value : node2) ?? void 0;
+        return (!keepScalar && identity.isScalar(node2) ? node2.value : node2) ?? void 0;
       }
       has(key) {
         return !!findPair(this.items, key);
@@ -3880,7 +3880,7 @@ var require_YAMLMap = __commonJS({
         if (!ctx)
           return JSON.stringify(this);
         for (const item of this.items) {
-          if (!identity2.isPair(item))
+          if (!identity.isPair(item))
             throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
         }
         if (!ctx.allNullValues && this.hasAllNullValues(false))
@@ -3903,7 +3903,7 @@ var require_YAMLMap = __commonJS({
 var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var YAMLMap = require_YAMLMap();
     var map2 = {
       collection: "map",
@@ -3911,7 +3911,7 @@ var require_map = __commonJS({
       nodeClass: YAMLMap.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map3, onError) {
-        if (!identity2.isMap(map3))
+        if (!identity.isMap(map3))
           onError("Expected a mapping for this tag");
         return map3;
       },
@@ -3928,7 +3928,7 @@ var require_YAMLSeq = __commonJS({
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Scalar = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection.Collection {
@@ -3936,7 +3936,7 @@ var require_YAMLSeq = __commonJS({
         return "tag:yaml.org,2002:seq";
       }
       constructor(schema) {
-        super(identity2.SEQ, schema);
+        super(identity.SEQ, schema);
         this.items = [];
       }
       add(value2) {
@@ -3962,7 +3962,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
-        return !keepScalar && identity2.isScalar(it) ? it.value : it;
+        return !keepScalar && identity.isScalar(it) ? it.value : it;
       }
       /**
        * Checks if the collection includes a value with the key `key`.
@@ -3986,7 +3986,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity2.isScalar(prev) && Scalar.isScalarValue(value2))
+        if (identity.isScalar(prev) && Scalar.isScalarValue(value2))
           prev.value = value2;
         else
           this.items[idx] = value2;
@@ -4028,7 +4028,7 @@ var require_YAMLSeq = __commonJS({
       }
     };
     function asItemIndex(key) {
-      let idx = identity2.isScalar(key) ? key.value : key;
+      let idx = identity.isScalar(key) ? key.value : key;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -4041,7 +4041,7 @@ var require_YAMLSeq = __commonJS({
 var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
     var seq = {
       collection: "seq",
@@ -4049,7 +4049,7 @@ var require_seq = __commonJS({
       nodeClass: YAMLSeq.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
-        if (!identity2.isSeq(seq2))
+        if (!identity.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
@@ -4403,17 +4403,17 @@ var require_binary = __commonJS({
 var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
-      if (identity2.isSeq(seq)) {
+      if (identity.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
           let item = seq.items[i];
-          if (identity2.isPair(item))
+          if (identity.isPair(item))
             continue;
-          else if (identity2.isMap(item)) {
+          else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
             const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
@@ -4427,7 +4427,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i] = identity2.isPair(item) ? item : new Pair.Pair(item);
+          seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -4481,7 +4481,7 @@ ${cn.comment}` : item.comment;
 var require_omap = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -4508,7 +4508,7 @@ var require_omap = __commonJS({
           ctx.onCreate(map2);
         for (const pair of this.items) {
           let key, value2;
-          if (identity2.isPair(pair)) {
+          if (identity.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx);
             value2 = toJS.toJS(pair.value, key, ctx);
           } else {
@@ -4538,7 +4538,7 @@ var require_omap = __commonJS({
         const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
         for (const { key } of pairs$1.items) {
-          if (identity2.isScalar(key)) {
+          if (identity.isScalar(key)) {
             if (seenKeys.includes(key.value)) {
               onError(`Ordered maps must not include duplicate keys: ${key.value}`);
             } else {
@@ -4719,7 +4719,7 @@ var require_int2 = __commonJS({
 var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
@@ -4729,7 +4729,7 @@ var require_set = __commonJS({
       }
       add(key) {
         let pair;
-        if (identity2.isPair(key))
+        if (identity.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
           pair = new Pair.Pair(key.key, null);
@@ -4745,7 +4745,7 @@ var require_set = __commonJS({
        */
       get(key, keepPair) {
         const pair = YAMLMap.findPair(this.items, key);
-        return !keepPair && identity2.isPair(pair) ? identity2.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+        return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value2) {
         if (typeof value2 !== "boolean")
@@ -4789,7 +4789,7 @@ var require_set = __commonJS({
       tag: "tag:yaml.org,2002:set",
       createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
       resolve(map2, onError) {
-        if (identity2.isMap(map2)) {
+        if (identity.isMap(map2)) {
           if (map2.hasAllNullValues(true))
             return Object.assign(new YAMLSet(), map2);
           else
@@ -5034,7 +5034,7 @@ var require_tags = __commonJS({
 var require_Schema = __commonJS({
   "node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var map2 = require_map();
     var seq = require_seq();
     var string4 = require_string();
@@ -5047,9 +5047,9 @@ var require_Schema = __commonJS({
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
         this.tags = tags.getTags(customTags, this.name, merge2);
         this.toStringOptions = toStringDefaults ?? null;
-        Object.defineProperty(this, identity2.MAP, { value: map2.map });
-        Object.defineProperty(this, identity2.SCALAR, { value: string4.string });
-        Object.defineProperty(this, identity2.SEQ, { value: seq.seq });
+        Object.defineProperty(this, identity.MAP, { value: map2.map });
+        Object.defineProperty(this, identity.SCALAR, { value: string4.string });
+        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
@@ -5066,7 +5066,7 @@ var require_Schema = __commonJS({
 var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
@@ -5093,7 +5093,7 @@ var require_stringifyDocument = __commonJS({
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
-        if (identity2.isNode(doc.contents)) {
+        if (identity.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
             lines.push("");
           if (doc.contents.commentBefore) {
@@ -5148,7 +5148,7 @@ var require_Document = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
@@ -5163,7 +5163,7 @@ var require_Document = __commonJS({
         this.comment = null;
         this.errors = [];
         this.warnings = [];
-        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.DOC });
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.DOC });
         let _replacer = null;
         if (typeof replacer === "function" || Array.isArray(replacer)) {
           _replacer = replacer;
@@ -5199,7 +5199,7 @@ var require_Document = __commonJS({
        */
       clone() {
         const copy = Object.create(_Document.prototype, {
-          [identity2.NODE_TYPE]: { value: identity2.DOC }
+          [identity.NODE_TYPE]: { value: identity.DOC }
         });
         copy.commentBefore = this.commentBefore;
         copy.comment = this.comment;
@@ -5209,7 +5209,7 @@ var require_Document = __commonJS({
         if (this.directives)
           copy.directives = this.directives.clone();
         copy.schema = this.schema.clone();
-        copy.contents = identity2.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+        copy.contents = identity.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -5272,7 +5272,7 @@ var require_Document = __commonJS({
           sourceObjects
         };
         const node2 = createNode.createNode(value2, tag, ctx);
-        if (flow && identity2.isCollection(node2))
+        if (flow && identity.isCollection(node2))
           node2.flow = true;
         setAnchors();
         return node2;
@@ -5312,7 +5312,7 @@ var require_Document = __commonJS({
        * `true` (collections are always returned intact).
        */
       get(key, keepScalar) {
-        return identity2.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -5321,14 +5321,14 @@ var require_Document = __commonJS({
        */
       getIn(path2, keepScalar) {
         if (Collection.isEmptyPath(path2))
-          return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path2, keepScalar) : void 0;
+          return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path2, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
        */
       has(key) {
-        return identity2.isCollection(this.contents) ? this.contents.has(key) : false;
+        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -5336,7 +5336,7 @@ var require_Document = __commonJS({
       hasIn(path2) {
         if (Collection.isEmptyPath(path2))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path2) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path2) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -5418,8 +5418,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count: count4, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count4);
+          for (const { count: count5, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count5);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -5443,7 +5443,7 @@ var require_Document = __commonJS({
       }
     };
     function assertCollection(contents) {
-      if (identity2.isCollection(contents))
+      if (identity.isCollection(contents))
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
@@ -5478,10 +5478,10 @@ var require_errors = __commonJS({
       if (error62.pos[0] === -1)
         return;
       error62.linePos = error62.pos.map((pos) => lc.linePos(pos));
-      const { line, col } = error62.linePos[0];
-      error62.message += ` at line ${line}, column ${col}`;
+      const { line: line2, col } = error62.linePos[0];
+      error62.message += ` at line ${line2}, column ${col}`;
       let ci = col - 1;
-      let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
+      let lineStr = src.substring(lc.lineStarts[line2 - 1], lc.lineStarts[line2]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
         const trimStart = Math.min(ci - 39, lineStr.length - 79);
         lineStr = "\u2026" + lineStr.substring(trimStart);
@@ -5489,19 +5489,19 @@ var require_errors = __commonJS({
       }
       if (lineStr.length > 80)
         lineStr = lineStr.substring(0, 79) + "\u2026";
-      if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
-        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+      if (line2 > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+        let prev = src.substring(lc.lineStarts[line2 - 2], lc.lineStarts[line2 - 1]);
         if (prev.length > 80)
           prev = prev.substring(0, 79) + "\u2026\n";
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count4 = 1;
+        let count5 = 1;
         const end = error62.linePos[1];
-        if (end?.line === line && end.col > col) {
-          count4 = Math.max(1, Math.min(end.col - col, 80 - ci));
+        if (end?.line === line2 && end.col > col) {
+          count5 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count4);
+        const pointer = " ".repeat(ci) + "^".repeat(count5);
         error62.message += `:
 
 ${lineStr}
@@ -5714,12 +5714,12 @@ var require_util_flow_indent_check = __commonJS({
 var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     function mapIncludes(ctx, items, search2) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual2 = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity2.isScalar(a) && identity2.isScalar(b) && a.value === b.value;
+      const isEqual2 = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
       return items.some((pair) => isEqual2(pair.key, search2));
     }
     exports.mapIncludes = mapIncludes;
@@ -5745,10 +5745,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value: value2 } = collItem;
+        const { start, key, sep, value: value2 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -5762,7 +5762,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -5786,7 +5786,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep ?? [], {
           indicator: "map-value-ind",
           next: value2,
           offset: keyNode.range[2],
@@ -5802,7 +5802,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
           offset = valueNode.range[2];
@@ -5893,7 +5893,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -5907,13 +5907,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep + cb;
+              sep = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep += source;
               hasSpace = true;
               break;
             default:
@@ -5932,7 +5932,7 @@ var require_resolve_end = __commonJS({
 var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -5956,18 +5956,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value: value2 } = collItem;
+        const { start, key, sep, value: value2 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value2) {
+          if (!props.anchor && !props.tag && !sep && !value2) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -6011,7 +6011,7 @@ var require_resolve_flow_collection = __commonJS({
             }
             if (prevItemComment) {
               let prev = coll.items[coll.items.length - 1];
-              if (identity2.isPair(prev))
+              if (identity.isPair(prev))
                 prev = prev.value ?? prev.key;
               if (prev.comment)
                 prev.comment += "\n" + prevItemComment;
@@ -6021,8 +6021,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep2 && !props.found) {
-          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap3 && !sep && !props.found) {
+          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value2))
@@ -6034,7 +6034,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value2,
@@ -6045,8 +6045,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep)
+                for (const st of sep) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -6063,7 +6063,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value2))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -6126,7 +6126,7 @@ var require_resolve_flow_collection = __commonJS({
 var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -6176,7 +6176,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node2 = identity2.isNode(res) ? res : new Scalar.Scalar(res);
+      const node2 = identity.isNode(res) ? res : new Scalar.Scalar(res);
       node2.range = coll.range;
       node2.tag = tagName;
       if (tag?.format)
@@ -6243,7 +6243,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value2 = "";
-      let sep2 = "";
+      let sep = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value2 += lines[i][0].slice(trimIndent) + "\n";
@@ -6260,24 +6260,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value2 += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value2 += sep + indent.slice(trimIndent) + content;
+          sep = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value2 += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep === " ")
+            sep = "\n";
+          else if (!prevMoreIndented && sep === "\n")
+            sep = "\n\n";
+          value2 += sep + indent.slice(trimIndent) + content;
+          sep = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep === "\n")
             value2 += "\n";
           else
-            sep2 = "\n";
+            sep = "\n";
         } else {
-          value2 += sep2 + content;
-          sep2 = " ";
+          value2 += sep + content;
+          sep = " ";
           prevMoreIndented = false;
         }
       }
@@ -6447,8 +6447,8 @@ var require_resolve_flow_scalar = __commonJS({
       return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
     }
     function unfoldLines(source) {
-      const line = /(.*?)\r?\n/sy;
-      let match2 = line.exec(source);
+      const line2 = /(.*?)\r?\n/sy;
+      let match2 = line2.exec(source);
       if (!match2)
         return source;
       let trimEnd, trimBoth;
@@ -6460,25 +6460,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match2[1].replace(trimEnd, "");
-      let sep2 = " ";
-      let pos = line.lastIndex;
-      while (match2 = line.exec(source)) {
+      let sep = " ";
+      let pos = line2.lastIndex;
+      while (match2 = line2.exec(source)) {
         const lm = match2[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep === "\n")
+            res += sep;
           else
-            sep2 = "\n";
+            sep = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep + lm;
+          sep = " ";
         }
-        pos = line.lastIndex;
+        pos = line2.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match2 = last.exec(source);
-      return res + sep2 + (match2?.[1] ?? "");
+      return res + sep + (match2?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -6595,7 +6595,7 @@ var require_resolve_flow_scalar = __commonJS({
 var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -6604,17 +6604,17 @@ var require_compose_scalar = __commonJS({
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
-        tag = ctx.schema[identity2.SCALAR];
+        tag = ctx.schema[identity.SCALAR];
       } else if (tagName)
         tag = findScalarTagByName(ctx.schema, value2, tagName, tagToken, onError);
       else if (token.type === "scalar")
         tag = findScalarTagByTest(ctx, value2, token, onError);
       else
-        tag = ctx.schema[identity2.SCALAR];
+        tag = ctx.schema[identity.SCALAR];
       let scalar;
       try {
         const res = tag.resolve(value2, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error62) {
         const msg = error62 instanceof Error ? error62.message : String(error62);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
@@ -6634,7 +6634,7 @@ var require_compose_scalar = __commonJS({
     }
     function findScalarTagByName(schema, value2, tagName, tagToken, onError) {
       if (tagName === "!")
-        return schema[identity2.SCALAR];
+        return schema[identity.SCALAR];
       const matchWithTest = [];
       for (const tag of schema.tags) {
         if (!tag.collection && tag.tag === tagName) {
@@ -6653,12 +6653,12 @@ var require_compose_scalar = __commonJS({
         return kt;
       }
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
-      return schema[identity2.SCALAR];
+      return schema[identity.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value2, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value2)) || schema[identity2.SCALAR];
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value2)) || schema[identity.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value2)) ?? schema[identity2.SCALAR];
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value2)) ?? schema[identity.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -6707,7 +6707,7 @@ var require_compose_node = __commonJS({
   "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var composeCollection = require_compose_collection();
     var composeScalar = require_compose_scalar();
     var resolveEnd = require_resolve_end();
@@ -6753,7 +6753,7 @@ var require_compose_node = __commonJS({
       node2 ?? (node2 = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
       if (anchor2 && node2.anchor === "")
         onError(anchor2, "BAD_ALIAS", "Anchor cannot be an empty string");
-      if (atKey && ctx.options.stringKeys && (!identity2.isScalar(node2) || typeof node2.value !== "string" || node2.tag && node2.tag !== "tag:yaml.org,2002:str")) {
+      if (atKey && ctx.options.stringKeys && (!identity.isScalar(node2) || typeof node2.value !== "string" || node2.tag && node2.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
         onError(tag ?? token, "NON_STRING_KEY", msg);
       }
@@ -6859,7 +6859,7 @@ var require_composer = __commonJS({
     var directives = require_directives();
     var Document = require_Document();
     var errors = require_errors();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var composeDoc = require_compose_doc();
     var resolveEnd = require_resolve_end();
     function getErrorPos(src) {
@@ -6921,9 +6921,9 @@ var require_composer = __commonJS({
 ${comment}` : comment;
           } else if (afterEmptyLine || doc.directives.docStart || !dc) {
             doc.commentBefore = comment;
-          } else if (identity2.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+          } else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
             let it = dc.items[0];
-            if (identity2.isPair(it))
+            if (identity.isPair(it))
               it = it.key;
             const cb = it.commentBefore;
             it.commentBefore = cb ? `${comment}
@@ -7288,14 +7288,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value: value2 }) {
+    function stringifyItem({ start, key, sep, value: value2 }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep)
+        for (const st of sep)
           res += st.source;
       if (value2)
         res += stringifyToken(value2);
@@ -7603,40 +7603,40 @@ var require_lexer = __commonJS({
         }
       }
       *parseStream() {
-        let line = this.getLine();
-        if (line === null)
+        let line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("stream");
-        if (line[0] === cst.BOM) {
+        if (line2[0] === cst.BOM) {
           yield* this.pushCount(1);
-          line = line.substring(1);
+          line2 = line2.substring(1);
         }
-        if (line[0] === "%") {
-          let dirEnd = line.length;
-          let cs = line.indexOf("#");
+        if (line2[0] === "%") {
+          let dirEnd = line2.length;
+          let cs = line2.indexOf("#");
           while (cs !== -1) {
-            const ch = line[cs - 1];
+            const ch = line2[cs - 1];
             if (ch === " " || ch === "	") {
               dirEnd = cs - 1;
               break;
             } else {
-              cs = line.indexOf("#", cs + 1);
+              cs = line2.indexOf("#", cs + 1);
             }
           }
           while (true) {
-            const ch = line[dirEnd - 1];
+            const ch = line2[dirEnd - 1];
             if (ch === " " || ch === "	")
               dirEnd -= 1;
             else
               break;
           }
           const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
-          yield* this.pushCount(line.length - n);
+          yield* this.pushCount(line2.length - n);
           this.pushNewline();
           return "stream";
         }
         if (this.atLineEnd()) {
           const sp = yield* this.pushSpaces(true);
-          yield* this.pushCount(line.length - sp);
+          yield* this.pushCount(line2.length - sp);
           yield* this.pushNewline();
           return "stream";
         }
@@ -7677,13 +7677,13 @@ var require_lexer = __commonJS({
       }
       *parseDocument() {
         yield* this.pushSpaces(true);
-        const line = this.getLine();
-        if (line === null)
+        const line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("doc");
         let n = yield* this.pushIndicators();
-        switch (line[n]) {
+        switch (line2[n]) {
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
           // fallthrough
           case void 0:
             yield* this.pushNewline();
@@ -7708,7 +7708,7 @@ var require_lexer = __commonJS({
           case ">":
             n += yield* this.parseBlockScalarHeader();
             n += yield* this.pushSpaces(true);
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
             yield* this.pushNewline();
             return yield* this.parseBlockScalar();
           default:
@@ -7728,11 +7728,11 @@ var require_lexer = __commonJS({
           }
           sp += yield* this.pushSpaces(true);
         } while (nl + sp > 0);
-        const line = this.getLine();
-        if (line === null)
+        const line2 = this.getLine();
+        if (line2 === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+        if (indent !== -1 && indent < this.indentNext && line2[0] !== "#" || indent === 0 && (line2.startsWith("---") || line2.startsWith("...")) && isEmpty(line2[3])) {
+          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line2[0] === "]" || line2[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -7740,17 +7740,17 @@ var require_lexer = __commonJS({
           }
         }
         let n = 0;
-        while (line[n] === ",") {
+        while (line2[n] === ",") {
           n += yield* this.pushCount(1);
           n += yield* this.pushSpaces(true);
           this.flowKey = false;
         }
         n += yield* this.pushIndicators();
-        switch (line[n]) {
+        switch (line2[n]) {
           case void 0:
             return "flow";
           case "#":
-            yield* this.pushCount(line.length - n);
+            yield* this.pushCount(line2.length - n);
             return "flow";
           case "{":
           case "[":
@@ -8462,18 +8462,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep = scalar.end;
+            sep.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -8626,15 +8626,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep = it.sep;
+                  sep.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -8828,13 +8828,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep = fc.end.splice(1, fc.end.length);
+            sep.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -8970,8 +8970,8 @@ var require_public_api = __commonJS({
     var composer = require_composer();
     var Document = require_Document();
     var errors = require_errors();
-    var log2 = require_log();
-    var identity2 = require_identity();
+    var log = require_log();
+    var identity = require_identity();
     var lineCounter = require_line_counter();
     var parser = require_parser();
     function parseOptions(options) {
@@ -9022,7 +9022,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument2(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning) => log2.warn(doc.options.logLevel, warning));
+      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -9049,7 +9049,7 @@ var require_public_api = __commonJS({
         if (!keepUndefined)
           return void 0;
       }
-      if (identity2.isDocument(value2) && !_replacer)
+      if (identity.isDocument(value2) && !_replacer)
         return value2.toString(options);
       return new Document.Document(value2, _replacer, options).toString(options);
     }
@@ -9069,7 +9069,7 @@ var require_dist = __commonJS({
     var Schema = require_Schema();
     var errors = require_errors();
     var Alias = require_Alias();
-    var identity2 = require_identity();
+    var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
@@ -9087,14 +9087,14 @@ var require_dist = __commonJS({
     exports.YAMLParseError = errors.YAMLParseError;
     exports.YAMLWarning = errors.YAMLWarning;
     exports.Alias = Alias.Alias;
-    exports.isAlias = identity2.isAlias;
-    exports.isCollection = identity2.isCollection;
-    exports.isDocument = identity2.isDocument;
-    exports.isMap = identity2.isMap;
-    exports.isNode = identity2.isNode;
-    exports.isPair = identity2.isPair;
-    exports.isScalar = identity2.isScalar;
-    exports.isSeq = identity2.isSeq;
+    exports.isAlias = identity.isAlias;
+    exports.isCollection = identity.isCollection;
+    exports.isDocument = identity.isDocument;
+    exports.isMap = identity.isMap;
+    exports.isNode = identity.isNode;
+    exports.isPair = identity.isPair;
+    exports.isScalar = identity.isScalar;
+    exports.isSeq = identity.isSeq;
     exports.Pair = Pair.Pair;
     exports.Scalar = Scalar.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
@@ -10339,14 +10339,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count4 = units;
+  let count5 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count4--;
+      count5--;
       i++;
     }
   }
-  return count4;
+  return count5;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -11697,8 +11697,8 @@ var Doc = class {
     const lines = content.split("\n").filter((x) => x);
     const minIndent = Math.min(...lines.map((x) => x.length - x.trimStart().length));
     const dedented = lines.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
-    for (const line of dedented) {
-      this.content.push(line);
+    for (const line2 of dedented) {
+      this.content.push(line2);
     }
   }
   compile() {
@@ -12181,13 +12181,13 @@ var CC_SANITIZE = /[- ]/g;
 function isLuhnAlgo(digits) {
   let length2 = digits.length;
   let bit = 1;
-  let sum = 0;
+  let sum2 = 0;
   while (length2) {
     const value2 = digits.charCodeAt(--length2) - 48;
     bit ^= 1;
-    sum += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value2] : value2;
+    sum2 += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value2] : value2;
   }
-  return sum % 10 === 0;
+  return sum2 % 10 === 0;
 }
 function isValidCreditCard(input2) {
   if (!creditCard.test(input2))
@@ -12674,7 +12674,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject4 = isObject;
+  const isObject9 = isObject;
   const catchall = def.catchall;
   let value2;
   const memo2 = globalConfig.memoizer;
@@ -12682,7 +12682,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value2 ?? (value2 = _normalized.value);
     const input2 = payload.value;
-    if (!isObject4(input2)) {
+    if (!isObject9(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -12818,7 +12818,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject4 = isObject;
+  const isObject9 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -12827,7 +12827,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value2 ?? (value2 = _normalized.value);
     const input2 = payload.value;
-    if (!isObject4(input2)) {
+    if (!isObject9(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -14179,7 +14179,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve3) {
+function isRecursive(inst, stack, resolve) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -14189,7 +14189,7 @@ function isRecursive(inst, stack, resolve3) {
   let result = NONE;
   const check3 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve3);
+      const answer = isRecursive(child, stack, resolve);
       if (answer > result)
         result = answer;
     }
@@ -14200,7 +14200,7 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -14264,7 +14264,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -14330,15 +14330,15 @@ function bucketFor(state, inst) {
 var handoff;
 var open = [];
 var memo = {
-  alloc(_inst, payload, empty2) {
+  alloc(_inst, payload, empty) {
     const bucket = handoff;
     if (!bucket)
-      return empty2;
+      return empty;
     handoff = void 0;
-    const entry = { value: empty2, issues: null };
+    const entry = { value: empty, issues: null };
     bucket.set(payload.value, entry);
     open.push(entry);
-    return empty2;
+    return empty;
   },
   guard(inst) {
     var _a3;
@@ -14729,8 +14729,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count4, one, few, many) {
-  const absCount = Math.abs(count4);
+function getBelarusianPlural(count5, one, few, many) {
+  const absCount = Math.abs(count5);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -17377,8 +17377,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count4, one, many) {
-  return Math.abs(count4) === 1 ? one : many;
+function getArmenianPlural(count5, one, many) {
+  return Math.abs(count5) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -20116,8 +20116,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count4, one, few, many) {
-  const absCount = Math.abs(count4);
+function getRussianPlural(count5, one, few, many) {
+  const absCount = Math.abs(count5);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -22037,9 +22037,9 @@ var $ZodRegistry = class {
   get(schema) {
     const p = schema._zod.parent;
     if (p) {
-      const pm2 = { ...this.get(p) ?? {} };
-      delete pm2.id;
-      const f = { ...pm2, ...this._map.get(schema) };
+      const pm = { ...this.get(p) ?? {} };
+      delete pm.id;
+      const f = { ...pm, ...this._map.get(schema) };
       return Object.keys(f).length ? f : void 0;
     }
     return this._map.get(schema);
@@ -28831,823 +28831,229 @@ function date4(params) {
 
 // src/evidence/directory.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { createReadStream } from "node:fs";
-import { lstat, readdir as readdir2 } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, open as open2, readdir, realpath } from "node:fs/promises";
 import path from "node:path";
 
-// node_modules/tinyglobby/dist/index.mjs
-import { readdir, readdirSync, realpath, realpathSync, stat, statSync } from "fs";
-import { isAbsolute, posix, resolve as resolve2 } from "path";
-import { fileURLToPath } from "url";
-
-// node_modules/fdir/dist/index.mjs
-import { createRequire } from "module";
-import { basename, dirname, normalize, relative, resolve, sep } from "path";
-import * as nativeFs from "fs";
-var __require2 = /* @__PURE__ */ createRequire(import.meta.url);
-function cleanPath(path2) {
-  let normalized = normalize(path2);
-  if (normalized.length > 1 && normalized[normalized.length - 1] === sep) normalized = normalized.substring(0, normalized.length - 1);
-  return normalized;
-}
-var SLASHES_REGEX = /[\\/]/g;
-function convertSlashes(path2, separator) {
-  return path2.replace(SLASHES_REGEX, separator);
-}
-var WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
-function isRootDirectory(path2) {
-  return path2 === "/" || WINDOWS_ROOT_DIR_REGEX.test(path2);
-}
-function normalizePath(path2, options) {
-  const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
-  const pathNeedsCleaning = process.platform === "win32" && path2.includes("/") || path2.startsWith(".");
-  if (resolvePaths) path2 = resolve(path2);
-  if (normalizePath$1 || pathNeedsCleaning) path2 = cleanPath(path2);
-  if (path2 === ".") return "";
-  const needsSeperator = path2[path2.length - 1] !== pathSeparator;
-  return convertSlashes(needsSeperator ? path2 + pathSeparator : path2, pathSeparator);
-}
-function joinPathWithBasePath(filename, directoryPath) {
-  return directoryPath + filename;
-}
-function joinPathWithRelativePath(root, options) {
-  return function(filename, directoryPath) {
-    const sameRoot = directoryPath.startsWith(root);
-    if (sameRoot) return directoryPath.slice(root.length) + filename;
-    else return convertSlashes(relative(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
-  };
-}
-function joinPath(filename) {
-  return filename;
-}
-function joinDirectoryPath(filename, directoryPath, separator) {
-  return directoryPath + filename + separator;
-}
-function build$7(root, options) {
-  const { relativePaths, includeBasePath } = options;
-  return relativePaths && root ? joinPathWithRelativePath(root, options) : includeBasePath ? joinPathWithBasePath : joinPath;
-}
-function pushDirectoryWithRelativePath(root) {
-  return function(directoryPath, paths) {
-    paths.push(directoryPath.substring(root.length) || ".");
-  };
-}
-function pushDirectoryFilterWithRelativePath(root) {
-  return function(directoryPath, paths, filters) {
-    const relativePath = directoryPath.substring(root.length) || ".";
-    if (filters.every((filter) => filter(relativePath, true))) paths.push(relativePath);
-  };
-}
-var pushDirectory = (directoryPath, paths) => {
-  paths.push(directoryPath || ".");
-};
-var pushDirectoryFilter = (directoryPath, paths, filters) => {
-  const path2 = directoryPath || ".";
-  if (filters.every((filter) => filter(path2, true))) paths.push(path2);
-};
-var empty$2 = () => {
-};
-function build$6(root, options) {
-  const { includeDirs, filters, relativePaths } = options;
-  if (!includeDirs) return empty$2;
-  if (relativePaths) return filters && filters.length ? pushDirectoryFilterWithRelativePath(root) : pushDirectoryWithRelativePath(root);
-  return filters && filters.length ? pushDirectoryFilter : pushDirectory;
-}
-var pushFileFilterAndCount = (filename, _paths, counts, filters) => {
-  if (filters.every((filter) => filter(filename, false))) counts.files++;
-};
-var pushFileFilter = (filename, paths, _counts, filters) => {
-  if (filters.every((filter) => filter(filename, false))) paths.push(filename);
-};
-var pushFileCount = (_filename, _paths, counts, _filters) => {
-  counts.files++;
-};
-var pushFile = (filename, paths) => {
-  paths.push(filename);
-};
-var empty$1 = () => {
-};
-function build$5(options) {
-  const { excludeFiles, filters, onlyCounts } = options;
-  if (excludeFiles) return empty$1;
-  if (filters && filters.length) return onlyCounts ? pushFileFilterAndCount : pushFileFilter;
-  else if (onlyCounts) return pushFileCount;
-  else return pushFile;
-}
-var getArray = (paths) => {
-  return paths;
-};
-var getArrayGroup = () => {
-  return [""].slice(0, 0);
-};
-function build$4(options) {
-  return options.group ? getArrayGroup : getArray;
-}
-var groupFiles = (groups, directory, files) => {
-  groups.push({
-    directory,
-    files,
-    dir: directory
-  });
-};
-var empty = () => {
-};
-function build$3(options) {
-  return options.group ? groupFiles : empty;
-}
-var resolveSymlinksAsync = function(path2, state, callback$1) {
-  const { queue, fs, options: { suppressErrors } } = state;
-  queue.enqueue();
-  fs.realpath(path2, (error62, resolvedPath) => {
-    if (error62) return queue.dequeue(suppressErrors ? null : error62, state);
-    fs.stat(resolvedPath, (error$1, stat2) => {
-      if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-      if (stat2.isDirectory() && isRecursive2(path2, resolvedPath, state)) return queue.dequeue(null, state);
-      callback$1(stat2, resolvedPath);
-      queue.dequeue(null, state);
-    });
-  });
-};
-var resolveSymlinks = function(path2, state, callback$1) {
-  const { queue, fs, options: { suppressErrors } } = state;
-  queue.enqueue();
-  try {
-    const resolvedPath = fs.realpathSync(path2);
-    const stat2 = fs.statSync(resolvedPath);
-    if (stat2.isDirectory() && isRecursive2(path2, resolvedPath, state)) return;
-    callback$1(stat2, resolvedPath);
-  } catch (e) {
-    if (!suppressErrors) throw e;
+// src/measure.ts
+var EvidenceError = class extends Error {
+  constructor(message, position) {
+    super(message);
+    this.position = position;
+    this.name = "EvidenceError";
   }
-};
-function build$2(options, isSynchronous) {
-  if (!options.resolveSymlinks || options.excludeSymlinks) return null;
-  return isSynchronous ? resolveSymlinks : resolveSymlinksAsync;
-}
-function isRecursive2(path2, resolved, state) {
-  if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname(path2);
-  let depth = 1;
-  while (parent !== state.root && depth < 2) {
-    const resolvedPath = state.symlinks.get(parent);
-    const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
-    if (isSameRoot) depth++;
-    else parent = dirname(parent);
-  }
-  state.symlinks.set(path2, resolved);
-  return depth > 1;
-}
-function isRecursiveUsingRealPaths(resolved, state) {
-  return state.visited.includes(resolved + state.options.pathSeparator);
-}
-var onlyCountsSync = (state) => {
-  return state.counts;
-};
-var groupsSync = (state) => {
-  return state.groups;
-};
-var defaultSync = (state) => {
-  return state.paths;
-};
-var limitFilesSync = (state) => {
-  return state.paths.slice(0, state.options.maxFiles);
-};
-var onlyCountsAsync = (state, error62, callback$1) => {
-  report(error62, callback$1, state.counts, state.options.suppressErrors);
-  return null;
-};
-var defaultAsync = (state, error62, callback$1) => {
-  report(error62, callback$1, state.paths, state.options.suppressErrors);
-  return null;
-};
-var limitFilesAsync = (state, error62, callback$1) => {
-  report(error62, callback$1, state.paths.slice(0, state.options.maxFiles), state.options.suppressErrors);
-  return null;
-};
-var groupsAsync = (state, error62, callback$1) => {
-  report(error62, callback$1, state.groups, state.options.suppressErrors);
-  return null;
-};
-function report(error62, callback$1, output2, suppressErrors) {
-  if (error62 && !suppressErrors) callback$1(error62, output2);
-  else callback$1(null, output2);
-}
-function build$1(options, isSynchronous) {
-  const { onlyCounts, group, maxFiles } = options;
-  if (onlyCounts) return isSynchronous ? onlyCountsSync : onlyCountsAsync;
-  else if (group) return isSynchronous ? groupsSync : groupsAsync;
-  else if (maxFiles) return isSynchronous ? limitFilesSync : limitFilesAsync;
-  else return isSynchronous ? defaultSync : defaultAsync;
-}
-var readdirOpts = { withFileTypes: true };
-var walkAsync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-  state.queue.enqueue();
-  if (currentDepth < 0) return state.queue.dequeue(null, state);
-  const { fs } = state;
-  state.visited.push(crawlPath);
-  state.counts.directories++;
-  fs.readdir(crawlPath || ".", readdirOpts, (error62, entries = []) => {
-    callback$1(entries, directoryPath, currentDepth);
-    state.queue.dequeue(state.options.suppressErrors ? null : error62, state);
-  });
-};
-var walkSync = (state, crawlPath, directoryPath, currentDepth, callback$1) => {
-  const { fs } = state;
-  if (currentDepth < 0) return;
-  state.visited.push(crawlPath);
-  state.counts.directories++;
-  let entries = [];
-  try {
-    entries = fs.readdirSync(crawlPath || ".", readdirOpts);
-  } catch (e) {
-    if (!state.options.suppressErrors) throw e;
-  }
-  callback$1(entries, directoryPath, currentDepth);
-};
-function build(isSynchronous) {
-  return isSynchronous ? walkSync : walkAsync;
-}
-var Queue = class {
-  count = 0;
-  constructor(onQueueEmpty) {
-    this.onQueueEmpty = onQueueEmpty;
-  }
-  enqueue() {
-    this.count++;
-    return this.count;
-  }
-  dequeue(error62, output2) {
-    if (this.onQueueEmpty && (--this.count <= 0 || error62)) {
-      this.onQueueEmpty(error62, output2);
-      if (error62) {
-        output2.controller.abort();
-        this.onQueueEmpty = void 0;
-      }
-    }
-  }
-};
-var Counter = class {
-  _files = 0;
-  _directories = 0;
-  set files(num) {
-    this._files = num;
-  }
-  get files() {
-    return this._files;
-  }
-  set directories(num) {
-    this._directories = num;
-  }
-  get directories() {
-    return this._directories;
-  }
-  /**
-  * @deprecated use `directories` instead
-  */
-  /* c8 ignore next 3 */
-  get dirs() {
-    return this._directories;
-  }
-};
-var Aborter = class {
-  aborted = false;
-  abort() {
-    this.aborted = true;
-  }
-};
-var Walker = class {
-  root;
-  isSynchronous;
-  state;
-  joinPath;
-  pushDirectory;
-  pushFile;
-  getArray;
-  groupFiles;
-  resolveSymlink;
-  walkDirectory;
-  callbackInvoker;
-  constructor(root, options, callback$1) {
-    this.isSynchronous = !callback$1;
-    this.callbackInvoker = build$1(options, this.isSynchronous);
-    this.root = normalizePath(root, options);
-    this.state = {
-      root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
-      paths: [""].slice(0, 0),
-      groups: [],
-      counts: new Counter(),
-      options,
-      queue: new Queue((error62, state) => this.callbackInvoker(state, error62, callback$1)),
-      symlinks: /* @__PURE__ */ new Map(),
-      visited: [""].slice(0, 0),
-      controller: new Aborter(),
-      fs: options.fs || nativeFs
-    };
-    this.joinPath = build$7(this.root, options);
-    this.pushDirectory = build$6(this.root, options);
-    this.pushFile = build$5(options);
-    this.getArray = build$4(options);
-    this.groupFiles = build$3(options);
-    this.resolveSymlink = build$2(options, this.isSynchronous);
-    this.walkDirectory = build(this.isSynchronous);
-  }
-  start() {
-    this.pushDirectory(this.root, this.state.paths, this.state.options.filters);
-    this.walkDirectory(this.state, this.root, this.root, this.state.options.maxDepth, this.walk);
-    return this.isSynchronous ? this.callbackInvoker(this.state, null) : null;
-  }
-  walk = (entries, directoryPath, depth) => {
-    const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
-    if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
-    const files = this.getArray(this.state.paths);
-    for (let i = 0; i < entries.length; ++i) {
-      const entry = entries[i];
-      if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
-        const filename = this.joinPath(entry.name, directoryPath);
-        this.pushFile(filename, files, this.state.counts, filters);
-      } else if (entry.isDirectory()) {
-        let path2 = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-        if (exclude && exclude(entry.name, path2)) continue;
-        this.pushDirectory(path2, paths, filters);
-        this.walkDirectory(this.state, path2, path2, depth - 1, this.walk);
-      } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-        let path2 = joinPathWithBasePath(entry.name, directoryPath);
-        this.resolveSymlink(path2, this.state, (stat2, resolvedPath) => {
-          if (stat2.isDirectory()) {
-            resolvedPath = normalizePath(resolvedPath, this.state.options);
-            if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path2 + pathSeparator)) return;
-            this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path2 + pathSeparator, depth - 1, this.walk);
-          } else {
-            resolvedPath = useRealPaths ? resolvedPath : path2;
-            const filename = basename(resolvedPath);
-            const directoryPath$1 = normalizePath(dirname(resolvedPath), this.state.options);
-            resolvedPath = this.joinPath(filename, directoryPath$1);
-            this.pushFile(resolvedPath, files, this.state.counts, filters);
-          }
-        });
-      }
-    }
-    this.groupFiles(this.state.groups, directoryPath, files);
-  };
-};
-function promise2(root, options) {
-  return new Promise((resolve$1, reject) => {
-    callback(root, options, (err, output2) => {
-      if (err) return reject(err);
-      resolve$1(output2);
-    });
-  });
-}
-function callback(root, options, callback$1) {
-  let walker = new Walker(root, options, callback$1);
-  walker.start();
-}
-function sync(root, options) {
-  const walker = new Walker(root, options);
-  return walker.start();
-}
-var APIBuilder = class {
-  constructor(root, options) {
-    this.root = root;
-    this.options = options;
-  }
-  withPromise() {
-    return promise2(this.root, this.options);
-  }
-  withCallback(cb) {
-    callback(this.root, this.options, cb);
-  }
-  sync() {
-    return sync(this.root, this.options);
-  }
-};
-var pm = null;
-try {
-  __require2.resolve("picomatch");
-  pm = __require2("picomatch");
-} catch {
-}
-var Builder = class {
-  globCache = {};
-  options = {
-    maxDepth: Infinity,
-    suppressErrors: true,
-    pathSeparator: sep,
-    filters: []
-  };
-  globFunction;
-  constructor(options) {
-    this.options = {
-      ...this.options,
-      ...options
-    };
-    this.globFunction = this.options.globFunction;
-  }
-  group() {
-    this.options.group = true;
-    return this;
-  }
-  withPathSeparator(separator) {
-    this.options.pathSeparator = separator;
-    return this;
-  }
-  withBasePath() {
-    this.options.includeBasePath = true;
-    return this;
-  }
-  withRelativePaths() {
-    this.options.relativePaths = true;
-    return this;
-  }
-  withDirs() {
-    this.options.includeDirs = true;
-    return this;
-  }
-  withMaxDepth(depth) {
-    this.options.maxDepth = depth;
-    return this;
-  }
-  withMaxFiles(limit) {
-    this.options.maxFiles = limit;
-    return this;
-  }
-  withFullPaths() {
-    this.options.resolvePaths = true;
-    this.options.includeBasePath = true;
-    return this;
-  }
-  withErrors() {
-    this.options.suppressErrors = false;
-    return this;
-  }
-  withSymlinks({ resolvePaths = true } = {}) {
-    this.options.resolveSymlinks = true;
-    this.options.useRealPaths = resolvePaths;
-    return this.withFullPaths();
-  }
-  withAbortSignal(signal) {
-    this.options.signal = signal;
-    return this;
-  }
-  normalize() {
-    this.options.normalizePath = true;
-    return this;
-  }
-  filter(predicate) {
-    this.options.filters.push(predicate);
-    return this;
-  }
-  onlyDirs() {
-    this.options.excludeFiles = true;
-    this.options.includeDirs = true;
-    return this;
-  }
-  exclude(predicate) {
-    this.options.exclude = predicate;
-    return this;
-  }
-  onlyCounts() {
-    this.options.onlyCounts = true;
-    return this;
-  }
-  crawl(root) {
-    return new APIBuilder(root || ".", this.options);
-  }
-  withGlobFunction(fn) {
-    this.globFunction = fn;
-    return this;
-  }
-  /**
-  * @deprecated Pass options using the constructor instead:
-  * ```ts
-  * new fdir(options).crawl("/path/to/root");
-  * ```
-  * This method will be removed in v7.0
-  */
-  /* c8 ignore next 4 */
-  crawlWithOptions(root, options) {
-    this.options = {
-      ...this.options,
-      ...options
-    };
-    return new APIBuilder(root || ".", this.options);
-  }
-  glob(...patterns) {
-    if (this.globFunction) return this.globWithOptions(patterns);
-    return this.globWithOptions(patterns, ...[{ dot: true }]);
-  }
-  globWithOptions(patterns, ...options) {
-    const globFn = this.globFunction || pm;
-    if (!globFn) throw new Error("Please specify a glob function to use glob matching.");
-    var isMatch = this.globCache[patterns.join("\0")];
-    if (!isMatch) {
-      isMatch = globFn(patterns, ...options);
-      this.globCache[patterns.join("\0")] = isMatch;
-    }
-    this.options.filters.push((path2) => isMatch(path2));
-    return this;
-  }
+  position;
 };
 
-// node_modules/tinyglobby/dist/index.mjs
+// src/policy/glob.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-var isReadonlyArray = Array.isArray;
-var BACKSLASHES = /\\/g;
-var DRIVE_RELATIVE_PATH = /^[A-Za-z]:$/;
-var isWin = process.platform === "win32";
-var ONLY_PARENT_DIRECTORIES = /^(\/?\.\.)+$/;
-function getPartialMatcher(patterns, options = {}) {
-  const patternsCount = patterns.length;
-  const patternsParts = Array(patternsCount);
-  const matchers = Array(patternsCount);
-  let i, j;
-  for (i = 0; i < patternsCount; i++) {
-    const parts = splitPattern(patterns[i]);
-    patternsParts[i] = parts;
-    const partsCount = parts.length;
-    const partMatchers = Array(partsCount);
-    for (j = 0; j < partsCount; j++) partMatchers[j] = (0, import_picomatch.default)(parts[j], options);
-    matchers[i] = partMatchers;
+var MAX_EXPANSIONS = 1e3;
+function evidenceGlobProblem(pattern) {
+  if (pattern.includes("\0")) return "evidence path contains a NUL character";
+  if (pattern.includes("\\")) {
+    return 'evidence path must not contain "\\": it escapes glob characters ("\\/" is a "/"); separate folders with "/" and match a literal * or ? with [*] or [?]';
   }
-  return (input2) => {
-    const inputParts = input2.split("/");
-    if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input2)) return true;
-    for (i = 0; i < patternsCount; i++) {
-      const patternParts = patternsParts[i];
-      const matcher = matchers[i];
-      const inputPatternCount = inputParts.length;
-      const minParts = Math.min(inputPatternCount, patternParts.length);
-      j = 0;
-      while (j < minParts) {
-        const part = patternParts[j];
-        if (part.includes("/")) return true;
-        if (!matcher[j](inputParts[j])) break;
-        if (!options.noglobstar && part === "**") return true;
-        j++;
+  if (pattern.startsWith("/")) return 'evidence path must stay inside the evidence directory: no leading "/"';
+  const expansions = expandBraces(pattern);
+  if (typeof expansions === "string") return expansions;
+  for (const expansion of expansions) {
+    const segments = expansion.replace(/^(?:\.\/)+/, "").split("/");
+    for (const segment of segments) {
+      if (segment === "") continue;
+      if (!balanced(segment)) {
+        return `evidence path segment "${segment}"${expansion === pattern ? "" : ` (in "${expansion}", an expansion of the braces)`} has a "/" inside (\u2026) or [\u2026]; keep each folder's pattern whole`;
       }
-      if (j === inputPatternCount) return true;
-    }
-    return false;
-  };
-}
-var WIN32_ROOT_DIR = /^[A-Z]:\/$/i;
-var isRoot = isWin ? (p) => WIN32_ROOT_DIR.test(p) : (p) => p === "/";
-function buildFormat(cwd, root, absolute) {
-  if (cwd === root || root.startsWith(`${cwd}/`)) {
-    if (absolute) {
-      const start = cwd.length + +!isRoot(cwd);
-      return (p, isDir) => p.slice(start, isDir ? -1 : void 0) || ".";
-    }
-    const prefix = root.slice(cwd.length + 1);
-    if (prefix) return (p, isDir) => {
-      if (p === ".") return prefix;
-      const result = `${prefix}/${p}`;
-      return isDir ? result.slice(0, -1) : result;
-    };
-    return (p, isDir) => isDir && p !== "." ? p.slice(0, -1) : p;
-  }
-  if (absolute) return (p) => posix.relative(cwd, p) || ".";
-  return (p) => posix.relative(cwd, `${root}/${p}`) || ".";
-}
-function buildRelative(cwd, root) {
-  if (root.startsWith(`${cwd}/`)) {
-    const prefix = root.slice(cwd.length + 1);
-    return (p) => `${prefix}/${p}`;
-  }
-  return (p) => {
-    const result = posix.relative(cwd, `${root}/${p}`);
-    return p[p.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
-  };
-}
-function ensureNonDriveRelativePath(path2) {
-  return path2.replace(DRIVE_RELATIVE_PATH, (match2) => `${match2}/`);
-}
-var splitPatternOptions = { parts: true };
-function splitPattern(path2) {
-  var _result$parts;
-  const result = import_picomatch.default.scan(path2, splitPatternOptions);
-  return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path2];
-}
-var POSIX_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}*?|]|^!|[!+@](?=\()|\\(?![()[\]{}!*+?@|]))/g;
-var WIN32_UNESCAPED_GLOB_SYMBOLS = /(?<!\\)([()[\]{}]|^!|[!+@](?=\())/g;
-var escapePosixPath = (path2) => path2.replace(POSIX_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-var escapeWin32Path = (path2) => path2.replace(WIN32_UNESCAPED_GLOB_SYMBOLS, "\\$&");
-var escapePath = isWin ? escapeWin32Path : escapePosixPath;
-function isDynamicPattern(pattern, options) {
-  if ((options === null || options === void 0 ? void 0 : options.caseSensitiveMatch) === false) return true;
-  const scan = import_picomatch.default.scan(pattern);
-  return scan.isGlob || scan.negated;
-}
-function log(...tasks) {
-  console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
-}
-function ensureStringArray(value2) {
-  return typeof value2 === "string" ? [value2] : value2 !== null && value2 !== void 0 ? value2 : [];
-}
-var PARENT_DIRECTORY = /^(\/?\.\.)+/;
-var ESCAPING_BACKSLASHES = /\\(?=[()[\]{}!*+?@|])/g;
-function normalizePattern(pattern, opts, props, isIgnore) {
-  var _PARENT_DIRECTORY$exe;
-  const cwd = opts.cwd;
-  let result = pattern;
-  if (pattern[pattern.length - 1] === "/") result = pattern.slice(0, -1);
-  if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
-  const escapedCwd = escapePath(cwd);
-  result = isAbsolute(result.replace(ESCAPING_BACKSLASHES, "")) ? posix.relative(escapedCwd, result) : posix.normalize(result);
-  const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
-  const parts = splitPattern(result);
-  if (parentDir) {
-    const n = (parentDir.length + 1) / 3;
-    let i = 0;
-    const cwdParts = escapedCwd.split("/");
-    while (i < n && parts[i + n] === cwdParts[cwdParts.length + i - n]) {
-      result = result.slice(0, (n - i - 1) * 3) + result.slice((n - i) * 3 + parts[i + n].length + 1) || ".";
-      i++;
-    }
-    const potentialRoot = posix.join(cwd, parentDir.slice(i * 3));
-    if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
-      props.root = ensureNonDriveRelativePath(potentialRoot);
-      props.depthOffset = -n + i;
-    }
-  }
-  if (!isIgnore && props.depthOffset >= 0) {
-    var _props$commonPath;
-    (_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
-    const newCommonPath = [];
-    const length2 = Math.min(props.commonPath.length, parts.length);
-    for (let i = 0; i < length2; i++) {
-      const part = parts[i];
-      if (part === "**" && !parts[i + 1]) {
-        newCommonPath.pop();
-        break;
+      const re = import_picomatch.default.makeRe(segment, { dot: true });
+      if (re.test("..") || re.test(".")) {
+        const from = expansion === pattern ? "" : ` (in "${expansion}", an expansion of the braces)`;
+        return `evidence path must stay inside the evidence directory: "${segment}"${from} can match "${re.test("..") ? ".." : "."}"`;
       }
-      if (i === parts.length - 1 || part !== props.commonPath[i] || isDynamicPattern(part)) break;
-      newCommonPath.push(part);
     }
-    props.depthOffset = newCommonPath.length;
-    props.commonPath = newCommonPath;
-    props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
   }
-  return result;
+  return void 0;
 }
-function processPatterns(options, patterns, props) {
-  const matchPatterns = [];
-  const ignorePatterns = [];
-  for (const pattern of options.ignore) {
-    if (!pattern) continue;
-    if (pattern[0] !== "!" || pattern[1] === "(") ignorePatterns.push(normalizePattern(pattern, options, props, true));
+function expandBraces(pattern) {
+  const open3 = findTopLevelGroup(pattern);
+  if (open3 === void 0) return [pattern];
+  const { start, end, alternatives } = open3;
+  const prefix = pattern.slice(0, start);
+  const suffix = pattern.slice(end + 1);
+  const group = pattern.slice(start + 1, end);
+  let choices;
+  if (/^(?:-?\d+\.\.-?\d+(?:\.\.\d+)?|[A-Za-z]\.\.[A-Za-z])$/.test(group)) choices = ["a"];
+  else if (group.includes("..")) return `evidence path has ".." in a {\u2026} group ("{${group}}"): ranges are written {1..4} or {a..f}, and ".." may not appear otherwise`;
+  else if (alternatives.length > 1) choices = alternatives;
+  else return `evidence path has a {\u2026} group without "," ("${pattern.slice(start, end + 1)}"): write alternatives as {a,b} or a range as {1..4}`;
+  const out = [];
+  for (const choice of choices) {
+    const rest = expandBraces(prefix + choice + suffix);
+    if (typeof rest === "string") return rest;
+    out.push(...rest);
+    if (out.length > MAX_EXPANSIONS) return `evidence path expands to more than ${MAX_EXPANSIONS} patterns; simplify its {\u2026} groups`;
   }
-  for (const pattern of patterns) {
-    if (!pattern) continue;
-    if (pattern[0] !== "!" || pattern[1] === "(") matchPatterns.push(normalizePattern(pattern, options, props, false));
-    else if (pattern[1] !== "!" || pattern[2] === "(") ignorePatterns.push(normalizePattern(pattern.slice(1), options, props, true));
+  return out;
+}
+function findTopLevelGroup(pattern) {
+  for (let start = pattern.indexOf("{"); start !== -1; start = pattern.indexOf("{", start + 1)) {
+    let depth = 0;
+    let from = start + 1;
+    const alternatives = [];
+    for (let i = start; i < pattern.length; i++) {
+      const ch = pattern[i];
+      if (ch === "{") depth++;
+      else if (ch === "}") {
+        depth--;
+        if (depth === 0) {
+          alternatives.push(pattern.slice(from, i));
+          return { start, end: i, alternatives };
+        }
+      } else if (ch === "," && depth === 1) {
+        alternatives.push(pattern.slice(from, i));
+        from = i + 1;
+      }
+    }
   }
-  return {
-    match: matchPatterns,
-    ignore: ignorePatterns
-  };
+  return void 0;
 }
-function buildCrawler(options, patterns) {
-  const cwd = options.cwd;
-  const props = {
-    root: cwd,
-    depthOffset: 0
-  };
-  const processed = processPatterns(options, patterns, props);
-  if (options.debug) log("internal processing patterns:", processed);
-  const { absolute, caseSensitiveMatch, debug, dot, followSymbolicLinks, onlyDirectories } = options;
-  const root = props.root.replace(BACKSLASHES, "");
-  const matchOptions = {
-    dot,
-    nobrace: options.braceExpansion === false,
-    nocase: !caseSensitiveMatch,
-    noextglob: options.extglob === false,
-    noglobstar: options.globstar === false,
-    posix: true
-  };
-  const matcher = (0, import_picomatch.default)(processed.match, matchOptions);
-  const ignore = (0, import_picomatch.default)(processed.ignore, matchOptions);
-  const partialMatcher = getPartialMatcher(processed.match, matchOptions);
-  const format = buildFormat(cwd, root, absolute);
-  const excludeFormatter = absolute ? format : buildFormat(cwd, root, true);
-  const excludePredicate = (_, p) => {
-    const relativePath = excludeFormatter(p, true);
-    return relativePath !== "." && !partialMatcher(relativePath) || ignore(relativePath);
-  };
-  let maxDepth;
-  if (options.deep !== void 0) maxDepth = Math.round(options.deep - props.depthOffset);
-  const crawler = new Builder({
-    filters: [debug ? (p, isDirectory) => {
-      const path2 = format(p, isDirectory);
-      const matches = matcher(path2) && !ignore(path2);
-      if (matches) log(`matched ${path2}`);
-      return matches;
-    } : (p, isDirectory) => {
-      const path2 = format(p, isDirectory);
-      return matcher(path2) && !ignore(path2);
-    }],
-    exclude: debug ? (_, p) => {
-      const skipped = excludePredicate(_, p);
-      log(`${skipped ? "skipped" : "crawling"} ${p}`);
-      return skipped;
-    } : excludePredicate,
-    fs: options.fs,
-    pathSeparator: "/",
-    relativePaths: !absolute,
-    resolvePaths: absolute,
-    includeBasePath: absolute,
-    resolveSymlinks: followSymbolicLinks,
-    excludeSymlinks: !followSymbolicLinks,
-    excludeFiles: onlyDirectories,
-    includeDirs: onlyDirectories || !options.onlyFiles,
-    maxDepth,
-    signal: options.signal
-  }).crawl(root);
-  if (options.debug) log("internal properties:", {
-    ...props,
-    root
-  });
-  return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
-}
-function formatPaths(paths, mapper) {
-  if (mapper) for (let i = paths.length - 1; i >= 0; i--) paths[i] = mapper(paths[i]);
-  return paths;
-}
-var defaultOptions = {
-  caseSensitiveMatch: true,
-  debug: !!process.env.TINYGLOBBY_DEBUG,
-  expandDirectories: true,
-  followSymbolicLinks: true,
-  onlyFiles: true
-};
-function getOptions(options) {
-  const opts = Object.assign({}, options);
-  for (const key in defaultOptions) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions[key] });
-  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve2(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
-  opts.ignore = ensureStringArray(opts.ignore);
-  opts.fs && (opts.fs = {
-    readdir: opts.fs.readdir || readdir,
-    readdirSync: opts.fs.readdirSync || readdirSync,
-    realpath: opts.fs.realpath || realpath,
-    realpathSync: opts.fs.realpathSync || realpathSync,
-    stat: opts.fs.stat || stat,
-    statSync: opts.fs.statSync || statSync
-  });
-  if (opts.debug) log("globbing with options:", opts);
-  return opts;
-}
-function getCrawler(globInput, inputOptions = {}) {
-  var _ref;
-  if (globInput && (inputOptions === null || inputOptions === void 0 ? void 0 : inputOptions.patterns)) throw new Error("Cannot pass patterns as both an argument and an option");
-  const isModern = isReadonlyArray(globInput) || typeof globInput === "string";
-  const patterns = ensureStringArray((_ref = isModern ? globInput : globInput.patterns) !== null && _ref !== void 0 ? _ref : "**/*");
-  const options = getOptions(isModern ? inputOptions : globInput);
-  return patterns.length > 0 ? buildCrawler(options, patterns) : [];
-}
-async function glob(globInput, options) {
-  const [crawler, relative2] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative2) : [];
+function balanced(segment) {
+  let brackets = 0;
+  let parens = 0;
+  for (const ch of segment) {
+    if (ch === "[") brackets++;
+    else if (ch === "]") brackets = Math.max(0, brackets - 1);
+    else if (ch === "(") parens++;
+    else if (ch === ")") parens--;
+    if (parens < 0) return false;
+  }
+  return parens === 0 && brackets === 0;
 }
 
 // src/evidence/directory.ts
-function directorySource(root) {
+var WALK_ENTRIES = 2e5;
+var LISTED_NAMES = 10;
+function directorySource(root, options = {}) {
   const absoluteRoot = path.resolve(root);
+  const walkEntries = options.walkEntries ?? WALK_ENTRIES;
+  const listings = /* @__PURE__ */ new Map();
+  let realRoot;
+  const listing = (dir) => {
+    let walked = listings.get(dir);
+    if (!walked) listings.set(dir, walked = walk(dir, walkEntries));
+    return walked;
+  };
+  const inside = () => realRoot ??= realpath(absoluteRoot);
+  const filesUnder = async (dir, pattern, artifact) => {
+    const listed = await listing(dir);
+    const isMatch = (0, import_picomatch2.default)(pattern, { dot: true });
+    const files = [];
+    for (const relative of listed.files.filter((f) => isMatch(f)).sort()) {
+      const absolute = path.join(dir, ...relative.split("/"));
+      const info = await lstat(absolute).catch(() => void 0);
+      if (!info?.isFile()) continue;
+      const shown = artifact === void 0 ? relative : `${artifact}/${relative}`;
+      const file2 = {
+        path: relative,
+        bytes: info.size,
+        modified: info.mtime.toISOString(),
+        open: () => readInside(absolute, shown, { dev: info.dev, ino: info.ino }, inside)
+      };
+      if (artifact !== void 0) file2.artifact = artifact;
+      files.push(file2);
+    }
+    return { files, listed };
+  };
   return {
     async find(query2) {
+      const problem = evidenceGlobProblem(query2.path);
+      if (problem !== void 0) throw new Error(problem);
       if (query2.artifact === void 0) {
-        const files2 = await filesUnder(absoluteRoot, query2.path, void 0);
-        return { files: files2, emptyReason: `no file matched "${query2.path}" in ${root}` };
+        const { files: files2, listed: listed2 } = await filesUnder(absoluteRoot, query2.path, void 0);
+        const held = listed2.absent ? `${root} does not exist` : holds(query2.path, listed2, void 0);
+        return { files: files2, emptyReason: `no file matched "${query2.path}" in ${root} (${held})` };
       }
       const isArtifact = (0, import_picomatch2.default)(query2.artifact, { dot: true });
-      const entries = await readdir2(absoluteRoot, { withFileTypes: true });
+      const entries = await readdir(absoluteRoot, { withFileTypes: true });
       const artifacts = entries.filter((e) => e.isDirectory() && isArtifact(e.name)).map((e) => e.name).sort();
       const files = [];
+      const listed = { files: [], links: [] };
       for (const artifact of artifacts) {
-        files.push(...await filesUnder(path.join(absoluteRoot, artifact), query2.path, artifact));
+        const found = await filesUnder(path.join(absoluteRoot, artifact), query2.path, artifact);
+        files.push(...found.files);
+        if (files.length === 0) {
+          listed.files.push(...found.listed.files.map((f) => `${artifact}/${f}`));
+          listed.links.push(...found.listed.links.map((f) => `${artifact}/${f}`));
+        }
       }
-      const emptyReason = artifacts.length === 0 ? `no artifact matches "${query2.artifact}" (artifacts: ${listNames(entries.filter((e) => e.isDirectory()).map((e) => e.name))})` : `no file matched "${query2.path}" in artifact${artifacts.length > 1 ? "s" : ""} ${artifacts.map((a) => `"${a}"`).join(", ")}`;
+      const emptyReason = artifacts.length === 0 ? `no artifact matches "${query2.artifact}" (artifacts: ${listNames(entries.filter((e) => e.isDirectory()).map((e) => e.name))})` : `no file matched "${query2.path}" in artifact${artifacts.length > 1 ? "s" : ""} ${artifacts.map((a) => `"${a}"`).join(", ")} (${holds(query2.path, listed, artifacts.length > 1 ? "they" : "it")})`;
       return { files, emptyReason };
     }
   };
 }
-async function filesUnder(dir, pattern, artifact) {
-  const matches = await glob(pattern, { cwd: dir, onlyFiles: true, dot: true, followSymbolicLinks: false, expandDirectories: false });
-  matches.sort();
-  const files = [];
-  for (const relative2 of matches) {
-    const absolute = path.join(dir, relative2);
-    const info = await lstat(absolute);
-    if (!info.isFile()) continue;
-    const file2 = {
-      path: relative2,
-      bytes: info.size,
-      modified: info.mtime.toISOString(),
-      open: () => createReadStream(absolute, { highWaterMark: 256 * 1024 })
-    };
-    if (artifact !== void 0) file2.artifact = artifact;
-    files.push(file2);
+async function walk(dir, maxEntries) {
+  const listing = { files: [], links: [] };
+  const pending = [""];
+  let visited = 0;
+  while (pending.length > 0) {
+    const relative = pending.pop();
+    let entries;
+    try {
+      entries = await readdir(path.join(dir, ...relative.split("/")), { withFileTypes: true });
+    } catch (err) {
+      if (relative === "" && err.code === "ENOENT") return { ...listing, absent: true };
+      throw err;
+    }
+    for (const entry of entries) {
+      if (++visited > maxEntries) throw new Error(`${dir} holds more than ${maxEntries} entries (WALK_ENTRIES); point the evidence at a smaller folder`);
+      const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isSymbolicLink()) listing.links.push(child);
+      else if (entry.isDirectory()) pending.push(child);
+      else if (entry.isFile()) listing.files.push(child);
+    }
   }
-  return files;
+  return listing;
+}
+function readInside(absolute, shown, listed, root) {
+  return (async function* () {
+    const handle = await open2(absolute, constants.O_RDONLY | constants.O_NOFOLLOW).catch((err) => {
+      if (err.code === "ELOOP") throw new EvidenceError(`${shown} was replaced by a symbolic link after it was listed; links are never followed`);
+      throw err;
+    });
+    try {
+      const info = await handle.stat();
+      if (!info.isFile() || info.dev !== listed.dev || info.ino !== listed.ino) {
+        throw new EvidenceError(`${shown} was replaced after it was listed; not read`);
+      }
+      const real = await realpath(absolute);
+      const realRoot = await root();
+      if (!real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep)) throw new EvidenceError(`${shown} lies outside the evidence folder; not read`);
+      for await (const chunk of handle.createReadStream({ highWaterMark: 256 * 1024, autoClose: false })) yield chunk;
+    } finally {
+      await handle.close();
+    }
+  })();
+}
+function holds(pattern, listed, who) {
+  const subject = who === "they" ? "they hold" : "it holds";
+  const names = [...listed.files, ...listed.links.map((l) => `${l} (symbolic link, never followed)`)];
+  if (names.length === 0) return `${subject} no files`;
+  const target = lastSegment(pattern).toLowerCase();
+  const ranked = names.slice(0, 5e3).map((name) => ({ name, distance: editDistance(target, lastSegment(name).toLowerCase().slice(0, 100)) })).sort((a, b) => a.distance - b.distance || (a.name < b.name ? -1 : 1)).slice(0, LISTED_NAMES).map((r) => `"${r.name}"`);
+  const more = names.length - ranked.length;
+  return more > 0 ? `${subject} ${names.length}, closest first: ${ranked.join(", ")}, \u2026 ${more} more` : `${subject}: ${ranked.join(", ")}`;
+}
+function lastSegment(p) {
+  return p.slice(p.lastIndexOf("/") + 1).slice(0, 100);
+}
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }
 function listNames(names) {
   if (names.length === 0) return "none";
@@ -29665,6 +29071,16 @@ var LIMITS = {
   totalEvidenceBytes: 8 * 1024 ** 3,
   /** Files matched by one criterion. */
   filesPerCriterion: 1e4,
+  /**
+   * Values (objects, arrays, strings, numbers, YAML nodes) a whole-document reader may build from one
+   * file: this many, plus one per `documentBytesPerValue` bytes of the file. A value costs a hundred
+   * bytes or more of memory, far more than its few bytes of text, so a dense document (`[{},{},…]`,
+   * `- {}` lines) is refused with this reason instead of exhausting the heap. Readers build only
+   * what they read (SARIF streams its results, a JSONPath of names builds only its path).
+   */
+  documentValues: 2e5,
+  /** See documentValues (JSON; YAML nodes cost more: see yaml.ts). */
+  documentBytesPerValue: 32,
   /** Element nesting depth in XML, JSON and YAML evidence. */
   nestingDepth: 512,
   /** Named metrics per criterion. */
@@ -29691,18 +29107,6 @@ var LIMITS = {
 
 // src/readers/input.ts
 import { isUtf8 } from "node:buffer";
-
-// src/measure.ts
-var EvidenceError = class extends Error {
-  constructor(message, position) {
-    super(message);
-    this.position = position;
-    this.name = "EvidenceError";
-  }
-  position;
-};
-
-// src/readers/input.ts
 async function readWholeUtf8(input2, maxBytes, what = "document") {
   const chunks = [];
   let size = 0;
@@ -29716,9 +29120,6 @@ async function readWholeUtf8(input2, maxBytes, what = "document") {
   const bytes = Buffer.concat(chunks, size);
   if (!isUtf8(bytes)) throw new EvidenceError(`${what} is not valid UTF-8`);
   return size >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? bytes.subarray(3) : bytes;
-}
-async function readWholeText(input2, maxBytes, what = "document") {
-  return (await readWholeUtf8(input2, maxBytes, what)).toString("utf8");
 }
 async function* readLines(input2, maxLineBytes = LIMITS.lineBytes, options = {}) {
   const strict = options.fatal ? new TextDecoder("utf-8", { fatal: true }) : void 0;
@@ -29773,9 +29174,59 @@ async function* readLines(input2, maxLineBytes = LIMITS.lineBytes, options = {})
     }
   }
   if (pendingBytes > 0) {
-    const line = finish2(new Uint8Array(0));
-    if (line.length > 0) yield line;
+    const line2 = finish2(new Uint8Array(0));
+    if (line2.length > 0) yield line2;
   }
+}
+async function forEachLine(input2, fn, maxLineBytes = LIMITS.lineBytes) {
+  const holdable = maxLineBytes + 4;
+  let carry;
+  let lineNumber = 0;
+  let first = true;
+  const tooLong2 = (line2) => {
+    throw new EvidenceError(
+      `line ${line2} is longer than ${maxLineBytes} bytes (LIMITS.lineBytes); lines are capped so that one line cannot exhaust memory`,
+      { line: line2 }
+    );
+  };
+  const lines = (bytes, end, final) => {
+    let start = 0;
+    if (first) {
+      first = false;
+      if (end >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191) start = 3;
+    }
+    const text2 = bytes.toString("utf8", start, end);
+    const length2 = text2.length;
+    let from = 0;
+    while (from < length2) {
+      let nl = text2.indexOf("\n", from);
+      if (nl === -1) {
+        if (!final) break;
+        nl = length2;
+      }
+      let to = nl;
+      if (to > from && text2.charCodeAt(to - 1) === 13) to--;
+      lineNumber++;
+      if (to - from > maxLineBytes || 3 * (to - from) > maxLineBytes && Buffer.byteLength(text2.slice(from, to)) > maxLineBytes) tooLong2(lineNumber);
+      fn(text2, from, to);
+      from = nl + 1;
+    }
+  };
+  for await (const chunk of input2) {
+    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (carry !== void 0) bytes = Buffer.concat([carry, bytes]);
+    const last = bytes.lastIndexOf(10);
+    if (last === -1) {
+      if (bytes.byteLength > holdable) tooLong2(lineNumber + 1);
+      carry = Buffer.from(bytes);
+      continue;
+    }
+    lines(bytes, last + 1, false);
+    const rest = bytes.byteLength - last - 1;
+    if (rest > holdable) tooLong2(lineNumber + 1);
+    carry = rest > 0 ? Buffer.from(bytes.subarray(last + 1)) : void 0;
+  }
+  if (carry !== void 0) lines(carry, carry.byteLength, true);
 }
 function formatBytes(n) {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -29824,6 +29275,13 @@ var COMMENT = 1;
 var PI = 2;
 var CDATA = 3;
 var INCOMPLETE = -1;
+var MAX_NAME_BYTES = 4096;
+var MAX_ATTRIBUTES = 1e6;
+var INDEXED_ATTRIBUTES = 16;
+function mix(hash3) {
+  const h = Math.imul(hash3 ^ hash3 >>> 16, 73244475);
+  return h ^ h >>> 16;
+}
 async function parseXml(input2, handler, maxDepth) {
   const tokenizer = new Tokenizer(handler, maxDepth);
   for await (const chunk of input2) tokenizer.write(chunk);
@@ -29867,6 +29325,13 @@ var Tokenizer = class {
   /** a hash of each attribute's name, for the duplicate check */
   attrHashes = new Int32Array(16);
   attrCount = 0;
+  /**
+   * Past INDEXED_ATTRIBUTES attributes in one tag, an open-addressing table of attribute index + 1
+   * by name hash, so the duplicate check and lookups stay linear in the tag (a tag with 300,000
+   * attributes took 114 s when each was compared with all before it). 0 entries: not built.
+   */
+  attrTable = new Int32Array(0);
+  attrTableFor = 0;
   /** where `find` starts looking: readers mostly ask for attributes in document order */
   findFrom = 0;
   // interned element names by a hash of their bytes
@@ -29938,7 +29403,7 @@ var Tokenizer = class {
         throw new EvidenceError(`a single piece of XML markup is longer than ${MAX_MARKUP_BYTES} bytes (LIMITS.markupBytes)`, this.position(consumed));
       }
       this.carry = Buffer.from(bytes.subarray(consumed));
-      this.carryNeed = rest > 65536 ? rest : 0;
+      this.carryNeed = rest;
     }
   }
   /** counts the lines and the last line's characters of buf[0, end) into the base position */
@@ -29960,14 +29425,14 @@ var Tokenizer = class {
   position(offset) {
     const buf = this.buf;
     const end = Math.min(offset, buf.byteLength);
-    let line = this.linesBefore + 1;
+    let line2 = this.linesBefore + 1;
     let last = -1;
     for (let i = buf.indexOf(LF, 0); i !== -1 && i < end; i = buf.indexOf(LF, i + 1)) {
-      line++;
+      line2++;
       last = i;
     }
     const column = (last >= 0 ? chars(buf, last + 1, end) : this.columnBefore + chars(buf, 0, end)) + 1;
-    return { line, column };
+    return { line: line2, column };
   }
   fail(message, offset) {
     throw new EvidenceError(message, this.position(offset));
@@ -30112,9 +29577,9 @@ var Tokenizer = class {
     this.handler.text(text2);
   }
   /** The element name at buf[start, end), interned. */
-  name(start, end, hash2) {
+  name(start, end, hash3) {
     const buf = this.buf;
-    const slot = hash2 & 1023;
+    const slot = hash3 & 1023;
     const known = this.names[slot];
     if (known !== void 0 && known.length === end - start) {
       let same = true;
@@ -30136,15 +29601,17 @@ var Tokenizer = class {
     const len = buf.byteLength;
     let i = lt + 1;
     if (NAME_START[buf[i]] === 0) this.fail("disallowed character in tag name", i);
-    let hash2 = 0;
+    let hash3 = 0;
     for (; i < len; i++) {
       const c = buf[i];
       if (NAME[c] === 0) break;
-      hash2 = hash2 * 31 + c | 0;
+      hash3 = hash3 * 31 + c | 0;
     }
+    if (i - lt - 1 > MAX_NAME_BYTES) this.failLongName("element", lt + 1);
     if (i >= len) return INCOMPLETE;
     const nameEnd = i;
     this.attrCount = 0;
+    this.attrTableFor = 0;
     let selfClosing = false;
     for (; ; ) {
       const before = i;
@@ -30171,6 +29638,7 @@ var Tokenizer = class {
         if (NAME[b] === 0) break;
         nameHash = nameHash * 31 + b | 0;
       }
+      if (i - ns > MAX_NAME_BYTES) this.failLongName("attribute", ns);
       const ne = i;
       while (i < len && WS[buf[i]] === 1) i++;
       if (i >= len) return INCOMPLETE;
@@ -30203,7 +29671,7 @@ var Tokenizer = class {
       this.addAttribute(ns, ne, vs, ve, hasAmp, nameHash);
       i = ve + 1;
     }
-    const name = this.name(lt + 1, nameEnd, hash2);
+    const name = this.name(lt + 1, nameEnd, hash3);
     if (this.rootClosed) this.fail("document must contain only one root element.", lt);
     if (this.stack.length === 0 && this.sawRoot) this.fail("document must contain only one root element.", lt);
     this.sawRoot = true;
@@ -30217,19 +29685,33 @@ var Tokenizer = class {
     if (selfClosing) this.closeTop();
     return i;
   }
-  addAttribute(ns, ne, vs, ve, hasAmp, hash2) {
+  addAttribute(ns, ne, vs, ve, hasAmp, hash3) {
     const buf = this.buf;
     const n = this.attrCount;
     let attrs = this.attrs;
     const hashes = this.attrHashes;
-    for (let k = 0; k < n; k++) {
-      if (hashes[k] !== hash2) continue;
+    if (n >= MAX_ATTRIBUTES) this.fail(`more than ${MAX_ATTRIBUTES} attributes in one tag`, ns);
+    const sameName = (k) => {
       const s = attrs[5 * k];
       const e = attrs[5 * k + 1];
-      if (e - s !== ne - ns) continue;
-      let same = true;
-      for (let i = 0; same && i < e - s; i++) same = buf[s + i] === buf[ns + i];
-      if (same) this.fail(`duplicate attribute: ${utf8(buf, ns, ne)}`, ns);
+      if (e - s !== ne - ns) return false;
+      for (let i = 0; i < e - s; i++) if (buf[s + i] !== buf[ns + i]) return false;
+      return true;
+    };
+    if (n < INDEXED_ATTRIBUTES) {
+      for (let k = 0; k < n; k++) {
+        if (hashes[k] === hash3 && sameName(k)) this.fail(`duplicate attribute: ${utf8(buf, ns, ne)}`, ns);
+      }
+    } else {
+      if (this.attrTableFor !== n || 2 * (n + 1) > this.attrTable.length) this.indexAttributes(n);
+      const table2 = this.attrTable;
+      const mask = table2.length - 1;
+      let slot = mix(hash3) & mask;
+      for (let entry = table2[slot]; entry !== 0; slot = slot + 1 & mask, entry = table2[slot]) {
+        if (hashes[entry - 1] === hash3 && sameName(entry - 1)) this.fail(`duplicate attribute: ${utf8(buf, ns, ne)}`, ns);
+      }
+      table2[slot] = n + 1;
+      this.attrTableFor = n + 1;
     }
     if (5 * (n + 1) > attrs.length) {
       const grown = new Int32Array(attrs.length * 2);
@@ -30239,7 +29721,7 @@ var Tokenizer = class {
       grownHashes.set(hashes);
       this.attrHashes = grownHashes;
     }
-    this.attrHashes[n] = hash2;
+    this.attrHashes[n] = hash3;
     attrs[5 * n] = ns;
     attrs[5 * n + 1] = ne;
     attrs[5 * n + 2] = vs;
@@ -30247,12 +29729,36 @@ var Tokenizer = class {
     attrs[5 * n + 4] = hasAmp;
     this.attrCount = n + 1;
   }
+  /**
+   * (Re)builds attrTable for the first n attributes, at most half full (so a probe ends at an
+   * empty slot soon); called when the table is missing or stale, which happens once per tag and
+   * per doubling: linear in all.
+   */
+  indexAttributes(n) {
+    let size = this.attrTable.length;
+    if (size < 4 * (n + 1)) {
+      size = 64;
+      while (size < 4 * (n + 1)) size *= 2;
+      this.attrTable = new Int32Array(size);
+    } else {
+      this.attrTable.fill(0);
+    }
+    const table2 = this.attrTable;
+    const mask = size - 1;
+    for (let k = 0; k < n; k++) {
+      let slot = mix(this.attrHashes[k]) & mask;
+      while (table2[slot] !== 0) slot = slot + 1 & mask;
+      table2[slot] = k + 1;
+    }
+    this.attrTableFor = n;
+  }
   /** the index of an attribute, or -1 */
   find(name) {
     const buf = this.buf;
     const attrs = this.attrs;
     const length2 = name.length;
     const n = this.attrCount;
+    if (n > INDEXED_ATTRIBUTES && this.attrTableFor === n) return this.findIndexed(name);
     let k = this.findFrom;
     for (let t = 0; t < n; t++, k++) {
       if (k >= n) k = 0;
@@ -30269,6 +29775,25 @@ var Tokenizer = class {
         this.findFrom = k + 1;
         return k;
       }
+    }
+    return -1;
+  }
+  /** find() through attrTable: the name hashed as its bytes were (names asked for are ASCII) */
+  findIndexed(name) {
+    const buf = this.buf;
+    const attrs = this.attrs;
+    let hash3 = 0;
+    for (let i = 0; i < name.length; i++) hash3 = hash3 * 31 + name.charCodeAt(i) | 0;
+    const table2 = this.attrTable;
+    const mask = table2.length - 1;
+    for (let slot = mix(hash3) & mask, entry = table2[slot]; entry !== 0; slot = slot + 1 & mask, entry = table2[slot]) {
+      const k = entry - 1;
+      if (this.attrHashes[k] !== hash3) continue;
+      const s = attrs[5 * k];
+      if (attrs[5 * k + 1] - s !== name.length) continue;
+      let same = true;
+      for (let i = 0; same && i < name.length; i++) same = buf[s + i] === name.charCodeAt(i);
+      if (same) return k;
     }
     return -1;
   }
@@ -30316,6 +29841,9 @@ var Tokenizer = class {
     const attrs = this.attrs;
     return decodeText(this.buf, attrs[5 * k + 2], attrs[5 * k + 3], true, attrs[5 * k + 4] === 1);
   }
+  failLongName(what, at) {
+    this.fail(`an ${what} name longer than ${MAX_NAME_BYTES} bytes (no evidence format has one; names are kept while their element is open)`, at);
+  }
   /** An end tag at buf[lt]; returns the offset after it, or INCOMPLETE. */
   endTag(lt) {
     const buf = this.buf;
@@ -30323,6 +29851,7 @@ var Tokenizer = class {
     let i = lt + 2;
     const ns = i;
     while (i < len && NAME[buf[i]] === 1) i++;
+    if (i - ns > MAX_NAME_BYTES) this.failLongName("element", ns);
     const ne = i;
     while (i < len && WS[buf[i]] === 1) i++;
     if (i >= len) return INCOMPLETE;
@@ -30415,31 +29944,27 @@ function chars(buf, a, b) {
 }
 
 // src/readers/junit.ts
-var PASSED = 1;
+var MAX_NOTES = 3;
 var SKIPPED = 2;
 var FAILURE = 4;
 var ERROR = 8;
 var FLAKY = 16;
-var OUT_PASSED = 0;
-var OUT_FLAKY = 1;
-var OUT_FAILURE = 2;
-var OUT_ERROR = 3;
-var OUT_SKIPPED = 4;
-function outcomeOf(bits) {
-  if (bits & PASSED) return bits & (FAILURE | ERROR | FLAKY) ? OUT_FLAKY : OUT_PASSED;
-  if (bits & ERROR) return OUT_ERROR;
-  if (bits & FAILURE) return OUT_FAILURE;
-  return OUT_SKIPPED;
-}
-function runBits(children, status) {
-  let bits = children;
-  if (status !== void 0) bits |= STATUS_BITS.get(status.trim().toLowerCase()) ?? 0;
-  if (bits & ERROR) return ERROR;
-  if (bits & FAILURE) return FAILURE;
-  if (bits & SKIPPED) return SKIPPED;
-  return PASSED | bits & FLAKY;
-}
-var CHILD_BITS = /* @__PURE__ */ new Map([
+var K_RESULT = 1;
+var K_TESTCASE = 2;
+var K_SUITE = 3;
+var KINDS = /* @__PURE__ */ new Map([
+  ["testcase", K_TESTCASE],
+  ["testsuite", K_SUITE],
+  ["testsuites", K_SUITE],
+  ["error", K_RESULT],
+  ["failure", K_RESULT],
+  ["skipped", K_RESULT],
+  ["rerunError", K_RESULT],
+  ["rerunFailure", K_RESULT],
+  ["flakyError", K_RESULT],
+  ["flakyFailure", K_RESULT]
+]);
+var RESULT_BITS = /* @__PURE__ */ new Map([
   ["error", ERROR],
   ["rerunError", ERROR],
   ["failure", FAILURE],
@@ -30448,15 +29973,46 @@ var CHILD_BITS = /* @__PURE__ */ new Map([
   ["flakyFailure", FLAKY],
   ["flakyError", FLAKY]
 ]);
+var canonical = /* @__PURE__ */ new Map();
+for (const name of KINDS.keys()) canonical.set(name.toLowerCase(), name);
+var foldedNames = /* @__PURE__ */ new Map();
+function canonicalName(name) {
+  if (KINDS.has(name)) return name;
+  let known = foldedNames.get(name);
+  if (known === void 0 && !foldedNames.has(name)) {
+    known = canonical.get(name.slice(name.lastIndexOf(":") + 1).toLowerCase());
+    if (name.length > 64) return known;
+    if (foldedNames.size >= 4096) foldedNames.clear();
+    foldedNames.set(name, known);
+  }
+  return known;
+}
 var STATUS_BITS = /* @__PURE__ */ new Map([
   ["disabled", SKIPPED],
   ["skipped", SKIPPED],
+  ["skip", SKIPPED],
   ["notrun", SKIPPED],
+  ["fail", FAILURE],
   ["failed", FAILURE],
   ["failure", FAILURE],
+  ["failing", FAILURE],
+  ["error", ERROR],
   ["errored", ERROR],
-  ["error", ERROR]
+  ["broken", ERROR],
+  ["crashed", ERROR],
+  ["aborted", ERROR],
+  ["timeout", ERROR],
+  ["timedout", ERROR]
 ]);
+var STATUS_ATTRIBUTES = ["status", "result", "outcome"];
+function statusBits(attributes) {
+  let bits = 0;
+  for (const attribute of STATUS_ATTRIBUTES) {
+    const value2 = attributes.get(attribute);
+    if (value2 !== void 0) bits |= STATUS_BITS.get(value2.trim().toLowerCase()) ?? 0;
+  }
+  return bits;
+}
 var PLAIN_NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 var THOUSANDS = /^\d{1,3}(?:,\d{3})+(?:\.\d*)?$/;
 function parseTime(raw) {
@@ -30467,10 +30023,23 @@ function parseTime(raw) {
   const value2 = Number(text2);
   return Number.isFinite(value2) ? value2 : void 0;
 }
-async function read(input2, maxDepth) {
-  const counts = [0, 0, 0, 0, 0];
-  let tests = 0;
-  let runs = 0;
+var DECLARED_COUNT = /^\s*(\d{1,15})(?:\.0*)?\s*$/;
+function declaredCount(attributes, name) {
+  const n = attributes.digits(name);
+  if (n !== -1) return n === -2 ? -1 : n;
+  const match2 = DECLARED_COUNT.exec(attributes.get(name) ?? "");
+  return match2 ? Number(match2[1]) : -1;
+}
+function describeSuite(file2, suite) {
+  const name = suite.name === void 0 || suite.name === "" ? "" : ` "${suite.name.length > 80 ? `${suite.name.slice(0, 77)}...` : suite.name}"`;
+  return `${file2}: ${suite.depth === 1 ? "the root" : "suite"}${name}`;
+}
+function addNote(notes, note) {
+  if (notes.length < MAX_NOTES) notes.push(note);
+  else if (notes.length === MAX_NOTES) notes.push("and more");
+}
+async function read(input2, file2, maxDepth) {
+  const model = { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, duration: 0, runs: 0, declaredOnly: 0, failedNotes: [], testsNotes: [] };
   let caseTime = 0;
   let sawCaseTime = false;
   let rootTime;
@@ -30478,44 +30047,80 @@ async function read(input2, maxDepth) {
   let sawTopSuiteTime = false;
   let rootIsTestsuites = false;
   const suites = [];
-  let caseDepth = 0;
-  let caseChildren = 0;
-  let caseStatus;
-  let caseKey;
-  const count4 = (bits) => {
-    tests++;
-    counts[outcomeOf(bits)]++;
-  };
-  const record3 = (bits) => {
-    runs++;
-    const key = caseKey;
-    if (key === void 0 || suites.length === 0) return count4(bits);
-    let seen = suites[suites.length - 1];
-    if (seen === void 0) suites[suites.length - 1] = seen = /* @__PURE__ */ new Map();
-    const previous = seen.get(key);
-    if (previous === void 0) {
-      seen.set(key, bits);
-      return count4(bits);
+  const caseDepths = [];
+  const caseBits = [];
+  const resultDepths = [];
+  const count5 = (bits) => {
+    const suite = suites[suites.length - 1];
+    model.tests++;
+    suite.tests++;
+    if (bits & ERROR) {
+      model.errors++;
+      suite.errors++;
+    } else if (bits & FAILURE) {
+      model.failures++;
+      suite.failures++;
+    } else if (bits & SKIPPED) {
+      model.skipped++;
+    } else {
+      model.passed++;
+      if (bits & FLAKY) model.flaky++;
     }
-    const combined = previous | bits;
-    if (combined === previous) return;
-    seen.set(key, combined);
-    counts[outcomeOf(previous)]--;
-    counts[outcomeOf(combined)]++;
+  };
+  const closeSuite = (suite) => {
+    const shown = suite.failures + suite.errors;
+    const declared2 = Math.max(suite.declaredFailures, 0) + Math.max(suite.declaredErrors, 0);
+    if (declared2 > shown) {
+      const extra = declared2 - shown;
+      const extraErrors = Math.min(extra, Math.max(0, suite.declaredErrors - suite.errors));
+      const extraFailures = extra - extraErrors;
+      suite.errors += extraErrors;
+      suite.failures += extraFailures;
+      suite.tests += extra;
+      model.errors += extraErrors;
+      model.failures += extraFailures;
+      model.tests += extra;
+      model.declaredOnly += extra;
+      const what = [suite.declaredFailures > 0 ? `failures="${suite.declaredFailures}"` : "", suite.declaredErrors > 0 ? `errors="${suite.declaredErrors}"` : ""].filter(Boolean).join(" ");
+      addNote(model.failedNotes, `${describeSuite(file2, suite)} declares ${what} but its elements show ${shown} failed test${shown === 1 ? "" : "s"}: counted as ${declared2} failed (the worse figure)`);
+    }
+    if (suite.declaredTests > suite.tests) {
+      addNote(model.testsNotes, `${describeSuite(file2, suite)} declares tests="${suite.declaredTests}" but holds ${suite.tests}`);
+    }
+    const parent = suites[suites.length - 1];
+    if (parent !== void 0) {
+      parent.tests += suite.tests;
+      parent.failures += suite.failures;
+      parent.errors += suite.errors;
+    }
   };
   await parseXml(
     input2,
     {
       open(name, attributes, depth) {
-        if (caseDepth !== 0) {
-          if (depth === caseDepth + 1) caseChildren |= CHILD_BITS.get(name) ?? 0;
+        if (depth === 1) {
+          if (name !== "testsuite" && name !== "testsuites") {
+            throw new EvidenceError(`not a JUnit XML file: the root element is <${name}>, expected <testsuites> or <testsuite>`);
+          }
+          rootIsTestsuites = name === "testsuites";
+          rootTime = parseTime(attributes.get("time"));
+        }
+        const known = canonicalName(name);
+        if (known === void 0) return;
+        const kind = KINDS.get(known);
+        if (kind === K_RESULT) {
+          const caseDepth = caseDepths.length > 0 ? caseDepths[caseDepths.length - 1] : 0;
+          const container = Math.max(caseDepth, suites[suites.length - 1].depth);
+          if (resultDepths.length > 0 && resultDepths[resultDepths.length - 1] > container) return;
+          resultDepths.push(depth);
+          const bits = RESULT_BITS.get(known);
+          if (caseDepth === container) caseBits[caseBits.length - 1] |= bits;
+          else if (bits & (ERROR | FAILURE)) count5(bits);
           return;
         }
-        if (name === "testcase" && depth > 1) {
-          caseDepth = depth;
-          caseChildren = 0;
-          caseStatus = attributes.get("status");
-          caseKey = identity(attributes.get("classname"), attributes.get("file"), attributes.get("name"));
+        if (kind === K_TESTCASE) {
+          caseDepths.push(depth);
+          caseBits.push(statusBits(attributes));
           const time3 = parseTime(attributes.get("time"));
           if (time3 !== void 0) {
             caseTime += time3;
@@ -30523,68 +30128,61 @@ async function read(input2, maxDepth) {
           }
           return;
         }
-        if (name === "testsuite" || name === "testsuites") {
-          if (depth === 1) {
-            rootIsTestsuites = name === "testsuites";
-            rootTime = parseTime(attributes.get("time"));
-          } else if (depth === 2 && rootIsTestsuites) {
-            const time3 = parseTime(attributes.get("time"));
-            if (time3 !== void 0) {
-              topSuitesTime += time3;
-              sawTopSuiteTime = true;
-            }
+        if (depth === 2 && rootIsTestsuites) {
+          const time3 = parseTime(attributes.get("time"));
+          if (time3 !== void 0) {
+            topSuitesTime += time3;
+            sawTopSuiteTime = true;
           }
-          suites.push(void 0);
-          return;
         }
-        if (depth === 1) {
-          throw new EvidenceError(`not a JUnit XML file: the root element is <${name}>, expected <testsuites> or <testsuite>`);
-        }
+        const declaredFailures = declaredCount(attributes, "failures");
+        const declaredErrors = declaredCount(attributes, "errors");
+        const declaredTests = declaredCount(attributes, "tests");
+        const suiteName = declaredFailures > 0 || declaredErrors > 0 || declaredTests > 0 ? attributes.get("name") : void 0;
+        suites.push({ depth, name: suiteName, declaredTests, declaredFailures, declaredErrors, tests: 0, failures: 0, errors: 0 });
       },
       close(name, depth) {
-        if (caseDepth !== 0) {
-          if (depth !== caseDepth) return;
-          caseDepth = 0;
-          record3(runBits(caseChildren, caseStatus));
-        } else if (name === "testsuite" || name === "testsuites") {
+        if (resultDepths.length > 0 && resultDepths[resultDepths.length - 1] === depth) {
+          resultDepths.pop();
+          return;
+        }
+        const suite = suites[suites.length - 1];
+        if (caseDepths.length > 0 && caseDepths[caseDepths.length - 1] === depth) {
+          caseDepths.pop();
+          const bits = caseBits.pop();
+          model.runs++;
+          count5(bits);
+        } else if (suite !== void 0 && suite.depth === depth) {
           suites.pop();
+          closeSuite(suite);
         }
       }
     },
     maxDepth
   );
-  return {
-    tests,
-    passed: counts[OUT_PASSED] + counts[OUT_FLAKY],
-    failures: counts[OUT_FAILURE],
-    errors: counts[OUT_ERROR],
-    skipped: counts[OUT_SKIPPED],
-    flaky: counts[OUT_FLAKY],
-    // to the microsecond: summing decimal fractions leaves float noise (4500.00000000489)
-    duration: Math.round((sawCaseTime ? caseTime : rootTime ?? (sawTopSuiteTime ? topSuitesTime : 0)) * 1e6) / 1e6,
-    runs
-  };
-}
-function identity(classname, file2, name) {
-  if (name === void 0 || name === "" || classname === void 0 || classname === "") return void 0;
-  return `${classname}\0${file2 ?? ""}\0${name}`;
+  model.duration = Math.round((sawCaseTime ? caseTime : rootTime ?? (sawTopSuiteTime ? topSuitesTime : 0)) * 1e6) / 1e6;
+  return model;
 }
 var junit = {
   name: "junit",
-  read: (input2, ctx) => read(input2, ctx.limits.nestingDepth),
+  testResults: true,
+  read: (input2, ctx) => read(input2, ctx.name, ctx.limits.nestingDepth),
   merge(models) {
-    const sum = { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, duration: 0, runs: 0 };
+    const sum2 = { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, duration: 0, runs: 0, declaredOnly: 0, failedNotes: [], testsNotes: [] };
     for (const m of models) {
-      sum.tests += m.tests;
-      sum.passed += m.passed;
-      sum.failures += m.failures;
-      sum.errors += m.errors;
-      sum.skipped += m.skipped;
-      sum.flaky += m.flaky;
-      sum.duration += m.duration;
-      sum.runs += m.runs;
+      sum2.tests += m.tests;
+      sum2.passed += m.passed;
+      sum2.failures += m.failures;
+      sum2.errors += m.errors;
+      sum2.skipped += m.skipped;
+      sum2.flaky += m.flaky;
+      sum2.duration += m.duration;
+      sum2.runs += m.runs;
+      sum2.declaredOnly += m.declaredOnly;
+      for (const note of m.failedNotes) addNote(sum2.failedNotes, note);
+      for (const note of m.testsNotes) addNote(sum2.testsNotes, note);
     }
-    return sum;
+    return sum2;
   },
   metrics(m) {
     return {
@@ -30598,6 +30196,16 @@ var junit = {
       duration: { value: m.duration, unit: "s" }
     };
   },
+  /** Where declarations outweigh the elements, so a failing check's reason says why. */
+  notes(m) {
+    const notes = {};
+    if (m.failedNotes.length > 0) {
+      const why = m.failedNotes.join("; ");
+      notes.failed = notes.failures = notes.errors = notes.tests = why;
+    }
+    if (m.testsNotes.length > 0) notes.tests = [notes.tests, m.testsNotes.join("; ")].filter(Boolean).join("; ");
+    return notes;
+  },
   knownMetrics: {
     tests: null,
     passed: null,
@@ -30610,8 +30218,1467 @@ var junit = {
   }
 };
 
+// src/readers/test-results.ts
+var FAILING_TESTS_KEPT = 100;
+var NOTES_KEPT = 3;
+var TEXT_KEPT = 300;
+function emptyResults() {
+  return { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, failing: [], notes: [] };
+}
+var TestTally = class {
+  results = emptyResults();
+  seconds = 0;
+  sawTime = false;
+  /**
+   * One test's final outcome. `failing` describes it and is kept only for failed and errored
+   * tests, and only while fewer than FAILING_TESTS_KEPT are kept (pass a function to build it
+   * lazily: names and messages are decoded only for the tests that are kept).
+   */
+  record(outcome, failing, options = {}) {
+    const r = this.results;
+    r.tests++;
+    if (outcome === "passed") {
+      r.passed++;
+      if (options.flaky) r.flaky++;
+    } else if (outcome === "skipped") r.skipped++;
+    else {
+      if (outcome === "failed") r.failures++;
+      else r.errors++;
+      if (failing !== void 0 && r.failing.length < FAILING_TESTS_KEPT) r.failing.push(clipFailing(typeof failing === "function" ? failing() : failing));
+    }
+    if (options.seconds !== void 0 && Number.isFinite(options.seconds) && options.seconds >= 0) {
+      this.seconds += options.seconds;
+      this.sawTime = true;
+    }
+  }
+  /** Failed tests a file declares but does not show (the worse figure wins); counted as errors. */
+  addDeclaredFailures(count5, note) {
+    if (count5 <= 0) return;
+    this.results.tests += count5;
+    this.results.errors += count5;
+    this.note(note);
+  }
+  note(note) {
+    if (this.results.notes.length < NOTES_KEPT) this.results.notes.push(note);
+  }
+  /** The file's own total time, when it gives one (used instead of the sum of test times). */
+  setDuration(seconds) {
+    if (Number.isFinite(seconds) && seconds >= 0) {
+      this.seconds = seconds;
+      this.sawTime = true;
+    }
+  }
+  finish() {
+    if (this.sawTime) this.results.duration = Math.round(this.seconds * 1e6) / 1e6;
+    return this.results;
+  }
+};
+function clip(text2) {
+  if (text2 === void 0) return void 0;
+  return text2.length > TEXT_KEPT ? `${text2.slice(0, TEXT_KEPT - 1)}\u2026` : text2;
+}
+function clipFailing(t) {
+  const out = { name: clip(t.name) ?? "" };
+  if (t.suite !== void 0) out.suite = clip(t.suite);
+  if (t.file !== void 0) out.file = clip(t.file);
+  if (t.line !== void 0 && Number.isSafeInteger(t.line) && t.line > 0) out.line = t.line;
+  if (t.message !== void 0) out.message = clip(t.message.split(/\r?\n/, 1)[0]);
+  return out;
+}
+function firstLine(text2) {
+  if (text2 === void 0) return void 0;
+  const line2 = text2.trim().split(/\r?\n/, 1)[0]?.trim();
+  return line2 ? line2 : void 0;
+}
+function mergeResults(models) {
+  const sum2 = emptyResults();
+  let duration3;
+  for (const m of models) {
+    sum2.tests += m.tests;
+    sum2.passed += m.passed;
+    sum2.failures += m.failures;
+    sum2.errors += m.errors;
+    sum2.skipped += m.skipped;
+    sum2.flaky += m.flaky;
+    if (m.duration !== void 0) duration3 = (duration3 ?? 0) + m.duration;
+    for (const f of m.failing) if (sum2.failing.length < FAILING_TESTS_KEPT) sum2.failing.push(f);
+    for (const n of m.notes) if (sum2.notes.length < NOTES_KEPT) sum2.notes.push(n);
+  }
+  if (duration3 !== void 0) sum2.duration = Math.round(duration3 * 1e6) / 1e6;
+  return sum2;
+}
+function resultsMetrics(m) {
+  const metrics = {
+    tests: { value: m.tests },
+    passed: { value: m.passed },
+    failed: { value: m.failures + m.errors },
+    failures: { value: m.failures },
+    errors: { value: m.errors },
+    skipped: { value: m.skipped },
+    flaky: { value: m.flaky }
+  };
+  if (m.duration !== void 0) metrics.duration = { value: m.duration, unit: "s" };
+  return metrics;
+}
+function resultsNotes(m) {
+  if (m.notes.length === 0) return {};
+  const why = m.notes.join("; ");
+  return { failed: why, failures: why, errors: why, tests: why };
+}
+var RESULTS_METRICS = {
+  tests: null,
+  passed: null,
+  failed: null,
+  failures: null,
+  errors: null,
+  skipped: null,
+  flaky: null,
+  duration: "s"
+};
+
+// src/readers/dotnet.ts
+var PASSED = 0;
+var SKIPPED2 = 1;
+var FAILED = 2;
+var ERRORED = 3;
+var OUTCOMES = ["passed", "skipped", "failed", "error"];
+function outcomeOf(severity) {
+  return OUTCOMES[severity];
+}
+var MESSAGE_KEPT = 4096;
+var TRACE_KEPT = 16384;
+var BoundedText = class {
+  constructor(cap) {
+    this.cap = cap;
+  }
+  cap;
+  text = "";
+  add(chunk) {
+    if (this.text.length < this.cap) this.text += chunk.length > this.cap - this.text.length ? chunk.slice(0, this.cap - this.text.length) : chunk;
+  }
+};
+var messageText = () => new BoundedText(MESSAGE_KEPT);
+var traceText = () => new BoundedText(TRACE_KEPT);
+var FRAME = new RegExp("\\s(?:in|en|dans|em|w|\u0432)\\s+((?:[A-Za-z]:[\\\\/]|[\\\\/]|\\.{1,2}[\\\\/]).*?):(?:\\p{L}+[ \\u00a0]?)?(\\d+)\\s*$", "u");
+function firstFrame(trace) {
+  if (trace === void 0) return void 0;
+  for (const raw of trace.split("\n")) {
+    const match2 = FRAME.exec(raw.replace(/\r$/, ""));
+    if (match2 === null) continue;
+    const line2 = Number(match2[2]);
+    if (Number.isSafeInteger(line2) && line2 > 0) return { file: match2[1], line: line2 };
+  }
+  return void 0;
+}
+var DECLARED_COUNT2 = /^\s*(\d{1,15})(?:\.0*)?\s*$/;
+function declaredCount2(attributes, name) {
+  const n = attributes.digits(name);
+  if (n !== -1) return n === -2 ? -1 : n;
+  const match2 = DECLARED_COUNT2.exec(attributes.get(name) ?? "");
+  return match2 ? Number(match2[1]) : -1;
+}
+var SECONDS = /^\s*(\d+)(?:[.,](\d*))?\s*$/;
+function parseSeconds(raw) {
+  if (raw === void 0) return void 0;
+  const match2 = SECONDS.exec(raw);
+  if (match2 === null) return void 0;
+  const value2 = Number(`${match2[1]}.${match2[2] || "0"}`);
+  return Number.isFinite(value2) ? value2 : void 0;
+}
+var TIMESPAN = /^\s*(?:(\d+)\.)?(\d+):(\d{1,2}):(\d{1,2}(?:[.,]\d*)?)\s*$/;
+function parseTimeSpan(raw) {
+  if (raw === void 0) return void 0;
+  const match2 = TIMESPAN.exec(raw);
+  if (match2 === null) return void 0;
+  const value2 = Number(match2[1] ?? 0) * 86400 + Number(match2[2]) * 3600 + Number(match2[3]) * 60 + Number(match2[4].replace(",", "."));
+  return Number.isFinite(value2) ? value2 : void 0;
+}
+function localName(name) {
+  const colon = name.indexOf(":");
+  return colon === -1 ? name : name.slice(colon + 1);
+}
+function quoted(name) {
+  if (name === void 0 || name === "") return "";
+  return ` "${name.length > 80 ? `${name.slice(0, 77)}...` : name}"`;
+}
+
+// src/readers/nunit.ts
+var SUITE = 1;
+var CASE = 2;
+var FAILURE2 = 3;
+var REASON = 4;
+var MESSAGE = 5;
+var STACK = 6;
+var KINDS2 = /* @__PURE__ */ new Map([
+  ["test-results", SUITE],
+  ["test-run", SUITE],
+  ["test-suite", SUITE],
+  ["test-case", CASE],
+  ["failure", FAILURE2],
+  ["reason", REASON],
+  ["message", MESSAGE],
+  ["stack-trace", STACK]
+]);
+var RESULTS = /* @__PURE__ */ new Map([
+  ["success", PASSED],
+  ["passed", PASSED],
+  ["ignored", SKIPPED2],
+  ["skipped", SKIPPED2],
+  ["explicit", SKIPPED2],
+  ["failure", FAILED],
+  ["failed", FAILED],
+  ["error", ERRORED]
+]);
+var ERROR_LABELS = /* @__PURE__ */ new Set(["error", "invalid", "cancelled", "notrunnable"]);
+function statedSeverity(attributes) {
+  if ((attributes.is("result", "Passed") || attributes.is("result", "Success")) && (attributes.digits("success") === -2 || attributes.is("success", "True"))) return PASSED;
+  const executed = attributes.get("executed");
+  const success2 = attributes.get("success");
+  let raw = attributes.get("result");
+  let severity;
+  if (raw !== void 0) {
+    raw = raw.trim().toLowerCase();
+    let label = attributes.get("label")?.trim().toLowerCase();
+    const split = /^([a-z]+)\s*[:(]\s*([a-z]*)/.exec(raw);
+    if (split !== null) {
+      raw = split[1];
+      if (label === void 0 && split[2] !== "child") label = split[2];
+    }
+    severity = RESULTS.get(raw) ?? ERRORED;
+    if (severity === FAILED && label !== void 0 && ERROR_LABELS.has(label)) severity = ERRORED;
+  } else if (executed?.trim().toLowerCase() === "false") severity = SKIPPED2;
+  else if (success2 !== void 0) severity = success2.trim().toLowerCase() === "true" ? PASSED : FAILED;
+  else severity = ERRORED;
+  if (success2?.trim().toLowerCase() === "false" && executed?.trim().toLowerCase() !== "false") severity = Math.max(severity, FAILED);
+  return severity;
+}
+function declaredSum(attributes, names) {
+  let sum2 = -1;
+  for (const name of names) {
+    const n = declaredCount2(attributes, name);
+    if (n >= 0) sum2 = Math.max(sum2, 0) + n;
+  }
+  return sum2;
+}
+async function read2(input2, file2, maxDepth) {
+  const tally = new TestTally();
+  const results = tally.results;
+  const suites = [];
+  let current;
+  let rootDuration;
+  let failureDepth = -1;
+  let capture;
+  let captureDepth = -1;
+  const keeping = () => results.failing.length < FAILING_TESTS_KEPT;
+  const failingCount = () => results.failures + results.errors;
+  const suiteName = () => {
+    for (let i = suites.length - 1; i >= 0; i--) if (suites[i].fixture && suites[i].name) return suites[i].name;
+    for (let i = suites.length - 1; i >= 0; i--) if (!suites[i].root && suites[i].name) return suites[i].name;
+    return void 0;
+  };
+  const inheritedFrame = () => {
+    for (let i = suites.length - 1; i >= 0; i--) {
+      const frame = firstFrame(suites[i].trace?.text);
+      if (frame !== void 0) return frame;
+    }
+    return void 0;
+  };
+  const recordCase = (c) => {
+    const before = failingCount();
+    const options = c.seconds === void 0 ? void 0 : { seconds: c.seconds };
+    if (c.severity < FAILED) tally.record(outcomeOf(c.severity), void 0, options);
+    else {
+      tally.record(
+        outcomeOf(c.severity),
+        () => {
+          const frame = firstFrame(c.trace?.text) ?? inheritedFrame();
+          const failing = { name: c.name ?? "(unnamed test case)", message: firstLine(c.message?.text) };
+          const suite2 = c.classname ?? suiteName();
+          if (suite2 !== void 0) failing.suite = suite2;
+          if (frame !== void 0) Object.assign(failing, frame);
+          return failing;
+        },
+        options
+      );
+    }
+    const suite = suites[suites.length - 1];
+    if (suite !== void 0) {
+      suite.tests++;
+      suite.failing += failingCount() - before;
+    }
+  };
+  const closeSuite = (suite) => {
+    const parent = suites[suites.length - 1];
+    if (suite.severity >= FAILED && (suite.tearDown || suite.failing === 0)) {
+      const before = failingCount();
+      tally.record(outcomeOf(suite.severity), () => {
+        const failing = { name: suite.name ?? (suite.root ? "(test run)" : "(unnamed suite)"), message: firstLine(suite.message?.text) ?? "the suite failed while no test case under it did (a set-up or tear-down failure)" };
+        const frame = firstFrame(suite.trace?.text);
+        if (frame !== void 0) Object.assign(failing, frame);
+        if (parent !== void 0 && parent.name !== void 0 && !parent.root) failing.suite = parent.name;
+        return failing;
+      });
+      suite.tests++;
+      suite.failing += failingCount() - before;
+    }
+    if (suite.declaredFailing > suite.failing) {
+      const extra = suite.declaredFailing - suite.failing;
+      tally.addDeclaredFailures(extra, `${file2}: ${suite.root ? "the root" : "suite"}${quoted(suite.name)} declares ${suite.declaredFailing} failed test${suite.declaredFailing === 1 ? "" : "s"} but its elements show ${suite.failing}: counted as ${suite.declaredFailing} failed (the worse figure)`);
+      suite.tests += extra;
+      suite.failing += extra;
+    }
+    if (suite.declaredTests > suite.tests) tally.note(`${file2}: ${suite.root ? "the root" : "suite"}${quoted(suite.name)} declares ${suite.declaredTests} tests but holds ${suite.tests}`);
+    if (parent !== void 0) {
+      parent.tests += suite.tests;
+      parent.failing += suite.failing;
+    }
+  };
+  await parseXml(
+    input2,
+    {
+      open(name, attributes, depth) {
+        if (depth === 1) {
+          if (name !== "test-results" && name !== "test-run" && name !== "test-suite") {
+            throw new EvidenceError(`not an NUnit XML file: the root element is <${name}>, expected <test-run> (NUnit 3), <test-results> (NUnit 2) or <test-suite>`);
+          }
+          if (name === "test-run") rootDuration = parseSeconds(attributes.get("duration"));
+        }
+        const kind = KINDS2.get(name);
+        if (kind === void 0) return;
+        if (kind === CASE) {
+          const keep = keeping();
+          current = {
+            depth,
+            severity: statedSeverity(attributes),
+            // names only while failing tests are kept: NUnit 2 names are full, NUnit 3 has classname
+            name: keep ? attributes.get("name") : void 0,
+            classname: keep ? attributes.get("classname") : void 0,
+            // the run's own duration wins: case times are read only when there is none
+            seconds: rootDuration === void 0 ? parseSeconds(attributes.get("duration") ?? attributes.get("time")) : void 0
+          };
+          return;
+        }
+        if (kind === SUITE) {
+          const root = depth === 1 && name !== "test-suite";
+          const statesOutcome = attributes.digits("result") !== -2 || attributes.digits("success") !== -2 || attributes.digits("executed") !== -2;
+          const severity = name === "test-results" || !statesOutcome ? PASSED : statedSeverity(attributes);
+          suites.push({
+            depth,
+            root,
+            fixture: /fixture$/i.test(attributes.get("type") ?? ""),
+            name: attributes.get("name"),
+            severity,
+            tearDown: attributes.get("site")?.trim().toLowerCase() === "teardown",
+            declaredFailing: name === "test-results" ? declaredSum(attributes, ["failures", "errors", "invalid", "inconclusive"]) : declaredSum(attributes, ["failed", "inconclusive", "warnings"]),
+            declaredTests: name === "test-results" ? declaredSum(attributes, ["total", "not-run"]) : declaredSum(attributes, ["total"]),
+            tests: 0,
+            failing: 0
+          });
+          return;
+        }
+        const suite = suites[suites.length - 1];
+        const owner = current !== void 0 ? current.depth : suite?.depth ?? 0;
+        if (kind === FAILURE2 || kind === REASON) {
+          if (depth !== owner + 1) return;
+          failureDepth = depth;
+          if (kind === FAILURE2) {
+            if (current !== void 0) current.severity = Math.max(current.severity, FAILED);
+            else if (suite !== void 0) suite.severity = Math.max(suite.severity, FAILED);
+          }
+          return;
+        }
+        if (failureDepth === -1 || depth !== failureDepth + 1 || !keeping()) return;
+        const target = current ?? suite;
+        if (target === void 0) return;
+        if (kind === MESSAGE) {
+          if (target.message !== void 0 && target.message.text !== "") return;
+          capture = target.message = messageText();
+        } else {
+          if (target.trace !== void 0 && target.trace.text !== "") return;
+          capture = target.trace = traceText();
+        }
+        captureDepth = depth;
+      },
+      text(text2) {
+        if (capture !== void 0) capture.add(text2);
+      },
+      close(_name, depth) {
+        if (depth === captureDepth) {
+          capture = void 0;
+          captureDepth = -1;
+        } else if (depth === failureDepth) failureDepth = -1;
+        else if (current !== void 0 && depth === current.depth) {
+          const c = current;
+          current = void 0;
+          recordCase(c);
+        } else if (suites.length > 0 && suites[suites.length - 1].depth === depth) {
+          closeSuite(suites.pop());
+        }
+      }
+    },
+    maxDepth
+  );
+  if (rootDuration !== void 0) tally.setDuration(rootDuration);
+  return tally.finish();
+}
+var nunit = {
+  name: "nunit",
+  testResults: true,
+  read: (input2, ctx) => read2(input2, ctx.name, ctx.limits.nestingDepth),
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: resultsNotes,
+  knownMetrics: RESULTS_METRICS
+};
+
+// src/readers/trx.ts
+var CLASS_NAMES_KEPT = 2e4;
+var OUTCOMES2 = /* @__PURE__ */ new Map([
+  ["passed", PASSED],
+  ["notexecuted", SKIPPED2],
+  ["failed", FAILED]
+]);
+var RUN_PASSED = /* @__PURE__ */ new Set(["passed", "completed", "warning", "notexecuted"]);
+var FAILING_COUNTERS = ["failed", "error", "timeout", "aborted", "inconclusive", "passedButRunAborted", "notRunnable", "disconnected", "warning", "completed", "inProgress", "pending"];
+function outcomeSeverity(attributes) {
+  if (attributes.is("outcome", "Passed")) return PASSED;
+  const raw = attributes.get("outcome");
+  return raw === void 0 ? ERRORED : OUTCOMES2.get(raw.trim().toLowerCase()) ?? ERRORED;
+}
+function className(raw) {
+  if (raw === void 0) return void 0;
+  const name = raw.split(",", 1)[0].trim();
+  return name === "" ? void 0 : name.length > 300 ? `${name.slice(0, 299)}\u2026` : name;
+}
+var SUMMARY = 1;
+var ROW = 2;
+async function read3(input2, file2, maxDepth) {
+  const tally = new TestTally();
+  const results = tally.results;
+  const failingCount = () => results.failures + results.errors;
+  let resultsDepth = -1;
+  let resultsSeen = false;
+  const open3 = [];
+  let capture;
+  let captureDepth = -1;
+  let topSeconds = 0;
+  let sawSeconds = false;
+  const pendingClass = /* @__PURE__ */ new Map();
+  const classById = /* @__PURE__ */ new Map();
+  let definitionsDepth = -1;
+  let definitionId;
+  let runOutcome;
+  let declaredFailing = -1;
+  let declaredTotal = -1;
+  let runInfoDepth = -1;
+  let runInfoError = false;
+  let runInfoText;
+  let summary3;
+  const settleSummary = () => {
+    if (summary3 === void 0) return;
+    const { result, rows, failingRows } = summary3;
+    summary3 = void 0;
+    if (rows === 0 || result.severity >= FAILED && failingRows === 0) recordResult(result);
+  };
+  const recordResult = (r) => {
+    if (r.severity < FAILED) {
+      tally.record(outcomeOf(r.severity));
+      return;
+    }
+    const before = results.failing.length;
+    tally.record(outcomeOf(r.severity), () => {
+      const failing = { name: r.name ?? "(unnamed result)", message: firstLine(r.message?.text) };
+      const frame = firstFrame(r.trace?.text);
+      if (frame !== void 0) Object.assign(failing, frame);
+      return failing;
+    });
+    if (results.failing.length > before && r.testId !== void 0) {
+      const kept = results.failing[results.failing.length - 1];
+      const known = classById.get(r.testId);
+      if (known !== void 0) kept.suite = known;
+      else {
+        const list = pendingClass.get(r.testId);
+        if (list === void 0) pendingClass.set(r.testId, [kept]);
+        else list.push(kept);
+      }
+    }
+  };
+  await parseXml(
+    input2,
+    {
+      open(rawName, attributes, depth) {
+        const name = localName(rawName);
+        if (depth === 1) {
+          if (name !== "TestRun") throw new EvidenceError(`not a TRX file: the root element is <${rawName}>, expected <TestRun>`);
+          return;
+        }
+        const inner = open3[open3.length - 1];
+        const container = inner !== void 0 ? inner.innerDepth : resultsDepth;
+        if (container !== -1 && depth === container + 1) {
+          const severity = outcomeSeverity(attributes);
+          const keep = severity >= FAILED && results.failing.length < FAILING_TESTS_KEPT;
+          open3.push({
+            depth,
+            severity,
+            keep,
+            testId: keep || attributes.digits("resultType") !== -2 ? attributes.get("testId") : void 0,
+            name: keep ? attributes.get("testName") : void 0,
+            seconds: open3.length === 0 ? parseTimeSpan(attributes.get("duration")) : void 0,
+            dataDriven: attributes.digits("resultType") === -2 ? 0 : attributes.is("resultType", "DataDrivenTest") ? SUMMARY : attributes.is("resultType", "DataDrivenDataRow") ? ROW : 0,
+            testsBefore: results.tests,
+            failingBefore: failingCount(),
+            innerDepth: -1,
+            errorInfoDepth: -1
+          });
+          return;
+        }
+        if (inner !== void 0) {
+          if (name === "InnerResults" && depth === inner.depth + 1) inner.innerDepth = depth;
+          else if (name === "ErrorInfo" && inner.keep && inner.errorInfoDepth === -1) inner.errorInfoDepth = depth;
+          else if (inner.errorInfoDepth !== -1 && depth === inner.errorInfoDepth + 1) {
+            if (name === "Message" && inner.message === void 0) capture = inner.message = messageText();
+            else if (name === "StackTrace" && inner.trace === void 0) capture = inner.trace = traceText();
+            else return;
+            captureDepth = depth;
+          }
+          return;
+        }
+        if (depth === 2) {
+          if (name === "Results") {
+            resultsDepth = depth;
+            resultsSeen = true;
+          } else if (name === "TestDefinitions") definitionsDepth = depth;
+          else if (name === "ResultSummary") runOutcome = attributes.get("outcome")?.trim();
+          return;
+        }
+        if (definitionsDepth !== -1) {
+          if (depth === definitionsDepth + 1) definitionId = pendingClass.size > 0 || !resultsSeen && classById.size < CLASS_NAMES_KEPT ? attributes.get("id") : void 0;
+          else if (definitionId !== void 0 && name === "TestMethod") {
+            const cls = className(attributes.get("className"));
+            if (cls === void 0) return;
+            const pending = pendingClass.get(definitionId);
+            if (pending !== void 0) {
+              for (const kept of pending) kept.suite = cls;
+              pendingClass.delete(definitionId);
+            } else if (!resultsSeen) classById.set(definitionId, cls);
+          }
+          return;
+        }
+        if (name === "Counters" && depth === 3) {
+          let sum2 = -1;
+          for (const counter2 of FAILING_COUNTERS) {
+            const n = declaredCount2(attributes, counter2);
+            if (n >= 0) sum2 = Math.max(sum2, 0) + n;
+          }
+          declaredFailing = sum2;
+          declaredTotal = declaredCount2(attributes, "total");
+        } else if (name === "RunInfo" && runInfoText === void 0) {
+          runInfoDepth = depth;
+          runInfoError = attributes.get("outcome")?.trim().toLowerCase() === "error";
+        } else if (name === "Text" && runInfoError && depth === runInfoDepth + 1 && runInfoText === void 0) {
+          capture = runInfoText = messageText();
+          captureDepth = depth;
+        }
+      },
+      text(text2) {
+        if (capture !== void 0) capture.add(text2);
+      },
+      close(_name, depth) {
+        if (depth === captureDepth) {
+          capture = void 0;
+          captureDepth = -1;
+          return;
+        }
+        const inner = open3[open3.length - 1];
+        if (inner !== void 0) {
+          if (depth === inner.errorInfoDepth) inner.errorInfoDepth = -2;
+          else if (depth === inner.innerDepth) inner.innerDepth = -1;
+          else if (depth === inner.depth) {
+            open3.pop();
+            const innerTests = results.tests - inner.testsBefore;
+            const innerFailing = failingCount() - inner.failingBefore;
+            if (open3.length > 0 || innerTests > 0) {
+              if (innerTests === 0 || inner.severity >= FAILED && innerFailing === 0) recordResult(inner);
+            } else if (inner.dataDriven === SUMMARY) {
+              settleSummary();
+              summary3 = { result: inner, rows: 0, failingRows: 0 };
+            } else if (inner.dataDriven === ROW && summary3 !== void 0 && (inner.testId === void 0 || summary3.result.testId === void 0 || inner.testId === summary3.result.testId)) {
+              const before = failingCount();
+              recordResult(inner);
+              summary3.rows++;
+              summary3.failingRows += failingCount() - before;
+              return;
+            } else {
+              settleSummary();
+              recordResult(inner);
+            }
+            if (inner.seconds !== void 0) {
+              topSeconds += inner.seconds;
+              sawSeconds = true;
+            }
+          }
+          return;
+        }
+        if (depth === resultsDepth) resultsDepth = -1;
+        else if (depth === definitionsDepth) definitionsDepth = -1;
+        else if (depth === runInfoDepth) runInfoDepth = -1;
+      }
+    },
+    maxDepth
+  );
+  settleSummary();
+  if (runOutcome !== void 0 && !RUN_PASSED.has(runOutcome.toLowerCase()) && failingCount() === 0) {
+    tally.record("error", {
+      name: "(test run)",
+      message: `the run's ResultSummary outcome is "${runOutcome}" while no test result failed${runInfoText?.text ? `: ${firstLine(runInfoText.text)}` : ""}`
+    });
+  }
+  if (declaredFailing > failingCount()) {
+    const shown = failingCount();
+    tally.addDeclaredFailures(declaredFailing - shown, `${file2}: <Counters> declare ${declaredFailing} failed test${declaredFailing === 1 ? "" : "s"} but the results show ${shown}: counted as ${declaredFailing} failed (the worse figure)`);
+  }
+  if (declaredTotal > results.tests) tally.note(`${file2}: <Counters> declare total="${declaredTotal}" but the results hold ${results.tests}`);
+  if (sawSeconds) tally.setDuration(topSeconds);
+  return tally.finish();
+}
+var trx = {
+  name: "trx",
+  testResults: true,
+  read: (input2, ctx) => read3(input2, ctx.name, ctx.limits.nestingDepth),
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: resultsNotes,
+  knownMetrics: RESULTS_METRICS
+};
+
+// src/readers/xunit.ts
+var SUITE2 = 1;
+var TEST = 2;
+var ERRORS = 3;
+var ERROR2 = 4;
+var FAILURE3 = 5;
+var MESSAGE2 = 6;
+var STACK2 = 7;
+var KINDS3 = /* @__PURE__ */ new Map([
+  ["assemblies", SUITE2],
+  ["assembly", SUITE2],
+  ["collection", SUITE2],
+  ["class", SUITE2],
+  ["test", TEST],
+  ["errors", ERRORS],
+  ["error", ERROR2],
+  ["failure", FAILURE3],
+  ["message", MESSAGE2],
+  ["stack-trace", STACK2]
+]);
+var RESULTS2 = /* @__PURE__ */ new Map([
+  ["pass", PASSED],
+  ["skip", SKIPPED2],
+  ["notrun", SKIPPED2],
+  ["fail", FAILED]
+]);
+function resultSeverity(attributes) {
+  if (attributes.is("result", "Pass")) return PASSED;
+  const raw = attributes.get("result");
+  return raw === void 0 ? ERRORED : RESULTS2.get(raw.trim().toLowerCase()) ?? ERRORED;
+}
+async function read4(input2, file2, maxDepth) {
+  const tally = new TestTally();
+  const results = tally.results;
+  const failingCount = () => results.failures + results.errors;
+  const keeping = () => results.failing.length < FAILING_TESTS_KEPT;
+  const suites = [];
+  let item;
+  let errorsDepth = -1;
+  let assemblyTimed = false;
+  let assemblySeconds = 0;
+  let sawAssemblyTime = false;
+  let testSeconds = 0;
+  let sawTestTime = false;
+  let capture;
+  let captureDepth = -1;
+  const suiteName = () => {
+    for (let i = suites.length - 1; i >= 0; i--) if (suites[i].name) return suites[i].name;
+    return void 0;
+  };
+  const recordItem = (it) => {
+    const before = failingCount();
+    if (it.severity < FAILED) tally.record(outcomeOf(it.severity));
+    else {
+      tally.record(outcomeOf(it.severity), () => {
+        const failing = { name: it.name ?? "(unnamed test)", message: firstLine(it.message?.text) };
+        const suite2 = it.suite ?? suiteName();
+        if (suite2 !== void 0) failing.suite = suite2;
+        const frame = firstFrame(it.trace?.text);
+        if (frame !== void 0) Object.assign(failing, frame);
+        return failing;
+      });
+    }
+    if (it.seconds !== void 0) {
+      testSeconds += it.seconds;
+      sawTestTime = true;
+    }
+    const suite = suites[suites.length - 1];
+    if (suite !== void 0) {
+      suite.tests++;
+      suite.failing += failingCount() - before;
+    }
+  };
+  const closeSuite = (suite) => {
+    if (suite.declaredFailing > suite.failing) {
+      const extra = suite.declaredFailing - suite.failing;
+      tally.addDeclaredFailures(extra, `${file2}: <${suite.assembly ? "assembly" : "collection"}>${quoted(suite.name)} declares ${suite.declaredFailing} failed test${suite.declaredFailing === 1 ? "" : "s"} but its elements show ${suite.failing}: counted as ${suite.declaredFailing} failed (the worse figure)`);
+      suite.tests += extra;
+      suite.failing += extra;
+    }
+    if (suite.declaredTests > suite.tests) tally.note(`${file2}:${quoted(suite.name)} declares total="${suite.declaredTests}" but holds ${suite.tests} tests`);
+    const parent = suites[suites.length - 1];
+    if (parent !== void 0) {
+      parent.tests += suite.tests;
+      parent.failing += suite.failing;
+    }
+  };
+  await parseXml(
+    input2,
+    {
+      open(name, attributes, depth) {
+        if (depth === 1 && name !== "assemblies" && name !== "assembly") {
+          throw new EvidenceError(`not an xUnit.net XML file: the root element is <${name}>, expected <assemblies> (xUnit.net v2/v3) or <assembly> (v1)`);
+        }
+        const kind = KINDS3.get(name);
+        if (kind === void 0) return;
+        if (item !== void 0) {
+          if (kind === FAILURE3 && depth === item.depth + 1) {
+            item.severity = Math.max(item.severity, FAILED);
+            item.failureDepth = depth;
+          } else if ((kind === MESSAGE2 || kind === STACK2) && item.keep && depth === item.failureDepth + 1) {
+            if (kind === MESSAGE2 && item.message === void 0) capture = item.message = messageText();
+            else if (kind === STACK2 && item.trace === void 0) capture = item.trace = traceText();
+            else return;
+            captureDepth = depth;
+          }
+          return;
+        }
+        const keep = keeping();
+        if (kind === TEST) {
+          item = {
+            depth,
+            severity: resultSeverity(attributes),
+            keep,
+            name: keep ? attributes.get("name") : void 0,
+            suite: keep ? attributes.get("type") || void 0 : void 0,
+            // an assembly's own time wins: test times are read only when it has none
+            seconds: assemblyTimed ? void 0 : parseSeconds(attributes.get("time")),
+            failureDepth: -1
+          };
+        } else if (kind === ERROR2 && errorsDepth !== -1 && depth === errorsDepth + 1) {
+          const type = attributes.get("type");
+          item = { depth, severity: ERRORED, keep, name: keep ? attributes.get("name") || (type ? `(${type})` : "(assembly error)") : void 0, suite: void 0, seconds: void 0, failureDepth: -1 };
+          if (keep && type) item.suite = `[${type}]`;
+        } else if (kind === FAILURE3 && suites.length > 0 && depth === suites[suites.length - 1].depth + 1) {
+          item = { depth, severity: ERRORED, keep, name: keep ? suites[suites.length - 1].name ?? "(fixture)" : void 0, suite: void 0, seconds: void 0, failureDepth: depth };
+        } else if (kind === ERRORS) errorsDepth = depth;
+        else if (kind === SUITE2 && name !== "assemblies") {
+          const assembly = name === "assembly";
+          if (assembly) {
+            const time3 = parseSeconds(attributes.get("time"));
+            assemblyTimed = time3 !== void 0;
+            if (time3 !== void 0) {
+              assemblySeconds += time3;
+              sawAssemblyTime = true;
+            }
+          }
+          suites.push({
+            depth,
+            assembly,
+            name: attributes.get("name"),
+            declaredFailing: assembly ? sum(declaredCount2(attributes, "failed"), declaredCount2(attributes, "errors")) : declaredCount2(attributes, "failed"),
+            declaredTests: declaredCount2(attributes, "total"),
+            tests: 0,
+            failing: 0
+          });
+        }
+      },
+      text(text2) {
+        if (capture !== void 0) capture.add(text2);
+      },
+      close(_name, depth) {
+        if (depth === captureDepth) {
+          capture = void 0;
+          captureDepth = -1;
+        } else if (item !== void 0) {
+          if (depth === item.depth) {
+            const it = item;
+            item = void 0;
+            recordItem(it);
+          } else if (depth === item.failureDepth) item.failureDepth = -2;
+        } else if (depth === errorsDepth) errorsDepth = -1;
+        else if (suites.length > 0 && suites[suites.length - 1].depth === depth) closeSuite(suites.pop());
+      }
+    },
+    maxDepth
+  );
+  if (sawAssemblyTime || sawTestTime) tally.setDuration(assemblySeconds + testSeconds);
+  return tally.finish();
+}
+function sum(a, b) {
+  return a < 0 && b < 0 ? -1 : Math.max(a, 0) + Math.max(b, 0);
+}
+var xunit = {
+  name: "xunit",
+  testResults: true,
+  read: (input2, ctx) => read4(input2, ctx.name, ctx.limits.nestingDepth),
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: resultsNotes,
+  knownMetrics: RESULTS_METRICS
+};
+
+// src/readers/tap.ts
+var MAX_DEPTH = 256;
+var DIRECTIVE = /^\s*(skip\S*|todo(?=\s|$))\s*(.*)$/i;
+var BATS_PLACE = /^\(in test file (.+), line (\d+)\)$/;
+var SUBTEST = /^#\s*Subtest\b:?\s*(.*)$/i;
+var PLAN = /^(\d+)\.\.(\d+)(?:\s*(?:#.*)?)?$/;
+var TIME_DIRECTIVE = /^#\s*time=\S+$/;
+var TapParser = class {
+  constructor(file2) {
+    this.file = file2;
+  }
+  file;
+  tally = new TestTally();
+  levels = [newLevel(0)];
+  pending;
+  yaml;
+  lineNumber = 0;
+  bailed = false;
+  line(text2) {
+    this.lineNumber++;
+    if (this.bailed) return;
+    let indent = 0;
+    while (indent < text2.length && text2.charCodeAt(indent) === 32) indent++;
+    if (this.yaml !== void 0) {
+      if (indent === text2.length || indent === this.yaml.indent && text2.slice(indent).trimEnd() === "...") {
+        if (indent !== text2.length) {
+          this.yaml = void 0;
+          this.flush();
+        }
+        return;
+      }
+      if (indent >= this.yaml.indent) {
+        this.yamlLine(text2, indent);
+        return;
+      }
+      this.yaml = void 0;
+    }
+    if (indent === text2.length) return;
+    const content = indent === 0 ? text2.trimEnd() : text2.slice(indent).trimEnd();
+    const pending = this.pending;
+    if (pending !== void 0) {
+      if (content === "---" && indent >= pending.indent) {
+        this.yaml = { indent, atIndent: -1, blockKey: "" };
+        return;
+      }
+      if (content.charCodeAt(0) === 35 && !SUBTEST.test(content)) {
+        if (pending.failing !== void 0) diagnosticComment(pending.failing, content);
+        return;
+      }
+      this.flush();
+    }
+    const c0 = content.charCodeAt(0);
+    if (c0 === 111 || c0 === 110) {
+      const ok = content.startsWith("ok") && (content.length === 2 || content.charCodeAt(2) === 32);
+      const notOk = !ok && content.startsWith("not ok") && (content.length === 6 || content.charCodeAt(6) === 32);
+      if (ok || notOk) {
+        this.point(indent, content.slice(ok ? 2 : 6), ok);
+        return;
+      }
+    } else if (c0 >= 48 && c0 <= 57) {
+      const plan = PLAN.exec(content);
+      if (plan) {
+        this.plan(indent, Number(plan[1]), Number(plan[2]));
+        return;
+      }
+    } else if (c0 === 35) {
+      const subtest = SUBTEST.exec(content);
+      if (subtest) {
+        const name = subtest[1] || void 0;
+        const level = this.at(indent, true);
+        if (level.indent < indent) {
+          const parentsHeader = level.nextChildName;
+          const child = this.open(indent, parentsHeader ?? name);
+          if (parentsHeader !== void 0) child.nextChildName = name;
+        } else level.nextChildName = name;
+      }
+      return;
+    } else if (c0 === 66 || c0 === 98) {
+      if (/^bail out!/i.test(content)) {
+        const reason = content.slice(9).trim();
+        this.tally.record("error", { name: reason ? `Bail out! ${reason}` : "Bail out!", suite: this.suite(), message: "the test run bailed out: nothing after this line was run" });
+        this.tally.note(`${this.file} bailed out at line ${this.lineNumber}`);
+        this.bailed = true;
+        return;
+      }
+    } else if (content === "}") {
+      for (let i = this.levels.length - 1; i > 0; i--) {
+        const level = this.levels[i];
+        if (level.buffered && this.levels[i - 1].indent === indent) {
+          while (this.levels.length > i) this.close();
+          return;
+        }
+      }
+    }
+  }
+  /** The level a structural line at `indent` belongs to, closing deeper levels. */
+  at(indent, opening = false) {
+    let top = this.levels[this.levels.length - 1];
+    while (top.indent > indent && this.levels.length > 1) {
+      this.close();
+      top = this.levels[this.levels.length - 1];
+    }
+    if (!opening && top.indent < indent) top = this.open(indent, top.nextChildName);
+    return top;
+  }
+  open(indent, name, buffered = false) {
+    const parent = this.levels[this.levels.length - 1];
+    parent.nextChildName = void 0;
+    if (this.levels.length >= MAX_DEPTH) {
+      throw new EvidenceError(`line ${this.lineNumber}: subtests nested more than ${MAX_DEPTH} deep`, { line: this.lineNumber });
+    }
+    const level = newLevel(indent);
+    level.name = name;
+    level.buffered = buffered;
+    this.levels.push(level);
+    return level;
+  }
+  close() {
+    const level = this.levels.pop();
+    const problem = planProblem(level);
+    if (problem !== void 0) {
+      const name = level.name ?? "subtest";
+      this.tally.record("error", { name: `${name}: ${problem}`, suite: this.suite(), line: level.planLine > 0 ? level.planLine : void 0, message: `subtest ${problem}` });
+      this.tally.note(`${this.file}: subtest "${name}" ${problem}`);
+    }
+  }
+  suite() {
+    const names = [];
+    for (const level of this.levels) if (level.name !== void 0) names.push(level.name);
+    return names.length > 0 ? names.join(" \u203A ") : void 0;
+  }
+  plan(indent, start, end) {
+    const level = this.at(indent);
+    if (level.planLine > 0) {
+      if (this.levels.length === 1) {
+        throw new EvidenceError(
+          `${this.file} line ${this.lineNumber}: a second plan (${start}..${end}) after the one on line ${level.planLine}: two TAP streams in one file are not one run's evidence`,
+          { line: this.lineNumber }
+        );
+      }
+      level.planEnd = -2;
+      return;
+    }
+    level.planStart = start;
+    level.planEnd = end;
+    level.planLine = this.lineNumber;
+  }
+  point(indent, rest, ok) {
+    const level = this.at(indent);
+    level.points++;
+    level.nextChildName = void 0;
+    let i = 0;
+    while (i < rest.length && rest.charCodeAt(i) === 32) i++;
+    let n = i;
+    while (n < rest.length && rest.charCodeAt(n) >= 48 && rest.charCodeAt(n) <= 57) n++;
+    const number4 = n > i ? Number(rest.slice(i, n)) : void 0;
+    let description = rest.slice(n);
+    let buffered = false;
+    if (description.endsWith("{") && (description.length === 1 || description.charCodeAt(description.length - 2) === 32)) {
+      buffered = true;
+      description = description.slice(0, -1);
+    }
+    const { name, directive } = splitDirective(description);
+    let outcome;
+    if (directive === "skip") outcome = "skipped";
+    else if (directive === "todo") outcome = ok ? "passed" : "skipped";
+    else outcome = ok ? "passed" : "failed";
+    if (number4 !== void 0 && number4 !== level.points + level.planStart - 1 && !level.outOfSequence) {
+      level.outOfSequence = true;
+      const expected = level.points + level.planStart - 1;
+      this.tally.record("error", { name: `test number ${number4} out of sequence (expected ${expected})`, suite: this.suite(), line: this.lineNumber, message: "test points are numbered out of sequence: a test is missing or repeated" });
+      this.tally.note(`${this.file} line ${this.lineNumber}: test number ${number4} where ${expected} was expected`);
+    }
+    const testName = name || (number4 !== void 0 ? `test ${number4}` : `test point on line ${this.lineNumber}`);
+    this.pending = { outcome, indent, line: this.lineNumber };
+    if (outcome === "failed") this.pending.failing = { name: testName, suite: this.suite() };
+    if (buffered) {
+      this.flush();
+      this.open(indent + 4, testName, true);
+    }
+  }
+  flush() {
+    const p = this.pending;
+    if (p === void 0) return;
+    this.pending = void 0;
+    this.tally.record(p.outcome, p.failing);
+  }
+  yamlLine(text2, indent) {
+    const yaml2 = this.yaml;
+    const failing = this.pending?.failing;
+    if (failing === void 0) return;
+    const content = text2.slice(indent).trimEnd();
+    if (yaml2.blockKey !== "") {
+      if (indent > yaml2.indent) {
+        const place = BATS_PLACE.exec(content);
+        if (place && failing.file === void 0) {
+          failing.file = place[1];
+          failing.line = Number(place[2]);
+          return;
+        }
+        setYamlField(failing, yaml2.blockKey, content);
+        yaml2.blockKey = "";
+        return;
+      }
+      yaml2.blockKey = "";
+    }
+    if (yaml2.atIndent >= 0 && indent > yaml2.indent) {
+      const m2 = /^(\w+):\s*(.*)$/.exec(content);
+      if (m2) setAtField(failing, m2[1], unquote(m2[2]));
+      return;
+    }
+    yaml2.atIndent = -1;
+    if (indent !== yaml2.indent) return;
+    const m = /^(\w+):\s*(.*)$/.exec(content);
+    if (!m) return;
+    const key = m[1];
+    const value2 = m[2];
+    if (key === "at" && value2 === "") {
+      yaml2.atIndent = indent;
+      return;
+    }
+    if (/^[|>][-+]?\d*$/.test(value2)) {
+      yaml2.blockKey = key;
+      return;
+    }
+    setYamlField(failing, key, unquote(value2));
+  }
+  end() {
+    this.flush();
+    if (!this.bailed) {
+      while (this.levels.length > 1) this.close();
+      const top = this.levels[0];
+      const problem = planProblem(top);
+      if (problem !== void 0) {
+        throw new EvidenceError(`${this.file}: the TAP stream ${problem}: a truncated or incomplete run is not evidence (write the whole TAP stream, plan included)`);
+      }
+    }
+    return this.tally.finish();
+  }
+};
+function newLevel(indent) {
+  return { indent, planStart: 1, planEnd: -1, planLine: 0, points: 0, outOfSequence: false, buffered: false };
+}
+function planProblem(level) {
+  if (level.planEnd === -2) return "has two plans";
+  if (level.planLine === 0 && level.points === 0) return "is empty: no plan and no test points";
+  if (level.planLine === 0) return `has no plan (1..N) for its ${level.points} test point${level.points === 1 ? "" : "s"}`;
+  const planned = level.planEnd - level.planStart + 1;
+  if (planned !== level.points) {
+    return `plans ${Math.max(planned, 0)} test${planned === 1 ? "" : "s"} (${level.planStart}..${level.planEnd}, line ${level.planLine}) but has ${level.points} test point${level.points === 1 ? "" : "s"}`;
+  }
+  return void 0;
+}
+function withoutTime(description) {
+  const i = description.lastIndexOf("#");
+  if (i <= 0 || !TIME_DIRECTIVE.test(description.slice(i))) return description;
+  const before = description.charCodeAt(i - 1);
+  return before === 32 || before === 9 ? description.slice(0, i).trimEnd() : description;
+}
+function splitDirective(description) {
+  let d = withoutTime(description);
+  let directive;
+  for (let i = d.indexOf("#"); i !== -1; i = d.indexOf("#", i + 1)) {
+    let backslashes = 0;
+    while (i - backslashes - 1 >= 0 && d.charCodeAt(i - backslashes - 1) === 92) backslashes++;
+    if (backslashes % 2 === 1) continue;
+    if (i > 0 && d.charCodeAt(i - 1) !== 32 && d.charCodeAt(i - 1) !== 9) continue;
+    const m = DIRECTIVE.exec(d.slice(i + 1));
+    if (m) {
+      directive = m[1].toLowerCase().startsWith("skip") ? "skip" : "todo";
+      d = d.slice(0, i);
+      break;
+    }
+  }
+  let name = d.trim();
+  if (name.startsWith("- ")) name = name.slice(2).trim();
+  else if (name === "-") name = "";
+  name = name.replace(/\\([\\#])/g, "$1");
+  return directive === void 0 ? { name } : { name, directive };
+}
+function diagnosticComment(failing, comment) {
+  const text2 = comment.replace(/^#\s*/, "");
+  if (failing.file === void 0) {
+    const place = BATS_PLACE.exec(text2) ?? /^at (.+) line (\d+)\.?$/.exec(text2);
+    if (place) {
+      failing.file = place[1];
+      failing.line = Number(place[2]);
+      return;
+    }
+  }
+  if (failing.message === void 0 && text2 !== "" && !/^(Failed (\(TODO\) )?test\b|\(from function\b|\(in test file\b)/.test(text2)) failing.message = text2;
+}
+function setYamlField(failing, key, value2) {
+  if (value2 === "" || value2 === "~" || value2 === "null") return;
+  switch (key) {
+    case "message":
+      failing.message = value2;
+      break;
+    case "error":
+      failing.message ??= value2;
+      break;
+    case "file":
+    case "fileName":
+    case "filename":
+      failing.file ??= value2;
+      break;
+    case "line":
+    case "lineNumber":
+      if (/^\d+$/.test(value2) && failing.line === void 0) failing.line = Number(value2);
+      break;
+    case "at":
+    case "location":
+      if (failing.file === void 0) setPlace(failing, value2);
+      break;
+  }
+}
+function setAtField(failing, key, value2) {
+  if (key === "file" || key === "fileName" || key === "filename" || key === "line" || key === "lineNumber") setYamlField(failing, key, value2);
+}
+function setPlace(failing, value2) {
+  const place = /^(.*?):(\d+)(?::\d+)?$/.exec(value2.replace(/^file:\/\//, ""));
+  if (place && place[1] !== "") {
+    failing.file = place[1];
+    failing.line = Number(place[2]);
+  } else failing.file = value2;
+}
+function unquote(value2) {
+  if (value2.length >= 2 && value2.startsWith("'") && value2.endsWith("'")) return value2.slice(1, -1).replace(/''/g, "'");
+  if (value2.length >= 2 && value2.startsWith('"') && value2.endsWith('"')) {
+    try {
+      return JSON.parse(value2);
+    } catch {
+      return value2.slice(1, -1);
+    }
+  }
+  return value2;
+}
+var tap = {
+  name: "tap",
+  testResults: true,
+  knownMetrics: RESULTS_METRICS,
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: (m) => ({ duration: "TAP has no standard test times: a TAP file gives no duration", ...resultsNotes(m) }),
+  async read(input2, ctx) {
+    const parser = new TapParser(ctx.name);
+    await forEachLine(input2, (text2, start, end) => parser.line(text2.slice(start, end)), ctx.limits.lineBytes);
+    return parser.end();
+  }
+};
+
+// src/readers/go-test-json.ts
+var MAX_RUNNING_TESTS = 5e4;
+var MAX_RUNNING_PACKAGES = 5e4;
+var IGNORED_ACTIONS = /* @__PURE__ */ new Set(["start", "run", "pause", "cont", "bench", "attr", "artifacts"]);
+var LOCATION = /^\s+([^\s:]+\.go):(\d+): ?(.*)$/;
+var TEST_FRAME = /^\t(\S+_test\.go):(\d+)(?:\s|$)/;
+var COMPILER_ERROR = /^(\S+\.go):(\d+)(?::\d+)?: (.*)$/;
+var FAIL_NOT_BUILT = /^FAIL\s+(\S+)\s+\[(build failed|setup failed)\]\s*$/;
+var GoTestJsonParser = class {
+  constructor(file2) {
+    this.file = file2;
+  }
+  file;
+  tally = new TestTally();
+  packages = /* @__PURE__ */ new Map();
+  builds = /* @__PURE__ */ new Map();
+  running = 0;
+  lineNumber = 0;
+  elapsed = 0;
+  sawElapsed = false;
+  /** inside a `# package` block of merged build output: the package it is about, for its message */
+  buildBlock;
+  line(text2) {
+    this.lineNumber++;
+    let start = 0;
+    while (start < text2.length && (text2.charCodeAt(start) === 32 || text2.charCodeAt(start) === 9)) start++;
+    if (start === text2.length) return;
+    if (text2.charCodeAt(start) !== 123) {
+      this.textLine(text2);
+      return;
+    }
+    this.buildBlock = void 0;
+    let event;
+    try {
+      event = JSON.parse(text2);
+    } catch {
+      throw this.error("is not valid JSON: not a go test -json event");
+    }
+    if (event === null || typeof event !== "object" || Array.isArray(event) || typeof event.Action !== "string") {
+      throw this.error("is not a go test -json event (an object with an Action)");
+    }
+    this.event(event, event.Action);
+  }
+  error(what) {
+    return new EvidenceError(`${this.file} line ${this.lineNumber} ${what}`, { line: this.lineNumber });
+  }
+  /** A line that is not JSON: only what the go command prints on stderr is tolerated. */
+  textLine(text2) {
+    const line2 = text2.trimEnd();
+    const notBuilt = FAIL_NOT_BUILT.exec(line2);
+    if (notBuilt) {
+      const pkg = notBuilt[1];
+      const build = this.builds.get(pkg);
+      this.builds.delete(pkg);
+      this.buildBlock = void 0;
+      this.tally.record("error", { suite: pkg, name: pkg, file: build?.file, line: build?.line, message: build?.message ?? `the package did not compile (${notBuilt[2]})` });
+      return;
+    }
+    if (line2.startsWith("# ")) {
+      const pkg = line2.slice(2).split(" ", 1)[0];
+      let build = this.builds.get(pkg);
+      if (build === void 0) {
+        this.checkPackages();
+        build = { failed: false };
+        this.builds.set(pkg, build);
+      }
+      this.buildBlock = build;
+      return;
+    }
+    if (this.buildBlock !== void 0) {
+      if (this.buildBlock.message === void 0) buildMessage(this.buildBlock, line2.trim());
+      return;
+    }
+    if (line2.startsWith("go: ")) return;
+    throw this.error(`is not a go test -json event (${JSON.stringify(line2.length > 80 ? `${line2.slice(0, 79)}\u2026` : line2)}): write the stream of go test -json alone, or with stderr merged as go prints it`);
+  }
+  event(e, action) {
+    if (action === "build-output" || action === "build-fail") {
+      const path2 = typeof e.ImportPath === "string" ? e.ImportPath : "";
+      let build = this.builds.get(path2);
+      if (build === void 0) {
+        if (action === "build-output" && this.builds.size >= MAX_RUNNING_PACKAGES) return;
+        this.checkPackages();
+        build = { failed: false };
+        this.builds.set(path2, build);
+      }
+      if (action === "build-fail") build.failed = true;
+      else if (build.message === void 0 && typeof e.Output === "string" && !e.Output.startsWith("#")) buildMessage(build, e.Output.trim());
+      return;
+    }
+    const pkgName = typeof e.Package === "string" ? e.Package : "";
+    const test = typeof e.Test === "string" ? e.Test : void 0;
+    let pkg = this.packages.get(pkgName);
+    if (pkg === void 0) {
+      if (action === "pass" || action === "fail" || action === "skip") {
+        if (test === void 0) {
+          this.endPackage(pkgName, { tests: /* @__PURE__ */ new Map(), failed: 0, sawPanic: false }, action, e);
+          return;
+        }
+      }
+      this.checkPackages();
+      pkg = { tests: /* @__PURE__ */ new Map(), failed: 0, sawPanic: false };
+      this.packages.set(pkgName, pkg);
+    }
+    if (test === void 0) {
+      if (action === "output") packageOutput(pkg, e.Output);
+      else if (action === "pass" || action === "fail" || action === "skip") {
+        this.packages.delete(pkgName);
+        this.endPackage(pkgName, pkg, action, e);
+      } else if (!IGNORED_ACTIONS.has(action)) throw this.error(`has an unknown Action ${JSON.stringify(action)}: a newer go whose events this release-gate cannot read`);
+      return;
+    }
+    switch (action) {
+      case "run": {
+        const earlier = pkg.tests.get(test);
+        if (earlier !== void 0) this.noOutcome(pkgName, pkg, test, earlier);
+        if (this.running >= MAX_RUNNING_TESTS) {
+          throw this.error(`starts more than ${MAX_RUNNING_TESTS} tests running at once (MAX_RUNNING_TESTS): refused rather than held in memory`);
+        }
+        pkg.tests.set(test, {});
+        this.running++;
+        return;
+      }
+      case "output": {
+        const running = pkg.tests.get(test);
+        if (running !== void 0) testOutput(running, e.Output);
+        else packageOutput(pkg, e.Output);
+        return;
+      }
+      case "pass":
+      case "skip":
+      case "fail": {
+        const running = pkg.tests.get(test);
+        if (running !== void 0) {
+          pkg.tests.delete(test);
+          this.running--;
+        }
+        if (action === "fail") {
+          pkg.failed++;
+          this.tally.record("failed", () => failingTest(pkgName, test, running));
+        } else {
+          this.tally.record(action === "pass" ? "passed" : "skipped");
+          if (running?.panic !== void 0 && !pkg.sawPanic) {
+            pkg.sawPanic = true;
+            pkg.panic = running.panic;
+            pkg.file = running.panicFile;
+            pkg.line = running.panicLine;
+          }
+        }
+        return;
+      }
+      default:
+        if (!IGNORED_ACTIONS.has(action)) throw this.error(`has an unknown Action ${JSON.stringify(action)}: a newer go whose events this release-gate cannot read`);
+    }
+  }
+  checkPackages() {
+    if (this.packages.size + this.builds.size >= MAX_RUNNING_PACKAGES) {
+      throw this.error(`starts more than ${MAX_RUNNING_PACKAGES} packages or builds that have not ended: refused rather than held in memory`);
+    }
+  }
+  /** A test that never got an outcome: failed (a panic, a time-out or an exit ended its binary). */
+  noOutcome(pkgName, pkg, test, running) {
+    pkg.tests.delete(test);
+    this.running--;
+    pkg.failed++;
+    this.tally.record("failed", () => {
+      const f = failingTest(pkgName, test, running);
+      f.message ??= "the test has no result: its test binary ended before it did (panic, time-out or os.Exit)";
+      return f;
+    });
+  }
+  endPackage(pkgName, pkg, action, e) {
+    if (typeof e.Elapsed === "number" && Number.isFinite(e.Elapsed) && e.Elapsed >= 0) {
+      this.elapsed += e.Elapsed;
+      this.sawElapsed = true;
+    }
+    for (const [test, running] of [...pkg.tests]) this.noOutcome(pkgName, pkg, test, running);
+    let build;
+    if (typeof e.FailedBuild === "string") {
+      build = this.builds.get(e.FailedBuild);
+      this.builds.delete(e.FailedBuild);
+    }
+    if (action !== "fail" || pkg.failed > 0) {
+      if (action !== "fail" && build !== void 0) this.tally.record("error", buildFailing(pkgName, build, "the package passed, but its build failed"));
+      return;
+    }
+    if (build !== void 0 || typeof e.FailedBuild === "string") {
+      this.tally.record("error", buildFailing(pkgName, build ?? { failed: true }, `the package did not build (${String(e.FailedBuild)})`));
+      return;
+    }
+    this.tally.record("error", {
+      suite: pkgName,
+      name: pkgName || "package",
+      file: pkg.file,
+      line: pkg.line,
+      message: pkg.panic ?? "the package failed with no failing test (a build failure, a panic in init or TestMain, a time-out or os.Exit)"
+    });
+  }
+  end() {
+    for (const [pkgName, pkg] of this.packages) {
+      for (const [test, running] of [...pkg.tests]) this.noOutcome(pkgName, pkg, test, running);
+      this.tally.record("error", { suite: pkgName, name: pkgName || "package", file: pkg.file, line: pkg.line, message: pkg.panic ?? "the stream ends before the result of this package: the run was cut short" });
+      this.tally.note(`${this.file}: the stream ends before the result of package ${JSON.stringify(pkgName)}`);
+    }
+    this.packages.clear();
+    for (const [path2, build] of this.builds) {
+      if (build.failed) this.tally.record("error", buildFailing(path2, build, "the build failed"));
+    }
+    if (this.sawElapsed) this.tally.setDuration(this.elapsed);
+    return this.tally.finish();
+  }
+};
+function failingTest(pkg, test, running) {
+  const f = { suite: pkg, name: test };
+  if (running?.panic !== void 0) {
+    f.message = running.panic;
+    f.file = running.panicFile ?? running.file;
+    f.line = running.panicFile !== void 0 ? running.panicLine : running.line;
+  } else if (running !== void 0) {
+    f.file = running.file;
+    f.line = running.line;
+    f.message = running.message;
+  }
+  return f;
+}
+function buildFailing(pkg, build, fallback) {
+  return { suite: pkg, name: pkg, file: build.file, line: build.line, message: build.message ?? fallback };
+}
+function buildMessage(build, line2) {
+  if (line2 === "") return;
+  const error62 = COMPILER_ERROR.exec(line2);
+  if (error62) {
+    build.file = error62[1].replace(/^\.\//, "");
+    build.line = Number(error62[2]);
+    build.message = error62[3];
+  } else build.message = line2;
+}
+function testOutput(running, output2) {
+  if (typeof output2 !== "string") return;
+  if (running.panic === void 0 && output2.startsWith("panic: ")) {
+    running.panic = output2.trim();
+    return;
+  }
+  if (running.panic !== void 0) {
+    if (running.panicFile === void 0) {
+      const frame = TEST_FRAME.exec(output2);
+      if (frame) {
+        running.panicFile = frame[1];
+        running.panicLine = Number(frame[2]);
+      }
+    }
+    return;
+  }
+  if (running.file === void 0) {
+    const place = LOCATION.exec(output2.trimEnd());
+    if (place) {
+      running.file = place[1];
+      running.line = Number(place[2]);
+      running.message = place[3];
+    }
+  }
+}
+function packageOutput(pkg, output2) {
+  if (typeof output2 !== "string") return;
+  if (!pkg.sawPanic && output2.startsWith("panic: ")) {
+    pkg.sawPanic = true;
+    pkg.panic = output2.trim();
+    return;
+  }
+  if (pkg.sawPanic && pkg.file === void 0) {
+    const frame = TEST_FRAME.exec(output2);
+    if (frame) {
+      pkg.file = frame[1];
+      pkg.line = Number(frame[2]);
+    }
+  }
+}
+var goTestJson = {
+  name: "go-test-json",
+  testResults: true,
+  knownMetrics: RESULTS_METRICS,
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: resultsNotes,
+  async read(input2, ctx) {
+    const parser = new GoTestJsonParser(ctx.name);
+    await forEachLine(input2, (text2, start, end) => parser.line(text2.slice(start, end)), ctx.limits.lineBytes);
+    return parser.end();
+  }
+};
+
 // src/readers/coverage.ts
-var KINDS = ["lines", "branches", "functions"];
+import { hash as hash2 } from "node:crypto";
+var KINDS4 = ["lines", "branches", "functions"];
 var MAX_LINE = 2147483647;
 var SLAB_BYTES = 1024 * 1024;
 var SLAB_MAX = 4096;
@@ -30688,8 +31755,8 @@ function pack(codes, n) {
   packedBytes = stageDeltas(codes, n);
   return commit();
 }
-function unpack(store, off, bytes, count4) {
-  const out = new Uint32Array(count4);
+function unpack(store, off, bytes, count5) {
+  const out = new Uint32Array(count5);
   let prev = 0;
   let n = 0;
   const end = off + bytes;
@@ -30715,10 +31782,10 @@ function stageBranches(codes, n) {
   let prevLine = 0;
   for (let i = 0; i < n; i++) {
     const code = codes[i];
-    const line = code >>> 13;
+    const line2 = code >>> 13;
     const rest = code & 8191;
-    const step = line - prevLine;
-    prevLine = line;
+    const step = line2 - prevLine;
+    prevLine = line2;
     if (step < 8 && rest < 16) {
       out[o++] = step << 4 | rest;
     } else if (step < 64 && rest < 256) {
@@ -30745,19 +31812,19 @@ function stageBranches(codes, n) {
   staged = o;
   return o - from;
 }
-function unpackBranches(store, off, bytes, count4) {
-  const out = new Uint32Array(count4);
-  let line = 0;
+function unpackBranches(store, off, bytes, count5) {
+  const out = new Uint32Array(count5);
+  let line2 = 0;
   let n = 0;
   const end = off + bytes;
   for (let i = off; i < end; ) {
     const b = store[i++];
     let rest;
     if (b < 128) {
-      line += b >>> 4;
+      line2 += b >>> 4;
       rest = b & 15;
     } else if (b < 192) {
-      line += b & 63;
+      line2 += b & 63;
       rest = store[i++];
     } else {
       let v = 0;
@@ -30768,7 +31835,7 @@ function unpackBranches(store, off, bytes, count4) {
         v |= (c & 127) << shift;
         shift += 7;
       } while (c & 128);
-      line += v;
+      line2 += v;
       rest = 0;
       shift = 0;
       do {
@@ -30777,7 +31844,7 @@ function unpackBranches(store, off, bytes, count4) {
         shift += 7;
       } while (c & 128);
     }
-    out[n++] = line * 8192 + rest >>> 0;
+    out[n++] = line2 * 8192 + rest >>> 0;
   }
   return out;
 }
@@ -30834,7 +31901,7 @@ var LineSet = class _LineSet {
   /** from [line, hits] pairs, in any order, repeats allowed (tests and small readers) */
   static of(entries) {
     const b = new LineSetBuilder();
-    for (const [line, hits] of entries) b.add(line, hits > 0);
+    for (const [line2, hits] of entries) b.add(line2, hits > 0);
     return b.build();
   }
   /** The union: a line is in it if either set has it, hit if either set hit it. */
@@ -30878,8 +31945,8 @@ var LineSetBuilder = class {
     return this.n === 0;
   }
   /** `line` must be an integer in 0..MAX_LINE (readers check) */
-  add(line, hit) {
-    const code = line * 2 + (hit ? 1 : 0);
+  add(line2, hit) {
+    const code = line2 * 2 + (hit ? 1 : 0);
     if (this.n === this.buf.length) {
       const grown = new Uint32Array(this.buf.length * 2);
       grown.set(this.buf);
@@ -30907,14 +31974,14 @@ var LineSetBuilder = class {
 };
 var LCOV_ID = 0;
 var INDEX_ID = 1;
-function narrowCode(line, block, branch, kind, taken) {
-  return (((line * 32 + block) * 64 + branch) * 2 + kind) * 2 + taken;
+function narrowCode(line2, block, branch, kind, taken) {
+  return (((line2 * 32 + block) * 64 + branch) * 2 + kind) * 2 + taken;
 }
-function wideCode(line, block, branch, kind, taken) {
-  return (((line * 1024 + block) * 1024 + branch) * 2 + kind) * 2 + taken;
+function wideCode(line2, block, branch, kind, taken) {
+  return (((line2 * 1024 + block) * 1024 + branch) * 2 + kind) * 2 + taken;
 }
-function idText(line, block, branch, kind) {
-  return kind === LCOV_ID ? `${line},${block},${branch}` : `${line}#${branch}`;
+function idText(line2, block, branch, kind) {
+  return kind === LCOV_ID ? `${line2},${block},${branch}` : `${line2}#${branch}`;
 }
 function canonicalUint(s, start, end) {
   if (start >= end || end - start > 15 || s.charCodeAt(start) === 48 && end - start > 1) return -1;
@@ -31036,10 +32103,10 @@ var BranchSetBuilder = class {
    * A numeric id: `kind` LCOV_ID for lcov's `line,block,branch`, INDEX_ID for `line#branch` (block
    * 0). All integers >= 0, line <= MAX_LINE.
    */
-  add(line, block, branch, kind, taken) {
+  add(line2, block, branch, kind, taken) {
     const t = taken ? 1 : 0;
-    if (line < 524288 && block < 32 && branch < 64) {
-      const code = narrowCode(line, block, branch, kind, t);
+    if (line2 < 524288 && block < 32 && branch < 64) {
+      const code = narrowCode(line2, block, branch, kind, t);
       if (this.n === this.buf.length) {
         const grown = new Uint32Array(this.buf.length * 2);
         grown.set(this.buf);
@@ -31049,29 +32116,29 @@ var BranchSetBuilder = class {
       if (code < this.last) this.sorted = false;
       this.last = code;
     } else if (block < 1024 && branch < 1024) {
-      (this.wide ??= []).push(wideCode(line, block, branch, kind, t));
+      (this.wide ??= []).push(wideCode(line2, block, branch, kind, t));
     } else {
-      this.addText(idText(line, block, branch, kind), t);
+      this.addText(idText(line2, block, branch, kind), t);
     }
   }
   /** lcov's `<line>,<block>,<branch>` as numbers (written without leading zeros; line <= MAX_LINE) */
-  addTriple(line, block, branch, taken) {
-    this.add(line, block, branch, LCOV_ID, taken);
+  addTriple(line2, block, branch, taken) {
+    this.add(line2, block, branch, LCOV_ID, taken);
   }
   /** The XML readers' `total` branches of a line, ids `<line>#0`… (the first `covered` taken). */
-  addIndexed(line, total, covered) {
-    for (let i = 0; i < total; i++) this.add(line, 0, i, INDEX_ID, i < covered);
+  addIndexed(line2, total, covered) {
+    for (let i = 0; i < total; i++) this.add(line2, 0, i, INDEX_ID, i < covered);
   }
   /** lcov: `<line>,<block>,<branch>` of a BRDA record (s[start, end)), any text lcov allows */
   addLcov(s, start, end, taken) {
     const c1 = s.indexOf(",", start);
     const c2 = c1 < 0 || c1 >= end ? -1 : s.indexOf(",", c1 + 1);
     if (c2 >= 0 && c2 < end) {
-      const line = canonicalUint(s, start, c1);
+      const line2 = canonicalUint(s, start, c1);
       const block = canonicalUint(s, c1 + 1, c2);
       const branch = canonicalUint(s, c2 + 1, end);
-      if (line >= 0 && block >= 0 && branch >= 0 && line <= MAX_LINE) {
-        this.add(line, block, branch, LCOV_ID, taken > 0);
+      if (line2 >= 0 && block >= 0 && branch >= 0 && line2 <= MAX_LINE) {
+        this.add(line2, block, branch, LCOV_ID, taken > 0);
         return;
       }
     }
@@ -31079,12 +32146,12 @@ var BranchSetBuilder = class {
   }
   /** any id, as text (see BranchSet.fromMap) */
   addId(id, taken) {
-    const hash2 = id.indexOf("#");
-    if (hash2 > 0 && id.indexOf(",") < 0) {
-      const line = canonicalUint(id, 0, hash2);
-      const branch = canonicalUint(id, hash2 + 1, id.length);
-      if (line >= 0 && branch >= 0 && line <= MAX_LINE) {
-        this.add(line, 0, branch, INDEX_ID, taken > 0);
+    const hash3 = id.indexOf("#");
+    if (hash3 > 0 && id.indexOf(",") < 0) {
+      const line2 = canonicalUint(id, 0, hash3);
+      const branch = canonicalUint(id, hash3 + 1, id.length);
+      if (line2 >= 0 && branch >= 0 && line2 <= MAX_LINE) {
+        this.add(line2, 0, branch, INDEX_ID, taken > 0);
         return;
       }
       this.addText(id, taken);
@@ -31092,8 +32159,9 @@ var BranchSetBuilder = class {
     }
     this.addLcov(id, 0, id.length, taken);
   }
-  addText(id, taken) {
+  addText(text2, taken) {
     const named = this.named ??= /* @__PURE__ */ new Map();
+    const id = compactId(text2);
     const prev = named.get(id);
     if (prev === void 0) named.set(own2(id), taken);
     else if (taken > prev) named.set(id, taken);
@@ -31134,7 +32202,8 @@ var BranchSetBuilder = class {
 var NameTable = class {
   names = [];
   ids = /* @__PURE__ */ new Map();
-  id(name) {
+  id(text2) {
+    const name = compactId(text2);
     let id = this.ids.get(name);
     if (id === void 0) {
       id = this.names.length;
@@ -31405,7 +32474,7 @@ var PackedFile = class _PackedFile {
     return out;
   }
 };
-var ROW = 18;
+var ROW2 = 18;
 var PAGE = 2048;
 var FileTable = class {
   /** pages of PAGE rows (no copying as the table grows) */
@@ -31425,8 +32494,8 @@ var FileTable = class {
   /** Adds one record of a file (see PackedFile.from), merging it into an earlier one of the same path. */
   add(path2, file2) {
     const key = Buffer.from(path2, "utf8");
-    const hash2 = hashBytes(key, 0, key.length);
-    const row = this.find(key, hash2);
+    const hash3 = hashBytes(key, 0, key.length);
+    const row = this.find(key, hash3);
     if (row >= 0) {
       const merged = this.merged ??= /* @__PURE__ */ new Map();
       const entry = merged.get(row) ?? this.file(row).toPlain();
@@ -31436,9 +32505,9 @@ var FileTable = class {
     }
     const { store, table: table2, extra } = file2.storage;
     if (table2) this.table = table2;
-    if (this.count % PAGE === 0) this.pages.push(new Int32Array(PAGE * ROW));
+    if (this.count % PAGE === 0) this.pages.push(new Int32Array(PAGE * ROW2));
     const rows = this.pages[this.pages.length - 1];
-    const at = this.count % PAGE * ROW;
+    const at = this.count % PAGE * ROW2;
     let extraIndex = -1;
     if (extra) {
       extraIndex = this.extras.length;
@@ -31452,7 +32521,7 @@ var FileTable = class {
     rows[at + 17] = key.length;
     this.count++;
     if (this.count * 2 > this.slots.length) this.rehash();
-    else this.place(hash2, this.count);
+    else this.place(hash3, this.count);
   }
   get(path2) {
     const key = Buffer.from(path2, "utf8");
@@ -31482,11 +32551,11 @@ var FileTable = class {
     return this.merged?.get(row) ?? this.file(row);
   }
   file(row) {
-    return PackedFile.fromRow(this.pages[Math.floor(row / PAGE)], row % PAGE * ROW, this.stores, this.table, this.extras);
+    return PackedFile.fromRow(this.pages[Math.floor(row / PAGE)], row % PAGE * ROW2, this.stores, this.table, this.extras);
   }
   path(row) {
     const rows = this.pages[Math.floor(row / PAGE)];
-    const at = row % PAGE * ROW;
+    const at = row % PAGE * ROW2;
     const store = this.stores[rows[at + 15]];
     return Buffer.from(store.buffer, store.byteOffset, store.byteLength).toString("utf8", rows[at + 16], rows[at + 16] + rows[at + 17]);
   }
@@ -31497,14 +32566,14 @@ var FileTable = class {
     return stores.length - 1;
   }
   /** the row of a path's bytes, or -1 */
-  find(key, hash2) {
+  find(key, hash3) {
     const slots = this.slots;
     const mask = slots.length - 1;
-    for (let i = hash2 & mask; ; i = i + 1 & mask) {
+    for (let i = hash3 & mask; ; i = i + 1 & mask) {
       const slot = slots[i];
       if (slot === 0) return -1;
       const rows = this.pages[Math.floor((slot - 1) / PAGE)];
-      const at = (slot - 1) % PAGE * ROW;
+      const at = (slot - 1) % PAGE * ROW2;
       const len = rows[at + 17];
       if (len !== key.length) continue;
       const store = this.stores[rows[at + 15]];
@@ -31519,10 +32588,10 @@ var FileTable = class {
       if (same) return slot - 1;
     }
   }
-  place(hash2, slot) {
+  place(hash3, slot) {
     const slots = this.slots;
     const mask = slots.length - 1;
-    let i = hash2 & mask;
+    let i = hash3 & mask;
     while (slots[i] !== 0) i = i + 1 & mask;
     slots[i] = slot;
   }
@@ -31530,7 +32599,7 @@ var FileTable = class {
     this.slots = new Int32Array(this.slots.length * 2);
     for (let row = 0; row < this.count; row++) {
       const rows = this.pages[Math.floor(row / PAGE)];
-      const at = row % PAGE * ROW;
+      const at = row % PAGE * ROW2;
       const store = this.stores[rows[at + 15]];
       const off = rows[at + 16];
       this.place(hashBytes(store, off, off + rows[at + 17]), row + 1);
@@ -31559,7 +32628,13 @@ var COVERAGE_METRICS = {
 function normalizeSourcePath(path2) {
   let p = path2.includes("\\") ? path2.replaceAll("\\", "/") : path2;
   while (p.startsWith("./")) p = p.slice(2);
-  return p;
+  return compactId(p, PATH_TEXT_CHARS);
+}
+var ID_TEXT_CHARS = 64;
+var PATH_TEXT_CHARS = 1024;
+function compactId(text2, max = ID_TEXT_CHARS) {
+  if (text2.length <= max && text2.charCodeAt(0) !== 0) return text2;
+  return `\0${hash2("sha256", text2, "base64")}`;
 }
 function isCount(data) {
   return "total" in data;
@@ -31635,7 +32710,7 @@ function mergeCoverage(models) {
 }
 function coverageMetrics(model) {
   const out = {};
-  for (const kind of KINDS) {
+  for (const kind of KINDS4) {
     let known;
     if (model.stated) {
       known = model.stated[kind];
@@ -31667,536 +32742,12 @@ function coverageMetrics(model) {
 function nonNegative(raw, what, position) {
   const value2 = raw === void 0 || raw.trim() === "" ? NaN : Number(raw);
   if (!Number.isFinite(value2) || value2 < 0) {
-    throw new EvidenceError(`${what} is ${raw === void 0 ? "missing" : `not a non-negative number: ${JSON.stringify(clip(raw))}`}`, position);
+    throw new EvidenceError(`${what} is ${raw === void 0 ? "missing" : `not a non-negative number: ${JSON.stringify(clip2(raw))}`}`, position);
   }
   return value2;
 }
-function clip(text2, max = 80) {
+function clip2(text2, max = 80) {
   return text2.length > max ? `${text2.slice(0, max)}\u2026` : text2;
-}
-
-// src/readers/lcov.ts
-var LcovRecord = class {
-  constructor(path2, sfLine, lines, branches, functions) {
-    this.path = path2;
-    this.sfLine = sfLine;
-    this.lines = lines;
-    this.branches = branches;
-    this.functions = functions;
-  }
-  path;
-  sfLine;
-  lines;
-  branches;
-  functions;
-  /** FNL index → function key, for FNA */
-  groups;
-  lf = -1;
-  lh = -1;
-  brf = -1;
-  brh = -1;
-  fnf = -1;
-  fnh = -1;
-};
-var GROUP_KEY = "\n";
-function isTag(tag) {
-  if (tag.length > 16) return false;
-  for (let i = 0; i < tag.length; i++) {
-    const c = tag.charCodeAt(i);
-    if (c < 65 || c > 90) return false;
-  }
-  return true;
-}
-function uint(s, start, end) {
-  if (start >= end) return -1;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
-}
-var lcov = {
-  name: "lcov",
-  knownMetrics: COVERAGE_METRICS,
-  merge: mergeCoverage,
-  metrics: coverageMetrics,
-  async read(input2, ctx) {
-    const parser = new LcovParser();
-    await eachLine(input2, parser, ctx.limits.lineBytes);
-    return parser.end();
-  }
-};
-var utf82 = (buf, start, end) => buf.utf8Slice(start, end);
-function tooLong(line, maxLineBytes) {
-  throw new EvidenceError(
-    `line ${line} is longer than ${maxLineBytes} bytes (LIMITS.lineBytes); lines are capped so that one line cannot exhaust memory`,
-    { line }
-  );
-}
-async function eachLine(input2, parser, maxLineBytes) {
-  const holdable = maxLineBytes + 4;
-  let carry;
-  let first = true;
-  const line = (b, start, end) => {
-    if (first) {
-      first = false;
-      if (end - start >= 3 && b[start] === 239 && b[start + 1] === 187 && b[start + 2] === 191) start += 3;
-    }
-    if (end > start && b[end - 1] === 13) end--;
-    parser.bytesIn(b, start, end, maxLineBytes);
-  };
-  for await (const chunk of input2) {
-    const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const len = b.byteLength;
-    let from = 0;
-    if (carry !== void 0) {
-      const nl = b.indexOf(10);
-      if (nl === -1) {
-        if (carry.byteLength + len > holdable) tooLong(parser.lines + 1, maxLineBytes);
-        carry = Buffer.concat([carry, b]);
-        continue;
-      }
-      if (carry.byteLength + nl > holdable) tooLong(parser.lines + 1, maxLineBytes);
-      const joined = Buffer.concat([carry, b.subarray(0, nl)]);
-      carry = void 0;
-      line(joined, 0, joined.byteLength);
-      from = nl + 1;
-    }
-    for (; ; ) {
-      let nl = parser.fast(b, from, len, maxLineBytes);
-      if (nl < 0) {
-        nl = b.indexOf(10, from);
-        if (nl === -1) break;
-        if (nl - from > holdable) tooLong(parser.lines + 1, maxLineBytes);
-        line(b, from, nl);
-      }
-      from = nl + 1;
-    }
-    if (from < len) {
-      if (len - from > holdable) tooLong(parser.lines + 1, maxLineBytes);
-      carry = Buffer.from(b.subarray(from));
-    }
-  }
-  if (carry !== void 0) line(carry, 0, carry.byteLength);
-}
-var LcovParser = class {
-  files = new FileTable();
-  rec;
-  lineSet = new LineSetBuilder();
-  branchSet = new BranchSetBuilder();
-  functionSet = new FunctionSetBuilder(new NameTable());
-  lineNo = 0;
-  text = "";
-  /**
-   * The line starting at b[start], if it is `DA:<line>,<hits>[,<ASCII checksum>]` or
-   * `BRDA:<line>,<block>,<branch>,<taken>` with plain numbers (no leading zero in the branch id)
-   * and ends with LF or CRLF within b[, len) and maxLineBytes: nearly every line of a tracefile,
-   * read from the bytes in one pass. Returns the index of its LF, or -1 (nothing done: read the
-   * line with `bytesIn`).
-   */
-  fast(b, start, len, maxLineBytes) {
-    const rec = this.rec;
-    if (rec === void 0 || start + 6 > len) return -1;
-    const c0 = b[start];
-    let i;
-    if (c0 === 68) {
-      if (b[start + 1] !== 65 || b[start + 2] !== 58) return -1;
-      i = start + 3;
-      let ln2 = 0;
-      let c2 = i < len ? b[i] : -1;
-      while (c2 >= 48 && c2 <= 57) {
-        ln2 = ln2 * 10 + c2 - 48;
-        c2 = ++i < len ? b[i] : -1;
-      }
-      if (i === start + 3 || i - start - 3 > 10 || i >= len || c2 !== 44 || ln2 > MAX_LINE) return -1;
-      const h = ++i;
-      let hits = 0;
-      c2 = i < len ? b[i] : -1;
-      while (c2 >= 48 && c2 <= 57) {
-        hits = hits * 10 + c2 - 48;
-        c2 = ++i < len ? b[i] : -1;
-      }
-      if (i === h || i >= len) return -1;
-      if (c2 === 44) {
-        do
-          c2 = ++i < len ? b[i] : -1;
-        while (i < len && c2 !== 10 && c2 < 128);
-        if (i >= len || c2 !== 10) return -1;
-      } else if (c2 === 13) {
-        if (++i >= len || b[i] !== 10) return -1;
-      } else if (c2 !== 10) {
-        return -1;
-      }
-      if (i - start > maxLineBytes) return -1;
-      this.lineNo++;
-      rec.lines.add(ln2, hits > 0);
-      return i;
-    }
-    if (c0 !== 66 || start + 13 > len || b[start + 1] !== 82 || b[start + 2] !== 68 || b[start + 3] !== 65 || b[start + 4] !== 58) return -1;
-    i = this.id(b, start + 5, len);
-    const ln = this.value;
-    if (i < 0 || ln > MAX_LINE) return -1;
-    i = this.id(b, i, len);
-    const block = this.value;
-    if (i < 0) return -1;
-    i = this.id(b, i, len);
-    const branch = this.value;
-    if (i < 0 || i >= len) return -1;
-    let taken = 0;
-    let c = i < len ? b[i] : -1;
-    if (c === 45) {
-      c = ++i < len ? b[i] : -1;
-    } else {
-      const h = i;
-      while (c >= 48 && c <= 57) {
-        taken = taken * 10 + c - 48;
-        c = ++i < len ? b[i] : -1;
-      }
-      if (i === h) return -1;
-    }
-    if (i >= len) return -1;
-    if (c === 13) {
-      if (++i >= len || b[i] !== 10) return -1;
-    } else if (c !== 10) {
-      return -1;
-    }
-    if (i - start > maxLineBytes) return -1;
-    this.lineNo++;
-    rec.branches.addTriple(ln, block, branch, taken > 0);
-    return i;
-  }
-  /** Any line, bytes[start, end) (no line terminator): decoded (as UTF-8, invalid bytes replaced) and read by `line`. */
-  bytesIn(b, start, end, maxLineBytes) {
-    const text2 = utf82(b, start, end);
-    if (text2.length > maxLineBytes || 3 * text2.length > maxLineBytes && Buffer.byteLength(text2) > maxLineBytes) tooLong(this.lineNo + 1, maxLineBytes);
-    this.line(text2);
-  }
-  value = 0;
-  /** a decimal id component at b[i] without a leading zero, then a comma: into `value`; returns the index after the comma (-1: not that) */
-  id(b, i, end) {
-    const from = i;
-    let n = 0;
-    let c = i < end ? b[i] : -1;
-    while (c >= 48 && c <= 57) {
-      n = n * 10 + c - 48;
-      c = ++i < end ? b[i] : -1;
-    }
-    if (i === from || i - from > 10 || c !== 44 || i >= end || b[from] === 48 && i - from > 1) return -1;
-    this.value = n;
-    return i + 1;
-  }
-  get lines() {
-    return this.lineNo;
-  }
-  line(line) {
-    this.lineNo++;
-    this.text = line;
-    const len = line.length;
-    if (len === 0) return;
-    const c0 = line.charCodeAt(0);
-    if (c0 === 68 && line.charCodeAt(1) === 65 && line.charCodeAt(2) === 58) {
-      const r = this.open("DA:");
-      const comma = line.indexOf(",", 3);
-      if (comma < 0) this.fail("malformed DA: record (expected DA:<line>,<hits>)");
-      const ln = this.positive(3, comma, "DA: line number");
-      if (ln > MAX_LINE) this.fail("DA: line number out of range");
-      let end = line.indexOf(",", comma + 1);
-      if (end < 0) end = len;
-      r.lines.add(ln, this.count(comma + 1, end, "DA: hit count") > 0);
-      return;
-    }
-    const colon = line.indexOf(":");
-    const tag = colon < 0 ? line.trimEnd() : line.slice(0, colon);
-    switch (tag) {
-      case "BRDA": {
-        const r = this.open("BRDA:");
-        const first = line.indexOf(",", 5);
-        const second = first < 0 ? -1 : line.indexOf(",", first + 1);
-        const last = line.lastIndexOf(",");
-        if (second < 0 || second >= last) {
-          this.fail("malformed BRDA: record (expected BRDA:<line>,<block>,<branch>,<taken>)");
-        }
-        this.positive(5, first, "BRDA: line number");
-        const taken = last + 2 === len && line.charCodeAt(last + 1) === 45 ? 0 : this.count(last + 1, len, "BRDA: taken count");
-        r.branches.addLcov(line, 5, last, taken);
-        break;
-      }
-      case "SF": {
-        if (this.rec) this.fail(`SF: record before the end_of_record of the record opened at line ${this.rec.sfLine}`);
-        const path2 = line.slice(3);
-        if (path2.trim() === "") this.fail("SF: record without a path");
-        this.rec = new LcovRecord(own2(normalizeSourcePath(path2)), this.lineNo, this.lineSet, this.branchSet, this.functionSet);
-        break;
-      }
-      case "end_of_record": {
-        const r = this.open("end_of_record");
-        this.files.add(r.path, finish(r));
-        this.rec = void 0;
-        break;
-      }
-      case "FN": {
-        const r = this.open("FN:");
-        const c1 = line.indexOf(",", 3);
-        if (c1 < 0) this.fail("malformed FN: record (expected FN:<line>,[<end line>,]<name>)");
-        this.positive(3, c1, "FN: line number");
-        const c2 = line.indexOf(",", c1 + 1);
-        const name = c2 > c1 + 1 && uint(line, c1 + 1, c2) >= 0 ? line.slice(c2 + 1) : line.slice(c1 + 1);
-        if (name === "") this.fail("FN: record without a function name");
-        r.functions.add(name, false);
-        break;
-      }
-      case "FNDA": {
-        const r = this.open("FNDA:");
-        const c1 = line.indexOf(",", 5);
-        if (c1 < 0 || c1 + 1 === len) this.fail("malformed FNDA: record (expected FNDA:<count>,<name>)");
-        const calls = this.count(5, c1, "FNDA: execution count");
-        const name = line.slice(c1 + 1);
-        r.functions.add(name, calls > 0);
-        break;
-      }
-      case "FNL": {
-        const r = this.open("FNL:");
-        const c1 = line.indexOf(",", 4);
-        if (c1 < 0) this.fail("malformed FNL: record (expected FNL:<index>,<line>[,<end line>])");
-        const index = own2(line.slice(4, c1));
-        if (uint(line, 4, c1) < 0) this.fail("FNL: index is not a number");
-        let end = line.indexOf(",", c1 + 1);
-        if (end < 0) end = len;
-        const start = this.positive(c1 + 1, end, "FNL: line number");
-        const key = GROUP_KEY + start;
-        (r.groups ??= /* @__PURE__ */ new Map()).set(index, key);
-        r.functions.add(key, false);
-        break;
-      }
-      case "FNA": {
-        const r = this.open("FNA:");
-        const c1 = line.indexOf(",", 4);
-        const c2 = c1 < 0 ? -1 : line.indexOf(",", c1 + 1);
-        if (c2 < 0) this.fail("malformed FNA: record (expected FNA:<index>,<count>,<name>)");
-        const key = r.groups?.get(line.slice(4, c1));
-        if (key === void 0) this.fail("FNA: record for a function index that no FNL: record defined");
-        const calls = this.count(c1 + 1, c2, "FNA: execution count");
-        r.functions.add(key, calls > 0);
-        break;
-      }
-      case "LF":
-        this.open("LF:").lf = this.positive(3, len, "LF:");
-        break;
-      case "LH":
-        this.open("LH:").lh = this.positive(3, len, "LH:");
-        break;
-      case "BRF":
-        this.open("BRF:").brf = this.positive(4, len, "BRF:");
-        break;
-      case "BRH":
-        this.open("BRH:").brh = this.positive(4, len, "BRH:");
-        break;
-      case "FNF":
-        this.open("FNF:").fnf = this.positive(4, len, "FNF:");
-        break;
-      case "FNH":
-        this.open("FNH:").fnh = this.positive(4, len, "FNH:");
-        break;
-      case "MCDC":
-      case "MCF":
-      case "MCH":
-        this.open(`${tag}:`);
-        break;
-      case "TN":
-      case "VER":
-        break;
-      default:
-        if (c0 === 35 || line.trim() === "") break;
-        this.fail(colon > 0 && isTag(tag) ? `unknown lcov record ${tag}:` : "not an lcov record");
-    }
-  }
-  end() {
-    const rec = this.rec;
-    if (rec) {
-      throw new EvidenceError(`truncated lcov: the record for ${rec.path} opened at line ${rec.sfLine} has no end_of_record`, { line: this.lineNo });
-    }
-    if (this.files.size === 0) throw new EvidenceError("no SF: record: not an lcov tracefile (or an empty one)");
-    return { files: this.files };
-  }
-  fail(why) {
-    throw new EvidenceError(`${why}: ${JSON.stringify(clip(this.text))}`, { line: this.lineNo });
-  }
-  /** a hit count: plain digits on the fast path, any non-negative number otherwise */
-  count(start, end, what) {
-    const n = uint(this.text, start, end);
-    if (n >= 0) return n;
-    const raw = this.text.slice(start, end);
-    const value2 = raw.trim() === "" ? NaN : Number(raw);
-    if (!Number.isFinite(value2) || value2 < 0) this.fail(`${what} is not a non-negative number`);
-    return value2;
-  }
-  positive(start, end, what) {
-    const n = uint(this.text, start, end);
-    if (n < 0) this.fail(`${what} is not a line number`);
-    return n;
-  }
-  open(tag) {
-    return this.rec ?? this.fail(`${tag} record outside an SF: \u2026 end_of_record record`);
-  }
-};
-function finish(r) {
-  const lines = r.lines.empty ? summary(r, r.lf, r.lh, "LF", "LH") : r.lines;
-  const branches = r.branches.size > 0 ? r.branches : summary(r, r.brf, r.brh, "BRF", "BRH");
-  const functions = r.functions.size > 0 ? r.functions : summary(r, r.fnf, r.fnh, "FNF", "FNH");
-  return PackedFile.from(lines, branches, functions);
-}
-function summary(r, found, hit, f, h) {
-  if (found < 0 && hit < 0) return void 0;
-  const where = `the record for ${r.path} opened at line ${r.sfLine}`;
-  if (found < 0 || hit < 0) throw new EvidenceError(`${where} states ${found < 0 ? h : f} without ${found < 0 ? f : h} and has no detail record`);
-  if (hit > found) throw new EvidenceError(`${where} states ${h}:${hit} above ${f}:${found}`);
-  return { covered: hit, total: found };
-}
-
-// src/readers/cobertura.ts
-var cobertura = {
-  name: "cobertura",
-  knownMetrics: COVERAGE_METRICS,
-  merge: mergeCoverage,
-  metrics: coverageMetrics,
-  async read(input2, ctx) {
-    const files = /* @__PURE__ */ new Map();
-    let root;
-    let cls;
-    let method;
-    let lineCount = 0;
-    let branchesKnown = false;
-    let functionsKnown = false;
-    await parseXml(
-      input2,
-      {
-        open(name, attrs, depth) {
-          if (depth === 1) {
-            if (name !== "coverage") {
-              throw new EvidenceError(`not a Cobertura report: the root element is <${clip(name, 40)}>, expected <coverage>`);
-            }
-            root = attrs.toRecord();
-            return;
-          }
-          switch (name) {
-            case "class": {
-              const filename = attrs.get("filename");
-              if (filename === void 0 || filename.trim() === "") {
-                throw new EvidenceError(`<class name=${JSON.stringify(clip(attrs.get("name") ?? ""))}> has no filename attribute: not a Cobertura report`);
-              }
-              const path2 = normalizeSourcePath(filename);
-              let file2 = files.get(path2);
-              if (!file2) {
-                file2 = { lines: new LineSetBuilder(), branches: new BranchSetBuilder(), functions: /* @__PURE__ */ new Map() };
-                files.set(path2, file2);
-              }
-              cls = { ...file2, name: attrs.get("name") ?? "" };
-              break;
-            }
-            case "method": {
-              if (!cls) throw new EvidenceError("<method> outside a <class>: not a Cobertura report");
-              functionsKnown = true;
-              method = { key: `${cls.name}::${attrs.get("name") ?? ""}${attrs.get("signature") ?? ""}`, covered: false };
-              if (!cls.functions.has(method.key)) cls.functions.set(method.key, 0);
-              break;
-            }
-            case "line": {
-              if (!cls) throw new EvidenceError("<line> outside a <class>: not a Cobertura report");
-              let number4 = attrs.digits("number");
-              if (number4 < 0 || number4 > MAX_LINE) {
-                const rawNumber = attrs.get("number");
-                number4 = nonNegative(rawNumber, `${lineIn(cls)}: number`);
-                if (!Number.isInteger(number4) || number4 > MAX_LINE) throw new EvidenceError(`${lineIn(cls)}: number ${rawNumber} is not a line number`);
-              }
-              let hits = attrs.digits("hits");
-              if (hits < 0) hits = nonNegative(attrs.get("hits"), `${lineIn(cls)} number="${number4}": hits`);
-              lineCount++;
-              cls.lines.add(number4, hits > 0);
-              if (method && hits > 0) method.covered = true;
-              const cc = attrs.get("condition-coverage");
-              if (cc !== void 0 || !branchesKnown && attrs.digits("branch") !== -2) branchesKnown = true;
-              if (cc !== void 0) {
-                const { covered, total } = conditionCoverage(cc, cls, number4);
-                cls.branches.addIndexed(number4, total, covered);
-              }
-              break;
-            }
-          }
-        },
-        close(name) {
-          if (name === "class") {
-            cls = void 0;
-          } else if (name === "method" && method && cls) {
-            if (method.covered) cls.functions.set(method.key, 1);
-            method = void 0;
-          }
-        }
-      },
-      ctx.limits.nestingDepth
-    );
-    if (!root) throw new EvidenceError("no <coverage> element");
-    if (lineCount === 0) return { files: /* @__PURE__ */ new Map(), stated: statedRates(root, ctx.name) };
-    const out = /* @__PURE__ */ new Map();
-    const model = { files: out };
-    for (const [path2, file2] of files) {
-      out.set(path2, {
-        lines: file2.lines.build(),
-        ...branchesKnown ? { branches: file2.branches.build() } : {},
-        ...functionsKnown ? { functions: file2.functions } : {}
-      });
-    }
-    return model;
-  }
-};
-function lineIn(cls) {
-  return `<line> in <class name=${JSON.stringify(clip(cls.name))}>`;
-}
-function conditionCoverage(text2, cls, number4) {
-  const open2 = text2.indexOf("(");
-  const slash = text2.indexOf("/", open2 + 1);
-  const close = text2.indexOf(")", slash + 1);
-  if (open2 < 0 || slash < 0 || close < 0) badCondition(text2, cls, number4);
-  let covered = digitsIn(text2, open2 + 1, slash);
-  let total = digitsIn(text2, slash + 1, close);
-  if (covered < 0 || total < 0) {
-    covered = Number(text2.slice(open2 + 1, slash));
-    total = Number(text2.slice(slash + 1, close));
-  }
-  if (!Number.isInteger(covered) || !Number.isInteger(total) || covered < 0 || covered > total) badCondition(text2, cls, number4);
-  if (total > 1e6) badCondition(text2, cls, number4);
-  return { covered, total };
-}
-function digitsIn(s, start, end) {
-  if (start >= end || end - start > 15) return -1;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
-}
-function badCondition(text2, cls, number4) {
-  throw new EvidenceError(`${lineIn(cls)} number="${number4}": condition-coverage ${JSON.stringify(clip(text2))} is not "<pct>% (<covered>/<total>)"`);
-}
-function statedRates(root, source) {
-  const stated = { source, mergeableByDetail: false };
-  const lines = rate(root, "line-rate", "lines-valid");
-  const branches = rate(root, "branch-rate", "branches-valid");
-  if (lines) stated.lines = lines;
-  if (branches) stated.branches = branches;
-  return stated;
-}
-function rate(root, rateAttr, validAttr) {
-  if (root[validAttr] !== void 0 && nonNegative(root[validAttr], `<coverage ${validAttr}>`) === 0) {
-    return { covered: 0, total: 0 };
-  }
-  if (root[rateAttr] === void 0) return void 0;
-  const value2 = nonNegative(root[rateAttr], `<coverage ${rateAttr}>`);
-  if (value2 > 1) throw new EvidenceError(`<coverage ${rateAttr}="${clip(root[rateAttr])}"> is not a 0-1 fraction`);
-  return { percent: value2 * 100 };
 }
 
 // node_modules/jsonpath-rfc9535/dist/esm/parser/parser.js
@@ -32245,10 +32796,10 @@ peg$SyntaxError.prototype.format = function(sources) {
     if (src) {
       var e = this.location.end;
       var filler = peg$padEnd("", offset_s.line.toString().length, " ");
-      var line = src[s.line - 1];
-      var last = s.line === e.line ? e.column : line.length + 1;
+      var line2 = src[s.line - 1];
+      var last = s.line === e.line ? e.column : line2.length + 1;
       var hatLen = last - s.column || 1;
-      str += "\n --> " + loc + "\n" + filler + " |\n" + offset_s.line + " | " + line + "\n" + filler + " | " + peg$padEnd("", s.column - 1, " ") + peg$padEnd("", hatLen, "^");
+      str += "\n --> " + loc + "\n" + filler + " |\n" + offset_s.line + " | " + line2 + "\n" + filler + " | " + peg$padEnd("", s.column - 1, " ") + peg$padEnd("", hatLen, "^");
     } else {
       str += "\n at " + loc;
     }
@@ -35086,14 +35637,14 @@ var count_default = {
 
 // node_modules/jsonpath-rfc9535/dist/esm/core/functions/length.js
 function countUnicodeScalarValues(str) {
-  let count4 = 0;
+  let count5 = 0;
   for (let i = 0; i < str.length; i++) {
     const code = str.charCodeAt(i);
     if (code >= 0 && code <= 55295 || code >= 57344 && code <= 1114111) {
-      count4++;
+      count5++;
     }
   }
-  return count4;
+  return count5;
 }
 var length_default = {
   declaration: function length(ctx, value2) {
@@ -35731,12 +36282,12 @@ function visitNameSelector(ctx, { root, path: path2, value: value2, index }, nod
 }
 
 // node_modules/jsonpath-rfc9535/dist/esm/core/visitors/slice-selector.js
-function normalize2(i, len) {
+function normalize(i, len) {
   return i >= 0 ? i : len + i;
 }
 function bounds(start, end, step, len) {
-  const nStart = normalize2(start, len);
-  const nEnd = normalize2(end, len);
+  const nStart = normalize(start, len);
+  const nEnd = normalize(end, len);
   if (step >= 0) {
     const lower2 = Math.min(Math.max(nStart, 0), len);
     const upper2 = Math.min(Math.max(nEnd, 0), len);
@@ -35750,8 +36301,8 @@ function visitSliceSelector(ctx, { root, path: path2, value: value2, index }, no
   const step = node2.step ?? 1;
   const defaultStart = step >= 0 ? 0 : value2.length - 1;
   const defaultEnd = step >= 0 ? value2.length : -value2.length - 1;
-  const nStart = node2.start === null ? defaultStart : normalize2(node2.start, value2.length);
-  const nEnd = node2.end === null ? defaultEnd : normalize2(node2.end, value2.length);
+  const nStart = node2.start === null ? defaultStart : normalize(node2.start, value2.length);
+  const nEnd = node2.end === null ? defaultEnd : normalize(node2.end, value2.length);
   const [lower, upper] = bounds(nStart, nEnd, step, value2.length);
   if (step > 0) {
     let i = lower;
@@ -36129,29 +36680,59 @@ function checkStructure(root, maxDepth, maxNodes, what) {
 }
 
 // src/readers/json.ts
+var StreamedItems = class {
+  constructor(item, sink) {
+    this.item = item;
+    this.sink = sink;
+  }
+  item;
+  sink;
+};
+function streamItems(item, sink) {
+  return new StreamedItems(item, sink);
+}
+var StreamedEntries = class {
+  constructor(entry, sink) {
+    this.entry = entry;
+    this.sink = sink;
+  }
+  entry;
+  sink;
+};
+function streamEntries(entry, sink) {
+  return new StreamedEntries(entry, sink);
+}
 var SKIP = 0;
 var CHECK = 1;
 var KEEP = 2;
 var ObjectShape = class {
-  constructor(names, keys, fields) {
+  constructor(names, keys, fields, entry, entrySink) {
     this.names = names;
     this.keys = keys;
     this.fields = fields;
+    this.entry = entry;
+    this.entrySink = entrySink;
   }
   names;
   keys;
   fields;
+  entry;
+  entrySink;
 };
 var ArrayShape = class {
-  constructor(item) {
+  constructor(item, sink) {
     this.item = item;
+    this.sink = sink;
   }
   item;
+  sink;
 };
 var WHOLE_DOCUMENT = KEEP;
 function compileShape(shape) {
   if (shape === true) return KEEP;
   if (shape === false) return SKIP;
+  if (shape instanceof StreamedItems) return new ArrayShape(compileShape(shape.item), shape.sink);
+  if (shape instanceof StreamedEntries) return new ObjectShape([], [], [], compileShape(shape.entry), shape.sink);
   if (Array.isArray(shape)) {
     if (shape.length !== 1) throw new Error("an array shape has exactly one item shape");
     return new ArrayShape(compileShape(shape[0]));
@@ -36166,16 +36747,57 @@ function compileShape(shape) {
     names.map((name) => compileShape(record3[name]))
   );
 }
-var json2 = pathFormat(
-  "json",
-  async (input2, ctx) => parseJsonBytes(await readWholeUtf8(input2, ctx.limits.wholeDocumentBytes, "JSON document"), ctx.limits.nestingDepth, WHOLE_DOCUMENT)
-);
+var json2 = pathFormat("json", async (input2, ctx) => {
+  const bytes = await readWholeUtf8(input2, ctx.limits.wholeDocumentBytes, "JSON document");
+  const paths = Object.values(ctx.metrics).flatMap((spec) => spec.path === void 0 ? [] : [spec.path]);
+  const budget = valueBudget("the JSON document", bytes.length, ctx.limits, JSONPATH_BYTES_PER_VALUE, "write paths of names ($.a.b) so that only their branch is built");
+  return parseJsonBytes(bytes, ctx.limits.nestingDepth, compileShape(jsonPathShape(paths)), budget);
+});
+var JSONPATH_BYTES_PER_VALUE = 96;
+function valueBudget(what, bytes, limits = LIMITS, bytesPerValue = LIMITS.documentBytesPerValue, hint = "") {
+  const max = limits.documentValues + Math.floor(bytes / bytesPerValue);
+  return {
+    max,
+    message: `${what} holds more than ${max} values to build (LIMITS.documentValues ${limits.documentValues}, plus one per ${bytesPerValue} bytes of the file): a document this dense would take far more memory than its size, so it is refused rather than read${hint === "" ? "" : ` \u2014 ${hint}`}`
+  };
+}
+function jsonPathShape(paths) {
+  let shape = false;
+  for (const path2 of paths) shape = mergeShapes(shape, segmentsShape(parser_default(path2).segments, 0));
+  return shape;
+}
+function segmentsShape(segments, i) {
+  if (i === segments.length) return true;
+  const segment = segments[i];
+  if (segment.type !== "ChildSegment") return true;
+  const node2 = segment.node;
+  const selectors = node2.type === "BracketedSelection" ? node2.selectors ?? [] : [node2];
+  const names = [];
+  for (const selector of selectors) {
+    if (selector.type !== "MemberNameShorthand" && selector.type !== "NameSelector" || typeof selector.value !== "string") return true;
+    names.push(selector.value);
+  }
+  const unique = [...new Set(names)];
+  if (unique.length > 31 || unique.includes("__proto__")) return true;
+  const rest = segmentsShape(segments, i + 1);
+  const out = {};
+  for (const name of unique) out[name] = rest;
+  return out;
+}
+function mergeShapes(a, b) {
+  if (a === false) return b;
+  if (b === false) return a;
+  if (a === true || b === true || Array.isArray(a) || Array.isArray(b) || a instanceof StreamedItems || b instanceof StreamedItems || a instanceof StreamedEntries || b instanceof StreamedEntries) return true;
+  const out = { ...a };
+  for (const [key, value2] of Object.entries(b)) out[key] = key in out ? mergeShapes(out[key], value2) : value2;
+  return Object.keys(out).length > 31 ? true : out;
+}
 async function readJsonDocument(input2, maxBytes, maxDepth, what, shape = WHOLE_DOCUMENT) {
   const bytes = await readWholeUtf8(input2, maxBytes, what);
   try {
-    return parseJsonBytes(bytes, maxDepth, shape);
+    return parseJsonBytes(bytes, maxDepth, shape, valueBudget(`the ${what}`, bytes.length));
   } catch (err) {
-    if (err instanceof EvidenceError) throw new EvidenceError(`${what} is not valid JSON: ${err.message}`, err.position);
+    if (err instanceof JsonSyntaxError) throw new EvidenceError(`${what} is not valid JSON: ${err.message}`, err.position);
     throw err;
   }
 }
@@ -36185,12 +36807,16 @@ var FIRST_KEY = 2;
 var KEY = 3;
 var COLON = 4;
 var AFTER = 5;
+var JsonSyntaxError = class extends EvidenceError {
+};
 var isDigit = (c) => c >= 48 && c <= 57;
 var isHex = (c) => c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
-function parseJsonBytes(bytes, maxDepth, shape) {
+function parseJsonBytes(bytes, maxDepth, shape, budget) {
   const n = bytes.length;
+  let built = 0;
+  const maxValues = budget?.max ?? Number.POSITIVE_INFINITY;
   const fail = (message, at) => {
-    throw new EvidenceError(message, positionOf(bytes, at));
+    throw new JsonSyntaxError(message, positionOf(bytes, at));
   };
   const objects = new Uint8Array(maxDepth + 1);
   const frames = [];
@@ -36254,27 +36880,76 @@ function parseJsonBytes(bytes, maxDepth, shape) {
     }
     return j;
   };
-  const deliver = (value2) => {
-    if (top === void 0) root = value2;
-    else if (top.shape instanceof ObjectShape) top.value[top.field] = value2;
-    else top.value.push(value2);
+  const indices = () => {
+    const out = [];
+    for (const frame of frames) {
+      if (frame?.shape instanceof ArrayShape) out.push(frame.shape.sink === void 0 ? frame.value.length : frame.count);
+    }
+    return out;
   };
-  const itemShape = () => top === void 0 ? SKIP : top.shape instanceof ArrayShape ? top.shape.item : CHECK;
-  const open2 = (isObject4) => {
+  const count5 = (at) => {
+    if (++built > maxValues) throw new EvidenceError(budget.message, positionOf(bytes, at));
+  };
+  const deliver = (value2, start, builtBefore) => {
+    if (top === void 0) root = value2;
+    else if (top.shape instanceof ObjectShape && top.entries === void 0) top.value[top.field] = value2;
+    else if (top.shape instanceof ObjectShape) {
+      try {
+        top.shape.entrySink(top.field, value2);
+      } catch (err) {
+        if (err instanceof EvidenceError && err.position === void 0 && !(err instanceof JsonSyntaxError)) {
+          throw new EvidenceError(err.message, positionOf(bytes, start));
+        }
+        throw err;
+      }
+      built = builtBefore;
+    } else if (top.shape?.sink === void 0) top.value.push(value2);
+    else {
+      const owner = frames[frames.length - 2]?.value ?? top.value;
+      try {
+        top.shape.sink(value2, owner, indices);
+      } catch (err) {
+        if (err instanceof EvidenceError && err.position === void 0 && !(err instanceof JsonSyntaxError)) {
+          throw new EvidenceError(err.message, positionOf(bytes, start));
+        }
+        throw err;
+      }
+      top.count++;
+      built = builtBefore;
+    }
+  };
+  const itemShape = () => top === void 0 || top.standIn ? SKIP : top.shape instanceof ArrayShape ? top.shape.item : CHECK;
+  const open3 = (isObject9) => {
     if (depth >= maxDepth) fail(`JSON nesting is deeper than ${maxDepth} levels (LIMITS.nestingDepth)`, i);
     let frame;
-    const node2 = next instanceof ObjectShape && !isObject4 || next instanceof ArrayShape && isObject4 ? KEEP : next;
-    if (node2 instanceof ObjectShape || node2 instanceof ArrayShape) {
-      frame = { value: node2 instanceof ObjectShape ? {} : [], shape: node2, keptFrom: -1, keys: void 0, seen: 0, field: "" };
-    } else if (node2 === KEEP || node2 === CHECK && isObject4) {
-      frame = { value: void 0, shape: void 0, keptFrom: node2 === KEEP ? i : -1, keys: isObject4 ? /* @__PURE__ */ new Set() : void 0, seen: 0, field: "" };
+    const node2 = next;
+    const builtAtOpen = built;
+    if (node2 !== SKIP) count5(i);
+    if (node2 instanceof ObjectShape && !isObject9 || node2 instanceof ArrayShape && isObject9) {
+      frame = { value: isObject9 ? {} : [], shape: void 0, keptFrom: -1, keys: void 0, seen: 0, field: "", count: 0, start: i, builtAtOpen, standIn: true };
+    } else if (node2 instanceof ObjectShape || node2 instanceof ArrayShape) {
+      frame = { value: node2 instanceof ObjectShape ? {} : [], shape: node2, keptFrom: -1, keys: void 0, seen: 0, field: "", count: 0, start: i, builtAtOpen, standIn: false };
+      if (node2 instanceof ObjectShape && node2.entrySink !== void 0) frame = { ...frame, entries: /* @__PURE__ */ new Set() };
+    } else if (node2 === KEEP || node2 === CHECK && isObject9) {
+      frame = {
+        value: void 0,
+        shape: void 0,
+        keptFrom: node2 === KEEP ? i : -1,
+        keys: isObject9 ? /* @__PURE__ */ new Set() : void 0,
+        seen: 0,
+        field: "",
+        count: 0,
+        start: i,
+        builtAtOpen,
+        standIn: false
+      };
     } else if (node2 === CHECK) {
       frame = CHECKED_ARRAY;
     }
-    objects[depth++] = isObject4 ? 1 : 0;
+    objects[depth++] = isObject9 ? 1 : 0;
     frames.push(frame);
     top = frame;
-    if (!isObject4) next = itemShape();
+    if (!isObject9) next = itemShape();
     i++;
   };
   const close = () => {
@@ -36283,11 +36958,11 @@ function parseJsonBytes(bytes, maxDepth, shape) {
     top = frames[frames.length - 1];
     i++;
     if (frame === void 0 || frame === CHECKED_ARRAY) return;
-    if (frame.value !== void 0) deliver(frame.value);
-    else if (frame.keptFrom >= 0) deliver(JSON.parse(bytes.toString("utf8", frame.keptFrom, i)));
+    if (frame.value !== void 0) deliver(frame.value, frame.start, frame.builtAtOpen);
+    else if (frame.keptFrom >= 0) deliver(JSON.parse(bytes.toString("utf8", frame.keptFrom, i)), frame.keptFrom, frame.builtAtOpen);
   };
   const key = (start, end) => {
-    if (top === void 0) {
+    if (top === void 0 || top.standIn) {
       next = SKIP;
       return;
     }
@@ -36299,6 +36974,14 @@ function parseJsonBytes(bytes, maxDepth, shape) {
       return;
     }
     const shape2 = top.shape;
+    if (top.entries !== void 0) {
+      const name = escaped ? JSON.parse(bytes.toString("utf8", start, end)) : bytes.toString("utf8", start + 1, end - 1);
+      if (top.entries.has(name)) duplicate(name, start);
+      top.entries.add(name);
+      top.field = name;
+      next = shape2.entry;
+      return;
+    }
     const index = escaped ? shape2.names.indexOf(JSON.parse(bytes.toString("utf8", start, end))) : fieldIndex(shape2, bytes, start + 1, end - 1);
     if (index < 0) {
       next = SKIP;
@@ -36314,14 +36997,16 @@ function parseJsonBytes(bytes, maxDepth, shape) {
     return fail(`duplicate key ${shown} in one object: which value counts would be a guess`, at);
   };
   const primitive = (start, end, c) => {
-    if (next === SKIP || next === CHECK) return;
+    if (next === SKIP) return;
+    count5(start);
+    if (next === CHECK) return;
     let value2;
     if (c === 34) value2 = escaped ? JSON.parse(bytes.toString("utf8", start, end)) : bytes.toString("utf8", start + 1, end - 1);
     else if (c === 116) value2 = true;
     else if (c === 102) value2 = false;
     else if (c === 110) value2 = null;
     else value2 = Number(bytes.toString("latin1", start, end));
-    deliver(value2);
+    deliver(value2, start, built - 1);
   };
   for (; ; ) {
     let c = bytes[i];
@@ -36340,12 +37025,12 @@ function parseJsonBytes(bytes, maxDepth, shape) {
           break;
         }
         if (c === 123) {
-          open2(true);
+          open3(true);
           state = FIRST_KEY;
           break;
         }
         if (c === 91) {
-          open2(false);
+          open3(false);
           state = FIRST_ITEM;
           break;
         }
@@ -36383,26 +37068,26 @@ function parseJsonBytes(bytes, maxDepth, shape) {
         break;
       case AFTER: {
         if (depth === 0) fail(`unexpected ${describe3(bytes, i)} after the JSON value`, i);
-        const isObject4 = objects[depth - 1] === 1;
+        const isObject9 = objects[depth - 1] === 1;
         if (c === 44) {
           i++;
-          if (isObject4) state = KEY;
+          if (isObject9) state = KEY;
           else {
             state = VALUE;
             next = itemShape();
           }
-        } else if (c === (isObject4 ? 125 : 93)) {
+        } else if (c === (isObject9 ? 125 : 93)) {
           close();
           state = AFTER;
         } else {
-          fail(`expected ',' or '${isObject4 ? "}" : "]"}', found ${describe3(bytes, i)}`, i);
+          fail(`expected ',' or '${isObject9 ? "}" : "]"}', found ${describe3(bytes, i)}`, i);
         }
         break;
       }
     }
   }
 }
-var CHECKED_ARRAY = Object.freeze({ value: void 0, shape: void 0, keptFrom: -1, keys: void 0, seen: 0, field: "" });
+var CHECKED_ARRAY = Object.freeze({ value: void 0, shape: void 0, keptFrom: -1, keys: void 0, seen: 0, field: "", count: 0, start: -1, builtAtOpen: 0, standIn: false });
 function fieldIndex(shape, bytes, start, end) {
   const length2 = end - start;
   const keys = shape.keys;
@@ -36423,10 +37108,10 @@ function describe3(bytes, i) {
 }
 function positionOf(bytes, offset) {
   const end = Math.max(0, Math.min(offset, bytes.length));
-  let line = 1;
+  let line2 = 1;
   let lineStart = 0;
   for (let nl = bytes.indexOf(10); nl !== -1 && nl < end; nl = bytes.indexOf(10, nl + 1)) {
-    line++;
+    line2++;
     lineStart = nl + 1;
   }
   let column = 1;
@@ -36435,44 +37120,1096 @@ function positionOf(bytes, offset) {
     if (b < 128 || b >= 192 && b < 240) column++;
     else if (b >= 240) column += 2;
   }
-  return { line, column };
+  return { line: line2, column };
 }
 
-// src/readers/istanbul.ts
-var istanbul = {
-  name: "istanbul",
+// src/readers/stack-frames.ts
+var STACK_CHARS = 16 * 1024;
+var ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+function stripAnsi(text2) {
+  return text2.includes("\x1B") ? text2.replace(ANSI, "") : text2;
+}
+function messageLine(text2) {
+  if (typeof text2 !== "string") return void 0;
+  for (const raw of stripAnsi(text2.slice(0, STACK_CHARS)).split(/\r?\n/)) {
+    const line2 = raw.trim();
+    if (line2 !== "" && !line2.startsWith("\u25CF")) return own2(line2);
+  }
+  return void 0;
+}
+var FRAME2 = /(?:^|[\s(])((?:[A-Za-z]:[\\/])?[^\s():]+):(\d+)(?::\d+)?(?=$|[\s):])/g;
+function normalize2(path2) {
+  let p = path2.replaceAll("\\", "/");
+  if (p.startsWith("file://")) p = p.slice(7);
+  while (p.startsWith("./")) p = p.slice(2);
+  return p;
+}
+function samePath(a, b) {
+  if (a === b) return true;
+  const [long, short] = a.length >= b.length ? [a, b] : [b, a];
+  return long.endsWith(`/${short}`);
+}
+var RUNTIME = /(^|\/)node_modules\/|^node:|^internal\/|^<anonymous>$|^native$/;
+function stackPlace(stack, file2) {
+  if (typeof stack !== "string") return {};
+  const wanted = file2 === void 0 ? void 0 : normalize2(file2);
+  let fallback;
+  for (const text2 of stack.slice(0, STACK_CHARS).split("\n")) {
+    for (const m of text2.matchAll(FRAME2)) {
+      const raw = m[1];
+      if (/^\d+$/.test(raw)) continue;
+      const path2 = normalize2(raw);
+      const line2 = Number(m[2]);
+      if (!Number.isSafeInteger(line2) || line2 < 1) continue;
+      if (wanted !== void 0 && samePath(path2, wanted)) return { file: file2, line: line2 };
+      if (fallback === void 0 && !RUNTIME.test(path2)) fallback = { file: own2(raw), line: line2 };
+      break;
+    }
+  }
+  return wanted === void 0 ? fallback ?? {} : {};
+}
+
+// src/readers/jest-json.ts
+var SKIPPED3 = /* @__PURE__ */ new Set(["pending", "skipped", "todo", "disabled"]);
+var STACK_KEPT = 16 * 1024;
+var ASSERTION = { ancestorTitles: true, title: true, fullName: true, status: true, duration: true, failureMessages: true, location: true, invocations: true };
+var jestJson = {
+  name: "jest-json",
+  testResults: true,
+  knownMetrics: RESULTS_METRICS,
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: resultsNotes,
+  async read(input2, ctx) {
+    const tally = new TestTally();
+    let waiting = [];
+    let fileFailures = 0;
+    let failedTests = 0;
+    let fileErrors = 0;
+    let listedTests = 0;
+    const onAssertion = (item) => {
+      if (!isObject2(item)) throw new EvidenceError("not a jest --json report: an entry of assertionResults is not an object");
+      listedTests++;
+      const status = item.status;
+      const outcome = status === "passed" ? "passed" : status === "failed" ? "failed" : typeof status === "string" && SKIPPED3.has(status) ? "skipped" : "error";
+      const seconds = typeof item.duration === "number" ? item.duration / 1e3 : void 0;
+      if (outcome === "failed" || outcome === "error") {
+        fileFailures++;
+        failedTests++;
+      }
+      const before = tally.results.failing.length;
+      const flaky = typeof item.invocations === "number" && item.invocations > 1;
+      tally.record(outcome, () => failingOf(item, outcome), { seconds, flaky });
+      const kept = tally.results.failing[before];
+      if (kept !== void 0) {
+        const messages = item.failureMessages;
+        const stack = Array.isArray(messages) && typeof messages[0] === "string" ? own2(messages[0].slice(0, STACK_KEPT)) : void 0;
+        const location = isObject2(item.location) && typeof item.location.line === "number" ? item.location.line : void 0;
+        waiting.push({ failing: kept, stack, location });
+      }
+    };
+    const onFile = (item) => {
+      if (!isObject2(item)) throw new EvidenceError("not a jest --json report: an entry of testResults is not an object");
+      const name = typeof item.name === "string" ? item.name : void 0;
+      for (const w of waiting) {
+        if (name !== void 0) w.failing.file = name.length > 300 ? `${name.slice(0, 299)}\u2026` : name;
+        const line2 = name === void 0 ? void 0 : stackPlace(w.stack, name).line;
+        w.failing.line = line2 ?? w.location;
+      }
+      waiting = [];
+      const failedToRun = item.status === "failed" || item.testExecError !== void 0 && item.testExecError !== null;
+      if (failedToRun && fileFailures === 0) {
+        fileErrors++;
+        const exec2 = isObject2(item.testExecError) ? item.testExecError : {};
+        const message = messageLine(item.message) ?? messageLine(exec2.message) ?? "the test file failed to run";
+        const line2 = name === void 0 ? void 0 : stackPlace(item.message, name).line ?? stackPlace(exec2.stack, name).line;
+        tally.record("error", () => ({ name: "Test suite failed to run", file: name, line: line2, message }));
+      } else if (item.status !== "passed" && item.status !== "failed" && item.status !== "pending" && item.status !== "skipped" && fileFailures === 0) {
+        fileErrors++;
+        tally.record("error", () => ({ name: "Test suite failed to run", file: name, message: `the test file has status ${JSON.stringify(item.status)}, neither passed nor failed` }));
+      }
+      fileFailures = 0;
+    };
+    const shape = compileShape({
+      numFailedTests: true,
+      numTotalTests: true,
+      numRuntimeErrorTestSuites: true,
+      success: true,
+      testResults: streamItems({ name: true, status: true, message: true, testExecError: true, assertionResults: streamItems(ASSERTION, onAssertion) }, onFile)
+    });
+    const doc = await readJsonDocument(input2, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, "jest --json report", shape);
+    if (!isObject2(doc) || !Array.isArray(doc.testResults)) {
+      throw new EvidenceError('not a jest --json report: the document is not an object with a "testResults" array (write it with jest --json --outputFile=<file>)');
+    }
+    const shown = failedTests + fileErrors;
+    const missing = [];
+    const declared2 = (key, elements, what) => {
+      const value2 = doc[key];
+      if (typeof value2 === "number" && Number.isSafeInteger(value2) && value2 > elements) missing.push([value2 - elements, `${key} declares ${value2} ${what} but the file shows ${elements}`]);
+    };
+    declared2("numFailedTests", failedTests, "failed tests");
+    declared2("numTotalTests", listedTests, "tests");
+    declared2("numRuntimeErrorTestSuites", fileErrors, "test files that failed to run");
+    if (doc.success === false && shown === 0) missing.push([1, "the report declares success: false but shows no failed test"]);
+    if (missing.length > 0) {
+      missing.sort((a, b) => b[0] - a[0]);
+      const [count5, why] = missing[0];
+      tally.addDeclaredFailures(count5, `${ctx.name}: ${why}; the worse figure counts (${count5} more errors)`);
+    }
+    return tally.finish();
+  }
+};
+function failingOf(item, outcome) {
+  const ancestors = Array.isArray(item.ancestorTitles) ? item.ancestorTitles.filter((t) => typeof t === "string") : [];
+  const title = typeof item.title === "string" ? item.title : typeof item.fullName === "string" ? item.fullName : "(unnamed test)";
+  const messages = item.failureMessages;
+  const message = outcome === "error" ? `the test has status ${JSON.stringify(item.status)}, which is neither passed, failed nor skipped` : Array.isArray(messages) ? messageLine(messages[0]) : void 0;
+  return { suite: ancestors.length > 0 ? ancestors.join(" \u203A ") : void 0, name: title, message };
+}
+function isObject2(value2) {
+  return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
+}
+
+// src/readers/mocha-json.ts
+var TEST2 = { title: true, fullTitle: true, file: true, currentRetry: true, err: { message: true, stack: true, code: true } };
+var HOOK = /^"(?:before|after) (?:all|each)" hook/;
+var ASSERTION2 = /^\s*(?:\w*AssertionError|UnexpectedError)\b/;
+var mochaJson = {
+  name: "mocha-json",
+  testResults: true,
+  knownMetrics: RESULTS_METRICS,
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: resultsNotes,
+  async read(input2, ctx) {
+    const tally = new TestTally();
+    let listed = 0;
+    let testFailures = 0;
+    let failures = 0;
+    const entry = (array2, item) => {
+      if (!isObject3(item)) throw new EvidenceError(`not a mocha json report: an entry of "${array2}" is not an object`);
+      return item;
+    };
+    const shape = compileShape({
+      stats: true,
+      tests: streamItems({}, () => {
+        listed++;
+      }),
+      passes: streamItems(TEST2, (item) => {
+        const test = entry("passes", item);
+        tally.record("passed", void 0, { flaky: typeof test.currentRetry === "number" && test.currentRetry > 0 });
+      }),
+      pending: streamItems({}, () => tally.record("skipped")),
+      failures: streamItems(TEST2, (item) => {
+        const test = entry("failures", item);
+        const title = typeof test.title === "string" ? test.title : "";
+        const hook = HOOK.test(title);
+        failures++;
+        if (!hook) testFailures++;
+        const err = isObject3(test.err) ? test.err : {};
+        const assertion = !hook && (typeof err.stack === "string" && ASSERTION2.test(err.stack) || err.code === "ERR_ASSERTION");
+        const outcome = assertion ? "failed" : "error";
+        tally.record(outcome, () => failingOf2(test, err));
+      })
+    });
+    const doc = await readJsonDocument(input2, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, "mocha json report", shape);
+    if (!isObject3(doc) || !isObject3(doc.stats)) {
+      throw new EvidenceError('not a mocha json report: the document is not an object with "stats" (write it with mocha --reporter json --reporter-option output=<file>)');
+    }
+    for (const key of ["tests", "passes", "pending", "failures"]) {
+      if (!Array.isArray(doc[key])) throw new EvidenceError(`not a mocha json report: "${key}" is ${doc[key] === void 0 ? "missing" : "not an array"}`);
+    }
+    const stats = doc.stats;
+    if (typeof stats.duration === "number") tally.setDuration(stats.duration / 1e3);
+    const shown = tally.results.passed + tally.results.skipped + testFailures;
+    const missing = [];
+    if (listed > shown) missing.push([listed - shown, `"tests" lists ${listed} tests but passes, pending and failures account for ${shown}`]);
+    const declared2 = (key, elements, what) => {
+      const value2 = stats[key];
+      if (typeof value2 === "number" && Number.isSafeInteger(value2) && value2 > elements) missing.push([value2 - elements, `stats.${key} declares ${value2} ${what} but the file shows ${elements}`]);
+    };
+    declared2("failures", failures, "failures");
+    declared2("tests", Math.max(listed, shown), "tests");
+    if (missing.length > 0) {
+      missing.sort((a, b) => b[0] - a[0]);
+      const [count5, why] = missing[0];
+      tally.addDeclaredFailures(count5, `${ctx.name}: ${why}; the worse figure counts (${count5} more errors)`);
+    }
+    return tally.finish();
+  }
+};
+function failingOf2(test, err) {
+  const title = typeof test.title === "string" ? test.title : "(unnamed test)";
+  const full = typeof test.fullTitle === "string" ? test.fullTitle : void 0;
+  const suite = full !== void 0 && full.length > title.length && full.endsWith(` ${title}`) ? full.slice(0, full.length - title.length - 1) : void 0;
+  const file2 = typeof test.file === "string" ? test.file : void 0;
+  const place = file2 === void 0 ? stackPlace(err.stack) : { file: file2, line: stackPlace(err.stack, file2).line };
+  return { suite, name: title, file: place.file, line: place.line, message: messageLine(err.message) ?? messageLine(err.stack) };
+}
+function isObject3(value2) {
+  return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
+}
+
+// src/readers/rspec-json.ts
+var EXAMPLE = { description: true, full_description: true, status: true, file_path: true, line_number: true, exception: { class: true, message: true, backtrace: true } };
+var ASSERTION3 = /^RSpec::(?:Expectations|Mocks)::/;
+var LOADING = /An error occurred (?:while loading|in)\s+(\S+?)\.?(?:\s|$)/;
+var rspecJson = {
+  name: "rspec-json",
+  testResults: true,
+  knownMetrics: RESULTS_METRICS,
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: resultsNotes,
+  async read(input2, ctx) {
+    const tally = new TestTally();
+    let failed = 0;
+    let examples = 0;
+    const errorMessages = [];
+    const shape = compileShape({
+      summary: true,
+      messages: streamItems(true, (item) => {
+        if (typeof item === "string" && /error occurred/i.test(item) && errorMessages.length < FAILING_TESTS_KEPT) errorMessages.push(own2(item.slice(0, 4096)));
+      }),
+      examples: streamItems(EXAMPLE, (item) => {
+        if (!isObject4(item)) throw new EvidenceError('not an rspec json report: an entry of "examples" is not an object');
+        examples++;
+        const exception = isObject4(item.exception) ? item.exception : {};
+        const outcome = item.status === "passed" ? "passed" : item.status === "pending" ? "skipped" : item.status === "failed" && typeof exception.class === "string" && ASSERTION3.test(exception.class) ? "failed" : "error";
+        if (outcome === "failed" || outcome === "error") failed++;
+        tally.record(outcome, () => failingOf3(item, exception));
+      })
+    });
+    const doc = await readJsonDocument(input2, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, "rspec json report", shape);
+    if (!isObject4(doc) || !Array.isArray(doc.examples) || !isObject4(doc.summary)) {
+      throw new EvidenceError('not an rspec json report: the document is not an object with "examples" and "summary" (write it with rspec --format json --out <file>)');
+    }
+    const summary3 = doc.summary;
+    const count5 = (key) => {
+      const value2 = summary3[key];
+      return typeof value2 === "number" && Number.isSafeInteger(value2) && value2 >= 0 ? value2 : void 0;
+    };
+    const outside = count5("errors_outside_of_examples_count") ?? 0;
+    for (let i = 0; i < outside; i++) {
+      const message = errorMessages[i];
+      const file2 = message === void 0 ? void 0 : LOADING.exec(message)?.[1];
+      tally.record("error", () => ({ name: "error outside of examples", file: file2, message: messageLine(message) ?? "RSpec counts an error outside of examples (a spec file that failed to load, or a suite-level hook)" }));
+    }
+    if (typeof summary3.duration === "number") tally.setDuration(summary3.duration);
+    const missing = [];
+    const failures = count5("failure_count");
+    if (failures !== void 0 && failures > failed) missing.push([failures - failed, `summary.failure_count declares ${failures} failures but the examples show ${failed}`]);
+    const declared2 = count5("example_count");
+    if (declared2 !== void 0 && declared2 > examples) missing.push([declared2 - examples, `summary.example_count declares ${declared2} examples but the file lists ${examples}`]);
+    if (missing.length > 0) {
+      missing.sort((a, b) => b[0] - a[0]);
+      const [n, why] = missing[0];
+      tally.addDeclaredFailures(n, `${ctx.name}: ${why}; the worse figure counts (${n} more errors)`);
+    }
+    return tally.finish();
+  }
+};
+function failingOf3(item, exception) {
+  const description = typeof item.description === "string" ? item.description : void 0;
+  const full = typeof item.full_description === "string" ? item.full_description : void 0;
+  const name = description ?? full ?? "(unnamed example)";
+  const suite = full !== void 0 && description !== void 0 && full.length > description.length && full.endsWith(` ${description}`) ? full.slice(0, full.length - description.length - 1) : void 0;
+  const file2 = typeof item.file_path === "string" ? item.file_path : void 0;
+  const backtrace = Array.isArray(exception.backtrace) ? exception.backtrace.slice(0, 200).filter((l) => typeof l === "string").join("\n") : void 0;
+  const line2 = (file2 === void 0 ? void 0 : stackPlace(backtrace, file2).line) ?? (typeof item.line_number === "number" ? item.line_number : void 0);
+  const message = item.status !== "failed" ? `the example has status ${JSON.stringify(item.status)}, which is neither passed, failed nor pending` : messageLine(exception.message) ?? (typeof exception.class === "string" ? exception.class : void 0);
+  return { suite, name, file: file2, line: line2, message };
+}
+function isObject4(value2) {
+  return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
+}
+
+// src/readers/ctrf.ts
+var TEST3 = { name: true, status: true, rawStatus: true, suite: true, filePath: true, line: true, message: true, trace: true, flaky: true, retries: true };
+var NOT_RUN = /* @__PURE__ */ new Set(["todo", "skipped", "pending", "disabled"]);
+var ctrf = {
+  name: "ctrf",
+  testResults: true,
+  knownMetrics: RESULTS_METRICS,
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: resultsNotes,
+  async read(input2, ctx) {
+    const tally = new TestTally();
+    let listed = 0;
+    let failed = 0;
+    let other = 0;
+    const shape = compileShape({
+      reportFormat: true,
+      results: {
+        summary: true,
+        tests: streamItems(TEST3, (item) => {
+          if (!isObject5(item)) throw new EvidenceError("not a CTRF report: an entry of results.tests is not an object");
+          listed++;
+          const status = item.status;
+          if (status === "failed") failed++;
+          if (status === "other") other++;
+          const outcome = status === "passed" ? "passed" : status === "failed" ? "failed" : status === "skipped" || status === "pending" || status === "other" && typeof item.rawStatus === "string" && NOT_RUN.has(item.rawStatus) ? "skipped" : "error";
+          const flaky = item.flaky === true || typeof item.retries === "number" && item.retries > 0;
+          tally.record(outcome, () => failingOf4(item, outcome), { flaky });
+        })
+      }
+    });
+    const doc = await readJsonDocument(input2, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, "CTRF report", shape);
+    if (!isObject5(doc) || !isObject5(doc.results) || !Array.isArray(doc.results.tests)) {
+      throw new EvidenceError('not a CTRF report: the document is not an object with a "results" object holding a "tests" array');
+    }
+    if (doc.reportFormat !== void 0 && doc.reportFormat !== "CTRF") {
+      throw new EvidenceError(`not a CTRF report: reportFormat is ${JSON.stringify(doc.reportFormat)}, not "CTRF"`);
+    }
+    const summary3 = isObject5(doc.results.summary) ? doc.results.summary : {};
+    const count5 = (key) => {
+      const value2 = summary3[key];
+      return typeof value2 === "number" && Number.isSafeInteger(value2) && value2 >= 0 ? value2 : void 0;
+    };
+    const missing = [];
+    const declared2 = (key, elements, what) => {
+      const value2 = count5(key);
+      if (value2 !== void 0 && value2 > elements) missing.push([value2 - elements, `summary.${key} declares ${value2} ${what} but the file shows ${elements}`]);
+    };
+    declared2("failed", failed, "failed tests");
+    declared2("other", other, "tests of status other");
+    declared2("tests", listed, "tests");
+    if (missing.length > 0) {
+      missing.sort((a, b) => b[0] - a[0]);
+      const [n, why] = missing[0];
+      tally.addDeclaredFailures(n, `${ctx.name}: ${why}; the worse figure counts (${n} more errors)`);
+    }
+    const start = summary3.start;
+    const stop = summary3.stop;
+    if (typeof summary3.duration === "number") tally.setDuration(summary3.duration / 1e3);
+    else if (typeof start === "number" && typeof stop === "number" && stop >= start) tally.setDuration((stop - start) / 1e3);
+    return tally.finish();
+  }
+};
+function failingOf4(item, outcome) {
+  const name = typeof item.name === "string" ? item.name : "(unnamed test)";
+  const suites = Array.isArray(item.suite) ? item.suite.filter((s) => typeof s === "string") : typeof item.suite === "string" ? [item.suite] : [];
+  const file2 = typeof item.filePath === "string" ? item.filePath : void 0;
+  const line2 = typeof item.line === "number" ? item.line : file2 === void 0 ? void 0 : stackPlace(item.trace, file2).line;
+  const message = outcome === "error" && item.status !== "other" ? `the test has status ${JSON.stringify(item.status)}, which CTRF does not define` : messageLine(item.message) ?? (item.status === "other" ? `the test has status "other"${typeof item.rawStatus === "string" ? ` (${item.rawStatus})` : ""}: how it ended is unknown` : void 0);
+  return { suite: suites.length > 0 ? suites.join(" > ") : void 0, name, file: file2, line: line2, message };
+}
+function isObject5(value2) {
+  return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
+}
+
+// src/readers/lcov.ts
+var LcovRecord = class {
+  constructor(path2, shown, sfLine, lines, branches, functions) {
+    this.path = path2;
+    this.shown = shown;
+    this.sfLine = sfLine;
+    this.lines = lines;
+    this.branches = branches;
+    this.functions = functions;
+  }
+  path;
+  shown;
+  sfLine;
+  lines;
+  branches;
+  functions;
+  /** FNL index → function key, for FNA */
+  groups;
+  lf = -1;
+  lh = -1;
+  brf = -1;
+  brh = -1;
+  fnf = -1;
+  fnh = -1;
+};
+var GROUP_KEY = "\n";
+function isTag(tag) {
+  if (tag.length > 16) return false;
+  for (let i = 0; i < tag.length; i++) {
+    const c = tag.charCodeAt(i);
+    if (c < 65 || c > 90) return false;
+  }
+  return true;
+}
+function uint(s, start, end) {
+  if (start >= end) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+var lcov = {
+  name: "lcov",
   knownMetrics: COVERAGE_METRICS,
   merge: mergeCoverage,
   metrics: coverageMetrics,
   async read(input2, ctx) {
-    const doc = await readJsonDocument(input2, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, "coverage summary");
-    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-      throw new EvidenceError(`not an Istanbul coverage summary: the document is ${Array.isArray(doc) ? "an array" : doc === null ? "null" : `a ${typeof doc}`}, not an object`);
+    const parser = new LcovParser();
+    await eachLine(input2, parser, ctx.limits.lineBytes);
+    return parser.end();
+  }
+};
+var utf82 = (buf, start, end) => buf.utf8Slice(start, end);
+function tooLong(line2, maxLineBytes) {
+  throw new EvidenceError(
+    `line ${line2} is longer than ${maxLineBytes} bytes (LIMITS.lineBytes); lines are capped so that one line cannot exhaust memory`,
+    { line: line2 }
+  );
+}
+async function eachLine(input2, parser, maxLineBytes) {
+  const holdable = maxLineBytes + 4;
+  let carry;
+  let first = true;
+  const line2 = (b, start, end) => {
+    if (first) {
+      first = false;
+      if (end - start >= 3 && b[start] === 239 && b[start + 1] === 187 && b[start + 2] === 191) start += 3;
     }
+    if (end > start && b[end - 1] === 13) end--;
+    parser.bytesIn(b, start, end, maxLineBytes);
+  };
+  for await (const chunk of input2) {
+    const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const len = b.byteLength;
+    let from = 0;
+    if (carry !== void 0) {
+      const nl = b.indexOf(10);
+      if (nl === -1) {
+        if (carry.byteLength + len > holdable) tooLong(parser.lines + 1, maxLineBytes);
+        carry = Buffer.concat([carry, b]);
+        continue;
+      }
+      if (carry.byteLength + nl > holdable) tooLong(parser.lines + 1, maxLineBytes);
+      const joined = Buffer.concat([carry, b.subarray(0, nl)]);
+      carry = void 0;
+      line2(joined, 0, joined.byteLength);
+      from = nl + 1;
+    }
+    for (; ; ) {
+      let nl = parser.fast(b, from, len, maxLineBytes);
+      if (nl < 0) {
+        nl = b.indexOf(10, from);
+        if (nl === -1) break;
+        if (nl - from > holdable) tooLong(parser.lines + 1, maxLineBytes);
+        line2(b, from, nl);
+      }
+      from = nl + 1;
+    }
+    if (from < len) {
+      if (len - from > holdable) tooLong(parser.lines + 1, maxLineBytes);
+      carry = Buffer.from(b.subarray(from));
+    }
+  }
+  if (carry !== void 0) line2(carry, 0, carry.byteLength);
+}
+var LcovParser = class {
+  files = new FileTable();
+  rec;
+  lineSet = new LineSetBuilder();
+  branchSet = new BranchSetBuilder();
+  functionSet = new FunctionSetBuilder(new NameTable());
+  lineNo = 0;
+  text = "";
+  /**
+   * The line starting at b[start], if it is `DA:<line>,<hits>[,<ASCII checksum>]` or
+   * `BRDA:<line>,<block>,<branch>,<taken>` with plain numbers (no leading zero in the branch id)
+   * and ends with LF or CRLF within b[, len) and maxLineBytes: nearly every line of a tracefile,
+   * read from the bytes in one pass. Returns the index of its LF, or -1 (nothing done: read the
+   * line with `bytesIn`).
+   */
+  fast(b, start, len, maxLineBytes) {
+    const rec = this.rec;
+    if (rec === void 0 || start + 6 > len) return -1;
+    const c0 = b[start];
+    let i;
+    if (c0 === 68) {
+      if (b[start + 1] !== 65 || b[start + 2] !== 58) return -1;
+      i = start + 3;
+      let ln2 = 0;
+      let c2 = i < len ? b[i] : -1;
+      while (c2 >= 48 && c2 <= 57) {
+        ln2 = ln2 * 10 + c2 - 48;
+        c2 = ++i < len ? b[i] : -1;
+      }
+      if (i === start + 3 || i - start - 3 > 10 || i >= len || c2 !== 44 || ln2 > MAX_LINE) return -1;
+      const h = ++i;
+      let hits = 0;
+      c2 = i < len ? b[i] : -1;
+      while (c2 >= 48 && c2 <= 57) {
+        hits = hits * 10 + c2 - 48;
+        c2 = ++i < len ? b[i] : -1;
+      }
+      if (i === h || i >= len) return -1;
+      if (c2 === 44) {
+        do
+          c2 = ++i < len ? b[i] : -1;
+        while (i < len && c2 !== 10 && c2 < 128);
+        if (i >= len || c2 !== 10) return -1;
+      } else if (c2 === 13) {
+        if (++i >= len || b[i] !== 10) return -1;
+      } else if (c2 !== 10) {
+        return -1;
+      }
+      if (i - start > maxLineBytes) return -1;
+      this.lineNo++;
+      rec.lines.add(ln2, hits > 0);
+      return i;
+    }
+    if (c0 !== 66 || start + 13 > len || b[start + 1] !== 82 || b[start + 2] !== 68 || b[start + 3] !== 65 || b[start + 4] !== 58) return -1;
+    i = this.id(b, start + 5, len);
+    const ln = this.value;
+    if (i < 0 || ln > MAX_LINE) return -1;
+    i = this.id(b, i, len);
+    const block = this.value;
+    if (i < 0) return -1;
+    i = this.id(b, i, len);
+    const branch = this.value;
+    if (i < 0 || i >= len) return -1;
+    let taken = 0;
+    let c = i < len ? b[i] : -1;
+    if (c === 45) {
+      c = ++i < len ? b[i] : -1;
+    } else {
+      const h = i;
+      while (c >= 48 && c <= 57) {
+        taken = taken * 10 + c - 48;
+        c = ++i < len ? b[i] : -1;
+      }
+      if (i === h) return -1;
+    }
+    if (i >= len) return -1;
+    if (c === 13) {
+      if (++i >= len || b[i] !== 10) return -1;
+    } else if (c !== 10) {
+      return -1;
+    }
+    if (i - start > maxLineBytes) return -1;
+    this.lineNo++;
+    rec.branches.addTriple(ln, block, branch, taken > 0);
+    return i;
+  }
+  /** Any line, bytes[start, end) (no line terminator): decoded (as UTF-8, invalid bytes replaced) and read by `line`. */
+  bytesIn(b, start, end, maxLineBytes) {
+    const text2 = utf82(b, start, end);
+    if (text2.length > maxLineBytes || 3 * text2.length > maxLineBytes && Buffer.byteLength(text2) > maxLineBytes) tooLong(this.lineNo + 1, maxLineBytes);
+    this.line(text2);
+  }
+  value = 0;
+  /** a decimal id component at b[i] without a leading zero, then a comma: into `value`; returns the index after the comma (-1: not that) */
+  id(b, i, end) {
+    const from = i;
+    let n = 0;
+    let c = i < end ? b[i] : -1;
+    while (c >= 48 && c <= 57) {
+      n = n * 10 + c - 48;
+      c = ++i < end ? b[i] : -1;
+    }
+    if (i === from || i - from > 10 || c !== 44 || i >= end || b[from] === 48 && i - from > 1) return -1;
+    this.value = n;
+    return i + 1;
+  }
+  get lines() {
+    return this.lineNo;
+  }
+  line(line2) {
+    this.lineNo++;
+    this.text = line2;
+    const len = line2.length;
+    if (len === 0) return;
+    const c0 = line2.charCodeAt(0);
+    if (c0 === 68 && line2.charCodeAt(1) === 65 && line2.charCodeAt(2) === 58) {
+      const r = this.open("DA:");
+      const comma = line2.indexOf(",", 3);
+      if (comma < 0) this.fail("malformed DA: record (expected DA:<line>,<hits>)");
+      const ln = this.positive(3, comma, "DA: line number");
+      if (ln > MAX_LINE) this.fail("DA: line number out of range");
+      let end = line2.indexOf(",", comma + 1);
+      if (end < 0) end = len;
+      r.lines.add(ln, this.count(comma + 1, end, "DA: hit count") > 0);
+      return;
+    }
+    const colon = line2.indexOf(":");
+    const tag = colon < 0 ? line2.trimEnd() : line2.slice(0, colon);
+    switch (tag) {
+      case "BRDA": {
+        const r = this.open("BRDA:");
+        const first = line2.indexOf(",", 5);
+        const second = first < 0 ? -1 : line2.indexOf(",", first + 1);
+        const last = line2.lastIndexOf(",");
+        if (second < 0 || second >= last) {
+          this.fail("malformed BRDA: record (expected BRDA:<line>,<block>,<branch>,<taken>)");
+        }
+        this.positive(5, first, "BRDA: line number");
+        const taken = last + 2 === len && line2.charCodeAt(last + 1) === 45 ? 0 : this.count(last + 1, len, "BRDA: taken count");
+        r.branches.addLcov(line2, 5, last, taken);
+        break;
+      }
+      case "SF": {
+        if (this.rec) this.fail(`SF: record before the end_of_record of the record opened at line ${this.rec.sfLine}`);
+        const path2 = line2.slice(3);
+        if (path2.trim() === "") this.fail("SF: record without a path");
+        this.rec = new LcovRecord(own2(normalizeSourcePath(path2)), clip2(path2, 200), this.lineNo, this.lineSet, this.branchSet, this.functionSet);
+        break;
+      }
+      case "end_of_record": {
+        const r = this.open("end_of_record");
+        this.files.add(r.path, finish(r));
+        this.rec = void 0;
+        break;
+      }
+      case "FN": {
+        const r = this.open("FN:");
+        const c1 = line2.indexOf(",", 3);
+        if (c1 < 0) this.fail("malformed FN: record (expected FN:<line>,[<end line>,]<name>)");
+        this.positive(3, c1, "FN: line number");
+        const c2 = line2.indexOf(",", c1 + 1);
+        const name = c2 > c1 + 1 && uint(line2, c1 + 1, c2) >= 0 ? line2.slice(c2 + 1) : line2.slice(c1 + 1);
+        if (name === "") this.fail("FN: record without a function name");
+        r.functions.add(name, false);
+        break;
+      }
+      case "FNDA": {
+        const r = this.open("FNDA:");
+        const c1 = line2.indexOf(",", 5);
+        if (c1 < 0 || c1 + 1 === len) this.fail("malformed FNDA: record (expected FNDA:<count>,<name>)");
+        const calls = this.count(5, c1, "FNDA: execution count");
+        const name = line2.slice(c1 + 1);
+        r.functions.add(name, calls > 0);
+        break;
+      }
+      case "FNL": {
+        const r = this.open("FNL:");
+        const c1 = line2.indexOf(",", 4);
+        if (c1 < 0) this.fail("malformed FNL: record (expected FNL:<index>,<line>[,<end line>])");
+        const index = own2(compactId(line2.slice(4, c1)));
+        if (uint(line2, 4, c1) < 0) this.fail("FNL: index is not a number");
+        let end = line2.indexOf(",", c1 + 1);
+        if (end < 0) end = len;
+        const start = this.positive(c1 + 1, end, "FNL: line number");
+        if (start > MAX_LINE) this.fail("FNL: line number out of range");
+        const key = GROUP_KEY + start;
+        (r.groups ??= /* @__PURE__ */ new Map()).set(index, key);
+        r.functions.add(key, false);
+        break;
+      }
+      case "FNA": {
+        const r = this.open("FNA:");
+        const c1 = line2.indexOf(",", 4);
+        const c2 = c1 < 0 ? -1 : line2.indexOf(",", c1 + 1);
+        if (c2 < 0) this.fail("malformed FNA: record (expected FNA:<index>,<count>,<name>)");
+        const key = r.groups?.get(compactId(line2.slice(4, c1)));
+        if (key === void 0) this.fail("FNA: record for a function index that no FNL: record defined");
+        const calls = this.count(c1 + 1, c2, "FNA: execution count");
+        r.functions.add(key, calls > 0);
+        break;
+      }
+      case "LF":
+        this.open("LF:").lf = this.positive(3, len, "LF:");
+        break;
+      case "LH":
+        this.open("LH:").lh = this.positive(3, len, "LH:");
+        break;
+      case "BRF":
+        this.open("BRF:").brf = this.positive(4, len, "BRF:");
+        break;
+      case "BRH":
+        this.open("BRH:").brh = this.positive(4, len, "BRH:");
+        break;
+      case "FNF":
+        this.open("FNF:").fnf = this.positive(4, len, "FNF:");
+        break;
+      case "FNH":
+        this.open("FNH:").fnh = this.positive(4, len, "FNH:");
+        break;
+      case "MCDC":
+      case "MCF":
+      case "MCH":
+        this.open(`${tag}:`);
+        break;
+      case "TN":
+      case "VER":
+        break;
+      default:
+        if (c0 === 35 || line2.trim() === "") break;
+        this.fail(colon > 0 && isTag(tag) ? `unknown lcov record ${tag}:` : "not an lcov record");
+    }
+  }
+  end() {
+    const rec = this.rec;
+    if (rec) {
+      throw new EvidenceError(`truncated lcov: the record for ${rec.shown} opened at line ${rec.sfLine} has no end_of_record`, { line: this.lineNo });
+    }
+    if (this.files.size === 0) throw new EvidenceError("no SF: record: not an lcov tracefile (or an empty one)");
+    return { files: this.files };
+  }
+  fail(why) {
+    throw new EvidenceError(`${why}: ${JSON.stringify(clip2(this.text))}`, { line: this.lineNo });
+  }
+  /** a hit count: plain digits on the fast path, any non-negative number otherwise */
+  count(start, end, what) {
+    const n = uint(this.text, start, end);
+    if (n >= 0) return n;
+    const raw = this.text.slice(start, end);
+    const value2 = raw.trim() === "" ? NaN : Number(raw);
+    if (!Number.isFinite(value2) || value2 < 0) this.fail(`${what} is not a non-negative number`);
+    return value2;
+  }
+  positive(start, end, what) {
+    const n = uint(this.text, start, end);
+    if (n < 0) this.fail(`${what} is not a line number`);
+    return n;
+  }
+  open(tag) {
+    return this.rec ?? this.fail(`${tag} record outside an SF: \u2026 end_of_record record`);
+  }
+};
+function finish(r) {
+  const lines = r.lines.empty ? summary(r, r.lf, r.lh, "LF", "LH") : r.lines;
+  const branches = r.branches.size > 0 ? r.branches : summary(r, r.brf, r.brh, "BRF", "BRH");
+  const functions = r.functions.size > 0 ? r.functions : summary(r, r.fnf, r.fnh, "FNF", "FNH");
+  return PackedFile.from(lines, branches, functions);
+}
+function summary(r, found, hit, f, h) {
+  if (found < 0 && hit < 0) return void 0;
+  const where = `the record for ${r.shown} opened at line ${r.sfLine}`;
+  if (found < 0 || hit < 0) throw new EvidenceError(`${where} states ${found < 0 ? h : f} without ${found < 0 ? f : h} and has no detail record`);
+  if (hit > found) throw new EvidenceError(`${where} states ${h}:${hit} above ${f}:${found}`);
+  return { covered: hit, total: found };
+}
+
+// src/readers/cobertura.ts
+var cobertura = {
+  name: "cobertura",
+  knownMetrics: COVERAGE_METRICS,
+  merge: mergeCoverage,
+  metrics: coverageMetrics,
+  async read(input2, ctx) {
     const files = /* @__PURE__ */ new Map();
+    let root;
+    let cls;
+    let method;
+    let lineCount = 0;
+    let branchesKnown = false;
+    let functionsKnown = false;
+    await parseXml(
+      input2,
+      {
+        open(name, attrs, depth) {
+          if (depth === 1) {
+            if (name !== "coverage") {
+              throw new EvidenceError(`not a Cobertura report: the root element is <${clip2(name, 40)}>, expected <coverage>`);
+            }
+            root = attrs.toRecord();
+            return;
+          }
+          switch (name) {
+            case "class": {
+              const filename = attrs.get("filename");
+              if (filename === void 0 || filename.trim() === "") {
+                throw new EvidenceError(`<class name=${JSON.stringify(clip2(attrs.get("name") ?? ""))}> has no filename attribute: not a Cobertura report`);
+              }
+              const path2 = normalizeSourcePath(filename);
+              let file2 = files.get(path2);
+              if (!file2) {
+                file2 = { lines: new LineSetBuilder(), branches: new BranchSetBuilder(), functions: /* @__PURE__ */ new Map() };
+                files.set(path2, file2);
+              }
+              cls = { ...file2, name: attrs.get("name") ?? "" };
+              break;
+            }
+            case "method": {
+              if (!cls) throw new EvidenceError("<method> outside a <class>: not a Cobertura report");
+              functionsKnown = true;
+              method = { key: compactId(`${cls.name}::${attrs.get("name") ?? ""}${attrs.get("signature") ?? ""}`), covered: false };
+              if (!cls.functions.has(method.key)) cls.functions.set(method.key, 0);
+              break;
+            }
+            case "line": {
+              if (!cls) throw new EvidenceError("<line> outside a <class>: not a Cobertura report");
+              let number4 = attrs.digits("number");
+              if (number4 < 0 || number4 > MAX_LINE) {
+                const rawNumber = attrs.get("number");
+                number4 = nonNegative(rawNumber, `${lineIn(cls)}: number`);
+                if (!Number.isInteger(number4) || number4 > MAX_LINE) throw new EvidenceError(`${lineIn(cls)}: number ${rawNumber} is not a line number`);
+              }
+              let hits = attrs.digits("hits");
+              if (hits < 0) hits = nonNegative(attrs.get("hits"), `${lineIn(cls)} number="${number4}": hits`);
+              lineCount++;
+              cls.lines.add(number4, hits > 0);
+              if (method && hits > 0) method.covered = true;
+              const cc = attrs.get("condition-coverage");
+              if (cc !== void 0 || !branchesKnown && attrs.digits("branch") !== -2) branchesKnown = true;
+              if (cc !== void 0) {
+                const { covered, total } = conditionCoverage(cc, cls, number4);
+                cls.branches.addIndexed(number4, total, covered);
+              }
+              break;
+            }
+          }
+        },
+        close(name) {
+          if (name === "class") {
+            cls = void 0;
+          } else if (name === "method" && method && cls) {
+            if (method.covered) cls.functions.set(method.key, 1);
+            method = void 0;
+          }
+        }
+      },
+      ctx.limits.nestingDepth
+    );
+    if (!root) throw new EvidenceError("no <coverage> element");
+    if (lineCount === 0) return { files: /* @__PURE__ */ new Map(), stated: statedRates(root, ctx.name) };
+    const out = /* @__PURE__ */ new Map();
+    const model = { files: out };
+    for (const [path2, file2] of files) {
+      out.set(path2, {
+        lines: file2.lines.build(),
+        ...branchesKnown ? { branches: file2.branches.build() } : {},
+        ...functionsKnown ? { functions: file2.functions } : {}
+      });
+    }
+    return model;
+  }
+};
+function lineIn(cls) {
+  return `<line> in <class name=${JSON.stringify(clip2(cls.name))}>`;
+}
+function conditionCoverage(text2, cls, number4) {
+  const open3 = text2.indexOf("(");
+  const slash = text2.indexOf("/", open3 + 1);
+  const close = text2.indexOf(")", slash + 1);
+  if (open3 < 0 || slash < 0 || close < 0) badCondition(text2, cls, number4);
+  let covered = digitsIn(text2, open3 + 1, slash);
+  let total = digitsIn(text2, slash + 1, close);
+  if (covered < 0 || total < 0) {
+    covered = Number(text2.slice(open3 + 1, slash));
+    total = Number(text2.slice(slash + 1, close));
+  }
+  if (!Number.isInteger(covered) || !Number.isInteger(total) || covered < 0 || covered > total) badCondition(text2, cls, number4);
+  if (total > 1e6) badCondition(text2, cls, number4);
+  return { covered, total };
+}
+function digitsIn(s, start, end) {
+  if (start >= end || end - start > 15) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+function badCondition(text2, cls, number4) {
+  throw new EvidenceError(`${lineIn(cls)} number="${number4}": condition-coverage ${JSON.stringify(clip2(text2))} is not "<pct>% (<covered>/<total>)"`);
+}
+function statedRates(root, source) {
+  const stated = { source, mergeableByDetail: false };
+  const lines = rate(root, "line-rate", "lines-valid");
+  const branches = rate(root, "branch-rate", "branches-valid");
+  if (lines) stated.lines = lines;
+  if (branches) stated.branches = branches;
+  return stated;
+}
+function rate(root, rateAttr, validAttr) {
+  if (root[validAttr] !== void 0 && nonNegative(root[validAttr], `<coverage ${validAttr}>`) === 0) {
+    return { covered: 0, total: 0 };
+  }
+  if (root[rateAttr] === void 0) return void 0;
+  const value2 = nonNegative(root[rateAttr], `<coverage ${rateAttr}>`);
+  if (value2 > 1) throw new EvidenceError(`<coverage ${rateAttr}="${clip2(root[rateAttr])}"> is not a 0-1 fraction`);
+  return { percent: value2 * 100 };
+}
+
+// src/readers/statements.ts
+var STATEMENT_METRICS = {
+  ...COVERAGE_METRICS,
+  statements: "%",
+  "statements.covered": null,
+  "statements.total": null
+};
+var MAX_NOTES2 = 3;
+var noteLists = /* @__PURE__ */ new WeakMap();
+function render(entry) {
+  return entry.more > 0 ? `${entry.list.join("; ")}; and ${entry.more} more` : entry.list.join("; ");
+}
+function addNote2(notes, metric2, note, more = 0) {
+  let byMetric = noteLists.get(notes);
+  if (!byMetric) noteLists.set(notes, byMetric = /* @__PURE__ */ new Map());
+  let entry = byMetric.get(metric2);
+  if (!entry || entry.text !== notes[metric2]) {
+    const text2 = notes[metric2];
+    entry = { list: text2 === void 0 ? [] : [text2], more: 0, text: "" };
+    byMetric.set(metric2, entry);
+  }
+  entry.more += more;
+  if (!entry.list.includes(note)) {
+    if (entry.list.length < MAX_NOTES2) entry.list.push(note);
+    else entry.more++;
+  }
+  entry.text = render(entry);
+  notes[metric2] = entry.text;
+}
+function mergeStatementCoverage(models) {
+  if (models.length === 1) return models[0];
+  const notes = {};
+  for (const m of models) {
+    for (const [metric2, text2] of Object.entries(m.notes)) {
+      const entry = noteLists.get(m.notes)?.get(metric2);
+      if (entry && entry.text === text2) entry.list.forEach((note, i) => addNote2(notes, metric2, note, i === 0 ? entry.more : 0));
+      else addNote2(notes, metric2, text2);
+    }
+  }
+  return {
+    coverage: mergeCoverage(models.map((m) => m.coverage)),
+    statements: mergeCoverage(models.map((m) => m.statements)),
+    notes
+  };
+}
+function statementCoverageNotes(model) {
+  const out = {};
+  for (const [metric2, note] of Object.entries(model.notes)) {
+    out[metric2] = note;
+    out[`${metric2}.covered`] = note;
+    out[`${metric2}.total`] = note;
+  }
+  return out;
+}
+function statementCoverageMetrics(model) {
+  const out = coverageMetrics(model.coverage);
+  const s = coverageMetrics(model.statements);
+  if (s.branches) out.statements = s.branches;
+  if (s["branches.covered"]) out["statements.covered"] = s["branches.covered"];
+  if (s["branches.total"]) out["statements.total"] = s["branches.total"];
+  return out;
+}
+function addDeclaredGap(files, source, kind, declared2, elements) {
+  const covered = declared2.covered - (elements?.covered ?? 0);
+  const total = declared2.total - (elements?.total ?? 0);
+  if (covered < 0 || total < 0 || covered > total) return false;
+  const key = `\0declared beyond the elements of ${source}`;
+  const entry = files.get(key) ?? {};
+  entry[kind] = { covered, total };
+  files.set(key, entry);
+  return true;
+}
+
+// src/readers/istanbul.ts
+var COUNT2 = { total: true, covered: true };
+var FinalFile = class {
+  statementLines = /* @__PURE__ */ new Map();
+  statements = /* @__PURE__ */ new Map();
+  functionIds = /* @__PURE__ */ new Set();
+  functions = /* @__PURE__ */ new Map();
+  branchIds = /* @__PURE__ */ new Set();
+  branches = /* @__PURE__ */ new Map();
+  empty = true;
+};
+var istanbul = {
+  name: "istanbul",
+  knownMetrics: STATEMENT_METRICS,
+  merge: mergeStatementCoverage,
+  metrics: statementCoverageMetrics,
+  notes: statementCoverageNotes,
+  async read(input2, ctx) {
+    const files = /* @__PURE__ */ new Map();
+    const statementFiles = /* @__PURE__ */ new Map();
+    const names = new NameTable();
+    const lines = new LineSetBuilder();
+    const statementSet = new BranchSetBuilder();
+    const branchSet = new BranchSetBuilder();
+    const functionSet = new FunctionSetBuilder(names);
     let total;
-    for (const [key, value2] of Object.entries(doc)) {
-      const entry = summaryEntry(key, value2);
-      if (key === "total") total = entry;
-      else files.set(normalizeSourcePath(key), entry);
+    const shapes = { summary: 0, final: 0 };
+    let current = new FinalFile();
+    const hits = (what) => (key, value2) => {
+      current.empty = false;
+      if (typeof value2 !== "number" || !Number.isFinite(value2) || value2 < 0) throw new EvidenceError(`${what} count of ${JSON.stringify(clip2(key))} is ${clip2(JSON.stringify(value2) ?? String(value2))}, not a non-negative number`);
+      (what === "s" ? current.statements : current.functions).set(key, value2);
+    };
+    const FINAL = {
+      statementMap: streamEntries({ start: { line: true } }, (key, value2) => {
+        current.empty = false;
+        const start = isObject6(value2) && isObject6(value2.start) ? value2.start.line : void 0;
+        if (typeof start !== "number" || !Number.isInteger(start) || start < 0 || start > MAX_LINE) {
+          throw new EvidenceError(`statementMap entry ${JSON.stringify(clip2(key))} has no start line (start.line is ${clip2(JSON.stringify(start) ?? "missing")})`);
+        }
+        current.statementLines.set(key, start);
+      }),
+      s: streamEntries(true, hits("s")),
+      fnMap: streamEntries({}, (key) => {
+        current.empty = false;
+        current.functionIds.add(key);
+      }),
+      f: streamEntries(true, hits("f")),
+      branchMap: streamEntries({}, (key) => {
+        current.empty = false;
+        current.branchIds.add(key);
+      }),
+      b: streamEntries(true, (key, value2) => {
+        current.empty = false;
+        if (!Array.isArray(value2) || !value2.every((n) => typeof n === "number" && Number.isFinite(n) && n >= 0)) {
+          throw new EvidenceError(`b entry ${JSON.stringify(clip2(key))} is not an array of non-negative counts`);
+        }
+        current.branches.set(key, value2);
+      })
+    };
+    const shape = compileShape(
+      streamEntries({ lines: COUNT2, branches: COUNT2, functions: COUNT2, statements: COUNT2, ...FINAL, data: FINAL }, (key, value2) => {
+        const file2 = current;
+        current = new FinalFile();
+        const name = JSON.stringify(clip2(key));
+        if (!isObject6(value2)) throw new EvidenceError(`not an Istanbul coverage report: entry ${name} is not an object`);
+        const final = !file2.empty || "statementMap" in value2 || "s" in value2 || isObject6(value2.data);
+        if (final && "lines" in value2) throw new EvidenceError(`entry ${name} is both a summary entry (lines) and a coverage-final entry (statementMap): which one counts would be a guess`);
+        if (final) shapes.final++;
+        else if (key !== "total") shapes.summary++;
+        if (shapes.final > 0 && shapes.summary > 0) {
+          throw new EvidenceError(`entry ${name}: the document mixes coverage-summary entries (lines, statements\u2026) and coverage-final entries (statementMap, s\u2026): write one report per file`);
+        }
+        if (!final && key === "total") {
+          total = summaryEntry(key, value2);
+          return;
+        }
+        const path2 = normalizeSourcePath(key);
+        if (files.has(path2)) throw new EvidenceError(`entry ${JSON.stringify(clip2(key))} names a file already listed under another spelling: which entry counts would be a guess`);
+        if (final) {
+          const built = finalEntry(file2, name, { lines, statementSet, branchSet, functionSet });
+          files.set(path2, built.coverage);
+          statementFiles.set(path2, { branches: built.statements });
+        } else {
+          const summary3 = summaryEntry(key, value2);
+          files.set(path2, summary3.coverage);
+          if (summary3.statements) statementFiles.set(path2, { branches: summary3.statements });
+        }
+      })
+    );
+    const doc = await readJsonDocument(input2, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, "Istanbul coverage report", shape);
+    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+      throw new EvidenceError(`not an Istanbul coverage report: the document is ${Array.isArray(doc) ? "an array" : doc === null ? "null" : `a ${typeof doc}`}, not an object`);
     }
+    const notes = {};
     if (files.size === 0) {
-      if (!total) throw new EvidenceError('not an Istanbul coverage summary: no "total" and no per-file entry');
-      files.set(`\0total of ${ctx.name}`, total);
+      if (!total) throw new EvidenceError('not an Istanbul coverage report: no "total" and no per-file entry (coverage-summary.json or coverage-final.json)');
+      const pseudo = `\0total of ${ctx.name}`;
+      files.set(pseudo, total.coverage);
+      if (total.statements) statementFiles.set(pseudo, { branches: total.statements });
     }
-    return { files };
+    if (statementFiles.size === 0) addNote2(notes, "statements", `${ctx.name} has no statements counts`);
+    return { coverage: { files }, statements: { files: statementFiles }, notes };
   }
 };
 function summaryEntry(key, value2) {
-  const name = JSON.stringify(clip(key));
-  if (typeof value2 !== "object" || value2 === null || Array.isArray(value2)) {
-    throw new EvidenceError(`not an Istanbul coverage summary: entry ${name} is not an object`);
-  }
-  const entry = value2;
+  const name = JSON.stringify(clip2(key));
+  if (!isObject6(value2)) throw new EvidenceError(`not an Istanbul coverage summary: entry ${name} is not an object`);
   return {
-    lines: count2(entry, "lines", name),
-    branches: count2(entry, "branches", name),
-    functions: count2(entry, "functions", name)
+    coverage: { lines: count2(value2, "lines", name), branches: count2(value2, "branches", name), functions: count2(value2, "functions", name) },
+    statements: value2.statements === void 0 ? void 0 : count2(value2, "statements", name)
   };
 }
 function count2(entry, kind, name) {
@@ -36483,13 +38220,45 @@ function count2(entry, kind, name) {
   const { covered, total } = value2;
   for (const [field, n] of [["total", total], ["covered", covered]]) {
     if (typeof n !== "number" || !Number.isFinite(n) || n < 0) {
-      throw new EvidenceError(`entry ${name}: ${kind}.${field} is ${n === void 0 ? "missing" : `not a non-negative number: ${clip(JSON.stringify(n) ?? String(n))}`}`);
+      throw new EvidenceError(`entry ${name}: ${kind}.${field} is ${n === void 0 ? "missing" : `not a non-negative number: ${clip2(JSON.stringify(n) ?? String(n))}`}`);
     }
   }
   if (covered > total) {
     throw new EvidenceError(`entry ${name}: ${kind}.covered ${String(covered)} is above ${kind}.total ${String(total)}`);
   }
   return { covered, total };
+}
+function finalEntry(file2, name, b) {
+  const disagree = (what, key, where) => {
+    throw new EvidenceError(`entry ${name}: ${what} ${JSON.stringify(clip2(key))} ${where}: the report contradicts itself`);
+  };
+  if (file2.statementLines.size !== file2.statements.size) {
+    for (const key of file2.statementLines.keys()) if (!file2.statements.has(key)) disagree("statement", key, "is in statementMap but has no count in s");
+  }
+  for (const [key, n] of file2.statements) {
+    const line2 = file2.statementLines.get(key);
+    if (line2 === void 0) disagree("statement", key, "is counted in s but statementMap does not define it");
+    b.lines.add(line2, n > 0);
+    b.statementSet.addId(`${key}#0`, n);
+  }
+  if (file2.functionIds.size !== file2.functions.size) {
+    for (const key of file2.functionIds) if (!file2.functions.has(key)) disagree("function", key, "is in fnMap but has no count in f");
+  }
+  for (const [key, n] of file2.functions) {
+    if (!file2.functionIds.has(key)) disagree("function", key, "is counted in f but fnMap does not define it");
+    b.functionSet.add(key, n > 0);
+  }
+  if (file2.branchIds.size !== file2.branches.size) {
+    for (const key of file2.branchIds) if (!file2.branches.has(key)) disagree("branch", key, "is in branchMap but has no counts in b");
+  }
+  for (const [key, counts] of file2.branches) {
+    if (!file2.branchIds.has(key)) disagree("branch", key, "is counted in b but branchMap does not define it");
+    counts.forEach((n, i) => b.branchSet.addId(`${key}#${i}`, n));
+  }
+  return { coverage: { lines: b.lines.build(), branches: b.branchSet.build(), functions: b.functionSet.build() }, statements: b.statementSet.build() };
+}
+function isObject6(value2) {
+  return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
 }
 
 // src/readers/jacoco.ts
@@ -36517,7 +38286,7 @@ var jacoco = {
           stack[depth - 1] = name;
           if (depth === 1) {
             if (name !== "report") {
-              throw new EvidenceError(`not a JaCoCo report: the root element is <${clip(name, 40)}>, expected <report>`);
+              throw new EvidenceError(`not a JaCoCo report: the root element is <${clip2(name, 40)}>, expected <report>`);
             }
             sawRoot = true;
             return;
@@ -36533,12 +38302,12 @@ var jacoco = {
               break;
             case "method":
               if (cls === void 0) throw new EvidenceError("<method> outside a <class>: not a JaCoCo report");
-              method = { key: `${cls}.${required2(attrs, "name", "<method>")}${attrs.get("desc") ?? ""}`, covered: 0 };
+              method = { key: compactId(`${cls}.${required2(attrs, "name", "<method>")}${attrs.get("desc") ?? ""}`), covered: 0 };
               break;
             case "sourcefile": {
               if (pkg === void 0) throw new EvidenceError("<sourcefile> outside a <package>: not a JaCoCo report");
               const file2 = required2(attrs, "name", "<sourcefile>");
-              const path2 = pkg === "" ? file2 : `${pkg}/${file2}`;
+              const path2 = compactId(pkg === "" ? file2 : `${pkg}/${file2}`, PATH_TEXT_CHARS);
               source = files.get(path2);
               if (!source) {
                 source = { lines: new LineSetBuilder(), branches: new BranchSetBuilder() };
@@ -36597,7 +38366,7 @@ var jacoco = {
             case "method": {
               if (!method || pkg === void 0) break;
               if (pkgFunctions === void 0) {
-                const key = `${pkg}/`;
+                const key = compactId(`${pkg}/`, PATH_TEXT_CHARS);
                 pkgFunctions = functions.get(key);
                 if (!pkgFunctions) functions.set(key, pkgFunctions = /* @__PURE__ */ new Map());
               }
@@ -36626,7 +38395,7 @@ var jacoco = {
       for (const [key, map2] of functions) out.set(key, { functions: map2 });
     }
     const stated = { source: ctx.name, mergeableByDetail: true };
-    for (const kind of KINDS) {
+    for (const kind of KINDS4) {
       const c = reportCounters[kind];
       if (c) stated[kind] = c;
     }
@@ -36647,7 +38416,7 @@ function counter(attrs) {
   let missed = attrs.digits("missed");
   let covered = attrs.digits("covered");
   if (missed < 0 || covered < 0) {
-    const where = `<counter type="${clip(attrs.get("type") ?? "", 20)}">`;
+    const where = `<counter type="${clip2(attrs.get("type") ?? "", 20)}">`;
     missed = count3(attrs, "missed", () => `${where} missed`);
     covered = count3(attrs, "covered", () => `${where} covered`);
     if (!Number.isInteger(missed) || !Number.isInteger(covered)) throw new EvidenceError(`${where}: missed and covered must be integers`);
@@ -36655,37 +38424,786 @@ function counter(attrs) {
   return { covered, total: missed + covered };
 }
 
+// src/readers/go-coverprofile.ts
+var MAX_BLOCK_LINES = 1e5;
+var SPANNED_LINES_BASE = 4e6;
+var SPANNED_LINES_PER_BLOCK = 16;
+var MIN_FOLD = 64;
+var GoFile = class {
+  lines;
+  statements;
+  pending = 0;
+  foldedLines;
+  foldedStatements;
+  add(startLine, endLine, startCol, numStmts, hit) {
+    const lines = this.lines ??= new LineSetBuilder();
+    const statements = this.statements ??= new BranchSetBuilder();
+    for (let l = startLine; l <= endLine; l++) lines.add(l, hit);
+    for (let k = 0; k < numStmts; k++) statements.add(startLine, startCol, k, 0, hit);
+    this.pending += endLine - startLine + 1 + numStmts;
+    if (this.pending >= 1 << 18) this.fold();
+  }
+  /** The profile moves on to another file: fold what was collected if it is enough. */
+  leave() {
+    const folded = (this.foldedLines?.size ?? 0) + (this.foldedStatements?.size ?? 0);
+    if (this.pending >= Math.max(MIN_FOLD, folded / 4)) this.fold();
+  }
+  fold() {
+    if (this.lines) {
+      const built = this.lines.build();
+      this.foldedLines = this.foldedLines ? this.foldedLines.union(built) : built;
+    }
+    if (this.statements) {
+      const built = this.statements.build();
+      this.foldedStatements = this.foldedStatements ? this.foldedStatements.union(built) : built;
+    }
+    this.lines = void 0;
+    this.statements = void 0;
+    this.pending = 0;
+  }
+  result() {
+    this.fold();
+    return { lines: { lines: this.foldedLines }, statements: { branches: this.foldedStatements } };
+  }
+};
+var MODES = /* @__PURE__ */ new Set(["set", "count", "atomic"]);
+var goCoverprofile = {
+  name: "go-coverprofile",
+  knownMetrics: STATEMENT_METRICS,
+  merge: mergeStatementCoverage,
+  metrics: statementCoverageMetrics,
+  notes: statementCoverageNotes,
+  async read(input2) {
+    const files = /* @__PURE__ */ new Map();
+    let lineNo = 0;
+    let mode;
+    let lastName = "";
+    let spanned = 0;
+    let blockCount = 0;
+    let last;
+    const fail = (why2, text2) => {
+      throw new EvidenceError(`${why2}: ${JSON.stringify(clip2(text2))}`, { line: lineNo });
+    };
+    await forEachLine(input2, (text2, start, end) => {
+      lineNo++;
+      if (end === start) return;
+      if (text2.startsWith("mode:", start)) {
+        const m = text2.slice(start + 5, end).trim();
+        if (!MODES.has(m)) fail("unknown coverage mode (expected set, count or atomic)", text2.slice(start, end));
+        mode = m;
+        return;
+      }
+      if (mode === void 0) fail('not a Go coverage profile: the first line must be "mode: set|count|atomic"', text2.slice(start, end));
+      const sp2 = text2.lastIndexOf(" ", end - 1);
+      const sp1 = sp2 > start ? text2.lastIndexOf(" ", sp2 - 1) : -1;
+      const colon = sp1 > start ? text2.lastIndexOf(":", sp1 - 1) : -1;
+      if (sp2 < start || sp1 < start || colon <= start) fail("not a coverage block (expected <file>:<line>.<col>,<line>.<col> <statements> <count>)", text2.slice(start, end));
+      const dot1 = text2.indexOf(".", colon + 1);
+      const comma = text2.indexOf(",", colon + 1);
+      const dot2 = text2.indexOf(".", comma + 1);
+      const startLine = uint2(text2, colon + 1, dot1);
+      const startCol = uint2(text2, dot1 + 1, comma);
+      const endLine = uint2(text2, comma + 1, dot2);
+      const endCol = uint2(text2, dot2 + 1, sp1);
+      const numStmts = uint2(text2, sp1 + 1, sp2);
+      const count5 = uint2(text2, sp2 + 1, end);
+      if (dot1 < 0 || comma < dot1 || dot2 < comma || dot2 > sp1 || startLine < 0 || startCol < 0 || endLine < 0 || endCol < 0 || numStmts < 0 || count5 < 0) {
+        fail("not a coverage block (expected <file>:<line>.<col>,<line>.<col> <statements> <count>, all plain integers)", text2.slice(start, end));
+      }
+      if (startLine < 1 || endLine < startLine || endLine > MAX_LINE) fail("the block ends before it starts (or past the largest line number)", text2.slice(start, end));
+      if (endLine - startLine >= MAX_BLOCK_LINES) fail(`the block spans more than ${MAX_BLOCK_LINES} lines`, text2.slice(start, end));
+      if (numStmts > 1e6) fail("more than 1,000,000 statements in one block", text2.slice(start, end));
+      if (numStmts === 0) return;
+      spanned += endLine - startLine + 1;
+      blockCount++;
+      if (spanned > SPANNED_LINES_BASE + SPANNED_LINES_PER_BLOCK * blockCount) {
+        fail(`the blocks span more than ${SPANNED_LINES_BASE} + ${SPANNED_LINES_PER_BLOCK} lines a block: not a real profile`, text2.slice(start, end));
+      }
+      const name = text2.slice(start, colon);
+      let file2 = name === lastName ? last : void 0;
+      if (file2 === void 0) {
+        const key = normalizeSourcePath(name);
+        file2 = files.get(key);
+        if (!file2) {
+          file2 = new GoFile();
+          files.set(own2(key), file2);
+        }
+        last?.leave();
+        lastName = own2(name);
+        last = file2;
+      }
+      file2.add(startLine, endLine, startCol, numStmts, count5 > 0);
+    });
+    if (mode === void 0) throw new EvidenceError('not a Go coverage profile: empty (no "mode:" line)');
+    const lines = /* @__PURE__ */ new Map();
+    const statements = /* @__PURE__ */ new Map();
+    for (const [path2, file2] of files) {
+      const result = file2.result();
+      lines.set(path2, result.lines);
+      statements.set(path2, result.statements);
+    }
+    const why = "a Go coverage profile records statement blocks only";
+    const notes = {};
+    addNote2(notes, "branches", `${why}: it has no branches`);
+    addNote2(notes, "functions", `${why}: functions need the Go sources (go tool cover -func)`);
+    if (files.size === 0) for (const metric2 of ["statements", "lines"]) addNote2(notes, metric2, "the profile lists no block with statements");
+    return { coverage: { files: lines }, statements: { files: statements }, notes };
+  }
+};
+function uint2(s, start, end) {
+  if (start >= end || end - start > 10) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+// src/readers/clover.ts
+var INDEXED_BRANCHES_BASE = 1e6;
+var INDEXED_BRANCHES_PER_LINE = 16;
+var COUNTED = ["statements", "branches", "functions"];
+var CloverFile = class {
+  constructor(shown, budget) {
+    this.shown = shown;
+    this.budget = budget;
+  }
+  shown;
+  budget;
+  lines = new LineSetBuilder();
+  branches = new BranchSetBuilder();
+  functions;
+  statements;
+  declared;
+  /** line → cond elements seen on it (each is its own condition; dropped with the file) */
+  conds = /* @__PURE__ */ new Map();
+};
+var clover = {
+  name: "clover",
+  knownMetrics: STATEMENT_METRICS,
+  merge: mergeStatementCoverage,
+  metrics: statementCoverageMetrics,
+  notes: statementCoverageNotes,
+  async read(input2, ctx) {
+    const stack = [];
+    const files = /* @__PURE__ */ new Map();
+    const statementFiles = /* @__PURE__ */ new Map();
+    const fileDeclared = { statements: zero(), branches: zero(), functions: zero() };
+    const fileDeclaredKnown = { statements: false, branches: false, functions: false };
+    let project;
+    let sawRoot = false;
+    let sawProject = false;
+    let skipping = 0;
+    let file2;
+    let fileKey = "";
+    const budget = { left: INDEXED_BRANCHES_BASE };
+    let cloverVersion;
+    let sawClass = false;
+    let sawMethod = false;
+    let sawCountedCond = false;
+    await parseXml(
+      input2,
+      {
+        open(name, attrs, depth) {
+          if (skipping > 0) return;
+          const parent = depth > 1 ? stack[depth - 2] : void 0;
+          stack[depth - 1] = name;
+          if (depth === 1) {
+            if (name !== "coverage") throw new EvidenceError(`not a Clover report: the root element is <${clip2(name, 40)}>, expected <coverage>`);
+            sawRoot = true;
+            cloverVersion = attrs.get("clover");
+            return;
+          }
+          if (depth === 2) {
+            if (name === "testproject") skipping = depth;
+            else if (name === "project") {
+              if (sawProject) throw new EvidenceError("two <project> elements: which one counts would be a guess");
+              sawProject = true;
+            }
+            return;
+          }
+          switch (name) {
+            case "metrics":
+              if (parent === "project") project = declared(attrs, "<project>");
+              else if (parent === "file" && file2) file2.declared = declared(attrs, `<file path=${JSON.stringify(file2.shown)}>`);
+              break;
+            case "file": {
+              if (file2) throw new EvidenceError(`<file> inside <file path=${JSON.stringify(file2.shown)}>: not a Clover report`);
+              const where = attrs.get("path") ?? attrs.get("name");
+              if (where === void 0 || where.trim() === "") throw new EvidenceError("<file> has neither a path nor a name attribute: not a Clover report");
+              fileKey = normalizeSourcePath(where);
+              file2 = new CloverFile(clip2(where, 200), budget);
+              break;
+            }
+            case "class":
+              sawClass = true;
+              break;
+            case "line":
+              if (!file2) throw new EvidenceError("<line> outside a <file>: not a Clover report");
+              if (attrs.is("type", "method")) sawMethod = true;
+              else if (attrs.is("type", "cond") && attrs.digits("count") !== -2) sawCountedCond = true;
+              line(file2, attrs);
+              break;
+          }
+        },
+        close(name, depth) {
+          if (skipping > 0) {
+            if (depth === skipping) skipping = 0;
+            return;
+          }
+          if (name !== "file" || !file2) return;
+          const done = file2;
+          file2 = void 0;
+          const statements = done.statements ?? done.declared?.statements;
+          const detail = {};
+          if (!done.lines.empty) detail.lines = done.lines.build();
+          const branches = done.branches.size > 0 ? done.branches.build() : done.declared?.branches;
+          if (branches) detail.branches = branches;
+          const functions = done.functions ?? done.declared?.functions;
+          if (functions) detail.functions = functions;
+          combineFile(files, fileKey, detail, true);
+          if (statements) combineFile(statementFiles, fileKey, { branches: { ...statements } }, true);
+          const elements2 = { statements, branches: branches && countOf(branches), functions: functions && countOf(functions) };
+          for (const kind of COUNTED) {
+            const d = done.declared?.[kind] ?? elements2[kind];
+            if (!d) continue;
+            fileDeclaredKnown[kind] = true;
+            fileDeclared[kind].covered += d.covered;
+            fileDeclared[kind].total += d.total;
+          }
+        }
+      },
+      ctx.limits.nestingDepth
+    );
+    if (!sawRoot) throw new EvidenceError("no <coverage> element");
+    if (!sawProject) throw new EvidenceError("no <project> element: not a Clover report");
+    const model = { coverage: { files }, statements: { files: statementFiles }, notes: {} };
+    const istanbul2 = sawCountedCond || !sawClass && !sawMethod && cloverVersion === "3.2.0";
+    if (istanbul2) {
+      statementFiles.clear();
+      fileDeclaredKnown.statements = false;
+      if (project) delete project.statements;
+      addNote2(model.notes, "statements", `${ctx.name} was written by Istanbul (Jest, nyc, c8), whose clover reporter writes line counts as statements: Jest's statements are in coverage-summary.json (format istanbul)`);
+    }
+    const elements = {};
+    const sums = sumKinds(files);
+    const statementSums = sumKinds(statementFiles);
+    if (statementSums.branches) elements.statements = statementSums.branches;
+    if (sums.branches) elements.branches = sums.branches;
+    if (sums.functions) elements.functions = sums.functions;
+    const winners = {};
+    let needStated = false;
+    for (const kind of COUNTED) {
+      const readings = [];
+      if (elements[kind]) readings.push(["its elements", elements[kind]]);
+      if (fileDeclaredKnown[kind]) readings.push(["its files' <metrics>", fileDeclared[kind]]);
+      if (project?.[kind]) readings.push(["its project's <metrics>", project[kind]]);
+      if (readings.length === 0) continue;
+      let worst = readings[0];
+      for (const r of readings) if (rate2(r[1]) < rate2(worst[1])) worst = r;
+      winners[kind] = worst[1];
+      if (worst !== readings[0] || !elements[kind]) {
+        const gap = kind === "statements" ? addDeclaredGap(statementFiles, ctx.name, "branches", worst[1], elements.statements) : addDeclaredGap(files, ctx.name, kind, worst[1], elements[kind]);
+        if (!gap) needStated = true;
+      }
+      if (readings.some((r) => r[1].covered !== worst[1].covered || r[1].total !== worst[1].total)) {
+        const all = readings.map(([what, c]) => `${what} ${c.covered} of ${c.total}`).join(", ");
+        addNote2(model.notes, kind, `${ctx.name} gives ${all}; the worst reading (${worst[0]}) counts`);
+      }
+    }
+    if (needStated) {
+      const stated = { source: ctx.name, mergeableByDetail: true };
+      if (sums.lines) stated.lines = sums.lines;
+      if (winners.branches) stated.branches = winners.branches;
+      if (winners.functions) stated.functions = winners.functions;
+      model.coverage.stated = stated;
+      if (winners.statements) model.statements.stated = { source: ctx.name, branches: winners.statements, mergeableByDetail: true };
+    }
+    return model;
+  }
+};
+function zero() {
+  return { covered: 0, total: 0 };
+}
+function rate2(c) {
+  return c.total > 0 ? c.covered / c.total : Infinity;
+}
+function sumKinds(files) {
+  const out = {};
+  for (const entry of files.values()) {
+    for (const kind of ["lines", "branches", "functions"]) {
+      const data = entry[kind];
+      if (data === void 0) continue;
+      const c = countOf(data);
+      const sum2 = out[kind] ??= zero();
+      sum2.covered += c.covered;
+      sum2.total += c.total;
+    }
+  }
+  return out;
+}
+function line(file2, attrs) {
+  let num = attrs.digits("num");
+  if (num < 0 || num > MAX_LINE) {
+    const raw = attrs.get("num");
+    num = nonNegative(raw, `<line> in <file path=${JSON.stringify(file2.shown)}>: num`);
+    if (!Number.isInteger(num) || num > MAX_LINE) throw new EvidenceError(`<line num="${clip2(raw ?? "")}"> in <file path=${JSON.stringify(file2.shown)}> is not a line number`);
+  }
+  const where = () => `<line num="${num}"> in <file path=${JSON.stringify(file2.shown)}>`;
+  const hasCount = attrs.digits("count") !== -2;
+  const count5 = hasCount ? integer2(attrs, "count", where) : 0;
+  if (attrs.is("type", "stmt")) {
+    file2.lines.add(num, count5 > 0);
+    addStatement(file2, count5 > 0);
+  } else if (attrs.is("type", "cond")) {
+    const t = integer2(attrs, "truecount", where);
+    const f = integer2(attrs, "falsecount", where);
+    if (hasCount) {
+      if (t + f > 1024) throw new EvidenceError(`${where()}: truecount + falsecount is above 1024 branches on one line`);
+      file2.budget.left += INDEXED_BRANCHES_PER_LINE - (t + f);
+      if (file2.budget.left < 0) throw new EvidenceError(`${where()}: the cond lines claim more than ${INDEXED_BRANCHES_BASE} + ${INDEXED_BRANCHES_PER_LINE} branches a line: not a real report`);
+      file2.lines.add(num, count5 > 0);
+      addStatement(file2, count5 > 0);
+      file2.branches.addIndexed(num, t + f, t);
+    } else {
+      const index = file2.conds.get(num) ?? 0;
+      file2.conds.set(num, index + 1);
+      file2.lines.add(num, t + f > 0);
+      file2.branches.addTriple(num, index, 0, t > 0);
+      file2.branches.addTriple(num, index, 1, f > 0);
+    }
+  } else if (attrs.is("type", "method")) {
+    const functions = file2.functions ??= /* @__PURE__ */ new Map();
+    const key = compactId(`${num}:${attrs.get("signature") ?? attrs.get("name") ?? ""}`);
+    if ((functions.get(key) ?? -1) < count5) functions.set(key, count5);
+  } else if (attrs.get("type") === void 0) {
+    throw new EvidenceError(`${where()} has no type (stmt, cond or method): not a Clover report`);
+  }
+}
+function addStatement(file2, covered) {
+  const s = file2.statements ??= zero();
+  s.total++;
+  if (covered) s.covered++;
+}
+function integer2(attrs, name, where) {
+  const n = attrs.digits(name);
+  if (n >= 0) return n;
+  const value2 = nonNegative(attrs.get(name), `${where()}: ${name}`);
+  if (!Number.isInteger(value2)) throw new EvidenceError(`${where()}: ${name} is not an integer`);
+  return value2;
+}
+function declared(attrs, owner) {
+  const out = {};
+  const pairs = [
+    ["statements", "statements", "coveredstatements"],
+    ["branches", "conditionals", "coveredconditionals"],
+    ["functions", "methods", "coveredmethods"]
+  ];
+  for (const [kind, totalAttr, coveredAttr] of pairs) {
+    const hasTotal = attrs.digits(totalAttr) !== -2;
+    const hasCovered = attrs.digits(coveredAttr) !== -2;
+    if (!hasTotal && !hasCovered) continue;
+    const where = `${owner} <metrics>`;
+    if (!hasTotal || !hasCovered) throw new EvidenceError(`${where} has ${hasTotal ? totalAttr : coveredAttr} without ${hasTotal ? coveredAttr : totalAttr}`);
+    const total = integer2(attrs, totalAttr, () => where);
+    const covered = integer2(attrs, coveredAttr, () => where);
+    if (covered > total) throw new EvidenceError(`${where} declares ${coveredAttr}="${covered}" above ${totalAttr}="${total}"`);
+    out[kind] = { covered, total };
+  }
+  return out;
+}
+
+// src/readers/opencover.ts
+import { createHash } from "node:crypto";
+var HIDDEN_LINE = 16707566;
+var MAX_SPAN_LINES = 1e5;
+var SPANNED_LINES_BASE2 = 4e6;
+var SPANNED_LINES_PER_POINT = 16;
+var LONG_NAME = 1024;
+var MIN_FOLD2 = 64;
+var SourceFile = class {
+  functions = /* @__PURE__ */ new Map();
+  /** where the methods with branch points start (line * 1024 + column), to tell them apart */
+  starts = /* @__PURE__ */ new Set();
+  lineBuilder;
+  branchBuilder;
+  pending = 0;
+  lineSet;
+  branchSet;
+  addLines(from, to, hit) {
+    const b = this.lineBuilder ??= new LineSetBuilder();
+    for (let line2 = from; line2 <= to; line2++) b.add(line2, hit);
+    this.grew(to - from + 1);
+  }
+  addBranch(line2, col, k, taken) {
+    (this.branchBuilder ??= new BranchSetBuilder()).add(line2, col, k, 0, taken);
+    this.grew(1);
+  }
+  addBranchId(id, taken) {
+    (this.branchBuilder ??= new BranchSetBuilder()).addId(id, taken ? 1 : 0);
+    this.grew(1);
+  }
+  /** The report moves on to another file: fold what was collected if it is enough. */
+  leave() {
+    if (this.pending >= Math.max(MIN_FOLD2, ((this.lineSet?.size ?? 0) + (this.branchSet?.size ?? 0)) / 4)) this.fold();
+  }
+  result() {
+    this.fold();
+    const entry = { branches: this.branchSet ?? new BranchSetBuilder().build(), functions: this.functions };
+    if (this.lineSet && this.lineSet.size > 0) entry.lines = this.lineSet;
+    return entry;
+  }
+  grew(n) {
+    this.pending += n;
+    if (this.pending >= 1 << 18) this.fold();
+  }
+  fold() {
+    if (this.lineBuilder) {
+      const built = this.lineBuilder.build();
+      this.lineSet = this.lineSet ? this.lineSet.union(built) : built;
+    }
+    if (this.branchBuilder) {
+      const built = this.branchBuilder.build();
+      this.branchSet = this.branchSet ? this.branchSet.union(built) : built;
+    }
+    this.lineBuilder = void 0;
+    this.branchBuilder = void 0;
+    this.pending = 0;
+  }
+};
+var opencover = {
+  name: "opencover",
+  knownMetrics: COVERAGE_METRICS,
+  merge: mergeStatementCoverage,
+  metrics: statementCoverageMetrics,
+  notes: statementCoverageNotes,
+  async read(input2, ctx) {
+    const files = /* @__PURE__ */ new Map();
+    let fileByUid = /* @__PURE__ */ new Map();
+    let moduleName = "";
+    let moduleIndex = 0;
+    let declared2;
+    let sawRoot = false;
+    let skipping = 0;
+    let method;
+    let inName = false;
+    let inModuleName = false;
+    const sequencePoints = { covered: 0, total: 0 };
+    let lastFile;
+    let spanned = 0;
+    const fileOf = (uid, what) => {
+      const key = uid === void 0 ? void 0 : fileByUid.get(uid);
+      if (uid !== void 0 && key === void 0) throw new EvidenceError(`${what} refers to file uid ${JSON.stringify(clip2(uid, 40))}, which no <File> of its <Module> defines`);
+      const path2 = key ?? `\0module ${moduleName}`;
+      let file2 = files.get(path2);
+      if (!file2) {
+        file2 = new SourceFile();
+        files.set(path2, file2);
+      }
+      if (file2 !== lastFile) {
+        lastFile?.leave();
+        lastFile = file2;
+      }
+      return file2;
+    };
+    await parseXml(
+      input2,
+      {
+        open(name, attrs, depth) {
+          if (skipping > 0) return;
+          if (depth === 1) {
+            if (name !== "CoverageSession") throw new EvidenceError(`not an OpenCover report: the root element is <${clip2(name, 40)}>, expected <CoverageSession>`);
+            sawRoot = true;
+            return;
+          }
+          if ((name === "Module" || name === "Class" || name === "Method") && attrs.get("skippedDueTo") !== void 0) {
+            skipping = depth;
+            return;
+          }
+          switch (name) {
+            case "Summary":
+              if (depth === 2) declared2 = summary2(attrs);
+              break;
+            case "Module":
+              moduleIndex++;
+              moduleName = `#${moduleIndex}`;
+              fileByUid = /* @__PURE__ */ new Map();
+              break;
+            case "File": {
+              const uid = attrs.get("uid");
+              const path2 = attrs.get("fullPath");
+              if (uid === void 0 || path2 === void 0 || path2.trim() === "") throw new EvidenceError("<File> without uid or fullPath: not an OpenCover report");
+              fileByUid.set(own2(uid), own2(normalizeSourcePath(path2)));
+              break;
+            }
+            case "Method":
+              method = { fileUid: void 0, name: "", hash: void 0, points: 0, visited: attrs.is("visited", "true"), startLine: -1, startCol: 0, branches: [] };
+              break;
+            case "Name":
+              if (method) inName = true;
+              break;
+            case "ModuleName":
+              inModuleName = true;
+              moduleName = "";
+              break;
+            case "FileRef":
+              if (method) method.fileUid = attrs.get("uid");
+              break;
+            case "SequencePoint": {
+              if (!method) throw new EvidenceError("<SequencePoint> outside a <Method>: not an OpenCover report");
+              const vc = count4(attrs, "vc", "<SequencePoint>");
+              const sl = count4(attrs, "sl", "<SequencePoint>");
+              const el = attrs.digits("el") === -2 ? sl : count4(attrs, "el", "<SequencePoint>");
+              const hit = vc > 0;
+              if (method.points === 0) {
+                method.startLine = sl;
+                method.startCol = attrs.digits("sc") >= 0 ? attrs.digits("sc") : 0;
+              }
+              method.points++;
+              if (hit) method.visited = true;
+              sequencePoints.total++;
+              if (hit) sequencePoints.covered++;
+              if (sl === 0 || sl === HIDDEN_LINE) break;
+              if (sl > MAX_LINE || el > MAX_LINE) throw new EvidenceError(`<SequencePoint sl="${sl}" el="${el}">: line number out of range`);
+              if (el - sl >= MAX_SPAN_LINES) throw new EvidenceError(`<SequencePoint sl="${sl}" el="${el}"> spans more than ${MAX_SPAN_LINES} lines`);
+              spanned += Math.max(sl, el) - sl + 1;
+              if (spanned > SPANNED_LINES_BASE2 + SPANNED_LINES_PER_POINT * sequencePoints.total) {
+                throw new EvidenceError(`the sequence points span more than ${SPANNED_LINES_BASE2} + ${SPANNED_LINES_PER_POINT} lines a point: not a real report`);
+              }
+              const file2 = fileOf(attrs.get("fileid") ?? method.fileUid, "<SequencePoint>");
+              file2.addLines(sl, Math.max(sl, el), hit);
+              break;
+            }
+            case "BranchPoint": {
+              if (!method) throw new EvidenceError("<BranchPoint> outside a <Method>: not an OpenCover report");
+              const vc = count4(attrs, "vc", "<BranchPoint>");
+              if (method.branches.length >= 1e6) throw new EvidenceError("more than 1,000,000 <BranchPoint> elements in one <Method>");
+              method.branches.push({ file: fileOf(attrs.get("fileid") ?? method.fileUid, "<BranchPoint>"), taken: vc > 0 });
+              break;
+            }
+            case "MethodPoint":
+              if (method && attrs.digits("vc") > 0) method.visited = true;
+              break;
+          }
+        },
+        text(text2) {
+          if (inName && method) {
+            if (method.hash) method.hash.update(text2);
+            else if (method.name.length + text2.length <= LONG_NAME) method.name += text2;
+            else {
+              method.hash = createHash("sha256").update(method.name).update(text2);
+              method.name = "";
+            }
+          } else if (inModuleName && moduleName.length < LONG_NAME) {
+            moduleName = own2(clip2(moduleName + text2, LONG_NAME));
+          }
+        },
+        close(name, depth) {
+          if (skipping > 0) {
+            if (depth === skipping) skipping = 0;
+            return;
+          }
+          if (name === "Name") inName = false;
+          else if (name === "ModuleName") inModuleName = false;
+          else if (name === "Method" && method) {
+            const key = method.hash ? `\0${method.hash.digest("base64")}` : compactId(method.name.trim());
+            const { startLine, startCol } = method;
+            const start = startLine * 1024 + startCol;
+            const files2 = /* @__PURE__ */ new Set();
+            const byPlace = startLine > 0 && startLine <= MAX_LINE && startCol < 1024 && method.branches.every((b) => !b.file.starts.has(start));
+            method.branches.forEach((b, k) => {
+              files2.add(b.file);
+              if (byPlace) b.file.addBranch(startLine, startCol, k, b.taken);
+              else b.file.addBranchId(`${k} ${key}`, b.taken);
+            });
+            if (byPlace) for (const f of files2) f.starts.add(start);
+            if (method.points > 0) {
+              const functions = fileOf(method.fileUid, "<Method> <FileRef>").functions;
+              if (method.visited || !functions.has(key)) functions.set(key, method.visited ? 1 : 0);
+            }
+            method = void 0;
+          }
+        }
+      },
+      ctx.limits.nestingDepth
+    );
+    if (!sawRoot) throw new EvidenceError("no <CoverageSession> element");
+    const out = /* @__PURE__ */ new Map();
+    for (const [path2, file2] of files) {
+      combineFile(out, path2, file2.result(), true);
+    }
+    const model = { coverage: { files: out }, statements: { files: /* @__PURE__ */ new Map() }, notes: {} };
+    const elements = { lines: { covered: 0, total: 0 }, branches: { covered: 0, total: 0 }, functions: { covered: 0, total: 0 } };
+    for (const entry of out.values()) {
+      for (const kind of ["lines", "branches", "functions"]) {
+        const data = entry[kind];
+        if (!data) continue;
+        const c = countOf(data);
+        elements[kind].covered += c.covered;
+        elements[kind].total += c.total;
+      }
+    }
+    if (!declared2) return model;
+    const stated = { source: ctx.name, mergeableByDetail: true, ...elements };
+    let needStated = false;
+    const compare3 = (metric2, what, fromElements, fromSummary, current) => {
+      if (!fromSummary || fromSummary.covered === fromElements.covered && fromSummary.total === fromElements.total) return;
+      const summaryWorse = rate3(fromSummary) < rate3(current);
+      if (summaryWorse) {
+        stated[metric2] = fromSummary;
+        if (!addDeclaredGap(out, ctx.name, metric2, fromSummary, current)) needStated = true;
+      }
+      addNote2(model.notes, metric2, `${ctx.name}: its <Summary> declares ${fromSummary.covered} of ${fromSummary.total} ${what}, its elements hold ${fromElements.covered} of ${fromElements.total}; the ${summaryWorse ? "declared" : "elements'"} reading counts`);
+    };
+    compare3("lines", "sequence points", sequencePoints, declared2.sequencePoints, elements.lines);
+    compare3("branches", "branch points", elements.branches, declared2.branches, elements.branches);
+    compare3("functions", "methods", elements.functions, declared2.functions, elements.functions);
+    if (needStated) model.coverage.stated = stated;
+    return model;
+  }
+};
+function rate3(c) {
+  return c.total > 0 ? c.covered / c.total : Infinity;
+}
+function count4(attrs, name, element) {
+  const n = attrs.digits(name);
+  if (n >= 0) return n;
+  const value2 = nonNegative(attrs.get(name), `${element} ${name}`);
+  if (!Number.isInteger(value2)) throw new EvidenceError(`${element} ${name} is not an integer: ${value2}`);
+  return value2;
+}
+function summary2(attrs) {
+  const out = {};
+  const pairs = [
+    ["sequencePoints", "numSequencePoints", "visitedSequencePoints"],
+    ["branches", "numBranchPoints", "visitedBranchPoints"],
+    ["functions", "numMethods", "visitedMethods"]
+  ];
+  for (const [kind, totalAttr, coveredAttr] of pairs) {
+    if (attrs.digits(totalAttr) === -2 || attrs.digits(coveredAttr) === -2) continue;
+    const total = count4(attrs, totalAttr, "<Summary>");
+    const covered = count4(attrs, coveredAttr, "<Summary>");
+    if (covered > total) throw new EvidenceError(`<Summary ${coveredAttr}="${covered}"> is above ${totalAttr}="${total}"`);
+    out[kind] = { covered, total };
+  }
+  return out;
+}
+
 // src/readers/sarif.ts
 var LEVELS = /* @__PURE__ */ new Set(["none", "note", "warning", "error"]);
-var KINDS2 = /* @__PURE__ */ new Set(["notApplicable", "pass", "fail", "review", "open", "informational"]);
+var KINDS5 = /* @__PURE__ */ new Set(["notApplicable", "pass", "fail", "review", "open", "informational"]);
 var SUPPRESSION_STATUSES = /* @__PURE__ */ new Set(["accepted", "underReview", "rejected"]);
 var BASELINE_STATES = /* @__PURE__ */ new Set(["new", "unchanged", "updated", "absent"]);
-var RULE = { id: true, defaultConfiguration: { level: true }, properties: { "security-severity": true } };
-var COMPONENT = { name: true, guid: true, rules: [RULE] };
-var SARIF_SHAPE = compileShape({
-  version: true,
-  runs: [
-    {
-      tool: { driver: COMPONENT, extensions: [COMPONENT] },
-      invocations: [{ executionSuccessful: true, ruleConfigurationOverrides: true }],
-      results: [
-        {
-          ruleId: true,
-          ruleIndex: true,
-          rule: true,
-          level: true,
-          kind: true,
-          baselineState: true,
-          suppressions: true,
-          properties: { "security-severity": true }
-        }
-      ]
-    }
-  ]
-});
-var isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var LEVEL_SLOTS = ["none", "note", "warning", "error"];
+var LEVEL_FROM_RULE = 4;
+var BUCKETS = ["rated-zero", "low", "medium", "high", "critical"];
+var BUCKET_FROM_RULE = 5;
+var CELLS = (LEVEL_FROM_RULE + 1) * (BUCKET_FROM_RULE + 1);
+var isObject7 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 function emptyModel() {
-  return { results: 0, error: 0, warning: 0, note: 0, critical: 0, high: 0, medium: 0, low: 0 };
+  return { results: 0, error: 0, warning: 0, note: 0, critical: 0, high: 0, medium: 0, low: 0, unrated: 0, rated: false };
+}
+var RunTally = class {
+  /** `references` counts the distinct rule references of the whole log, against LIMITS.documentValues */
+  constructor(budget) {
+    this.budget = budget;
+  }
+  budget;
+  /** by reference key; '' holds the results that name no rule */
+  references = /* @__PURE__ */ new Map();
+  /** counted results that carry their own security-severity */
+  ownSeverities = 0;
+  add(result, i, where) {
+    const at = () => `${where()}.results[${i}]`;
+    if (!isObject7(result)) throw new EvidenceError(`${at()} is not an object`);
+    if (result.baselineState !== void 0) {
+      if (typeof result.baselineState !== "string" || !BASELINE_STATES.has(result.baselineState)) {
+        throw new EvidenceError(`${at()}: baselineState ${JSON.stringify(result.baselineState)} is not one of new, unchanged, updated, absent`);
+      }
+      if (result.baselineState === "absent") return;
+    }
+    if (result.suppressions !== void 0) {
+      if (!Array.isArray(result.suppressions)) throw new EvidenceError(`${at()}: suppressions is not an array`);
+      let suppressed = false;
+      for (const suppression of result.suppressions) {
+        if (!isObject7(suppression)) throw new EvidenceError(`${at()}: a suppression is not an object`);
+        const status = suppression.status;
+        if (status !== void 0 && (typeof status !== "string" || !SUPPRESSION_STATUSES.has(status))) {
+          throw new EvidenceError(`${at()}: suppression status ${JSON.stringify(status)} is not one of accepted, underReview, rejected`);
+        }
+        if (status === void 0 || status === "accepted") suppressed = true;
+      }
+      if (suppressed) return;
+    }
+    const level = result.level;
+    if (level !== void 0 && (typeof level !== "string" || !LEVELS.has(level))) {
+      throw new EvidenceError(`${at()}: level ${JSON.stringify(level)} is not one of none, note, warning, error`);
+    }
+    if (result.kind !== void 0 && (typeof result.kind !== "string" || !KINDS5.has(result.kind))) {
+      throw new EvidenceError(`${at()}: kind ${JSON.stringify(result.kind)} is not a SARIF result kind`);
+    }
+    const levelSlot = level !== void 0 ? LEVEL_SLOTS.indexOf(level) : result.kind !== void 0 && result.kind !== "fail" ? 0 : LEVEL_FROM_RULE;
+    const severity = securitySeverity(result.properties, at);
+    if (severity !== void 0) this.ownSeverities++;
+    const bucketSlot = severity === void 0 ? BUCKET_FROM_RULE : bucketOf(severity);
+    const ref = result.rule;
+    if (ref !== void 0 && !isObject7(ref)) throw new EvidenceError(`${at()}: rule is not an object`);
+    const index = result.ruleIndex ?? ref?.index;
+    const id = result.ruleId ?? ref?.id;
+    const guid3 = ref?.guid;
+    if (index !== void 0 && index !== -1 && (typeof index !== "number" || !Number.isInteger(index) || index < -1)) {
+      throw new EvidenceError(`${at()}: rule index ${JSON.stringify(index)} is not an integer`);
+    }
+    if (id !== void 0 && typeof id !== "string") throw new EvidenceError(`${at()}: ruleId ${JSON.stringify(id)} is not a string`);
+    if (guid3 !== void 0 && typeof guid3 !== "string") throw new EvidenceError(`${at()}: rule.guid ${JSON.stringify(guid3)} is not a string`);
+    const toolComponent = ref?.toolComponent;
+    const named = index !== void 0 && index !== -1 || id !== void 0 || guid3 !== void 0;
+    if (!named && toolComponent !== void 0) throw new EvidenceError(`${at()}: rule has a toolComponent but no index, id or guid`);
+    const key = named ? JSON.stringify([index === -1 ? null : index ?? null, id ?? null, guid3 ?? null, toolComponent ?? null]) : "";
+    let tally = this.references.get(key);
+    if (tally === void 0) {
+      if (++this.budget.references > this.budget.max) {
+        throw new EvidenceError(
+          `${at()}: the SARIF log names more than ${this.budget.max} distinct rule references (LIMITS.documentValues): each is tallied apart, and that many are refused rather than read`
+        );
+      }
+      tally = { index, id, guid: guid3, toolComponent, first: i, total: 0, cells: new Uint32Array(CELLS) };
+      this.references.set(key, tally);
+    }
+    tally.total++;
+    tally.cells[levelSlot * (BUCKET_FROM_RULE + 1) + bucketSlot]++;
+  }
+};
+function bucketOf(severity) {
+  return severity >= 9 ? 4 : severity >= 7 ? 3 : severity >= 4 ? 2 : severity > 0 ? 1 : 0;
+}
+function sarifShape(sink) {
+  const RULE = { id: true, guid: true, defaultConfiguration: { level: true }, properties: { "security-severity": true } };
+  const COMPONENT = { name: true, guid: true, rules: [RULE] };
+  return compileShape({
+    version: true,
+    runs: [
+      {
+        tool: { driver: COMPONENT, extensions: [COMPONENT] },
+        invocations: [{ executionSuccessful: true, ruleConfigurationOverrides: true }],
+        results: streamItems(
+          {
+            ruleId: true,
+            ruleIndex: true,
+            rule: true,
+            level: true,
+            kind: true,
+            baselineState: true,
+            suppressions: true,
+            properties: { "security-severity": true }
+          },
+          sink
+        )
+      }
+    ]
+  });
 }
 var RunContext = class {
   constructor(run, where) {
@@ -36694,17 +39212,18 @@ var RunContext = class {
     const invocations = run.invocations;
     if (!Array.isArray(invocations)) return;
     invocations.forEach((invocation, i) => {
-      const overrides = isObject2(invocation) ? invocation.ruleConfigurationOverrides : void 0;
+      const overrides = isObject7(invocation) ? invocation.ruleConfigurationOverrides : void 0;
       if (overrides === void 0) return;
       if (!Array.isArray(overrides)) throw this.error(`invocations[${i}].ruleConfigurationOverrides is not an array`);
       for (const override of overrides) {
-        if (!isObject2(override) || !isObject2(override.descriptor)) continue;
-        const level = isObject2(override.configuration) ? override.configuration.level : void 0;
+        if (!isObject7(override) || !isObject7(override.descriptor)) continue;
+        const level = isObject7(override.configuration) ? override.configuration.level : void 0;
         if (level === void 0) continue;
         if (typeof level !== "string" || !LEVELS.has(level)) {
           throw this.error(`a ruleConfigurationOverrides level is ${JSON.stringify(level)}, not one of none, note, warning, error`);
         }
-        const rule = this.resolve(override.descriptor.index, override.descriptor.id, override.descriptor.toolComponent);
+        const d = override.descriptor;
+        const rule = this.resolve(d.index, d.id, d.guid, d.toolComponent);
         if (rule !== void 0 && !this.overrides.has(rule)) this.overrides.set(rule, level);
       }
     });
@@ -36716,41 +39235,55 @@ var RunContext = class {
   error(message) {
     return new EvidenceError(`${this.where}: ${message}`);
   }
+  /** tool.driver, then tool.extensions[] */
+  components() {
+    const tool = this.run.tool;
+    const extensions = Array.isArray(tool.extensions) ? tool.extensions.filter(isObject7) : [];
+    return [tool.driver, ...extensions];
+  }
+  /** The rules of a component ([] when it has none). */
+  rulesOf(component) {
+    const rules = component.rules;
+    if (rules === void 0 || rules === null) return [];
+    if (!Array.isArray(rules)) throw this.error("a tool component's rules is not an array");
+    return rules;
+  }
   component(ref) {
     const driver = this.run.tool.driver;
     if (ref === void 0) return driver;
-    if (!isObject2(ref)) throw this.error("a toolComponent reference is not an object");
+    if (!isObject7(ref)) throw this.error("a toolComponent reference is not an object");
     const extensions = this.run.tool.extensions;
     const list = Array.isArray(extensions) ? extensions : [];
     if (typeof ref.index === "number" && ref.index !== -1) {
       const found = list[ref.index];
-      if (!isObject2(found)) throw this.error(`toolComponent index ${ref.index} is not in tool.extensions`);
+      if (!isObject7(found)) throw this.error(`toolComponent index ${ref.index} is not in tool.extensions`);
       return found;
     }
     for (const key of ["guid", "name"]) {
       if (typeof ref[key] !== "string") continue;
-      const found = [driver, ...list].find((c) => isObject2(c) && c[key] === ref[key]);
-      if (!isObject2(found)) throw this.error(`toolComponent ${key} ${JSON.stringify(ref[key])} is not in the run's tool`);
+      const found = [driver, ...list].find((c) => isObject7(c) && c[key] === ref[key]);
+      if (!isObject7(found)) throw this.error(`toolComponent ${key} ${JSON.stringify(ref[key])} is not in the run's tool`);
       return found;
     }
     throw this.error("a toolComponent reference has no index, guid or name");
   }
-  /** The rule a result or override points at, or undefined when it names no rule the log defines. */
-  resolve(index, id, toolComponent) {
+  /** The rule a reference points at, or undefined when it names no rule the component defines. */
+  resolve(index, id, guid3, toolComponent) {
     const component = this.component(toolComponent);
-    const rules = component.rules;
-    if (rules !== void 0 && !Array.isArray(rules)) throw this.error("a tool component's rules is not an array");
+    const rules = this.rulesOf(component);
     if (index !== void 0 && index !== -1) {
       if (typeof index !== "number" || !Number.isInteger(index) || index < -1) throw this.error(`rule index ${JSON.stringify(index)} is not an integer`);
-      const rule = rules?.[index];
-      if (!isObject2(rule)) throw this.error(`rule index ${index} is not in the tool component's rules`);
+      const rule = rules[index];
+      if (!isObject7(rule)) throw this.error(`rule index ${index} is not in the tool component's rules`);
       return rule;
     }
-    if (typeof id !== "string" || rules === void 0) return void 0;
+    if (typeof id !== "string") {
+      return typeof guid3 === "string" ? rules.find((r) => isObject7(r) && r.guid === guid3) : void 0;
+    }
     let byId = this.byId.get(component);
     if (byId === void 0) {
       byId = /* @__PURE__ */ new Map();
-      for (const rule of rules) if (isObject2(rule) && typeof rule.id === "string" && !byId.has(rule.id)) byId.set(rule.id, rule);
+      for (const rule of rules) if (isObject7(rule) && typeof rule.id === "string" && !byId.has(rule.id)) byId.set(rule.id, rule);
       this.byId.set(component, byId);
     }
     for (let key = id; ; key = key.slice(0, key.lastIndexOf("/"))) {
@@ -36759,12 +39292,24 @@ var RunContext = class {
       if (!key.includes("/")) return void 0;
     }
   }
+  /** Where else a rule id is defined, for the message about an unresolved reference. */
+  definedElsewhere(id, guid3) {
+    const components = this.components();
+    for (let c = 0; c < components.length; c++) {
+      const component = components[c];
+      const found = this.rulesOf(component).some((r) => isObject7(r) && (typeof id === "string" && r.id === id || typeof guid3 === "string" && r.guid === guid3));
+      if (!found) continue;
+      const name = typeof component.name === "string" ? ` (${JSON.stringify(component.name)})` : "";
+      return c === 0 ? `tool.driver${name}` : `tool.extensions[${c - 1}]${name}`;
+    }
+    return void 0;
+  }
   override(rule) {
     return this.overrides.get(rule);
   }
 };
 function securitySeverity(properties, where) {
-  if (!isObject2(properties)) return void 0;
+  if (!isObject7(properties)) return void 0;
   const raw = properties["security-severity"];
   if (raw === void 0 || raw === null) return void 0;
   const value2 = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
@@ -36773,16 +39318,29 @@ function securitySeverity(properties, where) {
   }
   return value2;
 }
-function countRun(run, r, model) {
-  let where = `runs[${r}]`;
-  if (!isObject2(run)) throw new EvidenceError(`not a SARIF log: ${where} is not an object`);
-  if (!isObject2(run.tool) || !isObject2(run.tool.driver)) throw new EvidenceError(`not a SARIF log: ${where} has no tool.driver`);
-  const toolName = run.tool.driver.name;
-  if (typeof toolName === "string" && toolName !== "") where += ` (${toolName})`;
+var declaresSeverity = (rule) => {
+  if (!isObject7(rule) || !isObject7(rule.properties)) return false;
+  const raw = rule.properties["security-severity"];
+  return raw !== void 0 && raw !== null;
+};
+function runName(run, r) {
+  const toolName = isObject7(run.tool) && isObject7(run.tool.driver) ? run.tool.driver.name : void 0;
+  return typeof toolName === "string" && toolName !== "" ? `runs[${r}] (${toolName})` : `runs[${r}]`;
+}
+function describeReference(t) {
+  const parts = [];
+  if (t.id !== void 0) parts.push(`ruleId ${JSON.stringify(t.id)}`);
+  if (t.guid !== void 0) parts.push(`rule guid ${JSON.stringify(t.guid)}`);
+  return parts.join(" and ");
+}
+function countRun(run, r, tally, model) {
+  if (!isObject7(run)) throw new EvidenceError(`not a SARIF log: runs[${r}] is not an object`);
+  if (!isObject7(run.tool) || !isObject7(run.tool.driver)) throw new EvidenceError(`not a SARIF log: runs[${r}] has no tool.driver`);
+  const where = runName(run, r);
   if (run.invocations !== void 0) {
     if (!Array.isArray(run.invocations)) throw new EvidenceError(`${where}: invocations is not an array`);
     run.invocations.forEach((invocation, i) => {
-      const ok = isObject2(invocation) ? invocation.executionSuccessful : void 0;
+      const ok = isObject7(invocation) ? invocation.executionSuccessful : void 0;
       if (ok === false) {
         throw new EvidenceError(`${where}: invocations[${i}].executionSuccessful is false: the tool did not complete, so its findings are not evidence`);
       }
@@ -36794,106 +39352,144 @@ function countRun(run, r, model) {
     throw new EvidenceError(`${where} has no results array: the results were not computed (a SARIF log of an actual scan must have one, even empty)`);
   }
   if (!Array.isArray(results)) throw new EvidenceError(`not a valid SARIF log: ${where}.results is ${JSON.stringify(results)}, not an array`);
+  if (results.length > 0) {
+    tally ??= new RunTally({ references: 0, max: Number.POSITIVE_INFINITY });
+    results.forEach((result, i) => tally.add(result, i, () => where));
+  }
   const context = new RunContext(run, where);
-  results.forEach((result, i) => {
-    const at = () => `${where}.results[${i}]`;
-    if (!isObject2(result)) throw new EvidenceError(`${at()} is not an object`);
-    if (result.baselineState !== void 0) {
-      if (typeof result.baselineState !== "string" || !BASELINE_STATES.has(result.baselineState)) {
-        throw new EvidenceError(`${at()}: baselineState ${JSON.stringify(result.baselineState)} is not one of new, unchanged, updated, absent`);
+  const components = context.components();
+  const definesRules = components.some((c) => context.rulesOf(c).length > 0);
+  const runRated = components.some((c) => context.rulesOf(c).some(declaresSeverity)) || (tally?.ownSeverities ?? 0) > 0;
+  if (runRated) model.rated = true;
+  if (tally === void 0) return;
+  for (const t of tally.references.values()) {
+    const named = t.id !== void 0 || t.guid !== void 0 || t.index !== void 0 && t.index !== -1;
+    const at = () => `${where}.results[${t.first}]`;
+    let rule;
+    if (named) {
+      try {
+        rule = context.resolve(t.index, t.id, t.guid, t.toolComponent);
+      } catch (err) {
+        if (err instanceof EvidenceError) throw new EvidenceError(err.message.replace(`${where}: `, `${at()}: `));
+        throw err;
       }
-      if (result.baselineState === "absent") return;
-    }
-    if (result.suppressions !== void 0) {
-      if (!Array.isArray(result.suppressions)) throw new EvidenceError(`${at()}: suppressions is not an array`);
-      let suppressed = false;
-      for (const suppression of result.suppressions) {
-        if (!isObject2(suppression)) throw new EvidenceError(`${at()}: a suppression is not an object`);
-        const status = suppression.status;
-        if (status !== void 0 && (typeof status !== "string" || !SUPPRESSION_STATUSES.has(status))) {
-          throw new EvidenceError(`${at()}: suppression status ${JSON.stringify(status)} is not one of accepted, underReview, rejected`);
-        }
-        if (status === void 0 || status === "accepted") suppressed = true;
+      let needsLevel = false;
+      let needsSeverity = false;
+      for (let cell = 0; cell < CELLS; cell++) {
+        if (t.cells[cell] === 0) continue;
+        if (Math.floor(cell / (BUCKET_FROM_RULE + 1)) === LEVEL_FROM_RULE) needsLevel = true;
+        if (cell % (BUCKET_FROM_RULE + 1) === BUCKET_FROM_RULE && runRated) needsSeverity = true;
       }
-      if (suppressed) return;
+      if (rule === void 0 && definesRules && (needsLevel || needsSeverity)) {
+        const lost = [needsLevel ? "the level of a result that has none of its own" : "", needsSeverity ? "the security-severity of a result in a run that rates severities" : ""].filter((x) => x !== "").join(" and ");
+        const elsewhere = t.toolComponent === void 0 ? context.definedElsewhere(t.id, t.guid) : void 0;
+        const component = t.toolComponent === void 0 ? "tool.driver" : `the tool component ${JSON.stringify(t.toolComponent)}`;
+        const others = t.total > 1 ? ` (and ${t.total - 1} more results)` : "";
+        throw new EvidenceError(
+          `${at()}${others}: ${describeReference(t)} names no rule of ${component}` + (elsewhere !== void 0 ? `; the rule is in ${elsewhere}, but the result has no rule.toolComponent pointing there (without one, SARIF looks the rule up in tool.driver)` : "; no component of the run defines it (a typo, or a rule missing from the log)") + `. The rule would give ${lost}, which cannot be known, so the log is not evidence: fix the producer so that every result's rule is in the log`
+        );
+      }
     }
-    const ref = result.rule;
-    if (ref !== void 0 && !isObject2(ref)) throw new EvidenceError(`${at()}: rule is not an object`);
-    const rule = context.resolve(
-      result.ruleIndex ?? ref?.index,
-      result.ruleId ?? ref?.id,
-      ref?.toolComponent
-    );
-    let level = result.level;
-    if (level !== void 0 && (typeof level !== "string" || !LEVELS.has(level))) {
-      throw new EvidenceError(`${at()}: level ${JSON.stringify(level)} is not one of none, note, warning, error`);
-    }
-    if (result.kind !== void 0 && (typeof result.kind !== "string" || !KINDS2.has(result.kind))) {
-      throw new EvidenceError(`${at()}: kind ${JSON.stringify(result.kind)} is not a SARIF result kind`);
-    }
-    if (level === void 0) {
-      if (result.kind !== void 0 && result.kind !== "fail") {
-        level = "none";
-      } else {
-        level = rule === void 0 ? void 0 : context.override(rule);
-        if (level === void 0 && rule !== void 0 && isObject2(rule.defaultConfiguration)) {
-          level = rule.defaultConfiguration.level;
+    const ruleWhere = () => `${where}: rule ${JSON.stringify(rule?.id)}`;
+    let ruleLevel;
+    let ruleLevelKnown = false;
+    const levelFromRule = () => {
+      if (!ruleLevelKnown) {
+        ruleLevelKnown = true;
+        ruleLevel = rule === void 0 ? void 0 : context.override(rule);
+        if (ruleLevel === void 0 && rule !== void 0 && isObject7(rule.defaultConfiguration)) {
+          const level = rule.defaultConfiguration.level;
           if (level !== void 0 && (typeof level !== "string" || !LEVELS.has(level))) {
             throw new EvidenceError(`${where}: rule ${JSON.stringify(rule.id)} has defaultConfiguration.level ${JSON.stringify(level)}`);
           }
+          ruleLevel = level;
         }
-        level ??= "warning";
+        ruleLevel ??= "warning";
       }
+      return ruleLevel;
+    };
+    let ruleBucket;
+    const bucketFromRule = () => {
+      if (ruleBucket === void 0) {
+        const severity = rule === void 0 ? void 0 : securitySeverity(rule.properties, ruleWhere);
+        ruleBucket = severity === void 0 ? -1 : bucketOf(severity);
+      }
+      return ruleBucket;
+    };
+    for (let cell = 0; cell < CELLS; cell++) {
+      const n = t.cells[cell];
+      if (n === 0) continue;
+      const levelSlot = Math.floor(cell / (BUCKET_FROM_RULE + 1));
+      const bucketSlot = cell % (BUCKET_FROM_RULE + 1);
+      const level = levelSlot === LEVEL_FROM_RULE ? levelFromRule() : LEVEL_SLOTS[levelSlot];
+      model.results += n;
+      if (level === "error") model.error += n;
+      else if (level === "warning") model.warning += n;
+      else if (level === "note") model.note += n;
+      const bucket = bucketSlot === BUCKET_FROM_RULE ? bucketFromRule() : bucketSlot;
+      if (bucket === -1) model.unrated += n;
+      else if (bucket > 0) model[BUCKETS[bucket]] += n;
     }
-    model.results++;
-    if (level === "error") model.error++;
-    else if (level === "warning") model.warning++;
-    else if (level === "note") model.note++;
-    const severity = securitySeverity(result.properties, at) ?? (rule === void 0 ? void 0 : securitySeverity(rule.properties, () => `${where}: rule ${JSON.stringify(rule.id)}`));
-    if (severity === void 0 || severity === 0) return;
-    if (severity >= 9) model.critical++;
-    else if (severity >= 7) model.high++;
-    else if (severity >= 4) model.medium++;
-    else model.low++;
-  });
+  }
 }
-async function read2(input2, maxBytes, maxDepth) {
-  const log2 = await readJsonDocument(input2, maxBytes, maxDepth, "SARIF log", SARIF_SHAPE);
-  if (!isObject2(log2)) throw new EvidenceError("not a SARIF log: the document is not a JSON object");
-  if (log2.version !== "2.1.0") {
+async function read5(input2, maxBytes, maxDepth) {
+  const tallies = /* @__PURE__ */ new Map();
+  const references = { references: 0, max: LIMITS.documentValues };
+  const shape = sarifShape((result, run, indices) => {
+    let tally = tallies.get(run);
+    if (tally === void 0) {
+      tally = new RunTally(references);
+      tallies.set(run, tally);
+    }
+    const [r, i] = indices();
+    tally.add(result, i, () => runName(run, r));
+  });
+  const log = await readJsonDocument(input2, maxBytes, maxDepth, "SARIF log", shape);
+  if (!isObject7(log)) throw new EvidenceError("not a SARIF log: the document is not a JSON object");
+  if (log.version !== "2.1.0") {
     throw new EvidenceError(
-      log2.version === void 0 ? 'not a SARIF log: no "version" property' : `unsupported SARIF version ${JSON.stringify(log2.version)} (only 2.1.0 is read)`
+      log.version === void 0 ? 'not a SARIF log: no "version" property' : `unsupported SARIF version ${JSON.stringify(log.version)} (only 2.1.0 is read)`
     );
   }
-  if (log2.runs === void 0 || log2.runs === null) {
-    throw new EvidenceError(`SARIF log has ${log2.runs === null ? '"runs": null' : 'no "runs"'}: the tool produced no run, which is not evidence of no findings`);
+  if (log.runs === void 0 || log.runs === null) {
+    throw new EvidenceError(`SARIF log has ${log.runs === null ? '"runs": null' : 'no "runs"'}: the tool produced no run, which is not evidence of no findings`);
   }
-  if (!Array.isArray(log2.runs)) throw new EvidenceError('not a SARIF log: "runs" is not an array');
-  if (log2.runs.length === 0) throw new EvidenceError('SARIF log has no runs ("runs": []): nothing was analysed, which is not evidence of no findings');
+  if (!Array.isArray(log.runs)) throw new EvidenceError('not a SARIF log: "runs" is not an array');
+  if (log.runs.length === 0) throw new EvidenceError('SARIF log has no runs ("runs": []): nothing was analysed, which is not evidence of no findings');
   const model = emptyModel();
-  log2.runs.forEach((run, r) => countRun(run, r, model));
+  log.runs.forEach((run, r) => countRun(run, r, isObject7(run) ? tallies.get(run) : void 0, model));
   return model;
 }
+var COUNTS = ["results", "error", "warning", "note", "critical", "high", "medium", "low", "unrated"];
+var SEVERITY_METRICS = { "security.critical": "critical", "security.high": "high", "security.medium": "medium", "security.low": "low" };
+var severitiesKnown = (m) => m.rated || m.unrated === 0;
 var sarif = {
   name: "sarif",
-  read: (input2, ctx) => read2(input2, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth),
+  read: (input2, ctx) => read5(input2, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth),
   merge(models) {
     if (models.length === 0) throw new EvidenceError("no SARIF log to combine");
-    const sum = emptyModel();
-    for (const m of models) for (const key of Object.keys(sum)) sum[key] += m[key];
-    return sum;
+    const sum2 = emptyModel();
+    for (const m of models) {
+      for (const key of COUNTS) sum2[key] += m[key];
+      sum2.rated ||= m.rated;
+    }
+    return sum2;
   },
   metrics(m) {
-    return {
+    const metrics = {
       results: { value: m.results },
       error: { value: m.error },
       warning: { value: m.warning },
-      note: { value: m.note },
-      "security.critical": { value: m.critical },
-      "security.high": { value: m.high },
-      "security.medium": { value: m.medium },
-      "security.low": { value: m.low }
+      note: { value: m.note }
     };
+    if (severitiesKnown(m)) for (const [name, key] of Object.entries(SEVERITY_METRICS)) metrics[name] = { value: m[key] };
+    metrics["security.unrated"] = { value: m.unrated };
+    return metrics;
+  },
+  notes(m) {
+    if (severitiesKnown(m)) return {};
+    const reason = `no rule in the SARIF log declares a security-severity (the tool does not rate severities; ESLint and ruff write none), so its ${m.unrated} ${m.unrated === 1 ? "result has" : "results have"} no security bucket \u2014 gate this tool on security.unrated, error or results`;
+    return Object.fromEntries(Object.keys(SEVERITY_METRICS).map((name) => [name, reason]));
   },
   knownMetrics: {
     results: null,
@@ -36903,12 +39499,14 @@ var sarif = {
     "security.critical": null,
     "security.high": null,
     "security.medium": null,
-    "security.low": null
+    "security.low": null,
+    "security.unrated": null
   }
 };
 
 // src/readers/k6.ts
-var isObject3 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+import { isDeepStrictEqual } from "node:util";
+var isObject8 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 var TYPES = /* @__PURE__ */ new Set(["counter", "gauge", "rate", "trend"]);
 var CONTAINS = /* @__PURE__ */ new Set(["default", "time", "data"]);
 var PLAIN_STATS = /* @__PURE__ */ new Set(["avg", "min", "med", "max", "count", "rate", "value", "passes", "fails"]);
@@ -36940,23 +39538,23 @@ var baseName = (name) => {
   const brace = name.indexOf("{");
   return brace === -1 ? name : name.slice(0, brace);
 };
-function normalizeStat(stat2, metric2) {
-  if (PLAIN_STATS.has(stat2)) return stat2;
-  const p = PERCENTILE.exec(stat2);
+function normalizeStat(stat, metric2) {
+  if (PLAIN_STATS.has(stat)) return stat;
+  const p = PERCENTILE.exec(stat);
   if (p !== null) return `p${p[1] ?? p[2]}`;
-  throw new EvidenceError(`k6 metric ${JSON.stringify(metric2)} has an unknown statistic ${JSON.stringify(stat2)}`);
+  throw new EvidenceError(`k6 metric ${JSON.stringify(metric2)} has an unknown statistic ${JSON.stringify(stat)}`);
 }
-function unitOf(type, contains, stat2) {
+function unitOf(type, contains, stat) {
   const valueUnit = contains === "time" ? "ms" : contains === "data" ? "B" : void 0;
   switch (type) {
     case "rate":
-      return stat2 === "rate" || stat2 === "value" ? "ratio" : void 0;
+      return stat === "rate" || stat === "value" ? "ratio" : void 0;
     case "counter":
-      return stat2 === "count" ? valueUnit : void 0;
+      return stat === "count" ? valueUnit : void 0;
     case "gauge":
       return valueUnit;
     case "trend":
-      return stat2 === "count" ? void 0 : valueUnit;
+      return stat === "count" ? void 0 : valueUnit;
   }
 }
 var Collector = class {
@@ -36970,12 +39568,12 @@ var Collector = class {
       if (typeof value2 !== "number" || !Number.isFinite(value2)) {
         throw new EvidenceError(`k6 metric ${JSON.stringify(metric2)} statistic ${JSON.stringify(rawStat)} is ${JSON.stringify(value2)}, not a number`);
       }
-      const stat2 = normalizeStat(rawStat, metric2);
-      this.set(metric2, stat2, value2, unitOf(type, contains, stat2));
+      const stat = normalizeStat(rawStat, metric2);
+      this.set(metric2, stat, value2, unitOf(type, contains, stat));
     }
   }
-  set(metric2, stat2, value2, unit) {
-    const key = `${metric2}.${stat2}`;
+  set(metric2, stat, value2, unit) {
+    const key = `${metric2}.${stat}`;
     if (Object.hasOwn(this.metrics, key)) throw new EvidenceError(`k6 summary has ${key} twice`);
     const entry = { value: value2 };
     if (unit !== void 0) entry.unit = unit;
@@ -37005,13 +39603,13 @@ function typeAndContains(name, raw, where) {
 }
 function readHandleSummary(metrics, out) {
   for (const [name, raw] of Object.entries(metrics)) {
-    if (!isObject3(raw) || !isObject3(raw.values)) throw new EvidenceError(`k6 metric ${JSON.stringify(name)} has no "values" object`);
+    if (!isObject8(raw) || !isObject8(raw.values)) throw new EvidenceError(`k6 metric ${JSON.stringify(name)} has no "values" object`);
     const [type, contains] = typeAndContains(name, raw, "k6 metric");
     out.add(name, type, contains, raw.values);
     if (raw.thresholds === void 0) continue;
-    if (!isObject3(raw.thresholds)) throw new EvidenceError(`k6 metric ${JSON.stringify(name)}: thresholds is not an object`);
+    if (!isObject8(raw.thresholds)) throw new EvidenceError(`k6 metric ${JSON.stringify(name)}: thresholds is not an object`);
     for (const [threshold, result] of Object.entries(raw.thresholds)) {
-      if (!isObject3(result) || typeof result.ok !== "boolean") {
+      if (!isObject8(result) || typeof result.ok !== "boolean") {
         throw new EvidenceError(`k6 metric ${JSON.stringify(name)}: threshold ${JSON.stringify(threshold)} has no boolean "ok"`);
       }
       out.threshold(!result.ok);
@@ -37020,7 +39618,7 @@ function readHandleSummary(metrics, out) {
 }
 function readLegacyExport(metrics, out) {
   for (const [name, raw] of Object.entries(metrics)) {
-    if (!isObject3(raw)) throw new EvidenceError(`k6 metric ${JSON.stringify(name)} is not an object`);
+    if (!isObject8(raw)) throw new EvidenceError(`k6 metric ${JSON.stringify(name)} is not an object`);
     const { thresholds, ...values } = raw;
     const stats = Object.keys(values);
     const has = (s) => stats.includes(s);
@@ -37037,7 +39635,7 @@ function readLegacyExport(metrics, out) {
     }
     out.add(name, type, contains, values);
     if (thresholds === void 0) continue;
-    if (!isObject3(thresholds)) throw new EvidenceError(`k6 metric ${JSON.stringify(name)}: thresholds is not an object`);
+    if (!isObject8(thresholds)) throw new EvidenceError(`k6 metric ${JSON.stringify(name)}: thresholds is not an object`);
     for (const [threshold, failed] of Object.entries(thresholds)) {
       if (typeof failed !== "boolean") throw new EvidenceError(`k6 metric ${JSON.stringify(name)}: threshold ${JSON.stringify(threshold)} is not a boolean`);
       out.threshold(failed);
@@ -37045,10 +39643,10 @@ function readLegacyExport(metrics, out) {
   }
 }
 function metricList(raw, where) {
-  const list = Array.isArray(raw) ? raw : isObject3(raw) ? Object.values(raw) : void 0;
+  const list = Array.isArray(raw) ? raw : isObject8(raw) ? Object.values(raw) : void 0;
   if (list === void 0) throw new EvidenceError(`k6 machine-readable summary: ${where} is not an array`);
   return list.map((m, i) => {
-    if (!isObject3(m) || typeof m.name !== "string") throw new EvidenceError(`k6 machine-readable summary: ${where}[${i}] is not a named metric`);
+    if (!isObject8(m) || typeof m.name !== "string") throw new EvidenceError(`k6 machine-readable summary: ${where}[${i}] is not a named metric`);
     return m;
   });
 }
@@ -37059,14 +39657,25 @@ function readMachineReadable(doc, out) {
   const results = doc.results;
   const metrics = metricList(results.metrics, "results.metrics");
   const checks = results.checks;
-  if (checks !== void 0 && checks !== null && !isObject3(checks)) throw new EvidenceError("k6 machine-readable summary: results.checks is not an object");
-  const checkMetrics2 = isObject3(checks) && checks.metrics !== void 0 && checks.metrics !== null ? metricList(checks.metrics, "results.checks.metrics") : [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const m of [...metrics, ...checkMetrics2]) {
+  if (checks !== void 0 && checks !== null && !isObject8(checks)) throw new EvidenceError("k6 machine-readable summary: results.checks is not an object");
+  const checkMetrics2 = isObject8(checks) && checks.metrics !== void 0 && checks.metrics !== null ? metricList(checks.metrics, "results.checks.metrics") : [];
+  const seen = /* @__PURE__ */ new Map();
+  const listed = [
+    ...metrics.map((m, i) => [m, "results.metrics", i]),
+    ...checkMetrics2.map((m, i) => [m, "results.checks.metrics", i])
+  ];
+  for (const [m, list, index] of listed) {
     const name = m.name;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    if (!isObject3(m.values)) throw new EvidenceError(`k6 machine-readable summary: metric ${JSON.stringify(name)} has no "values" object`);
+    const first = seen.get(name);
+    if (first !== void 0) {
+      const both = first.list === list ? `${list}[${first.index}] and [${index}]` : `${first.list}[${first.index}] and ${list}[${index}]`;
+      if (first.list !== list && isDeepStrictEqual(first.metric, m)) continue;
+      throw new EvidenceError(
+        `k6 machine-readable summary: metric ${JSON.stringify(name)} is listed twice (${both})${first.list === list ? "" : " with different values"}: which values count would be a guess`
+      );
+    }
+    seen.set(name, { list, index, metric: m });
+    if (!isObject8(m.values)) throw new EvidenceError(`k6 machine-readable summary: metric ${JSON.stringify(name)} has no "values" object`);
     const [type, contains] = typeAndContains(name, m, "k6 machine-readable summary: metric");
     const values = { ...m.values };
     if (type === "rate" && ("matches" in values || "total" in values)) {
@@ -37084,15 +39693,15 @@ function readMachineReadable(doc, out) {
   if (!seen.has("checks")) {
     const passes = out.metrics["checks_succeeded.passes"];
     const fails = out.metrics["checks_succeeded.fails"];
-    const rate2 = out.metrics["checks_succeeded.rate"];
+    const rate4 = out.metrics["checks_succeeded.rate"];
     if (passes !== void 0 && fails !== void 0) {
       out.set("checks", "passes", passes.value, void 0);
       out.set("checks", "fails", fails.value, void 0);
-      if (rate2 !== void 0) out.set("checks", "rate", rate2.value, "ratio");
+      if (rate4 !== void 0) out.set("checks", "rate", rate4.value, "ratio");
     }
   }
 }
-async function read3(input2, maxBytes, maxDepth) {
+async function read6(input2, maxBytes, maxDepth) {
   let doc;
   try {
     doc = await readJsonDocument(input2, maxBytes, maxDepth, "k6 summary");
@@ -37102,15 +39711,15 @@ async function read3(input2, maxBytes, maxDepth) {
     }
     throw err;
   }
-  if (!isObject3(doc)) throw new EvidenceError("not a k6 summary: the document is not a JSON object");
+  if (!isObject8(doc)) throw new EvidenceError("not a k6 summary: the document is not a JSON object");
   const out = new Collector();
-  if (isObject3(doc.results) && (Array.isArray(doc.results.metrics) || isObject3(doc.results.metrics)) && "version" in doc) {
+  if (isObject8(doc.results) && (Array.isArray(doc.results.metrics) || isObject8(doc.results.metrics)) && "version" in doc) {
     readMachineReadable(doc, out);
     return out.finish();
   }
-  if (!isObject3(doc.metrics)) throw new EvidenceError('not a k6 summary: no "metrics" object (expected --summary-export or handleSummary() JSON)');
+  if (!isObject8(doc.metrics)) throw new EvidenceError('not a k6 summary: no "metrics" object (expected --summary-export or handleSummary() JSON)');
   const entries = Object.values(doc.metrics);
-  const withValues = entries.filter((m) => isObject3(m) && isObject3(m.values) && typeof m.type === "string").length;
+  const withValues = entries.filter((m) => isObject8(m) && isObject8(m.values) && typeof m.type === "string").length;
   if (withValues > 0 && withValues === entries.length) readHandleSummary(doc.metrics, out);
   else if (withValues === 0) readLegacyExport(doc.metrics, out);
   else throw new EvidenceError('not a k6 summary: some metrics have "type"/"values" and some do not');
@@ -37118,7 +39727,7 @@ async function read3(input2, maxBytes, maxDepth) {
 }
 var k6 = {
   name: "k6",
-  read: (input2, ctx) => read3(input2, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth),
+  read: (input2, ctx) => read6(input2, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth),
   merge(models) {
     if (models.length === 1) return models[0];
     if (models.length === 0) throw new EvidenceError("no k6 summary matched");
@@ -37159,7 +39768,7 @@ function reportedLeakKinds(args) {
   if (leakCheck !== "full" && leakCheck !== "yes") return void 0;
   return new Set(LEAK_KINDS.filter((k) => shown.has(k)));
 }
-function integer2(raw, what, hex3 = false) {
+function integer3(raw, what, hex3 = false) {
   const text2 = raw?.trim() ?? "";
   const ok = hex3 ? /^0x[0-9a-fA-F]+$/.test(text2) : /^\d+$/.test(text2);
   const value2 = ok ? Number(text2) : Number.NaN;
@@ -37186,7 +39795,7 @@ function watchEnd(input2) {
     ended: () => done
   };
 }
-async function read4(input2, maxDepth) {
+async function read7(input2, maxDepth) {
   let protocolVersion;
   let protocolTool;
   let finished = false;
@@ -37208,12 +39817,12 @@ async function read4(input2, maxDepth) {
       const leakKind = LEAK_ERROR_KINDS[kind];
       if (leakKind === void 0) throw new EvidenceError(`Valgrind output: unknown leak kind ${kind}`);
       if (leakKind === "reachable" || !record3.afterFinish) return;
-      const bytes = integer2(record3.leakedBytes, `the <leakedbytes> of a ${kind} record`);
+      const bytes = integer3(record3.leakedBytes, `the <leakedbytes> of a ${kind} record`);
       totals[leakKind].bytes += directBytes(record3, bytes);
-      totals[leakKind].blocks += integer2(record3.leakedBlocks, `the <leakedblocks> of a ${kind} record`);
+      totals[leakKind].blocks += integer3(record3.leakedBlocks, `the <leakedblocks> of a ${kind} record`);
       return;
     }
-    const unique = integer2(record3.unique, `the <unique> of a ${kind} error`, true);
+    const unique = integer3(record3.unique, `the <unique> of a ${kind} error`, true);
     if (reported.has(unique)) throw new EvidenceError(`Valgrind output: error ${record3.unique?.trim()} is reported twice`);
     reported.set(unique, kind);
   };
@@ -37223,6 +39832,7 @@ async function read4(input2, maxDepth) {
   let pair;
   let inStatus = false;
   let inArgs = false;
+  let inVargv = false;
   let inErrorCounts = false;
   let inXwhat = false;
   let rootOpened = false;
@@ -37266,7 +39876,9 @@ async function read4(input2, maxDepth) {
             collect((t) => {
               if (t.trim() === "FINISHED") finished = true;
             });
-          } else if (inArgs && depth === 4 && name === "arg") {
+          } else if (inArgs && depth === 3 && name === "vargv") {
+            inVargv = true;
+          } else if (inVargv && depth === 4 && name === "arg") {
             collect((t) => args.push(t.trim()));
           } else if (inErrorCounts && depth === 3 && name === "pair") {
             pair = {};
@@ -37288,14 +39900,17 @@ async function read4(input2, maxDepth) {
             current = void 0;
             inStatus = false;
             inArgs = false;
+            inVargv = false;
             inErrorCounts = false;
           } else if (depth === 3 && name === "xwhat") {
             inXwhat = false;
+          } else if (depth === 3 && name === "vargv") {
+            inVargv = false;
           } else if (depth === 3 && name === "pair" && pair !== void 0) {
-            const unique = integer2(pair.unique, "an <errorcounts> pair's <unique>", true);
-            const count4 = integer2(pair.count, "an <errorcounts> pair's <count>");
+            const unique = integer3(pair.unique, "an <errorcounts> pair's <unique>", true);
+            const count5 = integer3(pair.count, "an <errorcounts> pair's <count>");
             if (counts.has(unique)) throw new EvidenceError(`Valgrind output: <errorcounts> lists error ${pair.unique} twice`);
-            counts.set(unique, count4);
+            counts.set(unique, count5);
             pair = void 0;
           }
         },
@@ -37324,9 +39939,9 @@ async function read4(input2, maxDepth) {
   if (!sawErrorCounts) throw new EvidenceError("Valgrind output has no <errorcounts>: the run did not complete");
   let errors = 0;
   for (const [unique, kind] of reported) {
-    const count4 = counts.get(unique);
-    if (count4 === void 0) throw new EvidenceError(`Valgrind output: error 0x${unique.toString(16)} (${kind}) is missing from <errorcounts>`);
-    errors += count4;
+    const count5 = counts.get(unique);
+    if (count5 === void 0) throw new EvidenceError(`Valgrind output: error 0x${unique.toString(16)} (${kind}) is missing from <errorcounts>`);
+    errors += count5;
   }
   for (const unique of counts.keys()) {
     if (!reported.has(unique)) throw new EvidenceError(`Valgrind output: <errorcounts> counts error 0x${unique.toString(16)}, which is not reported`);
@@ -37337,26 +39952,26 @@ async function read4(input2, maxDepth) {
 }
 var valgrind = {
   name: "valgrind",
-  read: (input2, ctx) => read4(input2, ctx.limits.nestingDepth),
+  read: (input2, ctx) => read7(input2, ctx.limits.nestingDepth),
   merge(models) {
     if (models.length === 0) throw new EvidenceError("no Valgrind output to combine");
-    const sum = { errors: 0, uniqueErrors: 0, fatalSignals: 0, leaks: {} };
+    const sum2 = { errors: 0, uniqueErrors: 0, fatalSignals: 0, leaks: {} };
     for (const kind of LEAK_KINDS) {
-      if (models.every((m) => m.leaks[kind] !== void 0)) sum.leaks[kind] = { bytes: 0, blocks: 0 };
+      if (models.every((m) => m.leaks[kind] !== void 0)) sum2.leaks[kind] = { bytes: 0, blocks: 0 };
     }
     for (const m of models) {
-      sum.errors += m.errors;
-      sum.uniqueErrors += m.uniqueErrors;
-      sum.fatalSignals += m.fatalSignals;
+      sum2.errors += m.errors;
+      sum2.uniqueErrors += m.uniqueErrors;
+      sum2.fatalSignals += m.fatalSignals;
       for (const kind of LEAK_KINDS) {
-        const total = sum.leaks[kind];
+        const total = sum2.leaks[kind];
         const part = m.leaks[kind];
         if (total === void 0 || part === void 0) continue;
         total.bytes += part.bytes;
         total.blocks += part.blocks;
       }
     }
-    return sum;
+    return sum2;
   },
   metrics(m) {
     const metrics = {
@@ -37400,15 +40015,44 @@ var import_yaml = __toESM(require_dist(), 1);
 var YAML_MAX_ALIAS_COUNT = 100;
 var YAML_ALIAS_WORK = 4e6;
 var EXPANSION_ALLOWANCE = 1e6;
-var yaml = pathFormat(
-  "yaml",
-  async (input2, ctx) => parseYaml(await readWholeText(input2, ctx.limits.wholeDocumentBytes, "YAML document"), ctx.limits.nestingDepth)
-);
+var YAML_BYTES_PER_VALUE = 1024;
+var yaml = pathFormat("yaml", async (input2, ctx) => {
+  const bytes = await readWholeUtf8(input2, ctx.limits.wholeDocumentBytes, "YAML document");
+  checkYamlDensity(bytes, Math.floor(ctx.limits.documentValues / 16) + Math.floor(bytes.length / YAML_BYTES_PER_VALUE), ctx.limits.nestingDepth);
+  return parseYaml(bytes.toString("utf8"), ctx.limits.nestingDepth);
+});
+function checkYamlDensity(bytes, max, maxDepth = Number.POSITIVE_INFINITY) {
+  let units = 0;
+  let line2 = 1;
+  let lineStart = 0;
+  let depth = 0;
+  let deep;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === 93 || c === 125) {
+      depth--;
+      continue;
+    }
+    if (c === 10) {
+      line2++;
+      lineStart = i + 1;
+    } else if (c === 123 || c === 91) {
+      if (++depth > maxDepth && deep === void 0) deep = { line: line2, column: i - lineStart + 1 };
+    } else if (c !== 44) continue;
+    if (++units > max) {
+      if (deep !== void 0) throw new EvidenceError(`YAML nesting is deeper than ${maxDepth} levels (LIMITS.nestingDepth)`, deep);
+      throw new EvidenceError(
+        `the YAML document has more than ${max} lines and flow items (LIMITS.documentValues / 16, plus one per ${YAML_BYTES_PER_VALUE} bytes of the file): the YAML parser needs kilobytes per node, so a document this large or dense is refused rather than read \u2014 write it as JSON (format: json reads far larger documents)`,
+        { line: line2 }
+      );
+    }
+  }
+}
 function parseYaml(text2, maxDepth) {
   const lines = new import_yaml.LineCounter();
   const at = (offset) => {
-    const { line, col } = lines.linePos(offset);
-    return { line, column: col };
+    const { line: line2, col } = lines.linePos(offset);
+    return { line: line2, column: col };
   };
   const tokens = Array.from(new import_yaml.Parser(lines.addNewLine).parse(text2));
   checkCstDepth(tokens, maxDepth, at);
@@ -39256,7 +41900,7 @@ var Inst = class Inst2 {
     }
   }
 };
-var Queue2 = class Queue3 {
+var Queue = class Queue2 {
   constructor(numInst) {
     this.sparse = new Int32Array(numInst);
     this.densePcs = new Int32Array(numInst);
@@ -39268,7 +41912,7 @@ var Queue2 = class Queue3 {
   static INITIAL_THREADS = 32;
   init(ncap) {
     this.ncap = ncap;
-    const needed = Math.min(this.densePcs.length, Queue3.INITIAL_THREADS) * ncap;
+    const needed = Math.min(this.densePcs.length, Queue2.INITIAL_THREADS) * ncap;
     if (!this.denseCaps || this.denseCaps.length < needed) this.denseCaps = new Int32Array(needed);
   }
   growCaps(needed) {
@@ -39321,8 +41965,8 @@ var Machine = class Machine2 {
     const m = new Machine2();
     m.prog = re2.prog;
     m.re2 = re2;
-    m.q0 = new Queue2(m.prog.numInst());
-    m.q1 = new Queue2(m.prog.numInst());
+    m.q0 = new Queue(m.prog.numInst());
+    m.q1 = new Queue(m.prog.numInst());
     m.addStack = new Int32Array(2 * (m.prog.numInst() + 1));
     m.matched = false;
     m.matchcap = new Int32Array(m.prog.numCap < 2 ? 2 : m.prog.numCap);
@@ -39776,8 +42420,8 @@ var DFA = class DFA2 {
     };
   }
   getState(pcs, flag, ids) {
-    const hash2 = hashState(pcs, flag, ids);
-    const cached2 = this.stateCache.get(hash2);
+    const hash3 = hashState(pcs, flag, ids);
+    const cached2 = this.stateCache.get(hash3);
     if (cached2 instanceof DFAState) {
       if (isState(cached2, pcs, flag, ids)) return cached2;
     } else if (cached2 !== void 0) {
@@ -39787,8 +42431,8 @@ var DFA = class DFA2 {
     if (this.memBudget < cost) return null;
     this.memBudget -= cost;
     const state = new DFAState(pcs, flag, ids);
-    if (cached2 === void 0) this.stateCache.set(hash2, state);
-    else if (cached2 instanceof DFAState) this.stateCache.set(hash2, [cached2, state]);
+    if (cached2 === void 0) this.stateCache.set(hash3, state);
+    else if (cached2 instanceof DFAState) this.stateCache.set(hash3, [cached2, state]);
     else cached2.push(state);
     this.stateCount++;
     return state;
@@ -40657,10 +43301,10 @@ var Regexp = class Regexp2 {
         else out += sub.appendTo();
         break;
       case Regexp2.Op.ALTERNATE: {
-        let sep2 = "";
+        let sep = "";
         for (let sub of this.subs) {
-          out += sep2;
-          sep2 = "|";
+          out += sep;
+          sep = "|";
           out += sub.appendTo();
         }
         break;
@@ -44192,6 +46836,7 @@ var UNSUPPORTED = [
   [/\(\?>/, "atomic groups ((?>) are not supported"],
   [/[*+?}][+]/, "possessive quantifiers (*+, ++) are not supported"]
 ];
+var MAX_REGEX_PROGRAM = 128;
 function compile2(source, kind) {
   if (typeof source !== "string" || source.length === 0) return "a regex must be a non-empty string";
   let re;
@@ -44201,6 +46846,10 @@ function compile2(source, kind) {
     const hint = UNSUPPORTED.find(([test]) => test.test(source))?.[1];
     const detail = err instanceof Error ? err.message : String(err);
     return `invalid regex ${JSON.stringify(source)}: ${detail}${hint === void 0 ? "" : ` (${hint}: the linear-time RE2 engine keeps hostile logs from stalling the gate)`}`;
+  }
+  const size = re.programSize();
+  if (size > MAX_REGEX_PROGRAM) {
+    return `regex ${JSON.stringify(source.length > 80 ? `${source.slice(0, 80)}\u2026` : source)} compiles to ${size} instructions, more than the ${MAX_REGEX_PROGRAM} allowed (MAX_REGEX_PROGRAM): the matcher's work per character grows with the program, so a large counted repetition ({n} with a large n) or many of them would take minutes over a big log; use a smaller repeat count, or match a shorter, more literal part of the line`;
   }
   if (kind === "capture" && re.groupCount() < 1) {
     return `capture regex ${JSON.stringify(source)} has no group; put the number in one, e.g. "sustained ([0-9.,]+) ops/s"`;
@@ -44230,8 +46879,8 @@ function parseCapturedNumber(text2) {
   return Number.isFinite(value2) ? value2 : void 0;
 }
 var DEFER_CAPTURE_CHARS = 64 * 1024;
-function lastGroup(re, line) {
-  const m = re.matcher(line);
+function lastGroup(re, line2) {
+  const m = re.matcher(line2);
   let last = null;
   while (m.find()) last = m.group(1);
   return last;
@@ -44254,10 +46903,14 @@ function textSpecs(ctx) {
   }
   return { counts, captures };
 }
-function matchLine(line, counts, captures, lineNumber) {
+var LONG_LINE = 64 * 1024;
+function matchLine(line2, counts, captures, lineNumber, check3) {
   for (const c of counts) {
-    if (c.empty || !c.re.test(line)) continue;
-    const m = c.re.matcher(line);
+    if (c.empty) continue;
+    const found = c.re.test(line2);
+    check3?.();
+    if (!found) continue;
+    const m = c.re.matcher(line2);
     while (m.find()) {
       if (m.end() === m.start()) {
         c.empty = true;
@@ -44265,62 +46918,148 @@ function matchLine(line, counts, captures, lineNumber) {
       }
       c.count++;
     }
+    check3?.();
   }
   for (const c of captures) {
-    if (!c.re.test(line)) continue;
+    const found = c.re.test(line2);
+    check3?.();
+    if (!found) continue;
     c.line = lineNumber;
-    if (line.length <= DEFER_CAPTURE_CHARS) {
-      c.lastLine = line;
+    if (line2.length <= DEFER_CAPTURE_CHARS) {
+      c.lastLine = line2;
     } else {
       c.lastLine = void 0;
-      c.last = lastGroup(c.re, line);
+      c.last = lastGroup(c.re, line2);
     }
   }
+}
+function bomOf(head) {
+  const [a, b, c, d] = head;
+  if (a === 255 && b === 254) return c === 0 && d === 0 ? "utf-32le" : "utf-16le";
+  if (a === 254 && b === 255) return "utf-16be";
+  if (a === 0 && b === 0 && c === 254 && d === 255) return "utf-32be";
+  return void 0;
+}
+var REENCODE = "re-encode the log as UTF-8 (iconv -f UTF-16LE -t UTF-8, or in PowerShell `Out-File -Encoding utf8`)";
+async function* asUtf8(input2) {
+  const it = input2[Symbol.asyncIterator]();
+  try {
+    let head = new Uint8Array(0);
+    while (head.byteLength < 4) {
+      const next = await it.next();
+      if (next.done) break;
+      head = head.byteLength === 0 ? next.value : Buffer.concat([head, next.value]);
+    }
+    const bom = bomOf(head);
+    if (bom === "utf-32le" || bom === "utf-32be") {
+      throw new EvidenceError(`the log starts with a ${bom.toUpperCase()} byte order mark: text logs are read as UTF-8; ${REENCODE.replace("UTF-16LE", bom.toUpperCase())}`, { line: 1 });
+    }
+    if (bom === void 0) {
+      if (head.byteLength > 0) yield head;
+      for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+      return;
+    }
+    const decoder = new TextDecoder(bom, { fatal: true });
+    const encoder = new TextEncoder();
+    const decode3 = (bytes) => {
+      try {
+        return encoder.encode(bytes === void 0 ? decoder.decode() : decoder.decode(bytes, { stream: true }));
+      } catch {
+        throw new EvidenceError(`the log starts with a ${bom.toUpperCase()} byte order mark but is not valid ${bom.toUpperCase()}`);
+      }
+    };
+    yield decode3(head);
+    for (let next = await it.next(); !next.done; next = await it.next()) yield decode3(next.value);
+    yield decode3(void 0);
+  } finally {
+    await it.return?.();
+  }
+}
+function nulLine(line2, lineNumber) {
+  let nuls = 0;
+  for (let i = line2.indexOf("\0"); i !== -1; i = line2.indexOf("\0", i + 1)) nuls++;
+  const looksWide = nuls * 3 >= line2.length;
+  return new EvidenceError(
+    looksWide ? `line ${lineNumber} is full of NUL bytes: the log looks like UTF-16 or UTF-32 without a byte order mark, in which no pattern can match; ${REENCODE}` : `line ${lineNumber} holds a NUL byte: binary data (or UTF-16/UTF-32 text) is not a text log, and no pattern can match across it; ${REENCODE}, or leave binary output out of the log`,
+    { line: lineNumber }
+  );
+}
+var MATCH_BUDGET = { baseMs: 1e4, usPerLine: 20, msPerMiB: 300 };
+var budgets = /* @__PURE__ */ new WeakMap();
+function budgetOf(ctx, limits) {
+  let budget = budgets.get(ctx.metrics);
+  if (budget === void 0) {
+    budget = { spentMs: 0, allowedMs: limits.baseMs };
+    budgets.set(ctx.metrics, budget);
+  }
+  return budget;
+}
+function overBudget(budget, limits, lineNumber) {
+  return new EvidenceError(
+    `matching the criterion's regexes took over ${Math.round(budget.allowedMs / 1e3)} s by line ${lineNumber} (${limits.baseMs / 1e3} s, plus ${limits.msPerMiB} ms per MiB and ${limits.usPerLine} \xB5s per line for each regex): a regex with many partial matches alive at once (counted repetitions, repeated groups with .*) is too costly for this log; make it more literal or anchor it`,
+    { line: lineNumber }
+  );
+}
+async function readText(input2, ctx, limits = MATCH_BUDGET) {
+  const { counts, captures } = textSpecs(ctx);
+  const budget = budgetOf(ctx, limits);
+  const regexes = counts.length + captures.length;
+  let lines = 0;
+  let printed = false;
+  for await (const line2 of readLines(asUtf8(input2), ctx.limits.lineBytes, { fatal: true })) {
+    lines++;
+    if (line2.indexOf("\0") !== -1) throw nulLine(line2, lines);
+    if (!printed && /\S/.test(line2)) printed = true;
+    budget.allowedMs += regexes * (limits.usPerLine / 1e3 + (line2.length + 1) / 1048576 * limits.msPerMiB);
+    const started = performance.now();
+    const check3 = line2.length > LONG_LINE ? () => {
+      if (budget.spentMs + performance.now() - started > budget.allowedMs) throw overBudget(budget, limits, lines);
+    } : void 0;
+    matchLine(line2, counts, captures, lines, check3);
+    budget.spentMs += performance.now() - started;
+    if (budget.spentMs > budget.allowedMs) throw overBudget(budget, limits, lines);
+  }
+  if (lines === 0) {
+    throw new EvidenceError('the log is empty: nothing shows the tool ran (have the job print a line the policy can count, e.g. a "finished" marker)');
+  }
+  if (!printed) {
+    throw new EvidenceError(`the log holds only whitespace (${lines} line${lines === 1 ? "" : "s"}): nothing shows the tool ran (have the job print a line the policy can count, e.g. a "finished" marker)`);
+  }
+  const metrics = [];
+  const notes = [];
+  for (const c of counts) {
+    if (c.empty) notes.push([c.name, `count regex ${JSON.stringify(c.source)} matched the empty string; the count is meaningless`]);
+    else metrics.push([c.name, metric(c.count, c.unit)]);
+  }
+  const results = [];
+  for (const c of captures) {
+    if (c.lastLine !== void 0) c.last = lastGroup(c.re, c.lastLine);
+    let result;
+    if (c.last === void 0) {
+      result = { files: 0, note: `no line matches ${JSON.stringify(c.source)}` };
+    } else if (c.last === null) {
+      result = { files: 1, note: `the last match of ${JSON.stringify(c.source)} (line ${c.line}) left group 1 empty` };
+    } else {
+      const value2 = parseCapturedNumber(c.last);
+      result = value2 === void 0 ? { files: 1, note: `the last match of ${JSON.stringify(c.source)} (line ${c.line}) captured text that is not a number (plain decimal, or with "," thousands separators)` } : { files: 1, metric: metric(value2, c.unit) };
+    }
+    results.push([c.name, result]);
+    if (result.metric) metrics.push([c.name, result.metric]);
+    else notes.push([c.name, result.note]);
+  }
+  return {
+    files: 1,
+    lines,
+    metrics: record2(metrics),
+    notes: record2(notes),
+    counts: counts.map((c) => c.name),
+    captures: record2(results)
+  };
 }
 var text = {
   name: "text",
   namedMetrics: "text",
-  async read(input2, ctx) {
-    const { counts, captures } = textSpecs(ctx);
-    let lines = 0;
-    for await (const line of readLines(input2, ctx.limits.lineBytes, { fatal: true })) {
-      lines++;
-      matchLine(line, counts, captures, lines);
-    }
-    if (lines === 0) {
-      throw new EvidenceError('the log is empty: nothing shows the tool ran (have the job print a line the policy can count, e.g. a "finished" marker)');
-    }
-    const metrics = [];
-    const notes = [];
-    for (const c of counts) {
-      if (c.empty) notes.push([c.name, `count regex ${JSON.stringify(c.source)} matched the empty string; the count is meaningless`]);
-      else metrics.push([c.name, metric(c.count, c.unit)]);
-    }
-    const results = [];
-    for (const c of captures) {
-      if (c.lastLine !== void 0) c.last = lastGroup(c.re, c.lastLine);
-      let result;
-      if (c.last === void 0) {
-        result = { files: 0, note: `no line matches ${JSON.stringify(c.source)}` };
-      } else if (c.last === null) {
-        result = { files: 1, note: `the last match of ${JSON.stringify(c.source)} (line ${c.line}) left group 1 empty` };
-      } else {
-        const value2 = parseCapturedNumber(c.last);
-        result = value2 === void 0 ? { files: 1, note: `the last match of ${JSON.stringify(c.source)} (line ${c.line}) captured text that is not a number (plain decimal, or with "," thousands separators)` } : { files: 1, metric: metric(value2, c.unit) };
-      }
-      results.push([c.name, result]);
-      if (result.metric) metrics.push([c.name, result.metric]);
-      else notes.push([c.name, result.note]);
-    }
-    return {
-      files: 1,
-      lines,
-      metrics: record2(metrics),
-      notes: record2(notes),
-      counts: counts.map((c) => c.name),
-      captures: record2(results)
-    };
-  },
+  read: (input2, ctx) => readText(input2, ctx),
   merge(models) {
     if (models.length === 1) return models[0];
     const files = models.reduce((n, m) => n + m.files, 0);
@@ -44338,8 +47077,8 @@ var text = {
         notes.push([name, "the files were read with different metrics and cannot be added up"]);
         continue;
       }
-      const sum = models.reduce((n, m) => n + m.metrics[name].value, 0);
-      metrics.push([name, metric(sum, first.metrics[name]?.unit)]);
+      const sum2 = models.reduce((n, m) => n + m.metrics[name].value, 0);
+      metrics.push([name, metric(sum2, first.metrics[name]?.unit)]);
     }
     const captures = [];
     for (const name of Object.keys(first.captures)) {
@@ -44379,10 +47118,22 @@ var text = {
 // src/readers/index.ts
 var FORMATS = {
   junit,
+  nunit,
+  trx,
+  xunit,
+  tap,
+  "go-test-json": goTestJson,
+  "jest-json": jestJson,
+  "mocha-json": mochaJson,
+  "rspec-json": rspecJson,
+  ctrf,
   lcov,
   cobertura,
   istanbul,
   jacoco,
+  "go-coverprofile": goCoverprofile,
+  clover,
+  opencover,
   sarif,
   k6,
   valgrind,
@@ -44464,21 +47215,60 @@ function parseDuration(text2) {
 
 // src/expect/expectation.ts
 var OPERATORS = ["==", "!=", "<=", ">=", "<", ">"];
-var EXPECTATION = /^\s*(==|!=|<=|>=|<|>)\s*(-?(?:\d[\d_,]*)(?:\.\d+)?(?:[eE][+-]?\d+)?)\s*([A-Za-z%]+)?\s*$/;
+var EXPECTATION = /^\s*(==|!=|<=|>=|<|>)\s*([-+]?[0-9.,_]+(?:[eE][-+]?[0-9.,_]+)?)\s*([A-Za-z%]+)?\s*$/;
+var NUMBER = /^[-+]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:_[0-9]{3})+)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$/;
 function parseExpectation(text2) {
   const match2 = EXPECTATION.exec(text2);
   if (!match2) {
+    const spaced = /[0-9]\s+[0-9]/.test(text2) ? "; a number has no spaces inside (write 1000 or 1_000)" : "";
     return {
-      error: `cannot read the expectation "${text2}": write "<op> <value>[unit]" with op one of ${OPERATORS.join(" ")}, e.g. ">= 90%" or "<= 50ms"`
+      error: `cannot read the expectation "${text2}": write "<op> <value>[unit]" with op one of ${OPERATORS.join(" ")}, e.g. ">= 90%" or "<= 50ms"${spaced}`
     };
   }
   const [, op, number4, unit] = match2;
-  const value2 = Number(number4.replace(/[_,]/g, ""));
-  if (!Number.isFinite(value2)) return { error: `"${number4}" is not a finite number` };
+  const value2 = parseNumber(number4);
+  if (typeof value2 !== "number") return { error: `in "${text2.trim()}": ${value2.error}` };
   if (unit !== void 0 && !isWritableUnit(unit)) {
     return { error: `unknown unit "${unit}" in "${text2}"; units are ${WRITABLE_UNITS.join(" ")}` };
   }
   return unit === void 0 ? { op, value: value2, text: text2.trim() } : { op, value: value2, unit, text: text2.trim() };
+}
+function parseNumber(written) {
+  if (!NUMBER.test(written)) return { error: misspelt(written) };
+  const value2 = Number(written.replace(/_/g, ""));
+  if (!Number.isFinite(value2)) return { error: `${written} is too large to be a number` };
+  if (value2 === 0 && /[1-9]/.test(written.split(/[eE]/)[0])) return { error: `${written} is too small to be told from 0` };
+  return value2;
+}
+function misspelt(written) {
+  const sign = /^[-+]/.test(written) ? written[0] : "";
+  const body = written.slice(sign.length);
+  const bare = body.replace(/[eE][-+]?[0-9]+$/, "");
+  const exponent = body.slice(bare.length);
+  if (bare.includes(",")) {
+    const thousands = `${sign}${bare.replace(/,/g, "")}${exponent}`;
+    const decimal = `${sign}${bare.replace(",", ".")}${exponent}`;
+    const single = bare.split(",").length === 2 && !bare.includes(".");
+    if (/^[0-9]{1,3}(?:,[0-9]{3})+$/.test(bare)) {
+      return `${written} is ambiguous: is "," a thousands separator or a decimal comma? Write ${thousands} (or with "_": ${withUnderscores(thousands)})${single ? `, or ${decimal} for a decimal` : ""}; a policy number uses "." as the decimal point and never ","`;
+    }
+    if (single && /^[0-9]*,[0-9]+$/.test(bare)) return `${written} has a decimal comma: write ${sign}${bare.startsWith(",") ? "0" : ""}${bare.replace(",", ".")}${exponent}; a policy number uses "." as the decimal point`;
+    return `${written} is not a number: a policy number uses "." as the decimal point and no ","; group digits with "_" (1_000_000.5)`;
+  }
+  if ((bare.match(/\./g) ?? []).length > 1) {
+    return `${written} has more than one ".": "." is only the decimal point; for thousands write ${sign}${bare.replace(/\./g, "")}${exponent} or use "_" (1_000_000)`;
+  }
+  if (bare.startsWith(".")) return `write ${sign}0${bare}${exponent} instead of ${written}: a number starts with a digit`;
+  if (bare.endsWith(".")) return `write ${sign}${bare.slice(0, -1)}${exponent} instead of ${written}: a "." needs digits after it`;
+  if (/^0[0-9_]/.test(bare)) return `${written} starts with 0: write ${sign}${bare.replace(/^[0_]+(?=[0-9])/, "")}${exponent} (a leading 0 can mean octal elsewhere)`;
+  if (bare.includes("_")) return `in ${written}, "_" goes between groups of three digits of the whole part (1_000_000.25)`;
+  return `${written} is not a number: write digits with an optional "." and exponent, e.g. 90, 0.5, 1.5e3`;
+}
+function withUnderscores(plain) {
+  const match2 = /^([-+]?)([0-9]+)(.*)$/.exec(plain);
+  if (!match2) return plain;
+  const [, sign, whole, rest] = match2;
+  return `${sign}${whole.replace(/\B(?=(?:[0-9]{3})+$)/g, "_")}${rest}`;
 }
 function check2(expectation, actual, metricUnit2) {
   const expected = convert(expectation.value, expectation.unit, metricUnit2);
@@ -44510,6 +47300,17 @@ function formatNumber(n) {
   return Number(n.toPrecision(12)).toString();
 }
 
+// src/policy/weight.ts
+var WEIGHT_DECIMALS = 3;
+var MAX_WEIGHT = 1e6;
+var SCALE = 10 ** WEIGHT_DECIMALS;
+function scaledWeight(weight) {
+  if (!Number.isFinite(weight) || weight <= 0 || weight > MAX_WEIGHT) return void 0;
+  const scaled = Math.round(weight * SCALE);
+  if (scaled === 0 || scaled / SCALE !== weight) return void 0;
+  return BigInt(scaled);
+}
+
 // src/policy/schema.ts
 var ID = /^[a-z0-9][a-z0-9_-]*$/;
 var METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_.()-]*$/;
@@ -44537,7 +47338,7 @@ var criterion = external_exports.strictObject({
   title: external_exports.string().min(1).optional().describe("defaults to the id"),
   group: external_exports.string().min(1).optional(),
   required: external_exports.boolean().default(true).describe("a required criterion that is not passed fails the gate"),
-  weight: external_exports.number().positive({ error: "weight must be greater than 0" }).default(1),
+  weight: external_exports.number({ error: "weight must be a number" }).positive({ error: "weight must be greater than 0" }).max(MAX_WEIGHT, { error: `weight must be at most ${MAX_WEIGHT}` }).refine((w) => !(w > 0 && w <= MAX_WEIGHT) || scaledWeight(w) !== void 0, { error: `weight has at most ${WEIGHT_DECIMALS} decimal places (e.g. 0.5, 2.125)` }).default(1).describe(`share of the score: a number greater than 0 and at most ${MAX_WEIGHT}, with at most ${WEIGHT_DECIMALS} decimal places`),
   profiles: external_exports.array(identifier("a profile name")).min(1).optional().describe("only evaluated under these profiles"),
   "max-age": external_exports.string().optional().describe("evidence older than this (e.g. 7d, 12h) counts as no evidence"),
   evidence,
@@ -44567,20 +47368,19 @@ var policySchema = external_exports.strictObject({
     }
     c.profiles?.forEach((p, j) => {
       if (!policy.profiles || !(p in policy.profiles)) {
-        const declared = Object.keys(policy.profiles ?? {});
+        const declared2 = Object.keys(policy.profiles ?? {});
         ctx.addIssue({
           code: "custom",
           path: at("profiles", j),
-          message: `profile "${p}" is not declared under profiles${declared.length ? ` (declared: ${declared.join(", ")})` : ""}`
+          message: `profile "${p}" is not declared under profiles${declared2.length ? ` (declared: ${declared2.join(", ")})` : ""}`
         });
       }
     });
     if (c["max-age"] !== void 0 && parseDuration(c["max-age"]) === void 0) {
       ctx.addIssue({ code: "custom", path: at("max-age"), message: `max-age "${c["max-age"]}" is not a duration such as 30m, 12h or 7d` });
     }
-    if (c.evidence.path.startsWith("/") || c.evidence.path.split("/").includes("..")) {
-      ctx.addIssue({ code: "custom", path: at("evidence", "path"), message: 'evidence path must stay inside the evidence directory: no leading "/" and no ".."' });
-    }
+    const pathProblem = evidenceGlobProblem(c.evidence.path);
+    if (pathProblem !== void 0) ctx.addIssue({ code: "custom", path: at("evidence", "path"), message: pathProblem });
     checkMetrics(c, ctx, at);
   });
 });
@@ -44648,7 +47448,7 @@ function didYouMean(word, candidates) {
   let best;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    const d = editDistance2(word.toLowerCase(), c.toLowerCase());
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
@@ -44657,7 +47457,7 @@ function didYouMean(word, candidates) {
   const close = bestDistance <= Math.max(1, Math.floor(word.length / 3)) && bestDistance < word.length;
   return best !== void 0 && close ? ` (did you mean "${best}"?)` : "";
 }
-function editDistance(a, b) {
+function editDistance2(a, b) {
   const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0));
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
@@ -44679,15 +47479,10 @@ function loadPolicy(text2, file2) {
   const lineCounter = new import_yaml3.LineCounter();
   const doc = (0, import_yaml3.parseDocument)(text2, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const positionOf2 = (offset) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
+    const { line: line2, col } = lineCounter.linePos(offset);
+    return { line: line2, column: col };
   };
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      errors: doc.errors.map((e) => ({ file: file2, ...positionOf2(e.pos[0]), message: `YAML: ${firstLine(e.message)}` }))
-    };
-  }
+  if (doc.errors.length > 0) return { ok: false, errors: [yamlError(text2, doc.errors, file2, positionOf2)] };
   let data;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
@@ -44772,7 +47567,7 @@ function issuesToErrors(issues, doc, file2, positionOf2) {
       continue;
     }
     const node2 = nodeAt(doc, path2);
-    let message = issue2.message;
+    let message = unquotedTag(node2) ?? issue2.message + hintFor(issue2, node2);
     let offset = node2?.range?.[0];
     if (node2 === void 0) {
       offset = nodeAt(doc, path2.slice(0, -1))?.range?.[0];
@@ -44783,6 +47578,46 @@ function issuesToErrors(issues, doc, file2, positionOf2) {
     errors.push({ file: file2, ...positionOf2(offset ?? 0), message: describePath(path2, message) });
   }
   return errors.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+function yamlError(text2, errors, file2, positionOf2) {
+  const first = [...errors].sort((a, b) => a.pos[0] - b.pos[0])[0];
+  const at = positionOf2(first.pos[0]);
+  const lines = text2.split(/\r?\n/);
+  const tabbed = lines.slice(0, at.line).findIndex((l) => /^ *\t/.test(l));
+  if (tabbed !== -1) {
+    const column = lines[tabbed].indexOf("	") + 1;
+    return { file: file2, line: tabbed + 1, column, message: "YAML: a tab indents this line; YAML allows only spaces for indentation: replace the tab with spaces" };
+  }
+  const unquoted = UNQUOTED_EXPECTATION.exec(lines[at.line - 1] ?? "");
+  if (unquoted) {
+    const [, key, expectation] = unquoted;
+    return {
+      file: file2,
+      ...at,
+      message: `YAML: ${firstLine2(first.message)} \u2014 quote the expectation: ${key}: "${expectation.trim()}" (${expectation.startsWith("!") ? 'a bare "!" starts a YAML tag' : 'a bare ">" starts a folded block in YAML'})`
+    };
+  }
+  return { file: file2, ...at, message: `YAML: ${firstLine2(first.message)}` };
+}
+var UNQUOTED_EXPECTATION = /([A-Za-z_][A-Za-z0-9_.()-]*)\s*:\s*((?:>=?|<=?|!=|==)[^,}#"']*)/;
+function unquotedTag(node2) {
+  if (!(0, import_yaml3.isScalar)(node2) || typeof node2.tag !== "string" || !node2.tag.startsWith("!")) return void 0;
+  return `the expectation is not quoted, so YAML read "${node2.tag}" as a tag: quote it, "${node2.tag} ${String(node2.value)}"`;
+}
+function hintFor(issue2, node2) {
+  if (!(0, import_yaml3.isScalar)(node2)) return "";
+  const value2 = node2.value;
+  if (issue2.code === "invalid_type" && issue2.expected === "number" && typeof value2 === "string") {
+    const percent2 = /^\s*(-?[0-9.]+)\s*%\s*$/.exec(value2);
+    if (percent2) return `; write ${percent2[1]} without the "%" (the field is a percentage already)`;
+    const number4 = parseNumber(value2.trim());
+    if (typeof number4 === "number") return `; write ${value2.trim()} without quotes`;
+    if (/^[-+]?[0-9.,_]+$/.test(value2.trim())) return `; ${number4.error}`;
+  }
+  if (issue2.code === "invalid_value" && typeof value2 === "string") {
+    return didYouMean(value2, issue2.values.filter((v) => typeof v === "string"));
+  }
+  return "";
 }
 function describePath(path2, message) {
   if (path2.length === 0) return message;
@@ -44825,13 +47660,13 @@ function unwrap(schema) {
   }
   return schema;
 }
-function firstLine(message) {
+function firstLine2(message) {
   return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }
 
 // src/render/json.ts
 function renderJson(verdict) {
-  const report2 = {
+  const report = {
     version: 1,
     policy: verdict.policy,
     decision: verdict.decision,
@@ -44839,38 +47674,72 @@ function renderJson(verdict) {
     minScore: verdict.minScore ?? null,
     profile: verdict.profile ?? null,
     summary: verdict.summary,
+    errors: [],
     counts: verdict.counts,
-    criteria: verdict.criteria.map((c) => ({
-      id: c.id,
-      title: c.title,
-      group: c.group ?? null,
-      required: c.required,
-      weight: c.weight,
-      status: c.status,
-      reason: c.reason,
-      line: c.position.line,
-      metrics: c.metrics,
-      units: c.units,
-      checks: c.checks.map(({ metric: metric2, op, expected, actual, ok, unit }) => ({ metric: metric2, op, expected, actual, unit: unit ?? null, ok })),
-      evidence: c.evidence.map((e) => ({
-        artifact: e.artifact ?? null,
-        path: e.path,
-        bytes: e.bytes,
-        sha256: e.sha256 ?? null,
-        modified: e.modified,
-        ...e.artifactId !== void 0 && { artifactId: e.artifactId },
-        ...e.runId !== void 0 && { runId: e.runId },
-        ...e.headSha !== void 0 && { headSha: e.headSha }
-      }))
-    })),
+    criteria: verdict.criteria.map(criterionJson),
     notEvaluated: verdict.notEvaluated
   };
-  return `${JSON.stringify(report2, null, 2)}
+  return `${JSON.stringify(report, null, 2)}
 `;
+}
+function renderNoVerdictJson(errors, context) {
+  const report = {
+    version: 1,
+    policy: null,
+    decision: "fail",
+    score: 0,
+    minScore: null,
+    profile: context.profile ?? null,
+    summary: context.summary,
+    errors,
+    counts: { passed: 0, failed: 0, missing: 0 },
+    criteria: [],
+    notEvaluated: []
+  };
+  return `${JSON.stringify(report, null, 2)}
+`;
+}
+function criterionJson(c) {
+  return {
+    id: c.id,
+    title: c.title,
+    group: c.group ?? null,
+    required: c.required,
+    weight: c.weight,
+    status: c.status,
+    reason: c.reason,
+    line: c.position.line,
+    metrics: c.metrics,
+    units: c.units,
+    checks: c.checks.map(({ metric: metric2, op, expected, actual, ok, unit }) => ({ metric: metric2, op, expected, actual, unit: unit ?? null, ok })),
+    evidence: c.evidence.map((e) => ({
+      artifact: e.artifact ?? null,
+      path: e.path,
+      bytes: e.bytes,
+      sha256: e.sha256 ?? null,
+      modified: e.modified,
+      ...e.artifactId !== void 0 && { artifactId: e.artifactId },
+      ...e.runId !== void 0 && { runId: e.runId },
+      ...e.headSha !== void 0 && { headSha: e.headSha }
+    }))
+  };
+}
+
+// src/render/log.ts
+function logLine(text2) {
+  return text2.replace(LINE_BREAK, " \u23CE ").replace(INVISIBLE, codePointLabel).replace(/(?<=:):/g, "\u2236").replace(/#(?=\[)/g, "\u266F");
+}
+var LINE_BREAK = /\r\n|[\n\r\u000b\u000c\u0085\u2028\u2029]/g;
+var INVISIBLE = /(?!\t)[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\p{Cs}]/gu;
+function codePointLabel(c) {
+  return `\u27E8U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}\u27E9`;
+}
+function logLines(text2) {
+  return text2.split("\n").map(logLine).join("\n");
 }
 
 // src/evidence/collect.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function newBudget(limits = LIMITS) {
   return { bytesLeft: limits.totalEvidenceBytes };
 }
@@ -44913,6 +47782,7 @@ async function collectEvidence(criterion2, source, budget, limits = LIMITS) {
   try {
     const merged = models.length === 1 ? models[0] : format.merge(models);
     const result = { files: provenance, metrics: format.metrics(merged) };
+    if (format.testResults) result.testResults = true;
     const notes = format.notes?.(merged);
     if (notes && Object.keys(notes).length > 0) result.notes = notes;
     return result;
@@ -44924,7 +47794,7 @@ function displayName(file2) {
   return file2.artifact === void 0 ? file2.path : `${file2.artifact}/${file2.path}`;
 }
 function provenanceOf(file2) {
-  const { open: open2, ...record3 } = file2;
+  const { open: open3, ...record3 } = file2;
   return { ...record3 };
 }
 function unreadable(name, format, err) {
@@ -44935,13 +47805,13 @@ function unreadable(name, format, err) {
   return `${name}: reading failed: ${err instanceof Error ? err.message : String(err)}`;
 }
 function hashing(input2, maxBytes) {
-  const hash2 = createHash("sha256");
+  const hash3 = createHash2("sha256");
   const iterator = input2[Symbol.asyncIterator]();
   let seen = 0;
   const take = (chunk) => {
     seen += chunk.byteLength;
     if (seen > maxBytes) throw new EvidenceError(`file grew past the ${formatBytes(maxBytes)} cap while being read (LIMITS.fileBytes)`);
-    hash2.update(chunk);
+    hash3.update(chunk);
   };
   let done = false;
   const source = {
@@ -44967,26 +47837,31 @@ function hashing(input2, maxBytes) {
         if (step.done) done = true;
         else take(step.value);
       }
-      return hash2.digest("hex");
+      return hash3.digest("hex");
     }
   };
 }
 
 // src/render/escape.ts
-var MARKDOWN_SPECIAL = /[\\`*_{}[\]<>()#+!|@~&:]/g;
+var MARKDOWN_SPECIAL = /[\\`*_{}[\]<>()#+!|@~&:$]/g;
+var DOLLAR = "<span>&#36;</span>";
 function escapeMarkdown(text2, maxLength = 500) {
-  return clip2(oneLine(text2), maxLength).replace(AUTOLINKED, (m) => `${m.slice(0, -1)}${ZERO_WIDTH_SPACE}${m.slice(-1)}`).replace(MARKDOWN_SPECIAL, (c) => `&#${c.charCodeAt(0)};${c === "@" || c === "#" ? ZERO_WIDTH_SPACE : ""}`);
+  return visible(clip3(oneLine(text2), maxLength)).replace(AUTOLINKED, (m) => `${m.slice(0, -1)}${ZERO_WIDTH_SPACE}${m.slice(-1)}`).replace(MARKDOWN_SPECIAL, (c) => c === "$" ? DOLLAR : `&#${c.charCodeAt(0)};${c === "@" || c === "#" ? ZERO_WIDTH_SPACE : ""}`);
 }
 var ZERO_WIDTH_SPACE = "\u200B";
 var AUTOLINKED = /:\/|www\./gi;
 function codeSpan(text2, maxLength = 200) {
-  const body = clip2(oneLine(text2), maxLength).replace(/`/g, "\u02CB").replace(/\|/g, "\\|");
-  return `\`${body}\``;
+  const body = visible(clip3(oneLine(text2), maxLength)).replace(/`/g, "\u02CB").replace(/\\+(?=\|)/g, (b) => "\u29F5".repeat(b.length)).replace(/\|/g, "\\|");
+  return body === "" || /^\$|\$$/.test(body) ? `\` ${body} \`` : `\`${body}\``;
 }
 function oneLine(text2) {
-  return text2.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").trim();
+  return text2.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, " ").trim();
 }
-function clip2(text2, maxLength) {
+function visible(text2) {
+  return text2.replace(HIDDEN, codePointLabel);
+}
+var HIDDEN = /(?!\u200d)[\p{Cf}\p{Cs}\u0080-\u009f]/gu;
+function clip3(text2, maxLength) {
   if (text2.length <= maxLength) return text2;
   let cut = text2.slice(0, maxLength - 1);
   if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
@@ -45085,6 +47960,33 @@ function capitalize(s) {
 
 // src/verdict/evaluate.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
+
+// src/verdict/score.ts
+function shownScore(share) {
+  if (share.total === 0n) return 0;
+  const hundredths = 10000n * share.passed / share.total;
+  return Number(hundredths) / 100;
+}
+function reaches(share, minimum) {
+  if (share.total === 0n) return false;
+  const { numerator, denominator } = exactDecimal(minimum);
+  return 100n * share.passed * denominator >= numerator * share.total;
+}
+function exactDecimal(n) {
+  if (!Number.isFinite(n)) throw new RangeError(`not a finite number: ${n}`);
+  const match2 = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(n));
+  if (!match2) throw new RangeError(`unexpected number form: ${String(n)}`);
+  const [, sign, whole, fraction = "", exponentText = "0"] = match2;
+  const exponent = Number(exponentText) - fraction.length;
+  let numerator = BigInt(`${sign}${whole}${fraction}`);
+  let denominator = 1n;
+  if (exponent >= 0) numerator *= 10n ** BigInt(exponent);
+  else denominator = 10n ** BigInt(-exponent);
+  return { numerator, denominator };
+}
+
+// src/verdict/evaluate.ts
+var CLOCK_SKEW_MS = 5 * 6e4;
 function selectProfile(policy, options) {
   if (options.profile !== void 0) {
     const profile2 = policy.profiles.find((p) => p.name === options.profile);
@@ -45096,7 +47998,7 @@ function selectProfile(policy, options) {
   }
   if (options.branch !== void 0) {
     const branch = options.branch.replace(/^refs\/heads\//, "");
-    const profile2 = policy.profiles.find((p) => p.branches?.some((glob2) => import_picomatch3.default.isMatch(branch, glob2)));
+    const profile2 = policy.profiles.find((p) => p.branches?.some((glob) => import_picomatch3.default.isMatch(branch, glob)));
     if (profile2) return { profile: profile2 };
   }
   return {};
@@ -45108,14 +48010,15 @@ function evaluate(policy, profile2, evidence2, now) {
   const evaluated = criteriaInProfile(policy, profile2);
   const criteria = evaluated.map((c) => evaluateCriterion(c, evidence2.get(c.id) ?? { files: [], problem: "evidence was not collected" }, now));
   const counts = { passed: 0, failed: 0, missing: 0 };
-  let passedWeight = 0;
-  let totalWeight = 0;
+  const share = { passed: 0n, total: 0n };
   for (const c of criteria) {
     counts[c.status]++;
-    totalWeight += c.weight;
-    if (c.status === "passed") passedWeight += c.weight;
+    const weight = scaledWeight(c.weight);
+    if (weight === void 0) throw new RangeError(`criterion ${c.id}: weight ${c.weight} is outside what the policy schema allows`);
+    share.total += weight;
+    if (c.status === "passed") share.passed += weight;
   }
-  const score = totalWeight === 0 ? 0 : Math.floor(1e4 * passedWeight / totalWeight + 1e-9) / 100;
+  const score = shownScore(share);
   const minScore = profile2?.minScore ?? policy.minScore;
   const requiredNotPassed = criteria.filter((c) => c.required && c.status !== "passed");
   const reasons = [];
@@ -45128,7 +48031,8 @@ function evaluate(policy, profile2, evidence2, now) {
     const groups = [list("failed") && `failed: ${list("failed")}`, list("missing") && `no evidence: ${list("missing")}`].filter(Boolean);
     reasons.push(`required criteria not passed \u2014 ${groups.join("; ")}`);
   }
-  if (minScore !== void 0 && score < minScore) reasons.push(`score ${score}% is below the minimum ${minScore}%`);
+  if (minScore !== void 0 && !reaches(share, minScore)) reasons.push(`score ${score}% is below the minimum ${minScore}%`);
+  if (reasons.length === 0 && counts.passed === 0) reasons.push("no criterion passed");
   const decision = reasons.length === 0 ? "pass" : "fail";
   const verdict = {
     policy: policy.name,
@@ -45162,10 +48066,28 @@ function evaluateCriterion(c, found, now) {
   const missing = (reason) => ({ ...result, status: "missing", reason });
   if (found.problem !== void 0 || found.metrics === void 0) return missing(found.problem ?? "no evidence");
   if (c.maxAgeMs !== void 0) {
-    const stale = found.files.map((f) => ({ f, age: now.getTime() - Date.parse(f.modified) })).filter(({ age }) => !(age <= c.maxAgeMs)).sort((a, b) => b.age - a.age)[0];
+    const ages = found.files.map((f) => ({ f, age: now.getTime() - Date.parse(f.modified) }));
+    const future = ages.filter(({ age }) => age < -CLOCK_SKEW_MS).sort((a, b) => a.age - b.age)[0];
+    if (future) {
+      return missing(
+        `${displayName(future.f)} is of unknown age: its time ${future.f.modified} lies ${formatAge(-future.age)} in the future (more than the ${formatAge(CLOCK_SKEW_MS)} allowed for clock skew); max-age is ${c.maxAge}`
+      );
+    }
+    const stale = ages.filter(({ age }) => !(age <= c.maxAgeMs)).sort((a, b) => b.age - a.age)[0];
     if (stale) {
       const age = Number.isNaN(stale.age) ? "of unknown age" : `${formatAge(stale.age)} old`;
       return missing(`${displayName(stale.f)} is ${age}; max-age is ${c.maxAge}`);
+    }
+  }
+  if (found.testResults && !c.expect.some((e) => e.metric === TESTS_METRIC)) {
+    const tests = Object.hasOwn(found.metrics, TESTS_METRIC) ? found.metrics[TESTS_METRIC] : void 0;
+    if (tests === void 0 || tests.value === 0) {
+      const one = found.files.length === 1;
+      const read8 = one ? displayName(found.files[0]) : `the ${found.files.length} files`;
+      const what = tests === void 0 ? `give${one ? "s" : ""} no test count` : `hold${one ? "s" : ""} zero tests`;
+      return missing(
+        `no test ran: ${read8} ${what} (a suite that failed to load looks like this); to accept zero tests, state an expectation on "${TESTS_METRIC}"`
+      );
     }
   }
   const metrics = { ...found.metrics, [FILES_METRIC]: { value: found.files.length } };
@@ -45179,8 +48101,8 @@ function evaluateCriterion(c, found, now) {
   for (const e of c.expect) {
     const metric2 = Object.hasOwn(metrics, e.metric) ? metrics[e.metric] : void 0;
     if (metric2 === void 0) {
-      const note = found.notes && Object.hasOwn(found.notes, e.metric) ? found.notes[e.metric] : void 0;
-      absent.push(note ? `${e.metric}: ${note}` : `metric "${e.metric}" is not in the evidence`);
+      const note2 = found.notes && Object.hasOwn(found.notes, e.metric) ? found.notes[e.metric] : void 0;
+      absent.push(note2 ? `${e.metric}: ${note2}` : `metric "${e.metric}" is not in the evidence`);
       continue;
     }
     const outcome = check2(e.expectation, metric2.value, metric2.unit);
@@ -45195,7 +48117,8 @@ function evaluateCriterion(c, found, now) {
     const entry = { metric: e.metric, op: e.expectation.op, expected: outcome.expected, actual: metric2.value, ok, expectedText, text: text2 };
     if (metric2.unit !== void 0) entry.unit = metric2.unit;
     result.checks.push(entry);
-    if (!ok) failures.push(text2);
+    const note = found.notes && Object.hasOwn(found.notes, e.metric) ? found.notes[e.metric] : void 0;
+    if (!ok) failures.push(note ? `${text2} (${note})` : text2);
   }
   if (policyErrors.length > 0) return { ...result, status: "failed", reason: policyErrors.join("; ") };
   if (absent.length > 0) {
@@ -45205,6 +48128,7 @@ function evaluateCriterion(c, found, now) {
   if (failures.length > 0) return { ...result, status: "failed", reason: failures.join("; ") };
   return { ...result, status: "passed", reason: result.checks.map((k) => `${k.metric} = ${formatValue(k.actual, k.unit)}`).join(", ") };
 }
+var TESTS_METRIC = "tests";
 function formatAge(ms) {
   const minutes = Math.floor(ms / 6e4);
   if (minutes < 60) return `${minutes}m`;
@@ -45238,17 +48162,22 @@ export {
   convert,
   formatBytes,
   policySchema,
+  didYouMean,
   formatPolicyError,
   loadPolicy,
   renderJson,
+  renderNoVerdictJson,
   displayName,
+  logLine,
+  logLines,
   escapeMarkdown,
   codeSpan,
   oneLine,
+  visible,
   renderMarkdown,
   renderMarkdownSections,
   renderUnusablePolicyMarkdown,
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-M3GIZJGP.js.LEGAL.txt */
+/*! For license information please see chunk-LBYC24SX.js.LEGAL.txt */

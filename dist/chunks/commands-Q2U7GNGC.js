@@ -1,19 +1,23 @@
 import { createRequire as __rgCreateRequire } from 'node:module'; const require = __rgCreateRequire(import.meta.url);
 import {
   LIMITS,
+  didYouMean,
   directorySource,
   displayName,
   external_exports,
   formatBytes,
   formatPolicyError,
   loadPolicy,
+  logLine,
+  logLines,
   oneLine,
   policySchema,
   renderJson,
   renderMarkdown,
+  renderNoVerdictJson,
   renderUnusablePolicyMarkdown,
   runGate
-} from "./chunk-M3GIZJGP.js";
+} from "./chunk-LBYC24SX.js";
 import "./chunk-XMXXNP2B.js";
 
 // src/commands.ts
@@ -28,7 +32,7 @@ function renderText(verdict, policyPath) {
   const where = [policyPath && `policy ${policyPath}`, verdict.profile && `profile ${verdict.profile}`].filter(Boolean).join(" \xB7 ");
   out.push(oneLine(`${verdict.policy}${where ? ` \xB7 ${where}` : ""}`));
   const score = `score ${verdict.score}%${verdict.minScore !== void 0 ? ` (min ${verdict.minScore}%)` : ""}`;
-  out.push(`${verdict.decision === "pass" ? "PASS" : "FAIL"}  ${score} \u2014 ${verdict.summary}`, "");
+  out.push(`${verdict.decision === "pass" ? "PASS" : "FAIL"}  ${score} \u2014 ${oneLine(verdict.summary)}`, "");
   const width = Math.min(32, Math.max(0, ...verdict.criteria.map((c) => c.id.length)));
   for (const status of ORDER) {
     for (const c of verdict.criteria.filter((x) => x.status === status)) out.push(...criterionLines(c, width));
@@ -38,12 +42,12 @@ function renderText(verdict, policyPath) {
   }
   const { passed, failed, missing } = verdict.counts;
   out.push("", `criteria: ${passed} of ${verdict.criteria.length} passed \xB7 ${failed} failed \xB7 ${missing} without evidence`);
-  return `${out.join("\n")}
+  return `${out.map(logLine).join("\n")}
 `;
 }
 function criterionLines(c, width) {
   const tags = [c.required ? "required" : "optional", c.weight !== 1 && `weight ${c.weight}`].filter(Boolean).join(", ");
-  const head = `  ${LABEL[c.status]}  ${c.id.padEnd(width)}  ${c.title !== c.id ? `${oneLine(c.title)} ` : ""}(${tags})`;
+  const head = `  ${LABEL[c.status]}  ${oneLine(c.id).padEnd(width)}  ${c.title !== c.id ? `${oneLine(c.title)} ` : ""}(${tags})`;
   const indent = " ".repeat(13);
   const lines = [head];
   if (c.status === "passed") {
@@ -64,11 +68,15 @@ async function check(options) {
   const policyText = await readPolicy(options.policy);
   if (typeof policyText !== "string") return reportPolicyErrors([policyText], options);
   const evidenceProblem = await stat(options.evidence).then(
-    (s) => s.isDirectory() ? void 0 : `${options.evidence} is not a directory`,
-    () => `evidence directory ${options.evidence} does not exist`
+    (s) => s.isDirectory() ? void 0 : `--evidence ${options.evidence} is not a directory`,
+    () => `--evidence ${options.evidence}: no such directory`
   );
-  if (evidenceProblem) process.stderr.write(`release-gate: warning: ${evidenceProblem}; every criterion will have no evidence
-`);
+  if (evidenceProblem) {
+    return reportUsageError(
+      `${evidenceProblem} (${path.resolve(options.evidence)}); pass the folder the artifacts were downloaded to, one sub-folder per artifact as actions/download-artifact lays them out`,
+      options
+    );
+  }
   const outcome = await runGate({
     policyText,
     policyFile: options.policy,
@@ -78,12 +86,7 @@ async function check(options) {
     now: /* @__PURE__ */ new Date()
   });
   if (outcome.kind === "policy-error") return reportPolicyErrors(outcome.errors, options);
-  if (outcome.kind === "usage-error") {
-    process.stderr.write(`release-gate: ${outcome.message}
-`);
-    await writeFailureReports(options, [outcome.message]);
-    return EXIT.usage;
-  }
+  if (outcome.kind === "usage-error") return reportUsageError(outcome.message, options);
   const { verdict } = outcome;
   process.stdout.write(renderText(verdict, options.policy));
   if (options.json !== void 0) await writeOutput(options.json, renderJson(verdict));
@@ -93,13 +96,13 @@ async function check(options) {
 async function validate(file) {
   const text = await readPolicy(file);
   if (typeof text !== "string") {
-    process.stderr.write(`${formatPolicyError(text)}
+    process.stderr.write(`${logLines(formatPolicyError(text))}
 `);
     return EXIT.usage;
   }
   const loaded = loadPolicy(text, file);
   if (!loaded.ok) {
-    for (const e of loaded.errors) process.stderr.write(`${formatPolicyError(e)}
+    for (const e of loaded.errors) process.stderr.write(`${logLines(formatPolicyError(e))}
 `);
     return EXIT.usage;
   }
@@ -129,17 +132,23 @@ async function readPolicy(file) {
   }
 }
 async function reportPolicyErrors(errors, options) {
-  for (const e of errors) process.stderr.write(`${formatPolicyError(e)}
+  for (const e of errors) process.stderr.write(`${logLines(formatPolicyError(e))}
 `);
-  process.stderr.write(`release-gate: the policy has ${errors.length} error${errors.length === 1 ? "" : "s"}; the gate fails until it is fixed
+  const summary = `the policy has ${errors.length} error${errors.length === 1 ? "" : "s"}; the gate fails until it is fixed`;
+  process.stderr.write(`release-gate: ${summary}
 `);
-  await writeFailureReports(options, errors.map(formatPolicyError));
+  await writeFailureReports(options, errors.map(formatPolicyError), summary);
   return EXIT.usage;
 }
-async function writeFailureReports(options, errors) {
-  if (options.json !== void 0) {
-    await writeOutput(options.json, `${JSON.stringify({ version: 1, decision: "fail", score: 0, profile: options.profile ?? null, errors, criteria: [] }, null, 2)}
+async function reportUsageError(message, options) {
+  process.stderr.write(`release-gate: ${logLines(message)}
 `);
+  await writeFailureReports(options, [message], message);
+  return EXIT.usage;
+}
+async function writeFailureReports(options, errors, summary) {
+  if (options.json !== void 0) {
+    await writeOutput(options.json, renderNoVerdictJson(errors, { summary, profile: options.profile }));
   }
   if (options.markdown !== void 0) {
     await writeOutput(options.markdown, renderUnusablePolicyMarkdown(errors));
@@ -151,6 +160,7 @@ async function writeOutput(file, content) {
 }
 export {
   check,
+  didYouMean,
   schema,
   validate
 };
