@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatPolicyError, loadPolicy, type Policy } from '../../src/policy/load.js';
+import { FORMAT_NAMES } from '../../src/readers/index.js';
 
 const FULL = `version: 1
 name: release-gate
@@ -133,7 +134,7 @@ describe('policy errors are FILE:LINE:COL: message', () => {
     expect(errors(criterion('evidence: { paht: a.xml, format: junitxml }\nexpect: { failed: "== 0" }'))).toEqual([
       'policy.yml:4:15: criteria[0].evidence: missing required key "path"',
       'policy.yml:4:17: criteria[0].evidence: unknown key "paht" (did you mean "path"?); allowed: artifact, path, format',
-      'policy.yml:4:38: criteria[0].evidence.format: format must be one of junit, lcov, cobertura, istanbul, jacoco, sarif, k6, valgrind, json, yaml, text',
+      `policy.yml:4:38: criteria[0].evidence.format: format must be one of ${FORMAT_NAMES.join(', ')}`,
     ]);
   });
 
