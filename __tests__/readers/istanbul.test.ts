@@ -30,6 +30,7 @@ const istanbul: Format<CoverageModel> = {
   merge: mergeCoverage,
   metrics: coverageMetrics,
   notes: undefined,
+  failures: undefined,
 };
 
 const SUMMARY = 'istanbul-summary/vitest-coverage-report-action/coverage-summary.json';

@@ -1,6 +1,6 @@
 import { EvidenceError } from '../measure.js';
 import { forEachLine } from './input.js';
-import { RESULTS_METRICS, TestTally, mergeResults, resultsMetrics, resultsNotes, type FailingTest, type Outcome, type TestResults } from './test-results.js';
+import { RESULTS_METRICS, TestTally, mergeResults, resultsMetrics, resultsNotes, type FailingTest, type Outcome, type TestResults, resultsFailures } from './test-results.js';
 import type { Format } from './types.js';
 
 /**
@@ -435,6 +435,7 @@ function unquote(value: string): string {
 export const tap: Format<TestResults> = {
   name: 'tap',
   testResults: true,
+  failures: resultsFailures,
   knownMetrics: RESULTS_METRICS,
   merge: mergeResults,
   metrics: resultsMetrics,

@@ -9,19 +9,12 @@
  * skipped (inconclusive, timeout, aborted, cancelled, not runnable…) is a failure.
  */
 import type { Metrics } from '../measure.js';
+import type { FailureItem, Failures } from './types.js';
 
 export type Outcome = 'passed' | 'failed' | 'error' | 'skipped';
 
 /** A failing test as a PR reader wants it: what, where, and why in one line. */
-export interface FailingTest {
-  /** suite, class or file the producer groups the test under */
-  suite?: string;
-  name: string;
-  file?: string;
-  line?: number;
-  /** the first line of the failure message */
-  message?: string;
-}
+export type FailingTest = Omit<FailureItem, 'level'>;
 
 export interface TestResults {
   /** always passed + failures + errors + skipped */
@@ -161,6 +154,11 @@ export function resultsMetrics(m: TestResults): Metrics {
   };
   if (m.duration !== undefined) metrics.duration = { value: m.duration, unit: 's' };
   return metrics;
+}
+
+/** The failing tests a PR reader sees: the first ones kept, and how many failed in all. */
+export function resultsFailures(m: TestResults): Failures {
+  return { kept: m.failing, total: m.failures + m.errors };
 }
 
 /** Why the counts are what they are, on the metrics the notes concern. */

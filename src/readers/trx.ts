@@ -1,7 +1,7 @@
 import { EvidenceError } from '../measure.js';
 import type { Format } from './types.js';
 import { parseXml, type XmlAttributes } from './xml.js';
-import { FAILING_TESTS_KEPT, firstLine, mergeResults, RESULTS_METRICS, resultsMetrics, resultsNotes, TestTally, type FailingTest, type TestResults } from './test-results.js';
+import { FAILING_TESTS_KEPT, firstLine, mergeResults, RESULTS_METRICS, resultsMetrics, resultsNotes, TestTally, type FailingTest, type TestResults, resultsFailures } from './test-results.js';
 import { BoundedText, declaredCount, ERRORED, FAILED, firstFrame, localName, messageText, outcomeOf, PASSED, parseTimeSpan, SKIPPED, traceText } from './dotnet.js';
 
 /**
@@ -289,6 +289,7 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
 export const trx: Format<TestResults> = {
   name: 'trx',
   testResults: true,
+  failures: resultsFailures,
   read: (input, ctx) => read(input, ctx.name, ctx.limits.nestingDepth),
   merge: mergeResults,
   metrics: resultsMetrics,

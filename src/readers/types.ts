@@ -46,4 +46,29 @@ export interface Format<Model> {
   namedMetrics?: 'path' | 'text';
   /** The format holds test results: zero tests ran is no evidence (verdict rule). */
   testResults?: true;
+  /**
+   * What a PR reader should see of what failed: the failing tests (test formats) or the top
+   * findings (SARIF), bounded, with the exact total. Merged per criterion by the evidence stage.
+   */
+  failures?(model: Model): Failures;
+}
+
+/** A failing test or a finding, by name and place (see src/readers/test-results.ts). */
+export interface FailureItem {
+  /** suite, class or file the producer groups a test under; a finding's rule id */
+  suite?: string;
+  name: string;
+  file?: string;
+  line?: number;
+  /** the first line of the message */
+  message?: string;
+  /** a finding's SARIF level (error, warning, note); tests have none */
+  level?: 'error' | 'warning' | 'note';
+}
+
+export interface Failures {
+  /** the first ones, at most FAILING_TESTS_KEPT */
+  kept: FailureItem[];
+  /** how many there are in all (kept.length when every one was kept) */
+  total: number;
 }
