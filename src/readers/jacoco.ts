@@ -17,6 +17,7 @@ import {
   type Kind,
   type StatedTotals,
 } from './coverage.js';
+import type { Metrics, Unit } from '../measure.js';
 import type { Format } from './types.js';
 import { parseXml, type XmlAttributes } from './xml.js';
 
@@ -33,17 +34,63 @@ import { parseXml, type XmlAttributes } from './xml.js';
  *   cb of them covered, stored by index so that merging keeps the best report per line), and each
  *   `<method>` (covered when its METHOD counter has covered > 0) keyed by class name, name and
  *   descriptor. For one report that detail adds up to the report counters.
+ * - JaCoCo's other check counters, from the same direct `<report>` counters: INSTRUCTION →
+ *   `instructions`, COMPLEXITY → `complexity`, CLASS → `classes` (%, `.covered`, `.total`). A report
+ *   without the counter has no such metric (a note says why). They have no line-level detail to
+ *   merge by (complexity has none at all), so when several reports match a criterion these three
+ *   are absent with a note: merge the .exec files with JaCoCo and gate on its one report.
  */
+export interface JacocoModel extends CoverageModel {
+  /** the report's direct INSTRUCTION, COMPLEXITY and CLASS counters; undefined after a merge */
+  counters?: Partial<Record<CheckCounter, Count>>;
+  /** how many reports were merged into this model (1 for a read) */
+  reports: number;
+}
+
+type CheckCounter = 'instructions' | 'complexity' | 'classes';
+const CHECK_COUNTERS: readonly CheckCounter[] = ['instructions', 'complexity', 'classes'];
+const CHECK_COUNTER_TYPES: Record<CheckCounter, string> = { instructions: 'INSTRUCTION', complexity: 'COMPLEXITY', classes: 'CLASS' };
+
+export const JACOCO_METRICS: Record<string, Unit | null> = { ...COVERAGE_METRICS };
+for (const kind of CHECK_COUNTERS) Object.assign(JACOCO_METRICS, { [kind]: '%', [`${kind}.covered`]: null, [`${kind}.total`]: null });
+
 interface SourceFile {
   lines: LineSetBuilder;
   branches: BranchSetBuilder;
 }
 
-export const jacoco: Format<CoverageModel> = {
+export const jacoco: Format<JacocoModel> = {
   name: 'jacoco',
-  knownMetrics: COVERAGE_METRICS,
-  merge: mergeCoverage,
-  metrics: coverageMetrics,
+  knownMetrics: JACOCO_METRICS,
+  merge(models) {
+    if (models.length === 1) return models[0]!;
+    const reports = models.reduce((n, m) => n + m.reports, 0);
+    return { ...mergeCoverage(models), reports };
+  },
+  metrics(model): Metrics {
+    const out = coverageMetrics(model);
+    for (const kind of CHECK_COUNTERS) {
+      const c = model.counters?.[kind];
+      if (c === undefined) continue;
+      out[`${kind}.covered`] = { value: c.covered };
+      out[`${kind}.total`] = { value: c.total };
+      if (c.total > 0) out[kind] = { value: (c.covered / c.total) * 100, unit: '%' };
+    }
+    return out;
+  },
+  notes(model): Record<string, string> {
+    const notes: Record<string, string> = {};
+    for (const kind of CHECK_COUNTERS) {
+      if (model.counters?.[kind] !== undefined) continue;
+      const why =
+        model.counters === undefined
+          ? `${kind} is read from one JaCoCo report's ${CHECK_COUNTER_TYPES[kind]} counter, and ${model.reports} reports matched: the XML has no detail to merge it by ` +
+            '(merge the .exec files with JaCoCo and report once)'
+          : `the JaCoCo report has no ${CHECK_COUNTER_TYPES[kind]} counter (JaCoCo writes none whose total is 0)`;
+      for (const name of [kind, `${kind}.covered`, `${kind}.total`]) notes[name] = why;
+    }
+    return notes;
+  },
 
   async read(input, ctx) {
     const files = new Map<string, SourceFile>();
@@ -51,6 +98,7 @@ export const jacoco: Format<CoverageModel> = {
     const functions = new Map<string, Map<string, number>>();
     const stack: string[] = [];
     const reportCounters: Partial<Record<Kind, Count>> = {};
+    const checkCounters: Partial<Record<CheckCounter, Count>> = {};
     let pkg: string | undefined;
     /** the functions map of `pkg`, once a method of it closed */
     let pkgFunctions: Map<string, number> | undefined;
@@ -128,7 +176,13 @@ export const jacoco: Format<CoverageModel> = {
               // the type is compared on its bytes (no string per counter)
               if (parent === 'report') {
                 const kind: Kind | undefined = attrs.is('type', 'LINE') ? 'lines' : attrs.is('type', 'BRANCH') ? 'branches' : attrs.is('type', 'METHOD') ? 'functions' : undefined;
-                if (!kind) break;
+                if (!kind) {
+                  const check = CHECK_COUNTERS.find((k) => attrs.is('type', CHECK_COUNTER_TYPES[k]));
+                  if (check === undefined) break;
+                  if (checkCounters[check]) throw new EvidenceError(`<report> has two ${CHECK_COUNTER_TYPES[check]} counters`);
+                  checkCounters[check] = counter(attrs);
+                  break;
+                }
                 if (reportCounters[kind]) throw new EvidenceError(`<report> has two ${attrs.get('type')} counters`);
                 reportCounters[kind] = counter(attrs);
               } else if (method && attrs.is('type', 'METHOD')) {
@@ -171,7 +225,7 @@ export const jacoco: Format<CoverageModel> = {
 
     // the line-level detail carries only the kinds the report itself counts
     const out = new Map<string, FileCoverage>();
-    const model: CoverageModel = { files: out };
+    const model: JacocoModel = { files: out, counters: checkCounters, reports: 1 };
     if (reportCounters.lines || reportCounters.branches) {
       for (const [path, file] of files) {
         out.set(path, {
