@@ -13,10 +13,11 @@ import { readContext } from '../github/context.js';
 import { checkTitle } from '../github/checks.js';
 import { createOctokit } from '../github/octokit.js';
 import { formatPolicyError, loadPolicy, type LoadResult } from '../policy/load.js';
-import { annotationsFor } from '../render/annotations.js';
+import { annotationsFor, FAILURE_ANNOTATIONS_CAP, failureAnnotations } from '../render/annotations.js';
 import { codeSpan, escapeMarkdown } from '../render/escape.js';
 import { logLine } from '../render/log.js';
 import { renderJson, renderNoVerdictJson } from '../render/json.js';
+import { FAILURES_IN_SUMMARY } from '../render/failures.js';
 import { renderMarkdownSections, renderUnusablePolicyMarkdown } from '../render/markdown.js';
 import { evaluatePolicy, type GateOutcome } from '../run.js';
 import type { Verdict } from '../verdict/evaluate.js';
@@ -102,7 +103,7 @@ export async function runAction(): Promise<void> {
         pullRequests: plan.pullRequests,
       });
       await writeSummary(sections);
-      setOutputs({ decision: 'fail', score: 0, passed: 0, failed: 0, missing: 0, report: reportPath, ...published });
+      setOutputs({ decision: 'fail', score: 0, passed: 0, failed: 0, missing: 0, report: reportPath, metrics: '{}', ...published });
       core.setFailed(`release-gate: the policy ${policyFile} has errors`);
       return;
     }
@@ -112,18 +113,27 @@ export async function runAction(): Promise<void> {
     await writeFile(reportPath, renderJson(verdict));
     const sections = renderMarkdownSections(verdict, { policyPath: policyFile });
     sections.splice(1, 0, ...notes);
+    // the job summary has room to list more failing tests than the comment
+    const summarySections = renderMarkdownSections(verdict, { policyPath: policyFile, failuresShown: FAILURES_IN_SUMMARY });
+    summarySections.splice(1, 0, ...notes);
+    const atFailures = failureAnnotations(verdict, process.env.GITHUB_WORKSPACE ? { workspace: process.env.GITHUB_WORKSPACE } : {});
+    const checkNotes =
+      atFailures.leftOut > 0
+        ? [`<sub>${atFailures.leftOut} more failing test${atFailures.leftOut === 1 ? ' or finding is' : 's or findings are'} not annotated (at most ${FAILURE_ANNOTATIONS_CAP} are); the JSON report lists them.</sub>\n`]
+        : [];
     core.info(logLine(`${verdict.decision === 'pass' ? 'PASS' : 'FAIL'} score ${verdict.score}% — ${verdict.summary}`));
     for (const c of verdict.criteria) core.info(logLine(`  ${c.status.padEnd(7)} ${c.id}: ${c.reason}`));
     const published = await publish(octokit, context, inputs, writes, {
       checkName,
       markdownSections: sections,
       title: checkTitle(verdict),
-      annotations: annotationsFor(verdict, policyFile),
+      annotations: [...annotationsFor(verdict, policyFile), ...atFailures.annotations],
+      checkNotes,
       decision: verdict.decision,
       pullRequests: plan.pullRequests,
     });
-    await writeSummary(sections);
-    setOutputs({ decision, score: verdict.score, ...verdict.counts, report: reportPath, ...published });
+    await writeSummary(summarySections);
+    setOutputs({ decision, score: verdict.score, ...verdict.counts, report: reportPath, metrics: metricsOutput(verdict), ...published });
     if (decision === 'fail') {
       const message = `release-gate failed: ${verdict.summary}`;
       if (inputs.fail) core.setFailed(message);
@@ -138,6 +148,11 @@ export async function runAction(): Promise<void> {
     }
     core.setFailed(`release-gate: ${message}`);
   }
+}
+
+/** The `metrics` output: criterion id → { metric: value }, as read (criteria without evidence have none). */
+export function metricsOutput(verdict: Verdict): string {
+  return JSON.stringify(Object.fromEntries(verdict.criteria.map((c) => [c.id, c.metrics])));
 }
 
 /** Several readings: the log and the report say how each came out, and which one is published. */

@@ -29,6 +29,8 @@ export interface PublishRequest {
   markdownSections: string[];
   title: string;
   annotations: Annotation[];
+  /** said in the check run's summary only, after the headline (e.g. annotations left out) */
+  checkNotes?: string[];
   decision: 'pass' | 'fail';
   /** the PRs to comment on (none for pushes and merge groups) */
   pullRequests: PullRequestRef[];
@@ -65,7 +67,7 @@ export async function publish(octokit: Octokit, context: GateContext, inputs: In
       detailsUrl: context.runUrl,
       title: request.title,
       decision: request.decision,
-      summary: fitMarkdown(request.markdownSections, CHECK_SUMMARY_LIMIT, cutNote),
+      summary: fitMarkdown([...request.markdownSections.slice(0, 1), ...(request.checkNotes ?? []), ...request.markdownSections.slice(1)], CHECK_SUMMARY_LIMIT, cutNote),
       annotations: request.annotations,
     }),
   );
@@ -115,13 +117,14 @@ export async function writeSummary(sections: string[]): Promise<void> {
   await core.summary.addRaw(text, true).write();
 }
 
-export function setOutputs(values: { decision: string; score: number; passed: number; failed: number; missing: number; report: string } & Publication): void {
+export function setOutputs(values: { decision: string; score: number; passed: number; failed: number; missing: number; report: string; metrics: string } & Publication): void {
   core.setOutput('decision', values.decision);
   core.setOutput('score', values.score);
   core.setOutput('passed', values.passed);
   core.setOutput('failed', values.failed);
   core.setOutput('missing', values.missing);
   core.setOutput('report', values.report);
+  core.setOutput('metrics', values.metrics);
   core.setOutput('check-run-id', values.checkRunId ?? '');
   core.setOutput('check-run-url', values.checkRunUrl ?? '');
   core.setOutput('comment-url', values.commentUrl ?? '');

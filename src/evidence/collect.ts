@@ -4,7 +4,7 @@ import { EvidenceError, type Metrics } from '../measure.js';
 import type { Criterion } from '../policy/load.js';
 import { FORMATS } from '../readers/index.js';
 import { formatBytes } from '../readers/input.js';
-import type { ByteSource, Format } from '../readers/types.js';
+import type { ByteSource, Failures, Format } from '../readers/types.js';
 import type { EvidenceFile, EvidenceSource, Provenance } from './types.js';
 
 /** What was found and read for one criterion; the verdict is computed from this alone. */
@@ -18,6 +18,8 @@ export interface CriterionEvidence {
   problem?: string;
   /** the format holds test results, so zero tests is no evidence (see the verdict) */
   testResults?: true;
+  /** the failing tests or findings of the merged model, when the format names them and there are any */
+  failures?: Failures;
 }
 
 /** Shared across criteria so the total-evidence cap holds for a whole run. */
@@ -76,6 +78,8 @@ export async function collectEvidence(
     if (format.testResults) result.testResults = true;
     const notes = format.notes?.(merged);
     if (notes && Object.keys(notes).length > 0) result.notes = notes;
+    const failures = format.failures?.(merged);
+    if (failures && failures.total > 0) result.failures = failures;
     return result;
   } catch (err) {
     return { files: provenance, problem: unreadable(`${files.length} ${criterion.evidence.format} files`, criterion.evidence.format, err) };

@@ -1,7 +1,9 @@
-import type { Verdict } from '../verdict/evaluate.js';
+import type { FailureItem } from '../readers/types.js';
+import type { CriterionResult, Verdict } from '../verdict/evaluate.js';
 import { visible } from './escape.js';
+import { shownMessage } from './failures.js';
 
-/** A check-run annotation on the policy file (GitHub's shape). */
+/** A check-run annotation on the policy file or a failing test's source line (GitHub's shape). */
 export interface Annotation {
   path: string;
   start_line: number;
@@ -31,6 +33,82 @@ export function annotationsFor(verdict: Verdict, policyPath: string): Annotation
       title: clip(visible(`${c.title} (${c.id}): ${c.status === 'missing' ? 'no evidence' : 'failed'}`), MAX_TITLE),
       message: clip(visible(c.reason), MAX_MESSAGE),
     }));
+}
+
+/** Annotations at failing tests and findings, in all; the policy-line ones come on top. */
+export const FAILURE_ANNOTATIONS_CAP = 500;
+
+export interface FailureAnnotations {
+  annotations: Annotation[];
+  /** how many failing tests and findings with a place in the repository the cap left out */
+  leftOut: number;
+}
+
+/**
+ * One annotation per kept failing test or finding whose file and line are known and whose file is
+ * a path in the repository (absolute paths under the workspace are made relative; anything else
+ * — outside it, `..`, URLs — is not annotated: GitHub would reject or misplace it). Failed
+ * criteria come first, so that the cap leaves out what matters least. Test failures and SARIF
+ * errors are failures, warnings warnings, notes notices. Plain text, invisible characters shown.
+ */
+export function failureAnnotations(verdict: Verdict, options: { workspace?: string; cap?: number } = {}): FailureAnnotations {
+  const cap = options.cap ?? FAILURE_ANNOTATIONS_CAP;
+  const annotations: Annotation[] = [];
+  let leftOut = 0;
+  const criteria = [...verdict.criteria.filter((c) => c.status === 'failed'), ...verdict.criteria.filter((c) => c.status === 'passed')];
+  for (const c of criteria) {
+    for (const item of c.failures?.kept ?? []) {
+      const path = item.file === undefined ? undefined : repositoryPath(item.file, options.workspace);
+      if (path === undefined || item.line === undefined || !Number.isInteger(item.line) || item.line < 1) continue;
+      if (annotations.length >= cap) {
+        leftOut++;
+        continue;
+      }
+      annotations.push(failureAnnotation(c, item, path, item.line));
+    }
+  }
+  return { annotations, leftOut };
+}
+
+function failureAnnotation(c: CriterionResult, item: FailureItem, path: string, line: number): Annotation {
+  const message = shownMessage(item);
+  const level = item.level === 'warning' ? 'warning' : item.level === 'note' ? 'notice' : 'failure';
+  const title =
+    item.level !== undefined
+      ? `${item.level}${item.suite !== undefined ? ` ${item.suite}` : ''}: ${item.name}`
+      : `${item.suite ? `${item.suite} › ` : ''}${item.name} failed`;
+  return {
+    path,
+    start_line: line,
+    end_line: line,
+    annotation_level: level,
+    title: clip(visible(oneLineText(title)), MAX_TITLE),
+    message: clip(visible(`${message ?? (item.level !== undefined ? item.name : 'failed')} (${c.title === c.id ? c.id : `${c.title}, ${c.id}`})`), MAX_MESSAGE),
+  };
+}
+
+/**
+ * The file as a path relative to the repository root, or undefined when it is not one: an absolute
+ * path under the workspace loses that prefix; other absolute paths, drive letters, URLs, `..`
+ * or `.` segments and control characters are refused. Backslashes are read as separators.
+ */
+export function repositoryPath(file: string, workspace?: string): string | undefined {
+  let path = file.replace(/\\/g, '/');
+  if (workspace !== undefined && workspace !== '') {
+    const root = `${workspace.replace(/\\/g, '/').replace(/\/+$/, '')}/`;
+    if (path.startsWith(root)) path = path.slice(root.length);
+  }
+  path = path.replace(/^(?:\.\/)+/, '');
+  if (path === '' || path.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(path)) return undefined;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(path)) return undefined;
+  if (path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) return undefined;
+  return path;
+}
+
+function oneLineText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ').trim();
 }
 
 function clip(text: string, max: number): string {

@@ -79,5 +79,19 @@ function criterionJson(c: CriterionResult) {
       ...(e.runId !== undefined && { runId: e.runId }),
       ...(e.headSha !== undefined && { headSha: e.headSha }),
     })),
+    // every failing test or finding the evidence kept (the first 100), and how many there are in all
+    failures: c.failures
+      ? {
+          total: c.failures.total,
+          kept: c.failures.kept.map((f) => ({
+            suite: f.suite ?? null,
+            name: f.name,
+            file: f.file ?? null,
+            line: f.line ?? null,
+            message: f.message ?? null,
+            level: f.level ?? null,
+          })),
+        }
+      : null,
   };
 }

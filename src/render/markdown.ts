@@ -5,7 +5,9 @@
 import { formatValue } from '../expect/units.js';
 import { displayName } from '../evidence/collect.js';
 import type { CriterionResult, Status, Verdict } from '../verdict/evaluate.js';
+import type { FailureItem } from '../readers/types.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
+import { FAILURES_IN_COMMENT, failuresNoun, placeOf, shownMessage } from './failures.js';
 
 const ICON: Record<Status, string> = { passed: '✅', failed: '❌', missing: '⚠️' };
 const HEADING: Record<Status, string> = { failed: 'Failed', missing: 'No evidence', passed: 'Passed' };
@@ -13,6 +15,8 @@ const HEADING: Record<Status, string> = { failed: 'Failed', missing: 'No evidenc
 export interface MarkdownOptions {
   /** e.g. the policy path, shown as where the criteria come from */
   policyPath?: string;
+  /** failing tests listed under each failed criterion (default FAILURES_IN_COMMENT) */
+  failuresShown?: number;
 }
 
 export function renderMarkdown(verdict: Verdict, options: MarkdownOptions = {}): string {
@@ -39,6 +43,10 @@ export function renderMarkdownSections(verdict: Verdict, options: MarkdownOption
     const rows = verdict.criteria.filter((c) => c.status === status);
     if (rows.length === 0) continue;
     sections.push(`#### ${ICON[status]} ${HEADING[status]}\n\n${table(rows)}`);
+    // under the failed table, each failed criterion's failing tests by name and place
+    if (status === 'failed') {
+      for (const c of rows) if (c.failures) sections.push(failuresList(c, options.failuresShown ?? FAILURES_IN_COMMENT));
+    }
   }
   const passed = verdict.criteria.filter((c) => c.status === 'passed');
   if (passed.length > 0) {
@@ -54,6 +62,31 @@ export function renderMarkdownSections(verdict: Verdict, options: MarkdownOption
 /** The report when no verdict could be computed: the gate fails, and says why. */
 export function renderUnusablePolicyMarkdown(errors: string[]): string {
   return `### ❌ release-gate: failed — the policy could not be used\n\n${errors.map((e) => `- ${escapeMarkdown(e, 1000)}`).join('\n')}\n`;
+}
+
+/**
+ * "**Unit tests** `unit`: 47 failing tests", then one line per test (suite › name — place —
+ * message) and "… and 37 more". Every part comes from an artifact and is escaped: nothing in a
+ * test's name or message can mention, link, render or break the list.
+ */
+function failuresList(c: CriterionResult, shown: number): string {
+  const { kept, total } = c.failures!;
+  const items = kept.slice(0, Math.max(0, shown));
+  const title = c.title === c.id ? codeSpan(c.id, 80) : `${escapeMarkdown(c.title, 120)} ${codeSpan(c.id, 80)}`;
+  const lines = [`**${title}**: ${failuresNoun(c)}`, '', ...items.map((item) => `- ${failureLine(item)}`)];
+  if (total > items.length) lines.push(`- _… and ${total - items.length} more_`);
+  return `${lines.join('\n')}\n`;
+}
+
+function failureLine(item: FailureItem): string {
+  const place = placeOf(item);
+  const message = shownMessage(item);
+  // a finding: its level and rule first (the rule id is kept in `suite`)
+  const what =
+    item.level !== undefined
+      ? `**${item.level}**${item.suite !== undefined ? ` ${codeSpan(item.suite, 100)}` : ''} ${escapeMarkdown(item.name, 200)}`
+      : `${item.suite !== undefined && item.suite !== '' ? `${escapeMarkdown(item.suite, 120)} › ` : ''}**${escapeMarkdown(item.name, 200)}**`;
+  return [what, place !== undefined && codeSpan(place, 200), message !== undefined && escapeMarkdown(message, 300)].filter(Boolean).join(' — ');
 }
 
 function table(rows: CriterionResult[]): string {

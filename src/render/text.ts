@@ -7,6 +7,7 @@ import { displayName } from '../evidence/collect.js';
 import type { CriterionResult, Status, Verdict } from '../verdict/evaluate.js';
 import { oneLine } from './escape.js';
 import { logLine } from './log.js';
+import { FAILURES_IN_TEXT, failuresNoun, placeOf, shownMessage } from './failures.js';
 
 const LABEL: Record<Status, string> = { failed: 'FAILED ', missing: 'MISSING', passed: 'passed ' };
 const ORDER: Status[] = ['failed', 'missing', 'passed'];
@@ -42,6 +43,27 @@ function criterionLines(c: CriterionResult, width: number): string[] {
       const names = c.evidence.slice(0, 3).map((e) => oneLine(displayName(e))).join(', ');
       lines.push(`${indent}evidence: ${names}${c.evidence.length > 3 ? ` (+${c.evidence.length - 3} more)` : ''}`);
     }
+    if (c.status === 'failed' && c.failures) lines.push(...failureLines(c, indent));
   }
   return lines;
+}
+
+/** The first few failing tests (the JSON report has all that were kept); each part on one line. */
+function failureLines(c: CriterionResult, indent: string): string[] {
+  const { kept, total } = c.failures!;
+  const items = kept.slice(0, FAILURES_IN_TEXT);
+  const lines = [`${indent}${failuresNoun(c)}:`];
+  for (const item of items) {
+    const place = placeOf(item);
+    const message = shownMessage(item);
+    const what = item.level !== undefined ? `${item.level}${item.suite !== undefined ? ` ${item.suite}` : ''}: ${item.name}` : `${item.suite ? `${item.suite} › ` : ''}${item.name}`;
+    const parts = [clip(oneLine(what), 200), place !== undefined && clip(oneLine(place), 200), message !== undefined && clip(oneLine(message), 200)].filter(Boolean);
+    lines.push(`${indent}  ✗ ${parts.join(' — ')}`);
+  }
+  if (total > items.length) lines.push(`${indent}  … and ${total - items.length} more`);
+  return lines;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -11,6 +11,7 @@ import type { Criterion, Policy, Position, Profile } from '../policy/load.js';
 import { FILES_METRIC } from '../policy/schema.js';
 import { displayName, type CriterionEvidence } from '../evidence/collect.js';
 import type { Provenance } from '../evidence/types.js';
+import type { Failures } from '../readers/types.js';
 import { scaledWeight } from '../policy/weight.js';
 import { reaches, shownScore, type Share } from './score.js';
 
@@ -51,6 +52,8 @@ export interface CriterionResult {
   checks: Check[];
   evidence: Provenance[];
   position: Position;
+  /** the failing tests or findings the evidence names (the first ones, and how many in all) */
+  failures?: Failures;
 }
 
 export interface Verdict {
@@ -193,6 +196,8 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date): C
       );
     }
   }
+  // what failed, by name and place, goes with the figures read from the same evidence
+  if (found.failures !== undefined && found.failures.total > 0) result.failures = found.failures;
   const metrics: Metrics = { ...found.metrics, [FILES_METRIC]: { value: found.files.length } };
   for (const [name, metric] of Object.entries(metrics)) {
     result.metrics[name] = metric.value;
