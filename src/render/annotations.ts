@@ -1,7 +1,7 @@
 import type { FailureItem } from '../readers/types.js';
 import type { CriterionResult, Verdict } from '../verdict/evaluate.js';
 import { visible } from './escape.js';
-import { shownMessage } from './failures.js';
+import { nameOf, shownMessage } from './failures.js';
 
 /** A check-run annotation on the policy file or a failing test's source line (GitHub's shape). */
 export interface Annotation {
@@ -75,15 +75,15 @@ function failureAnnotation(c: CriterionResult, item: FailureItem, path: string, 
   const level = item.level === 'warning' ? 'warning' : item.level === 'note' ? 'notice' : 'failure';
   const title =
     item.level !== undefined
-      ? `${item.level}${item.suite !== undefined ? ` ${item.suite}` : ''}: ${item.name}`
-      : `${item.suite ? `${item.suite} › ` : ''}${item.name} failed`;
+      ? `${item.level}${item.suite !== undefined ? ` ${item.suite}` : ''}: ${nameOf(item)}`
+      : `${item.suite ? `${item.suite} › ` : ''}${nameOf(item)} failed`;
   return {
     path,
     start_line: line,
     end_line: line,
     annotation_level: level,
     title: clip(visible(oneLineText(title)), MAX_TITLE),
-    message: clip(visible(`${message ?? (item.level !== undefined ? item.name : 'failed')} (${c.title === c.id ? c.id : `${c.title}, ${c.id}`})`), MAX_MESSAGE),
+    message: clip(visible(`${message ?? (item.level !== undefined ? nameOf(item) : 'failed')} (${c.title === c.id ? c.id : `${c.title}, ${c.id}`})`), MAX_MESSAGE),
   };
 }
 

@@ -37,3 +37,8 @@ export function shownMessage(item: FailureItem): string | undefined {
   const message = item.message?.split(/\r\n|[\n\r]/, 1)[0]?.trim();
   return message === undefined || message === '' || message === item.name.trim() ? undefined : message;
 }
+
+/** The test's or finding's name; a producer may leave it empty, and an empty one would vanish. */
+export function nameOf(item: FailureItem): string {
+  return item.name.trim() === '' ? '(unnamed)' : item.name;
+}
