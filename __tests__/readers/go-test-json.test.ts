@@ -347,7 +347,7 @@ describe('go-test-json: bounds', () => {
     const started = performance.now();
     const r = await readText(lines.join('\n') + '\n', 65536);
     expect(counts(r)).toEqual({ tests: 2, passed: 0, failures: 1, errors: 1, skipped: 0 });
-    expect(performance.now() - started).toBeLessThan(5_000); // quadratic: minutes
+    expect(performance.now() - started).toBeLessThan(20_000); // quadratic: minutes
   });
 
   it(`refuses more than MAX_RUNNING_TESTS (${MAX_RUNNING_TESTS}) tests running at once, and takes any number one after another`, async () => {

@@ -129,7 +129,7 @@ describe('jest-json: hostile messages', () => {
     const m = await readText(jestJson, jestDoc([{ tests }]), 1 << 16);
     expect(m.failures).toBe(100);
     expect(m.failing.every((f) => f.line === undefined && (f.message?.length ?? 0) <= 300)).toBe(true);
-    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(performance.now() - started).toBeLessThan(20_000);
   });
 });
 

@@ -396,7 +396,7 @@ describe('tap: plans, subtests and bail-outs', () => {
     const started = performance.now();
     const r = await readText(lines.join('\n') + '\n', 65536);
     expect(counts(r)).toEqual({ tests: 4, passed: 2, failures: 2, errors: 0, skipped: 0 });
-    expect(performance.now() - started).toBeLessThan(5_000); // quadratic: minutes
+    expect(performance.now() - started).toBeLessThan(20_000); // quadratic: minutes
   });
 
   it('subtests nested past the depth cap are refused', async () => {
