@@ -133,10 +133,18 @@ describe('the PR comment', () => {
 
   it('a finding shows its level and rule', () => {
     const finding: FailureItem = { suite: 'js/sql-injection', name: 'This query depends on a user-provided value.', file: 'src/db.js', line: 42, level: 'error' };
-    const md = renderMarkdown(withFailures([finding, { ...finding, level: 'warning', suite: 'js/unused', name: 'Unused variable x.', line: 7 }], 2));
+    // a rule without a name: the reader names the finding by its rule id, shown once
+    const unnamed: FailureItem = { suite: 'no-eval', name: 'no-eval', file: 'src/x.js', line: 3, message: 'eval can be harmful.', level: 'note' };
+    const md = renderMarkdown(withFailures([finding, { ...finding, level: 'warning', suite: 'js/unused', name: 'Unused variable x.', line: 7 }, unnamed], 3));
     const items = (nodes(parse(md), 'list') as List[])[0]!.children.map(textOf);
-    expect(items).toEqual(['error js/sql-injection This query depends on a user-provided value. — src/db.js:42', 'warning js/unused Unused variable x. — src/db.js:7']);
-    expect(md).toContain(': 2 findings');
+    expect(items).toEqual([
+      'error js/sql-injection This query depends on a user-provided value. — src/db.js:42',
+      'warning js/unused Unused variable x. — src/db.js:7',
+      'note no-eval — src/x.js:3 — eval can be harmful.',
+    ]);
+    expect(renderText(withFailures([unnamed], 1))).toContain('✗ note no-eval — src/x.js:3 — eval can be harmful.');
+    expect(failureAnnotations(withFailures([unnamed], 1)).annotations[0]).toMatchObject({ annotation_level: 'notice', title: 'note no-eval', message: 'eval can be harmful. (c0)' });
+    expect(md).toContain(': 3 findings');
   });
 });
 
@@ -206,6 +214,10 @@ describe('check-run annotations at the failing tests', () => {
     expect(repositoryPath('src\\win\\a.cs')).toBe('src/win/a.cs');
     expect(repositoryPath('/home/runner/work/shop/shop/src/a.ts', '/home/runner/work/shop/shop')).toBe('src/a.ts');
     expect(repositoryPath('D:\\a\\shop\\shop\\src\\a.cs', 'D:\\a\\shop\\shop')).toBe('src/a.cs');
+    // SARIF's absolute places are file: URIs
+    expect(repositoryPath('file:///home/runner/work/shop/shop/src/my%20db.js', '/home/runner/work/shop/shop')).toBe('src/my db.js');
+    expect(repositoryPath('file:///D:/a/shop/shop/src/a.cs', 'D:\\a\\shop\\shop')).toBe('src/a.cs');
+    expect(repositoryPath('file:///home/runner/work/shop/shop/a%2F..%2F..%2Fx', '/home/runner/work/shop/shop')).toBeUndefined();
     for (const bad of ['/etc/passwd', '../secrets', 'src/../../x', 'file:///src/a.ts', 'https://evil.example/a.ts', 'C:\\x.cs', 'a\nb', '', 'a//b', 'src/./a']) {
       expect(repositoryPath(bad, '/home/runner/work/shop/shop')).toBeUndefined();
     }

@@ -1,7 +1,7 @@
 import type { FailureItem } from '../readers/types.js';
 import type { CriterionResult, Verdict } from '../verdict/evaluate.js';
 import { visible } from './escape.js';
-import { nameOf, shownMessage } from './failures.js';
+import { findingName, nameOf, shownMessage } from './failures.js';
 
 /** A check-run annotation on the policy file or a failing test's source line (GitHub's shape). */
 export interface Annotation {
@@ -75,7 +75,7 @@ function failureAnnotation(c: CriterionResult, item: FailureItem, path: string, 
   const level = item.level === 'warning' ? 'warning' : item.level === 'note' ? 'notice' : 'failure';
   const title =
     item.level !== undefined
-      ? `${item.level}${item.suite !== undefined ? ` ${item.suite}` : ''}: ${nameOf(item)}`
+      ? `${item.level}${item.suite !== undefined ? ` ${item.suite}` : ''}${findingName(item) !== undefined ? `: ${findingName(item)}` : ''}`
       : `${item.suite ? `${item.suite} › ` : ''}${nameOf(item)} failed`;
   return {
     path,
@@ -93,7 +93,16 @@ function failureAnnotation(c: CriterionResult, item: FailureItem, path: string, 
  * or `.` segments and control characters are refused. Backslashes are read as separators.
  */
 export function repositoryPath(file: string, workspace?: string): string | undefined {
-  let path = file.replace(/\\/g, '/');
+  let path = file;
+  // SARIF writes absolute places as file: URIs
+  if (/^file:\/\//i.test(path)) {
+    try {
+      path = decodeURIComponent(new URL(path).pathname).replace(/^\/([a-z]:)/i, '$1');
+    } catch {
+      return undefined;
+    }
+  }
+  path = path.replace(/\\/g, '/');
   if (workspace !== undefined && workspace !== '') {
     const root = `${workspace.replace(/\\/g, '/').replace(/\/+$/, '')}/`;
     if (path.startsWith(root)) path = path.slice(root.length);

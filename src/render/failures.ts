@@ -42,3 +42,8 @@ export function shownMessage(item: FailureItem): string | undefined {
 export function nameOf(item: FailureItem): string {
   return item.name.trim() === '' ? '(unnamed)' : item.name;
 }
+
+/** A finding's name unless it only repeats its rule id (SARIF rules without a name). */
+export function findingName(item: FailureItem): string | undefined {
+  return item.suite !== undefined && item.name.trim() === item.suite.trim() ? undefined : nameOf(item);
+}

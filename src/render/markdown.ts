@@ -7,7 +7,7 @@ import { displayName } from '../evidence/collect.js';
 import type { CriterionResult, Status, Verdict } from '../verdict/evaluate.js';
 import type { FailureItem } from '../readers/types.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
-import { FAILURES_IN_COMMENT, failuresNoun, nameOf, placeOf, shownMessage } from './failures.js';
+import { FAILURES_IN_COMMENT, failuresNoun, findingName, nameOf, placeOf, shownMessage } from './failures.js';
 
 const ICON: Record<Status, string> = { passed: '✅', failed: '❌', missing: '⚠️' };
 const HEADING: Record<Status, string> = { failed: 'Failed', missing: 'No evidence', passed: 'Passed' };
@@ -84,7 +84,7 @@ function failureLine(item: FailureItem): string {
   // a finding: its level and rule first (the rule id is kept in `suite`)
   const what =
     item.level !== undefined
-      ? `**${item.level}**${item.suite !== undefined ? ` ${codeSpan(item.suite, 100)}` : ''} ${escapeMarkdown(nameOf(item), 200)}`
+      ? `**${item.level}**${item.suite !== undefined ? ` ${codeSpan(item.suite, 100)}` : ''}${findingName(item) !== undefined ? ` ${escapeMarkdown(findingName(item)!, 200)}` : ''}`
       : // the icon first: a suite that starts with "-" or "1." must not open a list of its own
         `❌ ${item.suite !== undefined && item.suite !== '' ? `${escapeMarkdown(item.suite, 120)} › ` : ''}**${escapeMarkdown(nameOf(item), 200)}**`;
   return [what, place !== undefined && codeSpan(place, 200), message !== undefined && escapeMarkdown(message, 300)].filter(Boolean).join(' — ');

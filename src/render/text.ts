@@ -7,7 +7,7 @@ import { displayName } from '../evidence/collect.js';
 import type { CriterionResult, Status, Verdict } from '../verdict/evaluate.js';
 import { oneLine } from './escape.js';
 import { logLine } from './log.js';
-import { FAILURES_IN_TEXT, failuresNoun, nameOf, placeOf, shownMessage } from './failures.js';
+import { FAILURES_IN_TEXT, failuresNoun, findingName, nameOf, placeOf, shownMessage } from './failures.js';
 
 const LABEL: Record<Status, string> = { failed: 'FAILED ', missing: 'MISSING', passed: 'passed ' };
 const ORDER: Status[] = ['failed', 'missing', 'passed'];
@@ -56,7 +56,10 @@ function failureLines(c: CriterionResult, indent: string): string[] {
   for (const item of items) {
     const place = placeOf(item);
     const message = shownMessage(item);
-    const what = item.level !== undefined ? `${item.level}${item.suite !== undefined ? ` ${item.suite}` : ''}: ${nameOf(item)}` : `${item.suite ? `${item.suite} › ` : ''}${nameOf(item)}`;
+    const what =
+      item.level !== undefined
+        ? [item.level, item.suite, findingName(item)].filter((x) => x !== undefined).join(' ')
+        : `${item.suite ? `${item.suite} › ` : ''}${nameOf(item)}`;
     const parts = [clip(oneLine(what), 200), place !== undefined && clip(oneLine(place), 200), message !== undefined && clip(oneLine(message), 200)].filter(Boolean);
     lines.push(`${indent}  ✗ ${parts.join(' — ')}`);
   }
