@@ -739,7 +739,9 @@ describe('junit reader: properties', () => {
         expect(m.declaredOnly).toBe(o.effectiveFailed - o.failedElements);
         // every testcase is a test of its own: the same file with unique names reads the same
         let unique = 0;
-        expect(await readXml(xml(root, () => `u${unique++}`), chunk)).toEqual(m);
+        const renamed = await readXml(xml(root, () => `u${unique++}`), chunk);
+        // the same failing tests, by their new names
+        expect({ ...renamed, failing: renamed.failing.map((f) => ({ ...f, name: '' })) }).toEqual({ ...m, failing: m.failing.map((f) => ({ ...f, name: '' })) });
       }),
       { numRuns: 300 },
     );

@@ -1,7 +1,11 @@
 import { EvidenceError } from '../measure.js';
 import type { Metrics } from '../measure.js';
-import type { ByteSource, Format } from './types.js';
-import { parseXml, type XmlAttributes } from './xml.js';
+import { own } from './coverage.js';
+import { BoundedText, firstFrame, traceText } from './dotnet.js';
+import { messageLine, stackPlace } from './stack-frames.js';
+import { FAILING_TESTS_KEPT, type FailingTest } from './test-results.js';
+import type { ByteSource, Failures, Format } from './types.js';
+import { parseXml, type XmlAttributes, type XmlHandler } from './xml.js';
 
 /**
  * JUnit XML, read in one streaming pass. Tests are counted from the elements, and the counts a
@@ -27,8 +31,16 @@ import { parseXml, type XmlAttributes } from './xml.js';
  *   double-count. A declared `tests` above the tests shown only adds a note (fewer tests is the
  *   worse reading of `tests >=`).
  *
- * Only counters are kept (constant memory per test, whatever its name): result messages, stack
- * traces, system-out and test names are never accumulated.
+ * Failing tests by name and place: the first FAILING_TESTS_KEPT failed tests, in document order,
+ * keep their suite (classname, else the innermost suite's name), name, file and line (the
+ * testcase's `file`/`line` attributes, else the first stack frame of the failure text that names
+ * a file) and the first line of their message (`message` attribute, else the element's text,
+ * else its `type`). A failure outside any testcase is named after its suite; failed tests only a
+ * declaration shows have no name and count in the total only.
+ *
+ * Bounded: names are decoded only while fewer than FAILING_TESTS_KEPT failing tests are kept, and
+ * of a failure's text only the first 16 KB of the kept ones is read; everything else is counters
+ * (result messages, stack traces, system-out and names are never accumulated).
  */
 export interface JunitModel {
   /** tests: always passed + failures + errors + skipped */
@@ -51,6 +63,71 @@ export interface JunitModel {
   failedNotes: string[];
   /** where a file declares more tests than it shows (capped) */
   testsNotes: string[];
+  /** the first FAILING_TESTS_KEPT failed tests, in document order (failures + errors counts them all) */
+  failing: FailingTest[];
+}
+
+const emptyModel = (): JunitModel => ({ tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, duration: 0, runs: 0, declaredOnly: 0, failedNotes: [], testsNotes: [], failing: [] });
+
+/** Longest name, suite or file kept for a failing test (a copy: never a slice of a huge value). */
+const TEXT_KEPT = 300;
+
+function clip(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  return own(text.length > TEXT_KEPT ? `${text.slice(0, TEXT_KEPT - 1)}…` : text);
+}
+
+/**
+ * What a failing test may need, read while failing tests are still kept: the testcase's or
+ * suite's attributes at its open tag, and the first counted result's message and text.
+ */
+interface Pending {
+  suite: string | undefined;
+  name: string | undefined;
+  file: string | undefined;
+  /** the `line` attribute, -1 when absent or not plain digits */
+  line: number;
+  /** the first counted failure/error element's message attribute, its text, its type */
+  message: string | undefined;
+  text: BoundedText | undefined;
+  type: string | undefined;
+}
+
+/** Where a failing test broke: its attributes, else the first frame of its failure text that names a file. */
+function place(p: Pending): { file?: string; line?: number } {
+  const text = p.text?.text;
+  if (p.file !== undefined && p.file !== '') {
+    if (p.line > 0) return { file: p.file, line: p.line };
+    const frame = stackPlace(text, p.file);
+    return frame.line === undefined ? { file: p.file } : frame;
+  }
+  if (text === undefined || text === '') return {};
+  // a JVM frame of the test's own class (`at demo.SampleTest.fails(SampleTest.java:24)`) beats
+  // the assertion library's frames above it
+  if (p.suite !== undefined && p.suite !== '') {
+    for (const line of text.split('\n')) {
+      const at = line.indexOf(`at ${p.suite}`);
+      if (at === -1) continue;
+      const next = line.charAt(at + 3 + p.suite.length);
+      if (next !== '.' && next !== '$') continue;
+      const frame = stackPlace(line.slice(at));
+      if (frame.file !== undefined) return frame;
+    }
+  }
+  // .NET (`in C:\src\A.cs:line 42`), then any other frame outside the runtime
+  return firstFrame(text) ?? stackPlace(text);
+}
+
+function failingTest(p: Pending, fallbackName: string): FailingTest {
+  const failing: FailingTest = { name: clip(p.name) ?? fallbackName };
+  const suite = clip(p.suite);
+  if (suite !== undefined && suite !== '') failing.suite = suite;
+  const where = place(p);
+  if (where.file !== undefined) failing.file = clip(where.file);
+  if (where.line !== undefined && Number.isSafeInteger(where.line) && where.line > 0) failing.line = where.line;
+  const message = messageLine(p.message) ?? messageLine(p.text?.text) ?? messageLine(p.type);
+  if (message !== undefined) failing.message = clip(message);
+  return failing;
 }
 
 /** Notes kept per model: enough to say where, bounded whatever the input. */
@@ -190,7 +267,8 @@ function addNote(notes: string[], note: string): void {
 }
 
 async function read(input: ByteSource, file: string, maxDepth: number): Promise<JunitModel> {
-  const model: JunitModel = { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, duration: 0, runs: 0, declaredOnly: 0, failedNotes: [], testsNotes: [] };
+  const model = emptyModel();
+  const failing = model.failing;
 
   let caseTime = 0;
   let sawCaseTime = false;
@@ -206,6 +284,22 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
   // the depths of the open result elements that counted: a result element inside one of them
   // (before another testcase or suite opens) is its detail, never counted again
   const resultDepths: number[] = [];
+  // what the open testcases' failing tests would need (undefined once enough are kept)
+  const casePending: (Pending | undefined)[] = [];
+  // failures outside a testcase being read (kept when they close, with their text)
+  const loosePending: Pending[] = [];
+  const looseDepths: number[] = [];
+  // the text of the result element being read for a kept failing test (first 16 KB); the
+  // tokenizer decodes text only while the handler has a `text` (never for the other elements)
+  let capture: BoundedText | undefined;
+  let captureDepth = -1;
+  const onText = (text: string): void => capture?.add(text);
+
+  /** The innermost suite's name (decoded only while failing tests are kept). */
+  const suiteName = (from = suites.length - 1): string | undefined => {
+    for (let i = from; i >= 0; i--) if (suites[i]!.name) return suites[i]!.name;
+    return undefined;
+  };
 
   /** Counts one test with these result bits into the model and the innermost suite. */
   const count = (bits: number): void => {
@@ -255,9 +349,7 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
     }
   };
 
-  await parseXml(
-    input,
-    {
+  const handler: XmlHandler = {
       open(name, attributes, depth) {
         if (depth === 1) {
           if (name !== 'testsuite' && name !== 'testsuites') {
@@ -275,14 +367,46 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
           if (resultDepths.length > 0 && resultDepths[resultDepths.length - 1]! > container) return;
           resultDepths.push(depth);
           const bits = RESULT_BITS.get(known)!;
-          if (caseDepth === container) caseBits[caseBits.length - 1]! |= bits;
-          // outside any testcase: an error or failure is a failed test of its own
-          else if (bits & (ERROR | FAILURE)) count(bits);
+          let pending: Pending | undefined;
+          if (caseDepth === container) {
+            caseBits[caseBits.length - 1]! |= bits;
+            if (bits & (ERROR | FAILURE)) {
+              pending = casePending[casePending.length - 1];
+              // the first failure or error of a kept testcase tells its message and place
+              if (pending !== undefined && pending.text !== undefined) pending = undefined;
+            }
+          } else if (bits & (ERROR | FAILURE)) {
+            // outside any testcase: an error or failure is a failed test of its own, named after its suite
+            count(bits);
+            if (failing.length < FAILING_TESTS_KEPT) {
+              pending = { suite: suiteName(suites.length - 2), name: suiteName(), file: undefined, line: -1, message: undefined, text: undefined, type: undefined };
+              loosePending.push(pending);
+              looseDepths.push(depth);
+            }
+          }
+          if (pending !== undefined) {
+            pending.message = attributes.get('message');
+            pending.type = attributes.get('type');
+            pending.text = traceText();
+            if (capture === undefined) {
+              capture = pending.text;
+              captureDepth = depth;
+              handler.text = onText;
+            }
+          }
           return;
         }
         if (kind === K_TESTCASE) {
           caseDepths.push(depth);
-          caseBits.push(statusBits(attributes));
+          const bits = statusBits(attributes);
+          caseBits.push(bits);
+          // names are decoded only for a testcase that may fail: one with children, or a failing
+          // status (an empty <testcase/> without one passed or skipped)
+          casePending.push(
+            failing.length < FAILING_TESTS_KEPT && (!attributes.selfClosing || (bits & (ERROR | FAILURE)) !== 0)
+              ? { suite: attributes.get('classname') || suiteName(), name: attributes.get('name'), file: attributes.get('file'), line: attributes.digits('line'), message: undefined, text: undefined, type: undefined }
+              : undefined,
+          );
           const time = parseTime(attributes.get('time'));
           if (time !== undefined) {
             caseTime += time;
@@ -301,29 +425,41 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
         const declaredFailures = declaredCount(attributes, 'failures');
         const declaredErrors = declaredCount(attributes, 'errors');
         const declaredTests = declaredCount(attributes, 'tests');
-        // the name only matters for a note: read it only when a declaration may need one
-        const suiteName = declaredFailures > 0 || declaredErrors > 0 || declaredTests > 0 ? attributes.get('name') : undefined;
-        suites.push({ depth, name: suiteName, declaredTests, declaredFailures, declaredErrors, tests: 0, failures: 0, errors: 0 });
+        // the name matters for a note, or to name failing tests: read it only when it may
+        const label = declaredFailures > 0 || declaredErrors > 0 || declaredTests > 0 || failing.length < FAILING_TESTS_KEPT ? attributes.get('name') : undefined;
+        suites.push({ depth, name: label, declaredTests, declaredFailures, declaredErrors, tests: 0, failures: 0, errors: 0 });
       },
+      text: undefined,
       close(name, depth) {
+        if (depth === captureDepth) {
+          capture = undefined;
+          captureDepth = -1;
+          handler.text = undefined;
+        }
         if (resultDepths.length > 0 && resultDepths[resultDepths.length - 1] === depth) {
           resultDepths.pop();
+          if (looseDepths.length > 0 && looseDepths[looseDepths.length - 1] === depth) {
+            looseDepths.pop();
+            const pending = loosePending.pop()!;
+            if (failing.length < FAILING_TESTS_KEPT) failing.push(failingTest(pending, '(unnamed suite)'));
+          }
           return;
         }
         const suite = suites[suites.length - 1];
         if (caseDepths.length > 0 && caseDepths[caseDepths.length - 1] === depth) {
           caseDepths.pop();
           const bits = caseBits.pop()!;
+          const pending = casePending.pop();
           model.runs++;
           count(bits);
+          if (bits & (ERROR | FAILURE) && pending !== undefined && failing.length < FAILING_TESTS_KEPT) failing.push(failingTest(pending, '(unnamed test case)'));
         } else if (suite !== undefined && suite.depth === depth) {
           suites.pop();
           closeSuite(suite);
         }
       },
-    },
-    maxDepth,
-  );
+  };
+  await parseXml(input, handler, maxDepth);
 
   // to the microsecond: summing decimal fractions leaves float noise (4500.00000000489)
   model.duration = Math.round((sawCaseTime ? caseTime : (rootTime ?? (sawTopSuiteTime ? topSuitesTime : 0))) * 1e6) / 1e6;
@@ -335,7 +471,7 @@ export const junit: Format<JunitModel> = {
   testResults: true,
   read: (input, ctx) => read(input, ctx.name, ctx.limits.nestingDepth),
   merge(models) {
-    const sum: JunitModel = { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, duration: 0, runs: 0, declaredOnly: 0, failedNotes: [], testsNotes: [] };
+    const sum = emptyModel();
     for (const m of models) {
       sum.tests += m.tests;
       sum.passed += m.passed;
@@ -348,8 +484,13 @@ export const junit: Format<JunitModel> = {
       sum.declaredOnly += m.declaredOnly;
       for (const note of m.failedNotes) addNote(sum.failedNotes, note);
       for (const note of m.testsNotes) addNote(sum.testsNotes, note);
+      for (const f of m.failing) if (sum.failing.length < FAILING_TESTS_KEPT) sum.failing.push(f);
     }
     return sum;
+  },
+  /** The failing tests a PR reader sees: the first ones kept, and how many failed in all (declared-only ones included). */
+  failures(m): Failures {
+    return { kept: m.failing, total: m.failures + m.errors };
   },
   metrics(m): Metrics {
     return {

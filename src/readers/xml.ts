@@ -22,12 +22,17 @@ export interface XmlAttributes {
   is(name: string, word: string): boolean;
   /** every attribute, as a new record */
   toRecord(): Record<string, string>;
+  /** whether the tag is empty (`<a/>`): its close follows at once, with no children or text */
+  readonly selfClosing: boolean;
 }
 
 export interface XmlHandler {
   open(name: string, attributes: XmlAttributes, depth: number): void;
   close?(name: string, depth: number): void;
-  /** character data (text and CDATA) of the innermost open element; only called when defined */
+  /**
+   * character data (text and CDATA) of the innermost open element; only decoded and called while
+   * defined (a handler may set it only while it wants text: the rest is never decoded)
+   */
   text?(text: string): void;
 }
 
@@ -135,7 +140,11 @@ class Tokenizer implements XmlAttributes {
   private sawRoot = false;
   private rootClosed = false;
   private sawDoctype = false;
-  private readonly wantText: boolean;
+  /** whether the handler wants text now (it may set and unset `text` while reading) */
+  private get wantText(): boolean {
+    return this.handler.text !== undefined;
+  }
+  selfClosing = false;
 
   // position of buf[0] in the document
   private linesBefore = 0;
@@ -172,7 +181,6 @@ class Tokenizer implements XmlAttributes {
     private readonly handler: XmlHandler,
     private readonly maxDepth: number,
   ) {
-    this.wantText = handler.text !== undefined;
   }
 
   write(chunk: Uint8Array): void {
@@ -544,6 +552,7 @@ class Tokenizer implements XmlAttributes {
     this.at = i;
     if (depth > this.maxDepth) this.fail(`XML nesting deeper than ${this.maxDepth} elements (LIMITS.nestingDepth)`, i);
     this.findFrom = 0;
+    this.selfClosing = selfClosing;
     this.handler.open(name, this, depth);
     this.attrCount = 0;
     if (selfClosing) this.closeTop();
