@@ -20,6 +20,8 @@ const counts = (partial: Partial<SarifModel>): SarifModel => ({
   low: 0,
   unrated: 0,
   rated: false,
+  // the findings kept are asserted on their own (sarif: top findings)
+  findings: expect.anything() as SarifModel['findings'],
   ...partial,
 });
 
@@ -121,8 +123,9 @@ describe('sarif: rules, overrides, extensions, severities', () => {
   });
 
   it('merges by summing', () => {
-    const a = counts({ results: 3, error: 1, warning: 2, high: 1 });
-    const b = counts({ results: 2, note: 1, low: 1 });
+    const none = { error: [], warning: [], note: [] };
+    const a = counts({ results: 3, error: 1, warning: 2, high: 1, findings: none });
+    const b = counts({ results: 2, note: 1, low: 1, findings: none });
     expect(sarif.merge([a, b])).toEqual(counts({ results: 5, error: 1, warning: 2, note: 1, high: 1, low: 1 }));
     expect(() => sarif.merge([])).toThrow(EvidenceError);
   });
@@ -263,9 +266,13 @@ describe('sarif: what is not evidence', () => {
     expect(suppression.message).toMatch(/duplicate key "status"/);
     const rules = await rejection(readText('{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T", "rules": [], "rules": [{"id": "R"}]}}, "results": []}]}'));
     expect(rules.message).toMatch(/duplicate key "rules"/);
-    // messages, locations and fingerprints are skipped: a repeated key there changes no count
-    const counted = await readText(log('{"ruleId": "R", "message": {"text": "a", "text": "b"}, "locations": [{"id": 1, "id": 2}], "partialFingerprints": {}, "partialFingerprints": {}}'));
+    // fingerprints and the parts of messages and locations no finding shows are skipped: a repeated
+    // key there changes nothing
+    const counted = await readText(log('{"ruleId": "R", "message": {"markdown": "a", "markdown": "b"}, "locations": [{"id": 1, "id": 2}], "partialFingerprints": {}, "partialFingerprints": {}}'));
     expect(counted).toEqual(counts({ results: 1, note: 1, unrated: 1 }));
+    // the message text is shown with the finding: which one would be a guess
+    const text = await rejection(readText(log('{"ruleId": "R", "message": {"text": "a", "text": "b"}}')));
+    expect(text.message).toMatch(/duplicate key "text"/);
   });
 
   it('checks the parts it skips: a control character in a message is still invalid JSON', async () => {
@@ -423,13 +430,15 @@ describe('sarif: properties of rule references and ratings', () => {
 
   it('a reference to an undefined rule that would decide a count is unreadable; otherwise levels, buckets and security.unrated match an oracle', async () => {
     await fc.assert(
-      fc.asyncProperty(scenario, async ({ driver, extensions, results }) => {
+      fc.asyncProperty(scenario, fc.boolean(), async ({ driver, extensions, results }, toolAfterResults) => {
         const components = [driver, ...extensions];
         const definesRules = components.some((c) => c.length > 0);
         const runRated = components.some((c) => c.some((x) => x.severity !== undefined)) || results.some((r) => r.severity !== undefined);
         const expected = counts({});
         let undefinedRule = false;
-        for (const r of results) {
+        /** the findings a reader must show: [level, message, rule id] of each counted result */
+        const shown: [string, string, string | undefined][] = [];
+        for (const [index, r] of results.entries()) {
           let found: Rule | undefined;
           let named = false;
           if (r.ref.kind === 'id') {
@@ -446,6 +455,7 @@ describe('sarif: properties of rule references and ratings', () => {
           // bucket in a run that rates severities
           if (named && found === undefined && definesRules && (r.level === undefined || (runRated && r.severity === undefined))) undefinedRule = true;
           const level = r.level ?? found?.level ?? 'warning';
+          if (level !== 'none') shown.push([level, `m${index}`, r.ref.kind === 'id' ? r.ref.id : r.ref.kind === 'index' ? found?.id : undefined]);
           expected.results++;
           if (level === 'error' || level === 'warning' || level === 'note') expected[level]++;
           const severity = r.severity ?? found?.severity;
@@ -456,18 +466,21 @@ describe('sarif: properties of rule references and ratings', () => {
           }
         }
         expected.rated = runRated;
+        const tool = { driver: { name: 'T', rules: driver.map(toRule) }, extensions: extensions.map((e, k) => ({ name: `pack-${k}`, rules: e.map(toRule) })) };
         const text = JSON.stringify({
           version: '2.1.0',
           runs: [
             {
-              tool: { driver: { name: 'T', rules: driver.map(toRule) }, extensions: extensions.map((e, k) => ({ name: `pack-${k}`, rules: e.map(toRule) })) },
-              results: results.map((r) => ({
+              // a tool written after the results: levels from rules wait for it
+              ...(toolAfterResults ? {} : { tool }),
+              results: results.map((r, index) => ({
                 ...(r.ref.kind === 'id' ? (r.ref.component === undefined ? { ruleId: r.ref.id } : { rule: { id: r.ref.id, toolComponent: { index: r.ref.component } } }) : {}),
                 ...(r.ref.kind === 'index' ? { ruleIndex: r.ref.index } : {}),
                 ...(r.level === undefined ? {} : { level: r.level }),
                 ...(r.severity === undefined ? {} : { properties: { 'security-severity': r.stringSeverity ? String(r.severity) : r.severity } }),
-                message: { text: 'x' },
+                message: { text: `m${index}` },
               })),
+              ...(toolAfterResults ? { tool } : {}),
             },
           ],
         });
@@ -485,6 +498,12 @@ describe('sarif: properties of rule references and ratings', () => {
         const absent = !expected.rated && expected.unrated > 0;
         for (const name of ['security.critical', 'security.high', 'security.medium', 'security.low']) expect(name in metrics).toBe(!absent);
         expect(metrics['security.unrated']).toEqual({ value: expected.unrated });
+        // the findings: errors, then warnings, then notes, each in log order
+        const rank = { error: 0, warning: 1, note: 2 } as Record<string, number>;
+        const order = shown.map((f, i) => ({ f, i })).sort((a, b) => (rank[a.f[0]]! - rank[b.f[0]]!) || a.i - b.i).map(({ f }) => f);
+        const failures = sarif.failures!(model);
+        expect(failures.total).toBe(expected.error + expected.warning + expected.note);
+        expect(failures.kept.map((k) => [k.level, k.message, k.suite])).toEqual(order);
       }),
       { numRuns: 400 },
     );
@@ -500,5 +519,142 @@ describe('sarif: bounded tallies', () => {
     expect(err.message).toBe(
       `runs[0] (T).results[${LIMITS.documentValues}]: the SARIF log names more than ${LIMITS.documentValues} distinct rule references (LIMITS.documentValues): each is tallied apart, and that many are refused rather than read`,
     );
+  });
+});
+
+describe('sarif: top findings (failures)', () => {
+  const readFindings = async (text: string, chunk = 4096) => sarif.failures!(await sarif.read(bytesSource(text, chunk), context('f.sarif')));
+
+  it('the conformance logs: rule, name, place and message of each counted result, errors first', async () => {
+    // simple-example.sarif: ESLint on Windows, an absolute file: URI (kept: the reports decide)
+    expect(sarif.failures!(await read(path.join(CONFORMANCE, 'sarif/sarif-tutorials/simple-example.sarif')))).toEqual({
+      total: 1,
+      kept: [
+        { suite: 'no-unused-vars', name: 'no-unused-vars', level: 'error', file: 'C:/dev/sarif/sarif-tutorials/samples/Introduction/simple-example.js', line: 1, message: "'x' is assigned a value but never used." },
+      ],
+    });
+    // Trivy: the rule's name is the short name, the CVE the rule id
+    const trivy = sarif.failures!(await read(path.join(CONFORMANCE, 'sarif/trivy/alpine-310.sarif')));
+    expect(trivy.total).toBe(4);
+    expect(trivy.kept[0]).toEqual({ suite: 'CVE-2019-1549', name: 'OsPackageVulnerability', level: 'warning', file: 'testdata/fixtures/images/alpine-310.tar.gz', line: 1, message: 'Package: libcrypto1.1' });
+    // codeql-action's log with a uri that is no URI: the finding has no place rather than a wrong one
+    const invalid = sarif.failures!(await read(path.join(CONFORMANCE, 'sarif/codeql-action/with-invalid-uri.sarif')));
+    expect(invalid.kept).toEqual([{ suite: 'js/unused-local-variable', name: 'js/unused-local-variable', level: 'warning', message: 'Unused variable foo.' }]);
+  });
+
+  it('what is not counted is not shown: accepted suppressions and absent baseline results', async () => {
+    const suppressions = sarif.failures!(await read(path.join(CONFORMANCE, 'sarif/sarif-tutorials/Suppressions.sarif')));
+    expect(suppressions.total).toBe(4);
+    expect(suppressions.kept.map((k) => k.message)).toEqual([
+      'This result is visible because it is not suppressed.',
+      'This result is visible because its suppression was rejected.',
+      'This result is visible because its suppression is still under review.',
+      'This result is hidden because at least one suppression has not yet been rejected (it is still under review).',
+    ]);
+    const baseline = sarif.failures!(await read(path.join(CONFORMANCE, 'sarif/sarif-tutorials/Baseline.sarif')));
+    expect(baseline.kept.map((k) => k.message)).toEqual(['Unchanged result.', 'Updated result.', 'New result.']);
+  });
+
+  it('levels from rules, overrides and extensions decide the order (codeql-extensions.sarif)', async () => {
+    const f = sarif.failures!(await read(path.join(FIXTURES, 'sarif/codeql-extensions.sarif')));
+    expect(f.total).toBe(10);
+    expect(f.kept.map((k) => k.level)).toEqual(['error', 'error', 'error', 'error', 'warning', 'warning', 'warning', 'warning', 'warning', 'note']);
+    expect(f.kept[0]).toEqual({ suite: 'js/sql-injection', name: 'js/sql-injection', level: 'error', file: 'src/app.js', line: 12, message: 'expect: error, high (rule default level via toolComponent 0, rule severity 8.8)' });
+    // a result that names no rule
+    expect(f.kept[8]).toMatchObject({ name: '(no rule)', level: 'warning', file: 'src/app.js', line: 13 });
+    expect(f.kept[8]).not.toHaveProperty('suite');
+  });
+
+  const log = (results: object[], run: object = {}, rules: object[] = []): string =>
+    JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'T', rules } }, results, ...run }] });
+  const at = (uri: string, extra: object = {}): object => ({ locations: [{ physicalLocation: { artifactLocation: { uri, ...extra }, region: { startLine: 7 } } }] });
+
+  it('places: uriBaseId, file: URIs, ./ and percent-encoding', async () => {
+    const run = { originalUriBaseIds: { REPO: { uri: 'file:///home/runner/work/app/' }, SRCROOT: { uri: 'src/' } } };
+    const cases: [object, string | undefined][] = [
+      [at('src/a.js', { uriBaseId: '%SRCROOT%' }), 'src/a.js'], // a base the run does not define: the repository's
+      [at('a.js', { uriBaseId: 'REPO' }), '/home/runner/work/app/a.js'], // a base the run defines as a file: URI
+      [at('./a.js', { uriBaseId: 'SRCROOT' }), 'a.js'], // a relative base: the path stays relative
+      [at('file:///home/runner/work/app/b.js'), '/home/runner/work/app/b.js'],
+      [at('file:///C:/src/c.cs'), 'C:/src/c.cs'],
+      [at('./lib/d.py'), 'lib/d.py'],
+      [at('src/my%20file.ts'), 'src/my file.ts'],
+      [at('src/bad%zz.ts'), 'src/bad%zz.ts'],
+      [at('not a uri'), undefined],
+      [{ locations: [{ logicalLocations: [{ name: 'f' }] }] }, undefined],
+      [{}, undefined],
+    ];
+    const f = await readFindings(log(cases.map(([place], i) => ({ level: 'error', message: { text: `r${i}` }, ...place })), run));
+    expect(f.kept.map((k) => k.file)).toEqual(cases.map(([, file]) => file));
+    expect(f.kept.map((k) => k.line)).toEqual(cases.map(([, file]) => (file === undefined ? undefined : 7)));
+  });
+
+  it('messages: the first line of message.text, else the rule\'s message string with its arguments, capped', async () => {
+    const rules = [{ id: 'R1', name: 'NoEval', messageStrings: { default: { text: 'Call to {0} in {1}.\nMore.' }, other: { text: 'Other {5}' } } }];
+    const f = await readFindings(
+      log(
+        [
+          { ruleId: 'R1', level: 'error', message: { text: '\n  first line  \nsecond line' } },
+          { ruleId: 'R1', level: 'error', message: { id: 'default', arguments: ['eval', 'main'] } },
+          { ruleId: 'R1', level: 'error', message: { id: 'other', arguments: [] } },
+          { ruleId: 'R1', level: 'error', message: { id: 'missing' } },
+          { ruleId: 'R1', level: 'error', message: { text: 'x'.repeat(100_000) } },
+        ],
+        {},
+        rules,
+      ),
+      64,
+    );
+    expect(f.kept.map((k) => k.name)).toEqual(['NoEval', 'NoEval', 'NoEval', 'NoEval', 'NoEval']);
+    expect(f.kept.slice(0, 4).map((k) => k.message)).toEqual(['first line', 'Call to eval in main.', 'Other {5}', undefined]);
+    expect(f.kept[4]!.message).toHaveLength(300);
+  });
+
+  it('keeps the first 100 of each level in log order, errors first, and counts them all', async () => {
+    // 150 notes, then 30 warnings, then 120 errors: the errors are shown, though they come last
+    const results = [
+      ...Array.from({ length: 150 }, (_, i) => ({ level: 'note', message: { text: `note ${i}` } })),
+      ...Array.from({ length: 30 }, (_, i) => ({ level: 'warning', message: { text: `warning ${i}` } })),
+      ...Array.from({ length: 120 }, (_, i) => ({ level: 'error', message: { text: `error ${i}` } })),
+    ];
+    const f = await readFindings(log(results));
+    expect(f.total).toBe(300);
+    expect(f.kept.map((k) => k.message)).toEqual(Array.from({ length: 100 }, (_, i) => `error ${i}`));
+    // fewer errors: warnings, then notes fill the rest
+    const g = await readFindings(log(results.slice(0, 200)));
+    expect(g.kept.map((k) => k.message)).toEqual([...Array.from({ length: 20 }, (_, i) => `error ${i}`), ...Array.from({ length: 30 }, (_, i) => `warning ${i}`), ...Array.from({ length: 50 }, (_, i) => `note ${i}`)]);
+    // merged logs keep counting, and keep each level's first 100
+    const model = await sarif.read(bytesSource(log(results)), context('a.sarif'));
+    const merged = sarif.failures!(sarif.merge([model, model]));
+    expect(merged.total).toBe(600);
+    expect(merged.kept).toHaveLength(100);
+    expect(merged.kept.every((k) => k.level === 'error')).toBe(true);
+  });
+
+  it('levels that wait for rules written after the results: kept per rule, and the errors still come first', async () => {
+    // 1000 notes of rule N, then 10 errors of rule E; the tool (and so both levels) comes last
+    const results = [...Array.from({ length: 1000 }, (_, i) => ({ ruleId: 'N', message: { text: `n${i}` } })), ...Array.from({ length: 10 }, (_, i) => ({ ruleId: 'E', message: { text: `e${i}` } }))];
+    const text = JSON.stringify({
+      version: '2.1.0',
+      runs: [{ results, tool: { driver: { name: 'T', rules: [{ id: 'N', defaultConfiguration: { level: 'note' } }, { id: 'E', defaultConfiguration: { level: 'error' } }] } } }],
+    });
+    const f = await readFindings(text);
+    expect(f.total).toBe(1010);
+    expect(f.kept.map((k) => k.message)).toEqual([...Array.from({ length: 10 }, (_, i) => `e${i}`), ...Array.from({ length: 90 }, (_, i) => `n${i}`)]);
+  });
+
+  it('an override written after the results places them by the level it gives', async () => {
+    const text = JSON.stringify({
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'T', rules: [{ id: 'R', defaultConfiguration: { level: 'note' } }] } },
+          results: [{ ruleId: 'R', message: { text: 'r' } }, { level: 'warning', message: { text: 'w' } }],
+          invocations: [{ executionSuccessful: true, ruleConfigurationOverrides: [{ descriptor: { id: 'R' }, configuration: { level: 'error' } }] }],
+        },
+      ],
+    });
+    const f = await readFindings(text);
+    expect(f.kept.map((k) => [k.level, k.message])).toEqual([['error', 'r'], ['warning', 'w']]);
   });
 });

@@ -2,7 +2,9 @@ import { LIMITS } from '../limits.js';
 import { EvidenceError } from '../measure.js';
 import type { Metrics } from '../measure.js';
 import { compileShape, readJsonDocument, streamItems, type Shape } from './json.js';
-import type { ByteSource, Format } from './types.js';
+import { own } from './coverage.js';
+import { FAILING_TESTS_KEPT } from './test-results.js';
+import type { ByteSource, FailureItem, Failures, Format } from './types.js';
 
 /**
  * SARIF 2.1.0 logs (CodeQL, Trivy, ESLint, Semgrep, ...), summed over every run of the file.
@@ -50,6 +52,21 @@ import type { ByteSource, Format } from './types.js';
  * level, severity), and each distinct reference is resolved once when the run is complete, so
  * memory grows with the number of distinct rules, not of results; more than LIMITS.documentValues
  * distinct references in one log are refused.
+ *
+ * Top findings (`failures`, what the reports list under a failed criterion): the counted results of
+ * level error, then warning, then note, the first FAILING_TESTS_KEPT of each level in log order, with
+ * the exact number of them all (error + warning + note; level "none" results are counted in
+ * `results` but are no finding). Each has its rule id (`suite`), a short name (the rule's `name`,
+ * else its id), the place of its first location (`physicalLocation.artifactLocation.uri` with
+ * `region.startLine`; a `uriBaseId` the run defines as a `file:` URI in `originalUriBaseIds` is
+ * prefixed, one it does not define (%SRCROOT%) leaves the path relative to the repository; `file:`
+ * URIs become paths, a leading "./" is dropped; absolute paths are kept, the reports decide how to
+ * show them) and the first line of its message (`message.text`, else the rule's
+ * `messageStrings[message.id]` with its {0}… `arguments`). Bounded: a result's level is known when it
+ * is read (its own, or its rule's when the run's tool came before its results, as producers write
+ * it) and only the first of each level are kept; results whose level waits for rules written after
+ * them are kept per rule (FAILING_TESTS_KEPT) up to DEFERRED_KEPT in all, then placed. Texts are
+ * capped at FINDING_TEXT characters.
  */
 export interface SarifModel {
   results: number;
@@ -64,6 +81,32 @@ export interface SarifModel {
   unrated: number;
   /** some rule or counted result of the log declares a security-severity */
   rated: boolean;
+  /** the first counted findings of each level, in log order (at most FAILING_TESTS_KEPT each) */
+  findings: Record<FindingLevel, FailureItem[]>;
+}
+
+type FindingLevel = 'error' | 'warning' | 'note';
+const FINDING_LEVELS: readonly FindingLevel[] = ['error', 'warning', 'note'];
+/** Results kept while their level waits for rules that come after them in the log. */
+const DEFERRED_KEPT = 1000;
+/** Longest text kept of a finding's rule, name, path or message. */
+const FINDING_TEXT = 300;
+/** Arguments kept for a message string (and their length). */
+const ARGUMENTS_KEPT = 10;
+
+/** A counted result that may be shown: what it says, its rule reference, not yet resolved. */
+interface Candidate {
+  /** its index in the run's results: log order */
+  readonly i: number;
+  readonly tally: ReferenceTally;
+  /** its own level (undefined: its rule's) */
+  readonly level?: FindingLevel;
+  readonly uri?: string;
+  readonly uriBaseId?: string;
+  readonly line?: number;
+  readonly text?: string;
+  readonly messageId?: string;
+  readonly args?: string[];
 }
 
 type Json = Record<string, unknown>;
@@ -85,7 +128,80 @@ const CELLS = (LEVEL_FROM_RULE + 1) * (BUCKET_FROM_RULE + 1);
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function emptyModel(): SarifModel {
-  return { results: 0, error: 0, warning: 0, note: 0, critical: 0, high: 0, medium: 0, low: 0, unrated: 0, rated: false };
+  return { results: 0, error: 0, warning: 0, note: 0, critical: 0, high: 0, medium: 0, low: 0, unrated: 0, rated: false, findings: { error: [], warning: [], note: [] } };
+}
+
+/** The first line of a text, trimmed and capped, as a copy (never a slice of a large message). */
+function shortText(text: unknown): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  const line = text.slice(0, 4 * FINDING_TEXT).trim().split(/\r\n|[\n\r]/, 1)[0]?.trim();
+  if (line === undefined || line === '') return undefined;
+  return own(line.length > FINDING_TEXT ? `${line.slice(0, FINDING_TEXT - 1)}…` : line);
+}
+
+/** What may be shown of a counted result, read before it is dropped. */
+function candidateOf(result: Json, i: number, tally: ReferenceTally, level: FindingLevel | undefined): Candidate {
+  const message = isObject(result.message) ? result.message : undefined;
+  const location = Array.isArray(result.locations) && isObject(result.locations[0]) ? result.locations[0] : undefined;
+  const physical = location !== undefined && isObject(location.physicalLocation) ? location.physicalLocation : undefined;
+  const artifact = physical !== undefined && isObject(physical.artifactLocation) ? physical.artifactLocation : undefined;
+  const region = physical !== undefined && isObject(physical.region) ? physical.region : undefined;
+  const line = region?.startLine;
+  const args = Array.isArray(message?.arguments)
+    ? message.arguments.slice(0, ARGUMENTS_KEPT).map((a) => (typeof a === 'string' || typeof a === 'number' ? (shortText(String(a)) ?? '') : ''))
+    : undefined;
+  return {
+    i,
+    tally,
+    ...(level !== undefined ? { level } : {}),
+    ...(typeof artifact?.uri === 'string' ? { uri: own(artifact.uri.slice(0, 4 * FINDING_TEXT)) } : {}),
+    ...(typeof artifact?.uriBaseId === 'string' ? { uriBaseId: own(artifact.uriBaseId.slice(0, FINDING_TEXT)) } : {}),
+    ...(typeof line === 'number' && Number.isSafeInteger(line) && line > 0 ? { line } : {}),
+    ...(shortText(message?.text) !== undefined ? { text: shortText(message?.text) } : {}),
+    ...(typeof message?.id === 'string' ? { messageId: own(message.id.slice(0, FINDING_TEXT)) } : {}),
+    ...(args !== undefined ? { args } : {}),
+  };
+}
+
+/**
+ * A location's path as the reports want it: a `file:` URI as a path, percent-decoded, a base the run
+ * defines as a `file:` URI prefixed, a leading "./" dropped; relative paths are the repository's.
+ */
+function findingPath(uri: string | undefined, uriBaseId: string | undefined, bases: unknown): string | undefined {
+  // whitespace and control characters are in no URI (RFC 3986): a place that names no file
+  // eslint-disable-next-line no-control-regex
+  if (uri === undefined || uri === '' || /[\s\u0000-\u001f\u007f]/.test(uri)) return undefined;
+  let path = uri;
+  if (uriBaseId !== undefined && !/^[a-z][a-z0-9+.-]*:/i.test(path) && isObject(bases)) {
+    const base = bases[uriBaseId];
+    const baseUri = isObject(base) && typeof base.uri === 'string' ? base.uri : undefined;
+    if (baseUri !== undefined && /^file:/i.test(baseUri)) path = `${baseUri.endsWith('/') ? baseUri : `${baseUri}/`}${path.replace(/^\.\//, '')}`;
+  }
+  if (/^file:/i.test(path)) {
+    // file:///abs, file://localhost/abs, file:/abs; file:///C:/x is C:/x
+    path = path.replace(/^file:(?:\/\/(?:localhost)?)?/i, '');
+    if (/^\/[A-Za-z]:\//.test(path)) path = path.slice(1);
+  }
+  if (path.includes('%')) {
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      // not valid percent-encoding: kept as written
+    }
+  }
+  while (path.startsWith('./')) path = path.slice(2);
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(path) ? undefined : shortText(path);
+}
+
+/** A rule's message string with its {0}, {1}… placeholders filled, when it is that simple. */
+function messageString(rule: Json | undefined, id: string | undefined, args: string[] | undefined): string | undefined {
+  if (rule === undefined || id === undefined || !isObject(rule.messageStrings)) return undefined;
+  const entry = rule.messageStrings[id];
+  const template = isObject(entry) ? entry.text : undefined;
+  if (typeof template !== 'string') return undefined;
+  const first = template.slice(0, 4 * FINDING_TEXT).split(/\r\n|[\n\r]/, 1)[0] ?? '';
+  return shortText(first.replace(/\{(\d+)\}/g, (whole, n: string) => args?.[Number(n)] ?? whole));
 }
 
 /** The results of a run that name one rule reference, tallied by their own level and severity. */
@@ -102,6 +218,12 @@ interface ReferenceTally {
   total: number;
   /** counts by [own level slot][own bucket slot] */
   readonly cells: Uint32Array;
+  /** its rule's level read while streaming (null: not knowable then), and the final one */
+  eagerLevel?: Level | null;
+  ruleLevel?: Level;
+  rule?: Json;
+  /** its results kept while their level waits for the rules */
+  deferred: number;
 }
 
 /** What one run's results add up to before their rules are resolved. */
@@ -110,9 +232,60 @@ class RunTally {
   readonly references = new Map<string, ReferenceTally>();
 
   /** `references` counts the distinct rule references of the whole log, against LIMITS.documentValues */
-  constructor(private readonly budget: { references: number; readonly max: number }) {}
+  constructor(
+    private readonly budget: { references: number; readonly max: number },
+    /** the run being read (its tool is there once the log has written it) */
+    private readonly run?: Json,
+  ) {}
   /** counted results that carry their own security-severity */
   ownSeverities = 0;
+  /** findings kept by the level they were known at when read, and those waiting for their rule */
+  readonly kept: Record<FindingLevel, Candidate[]> = { error: [], warning: [], note: [] };
+  readonly deferred: Candidate[] = [];
+  /** the run's rules as far as the log has written them, once a result needed its rule's level */
+  private context: RunContext | null | undefined;
+
+  /** The level a result without its own gets from its rule, when the rule is already known. */
+  private eagerLevel(t: ReferenceTally): Level | null {
+    if (t.eagerLevel !== undefined) return t.eagerLevel;
+    if (this.context === undefined) {
+      try {
+        this.context = this.run !== undefined && isObject(this.run.tool) && isObject(this.run.tool.driver) ? new RunContext(this.run, '') : null;
+      } catch {
+        this.context = null;
+      }
+    }
+    let level: Level | null = null;
+    if (this.context !== null) {
+      try {
+        const named = (t.index !== undefined && t.index !== -1) || t.id !== undefined || t.guid !== undefined;
+        const rule = named ? this.context.resolve(t.index, t.id, t.guid, t.toolComponent) : undefined;
+        const configured = rule !== undefined ? (this.context.override(rule) ?? (isObject(rule.defaultConfiguration) ? rule.defaultConfiguration.level : undefined)) : undefined;
+        if (configured !== undefined) level = typeof configured === 'string' && LEVELS.has(configured) ? (configured as Level) : null;
+        else if (rule !== undefined || !named) level = 'warning';
+      } catch {
+        level = null;
+      }
+    }
+    t.eagerLevel = level;
+    return level;
+  }
+
+  /** Keeps what may be shown of a counted result, while its level has room. */
+  private keep(result: Json, i: number, tally: ReferenceTally, levelSlot: number): void {
+    const own = levelSlot === LEVEL_FROM_RULE ? undefined : LEVEL_SLOTS[levelSlot];
+    if (own === 'none') return;
+    const level = own ?? this.eagerLevel(tally);
+    if (level === 'none') return;
+    if (level !== null) {
+      const bucket = this.kept[level];
+      if (bucket.length < FAILING_TESTS_KEPT) bucket.push(candidateOf(result, i, tally, own));
+      return;
+    }
+    if (tally.deferred >= FAILING_TESTS_KEPT || this.deferred.length >= DEFERRED_KEPT) return;
+    tally.deferred++;
+    this.deferred.push(candidateOf(result, i, tally, undefined));
+  }
 
   add(result: unknown, i: number, where: () => string): void {
     const at = (): string => `${where()}.results[${i}]`;
@@ -176,12 +349,46 @@ class RunTally {
           `${at()}: the SARIF log names more than ${this.budget.max} distinct rule references (LIMITS.documentValues): each is tallied apart, and that many are refused rather than read`,
         );
       }
-      tally = { index, id, guid, toolComponent, first: i, total: 0, cells: new Uint32Array(CELLS) };
+      tally = { index, id, guid, toolComponent, first: i, total: 0, cells: new Uint32Array(CELLS), deferred: 0 };
       this.references.set(key, tally);
     }
     tally.total++;
     tally.cells[levelSlot * (BUCKET_FROM_RULE + 1) + bucketSlot]!++;
+    this.keep(result, i, tally, levelSlot);
   }
+
+  /** The run's findings, each level in log order, once every rule is resolved (countRun). */
+  findings(bases: unknown): Record<FindingLevel, FailureItem[]> {
+    const out: Record<FindingLevel, Candidate[]> = { error: [], warning: [], note: [] };
+    for (const c of [...this.kept.error, ...this.kept.warning, ...this.kept.note, ...this.deferred]) {
+      const level = c.level ?? c.tally.ruleLevel;
+      if (level === undefined || level === 'none') continue;
+      out[level].push(c);
+    }
+    const items = {} as Record<FindingLevel, FailureItem[]>;
+    for (const level of FINDING_LEVELS) {
+      items[level] = out[level]
+        .sort((a, b) => a.i - b.i)
+        .slice(0, FAILING_TESTS_KEPT)
+        .map((c) => findingItem(c, level, bases));
+    }
+    return items;
+  }
+}
+
+function findingItem(c: Candidate, level: FindingLevel, bases: unknown): FailureItem {
+  const rule = c.tally.rule;
+  const ruleId = shortText(typeof c.tally.id === 'string' ? c.tally.id : rule?.id);
+  const item: FailureItem = { name: shortText(rule?.name) ?? ruleId ?? '(no rule)', level };
+  if (ruleId !== undefined) item.suite = ruleId;
+  const file = findingPath(c.uri, c.uriBaseId, bases);
+  if (file !== undefined) {
+    item.file = file;
+    if (c.line !== undefined) item.line = c.line;
+  }
+  const message = c.text ?? messageString(rule, c.messageId, c.args);
+  if (message !== undefined) item.message = message;
+  return item;
 }
 
 /** critical >= 9.0, high >= 7.0, medium >= 4.0, low > 0 (GitHub code scanning); 0 is rated, no bucket. */
@@ -195,7 +402,7 @@ function bucketOf(severity: number): number {
  * log's bytes, and no count depends on it. Results are streamed to `sink`, never kept.
  */
 function sarifShape(sink: (result: unknown, run: object, indices: () => number[]) => void): ReturnType<typeof compileShape> {
-  const RULE: Shape = { id: true, guid: true, defaultConfiguration: { level: true }, properties: { 'security-severity': true } };
+  const RULE: Shape = { id: true, guid: true, name: true, messageStrings: true, defaultConfiguration: { level: true }, properties: { 'security-severity': true } };
   const COMPONENT: Shape = { name: true, guid: true, rules: [RULE] };
   return compileShape({
     version: true,
@@ -203,6 +410,7 @@ function sarifShape(sink: (result: unknown, run: object, indices: () => number[]
       {
         tool: { driver: COMPONENT, extensions: [COMPONENT] },
         invocations: [{ executionSuccessful: true, ruleConfigurationOverrides: true }],
+        originalUriBaseIds: true,
         results: streamItems(
           {
             ruleId: true,
@@ -213,6 +421,9 @@ function sarifShape(sink: (result: unknown, run: object, indices: () => number[]
             baselineState: true,
             suppressions: true,
             properties: { 'security-severity': true },
+            // for the findings shown: the message and the first location's path and line
+            message: { text: true, id: true, arguments: true },
+            locations: [{ physicalLocation: { artifactLocation: { uri: true, uriBaseId: true }, region: { startLine: true } } }],
           },
           sink,
         ),
@@ -386,7 +597,7 @@ function countRun(run: unknown, r: number, tally: RunTally | undefined, model: S
   if (!Array.isArray(results)) throw new EvidenceError(`not a valid SARIF log: ${where}.results is ${JSON.stringify(results)}, not an array`);
   // results built in place (not streamed) are tallied here
   if (results.length > 0) {
-    tally ??= new RunTally({ references: 0, max: Number.POSITIVE_INFINITY });
+    tally ??= new RunTally({ references: 0, max: Number.POSITIVE_INFINITY }, run);
     results.forEach((result: unknown, i) => tally!.add(result, i, () => where));
   }
 
@@ -434,6 +645,7 @@ function countRun(run: unknown, r: number, tally: RunTally | undefined, model: S
         );
       }
     }
+    if (rule !== undefined) t.rule = rule;
     const ruleWhere = (): string => `${where}: rule ${JSON.stringify(rule?.id)}`;
     let ruleLevel: Level | undefined;
     let ruleLevelKnown = false;
@@ -465,7 +677,7 @@ function countRun(run: unknown, r: number, tally: RunTally | undefined, model: S
       if (n === 0) continue;
       const levelSlot = Math.floor(cell / (BUCKET_FROM_RULE + 1));
       const bucketSlot = cell % (BUCKET_FROM_RULE + 1);
-      const level = levelSlot === LEVEL_FROM_RULE ? levelFromRule() : LEVEL_SLOTS[levelSlot];
+      const level = levelSlot === LEVEL_FROM_RULE ? (t.ruleLevel = levelFromRule()) : LEVEL_SLOTS[levelSlot];
       model.results += n;
       if (level === 'error') model.error += n;
       else if (level === 'warning') model.warning += n;
@@ -475,6 +687,10 @@ function countRun(run: unknown, r: number, tally: RunTally | undefined, model: S
       else if (bucket > 0) model[BUCKETS[bucket] as 'low' | 'medium' | 'high' | 'critical'] += n;
     }
   }
+  const findings = tally.findings(run.originalUriBaseIds);
+  for (const level of FINDING_LEVELS) {
+    for (const item of findings[level]) if (model.findings[level].length < FAILING_TESTS_KEPT) model.findings[level].push(item);
+  }
 }
 
 async function read(input: ByteSource, maxBytes: number, maxDepth: number): Promise<SarifModel> {
@@ -483,7 +699,7 @@ async function read(input: ByteSource, maxBytes: number, maxDepth: number): Prom
   const shape = sarifShape((result, run, indices) => {
     let tally = tallies.get(run);
     if (tally === undefined) {
-      tally = new RunTally(references);
+      tally = new RunTally(references, run as Json);
       tallies.set(run, tally);
     }
     const [r, i] = indices() as [number, number];
@@ -521,6 +737,9 @@ export const sarif: Format<SarifModel> = {
     for (const m of models) {
       for (const key of COUNTS) sum[key] += m[key];
       sum.rated ||= m.rated;
+      for (const level of FINDING_LEVELS) {
+        for (const item of m.findings[level]) if (sum.findings[level].length < FAILING_TESTS_KEPT) sum.findings[level].push(item);
+      }
     }
     return sum;
   },
@@ -541,6 +760,10 @@ export const sarif: Format<SarifModel> = {
       `no rule in the SARIF log declares a security-severity (the tool does not rate severities; ESLint and ruff write none), ` +
       `so its ${m.unrated} ${m.unrated === 1 ? 'result has' : 'results have'} no security bucket — gate this tool on security.unrated, error or results`;
     return Object.fromEntries(Object.keys(SEVERITY_METRICS).map((name) => [name, reason]));
+  },
+  failures(m): Failures {
+    const kept = [...m.findings.error, ...m.findings.warning, ...m.findings.note].slice(0, FAILING_TESTS_KEPT);
+    return { kept, total: m.error + m.warning + m.note };
   },
   knownMetrics: {
     results: null,
