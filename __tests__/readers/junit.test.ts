@@ -760,3 +760,153 @@ describe('junit reader: properties', () => {
     );
   });
 });
+
+describe('junit reader: failing tests by name and place', () => {
+  const at = (file: string) => readFile(path.join(CONFORMANCE, 'junit', file));
+
+  it('pytest xunit1: every failing testcase by classname, name, file and line attributes and the first line of its message', async () => {
+    const m = await readFile(path.join(JUNIT_FIXTURES, 'pytest', 'pytest-xunit1.xml'));
+    expect(m.failing).toEqual([
+      { suite: 'test_sample', name: 'test_fails', file: 'test_sample.py', line: 16, message: 'AssertionError: arithmetic is broken' },
+      { suite: 'test_sample', name: 'test_errors_in_setup', file: 'test_sample.py', line: 20, message: 'failed on setup with "RuntimeError: fixture setup failed"' },
+      { suite: 'test_sample', name: 'test_passes_but_teardown_errors', file: 'test_sample.py', line: 30, message: 'failed on teardown with "RuntimeError: teardown failed"' },
+      { suite: 'test_sample', name: 'test_fails_and_teardown_errors', file: 'test_sample.py', line: 34, message: 'AssertionError: fails, then teardown fails too' },
+      { suite: 'test_sample', name: 'test_fails_and_teardown_errors', file: 'test_sample.py', line: 34, message: 'failed on teardown with "RuntimeError: teardown failed"' },
+      { suite: 'test_sample', name: 'test_xpass_strict', file: 'test_sample.py', line: 48, message: '[XPASS(strict)] fixed bug' },
+      { suite: 'test_sample', name: 'test_parametrized[2]', file: 'test_sample.py', line: 53, message: 'assert 2 != 2' },
+      { suite: 'test_sample.TestGroup', name: 'test_method_raises', file: 'test_sample.py', line: 62, message: 'ValueError: unexpected' },
+    ]);
+    expect(junit.failures!(m)).toEqual({ kept: m.failing, total: 8 });
+  });
+
+  it('pytest xunit2 (no file/line attributes): placed at the frame the failure text names', async () => {
+    const m = await readFile(path.join(JUNIT_FIXTURES, 'pytest', 'pytest-xunit2.xml'));
+    expect(m.failing.map((f) => [f.name, f.file, f.line])).toEqual([
+      ['test_fails', 'test_sample.py', 18],
+      ['test_errors_in_setup', 'test_sample.py', 9],
+      ['test_passes_but_teardown_errors', 'test_sample.py', 28],
+      ['test_fails_and_teardown_errors', 'test_sample.py', 36],
+      ['test_fails_and_teardown_errors', 'test_sample.py', 28],
+      // "[XPASS(strict)] fixed bug": no frame, no place
+      ['test_xpass_strict', undefined, undefined],
+      ['test_parametrized[2]', 'test_sample.py', 56],
+      ['test_method_raises', 'test_sample.py', 64],
+    ]);
+  });
+
+  it('pytest (conformance): file and line attributes; a message attribute written over several lines is one line of XML', async () => {
+    const m = await at('enricomi/pytest/junit.fail.xml');
+    expect(m.failing).toHaveLength(1);
+    expect(m.failing[0]).toMatchObject({ suite: 'test.test_spark.SparkTests', name: 'test_rsh_events', file: 'test/test_spark.py', line: 819 });
+    expect(m.failing[0]!.message).toMatch(/^self = <test_spark\.SparkTests testMethod=test_rsh_events>/);
+    expect(m.failing[0]!.message!.length).toBeLessThanOrEqual(300);
+    const dorny = await at('dorny/python-xunit-pytest.xml');
+    expect(dorny.failing).toEqual([
+      { suite: 'tests.test_lib', name: 'test_always_fail', file: 'tests/test_lib.py', line: 25, message: 'assert False' },
+      { suite: 'tests.test_lib', name: 'test_error', file: 'tests/test_lib.py', line: 32, message: 'Exception: error' },
+    ]);
+  });
+
+  it('jest-junit (conformance): no message attribute, so the first line of the text; placed at the first frame outside node_modules; an empty classname falls back to the suite', async () => {
+    const m = await at('dorny/jest-junit.xml');
+    const root = 'C:\\Users\\Michal\\Workspace\\dorny\\test-check\\reports\\jest\\';
+    expect(m.failing).toEqual([
+      { suite: 'Test 1 › Test 1.1', name: 'Failing test', file: `${root}__tests__\\main.test.js`, line: 10, message: 'Error: expect(received).toBeTruthy()' },
+      { suite: 'Test 1 › Test 1.1', name: 'Exception in target unit', file: `${root}lib\\main.js`, line: 2, message: 'Error: Some error' },
+      { suite: 'Test 2', name: 'Exception in test', file: `${root}__tests__\\main.test.js`, line: 21, message: 'Error: Some error' },
+      expect.objectContaining({ suite: '__tests__\\second.test.js', name: 'Timeout test', file: `${root}__tests__\\second.test.js`, line: 1 }),
+    ]);
+    expect(junit.failures!(m).total).toBe(4);
+  });
+
+  it('Surefire (conformance and our own run): placed at the frame of the test class, not the assertion library above it', async () => {
+    const pulsar = await at('dorny/external/java/pulsar-test-report.xml');
+    expect(pulsar.failing).toEqual([{ suite: 'org.apache.pulsar.AddMissingPatchVersionTest', name: 'testVersionStrings', file: 'AddMissingPatchVersionTest.java', line: 29, message: 'expected [1.2.1] but found [1.2.0]' }]);
+    const ours = await readFile(path.join(JUNIT_FIXTURES, 'surefire', 'TEST-demo.SampleTest.xml'));
+    expect(ours.failing).toEqual([
+      { suite: 'demo.SampleTest', name: 'alwaysFails', file: 'SampleTest.java', line: 24, message: 'arithmetic is broken ==> expected: <3> but was: <2>' },
+      expect.objectContaining({ suite: 'demo.SampleTest', name: 'alwaysErrors', file: 'SampleTest.java', line: 29, message: 'boom' }),
+    ]);
+  });
+
+  it('a failure outside a testcase is named after its suite; declared-only failures have no name and count in the total', async () => {
+    const m = await readXml(
+      '<testsuites><testsuite name="outer"><testsuite name="Chrome Headless" tests="2" failures="0" errors="1"><testcase classname="a" name="ok"/>' +
+        '<error message="An error was thrown in afterAll&#10;TypeError: x is undefined"/></testsuite></testsuite>' +
+        '<testsuite name="declares" failures="2"><testcase classname="b" name="t"><failure type="AssertionError"/></testcase></testsuite></testsuites>',
+    );
+    expect(m.failing).toEqual([
+      { suite: 'outer', name: 'Chrome Headless', message: 'An error was thrown in afterAll' },
+      { suite: 'b', name: 't', message: 'AssertionError' },
+    ]);
+    expect(m.declaredOnly).toBe(1);
+    expect(junit.failures!(m)).toEqual({ kept: m.failing, total: 3 });
+  });
+
+  it('the message: the message attribute, else the first non-blank line of the text, else the type; a failing status with no child names the test', async () => {
+    const m = await readXml(
+      '<testsuite name="s"><testcase classname="c" name="attr"><failure message="first&#10;second">text line</failure></testcase>' +
+        '<testcase classname="c" name="text"><error><![CDATA[\n\n  Boom: it broke\n    at f (src/a.js:3:1)]]></error></testcase>' +
+        '<testcase name="status" status="FAIL"/><testcase name="empty"><failure/></testcase></testsuite>',
+    );
+    expect(m.failing).toEqual([
+      { suite: 'c', name: 'attr', message: 'first' },
+      { suite: 'c', name: 'text', file: 'src/a.js', line: 3, message: 'Boom: it broke' },
+      { suite: 's', name: 'status' },
+      { suite: 's', name: 'empty' },
+    ]);
+  });
+
+  it('reads only the first 16 KB of a failure text and clips long names and messages', async () => {
+    const long = 'x'.repeat(100_000);
+    const m = await readXml(`<testsuite><testcase classname="c" name="${long}"><failure>${long}\n at f (src/late.js:9:1)</failure></testcase></testsuite>`, 4096);
+    expect(m.failing).toHaveLength(1);
+    expect(m.failing[0]!.name.length).toBe(300);
+    expect(m.failing[0]!.message!.length).toBe(300);
+    expect(m.failing[0]!.file).toBeUndefined();
+  });
+
+  it('keeps the first 100 per file and per merge; the total stays exact', async () => {
+    const cases = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `<testcase classname="c" name="${prefix}${i}"><failure/></testcase>`).join('');
+    const a = await readXml(`<testsuite>${cases('a', 150)}</testsuite>`, 512);
+    expect(a.failing.map((f) => f.name)).toEqual(Array.from({ length: 100 }, (_, i) => `a${i}`));
+    expect(junit.failures!(a).total).toBe(150);
+    const b = await readXml(`<testsuite>${cases('b', 3)}</testsuite>`);
+    const merged = junit.merge([b, a]);
+    expect(merged.failing.map((f) => f.name)).toEqual([...['b0', 'b1', 'b2'], ...Array.from({ length: 97 }, (_, i) => `a${i}`)]);
+    expect(junit.failures!(merged).total).toBe(153);
+  });
+
+  it('property: the kept list is the first 100 failing testcases in document order, whatever the chunking; the total equals failed', async () => {
+    type Kind = 'pass' | 'pass-open' | 'failure' | 'error' | 'skipped' | 'flaky' | 'status-fail' | 'rerun';
+    const body: Record<Kind, (name: string) => string> = {
+      pass: (n) => `<testcase classname="c" name="${n}"/>`,
+      'pass-open': (n) => `<testcase classname="c" name="${n}">\n  <system-out>out &amp; about</system-out>\n</testcase>`,
+      failure: (n) => `<testcase classname="c" name="${n}" file="f.py" line="7"><failure message="m ${n}">at x (f.py:9)</failure></testcase>`,
+      error: (n) => `<testcase classname="c" name="${n}"><error><![CDATA[E ${n}\n  at g (src/g.js:4:2)]]></error></testcase>`,
+      skipped: (n) => `<testcase classname="c" name="${n}"><skipped/></testcase>`,
+      flaky: (n) => `<testcase classname="c" name="${n}"><flakyFailure message="once"/></testcase>`,
+      'status-fail': (n) => `<testcase classname="c" name="${n}" status="failed"/>`,
+      rerun: (n) => `<testcase classname="c" name="${n}"><failure message="r ${n}"/><rerunFailure message="again"/></testcase>`,
+    };
+    const fails = (k: Kind) => k === 'failure' || k === 'error' || k === 'status-fail' || k === 'rerun';
+    const kind = fc.constantFrom<Kind>('pass', 'pass', 'pass-open', 'failure', 'error', 'skipped', 'flaky', 'status-fail', 'rerun');
+    await fc.assert(
+      fc.asyncProperty(fc.array(kind, { maxLength: 260 }), fc.integer({ min: 1, max: 300 }), async (kinds, chunk) => {
+        const m = await readXml(`<testsuites><testsuite name="s">${kinds.map((k, i) => body[k](`t${i}`)).join('')}</testsuite></testsuites>`, chunk);
+        const failingNames = kinds.flatMap((k, i) => (fails(k) ? [`t${i}`] : []));
+        expect(m.failing.map((f) => f.name)).toEqual(failingNames.slice(0, 100));
+        expect(junit.failures!(m).total).toBe(failingNames.length);
+        expect(junit.failures!(m).total).toBe(junit.metrics(m).failed!.value);
+        for (const f of m.failing) {
+          const k = kinds[Number(f.name.slice(1))]!;
+          expect(f.suite).toBe('c');
+          if (k === 'failure') expect(f).toMatchObject({ file: 'f.py', line: 7, message: `m ${f.name}` });
+          if (k === 'error') expect(f).toMatchObject({ file: 'src/g.js', line: 4, message: `E ${f.name}` });
+          if (k === 'rerun') expect(f.message).toBe(`r ${f.name}`);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
