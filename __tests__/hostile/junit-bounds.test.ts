@@ -169,3 +169,30 @@ describe('junit bounds', () => {
     expectWithinGoal(judged);
   }, 60_000);
 });
+
+describe('junit bounds: failing tests by name and place', () => {
+  // Names, messages and failure texts are decoded only for the first 100 failing tests, and only
+  // the first 16 KB of a kept failure's text: 20,000 failing tests with 1 KB names and messages,
+  // the first 150 with a 100 KB stack trace, and one 20 MB trace (75 MB in all), measured at
+  // 118 MB peak RSS (a reader keeping every failing test's strings would hold 40 MB more).
+  it('20,000 failing testcases with long names, messages and stack traces: all counted, memory flat', async () => {
+    const pad = 'n'.repeat(1000);
+    const message = 'm'.repeat(1000);
+    const frames = '\tat demo.HugeTest.fails(HugeTest.java:12)\n'.repeat(2500);
+    const judged = await judge(
+      'failing-names',
+      (file) =>
+        writeRepeated(
+          file,
+          `<?xml version="1.0"?>\n<testsuites><testsuite name="huge"><testcase classname="demo.HugeTest" name="first"><failure>${'x'.repeat(20 * MB)}</failure></testcase>\n`,
+          (i) => `<testcase classname="demo.HugeTest" name="${pad}${i}"><failure message="${message}${i}">${i < 150 ? frames : 'short'}</failure></testcase>\n`,
+          20_000,
+          '</testsuite></testsuites>\n',
+        ),
+      60_000,
+    );
+    expect(judged.report.criteria[0]).toMatchObject({ status: 'failed', metrics: { tests: 20_001, failed: 20_001 } });
+    expectWithinGoal(judged);
+    expect(judged.run.peakRss).toBeLessThan(170 * MB);
+  }, 90_000);
+});

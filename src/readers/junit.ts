@@ -293,7 +293,12 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
   // tokenizer decodes text only while the handler has a `text` (never for the other elements)
   let capture: BoundedText | undefined;
   let captureDepth = -1;
-  const onText = (text: string): void => capture?.add(text);
+  const onText = (text: string): void => {
+    const before = capture!.text.length;
+    capture!.add(text);
+    // full: the rest of a huge failure text is scanned, never decoded
+    if (text !== '' && capture!.text.length === before) handler.text = undefined;
+  };
 
   /** The innermost suite's name (decoded only while failing tests are kept). */
   const suiteName = (from = suites.length - 1): string | undefined => {
