@@ -127,6 +127,30 @@ describe('failing tests in the check run, the comment, the summary and the outpu
     expect(metrics.coverage).toMatchObject({ lines: 75, 'lines.covered': 3, 'lines.total': 4, files: 1 });
   });
 
+  it('many failed criteria: fewer tests listed per criterion rather than cutting the criteria without evidence', async () => {
+    const shards = 40;
+    const text = `${policy(shards)}  - id: soak\n    title: Soak\n    evidence: { artifact: soak, path: summary.json, format: json }\n    metrics: { hours: { path: "$.hours", unit: h } }\n    expect: { hours: ">= 2h" }\n`;
+    const run = pullRequestRun(text);
+    const long = (i: number) => `src/a-rather-long-directory-name/with-nested-folders/and-a-long-file-name-${i}.test.js`;
+    const files: Record<string, string> = {};
+    for (let s = 1; s <= shards; s++) files[`shard-${s}.json`] = ctrfReport(40, 40, long);
+    fake.addArtifact({ runId: run.id, name: 'test-results', files });
+    fake.addArtifact({ runId: run.id, name: 'coverage', files: { 'lcov.info': LCOV } });
+    const r = await runAction(fake, { runId: run.id, workspace: { [POLICY_PATH]: text } });
+    expect(r.code).toBe(1);
+    const body = fake.state.comments[0]!.body;
+    // 10 per shard would not fit in 65,536 characters: 3 do, and nothing is cut
+    expect(body).toContain('**Shard 40 `shard-40`**: 40 failing tests');
+    expect(body).toContain('**cart total 2** — `src/a-rather-long-directory-name/with-nested-folders/and-a-long-file-name-2.test.js:12`');
+    expect(body).not.toContain('**cart total 3**');
+    expect(body.match(/- _… and 37 more_/g)).toHaveLength(shards);
+    expect(body).toContain('#### ⚠️ No evidence');
+    expect(body).toContain('**Soak `soak`**');
+    expect(body).not.toContain('cut to fit');
+    // the job summary has room for 10 per shard and more: it lists all 40
+    expect(r.summary).toContain('**cart total 39**');
+  });
+
   it('a passing gate: no test annotations, metrics for every criterion, and {} for one without evidence', async () => {
     const text = `${policy(1)}  - id: soak\n    title: Soak\n    required: false\n    evidence: { artifact: soak, path: summary.json, format: json }\n    metrics: { hours: { path: "$.hours", unit: h } }\n    expect: { hours: ">= 2h" }\n`;
     const run = pullRequestRun(text);

@@ -10,14 +10,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readContext } from '../github/context.js';
-import { checkTitle } from '../github/checks.js';
+import { CHECK_SUMMARY_LIMIT, checkTitle } from '../github/checks.js';
 import { createOctokit } from '../github/octokit.js';
 import { formatPolicyError, loadPolicy, type LoadResult } from '../policy/load.js';
 import { annotationsFor, FAILURE_ANNOTATIONS_CAP, failureAnnotations } from '../render/annotations.js';
 import { codeSpan, escapeMarkdown } from '../render/escape.js';
 import { logLine } from '../render/log.js';
 import { renderJson, renderNoVerdictJson } from '../render/json.js';
-import { FAILURES_IN_SUMMARY } from '../render/failures.js';
+import { FAILURES_IN_COMMENT, FAILURES_IN_SUMMARY } from '../render/failures.js';
 import { renderMarkdownSections, renderUnusablePolicyMarkdown } from '../render/markdown.js';
 import { evaluatePolicy, type GateOutcome } from '../run.js';
 import type { Verdict } from '../verdict/evaluate.js';
@@ -25,7 +25,7 @@ import { describeReading, planReadings, type Reading } from './event.js';
 import { artifactPatterns, evidenceSource, missingSource } from './evidence-source.js';
 import { readInputs } from './inputs.js';
 import { policySourceNotes, readPolicySource, type PolicySource } from './policy-source.js';
-import { publish, setOutputs, WriteGuard, writeSummary } from './publish.js';
+import { publish, setOutputs, SUMMARY_LIMIT, WriteGuard, writeSummary } from './publish.js';
 import { strictest } from './strictest.js';
 
 /** One reading of the commit, with its policy and what the gate said under it. */
@@ -111,11 +111,16 @@ export async function runAction(): Promise<void> {
     verdict = outcome.verdict;
     const { decision } = verdict;
     await writeFile(reportPath, renderJson(verdict));
-    const sections = renderMarkdownSections(verdict, { policyPath: policyFile });
-    sections.splice(1, 0, ...notes);
-    // the job summary has room to list more failing tests than the comment
-    const summarySections = renderMarkdownSections(verdict, { policyPath: policyFile, failuresShown: FAILURES_IN_SUMMARY });
-    summarySections.splice(1, 0, ...notes);
+    // the comment and check run list 10 failing tests per failed criterion, the job summary 50;
+    // fewer when that would not fit, so that trimming never cuts what has no evidence or passed
+    const judgedBy = verdict;
+    const render = (shown: number) => {
+      const rendered = renderMarkdownSections(judgedBy, { policyPath: policyFile, failuresShown: shown });
+      rendered.splice(1, 0, ...notes);
+      return rendered;
+    };
+    const sections = fitting(render, [FAILURES_IN_COMMENT, 3, 0], CHECK_SUMMARY_LIMIT - 2_000);
+    const summarySections = fitting(render, [FAILURES_IN_SUMMARY, FAILURES_IN_COMMENT, 3, 0], SUMMARY_LIMIT - 2_000);
     const atFailures = failureAnnotations(verdict, process.env.GITHUB_WORKSPACE ? { workspace: process.env.GITHUB_WORKSPACE } : {});
     const checkNotes =
       atFailures.leftOut > 0
@@ -148,6 +153,16 @@ export async function runAction(): Promise<void> {
     }
     core.setFailed(`release-gate: ${message}`);
   }
+}
+
+/** The report listing `counts[i]` failing tests per failed criterion, for the first i that fits in `limit`. */
+function fitting(render: (shown: number) => string[], counts: number[], limit: number): string[] {
+  let sections: string[] = [];
+  for (const shown of counts) {
+    sections = render(shown);
+    if (sections.reduce((n, s) => n + s.length + 1, 0) <= limit) break;
+  }
+  return sections;
 }
 
 /** The `metrics` output: criterion id → { metric: value }, as read (criteria without evidence have none). */

@@ -14,7 +14,7 @@ import { logLine } from '../render/log.js';
 import { fitMarkdown } from '../render/trim.js';
 import type { Inputs } from './inputs.js';
 
-const SUMMARY_LIMIT = 1_000_000;
+export const SUMMARY_LIMIT = 1_000_000;
 const FORK_RECIPE =
   'This token cannot write checks or comments (a pull request from a fork gets a read-only token). Run release-gate in a separate workflow on `workflow_run` — see the README recipe "Public repositories with forks" — to publish the verdict.';
 
