@@ -43,6 +43,10 @@ criteria:
     title: node:test
     evidence: { path: tap/node24.tap, format: tap }
     expect: { failed: "== 0" }
+  - id: codeql
+    title: Code scanning
+    evidence: { path: sarif/codeql-extensions.sarif, format: sarif }
+    expect: { error: "== 0" }
   - id: tolerant
     title: Some failures allowed
     required: false
@@ -93,6 +97,7 @@ describe('the verdict carries what failed', () => {
     expect(byId('tap').failures).toEqual(await readerFailures('tap', 'tap/node24.tap'));
     // the total is the failed metric: the list and the figure come from the same reading
     for (const id of ['nunit', 'jest', 'tap']) expect(byId(id).failures!.total).toBe(byId(id).metrics.failed);
+    expect(byId('codeql').failures).toEqual(await readerFailures('sarif', 'sarif/codeql-extensions.sarif'));
     expect(byId('tolerant').status).toBe('passed');
     expect(byId('tolerant').failures?.total).toBe(1);
   });
@@ -104,7 +109,7 @@ describe('the PR comment', () => {
     const tree = parse(md);
     const lists = nodes(tree, 'list') as List[];
     // one list per failed criterion; the passed one with a tolerated failure has none
-    expect(lists).toHaveLength(3);
+    expect(lists).toHaveLength(4);
     const nunit = byId('nunit').failures!;
     const nunitItems = lists[0]!.children.map(textOf);
     expect(nunitItems.length).toBe(Math.min(nunit.total, 10) + (nunit.total > 10 ? 1 : 0));
@@ -118,6 +123,12 @@ describe('the PR comment', () => {
       '❌ Test suite failed to run — /tmp/jsprod/jestproj/src/hooks.test.js:3 — teardown broke',
       "❌ Test suite failed to run — /tmp/jsprod/jestproj/src/broken.test.js:1 — Cannot find module './does-not-exist' from 'src/broken.test.js'",
     ]);
+    // SARIF findings (CodeQL's, errors first as the reader keeps them): level, rule once, place, message
+    const codeql = byId('codeql').failures!;
+    const findings = lists[3]!.children.map(textOf);
+    expect(findings[0]).toBe('error js/sql-injection — src/app.js:12 — expect: error, high (rule default level via toolComponent 0, rule severity 8.8)');
+    expect(findings.slice(0, Math.min(10, codeql.total)).map((f) => f.split(' ')[0])).toEqual(codeql.kept.slice(0, 10).map((k) => k.level));
+    expect(md).toContain(`**Code scanning \`codeql\`**: ${codeql.total} findings`);
     expect(md).not.toContain('issue #42'); // the passed criterion's failure is not listed
     expect(nodes(tree, 'link')).toEqual([]);
   });
@@ -182,10 +193,12 @@ describe('check-run annotations at the failing tests', () => {
       ['src/math.test.js', 8, 8, 'failure', 'math › adds wrongly failed', 'Error: expect(received).toBe(expected) // Object.is equality (Jest tests, jest)'],
       ['src/hooks.test.js', 3, 3, 'failure', 'Test suite failed to run failed', 'teardown broke (Jest tests, jest)'],
       ['src/broken.test.js', 1, 1, 'failure', 'Test suite failed to run failed', "Cannot find module './does-not-exist' from 'src/broken.test.js' (Jest tests, jest)"],
+      // CodeQL's findings: at their repository-relative places, level by level
+      ...byId('codeql').failures!.kept.filter((k) => k.file !== undefined && k.line !== undefined).map((k) => [k.file, k.line, k.line, { error: 'failure', warning: 'warning', note: 'notice' }[k.level!], k.suite === undefined ? `${k.level} ${k.name}` : k.name === k.suite ? `${k.level} ${k.suite}` : `${k.level} ${k.suite}: ${k.name}`, `${k.message} (Code scanning, codeql)`]),
       // a passed criterion's failing test is annotated too, after the failed ones (relative in the file)
       ['sample.bats', 13, 13, 'failure', 'issue #42: comparison fails failed', '`[ "$result" -eq 5 ]\' failed (Some failures allowed, tolerant)'],
     ]);
-    expect(annotationsFor(verdict, 'policy.yml').map((a) => a.start_line)).toEqual([4, 8, 12]);
+    expect(annotationsFor(verdict, 'policy.yml').map((a) => a.start_line)).toEqual([4, 8, 12, 16]);
   });
 
   it('levels follow the finding: errors failures, warnings warnings, notes notices; capped with a count of the rest', () => {

@@ -75,7 +75,7 @@ function failureAnnotation(c: CriterionResult, item: FailureItem, path: string, 
   const level = item.level === 'warning' ? 'warning' : item.level === 'note' ? 'notice' : 'failure';
   const title =
     item.level !== undefined
-      ? `${item.level}${item.suite !== undefined ? ` ${item.suite}` : ''}${findingName(item) !== undefined ? `: ${findingName(item)}` : ''}`
+      ? `${item.level}${item.suite !== undefined ? ` ${item.suite}` : ''}${findingName(item) !== undefined ? `${item.suite !== undefined ? ':' : ''} ${findingName(item)}` : ''}`
       : `${item.suite ? `${item.suite} › ` : ''}${nameOf(item)} failed`;
   return {
     path,
