@@ -5,7 +5,10 @@
  * plus the policy-line ones, with a note of the rest; the comment lists 10 failing tests per failed
  * criterion, the job summary 50; the `metrics` output holds every criterion's figures.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CONFORMANCE } from '../helpers/evidence.js';
 import { startFakeGitHub, type FakeGitHub } from '../github/fake-github.js';
 import { POLICY_PATH, runAction } from './run-action.js';
 
@@ -149,6 +152,33 @@ describe('failing tests in the check run, the comment, the summary and the outpu
     expect(body).not.toContain('cut to fit');
     // the job summary has room for 10 per shard and more: it lists all 40
     expect(r.summary).toContain('**cart total 39**');
+  });
+
+  it("CodeQL's SARIF findings: notices at their places, listed with level, rule and message (its Markdown links escaped)", async () => {
+    // github/codeql-action's own test file (see the conformance set's NOTICE.md): three notes
+    const sarif = readFileSync(path.join(CONFORMANCE, 'sarif/codeql-action/valid-sarif.sarif'), 'utf8');
+    const text = 'version: 1\nname: release-gate\ncriteria:\n  - id: code-scanning\n    title: No alerts\n    evidence: { artifact: codeql, path: "*.sarif", format: sarif }\n    expect: { results: "== 0" }\n';
+    const run = pullRequestRun(text);
+    fake.addArtifact({ runId: run.id, name: 'codeql', files: { 'javascript.sarif': sarif } });
+    const r = await runAction(fake, { runId: run.id, workspace: { [POLICY_PATH]: text } });
+    expect(r.code).toBe(1);
+    const annotations = fake.state.checkRuns[0]!.output.annotations;
+    expect(annotations.map((a) => [a.path, a.start_line, a.annotation_level, a.title, a.message])).toEqual([
+      [POLICY_PATH, 4, 'failure', 'No alerts (code-scanning): failed', 'results = 3, expected == 0'],
+      ['main.js', 2, 'notice', 'note js/unused-local-variable', 'Unused variable foo. (No alerts, code-scanning)'],
+      ['main.js', 2, 'notice', 'note js/unused-local-variable', 'Unused variable foo. (No alerts, code-scanning)'],
+      [
+        'src/promiseUtils.js',
+        2,
+        'notice',
+        'note js/inconsistent-use-of-new',
+        'Function resolvingPromise is sometimes invoked as a constructor (for example [here](1)), and sometimes as a normal function (for example [here](2)). (No alerts, code-scanning)',
+      ],
+    ]);
+    const body = fake.state.comments[0]!.body;
+    expect(body).toContain('**No alerts `code-scanning`**: 3 findings\n\n- **note** `js/unused-local-variable` — `main.js:2` — Unused variable foo.\n');
+    expect(body).toContain('- **note** `js/inconsistent-use-of-new` — `src/promiseUtils.js:2` — Function resolvingPromise is sometimes invoked as a constructor &#40;for example &#91;here&#93;&#40;1&#41;&#41;');
+    expect(JSON.parse(r.outputs.metrics!)['code-scanning']).toMatchObject({ results: 3, note: 3, error: 0 });
   });
 
   it('a passing gate: no test annotations, metrics for every criterion, and {} for one without evidence', async () => {
