@@ -658,3 +658,23 @@ describe('sarif: top findings (failures)', () => {
     expect(f.kept.map((k) => [k.level, k.message])).toEqual([['error', 'r'], ['warning', 'w']]);
   });
 });
+
+describe('sarif: findings are built only while some may be kept', () => {
+  it('once every level has its 100, later results are read for their counts only', async () => {
+    const results = [
+      ...['error', 'warning', 'note'].flatMap((level) => Array.from({ length: 100 }, (_, i) => ({ level, message: { text: `${level} ${i}` } }))),
+      // read lean: their messages are not built (a repeated key there is not even looked at), yet they count
+      ...Array.from({ length: 50 }, (_, i) => ({ level: 'error', message: { text: `late ${i}` } })),
+    ];
+    const text = JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'T' } }, results }] }).replace(/"text":"late (\d+)"/g, '"text":"late $1","text":"again"');
+    expect(text.match(/"text":"again"/g)).toHaveLength(50);
+    const model = await sarif.read(bytesSource(text, 4096), context('lean.sarif'));
+    expect(sarif.metrics(model)).toMatchObject({ results: { value: 350 }, error: { value: 150 } });
+    const f = sarif.failures!(model);
+    expect(f.total).toBe(350);
+    expect(f.kept.map((k) => k.message)).toEqual(Array.from({ length: 100 }, (_, i) => `error ${i}`));
+    // before every level is full, results are built whole: the same repeated key is refused there
+    const early = JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'T' } }, results: [{ level: 'note', message: { text: 'x' } }] }] }).replace('"text":"x"', '"text":"x","text":"y"');
+    expect((await rejection(sarif.read(bytesSource(early), context('early.sarif')))).message).toMatch(/duplicate key "text"/);
+  });
+});

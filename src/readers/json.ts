@@ -60,20 +60,31 @@ export type Shape = boolean | { readonly [key: string]: Shape } | readonly [Shap
  */
 export type ItemSink = (item: unknown, owner: object, indices: () => number[]) => void;
 
+/**
+ * A leaner shape for the next items of a streamed array, chosen before each item: `when(owner)`
+ * says the reader needs no more than `item` of it (e.g. it has kept all the details it shows).
+ */
+export interface LeanItems {
+  item: Shape;
+  when: (owner: object) => boolean;
+}
+
 /** An array shape whose items are handed to a sink instead of being kept (see streamItems). */
 export class StreamedItems {
   constructor(
     readonly item: Shape,
     readonly sink: ItemSink,
+    readonly lean?: LeanItems,
   ) {}
 }
 
 /**
- * The shape of an array whose items (built with `item`) go to `sink` one by one; the array itself
- * is delivered empty. Only inside an object or array shape (the owner is what is being built).
+ * The shape of an array whose items (built with `item`, or `lean.item` while `lean.when` holds)
+ * go to `sink` one by one; the array itself is delivered empty. Only inside an object or array
+ * shape (the owner is what is being built).
  */
-export function streamItems(item: Shape, sink: ItemSink): StreamedItems {
-  return new StreamedItems(item, sink);
+export function streamItems(item: Shape, sink: ItemSink, lean?: LeanItems): StreamedItems {
+  return new StreamedItems(item, sink, lean);
 }
 
 /** Receives each member of a streamed object (a key repeated in it is refused before). */
@@ -115,6 +126,7 @@ class ArrayShape {
   constructor(
     readonly item: ShapeNode,
     readonly sink?: ItemSink,
+    readonly lean?: { item: ShapeNode; when: (owner: object) => boolean },
   ) {}
 }
 
@@ -129,7 +141,9 @@ export const WHOLE_DOCUMENT: CompiledShape = KEEP;
 export function compileShape(shape: Shape): CompiledShape {
   if (shape === true) return KEEP;
   if (shape === false) return SKIP;
-  if (shape instanceof StreamedItems) return new ArrayShape(compileShape(shape.item), shape.sink);
+  if (shape instanceof StreamedItems) {
+    return new ArrayShape(compileShape(shape.item), shape.sink, shape.lean && { item: compileShape(shape.lean.item), when: shape.lean.when });
+  }
   if (shape instanceof StreamedEntries) return new ObjectShape([], [], [], compileShape(shape.entry), shape.sink);
   if (Array.isArray(shape)) {
     if (shape.length !== 1) throw new Error('an array shape has exactly one item shape');
@@ -427,7 +441,13 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
   };
 
   /** the shape of the next item of the innermost open array */
-  const itemShape = (): ShapeNode => (top === undefined || top.standIn ? SKIP : top.shape instanceof ArrayShape ? top.shape.item : CHECK);
+  const itemShape = (): ShapeNode => {
+    if (top === undefined || top.standIn) return SKIP;
+    const shape = top.shape;
+    if (!(shape instanceof ArrayShape)) return CHECK;
+    if (shape.lean !== undefined && shape.lean.when(frames[frames.length - 2]?.value ?? (top.value as unknown[]))) return shape.lean.item;
+    return shape.item;
+  };
 
   const open = (isObject: boolean): void => {
     if (depth >= maxDepth) fail(`JSON nesting is deeper than ${maxDepth} levels (LIMITS.nestingDepth)`, i);

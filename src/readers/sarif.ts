@@ -245,30 +245,48 @@ class RunTally {
   /** the run's rules as far as the log has written them, once a result needed its rule's level */
   private context: RunContext | null | undefined;
 
-  /** The level a result without its own gets from its rule, when the rule is already known. */
-  private eagerLevel(t: ReferenceTally): Level | null {
-    if (t.eagerLevel !== undefined) return t.eagerLevel;
-    if (this.context === undefined) {
+  /** The run's rules, once its tool is read (null: not yet, or not readable now). */
+  private rules(): RunContext | null {
+    if (this.context === undefined || this.context === null) {
       try {
         this.context = this.run !== undefined && isObject(this.run.tool) && isObject(this.run.tool.driver) ? new RunContext(this.run, '') : null;
       } catch {
         this.context = null;
       }
     }
+    return this.context;
+  }
+
+  /** The level a result without its own gets from its rule, when the rule is already known. */
+  private eagerLevel(t: ReferenceTally): Level | null {
+    if (t.eagerLevel !== undefined && t.eagerLevel !== null) return t.eagerLevel;
+    const context = this.rules();
     let level: Level | null = null;
-    if (this.context !== null) {
+    if (context !== null) {
       try {
         const named = (t.index !== undefined && t.index !== -1) || t.id !== undefined || t.guid !== undefined;
-        const rule = named ? this.context.resolve(t.index, t.id, t.guid, t.toolComponent) : undefined;
-        const configured = rule !== undefined ? (this.context.override(rule) ?? (isObject(rule.defaultConfiguration) ? rule.defaultConfiguration.level : undefined)) : undefined;
+        const rule = named ? context.resolve(t.index, t.id, t.guid, t.toolComponent) : undefined;
+        const configured = rule !== undefined ? (context.override(rule) ?? (isObject(rule.defaultConfiguration) ? rule.defaultConfiguration.level : undefined)) : undefined;
         if (configured !== undefined) level = typeof configured === 'string' && LEVELS.has(configured) ? (configured as Level) : null;
-        else if (rule !== undefined || !named) level = 'warning';
+        // no rule: "warning", unless the run defines rules (then the log is refused, see countRun)
+        else if (rule !== undefined || !named || !context.components().some((c) => context.rulesOf(c).length > 0)) level = 'warning';
       } catch {
         level = null;
       }
     }
     t.eagerLevel = level;
     return level;
+  }
+
+  /**
+   * Whether no later result of the run can be kept, so that results need not be built with their
+   * message and locations: every level has its findings, and a result without a level of its own
+   * gets its rule's now (with the tool read, a rule that cannot be found makes the log refused) or
+   * there is no room left to wait for it.
+   */
+  enough(): boolean {
+    if (FINDING_LEVELS.some((level) => this.kept[level].length < FAILING_TESTS_KEPT)) return false;
+    return this.deferred.length >= DEFERRED_KEPT || this.rules() !== null;
   }
 
   /** Keeps what may be shown of a counted result, while its level has room. */
@@ -401,7 +419,17 @@ function bucketOf(severity: number): number {
  * artifacts, notifications) is checked for syntax and skipped, not built: it is most of a large
  * log's bytes, and no count depends on it. Results are streamed to `sink`, never kept.
  */
-function sarifShape(sink: (result: unknown, run: object, indices: () => number[]) => void): ReturnType<typeof compileShape> {
+function sarifShape(sink: (result: unknown, run: object, indices: () => number[]) => void, enough: (run: object) => boolean): ReturnType<typeof compileShape> {
+  const COUNTED = {
+    ruleId: true,
+    ruleIndex: true,
+    rule: true,
+    level: true,
+    kind: true,
+    baselineState: true,
+    suppressions: true,
+    properties: { 'security-severity': true },
+  } as const;
   const RULE: Shape = { id: true, guid: true, name: true, messageStrings: true, defaultConfiguration: { level: true }, properties: { 'security-severity': true } };
   const COMPONENT: Shape = { name: true, guid: true, rules: [RULE] };
   return compileShape({
@@ -413,19 +441,14 @@ function sarifShape(sink: (result: unknown, run: object, indices: () => number[]
         originalUriBaseIds: true,
         results: streamItems(
           {
-            ruleId: true,
-            ruleIndex: true,
-            rule: true,
-            level: true,
-            kind: true,
-            baselineState: true,
-            suppressions: true,
-            properties: { 'security-severity': true },
+            ...COUNTED,
             // for the findings shown: the message and the first location's path and line
             message: { text: true, id: true, arguments: true },
             locations: [{ physicalLocation: { artifactLocation: { uri: true, uriBaseId: true }, region: { startLine: true } } }],
           },
           sink,
+          // once the run has every finding it shows, the rest are read for their counts only
+          { item: COUNTED, when: enough },
         ),
       },
     ],
@@ -704,7 +727,7 @@ async function read(input: ByteSource, maxBytes: number, maxDepth: number): Prom
     }
     const [r, i] = indices() as [number, number];
     tally.add(result, i, () => runName(run as Json, r));
-  });
+  }, (run) => tallies.get(run)?.enough() ?? false);
   const log = await readJsonDocument(input, maxBytes, maxDepth, 'SARIF log', shape);
   if (!isObject(log)) throw new EvidenceError('not a SARIF log: the document is not a JSON object');
   if (log.version !== '2.1.0') {
