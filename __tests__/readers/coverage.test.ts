@@ -44,8 +44,9 @@ describe('coverage model: metrics', () => {
       'functions.covered': null,
       'functions.total': null,
     });
-    // istanbul also gives statements: its model is tested in istanbul.test.ts
-    for (const [name, format] of Object.entries({ lcov, cobertura, jacoco })) {
+    // istanbul also gives statements (istanbul.test.ts), jacoco its check counters (jacoco.test.ts)
+    expect(jacoco.knownMetrics).toMatchObject(COVERAGE_METRICS);
+    for (const [name, format] of Object.entries({ lcov, cobertura })) {
       expect(format.knownMetrics).toEqual(COVERAGE_METRICS);
       expect(format.name).toBe(name);
       expect(format.merge).toBe(mergeCoverage);
