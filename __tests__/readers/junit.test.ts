@@ -866,6 +866,23 @@ describe('junit reader: failing tests by name and place', () => {
     expect(m.failing[0]!.file).toBeUndefined();
   });
 
+  it('names nested testcases each by their own tag, whatever the chunking (the saved tags are reused per level)', async () => {
+    const mid = 'm'.repeat(10_000);
+    const xmlText =
+      '<testsuite name="s"><testcase classname="o" name="outer"><testcase classname="i" name="inner1"><failure message="one"/></testcase>' +
+      `<testcase classname="i" name="${mid}" file="x.py" line="4"><error message="two"/></testcase><failure message="three"/></testcase>` +
+      '<testcase classname="o" name="after" status="failed"/></testsuite>';
+    for (const chunk of [1, 7, 100, 1 << 20]) {
+      const m = await readXml(xmlText, chunk);
+      expect(m.failing).toEqual([
+        { suite: 'i', name: 'inner1', message: 'one' },
+        { suite: 'i', name: `${'m'.repeat(299)}…`, file: 'x.py', line: 4, message: 'two' },
+        { suite: 'o', name: 'outer', message: 'three' },
+        { suite: 'o', name: 'after' },
+      ]);
+    }
+  });
+
   it('keeps the first 100 per file and per merge; the total stays exact', async () => {
     const cases = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `<testcase classname="c" name="${prefix}${i}"><failure/></testcase>`).join('');
     const a = await readXml(`<testsuite>${cases('a', 150)}</testsuite>`, 512);

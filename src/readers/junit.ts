@@ -5,7 +5,7 @@ import { BoundedText, firstFrame, traceText } from './dotnet.js';
 import { messageLine, stackPlace } from './stack-frames.js';
 import { FAILING_TESTS_KEPT, type FailingTest } from './test-results.js';
 import type { ByteSource, Failures, Format } from './types.js';
-import { parseXml, type XmlAttributes, type XmlHandler } from './xml.js';
+import { parseXml, SavedAttributes, type XmlAttributes, type XmlHandler } from './xml.js';
 
 /**
  * JUnit XML, read in one streaming pass. Tests are counted from the elements, and the counts a
@@ -82,6 +82,8 @@ function clip(text: string | undefined): string | undefined {
  * suite's attributes at its open tag, and the first counted result's message and text.
  */
 interface Pending {
+  /** a testcase's attributes, copied at its open tag and decoded only if it fails and is kept */
+  attributes: SavedAttributes | undefined;
   suite: string | undefined;
   name: string | undefined;
   file: string | undefined;
@@ -91,6 +93,17 @@ interface Pending {
   message: string | undefined;
   text: BoundedText | undefined;
   type: string | undefined;
+}
+
+/** Longest testcase tag copied for later; a longer one has its names decoded (and clipped) at once. */
+const SAVED_TAG_BYTES = 64 * 1024;
+
+/** Names and place of a testcase, from attributes saved at its open tag or read there. */
+function readNames(p: Pending, attributes: SavedAttributes | XmlAttributes, suiteName: () => string | undefined): void {
+  p.suite = clip(attributes.get('classname')) || suiteName();
+  p.name = clip(attributes.get('name'));
+  p.file = clip(attributes.get('file'));
+  p.line = attributes.digits('line');
 }
 
 /** Where a failing test broke: its attributes, else the first frame of its failure text that names a file. */
@@ -286,6 +299,8 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
   const resultDepths: number[] = [];
   // what the open testcases' failing tests would need (undefined once enough are kept)
   const casePending: (Pending | undefined)[] = [];
+  // the saved tags of the open testcases, by nesting level among them (reused)
+  const savedTags: SavedAttributes[] = [];
   // failures outside a testcase being read (kept when they close, with their text)
   const loosePending: Pending[] = [];
   const looseDepths: number[] = [];
@@ -384,7 +399,7 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
             // outside any testcase: an error or failure is a failed test of its own, named after its suite
             count(bits);
             if (failing.length < FAILING_TESTS_KEPT) {
-              pending = { suite: suiteName(suites.length - 2), name: suiteName(), file: undefined, line: -1, message: undefined, text: undefined, type: undefined };
+              pending = { attributes: undefined, suite: suiteName(suites.length - 2), name: suiteName(), file: undefined, line: -1, message: undefined, text: undefined, type: undefined };
               loosePending.push(pending);
               looseDepths.push(depth);
             }
@@ -407,11 +422,18 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
           caseBits.push(bits);
           // names are decoded only for a testcase that may fail: one with children, or a failing
           // status (an empty <testcase/> without one passed or skipped)
-          casePending.push(
-            failing.length < FAILING_TESTS_KEPT && (!attributes.selfClosing || (bits & (ERROR | FAILURE)) !== 0)
-              ? { suite: attributes.get('classname') || suiteName(), name: attributes.get('name'), file: attributes.get('file'), line: attributes.digits('line'), message: undefined, text: undefined, type: undefined }
-              : undefined,
-          );
+          let pending: Pending | undefined;
+          if (failing.length < FAILING_TESTS_KEPT && (!attributes.selfClosing || (bits & (ERROR | FAILURE)) !== 0)) {
+            // the tag is copied, not decoded: most testcases pass and their names are never needed
+            const level = casePending.length;
+            const saved = (savedTags[level] ??= new SavedAttributes());
+            pending = { attributes: saved, suite: undefined, name: undefined, file: undefined, line: -1, message: undefined, text: undefined, type: undefined };
+            if (!attributes.save(saved, SAVED_TAG_BYTES)) {
+              pending.attributes = undefined;
+              readNames(pending, attributes, suiteName);
+            }
+          }
+          casePending.push(pending);
           const time = parseTime(attributes.get('time'));
           if (time !== undefined) {
             caseTime += time;
@@ -457,7 +479,10 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
           const pending = casePending.pop();
           model.runs++;
           count(bits);
-          if (bits & (ERROR | FAILURE) && pending !== undefined && failing.length < FAILING_TESTS_KEPT) failing.push(failingTest(pending, '(unnamed test case)'));
+          if (bits & (ERROR | FAILURE) && pending !== undefined && failing.length < FAILING_TESTS_KEPT) {
+            if (pending.attributes !== undefined) readNames(pending, pending.attributes, suiteName);
+            failing.push(failingTest(pending, '(unnamed test case)'));
+          }
         } else if (suite !== undefined && suite.depth === depth) {
           suites.pop();
           closeSuite(suite);

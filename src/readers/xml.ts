@@ -24,6 +24,70 @@ export interface XmlAttributes {
   toRecord(): Record<string, string>;
   /** whether the tag is empty (`<a/>`): its close follows at once, with no children or text */
   readonly selfClosing: boolean;
+  /**
+   * Copies the tag's attributes into `into` (reused: no allocation once it has grown), to be read
+   * after `open` returns, e.g. only once a child shows they are needed; false (nothing saved) when
+   * the tag is longer than `maxBytes`.
+   */
+  save(into: SavedAttributes, maxBytes: number): boolean;
+}
+
+/** A copy of a tag's attributes (see XmlAttributes.save): the bytes, decoded only when asked for. */
+export class SavedAttributes {
+  private bytes = Buffer.alloc(256);
+  private offsets = new Int32Array(5 * 8);
+  private count = 0;
+
+  /** buf[start, end) holds the tag; attrs the absolute offsets of its n attributes */
+  fill(buf: Buffer, start: number, end: number, attrs: Int32Array, n: number): void {
+    if (this.bytes.byteLength < end - start) this.bytes = Buffer.alloc(Math.max(end - start, 2 * this.bytes.byteLength));
+    buf.copy(this.bytes, 0, start, end);
+    if (this.offsets.length < 5 * n) this.offsets = new Int32Array(Math.max(5 * n, 2 * this.offsets.length));
+    const offsets = this.offsets;
+    for (let j = 0; j < 5 * n; j += 5) {
+      offsets[j] = attrs[j]! - start;
+      offsets[j + 1] = attrs[j + 1]! - start;
+      offsets[j + 2] = attrs[j + 2]! - start;
+      offsets[j + 3] = attrs[j + 3]! - start;
+      offsets[j + 4] = attrs[j + 4]!;
+    }
+    this.count = n;
+  }
+
+  private find(name: string): number {
+    const bytes = this.bytes;
+    const offsets = this.offsets;
+    for (let k = 0; k < this.count; k++) {
+      const s = offsets[5 * k]!;
+      if (offsets[5 * k + 1]! - s !== name.length) continue;
+      let same = true;
+      for (let i = 0; same && i < name.length; i++) same = bytes[s + i] === name.charCodeAt(i);
+      if (same) return k;
+    }
+    return -1;
+  }
+
+  /** as XmlAttributes.get */
+  get(name: string): string | undefined {
+    const k = this.find(name);
+    return k < 0 ? undefined : decodeText(this.bytes, this.offsets[5 * k + 2]!, this.offsets[5 * k + 3]!, true, this.offsets[5 * k + 4] === 1);
+  }
+
+  /** as XmlAttributes.digits */
+  digits(name: string): number {
+    const k = this.find(name);
+    if (k < 0) return -2;
+    const s = this.offsets[5 * k + 2]!;
+    const e = this.offsets[5 * k + 3]!;
+    if (e === s || e - s > 15) return -1;
+    let n = 0;
+    for (let i = s; i < e; i++) {
+      const d = this.bytes[i]! - 48;
+      if (d < 0 || d > 9) return -1;
+      n = n * 10 + d;
+    }
+    return n;
+  }
 }
 
 export interface XmlHandler {
@@ -145,6 +209,9 @@ class Tokenizer implements XmlAttributes {
     return this.handler.text !== undefined;
   }
   selfClosing = false;
+  // the tag being opened: buf[tagStart, tagEnd)
+  private tagStart = 0;
+  private tagEnd = 0;
 
   // position of buf[0] in the document
   private linesBefore = 0;
@@ -553,6 +620,8 @@ class Tokenizer implements XmlAttributes {
     if (depth > this.maxDepth) this.fail(`XML nesting deeper than ${this.maxDepth} elements (LIMITS.nestingDepth)`, i);
     this.findFrom = 0;
     this.selfClosing = selfClosing;
+    this.tagStart = lt;
+    this.tagEnd = i;
     this.handler.open(name, this, depth);
     this.attrCount = 0;
     if (selfClosing) this.closeTop();
@@ -713,6 +782,12 @@ class Tokenizer implements XmlAttributes {
       n = n * 10 + d;
     }
     return n;
+  }
+
+  save(into: SavedAttributes, maxBytes: number): boolean {
+    if (this.tagEnd - this.tagStart > maxBytes) return false;
+    into.fill(this.buf, this.tagStart, this.tagEnd, this.attrs, this.attrCount);
+    return true;
   }
 
   toRecord(): Record<string, string> {
