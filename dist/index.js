@@ -1,22 +1,27 @@
 import { createRequire as __rgCreateRequire } from 'node:module'; const require = __rgCreateRequire(import.meta.url);
 import {
+  FAILURES_IN_COMMENT,
+  FAILURES_IN_SUMMARY,
   LIMITS,
   codeSpan,
   convert,
   directorySource,
   escapeMarkdown,
   evaluatePolicy,
+  findingName,
   formatBytes,
   formatPolicyError,
   loadPolicy,
   logLine,
+  nameOf,
   renderJson,
   renderMarkdownSections,
   renderNoVerdictJson,
   renderUnusablePolicyMarkdown,
   require_picomatch,
+  shownMessage,
   visible
-} from "./chunks/chunk-LBYC24SX.js";
+} from "./chunks/chunk-46TAQULV.js";
 import {
   core_exports,
   defaults,
@@ -1768,6 +1773,61 @@ function annotationsFor(verdict, policyPath) {
     message: clip(visible(c.reason), MAX_MESSAGE)
   }));
 }
+var FAILURE_ANNOTATIONS_CAP = 500;
+function failureAnnotations(verdict, options2 = {}) {
+  const cap = options2.cap ?? FAILURE_ANNOTATIONS_CAP;
+  const annotations = [];
+  let leftOut = 0;
+  const criteria = [...verdict.criteria.filter((c) => c.status === "failed"), ...verdict.criteria.filter((c) => c.status === "passed")];
+  for (const c of criteria) {
+    for (const item of c.failures?.kept ?? []) {
+      const path5 = item.file === void 0 ? void 0 : repositoryPath(item.file, options2.workspace);
+      if (path5 === void 0 || item.line === void 0 || !Number.isInteger(item.line) || item.line < 1) continue;
+      if (annotations.length >= cap) {
+        leftOut++;
+        continue;
+      }
+      annotations.push(failureAnnotation(c, item, path5, item.line));
+    }
+  }
+  return { annotations, leftOut };
+}
+function failureAnnotation(c, item, path5, line) {
+  const message = shownMessage(item);
+  const level = item.level === "warning" ? "warning" : item.level === "note" ? "notice" : "failure";
+  const title = item.level !== void 0 ? `${item.level}${item.suite !== void 0 ? ` ${item.suite}` : ""}${findingName(item) !== void 0 ? `${item.suite !== void 0 ? ":" : ""} ${findingName(item)}` : ""}` : `${item.suite ? `${item.suite} \u203A ` : ""}${nameOf(item)} failed`;
+  return {
+    path: path5,
+    start_line: line,
+    end_line: line,
+    annotation_level: level,
+    title: clip(visible(oneLineText(title)), MAX_TITLE),
+    message: clip(visible(`${message ?? (item.level !== void 0 ? nameOf(item) : "failed")} (${c.title === c.id ? c.id : `${c.title}, ${c.id}`})`), MAX_MESSAGE)
+  };
+}
+function repositoryPath(file, workspace) {
+  let path5 = file;
+  if (/^file:\/\//i.test(path5)) {
+    try {
+      path5 = decodeURIComponent(new URL(path5).pathname).replace(/^\/([a-z]:)/i, "$1");
+    } catch {
+      return void 0;
+    }
+  }
+  path5 = path5.replace(/\\/g, "/");
+  if (workspace !== void 0 && workspace !== "") {
+    const root = `${workspace.replace(/\\/g, "/").replace(/\/+$/, "")}/`;
+    if (path5.startsWith(root)) path5 = path5.slice(root.length);
+  }
+  path5 = path5.replace(/^(?:\.\/)+/, "");
+  if (path5 === "" || path5.startsWith("/") || /^[a-z][a-z0-9+.-]*:/i.test(path5)) return void 0;
+  if (/[\u0000-\u001f\u007f]/.test(path5)) return void 0;
+  if (path5.split("/").some((segment) => segment === "" || segment === "." || segment === "..")) return void 0;
+  return path5;
+}
+function oneLineText(text) {
+  return text.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, " ").trim();
+}
 function clip(text, max) {
   return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
 }
@@ -2458,7 +2518,7 @@ async function publish(octokit, context, inputs, writes, request) {
       detailsUrl: context.runUrl,
       title: request.title,
       decision: request.decision,
-      summary: fitMarkdown(request.markdownSections, CHECK_SUMMARY_LIMIT, cutNote),
+      summary: fitMarkdown([...request.markdownSections.slice(0, 1), ...request.checkNotes ?? [], ...request.markdownSections.slice(1)], CHECK_SUMMARY_LIMIT, cutNote),
       annotations: request.annotations
     })
   );
@@ -2514,6 +2574,7 @@ function setOutputs(values) {
   setOutput("failed", values.failed);
   setOutput("missing", values.missing);
   setOutput("report", values.report);
+  setOutput("metrics", values.metrics);
   setOutput("check-run-id", values.checkRunId ?? "");
   setOutput("check-run-url", values.checkRunUrl ?? "");
   setOutput("comment-url", values.commentUrl ?? "");
@@ -2589,27 +2650,37 @@ async function runAction() {
         pullRequests: plan.pullRequests
       });
       await writeSummary(sections2);
-      setOutputs({ decision: "fail", score: 0, passed: 0, failed: 0, missing: 0, report: reportPath, ...published2 });
+      setOutputs({ decision: "fail", score: 0, passed: 0, failed: 0, missing: 0, report: reportPath, metrics: "{}", ...published2 });
       setFailed(`release-gate: the policy ${policyFile} has errors`);
       return;
     }
     verdict = outcome.verdict;
     const { decision } = verdict;
     await writeFile(reportPath, renderJson(verdict));
-    const sections = renderMarkdownSections(verdict, { policyPath: policyFile });
-    sections.splice(1, 0, ...notes);
+    const judgedBy = verdict;
+    const render = (shown) => {
+      const rendered = renderMarkdownSections(judgedBy, { policyPath: policyFile, failuresShown: shown });
+      rendered.splice(1, 0, ...notes);
+      return rendered;
+    };
+    const sections = fitting(render, [FAILURES_IN_COMMENT, 3, 0], CHECK_SUMMARY_LIMIT - 2e3);
+    const summarySections = fitting(render, [FAILURES_IN_SUMMARY, FAILURES_IN_COMMENT, 3, 0], SUMMARY_LIMIT - 2e3);
+    const atFailures = failureAnnotations(verdict, process.env.GITHUB_WORKSPACE ? { workspace: process.env.GITHUB_WORKSPACE } : {});
+    const checkNotes = atFailures.leftOut > 0 ? [`<sub>${atFailures.leftOut} more failing test${atFailures.leftOut === 1 ? " or finding is" : "s or findings are"} not annotated (at most ${FAILURE_ANNOTATIONS_CAP} are); the JSON report lists them.</sub>
+`] : [];
     info(logLine(`${verdict.decision === "pass" ? "PASS" : "FAIL"} score ${verdict.score}% \u2014 ${verdict.summary}`));
     for (const c of verdict.criteria) info(logLine(`  ${c.status.padEnd(7)} ${c.id}: ${c.reason}`));
     const published = await publish(octokit, context, inputs, writes, {
       checkName,
       markdownSections: sections,
       title: checkTitle(verdict),
-      annotations: annotationsFor(verdict, policyFile),
+      annotations: [...annotationsFor(verdict, policyFile), ...atFailures.annotations],
+      checkNotes,
       decision: verdict.decision,
       pullRequests: plan.pullRequests
     });
-    await writeSummary(sections);
-    setOutputs({ decision, score: verdict.score, ...verdict.counts, report: reportPath, ...published });
+    await writeSummary(summarySections);
+    setOutputs({ decision, score: verdict.score, ...verdict.counts, report: reportPath, metrics: metricsOutput(verdict), ...published });
     if (decision === "fail") {
       const message = `release-gate failed: ${verdict.summary}`;
       if (inputs.fail) setFailed(message);
@@ -2626,6 +2697,17 @@ ${escapeMarkdown(message, 2e3)}
     }
     setFailed(`release-gate: ${message}`);
   }
+}
+function fitting(render, counts, limit) {
+  let sections = [];
+  for (const shown of counts) {
+    sections = render(shown);
+    if (sections.reduce((n, s) => n + s.length + 1, 0) <= limit) break;
+  }
+  return sections;
+}
+function metricsOutput(verdict) {
+  return JSON.stringify(Object.fromEntries(verdict.criteria.map((c) => [c.id, c.metrics])));
 }
 function readingsNote(judged, chosen) {
   if (judged.length < 2) return [];

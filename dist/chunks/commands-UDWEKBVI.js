@@ -1,23 +1,29 @@
 import { createRequire as __rgCreateRequire } from 'node:module'; const require = __rgCreateRequire(import.meta.url);
 import {
+  FAILURES_IN_TEXT,
   LIMITS,
   didYouMean,
   directorySource,
   displayName,
   external_exports,
+  failuresNoun,
+  findingName,
   formatBytes,
   formatPolicyError,
   loadPolicy,
   logLine,
   logLines,
+  nameOf,
   oneLine,
+  placeOf,
   policySchema,
   renderJson,
   renderMarkdown,
   renderNoVerdictJson,
   renderUnusablePolicyMarkdown,
-  runGate
-} from "./chunk-LBYC24SX.js";
+  runGate,
+  shownMessage
+} from "./chunk-46TAQULV.js";
 import "./chunk-XMXXNP2B.js";
 
 // src/commands.ts
@@ -58,8 +64,26 @@ function criterionLines(c, width) {
       const names = c.evidence.slice(0, 3).map((e) => oneLine(displayName(e))).join(", ");
       lines.push(`${indent}evidence: ${names}${c.evidence.length > 3 ? ` (+${c.evidence.length - 3} more)` : ""}`);
     }
+    if (c.status === "failed" && c.failures) lines.push(...failureLines(c, indent));
   }
   return lines;
+}
+function failureLines(c, indent) {
+  const { kept, total } = c.failures;
+  const items = kept.slice(0, FAILURES_IN_TEXT);
+  const lines = [`${indent}${failuresNoun(c)}:`];
+  for (const item of items) {
+    const place = placeOf(item);
+    const message = shownMessage(item);
+    const what = item.level !== void 0 ? [item.level, item.suite, findingName(item)].filter((x) => x !== void 0).join(" ") : `${item.suite ? `${item.suite} \u203A ` : ""}${nameOf(item)}`;
+    const parts = [clip(oneLine(what), 200), place !== void 0 && clip(oneLine(place), 200), message !== void 0 && clip(oneLine(message), 200)].filter(Boolean);
+    lines.push(`${indent}  \u2717 ${parts.join(" \u2014 ")}`);
+  }
+  if (total > items.length) lines.push(`${indent}  \u2026 and ${total - items.length} more`);
+  return lines;
+}
+function clip(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
 }
 
 // src/commands.ts

@@ -17009,8 +17009,8 @@ var error20 = () => {
       case "invalid_union":
         return "\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF";
       case "invalid_element": {
-        const place = withDefinite(issue2.origin ?? "array");
-        return `\u05E2\u05E8\u05DA \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF \u05D1${place}`;
+        const place2 = withDefinite(issue2.origin ?? "array");
+        return `\u05E2\u05E8\u05DA \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF \u05D1${place2}`;
       }
       default:
         return `\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF`;
@@ -29238,2447 +29238,9 @@ function formatBytes(n) {
   return `${Number.isInteger(n) ? n : n.toFixed(1)} ${units[i]}`;
 }
 
-// src/readers/xml.ts
-var MAX_MARKUP_BYTES = LIMITS.markupBytes;
-var MAX_REFERENCE_BYTES = 64;
-var LT = 60;
-var GT = 62;
-var AMP = 38;
-var SLASH = 47;
-var BANG = 33;
-var QUESTION = 63;
-var EQ = 61;
-var DQUOTE = 34;
-var SQUOTE = 39;
-var SEMI = 59;
-var LF = 10;
-var LBRACKET = 91;
-var WS = new Uint8Array(256);
-for (const c of [32, 9, 13, 10]) WS[c] = 1;
-var NAME = new Uint8Array(256);
-var NAME_START = new Uint8Array(256);
-for (let c = 0; c < 256; c++) {
-  const letter = c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 58 || c >= 128;
-  NAME_START[c] = letter ? 1 : 0;
-  NAME[c] = letter || c >= 48 && c <= 57 || c === 45 || c === 46 ? 1 : 0;
-}
-var COMMENT_END = Buffer.from("-->");
-var PI_END = Buffer.from("?>");
-var CDATA_END = Buffer.from("]]>");
-var CDATA_START = Buffer.from("<![CDATA[");
-var DOCTYPE_START = Buffer.from("<!DOCTYPE");
-var utf8 = (buf, start, end) => buf.utf8Slice(start, end);
-var latin1 = (buf, start, end) => buf.latin1Slice(start, end);
-var PREDEFINED = { lt: "<", gt: ">", amp: "&", apos: "'", quot: '"' };
-var TEXT = 0;
-var COMMENT = 1;
-var PI = 2;
-var CDATA = 3;
-var INCOMPLETE = -1;
-var MAX_NAME_BYTES = 4096;
-var MAX_ATTRIBUTES = 1e6;
-var INDEXED_ATTRIBUTES = 16;
-function mix(hash3) {
-  const h = Math.imul(hash3 ^ hash3 >>> 16, 73244475);
-  return h ^ h >>> 16;
-}
-async function parseXml(input2, handler, maxDepth) {
-  const tokenizer = new Tokenizer(handler, maxDepth);
-  for await (const chunk of input2) tokenizer.write(chunk);
-  tokenizer.end();
-}
-var Tokenizer = class {
-  constructor(handler, maxDepth) {
-    this.handler = handler;
-    this.maxDepth = maxDepth;
-    this.wantText = handler.text !== void 0;
-  }
-  handler;
-  maxDepth;
-  buf = Buffer.alloc(0);
-  /** unconsumed bytes of the previous buffer (a copy: sources may reuse their buffers) */
-  carry;
-  /** the carry could not complete a token with this many bytes: wait until it has doubled */
-  carryNeed = 0;
-  pending = [];
-  pendingBytes = 0;
-  mode = TEXT;
-  first = true;
-  stack = [];
-  sawRoot = false;
-  rootClosed = false;
-  sawDoctype = false;
-  wantText;
-  // position of buf[0] in the document
-  linesBefore = 0;
-  /** characters between the last line feed and buf[0] */
-  columnBefore = 0;
-  /** offset in buf of the token being read, for the position of handler errors */
-  at = 0;
-  // cached searches within buf: the next '<' / '&' at or after *From (-1: none)
-  ltFrom = 0;
-  ltAt = -1;
-  ampFrom = 0;
-  ampAt = -1;
-  // attributes of the tag being opened: name start, name end, value start, value end, has '&'
-  attrs = new Int32Array(5 * 16);
-  /** a hash of each attribute's name, for the duplicate check */
-  attrHashes = new Int32Array(16);
-  attrCount = 0;
-  /**
-   * Past INDEXED_ATTRIBUTES attributes in one tag, an open-addressing table of attribute index + 1
-   * by name hash, so the duplicate check and lookups stay linear in the tag (a tag with 300,000
-   * attributes took 114 s when each was compared with all before it). 0 entries: not built.
-   */
-  attrTable = new Int32Array(0);
-  attrTableFor = 0;
-  /** where `find` starts looking: readers mostly ask for attributes in document order */
-  findFrom = 0;
-  // interned element names by a hash of their bytes
-  names = new Array(1024).fill(void 0);
-  write(chunk) {
-    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (this.carry) {
-      this.pending.push(bytes);
-      this.pendingBytes += bytes.byteLength;
-      if (this.pendingBytes < this.carryNeed && this.carry.byteLength + this.pendingBytes <= MAX_MARKUP_BYTES) {
-        this.pending[this.pending.length - 1] = Buffer.from(bytes);
-        return;
-      }
-      bytes = Buffer.concat([this.carry, ...this.pending], this.carry.byteLength + this.pendingBytes);
-      this.pending = [];
-      this.pendingBytes = 0;
-      this.carry = void 0;
-    }
-    if (this.first) {
-      if (bytes.byteLength < 3 && bytes.byteLength > 0 && bytes[0] === 239) {
-        this.carry = Buffer.from(bytes);
-        this.carryNeed = 0;
-        return;
-      }
-      this.first = false;
-      if (bytes.byteLength >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191) bytes = bytes.subarray(3);
-    }
-    this.feed(bytes, false);
-  }
-  end() {
-    const rest = this.carry ? Buffer.concat([this.carry, ...this.pending]) : Buffer.alloc(0);
-    this.carry = void 0;
-    this.pending = [];
-    this.feed(rest, true);
-    if (!this.sawRoot) throw new EvidenceError("document must contain a root element.", this.position(this.buf.byteLength));
-  }
-  feed(bytes, final) {
-    this.buf = bytes;
-    this.ltFrom = 0;
-    this.ltAt = -1;
-    this.ampFrom = 0;
-    this.ampAt = -1;
-    this.ltFrom = this.ampFrom = Number.MAX_SAFE_INTEGER;
-    let consumed;
-    try {
-      consumed = this.run(final);
-    } catch (err) {
-      if (err instanceof EvidenceError) {
-        if (err.position !== void 0) throw err;
-        throw new EvidenceError(err.message, this.position(this.at));
-      }
-      throw new EvidenceError(err instanceof Error ? err.message : String(err), this.position(this.at));
-    }
-    const len = bytes.byteLength;
-    if (final) {
-      if (consumed < len || this.mode !== TEXT) {
-        const what = this.mode === COMMENT ? "comment" : this.mode === CDATA ? "CDATA section" : this.mode === PI ? "processing instruction" : "markup";
-        const top2 = this.stack[this.stack.length - 1];
-        throw new EvidenceError(top2 !== void 0 ? `unclosed tag: ${top2}` : `unexpected end of document inside a ${what}`, this.position(len));
-      }
-      const top = this.stack[this.stack.length - 1];
-      if (top !== void 0) throw new EvidenceError(`unclosed tag: ${top}`, this.position(len));
-      return;
-    }
-    this.advance(consumed);
-    if (consumed < len) {
-      const rest = len - consumed;
-      if (rest > MAX_MARKUP_BYTES) {
-        throw new EvidenceError(`a single piece of XML markup is longer than ${MAX_MARKUP_BYTES} bytes (LIMITS.markupBytes)`, this.position(consumed));
-      }
-      this.carry = Buffer.from(bytes.subarray(consumed));
-      this.carryNeed = rest;
-    }
-  }
-  /** counts the lines and the last line's characters of buf[0, end) into the base position */
-  advance(end) {
-    const buf = this.buf;
-    let lines = 0;
-    let last = -1;
-    for (let i = buf.indexOf(LF, 0); i !== -1 && i < end; i = buf.indexOf(LF, i + 1)) {
-      lines++;
-      last = i;
-    }
-    if (lines > 0) {
-      this.linesBefore += lines;
-      this.columnBefore = chars(buf, last + 1, end);
-    } else {
-      this.columnBefore += chars(buf, 0, end);
-    }
-  }
-  position(offset) {
-    const buf = this.buf;
-    const end = Math.min(offset, buf.byteLength);
-    let line2 = this.linesBefore + 1;
-    let last = -1;
-    for (let i = buf.indexOf(LF, 0); i !== -1 && i < end; i = buf.indexOf(LF, i + 1)) {
-      line2++;
-      last = i;
-    }
-    const column = (last >= 0 ? chars(buf, last + 1, end) : this.columnBefore + chars(buf, 0, end)) + 1;
-    return { line: line2, column };
-  }
-  fail(message, offset) {
-    throw new EvidenceError(message, this.position(offset));
-  }
-  nextLt(p) {
-    if (p < this.ltFrom || this.ltAt !== -1 && p > this.ltAt) {
-      this.ltFrom = p;
-      const buf = this.buf;
-      const near = Math.min(p + 16, buf.byteLength);
-      let at = -1;
-      for (let i = p; i < near; i++) {
-        if (buf[i] === LT) {
-          at = i;
-          break;
-        }
-      }
-      this.ltAt = at !== -1 || near === buf.byteLength ? at : buf.indexOf(LT, near);
-    }
-    return this.ltAt;
-  }
-  nextAmp(p) {
-    if (p < this.ampFrom || this.ampAt !== -1 && p > this.ampAt) {
-      this.ampFrom = p;
-      this.ampAt = this.buf.indexOf(AMP, p);
-    }
-    return this.ampAt;
-  }
-  /** Tokenizes buf from 0; returns how far it got (the rest continues in the next chunk). */
-  run(final) {
-    const buf = this.buf;
-    const len = buf.byteLength;
-    let p = 0;
-    while (p < len) {
-      if (this.mode !== TEXT) {
-        const needle = this.mode === COMMENT ? COMMENT_END : this.mode === PI ? PI_END : CDATA_END;
-        const e = buf.indexOf(needle, p);
-        if (e === -1) {
-          let keep = Math.max(p, len - needle.byteLength + 1);
-          if (this.mode === CDATA && this.wantText) {
-            keep = utf8Boundary(buf, p, keep);
-            if (keep > p) this.emit(utf8(buf, p, keep));
-          }
-          return final ? p : keep;
-        }
-        if (this.mode === CDATA && this.wantText && e > p) this.emit(utf8(buf, p, e));
-        this.mode = TEXT;
-        p = e + needle.byteLength;
-        continue;
-      }
-      const lt = this.nextLt(p);
-      const textEnd = lt === -1 ? len : lt;
-      if (textEnd > p) {
-        const stop = this.text(p, textEnd, lt !== -1 || final);
-        if (stop < textEnd) return stop;
-      }
-      if (lt === -1) return len;
-      this.at = lt;
-      if (lt + 1 >= len) return lt;
-      const c1 = buf[lt + 1];
-      if (c1 === SLASH) {
-        const next = this.endTag(lt);
-        if (next === INCOMPLETE) return lt;
-        p = next;
-      } else if (c1 === BANG) {
-        if (len - lt < 4) return lt;
-        if (buf[lt + 2] === 45 && buf[lt + 3] === 45) {
-          this.mode = COMMENT;
-          p = lt + 4;
-        } else if (buf[lt + 2] === LBRACKET) {
-          if (len - lt < 9) return lt;
-          if (buf.compare(CDATA_START, 0, 9, lt, lt + 9) !== 0) this.fail("malformed markup: expected <![CDATA[", lt);
-          if (this.stack.length === 0) this.fail("CDATA section outside of the root element.", lt);
-          this.mode = CDATA;
-          p = lt + 9;
-        } else {
-          if (len - lt < 9) return lt;
-          if (buf.compare(DOCTYPE_START, 0, 9, lt, lt + 9) !== 0) this.fail("malformed markup after <!", lt);
-          const next = this.doctype(lt);
-          if (next === INCOMPLETE) return lt;
-          p = next;
-        }
-      } else if (c1 === QUESTION) {
-        this.mode = PI;
-        p = lt + 2;
-      } else {
-        const next = this.startTag(lt);
-        if (next === INCOMPLETE) return lt;
-        p = next;
-      }
-    }
-    return p;
-  }
-  /**
-   * Character data buf[a, b). Checks it (only whitespace outside the root element, well-formed
-   * references) and hands it to the handler if it wants text. Returns where it stopped: b, or
-   * earlier when a reference or a character continues in the next chunk.
-   */
-  text(a, b, complete) {
-    const buf = this.buf;
-    if (this.stack.length === 0) {
-      for (let i = a; i < b; i++) if (WS[buf[i]] === 0) this.fail("text data outside of root node.", i);
-      return b;
-    }
-    let end = b;
-    for (let amp = this.nextAmp(a); amp !== -1 && amp < b; amp = this.nextAmp(amp + 1)) {
-      const semi = this.reference(amp, b, complete);
-      if (semi === INCOMPLETE) {
-        end = amp;
-        break;
-      }
-    }
-    if (!complete && end === b) end = utf8Boundary(buf, a, b);
-    if (this.wantText && end > a) this.emit(decodeText(buf, a, end, false));
-    return end;
-  }
-  /**
-   * Checks the reference at buf[amp] (`&name;`, `&#n;`, `&#xh;`) that must end before `limit`;
-   * returns the offset of its ';', or INCOMPLETE when it may continue in the next chunk.
-   */
-  reference(amp, limit, complete) {
-    const buf = this.buf;
-    const max = Math.min(limit, amp + MAX_REFERENCE_BYTES);
-    let semi = -1;
-    for (let i = amp + 1; i < max; i++) {
-      if (buf[i] === SEMI) {
-        semi = i;
-        break;
-      }
-    }
-    if (semi === -1) {
-      if (!complete && limit === buf.byteLength && max === limit) return INCOMPLETE;
-      this.fail('invalid character entity: "&" must start a reference ending with ";" (write &amp;)', amp);
-    }
-    const ref = latin1(buf, amp + 1, semi);
-    if (referenceText(ref) === void 0) {
-      if (ref.length > 0 && ref.charCodeAt(0) === 35) this.fail(`invalid character reference: &${ref};`, amp);
-      this.fail(`undefined entity: ${ref} (no DTD is read; only &lt; &gt; &amp; &apos; &quot; and character references exist)`, amp);
-    }
-    return semi;
-  }
-  emit(text2) {
-    this.handler.text(text2);
-  }
-  /** The element name at buf[start, end), interned. */
-  name(start, end, hash3) {
-    const buf = this.buf;
-    const slot = hash3 & 1023;
-    const known = this.names[slot];
-    if (known !== void 0 && known.length === end - start) {
-      let same = true;
-      for (let i = 0; i < known.length; i++) {
-        if (known.charCodeAt(i) !== buf[start + i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return known;
-    }
-    const name = utf8(buf, start, end);
-    if (name.length === end - start) this.names[slot] = name;
-    return name;
-  }
-  /** A start tag at buf[lt]; returns the offset after it, or INCOMPLETE. */
-  startTag(lt) {
-    const buf = this.buf;
-    const len = buf.byteLength;
-    let i = lt + 1;
-    if (NAME_START[buf[i]] === 0) this.fail("disallowed character in tag name", i);
-    let hash3 = 0;
-    for (; i < len; i++) {
-      const c = buf[i];
-      if (NAME[c] === 0) break;
-      hash3 = hash3 * 31 + c | 0;
-    }
-    if (i - lt - 1 > MAX_NAME_BYTES) this.failLongName("element", lt + 1);
-    if (i >= len) return INCOMPLETE;
-    const nameEnd = i;
-    this.attrCount = 0;
-    this.attrTableFor = 0;
-    let selfClosing = false;
-    for (; ; ) {
-      const before = i;
-      while (i < len && WS[buf[i]] === 1) i++;
-      if (i >= len) return INCOMPLETE;
-      let c = buf[i];
-      if (c === GT) {
-        i++;
-        break;
-      }
-      if (c === SLASH) {
-        if (i + 1 >= len) return INCOMPLETE;
-        if (buf[i + 1] !== GT) this.fail("forward slash in opening tag not followed by >", i);
-        selfClosing = true;
-        i += 2;
-        break;
-      }
-      if (i === before) this.fail("no whitespace between attributes", i);
-      const ns = i;
-      if (NAME_START[c] === 0) this.fail("disallowed character in attribute name", i);
-      let nameHash = 0;
-      for (; i < len; i++) {
-        const b = buf[i];
-        if (NAME[b] === 0) break;
-        nameHash = nameHash * 31 + b | 0;
-      }
-      if (i - ns > MAX_NAME_BYTES) this.failLongName("attribute", ns);
-      const ne = i;
-      while (i < len && WS[buf[i]] === 1) i++;
-      if (i >= len) return INCOMPLETE;
-      if (buf[i] !== EQ) this.fail("attribute without value", i);
-      i++;
-      while (i < len && WS[buf[i]] === 1) i++;
-      if (i >= len) return INCOMPLETE;
-      c = buf[i];
-      if (c !== DQUOTE && c !== SQUOTE) this.fail("unquoted attribute value", i);
-      const vs = i + 1;
-      let ve = vs;
-      let lt2 = -1;
-      let amp = -1;
-      for (; ve < len; ve++) {
-        const v = buf[ve];
-        if (v === c) break;
-        if (v === LT) {
-          if (lt2 === -1) lt2 = ve;
-        } else if (v === AMP && amp === -1) {
-          amp = ve;
-        }
-      }
-      if (ve >= len) return INCOMPLETE;
-      if (lt2 !== -1) this.fail('disallowed character in attribute value: "<" (write &lt;)', lt2);
-      let hasAmp = 0;
-      for (; amp !== -1 && amp < ve; amp = nextByte(buf, AMP, amp + 1, ve)) {
-        hasAmp = 1;
-        this.reference(amp, ve, true);
-      }
-      this.addAttribute(ns, ne, vs, ve, hasAmp, nameHash);
-      i = ve + 1;
-    }
-    const name = this.name(lt + 1, nameEnd, hash3);
-    if (this.rootClosed) this.fail("document must contain only one root element.", lt);
-    if (this.stack.length === 0 && this.sawRoot) this.fail("document must contain only one root element.", lt);
-    this.sawRoot = true;
-    this.stack.push(name);
-    const depth = this.stack.length;
-    this.at = i;
-    if (depth > this.maxDepth) this.fail(`XML nesting deeper than ${this.maxDepth} elements (LIMITS.nestingDepth)`, i);
-    this.findFrom = 0;
-    this.handler.open(name, this, depth);
-    this.attrCount = 0;
-    if (selfClosing) this.closeTop();
-    return i;
-  }
-  addAttribute(ns, ne, vs, ve, hasAmp, hash3) {
-    const buf = this.buf;
-    const n = this.attrCount;
-    let attrs = this.attrs;
-    const hashes = this.attrHashes;
-    if (n >= MAX_ATTRIBUTES) this.fail(`more than ${MAX_ATTRIBUTES} attributes in one tag`, ns);
-    const sameName = (k) => {
-      const s = attrs[5 * k];
-      const e = attrs[5 * k + 1];
-      if (e - s !== ne - ns) return false;
-      for (let i = 0; i < e - s; i++) if (buf[s + i] !== buf[ns + i]) return false;
-      return true;
-    };
-    if (n < INDEXED_ATTRIBUTES) {
-      for (let k = 0; k < n; k++) {
-        if (hashes[k] === hash3 && sameName(k)) this.fail(`duplicate attribute: ${utf8(buf, ns, ne)}`, ns);
-      }
-    } else {
-      if (this.attrTableFor !== n || 2 * (n + 1) > this.attrTable.length) this.indexAttributes(n);
-      const table2 = this.attrTable;
-      const mask = table2.length - 1;
-      let slot = mix(hash3) & mask;
-      for (let entry = table2[slot]; entry !== 0; slot = slot + 1 & mask, entry = table2[slot]) {
-        if (hashes[entry - 1] === hash3 && sameName(entry - 1)) this.fail(`duplicate attribute: ${utf8(buf, ns, ne)}`, ns);
-      }
-      table2[slot] = n + 1;
-      this.attrTableFor = n + 1;
-    }
-    if (5 * (n + 1) > attrs.length) {
-      const grown = new Int32Array(attrs.length * 2);
-      grown.set(attrs);
-      this.attrs = attrs = grown;
-      const grownHashes = new Int32Array(hashes.length * 2);
-      grownHashes.set(hashes);
-      this.attrHashes = grownHashes;
-    }
-    this.attrHashes[n] = hash3;
-    attrs[5 * n] = ns;
-    attrs[5 * n + 1] = ne;
-    attrs[5 * n + 2] = vs;
-    attrs[5 * n + 3] = ve;
-    attrs[5 * n + 4] = hasAmp;
-    this.attrCount = n + 1;
-  }
-  /**
-   * (Re)builds attrTable for the first n attributes, at most half full (so a probe ends at an
-   * empty slot soon); called when the table is missing or stale, which happens once per tag and
-   * per doubling: linear in all.
-   */
-  indexAttributes(n) {
-    let size = this.attrTable.length;
-    if (size < 4 * (n + 1)) {
-      size = 64;
-      while (size < 4 * (n + 1)) size *= 2;
-      this.attrTable = new Int32Array(size);
-    } else {
-      this.attrTable.fill(0);
-    }
-    const table2 = this.attrTable;
-    const mask = size - 1;
-    for (let k = 0; k < n; k++) {
-      let slot = mix(this.attrHashes[k]) & mask;
-      while (table2[slot] !== 0) slot = slot + 1 & mask;
-      table2[slot] = k + 1;
-    }
-    this.attrTableFor = n;
-  }
-  /** the index of an attribute, or -1 */
-  find(name) {
-    const buf = this.buf;
-    const attrs = this.attrs;
-    const length2 = name.length;
-    const n = this.attrCount;
-    if (n > INDEXED_ATTRIBUTES && this.attrTableFor === n) return this.findIndexed(name);
-    let k = this.findFrom;
-    for (let t = 0; t < n; t++, k++) {
-      if (k >= n) k = 0;
-      const s = attrs[5 * k];
-      if (attrs[5 * k + 1] - s !== length2) continue;
-      let same = true;
-      for (let i = 0; i < length2; i++) {
-        if (buf[s + i] !== name.charCodeAt(i)) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        this.findFrom = k + 1;
-        return k;
-      }
-    }
-    return -1;
-  }
-  /** find() through attrTable: the name hashed as its bytes were (names asked for are ASCII) */
-  findIndexed(name) {
-    const buf = this.buf;
-    const attrs = this.attrs;
-    let hash3 = 0;
-    for (let i = 0; i < name.length; i++) hash3 = hash3 * 31 + name.charCodeAt(i) | 0;
-    const table2 = this.attrTable;
-    const mask = table2.length - 1;
-    for (let slot = mix(hash3) & mask, entry = table2[slot]; entry !== 0; slot = slot + 1 & mask, entry = table2[slot]) {
-      const k = entry - 1;
-      if (this.attrHashes[k] !== hash3) continue;
-      const s = attrs[5 * k];
-      if (attrs[5 * k + 1] - s !== name.length) continue;
-      let same = true;
-      for (let i = 0; same && i < name.length; i++) same = buf[s + i] === name.charCodeAt(i);
-      if (same) return k;
-    }
-    return -1;
-  }
-  is(name, word) {
-    const k = this.find(name);
-    if (k < 0) return false;
-    const attrs = this.attrs;
-    if (attrs[5 * k + 4] === 1) return this.value(k) === word;
-    const buf = this.buf;
-    const s = attrs[5 * k + 2];
-    const length2 = word.length;
-    let same = attrs[5 * k + 3] - s === length2;
-    for (let i = 0; i < length2; i++) {
-      const c = word.charCodeAt(i);
-      if (c <= 32 || c >= 127) return this.value(k) === word;
-      if (same && buf[s + i] !== c) same = false;
-    }
-    return same;
-  }
-  get(name) {
-    const k = this.find(name);
-    return k < 0 ? void 0 : this.value(k);
-  }
-  digits(name) {
-    const k = this.find(name);
-    if (k < 0) return -2;
-    const buf = this.buf;
-    const s = this.attrs[5 * k + 2];
-    const e = this.attrs[5 * k + 3];
-    if (e === s || e - s > 15) return -1;
-    let n = 0;
-    for (let i = s; i < e; i++) {
-      const d = buf[i] - 48;
-      if (d < 0 || d > 9) return -1;
-      n = n * 10 + d;
-    }
-    return n;
-  }
-  toRecord() {
-    const record3 = {};
-    for (let k = 0; k < this.attrCount; k++) record3[utf8(this.buf, this.attrs[5 * k], this.attrs[5 * k + 1])] = this.value(k);
-    return record3;
-  }
-  value(k) {
-    const attrs = this.attrs;
-    return decodeText(this.buf, attrs[5 * k + 2], attrs[5 * k + 3], true, attrs[5 * k + 4] === 1);
-  }
-  failLongName(what, at) {
-    this.fail(`an ${what} name longer than ${MAX_NAME_BYTES} bytes (no evidence format has one; names are kept while their element is open)`, at);
-  }
-  /** An end tag at buf[lt]; returns the offset after it, or INCOMPLETE. */
-  endTag(lt) {
-    const buf = this.buf;
-    const len = buf.byteLength;
-    let i = lt + 2;
-    const ns = i;
-    while (i < len && NAME[buf[i]] === 1) i++;
-    if (i - ns > MAX_NAME_BYTES) this.failLongName("element", ns);
-    const ne = i;
-    while (i < len && WS[buf[i]] === 1) i++;
-    if (i >= len) return INCOMPLETE;
-    if (buf[i] !== GT || ne === ns) this.fail("malformed closing tag", i);
-    const top = this.stack[this.stack.length - 1];
-    if (top === void 0) this.fail(`unexpected close tag: ${utf8(buf, ns, ne)}`, lt);
-    let same = top.length === ne - ns;
-    for (let k = 0; same && k < top.length; k++) same = top.charCodeAt(k) === buf[ns + k];
-    if (!same && utf8(buf, ns, ne) !== top) this.fail(`unexpected close tag: ${utf8(buf, ns, ne)} (the open element is ${top})`, lt);
-    this.at = i + 1;
-    this.closeTop();
-    return i + 1;
-  }
-  closeTop() {
-    const depth = this.stack.length;
-    this.handler.close?.(this.stack[depth - 1], depth);
-    this.stack.pop();
-    if (depth === 1) this.rootClosed = true;
-  }
-  /** `<!DOCTYPE name [SYSTEM|PUBLIC ids]>`: read past, never loaded; an internal subset is refused. */
-  doctype(lt) {
-    const buf = this.buf;
-    const len = buf.byteLength;
-    if (this.sawRoot || this.sawDoctype) this.fail("DOCTYPE after the first element or a second DOCTYPE", lt);
-    let i = lt + 9;
-    while (i < len) {
-      const c = buf[i];
-      if (c === DQUOTE || c === SQUOTE) {
-        const close = buf.indexOf(c, i + 1);
-        if (close === -1) return INCOMPLETE;
-        i = close + 1;
-        continue;
-      }
-      if (c === LBRACKET) {
-        this.fail("DOCTYPE with an internal subset refused: its declarations are never read, so every entity it declares is an undefined entity (nothing is expanded or fetched)", i);
-      }
-      if (c === GT) {
-        this.sawDoctype = true;
-        return i + 1;
-      }
-      i++;
-    }
-    return INCOMPLETE;
-  }
-};
-function referenceText(ref) {
-  if (ref.charCodeAt(0) === 35) {
-    const hex3 = ref.charCodeAt(1) === 120;
-    const digits = ref.slice(hex3 ? 2 : 1);
-    if (digits === "" || !(hex3 ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits) || digits.length > 8) return void 0;
-    const code = parseInt(digits, hex3 ? 16 : 10);
-    const ok = code === 9 || code === 10 || code === 13 || code >= 32 && code <= 55295 || code >= 57344 && code <= 65533 || code >= 65536 && code <= 1114111;
-    return ok ? String.fromCodePoint(code) : void 0;
-  }
-  return PREDEFINED[ref];
-}
-var NEWLINES = /\r\n?/g;
-var ATTRIBUTE_WS = /[\t\n\r]/;
-var REFERENCE = /&([^;]*);/g;
-function decodeText(buf, a, b, attribute, hasAmp = true) {
-  let text2 = utf8(buf, a, b);
-  if (attribute) {
-    let ws = b - a > 64 ? ATTRIBUTE_WS.test(text2) : false;
-    for (let i = a; !ws && i < b && b - a <= 64; i++) ws = buf[i] < 32;
-    if (ws) text2 = text2.replace(NEWLINES, "\n").replace(/[\t\n]/g, " ");
-  } else if (text2.includes("\r")) {
-    text2 = text2.replace(NEWLINES, "\n");
-  }
-  return hasAmp && text2.includes("&") ? text2.replace(REFERENCE, (_m, ref) => referenceText(ref) ?? "") : text2;
-}
-function nextByte(buf, c, from, end) {
-  for (let i = from; i < end; i++) if (buf[i] === c) return i;
-  return -1;
-}
-function utf8Boundary(buf, start, end) {
-  for (let i = end - 1, n = 0; i >= start && n < 4; i--, n++) {
-    const c = buf[i];
-    if (c < 128) return end;
-    if (c >= 192) {
-      const size = c >= 240 ? 4 : c >= 224 ? 3 : 2;
-      return end - i >= size ? end : i;
-    }
-  }
-  return end;
-}
-function chars(buf, a, b) {
-  let n = 0;
-  for (let i = a; i < b; i++) if ((buf[i] & 192) !== 128) n++;
-  return n;
-}
-
-// src/readers/junit.ts
-var MAX_NOTES = 3;
-var SKIPPED = 2;
-var FAILURE = 4;
-var ERROR = 8;
-var FLAKY = 16;
-var K_RESULT = 1;
-var K_TESTCASE = 2;
-var K_SUITE = 3;
-var KINDS = /* @__PURE__ */ new Map([
-  ["testcase", K_TESTCASE],
-  ["testsuite", K_SUITE],
-  ["testsuites", K_SUITE],
-  ["error", K_RESULT],
-  ["failure", K_RESULT],
-  ["skipped", K_RESULT],
-  ["rerunError", K_RESULT],
-  ["rerunFailure", K_RESULT],
-  ["flakyError", K_RESULT],
-  ["flakyFailure", K_RESULT]
-]);
-var RESULT_BITS = /* @__PURE__ */ new Map([
-  ["error", ERROR],
-  ["rerunError", ERROR],
-  ["failure", FAILURE],
-  ["rerunFailure", FAILURE],
-  ["skipped", SKIPPED],
-  ["flakyFailure", FLAKY],
-  ["flakyError", FLAKY]
-]);
-var canonical = /* @__PURE__ */ new Map();
-for (const name of KINDS.keys()) canonical.set(name.toLowerCase(), name);
-var foldedNames = /* @__PURE__ */ new Map();
-function canonicalName(name) {
-  if (KINDS.has(name)) return name;
-  let known = foldedNames.get(name);
-  if (known === void 0 && !foldedNames.has(name)) {
-    known = canonical.get(name.slice(name.lastIndexOf(":") + 1).toLowerCase());
-    if (name.length > 64) return known;
-    if (foldedNames.size >= 4096) foldedNames.clear();
-    foldedNames.set(name, known);
-  }
-  return known;
-}
-var STATUS_BITS = /* @__PURE__ */ new Map([
-  ["disabled", SKIPPED],
-  ["skipped", SKIPPED],
-  ["skip", SKIPPED],
-  ["notrun", SKIPPED],
-  ["fail", FAILURE],
-  ["failed", FAILURE],
-  ["failure", FAILURE],
-  ["failing", FAILURE],
-  ["error", ERROR],
-  ["errored", ERROR],
-  ["broken", ERROR],
-  ["crashed", ERROR],
-  ["aborted", ERROR],
-  ["timeout", ERROR],
-  ["timedout", ERROR]
-]);
-var STATUS_ATTRIBUTES = ["status", "result", "outcome"];
-function statusBits(attributes) {
-  let bits = 0;
-  for (const attribute of STATUS_ATTRIBUTES) {
-    const value2 = attributes.get(attribute);
-    if (value2 !== void 0) bits |= STATUS_BITS.get(value2.trim().toLowerCase()) ?? 0;
-  }
-  return bits;
-}
-var PLAIN_NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-var THOUSANDS = /^\d{1,3}(?:,\d{3})+(?:\.\d*)?$/;
-function parseTime(raw) {
-  if (raw === void 0) return void 0;
-  let text2 = raw.trim();
-  if (THOUSANDS.test(text2)) text2 = text2.replaceAll(",", "");
-  else if (!PLAIN_NUMBER.test(text2)) return void 0;
-  const value2 = Number(text2);
-  return Number.isFinite(value2) ? value2 : void 0;
-}
-var DECLARED_COUNT = /^\s*(\d{1,15})(?:\.0*)?\s*$/;
-function declaredCount(attributes, name) {
-  const n = attributes.digits(name);
-  if (n !== -1) return n === -2 ? -1 : n;
-  const match2 = DECLARED_COUNT.exec(attributes.get(name) ?? "");
-  return match2 ? Number(match2[1]) : -1;
-}
-function describeSuite(file2, suite) {
-  const name = suite.name === void 0 || suite.name === "" ? "" : ` "${suite.name.length > 80 ? `${suite.name.slice(0, 77)}...` : suite.name}"`;
-  return `${file2}: ${suite.depth === 1 ? "the root" : "suite"}${name}`;
-}
-function addNote(notes, note) {
-  if (notes.length < MAX_NOTES) notes.push(note);
-  else if (notes.length === MAX_NOTES) notes.push("and more");
-}
-async function read(input2, file2, maxDepth) {
-  const model = { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, duration: 0, runs: 0, declaredOnly: 0, failedNotes: [], testsNotes: [] };
-  let caseTime = 0;
-  let sawCaseTime = false;
-  let rootTime;
-  let topSuitesTime = 0;
-  let sawTopSuiteTime = false;
-  let rootIsTestsuites = false;
-  const suites = [];
-  const caseDepths = [];
-  const caseBits = [];
-  const resultDepths = [];
-  const count5 = (bits) => {
-    const suite = suites[suites.length - 1];
-    model.tests++;
-    suite.tests++;
-    if (bits & ERROR) {
-      model.errors++;
-      suite.errors++;
-    } else if (bits & FAILURE) {
-      model.failures++;
-      suite.failures++;
-    } else if (bits & SKIPPED) {
-      model.skipped++;
-    } else {
-      model.passed++;
-      if (bits & FLAKY) model.flaky++;
-    }
-  };
-  const closeSuite = (suite) => {
-    const shown = suite.failures + suite.errors;
-    const declared2 = Math.max(suite.declaredFailures, 0) + Math.max(suite.declaredErrors, 0);
-    if (declared2 > shown) {
-      const extra = declared2 - shown;
-      const extraErrors = Math.min(extra, Math.max(0, suite.declaredErrors - suite.errors));
-      const extraFailures = extra - extraErrors;
-      suite.errors += extraErrors;
-      suite.failures += extraFailures;
-      suite.tests += extra;
-      model.errors += extraErrors;
-      model.failures += extraFailures;
-      model.tests += extra;
-      model.declaredOnly += extra;
-      const what = [suite.declaredFailures > 0 ? `failures="${suite.declaredFailures}"` : "", suite.declaredErrors > 0 ? `errors="${suite.declaredErrors}"` : ""].filter(Boolean).join(" ");
-      addNote(model.failedNotes, `${describeSuite(file2, suite)} declares ${what} but its elements show ${shown} failed test${shown === 1 ? "" : "s"}: counted as ${declared2} failed (the worse figure)`);
-    }
-    if (suite.declaredTests > suite.tests) {
-      addNote(model.testsNotes, `${describeSuite(file2, suite)} declares tests="${suite.declaredTests}" but holds ${suite.tests}`);
-    }
-    const parent = suites[suites.length - 1];
-    if (parent !== void 0) {
-      parent.tests += suite.tests;
-      parent.failures += suite.failures;
-      parent.errors += suite.errors;
-    }
-  };
-  await parseXml(
-    input2,
-    {
-      open(name, attributes, depth) {
-        if (depth === 1) {
-          if (name !== "testsuite" && name !== "testsuites") {
-            throw new EvidenceError(`not a JUnit XML file: the root element is <${name}>, expected <testsuites> or <testsuite>`);
-          }
-          rootIsTestsuites = name === "testsuites";
-          rootTime = parseTime(attributes.get("time"));
-        }
-        const known = canonicalName(name);
-        if (known === void 0) return;
-        const kind = KINDS.get(known);
-        if (kind === K_RESULT) {
-          const caseDepth = caseDepths.length > 0 ? caseDepths[caseDepths.length - 1] : 0;
-          const container = Math.max(caseDepth, suites[suites.length - 1].depth);
-          if (resultDepths.length > 0 && resultDepths[resultDepths.length - 1] > container) return;
-          resultDepths.push(depth);
-          const bits = RESULT_BITS.get(known);
-          if (caseDepth === container) caseBits[caseBits.length - 1] |= bits;
-          else if (bits & (ERROR | FAILURE)) count5(bits);
-          return;
-        }
-        if (kind === K_TESTCASE) {
-          caseDepths.push(depth);
-          caseBits.push(statusBits(attributes));
-          const time3 = parseTime(attributes.get("time"));
-          if (time3 !== void 0) {
-            caseTime += time3;
-            sawCaseTime = true;
-          }
-          return;
-        }
-        if (depth === 2 && rootIsTestsuites) {
-          const time3 = parseTime(attributes.get("time"));
-          if (time3 !== void 0) {
-            topSuitesTime += time3;
-            sawTopSuiteTime = true;
-          }
-        }
-        const declaredFailures = declaredCount(attributes, "failures");
-        const declaredErrors = declaredCount(attributes, "errors");
-        const declaredTests = declaredCount(attributes, "tests");
-        const suiteName = declaredFailures > 0 || declaredErrors > 0 || declaredTests > 0 ? attributes.get("name") : void 0;
-        suites.push({ depth, name: suiteName, declaredTests, declaredFailures, declaredErrors, tests: 0, failures: 0, errors: 0 });
-      },
-      close(name, depth) {
-        if (resultDepths.length > 0 && resultDepths[resultDepths.length - 1] === depth) {
-          resultDepths.pop();
-          return;
-        }
-        const suite = suites[suites.length - 1];
-        if (caseDepths.length > 0 && caseDepths[caseDepths.length - 1] === depth) {
-          caseDepths.pop();
-          const bits = caseBits.pop();
-          model.runs++;
-          count5(bits);
-        } else if (suite !== void 0 && suite.depth === depth) {
-          suites.pop();
-          closeSuite(suite);
-        }
-      }
-    },
-    maxDepth
-  );
-  model.duration = Math.round((sawCaseTime ? caseTime : rootTime ?? (sawTopSuiteTime ? topSuitesTime : 0)) * 1e6) / 1e6;
-  return model;
-}
-var junit = {
-  name: "junit",
-  testResults: true,
-  read: (input2, ctx) => read(input2, ctx.name, ctx.limits.nestingDepth),
-  merge(models) {
-    const sum2 = { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, duration: 0, runs: 0, declaredOnly: 0, failedNotes: [], testsNotes: [] };
-    for (const m of models) {
-      sum2.tests += m.tests;
-      sum2.passed += m.passed;
-      sum2.failures += m.failures;
-      sum2.errors += m.errors;
-      sum2.skipped += m.skipped;
-      sum2.flaky += m.flaky;
-      sum2.duration += m.duration;
-      sum2.runs += m.runs;
-      sum2.declaredOnly += m.declaredOnly;
-      for (const note of m.failedNotes) addNote(sum2.failedNotes, note);
-      for (const note of m.testsNotes) addNote(sum2.testsNotes, note);
-    }
-    return sum2;
-  },
-  metrics(m) {
-    return {
-      tests: { value: m.tests },
-      passed: { value: m.passed },
-      failed: { value: m.failures + m.errors },
-      failures: { value: m.failures },
-      errors: { value: m.errors },
-      skipped: { value: m.skipped },
-      flaky: { value: m.flaky },
-      duration: { value: m.duration, unit: "s" }
-    };
-  },
-  /** Where declarations outweigh the elements, so a failing check's reason says why. */
-  notes(m) {
-    const notes = {};
-    if (m.failedNotes.length > 0) {
-      const why = m.failedNotes.join("; ");
-      notes.failed = notes.failures = notes.errors = notes.tests = why;
-    }
-    if (m.testsNotes.length > 0) notes.tests = [notes.tests, m.testsNotes.join("; ")].filter(Boolean).join("; ");
-    return notes;
-  },
-  knownMetrics: {
-    tests: null,
-    passed: null,
-    failed: null,
-    failures: null,
-    errors: null,
-    skipped: null,
-    flaky: null,
-    duration: "s"
-  }
-};
-
-// src/readers/test-results.ts
-var FAILING_TESTS_KEPT = 100;
-var NOTES_KEPT = 3;
-var TEXT_KEPT = 300;
-function emptyResults() {
-  return { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, failing: [], notes: [] };
-}
-var TestTally = class {
-  results = emptyResults();
-  seconds = 0;
-  sawTime = false;
-  /**
-   * One test's final outcome. `failing` describes it and is kept only for failed and errored
-   * tests, and only while fewer than FAILING_TESTS_KEPT are kept (pass a function to build it
-   * lazily: names and messages are decoded only for the tests that are kept).
-   */
-  record(outcome, failing, options = {}) {
-    const r = this.results;
-    r.tests++;
-    if (outcome === "passed") {
-      r.passed++;
-      if (options.flaky) r.flaky++;
-    } else if (outcome === "skipped") r.skipped++;
-    else {
-      if (outcome === "failed") r.failures++;
-      else r.errors++;
-      if (failing !== void 0 && r.failing.length < FAILING_TESTS_KEPT) r.failing.push(clipFailing(typeof failing === "function" ? failing() : failing));
-    }
-    if (options.seconds !== void 0 && Number.isFinite(options.seconds) && options.seconds >= 0) {
-      this.seconds += options.seconds;
-      this.sawTime = true;
-    }
-  }
-  /** Failed tests a file declares but does not show (the worse figure wins); counted as errors. */
-  addDeclaredFailures(count5, note) {
-    if (count5 <= 0) return;
-    this.results.tests += count5;
-    this.results.errors += count5;
-    this.note(note);
-  }
-  note(note) {
-    if (this.results.notes.length < NOTES_KEPT) this.results.notes.push(note);
-  }
-  /** The file's own total time, when it gives one (used instead of the sum of test times). */
-  setDuration(seconds) {
-    if (Number.isFinite(seconds) && seconds >= 0) {
-      this.seconds = seconds;
-      this.sawTime = true;
-    }
-  }
-  finish() {
-    if (this.sawTime) this.results.duration = Math.round(this.seconds * 1e6) / 1e6;
-    return this.results;
-  }
-};
-function clip(text2) {
-  if (text2 === void 0) return void 0;
-  return text2.length > TEXT_KEPT ? `${text2.slice(0, TEXT_KEPT - 1)}\u2026` : text2;
-}
-function clipFailing(t) {
-  const out = { name: clip(t.name) ?? "" };
-  if (t.suite !== void 0) out.suite = clip(t.suite);
-  if (t.file !== void 0) out.file = clip(t.file);
-  if (t.line !== void 0 && Number.isSafeInteger(t.line) && t.line > 0) out.line = t.line;
-  if (t.message !== void 0) out.message = clip(t.message.split(/\r?\n/, 1)[0]);
-  return out;
-}
-function firstLine(text2) {
-  if (text2 === void 0) return void 0;
-  const line2 = text2.trim().split(/\r?\n/, 1)[0]?.trim();
-  return line2 ? line2 : void 0;
-}
-function mergeResults(models) {
-  const sum2 = emptyResults();
-  let duration3;
-  for (const m of models) {
-    sum2.tests += m.tests;
-    sum2.passed += m.passed;
-    sum2.failures += m.failures;
-    sum2.errors += m.errors;
-    sum2.skipped += m.skipped;
-    sum2.flaky += m.flaky;
-    if (m.duration !== void 0) duration3 = (duration3 ?? 0) + m.duration;
-    for (const f of m.failing) if (sum2.failing.length < FAILING_TESTS_KEPT) sum2.failing.push(f);
-    for (const n of m.notes) if (sum2.notes.length < NOTES_KEPT) sum2.notes.push(n);
-  }
-  if (duration3 !== void 0) sum2.duration = Math.round(duration3 * 1e6) / 1e6;
-  return sum2;
-}
-function resultsMetrics(m) {
-  const metrics = {
-    tests: { value: m.tests },
-    passed: { value: m.passed },
-    failed: { value: m.failures + m.errors },
-    failures: { value: m.failures },
-    errors: { value: m.errors },
-    skipped: { value: m.skipped },
-    flaky: { value: m.flaky }
-  };
-  if (m.duration !== void 0) metrics.duration = { value: m.duration, unit: "s" };
-  return metrics;
-}
-function resultsNotes(m) {
-  if (m.notes.length === 0) return {};
-  const why = m.notes.join("; ");
-  return { failed: why, failures: why, errors: why, tests: why };
-}
-var RESULTS_METRICS = {
-  tests: null,
-  passed: null,
-  failed: null,
-  failures: null,
-  errors: null,
-  skipped: null,
-  flaky: null,
-  duration: "s"
-};
-
-// src/readers/dotnet.ts
-var PASSED = 0;
-var SKIPPED2 = 1;
-var FAILED = 2;
-var ERRORED = 3;
-var OUTCOMES = ["passed", "skipped", "failed", "error"];
-function outcomeOf(severity) {
-  return OUTCOMES[severity];
-}
-var MESSAGE_KEPT = 4096;
-var TRACE_KEPT = 16384;
-var BoundedText = class {
-  constructor(cap) {
-    this.cap = cap;
-  }
-  cap;
-  text = "";
-  add(chunk) {
-    if (this.text.length < this.cap) this.text += chunk.length > this.cap - this.text.length ? chunk.slice(0, this.cap - this.text.length) : chunk;
-  }
-};
-var messageText = () => new BoundedText(MESSAGE_KEPT);
-var traceText = () => new BoundedText(TRACE_KEPT);
-var FRAME = new RegExp("\\s(?:in|en|dans|em|w|\u0432)\\s+((?:[A-Za-z]:[\\\\/]|[\\\\/]|\\.{1,2}[\\\\/]).*?):(?:\\p{L}+[ \\u00a0]?)?(\\d+)\\s*$", "u");
-function firstFrame(trace) {
-  if (trace === void 0) return void 0;
-  for (const raw of trace.split("\n")) {
-    const match2 = FRAME.exec(raw.replace(/\r$/, ""));
-    if (match2 === null) continue;
-    const line2 = Number(match2[2]);
-    if (Number.isSafeInteger(line2) && line2 > 0) return { file: match2[1], line: line2 };
-  }
-  return void 0;
-}
-var DECLARED_COUNT2 = /^\s*(\d{1,15})(?:\.0*)?\s*$/;
-function declaredCount2(attributes, name) {
-  const n = attributes.digits(name);
-  if (n !== -1) return n === -2 ? -1 : n;
-  const match2 = DECLARED_COUNT2.exec(attributes.get(name) ?? "");
-  return match2 ? Number(match2[1]) : -1;
-}
-var SECONDS = /^\s*(\d+)(?:[.,](\d*))?\s*$/;
-function parseSeconds(raw) {
-  if (raw === void 0) return void 0;
-  const match2 = SECONDS.exec(raw);
-  if (match2 === null) return void 0;
-  const value2 = Number(`${match2[1]}.${match2[2] || "0"}`);
-  return Number.isFinite(value2) ? value2 : void 0;
-}
-var TIMESPAN = /^\s*(?:(\d+)\.)?(\d+):(\d{1,2}):(\d{1,2}(?:[.,]\d*)?)\s*$/;
-function parseTimeSpan(raw) {
-  if (raw === void 0) return void 0;
-  const match2 = TIMESPAN.exec(raw);
-  if (match2 === null) return void 0;
-  const value2 = Number(match2[1] ?? 0) * 86400 + Number(match2[2]) * 3600 + Number(match2[3]) * 60 + Number(match2[4].replace(",", "."));
-  return Number.isFinite(value2) ? value2 : void 0;
-}
-function localName(name) {
-  const colon = name.indexOf(":");
-  return colon === -1 ? name : name.slice(colon + 1);
-}
-function quoted(name) {
-  if (name === void 0 || name === "") return "";
-  return ` "${name.length > 80 ? `${name.slice(0, 77)}...` : name}"`;
-}
-
-// src/readers/nunit.ts
-var SUITE = 1;
-var CASE = 2;
-var FAILURE2 = 3;
-var REASON = 4;
-var MESSAGE = 5;
-var STACK = 6;
-var KINDS2 = /* @__PURE__ */ new Map([
-  ["test-results", SUITE],
-  ["test-run", SUITE],
-  ["test-suite", SUITE],
-  ["test-case", CASE],
-  ["failure", FAILURE2],
-  ["reason", REASON],
-  ["message", MESSAGE],
-  ["stack-trace", STACK]
-]);
-var RESULTS = /* @__PURE__ */ new Map([
-  ["success", PASSED],
-  ["passed", PASSED],
-  ["ignored", SKIPPED2],
-  ["skipped", SKIPPED2],
-  ["explicit", SKIPPED2],
-  ["failure", FAILED],
-  ["failed", FAILED],
-  ["error", ERRORED]
-]);
-var ERROR_LABELS = /* @__PURE__ */ new Set(["error", "invalid", "cancelled", "notrunnable"]);
-function statedSeverity(attributes) {
-  if ((attributes.is("result", "Passed") || attributes.is("result", "Success")) && (attributes.digits("success") === -2 || attributes.is("success", "True"))) return PASSED;
-  const executed = attributes.get("executed");
-  const success2 = attributes.get("success");
-  let raw = attributes.get("result");
-  let severity;
-  if (raw !== void 0) {
-    raw = raw.trim().toLowerCase();
-    let label = attributes.get("label")?.trim().toLowerCase();
-    const split = /^([a-z]+)\s*[:(]\s*([a-z]*)/.exec(raw);
-    if (split !== null) {
-      raw = split[1];
-      if (label === void 0 && split[2] !== "child") label = split[2];
-    }
-    severity = RESULTS.get(raw) ?? ERRORED;
-    if (severity === FAILED && label !== void 0 && ERROR_LABELS.has(label)) severity = ERRORED;
-  } else if (executed?.trim().toLowerCase() === "false") severity = SKIPPED2;
-  else if (success2 !== void 0) severity = success2.trim().toLowerCase() === "true" ? PASSED : FAILED;
-  else severity = ERRORED;
-  if (success2?.trim().toLowerCase() === "false" && executed?.trim().toLowerCase() !== "false") severity = Math.max(severity, FAILED);
-  return severity;
-}
-function declaredSum(attributes, names) {
-  let sum2 = -1;
-  for (const name of names) {
-    const n = declaredCount2(attributes, name);
-    if (n >= 0) sum2 = Math.max(sum2, 0) + n;
-  }
-  return sum2;
-}
-async function read2(input2, file2, maxDepth) {
-  const tally = new TestTally();
-  const results = tally.results;
-  const suites = [];
-  let current;
-  let rootDuration;
-  let failureDepth = -1;
-  let capture;
-  let captureDepth = -1;
-  const keeping = () => results.failing.length < FAILING_TESTS_KEPT;
-  const failingCount = () => results.failures + results.errors;
-  const suiteName = () => {
-    for (let i = suites.length - 1; i >= 0; i--) if (suites[i].fixture && suites[i].name) return suites[i].name;
-    for (let i = suites.length - 1; i >= 0; i--) if (!suites[i].root && suites[i].name) return suites[i].name;
-    return void 0;
-  };
-  const inheritedFrame = () => {
-    for (let i = suites.length - 1; i >= 0; i--) {
-      const frame = firstFrame(suites[i].trace?.text);
-      if (frame !== void 0) return frame;
-    }
-    return void 0;
-  };
-  const recordCase = (c) => {
-    const before = failingCount();
-    const options = c.seconds === void 0 ? void 0 : { seconds: c.seconds };
-    if (c.severity < FAILED) tally.record(outcomeOf(c.severity), void 0, options);
-    else {
-      tally.record(
-        outcomeOf(c.severity),
-        () => {
-          const frame = firstFrame(c.trace?.text) ?? inheritedFrame();
-          const failing = { name: c.name ?? "(unnamed test case)", message: firstLine(c.message?.text) };
-          const suite2 = c.classname ?? suiteName();
-          if (suite2 !== void 0) failing.suite = suite2;
-          if (frame !== void 0) Object.assign(failing, frame);
-          return failing;
-        },
-        options
-      );
-    }
-    const suite = suites[suites.length - 1];
-    if (suite !== void 0) {
-      suite.tests++;
-      suite.failing += failingCount() - before;
-    }
-  };
-  const closeSuite = (suite) => {
-    const parent = suites[suites.length - 1];
-    if (suite.severity >= FAILED && (suite.tearDown || suite.failing === 0)) {
-      const before = failingCount();
-      tally.record(outcomeOf(suite.severity), () => {
-        const failing = { name: suite.name ?? (suite.root ? "(test run)" : "(unnamed suite)"), message: firstLine(suite.message?.text) ?? "the suite failed while no test case under it did (a set-up or tear-down failure)" };
-        const frame = firstFrame(suite.trace?.text);
-        if (frame !== void 0) Object.assign(failing, frame);
-        if (parent !== void 0 && parent.name !== void 0 && !parent.root) failing.suite = parent.name;
-        return failing;
-      });
-      suite.tests++;
-      suite.failing += failingCount() - before;
-    }
-    if (suite.declaredFailing > suite.failing) {
-      const extra = suite.declaredFailing - suite.failing;
-      tally.addDeclaredFailures(extra, `${file2}: ${suite.root ? "the root" : "suite"}${quoted(suite.name)} declares ${suite.declaredFailing} failed test${suite.declaredFailing === 1 ? "" : "s"} but its elements show ${suite.failing}: counted as ${suite.declaredFailing} failed (the worse figure)`);
-      suite.tests += extra;
-      suite.failing += extra;
-    }
-    if (suite.declaredTests > suite.tests) tally.note(`${file2}: ${suite.root ? "the root" : "suite"}${quoted(suite.name)} declares ${suite.declaredTests} tests but holds ${suite.tests}`);
-    if (parent !== void 0) {
-      parent.tests += suite.tests;
-      parent.failing += suite.failing;
-    }
-  };
-  await parseXml(
-    input2,
-    {
-      open(name, attributes, depth) {
-        if (depth === 1) {
-          if (name !== "test-results" && name !== "test-run" && name !== "test-suite") {
-            throw new EvidenceError(`not an NUnit XML file: the root element is <${name}>, expected <test-run> (NUnit 3), <test-results> (NUnit 2) or <test-suite>`);
-          }
-          if (name === "test-run") rootDuration = parseSeconds(attributes.get("duration"));
-        }
-        const kind = KINDS2.get(name);
-        if (kind === void 0) return;
-        if (kind === CASE) {
-          const keep = keeping();
-          current = {
-            depth,
-            severity: statedSeverity(attributes),
-            // names only while failing tests are kept: NUnit 2 names are full, NUnit 3 has classname
-            name: keep ? attributes.get("name") : void 0,
-            classname: keep ? attributes.get("classname") : void 0,
-            // the run's own duration wins: case times are read only when there is none
-            seconds: rootDuration === void 0 ? parseSeconds(attributes.get("duration") ?? attributes.get("time")) : void 0
-          };
-          return;
-        }
-        if (kind === SUITE) {
-          const root = depth === 1 && name !== "test-suite";
-          const statesOutcome = attributes.digits("result") !== -2 || attributes.digits("success") !== -2 || attributes.digits("executed") !== -2;
-          const severity = name === "test-results" || !statesOutcome ? PASSED : statedSeverity(attributes);
-          suites.push({
-            depth,
-            root,
-            fixture: /fixture$/i.test(attributes.get("type") ?? ""),
-            name: attributes.get("name"),
-            severity,
-            tearDown: attributes.get("site")?.trim().toLowerCase() === "teardown",
-            declaredFailing: name === "test-results" ? declaredSum(attributes, ["failures", "errors", "invalid", "inconclusive"]) : declaredSum(attributes, ["failed", "inconclusive", "warnings"]),
-            declaredTests: name === "test-results" ? declaredSum(attributes, ["total", "not-run"]) : declaredSum(attributes, ["total"]),
-            tests: 0,
-            failing: 0
-          });
-          return;
-        }
-        const suite = suites[suites.length - 1];
-        const owner = current !== void 0 ? current.depth : suite?.depth ?? 0;
-        if (kind === FAILURE2 || kind === REASON) {
-          if (depth !== owner + 1) return;
-          failureDepth = depth;
-          if (kind === FAILURE2) {
-            if (current !== void 0) current.severity = Math.max(current.severity, FAILED);
-            else if (suite !== void 0) suite.severity = Math.max(suite.severity, FAILED);
-          }
-          return;
-        }
-        if (failureDepth === -1 || depth !== failureDepth + 1 || !keeping()) return;
-        const target = current ?? suite;
-        if (target === void 0) return;
-        if (kind === MESSAGE) {
-          if (target.message !== void 0 && target.message.text !== "") return;
-          capture = target.message = messageText();
-        } else {
-          if (target.trace !== void 0 && target.trace.text !== "") return;
-          capture = target.trace = traceText();
-        }
-        captureDepth = depth;
-      },
-      text(text2) {
-        if (capture !== void 0) capture.add(text2);
-      },
-      close(_name, depth) {
-        if (depth === captureDepth) {
-          capture = void 0;
-          captureDepth = -1;
-        } else if (depth === failureDepth) failureDepth = -1;
-        else if (current !== void 0 && depth === current.depth) {
-          const c = current;
-          current = void 0;
-          recordCase(c);
-        } else if (suites.length > 0 && suites[suites.length - 1].depth === depth) {
-          closeSuite(suites.pop());
-        }
-      }
-    },
-    maxDepth
-  );
-  if (rootDuration !== void 0) tally.setDuration(rootDuration);
-  return tally.finish();
-}
-var nunit = {
-  name: "nunit",
-  testResults: true,
-  read: (input2, ctx) => read2(input2, ctx.name, ctx.limits.nestingDepth),
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
-  knownMetrics: RESULTS_METRICS
-};
-
-// src/readers/trx.ts
-var CLASS_NAMES_KEPT = 2e4;
-var OUTCOMES2 = /* @__PURE__ */ new Map([
-  ["passed", PASSED],
-  ["notexecuted", SKIPPED2],
-  ["failed", FAILED]
-]);
-var RUN_PASSED = /* @__PURE__ */ new Set(["passed", "completed", "warning", "notexecuted"]);
-var FAILING_COUNTERS = ["failed", "error", "timeout", "aborted", "inconclusive", "passedButRunAborted", "notRunnable", "disconnected", "warning", "completed", "inProgress", "pending"];
-function outcomeSeverity(attributes) {
-  if (attributes.is("outcome", "Passed")) return PASSED;
-  const raw = attributes.get("outcome");
-  return raw === void 0 ? ERRORED : OUTCOMES2.get(raw.trim().toLowerCase()) ?? ERRORED;
-}
-function className(raw) {
-  if (raw === void 0) return void 0;
-  const name = raw.split(",", 1)[0].trim();
-  return name === "" ? void 0 : name.length > 300 ? `${name.slice(0, 299)}\u2026` : name;
-}
-var SUMMARY = 1;
-var ROW = 2;
-async function read3(input2, file2, maxDepth) {
-  const tally = new TestTally();
-  const results = tally.results;
-  const failingCount = () => results.failures + results.errors;
-  let resultsDepth = -1;
-  let resultsSeen = false;
-  const open3 = [];
-  let capture;
-  let captureDepth = -1;
-  let topSeconds = 0;
-  let sawSeconds = false;
-  const pendingClass = /* @__PURE__ */ new Map();
-  const classById = /* @__PURE__ */ new Map();
-  let definitionsDepth = -1;
-  let definitionId;
-  let runOutcome;
-  let declaredFailing = -1;
-  let declaredTotal = -1;
-  let runInfoDepth = -1;
-  let runInfoError = false;
-  let runInfoText;
-  let summary3;
-  const settleSummary = () => {
-    if (summary3 === void 0) return;
-    const { result, rows, failingRows } = summary3;
-    summary3 = void 0;
-    if (rows === 0 || result.severity >= FAILED && failingRows === 0) recordResult(result);
-  };
-  const recordResult = (r) => {
-    if (r.severity < FAILED) {
-      tally.record(outcomeOf(r.severity));
-      return;
-    }
-    const before = results.failing.length;
-    tally.record(outcomeOf(r.severity), () => {
-      const failing = { name: r.name ?? "(unnamed result)", message: firstLine(r.message?.text) };
-      const frame = firstFrame(r.trace?.text);
-      if (frame !== void 0) Object.assign(failing, frame);
-      return failing;
-    });
-    if (results.failing.length > before && r.testId !== void 0) {
-      const kept = results.failing[results.failing.length - 1];
-      const known = classById.get(r.testId);
-      if (known !== void 0) kept.suite = known;
-      else {
-        const list = pendingClass.get(r.testId);
-        if (list === void 0) pendingClass.set(r.testId, [kept]);
-        else list.push(kept);
-      }
-    }
-  };
-  await parseXml(
-    input2,
-    {
-      open(rawName, attributes, depth) {
-        const name = localName(rawName);
-        if (depth === 1) {
-          if (name !== "TestRun") throw new EvidenceError(`not a TRX file: the root element is <${rawName}>, expected <TestRun>`);
-          return;
-        }
-        const inner = open3[open3.length - 1];
-        const container = inner !== void 0 ? inner.innerDepth : resultsDepth;
-        if (container !== -1 && depth === container + 1) {
-          const severity = outcomeSeverity(attributes);
-          const keep = severity >= FAILED && results.failing.length < FAILING_TESTS_KEPT;
-          open3.push({
-            depth,
-            severity,
-            keep,
-            testId: keep || attributes.digits("resultType") !== -2 ? attributes.get("testId") : void 0,
-            name: keep ? attributes.get("testName") : void 0,
-            seconds: open3.length === 0 ? parseTimeSpan(attributes.get("duration")) : void 0,
-            dataDriven: attributes.digits("resultType") === -2 ? 0 : attributes.is("resultType", "DataDrivenTest") ? SUMMARY : attributes.is("resultType", "DataDrivenDataRow") ? ROW : 0,
-            testsBefore: results.tests,
-            failingBefore: failingCount(),
-            innerDepth: -1,
-            errorInfoDepth: -1
-          });
-          return;
-        }
-        if (inner !== void 0) {
-          if (name === "InnerResults" && depth === inner.depth + 1) inner.innerDepth = depth;
-          else if (name === "ErrorInfo" && inner.keep && inner.errorInfoDepth === -1) inner.errorInfoDepth = depth;
-          else if (inner.errorInfoDepth !== -1 && depth === inner.errorInfoDepth + 1) {
-            if (name === "Message" && inner.message === void 0) capture = inner.message = messageText();
-            else if (name === "StackTrace" && inner.trace === void 0) capture = inner.trace = traceText();
-            else return;
-            captureDepth = depth;
-          }
-          return;
-        }
-        if (depth === 2) {
-          if (name === "Results") {
-            resultsDepth = depth;
-            resultsSeen = true;
-          } else if (name === "TestDefinitions") definitionsDepth = depth;
-          else if (name === "ResultSummary") runOutcome = attributes.get("outcome")?.trim();
-          return;
-        }
-        if (definitionsDepth !== -1) {
-          if (depth === definitionsDepth + 1) definitionId = pendingClass.size > 0 || !resultsSeen && classById.size < CLASS_NAMES_KEPT ? attributes.get("id") : void 0;
-          else if (definitionId !== void 0 && name === "TestMethod") {
-            const cls = className(attributes.get("className"));
-            if (cls === void 0) return;
-            const pending = pendingClass.get(definitionId);
-            if (pending !== void 0) {
-              for (const kept of pending) kept.suite = cls;
-              pendingClass.delete(definitionId);
-            } else if (!resultsSeen) classById.set(definitionId, cls);
-          }
-          return;
-        }
-        if (name === "Counters" && depth === 3) {
-          let sum2 = -1;
-          for (const counter2 of FAILING_COUNTERS) {
-            const n = declaredCount2(attributes, counter2);
-            if (n >= 0) sum2 = Math.max(sum2, 0) + n;
-          }
-          declaredFailing = sum2;
-          declaredTotal = declaredCount2(attributes, "total");
-        } else if (name === "RunInfo" && runInfoText === void 0) {
-          runInfoDepth = depth;
-          runInfoError = attributes.get("outcome")?.trim().toLowerCase() === "error";
-        } else if (name === "Text" && runInfoError && depth === runInfoDepth + 1 && runInfoText === void 0) {
-          capture = runInfoText = messageText();
-          captureDepth = depth;
-        }
-      },
-      text(text2) {
-        if (capture !== void 0) capture.add(text2);
-      },
-      close(_name, depth) {
-        if (depth === captureDepth) {
-          capture = void 0;
-          captureDepth = -1;
-          return;
-        }
-        const inner = open3[open3.length - 1];
-        if (inner !== void 0) {
-          if (depth === inner.errorInfoDepth) inner.errorInfoDepth = -2;
-          else if (depth === inner.innerDepth) inner.innerDepth = -1;
-          else if (depth === inner.depth) {
-            open3.pop();
-            const innerTests = results.tests - inner.testsBefore;
-            const innerFailing = failingCount() - inner.failingBefore;
-            if (open3.length > 0 || innerTests > 0) {
-              if (innerTests === 0 || inner.severity >= FAILED && innerFailing === 0) recordResult(inner);
-            } else if (inner.dataDriven === SUMMARY) {
-              settleSummary();
-              summary3 = { result: inner, rows: 0, failingRows: 0 };
-            } else if (inner.dataDriven === ROW && summary3 !== void 0 && (inner.testId === void 0 || summary3.result.testId === void 0 || inner.testId === summary3.result.testId)) {
-              const before = failingCount();
-              recordResult(inner);
-              summary3.rows++;
-              summary3.failingRows += failingCount() - before;
-              return;
-            } else {
-              settleSummary();
-              recordResult(inner);
-            }
-            if (inner.seconds !== void 0) {
-              topSeconds += inner.seconds;
-              sawSeconds = true;
-            }
-          }
-          return;
-        }
-        if (depth === resultsDepth) resultsDepth = -1;
-        else if (depth === definitionsDepth) definitionsDepth = -1;
-        else if (depth === runInfoDepth) runInfoDepth = -1;
-      }
-    },
-    maxDepth
-  );
-  settleSummary();
-  if (runOutcome !== void 0 && !RUN_PASSED.has(runOutcome.toLowerCase()) && failingCount() === 0) {
-    tally.record("error", {
-      name: "(test run)",
-      message: `the run's ResultSummary outcome is "${runOutcome}" while no test result failed${runInfoText?.text ? `: ${firstLine(runInfoText.text)}` : ""}`
-    });
-  }
-  if (declaredFailing > failingCount()) {
-    const shown = failingCount();
-    tally.addDeclaredFailures(declaredFailing - shown, `${file2}: <Counters> declare ${declaredFailing} failed test${declaredFailing === 1 ? "" : "s"} but the results show ${shown}: counted as ${declaredFailing} failed (the worse figure)`);
-  }
-  if (declaredTotal > results.tests) tally.note(`${file2}: <Counters> declare total="${declaredTotal}" but the results hold ${results.tests}`);
-  if (sawSeconds) tally.setDuration(topSeconds);
-  return tally.finish();
-}
-var trx = {
-  name: "trx",
-  testResults: true,
-  read: (input2, ctx) => read3(input2, ctx.name, ctx.limits.nestingDepth),
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
-  knownMetrics: RESULTS_METRICS
-};
-
-// src/readers/xunit.ts
-var SUITE2 = 1;
-var TEST = 2;
-var ERRORS = 3;
-var ERROR2 = 4;
-var FAILURE3 = 5;
-var MESSAGE2 = 6;
-var STACK2 = 7;
-var KINDS3 = /* @__PURE__ */ new Map([
-  ["assemblies", SUITE2],
-  ["assembly", SUITE2],
-  ["collection", SUITE2],
-  ["class", SUITE2],
-  ["test", TEST],
-  ["errors", ERRORS],
-  ["error", ERROR2],
-  ["failure", FAILURE3],
-  ["message", MESSAGE2],
-  ["stack-trace", STACK2]
-]);
-var RESULTS2 = /* @__PURE__ */ new Map([
-  ["pass", PASSED],
-  ["skip", SKIPPED2],
-  ["notrun", SKIPPED2],
-  ["fail", FAILED]
-]);
-function resultSeverity(attributes) {
-  if (attributes.is("result", "Pass")) return PASSED;
-  const raw = attributes.get("result");
-  return raw === void 0 ? ERRORED : RESULTS2.get(raw.trim().toLowerCase()) ?? ERRORED;
-}
-async function read4(input2, file2, maxDepth) {
-  const tally = new TestTally();
-  const results = tally.results;
-  const failingCount = () => results.failures + results.errors;
-  const keeping = () => results.failing.length < FAILING_TESTS_KEPT;
-  const suites = [];
-  let item;
-  let errorsDepth = -1;
-  let assemblyTimed = false;
-  let assemblySeconds = 0;
-  let sawAssemblyTime = false;
-  let testSeconds = 0;
-  let sawTestTime = false;
-  let capture;
-  let captureDepth = -1;
-  const suiteName = () => {
-    for (let i = suites.length - 1; i >= 0; i--) if (suites[i].name) return suites[i].name;
-    return void 0;
-  };
-  const recordItem = (it) => {
-    const before = failingCount();
-    if (it.severity < FAILED) tally.record(outcomeOf(it.severity));
-    else {
-      tally.record(outcomeOf(it.severity), () => {
-        const failing = { name: it.name ?? "(unnamed test)", message: firstLine(it.message?.text) };
-        const suite2 = it.suite ?? suiteName();
-        if (suite2 !== void 0) failing.suite = suite2;
-        const frame = firstFrame(it.trace?.text);
-        if (frame !== void 0) Object.assign(failing, frame);
-        return failing;
-      });
-    }
-    if (it.seconds !== void 0) {
-      testSeconds += it.seconds;
-      sawTestTime = true;
-    }
-    const suite = suites[suites.length - 1];
-    if (suite !== void 0) {
-      suite.tests++;
-      suite.failing += failingCount() - before;
-    }
-  };
-  const closeSuite = (suite) => {
-    if (suite.declaredFailing > suite.failing) {
-      const extra = suite.declaredFailing - suite.failing;
-      tally.addDeclaredFailures(extra, `${file2}: <${suite.assembly ? "assembly" : "collection"}>${quoted(suite.name)} declares ${suite.declaredFailing} failed test${suite.declaredFailing === 1 ? "" : "s"} but its elements show ${suite.failing}: counted as ${suite.declaredFailing} failed (the worse figure)`);
-      suite.tests += extra;
-      suite.failing += extra;
-    }
-    if (suite.declaredTests > suite.tests) tally.note(`${file2}:${quoted(suite.name)} declares total="${suite.declaredTests}" but holds ${suite.tests} tests`);
-    const parent = suites[suites.length - 1];
-    if (parent !== void 0) {
-      parent.tests += suite.tests;
-      parent.failing += suite.failing;
-    }
-  };
-  await parseXml(
-    input2,
-    {
-      open(name, attributes, depth) {
-        if (depth === 1 && name !== "assemblies" && name !== "assembly") {
-          throw new EvidenceError(`not an xUnit.net XML file: the root element is <${name}>, expected <assemblies> (xUnit.net v2/v3) or <assembly> (v1)`);
-        }
-        const kind = KINDS3.get(name);
-        if (kind === void 0) return;
-        if (item !== void 0) {
-          if (kind === FAILURE3 && depth === item.depth + 1) {
-            item.severity = Math.max(item.severity, FAILED);
-            item.failureDepth = depth;
-          } else if ((kind === MESSAGE2 || kind === STACK2) && item.keep && depth === item.failureDepth + 1) {
-            if (kind === MESSAGE2 && item.message === void 0) capture = item.message = messageText();
-            else if (kind === STACK2 && item.trace === void 0) capture = item.trace = traceText();
-            else return;
-            captureDepth = depth;
-          }
-          return;
-        }
-        const keep = keeping();
-        if (kind === TEST) {
-          item = {
-            depth,
-            severity: resultSeverity(attributes),
-            keep,
-            name: keep ? attributes.get("name") : void 0,
-            suite: keep ? attributes.get("type") || void 0 : void 0,
-            // an assembly's own time wins: test times are read only when it has none
-            seconds: assemblyTimed ? void 0 : parseSeconds(attributes.get("time")),
-            failureDepth: -1
-          };
-        } else if (kind === ERROR2 && errorsDepth !== -1 && depth === errorsDepth + 1) {
-          const type = attributes.get("type");
-          item = { depth, severity: ERRORED, keep, name: keep ? attributes.get("name") || (type ? `(${type})` : "(assembly error)") : void 0, suite: void 0, seconds: void 0, failureDepth: -1 };
-          if (keep && type) item.suite = `[${type}]`;
-        } else if (kind === FAILURE3 && suites.length > 0 && depth === suites[suites.length - 1].depth + 1) {
-          item = { depth, severity: ERRORED, keep, name: keep ? suites[suites.length - 1].name ?? "(fixture)" : void 0, suite: void 0, seconds: void 0, failureDepth: depth };
-        } else if (kind === ERRORS) errorsDepth = depth;
-        else if (kind === SUITE2 && name !== "assemblies") {
-          const assembly = name === "assembly";
-          if (assembly) {
-            const time3 = parseSeconds(attributes.get("time"));
-            assemblyTimed = time3 !== void 0;
-            if (time3 !== void 0) {
-              assemblySeconds += time3;
-              sawAssemblyTime = true;
-            }
-          }
-          suites.push({
-            depth,
-            assembly,
-            name: attributes.get("name"),
-            declaredFailing: assembly ? sum(declaredCount2(attributes, "failed"), declaredCount2(attributes, "errors")) : declaredCount2(attributes, "failed"),
-            declaredTests: declaredCount2(attributes, "total"),
-            tests: 0,
-            failing: 0
-          });
-        }
-      },
-      text(text2) {
-        if (capture !== void 0) capture.add(text2);
-      },
-      close(_name, depth) {
-        if (depth === captureDepth) {
-          capture = void 0;
-          captureDepth = -1;
-        } else if (item !== void 0) {
-          if (depth === item.depth) {
-            const it = item;
-            item = void 0;
-            recordItem(it);
-          } else if (depth === item.failureDepth) item.failureDepth = -2;
-        } else if (depth === errorsDepth) errorsDepth = -1;
-        else if (suites.length > 0 && suites[suites.length - 1].depth === depth) closeSuite(suites.pop());
-      }
-    },
-    maxDepth
-  );
-  if (sawAssemblyTime || sawTestTime) tally.setDuration(assemblySeconds + testSeconds);
-  return tally.finish();
-}
-function sum(a, b) {
-  return a < 0 && b < 0 ? -1 : Math.max(a, 0) + Math.max(b, 0);
-}
-var xunit = {
-  name: "xunit",
-  testResults: true,
-  read: (input2, ctx) => read4(input2, ctx.name, ctx.limits.nestingDepth),
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
-  knownMetrics: RESULTS_METRICS
-};
-
-// src/readers/tap.ts
-var MAX_DEPTH = 256;
-var DIRECTIVE = /^\s*(skip\S*|todo(?=\s|$))\s*(.*)$/i;
-var BATS_PLACE = /^\(in test file (.+), line (\d+)\)$/;
-var SUBTEST = /^#\s*Subtest\b:?\s*(.*)$/i;
-var PLAN = /^(\d+)\.\.(\d+)(?:\s*(?:#.*)?)?$/;
-var TIME_DIRECTIVE = /^#\s*time=\S+$/;
-var TapParser = class {
-  constructor(file2) {
-    this.file = file2;
-  }
-  file;
-  tally = new TestTally();
-  levels = [newLevel(0)];
-  pending;
-  yaml;
-  lineNumber = 0;
-  bailed = false;
-  line(text2) {
-    this.lineNumber++;
-    if (this.bailed) return;
-    let indent = 0;
-    while (indent < text2.length && text2.charCodeAt(indent) === 32) indent++;
-    if (this.yaml !== void 0) {
-      if (indent === text2.length || indent === this.yaml.indent && text2.slice(indent).trimEnd() === "...") {
-        if (indent !== text2.length) {
-          this.yaml = void 0;
-          this.flush();
-        }
-        return;
-      }
-      if (indent >= this.yaml.indent) {
-        this.yamlLine(text2, indent);
-        return;
-      }
-      this.yaml = void 0;
-    }
-    if (indent === text2.length) return;
-    const content = indent === 0 ? text2.trimEnd() : text2.slice(indent).trimEnd();
-    const pending = this.pending;
-    if (pending !== void 0) {
-      if (content === "---" && indent >= pending.indent) {
-        this.yaml = { indent, atIndent: -1, blockKey: "" };
-        return;
-      }
-      if (content.charCodeAt(0) === 35 && !SUBTEST.test(content)) {
-        if (pending.failing !== void 0) diagnosticComment(pending.failing, content);
-        return;
-      }
-      this.flush();
-    }
-    const c0 = content.charCodeAt(0);
-    if (c0 === 111 || c0 === 110) {
-      const ok = content.startsWith("ok") && (content.length === 2 || content.charCodeAt(2) === 32);
-      const notOk = !ok && content.startsWith("not ok") && (content.length === 6 || content.charCodeAt(6) === 32);
-      if (ok || notOk) {
-        this.point(indent, content.slice(ok ? 2 : 6), ok);
-        return;
-      }
-    } else if (c0 >= 48 && c0 <= 57) {
-      const plan = PLAN.exec(content);
-      if (plan) {
-        this.plan(indent, Number(plan[1]), Number(plan[2]));
-        return;
-      }
-    } else if (c0 === 35) {
-      const subtest = SUBTEST.exec(content);
-      if (subtest) {
-        const name = subtest[1] || void 0;
-        const level = this.at(indent, true);
-        if (level.indent < indent) {
-          const parentsHeader = level.nextChildName;
-          const child = this.open(indent, parentsHeader ?? name);
-          if (parentsHeader !== void 0) child.nextChildName = name;
-        } else level.nextChildName = name;
-      }
-      return;
-    } else if (c0 === 66 || c0 === 98) {
-      if (/^bail out!/i.test(content)) {
-        const reason = content.slice(9).trim();
-        this.tally.record("error", { name: reason ? `Bail out! ${reason}` : "Bail out!", suite: this.suite(), message: "the test run bailed out: nothing after this line was run" });
-        this.tally.note(`${this.file} bailed out at line ${this.lineNumber}`);
-        this.bailed = true;
-        return;
-      }
-    } else if (content === "}") {
-      for (let i = this.levels.length - 1; i > 0; i--) {
-        const level = this.levels[i];
-        if (level.buffered && this.levels[i - 1].indent === indent) {
-          while (this.levels.length > i) this.close();
-          return;
-        }
-      }
-    }
-  }
-  /** The level a structural line at `indent` belongs to, closing deeper levels. */
-  at(indent, opening = false) {
-    let top = this.levels[this.levels.length - 1];
-    while (top.indent > indent && this.levels.length > 1) {
-      this.close();
-      top = this.levels[this.levels.length - 1];
-    }
-    if (!opening && top.indent < indent) top = this.open(indent, top.nextChildName);
-    return top;
-  }
-  open(indent, name, buffered = false) {
-    const parent = this.levels[this.levels.length - 1];
-    parent.nextChildName = void 0;
-    if (this.levels.length >= MAX_DEPTH) {
-      throw new EvidenceError(`line ${this.lineNumber}: subtests nested more than ${MAX_DEPTH} deep`, { line: this.lineNumber });
-    }
-    const level = newLevel(indent);
-    level.name = name;
-    level.buffered = buffered;
-    this.levels.push(level);
-    return level;
-  }
-  close() {
-    const level = this.levels.pop();
-    const problem = planProblem(level);
-    if (problem !== void 0) {
-      const name = level.name ?? "subtest";
-      this.tally.record("error", { name: `${name}: ${problem}`, suite: this.suite(), line: level.planLine > 0 ? level.planLine : void 0, message: `subtest ${problem}` });
-      this.tally.note(`${this.file}: subtest "${name}" ${problem}`);
-    }
-  }
-  suite() {
-    const names = [];
-    for (const level of this.levels) if (level.name !== void 0) names.push(level.name);
-    return names.length > 0 ? names.join(" \u203A ") : void 0;
-  }
-  plan(indent, start, end) {
-    const level = this.at(indent);
-    if (level.planLine > 0) {
-      if (this.levels.length === 1) {
-        throw new EvidenceError(
-          `${this.file} line ${this.lineNumber}: a second plan (${start}..${end}) after the one on line ${level.planLine}: two TAP streams in one file are not one run's evidence`,
-          { line: this.lineNumber }
-        );
-      }
-      level.planEnd = -2;
-      return;
-    }
-    level.planStart = start;
-    level.planEnd = end;
-    level.planLine = this.lineNumber;
-  }
-  point(indent, rest, ok) {
-    const level = this.at(indent);
-    level.points++;
-    level.nextChildName = void 0;
-    let i = 0;
-    while (i < rest.length && rest.charCodeAt(i) === 32) i++;
-    let n = i;
-    while (n < rest.length && rest.charCodeAt(n) >= 48 && rest.charCodeAt(n) <= 57) n++;
-    const number4 = n > i ? Number(rest.slice(i, n)) : void 0;
-    let description = rest.slice(n);
-    let buffered = false;
-    if (description.endsWith("{") && (description.length === 1 || description.charCodeAt(description.length - 2) === 32)) {
-      buffered = true;
-      description = description.slice(0, -1);
-    }
-    const { name, directive } = splitDirective(description);
-    let outcome;
-    if (directive === "skip") outcome = "skipped";
-    else if (directive === "todo") outcome = ok ? "passed" : "skipped";
-    else outcome = ok ? "passed" : "failed";
-    if (number4 !== void 0 && number4 !== level.points + level.planStart - 1 && !level.outOfSequence) {
-      level.outOfSequence = true;
-      const expected = level.points + level.planStart - 1;
-      this.tally.record("error", { name: `test number ${number4} out of sequence (expected ${expected})`, suite: this.suite(), line: this.lineNumber, message: "test points are numbered out of sequence: a test is missing or repeated" });
-      this.tally.note(`${this.file} line ${this.lineNumber}: test number ${number4} where ${expected} was expected`);
-    }
-    const testName = name || (number4 !== void 0 ? `test ${number4}` : `test point on line ${this.lineNumber}`);
-    this.pending = { outcome, indent, line: this.lineNumber };
-    if (outcome === "failed") this.pending.failing = { name: testName, suite: this.suite() };
-    if (buffered) {
-      this.flush();
-      this.open(indent + 4, testName, true);
-    }
-  }
-  flush() {
-    const p = this.pending;
-    if (p === void 0) return;
-    this.pending = void 0;
-    this.tally.record(p.outcome, p.failing);
-  }
-  yamlLine(text2, indent) {
-    const yaml2 = this.yaml;
-    const failing = this.pending?.failing;
-    if (failing === void 0) return;
-    const content = text2.slice(indent).trimEnd();
-    if (yaml2.blockKey !== "") {
-      if (indent > yaml2.indent) {
-        const place = BATS_PLACE.exec(content);
-        if (place && failing.file === void 0) {
-          failing.file = place[1];
-          failing.line = Number(place[2]);
-          return;
-        }
-        setYamlField(failing, yaml2.blockKey, content);
-        yaml2.blockKey = "";
-        return;
-      }
-      yaml2.blockKey = "";
-    }
-    if (yaml2.atIndent >= 0 && indent > yaml2.indent) {
-      const m2 = /^(\w+):\s*(.*)$/.exec(content);
-      if (m2) setAtField(failing, m2[1], unquote(m2[2]));
-      return;
-    }
-    yaml2.atIndent = -1;
-    if (indent !== yaml2.indent) return;
-    const m = /^(\w+):\s*(.*)$/.exec(content);
-    if (!m) return;
-    const key = m[1];
-    const value2 = m[2];
-    if (key === "at" && value2 === "") {
-      yaml2.atIndent = indent;
-      return;
-    }
-    if (/^[|>][-+]?\d*$/.test(value2)) {
-      yaml2.blockKey = key;
-      return;
-    }
-    setYamlField(failing, key, unquote(value2));
-  }
-  end() {
-    this.flush();
-    if (!this.bailed) {
-      while (this.levels.length > 1) this.close();
-      const top = this.levels[0];
-      const problem = planProblem(top);
-      if (problem !== void 0) {
-        throw new EvidenceError(`${this.file}: the TAP stream ${problem}: a truncated or incomplete run is not evidence (write the whole TAP stream, plan included)`);
-      }
-    }
-    return this.tally.finish();
-  }
-};
-function newLevel(indent) {
-  return { indent, planStart: 1, planEnd: -1, planLine: 0, points: 0, outOfSequence: false, buffered: false };
-}
-function planProblem(level) {
-  if (level.planEnd === -2) return "has two plans";
-  if (level.planLine === 0 && level.points === 0) return "is empty: no plan and no test points";
-  if (level.planLine === 0) return `has no plan (1..N) for its ${level.points} test point${level.points === 1 ? "" : "s"}`;
-  const planned = level.planEnd - level.planStart + 1;
-  if (planned !== level.points) {
-    return `plans ${Math.max(planned, 0)} test${planned === 1 ? "" : "s"} (${level.planStart}..${level.planEnd}, line ${level.planLine}) but has ${level.points} test point${level.points === 1 ? "" : "s"}`;
-  }
-  return void 0;
-}
-function withoutTime(description) {
-  const i = description.lastIndexOf("#");
-  if (i <= 0 || !TIME_DIRECTIVE.test(description.slice(i))) return description;
-  const before = description.charCodeAt(i - 1);
-  return before === 32 || before === 9 ? description.slice(0, i).trimEnd() : description;
-}
-function splitDirective(description) {
-  let d = withoutTime(description);
-  let directive;
-  for (let i = d.indexOf("#"); i !== -1; i = d.indexOf("#", i + 1)) {
-    let backslashes = 0;
-    while (i - backslashes - 1 >= 0 && d.charCodeAt(i - backslashes - 1) === 92) backslashes++;
-    if (backslashes % 2 === 1) continue;
-    if (i > 0 && d.charCodeAt(i - 1) !== 32 && d.charCodeAt(i - 1) !== 9) continue;
-    const m = DIRECTIVE.exec(d.slice(i + 1));
-    if (m) {
-      directive = m[1].toLowerCase().startsWith("skip") ? "skip" : "todo";
-      d = d.slice(0, i);
-      break;
-    }
-  }
-  let name = d.trim();
-  if (name.startsWith("- ")) name = name.slice(2).trim();
-  else if (name === "-") name = "";
-  name = name.replace(/\\([\\#])/g, "$1");
-  return directive === void 0 ? { name } : { name, directive };
-}
-function diagnosticComment(failing, comment) {
-  const text2 = comment.replace(/^#\s*/, "");
-  if (failing.file === void 0) {
-    const place = BATS_PLACE.exec(text2) ?? /^at (.+) line (\d+)\.?$/.exec(text2);
-    if (place) {
-      failing.file = place[1];
-      failing.line = Number(place[2]);
-      return;
-    }
-  }
-  if (failing.message === void 0 && text2 !== "" && !/^(Failed (\(TODO\) )?test\b|\(from function\b|\(in test file\b)/.test(text2)) failing.message = text2;
-}
-function setYamlField(failing, key, value2) {
-  if (value2 === "" || value2 === "~" || value2 === "null") return;
-  switch (key) {
-    case "message":
-      failing.message = value2;
-      break;
-    case "error":
-      failing.message ??= value2;
-      break;
-    case "file":
-    case "fileName":
-    case "filename":
-      failing.file ??= value2;
-      break;
-    case "line":
-    case "lineNumber":
-      if (/^\d+$/.test(value2) && failing.line === void 0) failing.line = Number(value2);
-      break;
-    case "at":
-    case "location":
-      if (failing.file === void 0) setPlace(failing, value2);
-      break;
-  }
-}
-function setAtField(failing, key, value2) {
-  if (key === "file" || key === "fileName" || key === "filename" || key === "line" || key === "lineNumber") setYamlField(failing, key, value2);
-}
-function setPlace(failing, value2) {
-  const place = /^(.*?):(\d+)(?::\d+)?$/.exec(value2.replace(/^file:\/\//, ""));
-  if (place && place[1] !== "") {
-    failing.file = place[1];
-    failing.line = Number(place[2]);
-  } else failing.file = value2;
-}
-function unquote(value2) {
-  if (value2.length >= 2 && value2.startsWith("'") && value2.endsWith("'")) return value2.slice(1, -1).replace(/''/g, "'");
-  if (value2.length >= 2 && value2.startsWith('"') && value2.endsWith('"')) {
-    try {
-      return JSON.parse(value2);
-    } catch {
-      return value2.slice(1, -1);
-    }
-  }
-  return value2;
-}
-var tap = {
-  name: "tap",
-  testResults: true,
-  knownMetrics: RESULTS_METRICS,
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: (m) => ({ duration: "TAP has no standard test times: a TAP file gives no duration", ...resultsNotes(m) }),
-  async read(input2, ctx) {
-    const parser = new TapParser(ctx.name);
-    await forEachLine(input2, (text2, start, end) => parser.line(text2.slice(start, end)), ctx.limits.lineBytes);
-    return parser.end();
-  }
-};
-
-// src/readers/go-test-json.ts
-var MAX_RUNNING_TESTS = 5e4;
-var MAX_RUNNING_PACKAGES = 5e4;
-var IGNORED_ACTIONS = /* @__PURE__ */ new Set(["start", "run", "pause", "cont", "bench", "attr", "artifacts"]);
-var LOCATION = /^\s+([^\s:]+\.go):(\d+): ?(.*)$/;
-var TEST_FRAME = /^\t(\S+_test\.go):(\d+)(?:\s|$)/;
-var COMPILER_ERROR = /^(\S+\.go):(\d+)(?::\d+)?: (.*)$/;
-var FAIL_NOT_BUILT = /^FAIL\s+(\S+)\s+\[(build failed|setup failed)\]\s*$/;
-var GoTestJsonParser = class {
-  constructor(file2) {
-    this.file = file2;
-  }
-  file;
-  tally = new TestTally();
-  packages = /* @__PURE__ */ new Map();
-  builds = /* @__PURE__ */ new Map();
-  running = 0;
-  lineNumber = 0;
-  elapsed = 0;
-  sawElapsed = false;
-  /** inside a `# package` block of merged build output: the package it is about, for its message */
-  buildBlock;
-  line(text2) {
-    this.lineNumber++;
-    let start = 0;
-    while (start < text2.length && (text2.charCodeAt(start) === 32 || text2.charCodeAt(start) === 9)) start++;
-    if (start === text2.length) return;
-    if (text2.charCodeAt(start) !== 123) {
-      this.textLine(text2);
-      return;
-    }
-    this.buildBlock = void 0;
-    let event;
-    try {
-      event = JSON.parse(text2);
-    } catch {
-      throw this.error("is not valid JSON: not a go test -json event");
-    }
-    if (event === null || typeof event !== "object" || Array.isArray(event) || typeof event.Action !== "string") {
-      throw this.error("is not a go test -json event (an object with an Action)");
-    }
-    this.event(event, event.Action);
-  }
-  error(what) {
-    return new EvidenceError(`${this.file} line ${this.lineNumber} ${what}`, { line: this.lineNumber });
-  }
-  /** A line that is not JSON: only what the go command prints on stderr is tolerated. */
-  textLine(text2) {
-    const line2 = text2.trimEnd();
-    const notBuilt = FAIL_NOT_BUILT.exec(line2);
-    if (notBuilt) {
-      const pkg = notBuilt[1];
-      const build = this.builds.get(pkg);
-      this.builds.delete(pkg);
-      this.buildBlock = void 0;
-      this.tally.record("error", { suite: pkg, name: pkg, file: build?.file, line: build?.line, message: build?.message ?? `the package did not compile (${notBuilt[2]})` });
-      return;
-    }
-    if (line2.startsWith("# ")) {
-      const pkg = line2.slice(2).split(" ", 1)[0];
-      let build = this.builds.get(pkg);
-      if (build === void 0) {
-        this.checkPackages();
-        build = { failed: false };
-        this.builds.set(pkg, build);
-      }
-      this.buildBlock = build;
-      return;
-    }
-    if (this.buildBlock !== void 0) {
-      if (this.buildBlock.message === void 0) buildMessage(this.buildBlock, line2.trim());
-      return;
-    }
-    if (line2.startsWith("go: ")) return;
-    throw this.error(`is not a go test -json event (${JSON.stringify(line2.length > 80 ? `${line2.slice(0, 79)}\u2026` : line2)}): write the stream of go test -json alone, or with stderr merged as go prints it`);
-  }
-  event(e, action) {
-    if (action === "build-output" || action === "build-fail") {
-      const path2 = typeof e.ImportPath === "string" ? e.ImportPath : "";
-      let build = this.builds.get(path2);
-      if (build === void 0) {
-        if (action === "build-output" && this.builds.size >= MAX_RUNNING_PACKAGES) return;
-        this.checkPackages();
-        build = { failed: false };
-        this.builds.set(path2, build);
-      }
-      if (action === "build-fail") build.failed = true;
-      else if (build.message === void 0 && typeof e.Output === "string" && !e.Output.startsWith("#")) buildMessage(build, e.Output.trim());
-      return;
-    }
-    const pkgName = typeof e.Package === "string" ? e.Package : "";
-    const test = typeof e.Test === "string" ? e.Test : void 0;
-    let pkg = this.packages.get(pkgName);
-    if (pkg === void 0) {
-      if (action === "pass" || action === "fail" || action === "skip") {
-        if (test === void 0) {
-          this.endPackage(pkgName, { tests: /* @__PURE__ */ new Map(), failed: 0, sawPanic: false }, action, e);
-          return;
-        }
-      }
-      this.checkPackages();
-      pkg = { tests: /* @__PURE__ */ new Map(), failed: 0, sawPanic: false };
-      this.packages.set(pkgName, pkg);
-    }
-    if (test === void 0) {
-      if (action === "output") packageOutput(pkg, e.Output);
-      else if (action === "pass" || action === "fail" || action === "skip") {
-        this.packages.delete(pkgName);
-        this.endPackage(pkgName, pkg, action, e);
-      } else if (!IGNORED_ACTIONS.has(action)) throw this.error(`has an unknown Action ${JSON.stringify(action)}: a newer go whose events this release-gate cannot read`);
-      return;
-    }
-    switch (action) {
-      case "run": {
-        const earlier = pkg.tests.get(test);
-        if (earlier !== void 0) this.noOutcome(pkgName, pkg, test, earlier);
-        if (this.running >= MAX_RUNNING_TESTS) {
-          throw this.error(`starts more than ${MAX_RUNNING_TESTS} tests running at once (MAX_RUNNING_TESTS): refused rather than held in memory`);
-        }
-        pkg.tests.set(test, {});
-        this.running++;
-        return;
-      }
-      case "output": {
-        const running = pkg.tests.get(test);
-        if (running !== void 0) testOutput(running, e.Output);
-        else packageOutput(pkg, e.Output);
-        return;
-      }
-      case "pass":
-      case "skip":
-      case "fail": {
-        const running = pkg.tests.get(test);
-        if (running !== void 0) {
-          pkg.tests.delete(test);
-          this.running--;
-        }
-        if (action === "fail") {
-          pkg.failed++;
-          this.tally.record("failed", () => failingTest(pkgName, test, running));
-        } else {
-          this.tally.record(action === "pass" ? "passed" : "skipped");
-          if (running?.panic !== void 0 && !pkg.sawPanic) {
-            pkg.sawPanic = true;
-            pkg.panic = running.panic;
-            pkg.file = running.panicFile;
-            pkg.line = running.panicLine;
-          }
-        }
-        return;
-      }
-      default:
-        if (!IGNORED_ACTIONS.has(action)) throw this.error(`has an unknown Action ${JSON.stringify(action)}: a newer go whose events this release-gate cannot read`);
-    }
-  }
-  checkPackages() {
-    if (this.packages.size + this.builds.size >= MAX_RUNNING_PACKAGES) {
-      throw this.error(`starts more than ${MAX_RUNNING_PACKAGES} packages or builds that have not ended: refused rather than held in memory`);
-    }
-  }
-  /** A test that never got an outcome: failed (a panic, a time-out or an exit ended its binary). */
-  noOutcome(pkgName, pkg, test, running) {
-    pkg.tests.delete(test);
-    this.running--;
-    pkg.failed++;
-    this.tally.record("failed", () => {
-      const f = failingTest(pkgName, test, running);
-      f.message ??= "the test has no result: its test binary ended before it did (panic, time-out or os.Exit)";
-      return f;
-    });
-  }
-  endPackage(pkgName, pkg, action, e) {
-    if (typeof e.Elapsed === "number" && Number.isFinite(e.Elapsed) && e.Elapsed >= 0) {
-      this.elapsed += e.Elapsed;
-      this.sawElapsed = true;
-    }
-    for (const [test, running] of [...pkg.tests]) this.noOutcome(pkgName, pkg, test, running);
-    let build;
-    if (typeof e.FailedBuild === "string") {
-      build = this.builds.get(e.FailedBuild);
-      this.builds.delete(e.FailedBuild);
-    }
-    if (action !== "fail" || pkg.failed > 0) {
-      if (action !== "fail" && build !== void 0) this.tally.record("error", buildFailing(pkgName, build, "the package passed, but its build failed"));
-      return;
-    }
-    if (build !== void 0 || typeof e.FailedBuild === "string") {
-      this.tally.record("error", buildFailing(pkgName, build ?? { failed: true }, `the package did not build (${String(e.FailedBuild)})`));
-      return;
-    }
-    this.tally.record("error", {
-      suite: pkgName,
-      name: pkgName || "package",
-      file: pkg.file,
-      line: pkg.line,
-      message: pkg.panic ?? "the package failed with no failing test (a build failure, a panic in init or TestMain, a time-out or os.Exit)"
-    });
-  }
-  end() {
-    for (const [pkgName, pkg] of this.packages) {
-      for (const [test, running] of [...pkg.tests]) this.noOutcome(pkgName, pkg, test, running);
-      this.tally.record("error", { suite: pkgName, name: pkgName || "package", file: pkg.file, line: pkg.line, message: pkg.panic ?? "the stream ends before the result of this package: the run was cut short" });
-      this.tally.note(`${this.file}: the stream ends before the result of package ${JSON.stringify(pkgName)}`);
-    }
-    this.packages.clear();
-    for (const [path2, build] of this.builds) {
-      if (build.failed) this.tally.record("error", buildFailing(path2, build, "the build failed"));
-    }
-    if (this.sawElapsed) this.tally.setDuration(this.elapsed);
-    return this.tally.finish();
-  }
-};
-function failingTest(pkg, test, running) {
-  const f = { suite: pkg, name: test };
-  if (running?.panic !== void 0) {
-    f.message = running.panic;
-    f.file = running.panicFile ?? running.file;
-    f.line = running.panicFile !== void 0 ? running.panicLine : running.line;
-  } else if (running !== void 0) {
-    f.file = running.file;
-    f.line = running.line;
-    f.message = running.message;
-  }
-  return f;
-}
-function buildFailing(pkg, build, fallback) {
-  return { suite: pkg, name: pkg, file: build.file, line: build.line, message: build.message ?? fallback };
-}
-function buildMessage(build, line2) {
-  if (line2 === "") return;
-  const error62 = COMPILER_ERROR.exec(line2);
-  if (error62) {
-    build.file = error62[1].replace(/^\.\//, "");
-    build.line = Number(error62[2]);
-    build.message = error62[3];
-  } else build.message = line2;
-}
-function testOutput(running, output2) {
-  if (typeof output2 !== "string") return;
-  if (running.panic === void 0 && output2.startsWith("panic: ")) {
-    running.panic = output2.trim();
-    return;
-  }
-  if (running.panic !== void 0) {
-    if (running.panicFile === void 0) {
-      const frame = TEST_FRAME.exec(output2);
-      if (frame) {
-        running.panicFile = frame[1];
-        running.panicLine = Number(frame[2]);
-      }
-    }
-    return;
-  }
-  if (running.file === void 0) {
-    const place = LOCATION.exec(output2.trimEnd());
-    if (place) {
-      running.file = place[1];
-      running.line = Number(place[2]);
-      running.message = place[3];
-    }
-  }
-}
-function packageOutput(pkg, output2) {
-  if (typeof output2 !== "string") return;
-  if (!pkg.sawPanic && output2.startsWith("panic: ")) {
-    pkg.sawPanic = true;
-    pkg.panic = output2.trim();
-    return;
-  }
-  if (pkg.sawPanic && pkg.file === void 0) {
-    const frame = TEST_FRAME.exec(output2);
-    if (frame) {
-      pkg.file = frame[1];
-      pkg.line = Number(frame[2]);
-    }
-  }
-}
-var goTestJson = {
-  name: "go-test-json",
-  testResults: true,
-  knownMetrics: RESULTS_METRICS,
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
-  async read(input2, ctx) {
-    const parser = new GoTestJsonParser(ctx.name);
-    await forEachLine(input2, (text2, start, end) => parser.line(text2.slice(start, end)), ctx.limits.lineBytes);
-    return parser.end();
-  }
-};
-
 // src/readers/coverage.ts
 import { hash as hash2 } from "node:crypto";
-var KINDS4 = ["lines", "branches", "functions"];
+var KINDS = ["lines", "branches", "functions"];
 var MAX_LINE = 2147483647;
 var SLAB_BYTES = 1024 * 1024;
 var SLAB_MAX = 4096;
@@ -32474,7 +30036,7 @@ var PackedFile = class _PackedFile {
     return out;
   }
 };
-var ROW2 = 18;
+var ROW = 18;
 var PAGE = 2048;
 var FileTable = class {
   /** pages of PAGE rows (no copying as the table grows) */
@@ -32505,9 +30067,9 @@ var FileTable = class {
     }
     const { store, table: table2, extra } = file2.storage;
     if (table2) this.table = table2;
-    if (this.count % PAGE === 0) this.pages.push(new Int32Array(PAGE * ROW2));
+    if (this.count % PAGE === 0) this.pages.push(new Int32Array(PAGE * ROW));
     const rows = this.pages[this.pages.length - 1];
-    const at = this.count % PAGE * ROW2;
+    const at = this.count % PAGE * ROW;
     let extraIndex = -1;
     if (extra) {
       extraIndex = this.extras.length;
@@ -32551,11 +30113,11 @@ var FileTable = class {
     return this.merged?.get(row) ?? this.file(row);
   }
   file(row) {
-    return PackedFile.fromRow(this.pages[Math.floor(row / PAGE)], row % PAGE * ROW2, this.stores, this.table, this.extras);
+    return PackedFile.fromRow(this.pages[Math.floor(row / PAGE)], row % PAGE * ROW, this.stores, this.table, this.extras);
   }
   path(row) {
     const rows = this.pages[Math.floor(row / PAGE)];
-    const at = row % PAGE * ROW2;
+    const at = row % PAGE * ROW;
     const store = this.stores[rows[at + 15]];
     return Buffer.from(store.buffer, store.byteOffset, store.byteLength).toString("utf8", rows[at + 16], rows[at + 16] + rows[at + 17]);
   }
@@ -32573,7 +30135,7 @@ var FileTable = class {
       const slot = slots[i];
       if (slot === 0) return -1;
       const rows = this.pages[Math.floor((slot - 1) / PAGE)];
-      const at = (slot - 1) % PAGE * ROW2;
+      const at = (slot - 1) % PAGE * ROW;
       const len = rows[at + 17];
       if (len !== key.length) continue;
       const store = this.stores[rows[at + 15]];
@@ -32599,7 +30161,7 @@ var FileTable = class {
     this.slots = new Int32Array(this.slots.length * 2);
     for (let row = 0; row < this.count; row++) {
       const rows = this.pages[Math.floor(row / PAGE)];
-      const at = row % PAGE * ROW2;
+      const at = row % PAGE * ROW;
       const store = this.stores[rows[at + 15]];
       const off = rows[at + 16];
       this.place(hashBytes(store, off, off + rows[at + 17]), row + 1);
@@ -32710,7 +30272,7 @@ function mergeCoverage(models) {
 }
 function coverageMetrics(model) {
   const out = {};
-  for (const kind of KINDS4) {
+  for (const kind of KINDS) {
     let known;
     if (model.stated) {
       known = model.stated[kind];
@@ -32742,13 +30304,2684 @@ function coverageMetrics(model) {
 function nonNegative(raw, what, position) {
   const value2 = raw === void 0 || raw.trim() === "" ? NaN : Number(raw);
   if (!Number.isFinite(value2) || value2 < 0) {
-    throw new EvidenceError(`${what} is ${raw === void 0 ? "missing" : `not a non-negative number: ${JSON.stringify(clip2(raw))}`}`, position);
+    throw new EvidenceError(`${what} is ${raw === void 0 ? "missing" : `not a non-negative number: ${JSON.stringify(clip(raw))}`}`, position);
   }
   return value2;
 }
-function clip2(text2, max = 80) {
+function clip(text2, max = 80) {
   return text2.length > max ? `${text2.slice(0, max)}\u2026` : text2;
 }
+
+// src/readers/dotnet.ts
+var PASSED = 0;
+var SKIPPED = 1;
+var FAILED = 2;
+var ERRORED = 3;
+var OUTCOMES = ["passed", "skipped", "failed", "error"];
+function outcomeOf(severity) {
+  return OUTCOMES[severity];
+}
+var MESSAGE_KEPT = 4096;
+var TRACE_KEPT = 16384;
+var BoundedText = class {
+  constructor(cap) {
+    this.cap = cap;
+  }
+  cap;
+  text = "";
+  add(chunk) {
+    if (this.text.length < this.cap) this.text += chunk.length > this.cap - this.text.length ? chunk.slice(0, this.cap - this.text.length) : chunk;
+  }
+};
+var messageText = () => new BoundedText(MESSAGE_KEPT);
+var traceText = () => new BoundedText(TRACE_KEPT);
+var FRAME = new RegExp("\\s(?:in|en|dans|em|w|\u0432)\\s+((?:[A-Za-z]:[\\\\/]|[\\\\/]|\\.{1,2}[\\\\/]).*?):(?:\\p{L}+[ \\u00a0]?)?(\\d+)\\s*$", "u");
+function firstFrame(trace) {
+  if (trace === void 0) return void 0;
+  for (const raw of trace.split("\n")) {
+    const match2 = FRAME.exec(raw.replace(/\r$/, ""));
+    if (match2 === null) continue;
+    const line2 = Number(match2[2]);
+    if (Number.isSafeInteger(line2) && line2 > 0) return { file: match2[1], line: line2 };
+  }
+  return void 0;
+}
+var DECLARED_COUNT = /^\s*(\d{1,15})(?:\.0*)?\s*$/;
+function declaredCount(attributes, name) {
+  const n = attributes.digits(name);
+  if (n !== -1) return n === -2 ? -1 : n;
+  const match2 = DECLARED_COUNT.exec(attributes.get(name) ?? "");
+  return match2 ? Number(match2[1]) : -1;
+}
+var SECONDS = /^\s*(\d+)(?:[.,](\d*))?\s*$/;
+function parseSeconds(raw) {
+  if (raw === void 0) return void 0;
+  const match2 = SECONDS.exec(raw);
+  if (match2 === null) return void 0;
+  const value2 = Number(`${match2[1]}.${match2[2] || "0"}`);
+  return Number.isFinite(value2) ? value2 : void 0;
+}
+var TIMESPAN = /^\s*(?:(\d+)\.)?(\d+):(\d{1,2}):(\d{1,2}(?:[.,]\d*)?)\s*$/;
+function parseTimeSpan(raw) {
+  if (raw === void 0) return void 0;
+  const match2 = TIMESPAN.exec(raw);
+  if (match2 === null) return void 0;
+  const value2 = Number(match2[1] ?? 0) * 86400 + Number(match2[2]) * 3600 + Number(match2[3]) * 60 + Number(match2[4].replace(",", "."));
+  return Number.isFinite(value2) ? value2 : void 0;
+}
+function localName(name) {
+  const colon = name.indexOf(":");
+  return colon === -1 ? name : name.slice(colon + 1);
+}
+function quoted(name) {
+  if (name === void 0 || name === "") return "";
+  return ` "${name.length > 80 ? `${name.slice(0, 77)}...` : name}"`;
+}
+
+// src/readers/stack-frames.ts
+var STACK_CHARS = 16 * 1024;
+var ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+function stripAnsi(text2) {
+  return text2.includes("\x1B") ? text2.replace(ANSI, "") : text2;
+}
+function messageLine(text2) {
+  if (typeof text2 !== "string") return void 0;
+  for (const raw of stripAnsi(text2.slice(0, STACK_CHARS)).split(/\r?\n/)) {
+    const line2 = raw.trim();
+    if (line2 !== "" && !line2.startsWith("\u25CF")) return own2(line2);
+  }
+  return void 0;
+}
+var FRAME2 = /(?:^|[\s(])((?:[A-Za-z]:[\\/])?[^\s():]+):(\d+)(?::\d+)?(?=$|[\s):])/g;
+function normalize(path2) {
+  let p = path2.replaceAll("\\", "/");
+  if (p.startsWith("file://")) p = p.slice(7);
+  while (p.startsWith("./")) p = p.slice(2);
+  return p;
+}
+function samePath(a, b) {
+  if (a === b) return true;
+  const [long, short] = a.length >= b.length ? [a, b] : [b, a];
+  return long.endsWith(`/${short}`);
+}
+var RUNTIME = /(^|\/)node_modules\/|^node:|^internal\/|^<anonymous>$|^native$/;
+function stackPlace(stack, file2) {
+  if (typeof stack !== "string") return {};
+  const wanted = file2 === void 0 ? void 0 : normalize(file2);
+  let fallback;
+  for (const text2 of stack.slice(0, STACK_CHARS).split("\n")) {
+    for (const m of text2.matchAll(FRAME2)) {
+      const raw = m[1];
+      if (/^\d+$/.test(raw)) continue;
+      const path2 = normalize(raw);
+      const line2 = Number(m[2]);
+      if (!Number.isSafeInteger(line2) || line2 < 1) continue;
+      if (wanted !== void 0 && samePath(path2, wanted)) return { file: file2, line: line2 };
+      if (fallback === void 0 && !RUNTIME.test(path2)) fallback = { file: own2(raw), line: line2 };
+      break;
+    }
+  }
+  return wanted === void 0 ? fallback ?? {} : {};
+}
+
+// src/readers/test-results.ts
+var FAILING_TESTS_KEPT = 100;
+var NOTES_KEPT = 3;
+var TEXT_KEPT = 300;
+function emptyResults() {
+  return { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, failing: [], notes: [] };
+}
+var TestTally = class {
+  results = emptyResults();
+  seconds = 0;
+  sawTime = false;
+  /**
+   * One test's final outcome. `failing` describes it and is kept only for failed and errored
+   * tests, and only while fewer than FAILING_TESTS_KEPT are kept (pass a function to build it
+   * lazily: names and messages are decoded only for the tests that are kept).
+   */
+  record(outcome, failing, options = {}) {
+    const r = this.results;
+    r.tests++;
+    if (outcome === "passed") {
+      r.passed++;
+      if (options.flaky) r.flaky++;
+    } else if (outcome === "skipped") r.skipped++;
+    else {
+      if (outcome === "failed") r.failures++;
+      else r.errors++;
+      if (failing !== void 0 && r.failing.length < FAILING_TESTS_KEPT) r.failing.push(clipFailing(typeof failing === "function" ? failing() : failing));
+    }
+    if (options.seconds !== void 0 && Number.isFinite(options.seconds) && options.seconds >= 0) {
+      this.seconds += options.seconds;
+      this.sawTime = true;
+    }
+  }
+  /** Failed tests a file declares but does not show (the worse figure wins); counted as errors. */
+  addDeclaredFailures(count5, note) {
+    if (count5 <= 0) return;
+    this.results.tests += count5;
+    this.results.errors += count5;
+    this.note(note);
+  }
+  note(note) {
+    if (this.results.notes.length < NOTES_KEPT) this.results.notes.push(note);
+  }
+  /** The file's own total time, when it gives one (used instead of the sum of test times). */
+  setDuration(seconds) {
+    if (Number.isFinite(seconds) && seconds >= 0) {
+      this.seconds = seconds;
+      this.sawTime = true;
+    }
+  }
+  finish() {
+    if (this.sawTime) this.results.duration = Math.round(this.seconds * 1e6) / 1e6;
+    return this.results;
+  }
+};
+function clip2(text2) {
+  if (text2 === void 0) return void 0;
+  return text2.length > TEXT_KEPT ? `${text2.slice(0, TEXT_KEPT - 1)}\u2026` : text2;
+}
+function clipFailing(t) {
+  const out = { name: clip2(t.name) ?? "" };
+  if (t.suite !== void 0) out.suite = clip2(t.suite);
+  if (t.file !== void 0) out.file = clip2(t.file);
+  if (t.line !== void 0 && Number.isSafeInteger(t.line) && t.line > 0) out.line = t.line;
+  if (t.message !== void 0) out.message = clip2(t.message.split(/\r?\n/, 1)[0]);
+  return out;
+}
+function firstLine(text2) {
+  if (text2 === void 0) return void 0;
+  const line2 = text2.trim().split(/\r?\n/, 1)[0]?.trim();
+  return line2 ? line2 : void 0;
+}
+function mergeResults(models) {
+  const sum2 = emptyResults();
+  let duration3;
+  for (const m of models) {
+    sum2.tests += m.tests;
+    sum2.passed += m.passed;
+    sum2.failures += m.failures;
+    sum2.errors += m.errors;
+    sum2.skipped += m.skipped;
+    sum2.flaky += m.flaky;
+    if (m.duration !== void 0) duration3 = (duration3 ?? 0) + m.duration;
+    for (const f of m.failing) if (sum2.failing.length < FAILING_TESTS_KEPT) sum2.failing.push(f);
+    for (const n of m.notes) if (sum2.notes.length < NOTES_KEPT) sum2.notes.push(n);
+  }
+  if (duration3 !== void 0) sum2.duration = Math.round(duration3 * 1e6) / 1e6;
+  return sum2;
+}
+function resultsMetrics(m) {
+  const metrics = {
+    tests: { value: m.tests },
+    passed: { value: m.passed },
+    failed: { value: m.failures + m.errors },
+    failures: { value: m.failures },
+    errors: { value: m.errors },
+    skipped: { value: m.skipped },
+    flaky: { value: m.flaky }
+  };
+  if (m.duration !== void 0) metrics.duration = { value: m.duration, unit: "s" };
+  return metrics;
+}
+function resultsFailures(m) {
+  return { kept: m.failing, total: m.failures + m.errors };
+}
+function resultsNotes(m) {
+  if (m.notes.length === 0) return {};
+  const why = m.notes.join("; ");
+  return { failed: why, failures: why, errors: why, tests: why };
+}
+var RESULTS_METRICS = {
+  tests: null,
+  passed: null,
+  failed: null,
+  failures: null,
+  errors: null,
+  skipped: null,
+  flaky: null,
+  duration: "s"
+};
+
+// src/readers/xml.ts
+var SavedAttributes = class {
+  bytes = Buffer.alloc(256);
+  offsets = new Int32Array(5 * 8);
+  count = 0;
+  /** buf[start, end) holds the tag; attrs the absolute offsets of its n attributes */
+  fill(buf, start, end, attrs, n) {
+    if (this.bytes.byteLength < end - start) this.bytes = Buffer.alloc(Math.max(end - start, 2 * this.bytes.byteLength));
+    buf.copy(this.bytes, 0, start, end);
+    if (this.offsets.length < 5 * n) this.offsets = new Int32Array(Math.max(5 * n, 2 * this.offsets.length));
+    const offsets = this.offsets;
+    for (let j = 0; j < 5 * n; j += 5) {
+      offsets[j] = attrs[j] - start;
+      offsets[j + 1] = attrs[j + 1] - start;
+      offsets[j + 2] = attrs[j + 2] - start;
+      offsets[j + 3] = attrs[j + 3] - start;
+      offsets[j + 4] = attrs[j + 4];
+    }
+    this.count = n;
+  }
+  find(name) {
+    const bytes = this.bytes;
+    const offsets = this.offsets;
+    for (let k = 0; k < this.count; k++) {
+      const s = offsets[5 * k];
+      if (offsets[5 * k + 1] - s !== name.length) continue;
+      let same = true;
+      for (let i = 0; same && i < name.length; i++) same = bytes[s + i] === name.charCodeAt(i);
+      if (same) return k;
+    }
+    return -1;
+  }
+  /** as XmlAttributes.get */
+  get(name) {
+    const k = this.find(name);
+    return k < 0 ? void 0 : decodeText(this.bytes, this.offsets[5 * k + 2], this.offsets[5 * k + 3], true, this.offsets[5 * k + 4] === 1);
+  }
+  /** as XmlAttributes.digits */
+  digits(name) {
+    const k = this.find(name);
+    if (k < 0) return -2;
+    const s = this.offsets[5 * k + 2];
+    const e = this.offsets[5 * k + 3];
+    if (e === s || e - s > 15) return -1;
+    let n = 0;
+    for (let i = s; i < e; i++) {
+      const d = this.bytes[i] - 48;
+      if (d < 0 || d > 9) return -1;
+      n = n * 10 + d;
+    }
+    return n;
+  }
+};
+var MAX_MARKUP_BYTES = LIMITS.markupBytes;
+var MAX_REFERENCE_BYTES = 64;
+var LT = 60;
+var GT = 62;
+var AMP = 38;
+var SLASH = 47;
+var BANG = 33;
+var QUESTION = 63;
+var EQ = 61;
+var DQUOTE = 34;
+var SQUOTE = 39;
+var SEMI = 59;
+var LF = 10;
+var LBRACKET = 91;
+var WS = new Uint8Array(256);
+for (const c of [32, 9, 13, 10]) WS[c] = 1;
+var NAME = new Uint8Array(256);
+var NAME_START = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const letter = c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 58 || c >= 128;
+  NAME_START[c] = letter ? 1 : 0;
+  NAME[c] = letter || c >= 48 && c <= 57 || c === 45 || c === 46 ? 1 : 0;
+}
+var COMMENT_END = Buffer.from("-->");
+var PI_END = Buffer.from("?>");
+var CDATA_END = Buffer.from("]]>");
+var CDATA_START = Buffer.from("<![CDATA[");
+var DOCTYPE_START = Buffer.from("<!DOCTYPE");
+var utf8 = (buf, start, end) => buf.utf8Slice(start, end);
+var latin1 = (buf, start, end) => buf.latin1Slice(start, end);
+var PREDEFINED = { lt: "<", gt: ">", amp: "&", apos: "'", quot: '"' };
+var TEXT = 0;
+var COMMENT = 1;
+var PI = 2;
+var CDATA = 3;
+var INCOMPLETE = -1;
+var MAX_NAME_BYTES = 4096;
+var MAX_ATTRIBUTES = 1e6;
+var INDEXED_ATTRIBUTES = 16;
+function mix(hash3) {
+  const h = Math.imul(hash3 ^ hash3 >>> 16, 73244475);
+  return h ^ h >>> 16;
+}
+async function parseXml(input2, handler, maxDepth) {
+  const tokenizer = new Tokenizer(handler, maxDepth);
+  for await (const chunk of input2) tokenizer.write(chunk);
+  tokenizer.end();
+}
+var Tokenizer = class {
+  constructor(handler, maxDepth) {
+    this.handler = handler;
+    this.maxDepth = maxDepth;
+  }
+  handler;
+  maxDepth;
+  buf = Buffer.alloc(0);
+  /** unconsumed bytes of the previous buffer (a copy: sources may reuse their buffers) */
+  carry;
+  /** the carry could not complete a token with this many bytes: wait until it has doubled */
+  carryNeed = 0;
+  pending = [];
+  pendingBytes = 0;
+  mode = TEXT;
+  first = true;
+  stack = [];
+  sawRoot = false;
+  rootClosed = false;
+  sawDoctype = false;
+  /** whether the handler wants text now (it may set and unset `text` while reading) */
+  get wantText() {
+    return this.handler.text !== void 0;
+  }
+  selfClosing = false;
+  // the tag being opened: buf[tagStart, tagEnd)
+  tagStart = 0;
+  tagEnd = 0;
+  // position of buf[0] in the document
+  linesBefore = 0;
+  /** characters between the last line feed and buf[0] */
+  columnBefore = 0;
+  /** offset in buf of the token being read, for the position of handler errors */
+  at = 0;
+  // cached searches within buf: the next '<' / '&' at or after *From (-1: none)
+  ltFrom = 0;
+  ltAt = -1;
+  ampFrom = 0;
+  ampAt = -1;
+  // attributes of the tag being opened: name start, name end, value start, value end, has '&'
+  attrs = new Int32Array(5 * 16);
+  /** a hash of each attribute's name, for the duplicate check */
+  attrHashes = new Int32Array(16);
+  attrCount = 0;
+  /**
+   * Past INDEXED_ATTRIBUTES attributes in one tag, an open-addressing table of attribute index + 1
+   * by name hash, so the duplicate check and lookups stay linear in the tag (a tag with 300,000
+   * attributes took 114 s when each was compared with all before it). 0 entries: not built.
+   */
+  attrTable = new Int32Array(0);
+  attrTableFor = 0;
+  /** where `find` starts looking: readers mostly ask for attributes in document order */
+  findFrom = 0;
+  // interned element names by a hash of their bytes
+  names = new Array(1024).fill(void 0);
+  write(chunk) {
+    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.carry) {
+      this.pending.push(bytes);
+      this.pendingBytes += bytes.byteLength;
+      if (this.pendingBytes < this.carryNeed && this.carry.byteLength + this.pendingBytes <= MAX_MARKUP_BYTES) {
+        this.pending[this.pending.length - 1] = Buffer.from(bytes);
+        return;
+      }
+      bytes = Buffer.concat([this.carry, ...this.pending], this.carry.byteLength + this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.carry = void 0;
+    }
+    if (this.first) {
+      if (bytes.byteLength < 3 && bytes.byteLength > 0 && bytes[0] === 239) {
+        this.carry = Buffer.from(bytes);
+        this.carryNeed = 0;
+        return;
+      }
+      this.first = false;
+      if (bytes.byteLength >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191) bytes = bytes.subarray(3);
+    }
+    this.feed(bytes, false);
+  }
+  end() {
+    const rest = this.carry ? Buffer.concat([this.carry, ...this.pending]) : Buffer.alloc(0);
+    this.carry = void 0;
+    this.pending = [];
+    this.feed(rest, true);
+    if (!this.sawRoot) throw new EvidenceError("document must contain a root element.", this.position(this.buf.byteLength));
+  }
+  feed(bytes, final) {
+    this.buf = bytes;
+    this.ltFrom = 0;
+    this.ltAt = -1;
+    this.ampFrom = 0;
+    this.ampAt = -1;
+    this.ltFrom = this.ampFrom = Number.MAX_SAFE_INTEGER;
+    let consumed;
+    try {
+      consumed = this.run(final);
+    } catch (err) {
+      if (err instanceof EvidenceError) {
+        if (err.position !== void 0) throw err;
+        throw new EvidenceError(err.message, this.position(this.at));
+      }
+      throw new EvidenceError(err instanceof Error ? err.message : String(err), this.position(this.at));
+    }
+    const len = bytes.byteLength;
+    if (final) {
+      if (consumed < len || this.mode !== TEXT) {
+        const what = this.mode === COMMENT ? "comment" : this.mode === CDATA ? "CDATA section" : this.mode === PI ? "processing instruction" : "markup";
+        const top2 = this.stack[this.stack.length - 1];
+        throw new EvidenceError(top2 !== void 0 ? `unclosed tag: ${top2}` : `unexpected end of document inside a ${what}`, this.position(len));
+      }
+      const top = this.stack[this.stack.length - 1];
+      if (top !== void 0) throw new EvidenceError(`unclosed tag: ${top}`, this.position(len));
+      return;
+    }
+    this.advance(consumed);
+    if (consumed < len) {
+      const rest = len - consumed;
+      if (rest > MAX_MARKUP_BYTES) {
+        throw new EvidenceError(`a single piece of XML markup is longer than ${MAX_MARKUP_BYTES} bytes (LIMITS.markupBytes)`, this.position(consumed));
+      }
+      this.carry = Buffer.from(bytes.subarray(consumed));
+      this.carryNeed = rest;
+    }
+  }
+  /** counts the lines and the last line's characters of buf[0, end) into the base position */
+  advance(end) {
+    const buf = this.buf;
+    let lines = 0;
+    let last = -1;
+    for (let i = buf.indexOf(LF, 0); i !== -1 && i < end; i = buf.indexOf(LF, i + 1)) {
+      lines++;
+      last = i;
+    }
+    if (lines > 0) {
+      this.linesBefore += lines;
+      this.columnBefore = chars(buf, last + 1, end);
+    } else {
+      this.columnBefore += chars(buf, 0, end);
+    }
+  }
+  position(offset) {
+    const buf = this.buf;
+    const end = Math.min(offset, buf.byteLength);
+    let line2 = this.linesBefore + 1;
+    let last = -1;
+    for (let i = buf.indexOf(LF, 0); i !== -1 && i < end; i = buf.indexOf(LF, i + 1)) {
+      line2++;
+      last = i;
+    }
+    const column = (last >= 0 ? chars(buf, last + 1, end) : this.columnBefore + chars(buf, 0, end)) + 1;
+    return { line: line2, column };
+  }
+  fail(message, offset) {
+    throw new EvidenceError(message, this.position(offset));
+  }
+  nextLt(p) {
+    if (p < this.ltFrom || this.ltAt !== -1 && p > this.ltAt) {
+      this.ltFrom = p;
+      const buf = this.buf;
+      const near = Math.min(p + 16, buf.byteLength);
+      let at = -1;
+      for (let i = p; i < near; i++) {
+        if (buf[i] === LT) {
+          at = i;
+          break;
+        }
+      }
+      this.ltAt = at !== -1 || near === buf.byteLength ? at : buf.indexOf(LT, near);
+    }
+    return this.ltAt;
+  }
+  nextAmp(p) {
+    if (p < this.ampFrom || this.ampAt !== -1 && p > this.ampAt) {
+      this.ampFrom = p;
+      this.ampAt = this.buf.indexOf(AMP, p);
+    }
+    return this.ampAt;
+  }
+  /** Tokenizes buf from 0; returns how far it got (the rest continues in the next chunk). */
+  run(final) {
+    const buf = this.buf;
+    const len = buf.byteLength;
+    let p = 0;
+    while (p < len) {
+      if (this.mode !== TEXT) {
+        const needle = this.mode === COMMENT ? COMMENT_END : this.mode === PI ? PI_END : CDATA_END;
+        const e = buf.indexOf(needle, p);
+        if (e === -1) {
+          let keep = Math.max(p, len - needle.byteLength + 1);
+          if (this.mode === CDATA && this.wantText) {
+            keep = utf8Boundary(buf, p, keep);
+            if (keep > p) this.emit(utf8(buf, p, keep));
+          }
+          return final ? p : keep;
+        }
+        if (this.mode === CDATA && this.wantText && e > p) this.emit(utf8(buf, p, e));
+        this.mode = TEXT;
+        p = e + needle.byteLength;
+        continue;
+      }
+      const lt = this.nextLt(p);
+      const textEnd = lt === -1 ? len : lt;
+      if (textEnd > p) {
+        const stop = this.text(p, textEnd, lt !== -1 || final);
+        if (stop < textEnd) return stop;
+      }
+      if (lt === -1) return len;
+      this.at = lt;
+      if (lt + 1 >= len) return lt;
+      const c1 = buf[lt + 1];
+      if (c1 === SLASH) {
+        const next = this.endTag(lt);
+        if (next === INCOMPLETE) return lt;
+        p = next;
+      } else if (c1 === BANG) {
+        if (len - lt < 4) return lt;
+        if (buf[lt + 2] === 45 && buf[lt + 3] === 45) {
+          this.mode = COMMENT;
+          p = lt + 4;
+        } else if (buf[lt + 2] === LBRACKET) {
+          if (len - lt < 9) return lt;
+          if (buf.compare(CDATA_START, 0, 9, lt, lt + 9) !== 0) this.fail("malformed markup: expected <![CDATA[", lt);
+          if (this.stack.length === 0) this.fail("CDATA section outside of the root element.", lt);
+          this.mode = CDATA;
+          p = lt + 9;
+        } else {
+          if (len - lt < 9) return lt;
+          if (buf.compare(DOCTYPE_START, 0, 9, lt, lt + 9) !== 0) this.fail("malformed markup after <!", lt);
+          const next = this.doctype(lt);
+          if (next === INCOMPLETE) return lt;
+          p = next;
+        }
+      } else if (c1 === QUESTION) {
+        this.mode = PI;
+        p = lt + 2;
+      } else {
+        const next = this.startTag(lt);
+        if (next === INCOMPLETE) return lt;
+        p = next;
+      }
+    }
+    return p;
+  }
+  /**
+   * Character data buf[a, b). Checks it (only whitespace outside the root element, well-formed
+   * references) and hands it to the handler if it wants text. Returns where it stopped: b, or
+   * earlier when a reference or a character continues in the next chunk.
+   */
+  text(a, b, complete) {
+    const buf = this.buf;
+    if (this.stack.length === 0) {
+      for (let i = a; i < b; i++) if (WS[buf[i]] === 0) this.fail("text data outside of root node.", i);
+      return b;
+    }
+    let end = b;
+    for (let amp = this.nextAmp(a); amp !== -1 && amp < b; amp = this.nextAmp(amp + 1)) {
+      const semi = this.reference(amp, b, complete);
+      if (semi === INCOMPLETE) {
+        end = amp;
+        break;
+      }
+    }
+    if (!complete && end === b) end = utf8Boundary(buf, a, b);
+    if (this.wantText && end > a) this.emit(decodeText(buf, a, end, false));
+    return end;
+  }
+  /**
+   * Checks the reference at buf[amp] (`&name;`, `&#n;`, `&#xh;`) that must end before `limit`;
+   * returns the offset of its ';', or INCOMPLETE when it may continue in the next chunk.
+   */
+  reference(amp, limit, complete) {
+    const buf = this.buf;
+    const max = Math.min(limit, amp + MAX_REFERENCE_BYTES);
+    let semi = -1;
+    for (let i = amp + 1; i < max; i++) {
+      if (buf[i] === SEMI) {
+        semi = i;
+        break;
+      }
+    }
+    if (semi === -1) {
+      if (!complete && limit === buf.byteLength && max === limit) return INCOMPLETE;
+      this.fail('invalid character entity: "&" must start a reference ending with ";" (write &amp;)', amp);
+    }
+    const ref = latin1(buf, amp + 1, semi);
+    if (referenceText(ref) === void 0) {
+      if (ref.length > 0 && ref.charCodeAt(0) === 35) this.fail(`invalid character reference: &${ref};`, amp);
+      this.fail(`undefined entity: ${ref} (no DTD is read; only &lt; &gt; &amp; &apos; &quot; and character references exist)`, amp);
+    }
+    return semi;
+  }
+  emit(text2) {
+    this.handler.text(text2);
+  }
+  /** The element name at buf[start, end), interned. */
+  name(start, end, hash3) {
+    const buf = this.buf;
+    const slot = hash3 & 1023;
+    const known = this.names[slot];
+    if (known !== void 0 && known.length === end - start) {
+      let same = true;
+      for (let i = 0; i < known.length; i++) {
+        if (known.charCodeAt(i) !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return known;
+    }
+    const name = utf8(buf, start, end);
+    if (name.length === end - start) this.names[slot] = name;
+    return name;
+  }
+  /** A start tag at buf[lt]; returns the offset after it, or INCOMPLETE. */
+  startTag(lt) {
+    const buf = this.buf;
+    const len = buf.byteLength;
+    let i = lt + 1;
+    if (NAME_START[buf[i]] === 0) this.fail("disallowed character in tag name", i);
+    let hash3 = 0;
+    for (; i < len; i++) {
+      const c = buf[i];
+      if (NAME[c] === 0) break;
+      hash3 = hash3 * 31 + c | 0;
+    }
+    if (i - lt - 1 > MAX_NAME_BYTES) this.failLongName("element", lt + 1);
+    if (i >= len) return INCOMPLETE;
+    const nameEnd = i;
+    this.attrCount = 0;
+    this.attrTableFor = 0;
+    let selfClosing = false;
+    for (; ; ) {
+      const before = i;
+      while (i < len && WS[buf[i]] === 1) i++;
+      if (i >= len) return INCOMPLETE;
+      let c = buf[i];
+      if (c === GT) {
+        i++;
+        break;
+      }
+      if (c === SLASH) {
+        if (i + 1 >= len) return INCOMPLETE;
+        if (buf[i + 1] !== GT) this.fail("forward slash in opening tag not followed by >", i);
+        selfClosing = true;
+        i += 2;
+        break;
+      }
+      if (i === before) this.fail("no whitespace between attributes", i);
+      const ns = i;
+      if (NAME_START[c] === 0) this.fail("disallowed character in attribute name", i);
+      let nameHash = 0;
+      for (; i < len; i++) {
+        const b = buf[i];
+        if (NAME[b] === 0) break;
+        nameHash = nameHash * 31 + b | 0;
+      }
+      if (i - ns > MAX_NAME_BYTES) this.failLongName("attribute", ns);
+      const ne = i;
+      while (i < len && WS[buf[i]] === 1) i++;
+      if (i >= len) return INCOMPLETE;
+      if (buf[i] !== EQ) this.fail("attribute without value", i);
+      i++;
+      while (i < len && WS[buf[i]] === 1) i++;
+      if (i >= len) return INCOMPLETE;
+      c = buf[i];
+      if (c !== DQUOTE && c !== SQUOTE) this.fail("unquoted attribute value", i);
+      const vs = i + 1;
+      let ve = vs;
+      let lt2 = -1;
+      let amp = -1;
+      for (; ve < len; ve++) {
+        const v = buf[ve];
+        if (v === c) break;
+        if (v === LT) {
+          if (lt2 === -1) lt2 = ve;
+        } else if (v === AMP && amp === -1) {
+          amp = ve;
+        }
+      }
+      if (ve >= len) return INCOMPLETE;
+      if (lt2 !== -1) this.fail('disallowed character in attribute value: "<" (write &lt;)', lt2);
+      let hasAmp = 0;
+      for (; amp !== -1 && amp < ve; amp = nextByte(buf, AMP, amp + 1, ve)) {
+        hasAmp = 1;
+        this.reference(amp, ve, true);
+      }
+      this.addAttribute(ns, ne, vs, ve, hasAmp, nameHash);
+      i = ve + 1;
+    }
+    const name = this.name(lt + 1, nameEnd, hash3);
+    if (this.rootClosed) this.fail("document must contain only one root element.", lt);
+    if (this.stack.length === 0 && this.sawRoot) this.fail("document must contain only one root element.", lt);
+    this.sawRoot = true;
+    this.stack.push(name);
+    const depth = this.stack.length;
+    this.at = i;
+    if (depth > this.maxDepth) this.fail(`XML nesting deeper than ${this.maxDepth} elements (LIMITS.nestingDepth)`, i);
+    this.findFrom = 0;
+    this.selfClosing = selfClosing;
+    this.tagStart = lt;
+    this.tagEnd = i;
+    this.handler.open(name, this, depth);
+    this.attrCount = 0;
+    if (selfClosing) this.closeTop();
+    return i;
+  }
+  addAttribute(ns, ne, vs, ve, hasAmp, hash3) {
+    const buf = this.buf;
+    const n = this.attrCount;
+    let attrs = this.attrs;
+    const hashes = this.attrHashes;
+    if (n >= MAX_ATTRIBUTES) this.fail(`more than ${MAX_ATTRIBUTES} attributes in one tag`, ns);
+    const sameName = (k) => {
+      const s = attrs[5 * k];
+      const e = attrs[5 * k + 1];
+      if (e - s !== ne - ns) return false;
+      for (let i = 0; i < e - s; i++) if (buf[s + i] !== buf[ns + i]) return false;
+      return true;
+    };
+    if (n < INDEXED_ATTRIBUTES) {
+      for (let k = 0; k < n; k++) {
+        if (hashes[k] === hash3 && sameName(k)) this.fail(`duplicate attribute: ${utf8(buf, ns, ne)}`, ns);
+      }
+    } else {
+      if (this.attrTableFor !== n || 2 * (n + 1) > this.attrTable.length) this.indexAttributes(n);
+      const table2 = this.attrTable;
+      const mask = table2.length - 1;
+      let slot = mix(hash3) & mask;
+      for (let entry = table2[slot]; entry !== 0; slot = slot + 1 & mask, entry = table2[slot]) {
+        if (hashes[entry - 1] === hash3 && sameName(entry - 1)) this.fail(`duplicate attribute: ${utf8(buf, ns, ne)}`, ns);
+      }
+      table2[slot] = n + 1;
+      this.attrTableFor = n + 1;
+    }
+    if (5 * (n + 1) > attrs.length) {
+      const grown = new Int32Array(attrs.length * 2);
+      grown.set(attrs);
+      this.attrs = attrs = grown;
+      const grownHashes = new Int32Array(hashes.length * 2);
+      grownHashes.set(hashes);
+      this.attrHashes = grownHashes;
+    }
+    this.attrHashes[n] = hash3;
+    attrs[5 * n] = ns;
+    attrs[5 * n + 1] = ne;
+    attrs[5 * n + 2] = vs;
+    attrs[5 * n + 3] = ve;
+    attrs[5 * n + 4] = hasAmp;
+    this.attrCount = n + 1;
+  }
+  /**
+   * (Re)builds attrTable for the first n attributes, at most half full (so a probe ends at an
+   * empty slot soon); called when the table is missing or stale, which happens once per tag and
+   * per doubling: linear in all.
+   */
+  indexAttributes(n) {
+    let size = this.attrTable.length;
+    if (size < 4 * (n + 1)) {
+      size = 64;
+      while (size < 4 * (n + 1)) size *= 2;
+      this.attrTable = new Int32Array(size);
+    } else {
+      this.attrTable.fill(0);
+    }
+    const table2 = this.attrTable;
+    const mask = size - 1;
+    for (let k = 0; k < n; k++) {
+      let slot = mix(this.attrHashes[k]) & mask;
+      while (table2[slot] !== 0) slot = slot + 1 & mask;
+      table2[slot] = k + 1;
+    }
+    this.attrTableFor = n;
+  }
+  /** the index of an attribute, or -1 */
+  find(name) {
+    const buf = this.buf;
+    const attrs = this.attrs;
+    const length2 = name.length;
+    const n = this.attrCount;
+    if (n > INDEXED_ATTRIBUTES && this.attrTableFor === n) return this.findIndexed(name);
+    let k = this.findFrom;
+    for (let t = 0; t < n; t++, k++) {
+      if (k >= n) k = 0;
+      const s = attrs[5 * k];
+      if (attrs[5 * k + 1] - s !== length2) continue;
+      let same = true;
+      for (let i = 0; i < length2; i++) {
+        if (buf[s + i] !== name.charCodeAt(i)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        this.findFrom = k + 1;
+        return k;
+      }
+    }
+    return -1;
+  }
+  /** find() through attrTable: the name hashed as its bytes were (names asked for are ASCII) */
+  findIndexed(name) {
+    const buf = this.buf;
+    const attrs = this.attrs;
+    let hash3 = 0;
+    for (let i = 0; i < name.length; i++) hash3 = hash3 * 31 + name.charCodeAt(i) | 0;
+    const table2 = this.attrTable;
+    const mask = table2.length - 1;
+    for (let slot = mix(hash3) & mask, entry = table2[slot]; entry !== 0; slot = slot + 1 & mask, entry = table2[slot]) {
+      const k = entry - 1;
+      if (this.attrHashes[k] !== hash3) continue;
+      const s = attrs[5 * k];
+      if (attrs[5 * k + 1] - s !== name.length) continue;
+      let same = true;
+      for (let i = 0; same && i < name.length; i++) same = buf[s + i] === name.charCodeAt(i);
+      if (same) return k;
+    }
+    return -1;
+  }
+  is(name, word) {
+    const k = this.find(name);
+    if (k < 0) return false;
+    const attrs = this.attrs;
+    if (attrs[5 * k + 4] === 1) return this.value(k) === word;
+    const buf = this.buf;
+    const s = attrs[5 * k + 2];
+    const length2 = word.length;
+    let same = attrs[5 * k + 3] - s === length2;
+    for (let i = 0; i < length2; i++) {
+      const c = word.charCodeAt(i);
+      if (c <= 32 || c >= 127) return this.value(k) === word;
+      if (same && buf[s + i] !== c) same = false;
+    }
+    return same;
+  }
+  get(name) {
+    const k = this.find(name);
+    return k < 0 ? void 0 : this.value(k);
+  }
+  digits(name) {
+    const k = this.find(name);
+    if (k < 0) return -2;
+    const buf = this.buf;
+    const s = this.attrs[5 * k + 2];
+    const e = this.attrs[5 * k + 3];
+    if (e === s || e - s > 15) return -1;
+    let n = 0;
+    for (let i = s; i < e; i++) {
+      const d = buf[i] - 48;
+      if (d < 0 || d > 9) return -1;
+      n = n * 10 + d;
+    }
+    return n;
+  }
+  save(into, maxBytes) {
+    if (this.tagEnd - this.tagStart > maxBytes) return false;
+    into.fill(this.buf, this.tagStart, this.tagEnd, this.attrs, this.attrCount);
+    return true;
+  }
+  toRecord() {
+    const record3 = {};
+    for (let k = 0; k < this.attrCount; k++) record3[utf8(this.buf, this.attrs[5 * k], this.attrs[5 * k + 1])] = this.value(k);
+    return record3;
+  }
+  value(k) {
+    const attrs = this.attrs;
+    return decodeText(this.buf, attrs[5 * k + 2], attrs[5 * k + 3], true, attrs[5 * k + 4] === 1);
+  }
+  failLongName(what, at) {
+    this.fail(`an ${what} name longer than ${MAX_NAME_BYTES} bytes (no evidence format has one; names are kept while their element is open)`, at);
+  }
+  /** An end tag at buf[lt]; returns the offset after it, or INCOMPLETE. */
+  endTag(lt) {
+    const buf = this.buf;
+    const len = buf.byteLength;
+    let i = lt + 2;
+    const ns = i;
+    while (i < len && NAME[buf[i]] === 1) i++;
+    if (i - ns > MAX_NAME_BYTES) this.failLongName("element", ns);
+    const ne = i;
+    while (i < len && WS[buf[i]] === 1) i++;
+    if (i >= len) return INCOMPLETE;
+    if (buf[i] !== GT || ne === ns) this.fail("malformed closing tag", i);
+    const top = this.stack[this.stack.length - 1];
+    if (top === void 0) this.fail(`unexpected close tag: ${utf8(buf, ns, ne)}`, lt);
+    let same = top.length === ne - ns;
+    for (let k = 0; same && k < top.length; k++) same = top.charCodeAt(k) === buf[ns + k];
+    if (!same && utf8(buf, ns, ne) !== top) this.fail(`unexpected close tag: ${utf8(buf, ns, ne)} (the open element is ${top})`, lt);
+    this.at = i + 1;
+    this.closeTop();
+    return i + 1;
+  }
+  closeTop() {
+    const depth = this.stack.length;
+    this.handler.close?.(this.stack[depth - 1], depth);
+    this.stack.pop();
+    if (depth === 1) this.rootClosed = true;
+  }
+  /** `<!DOCTYPE name [SYSTEM|PUBLIC ids]>`: read past, never loaded; an internal subset is refused. */
+  doctype(lt) {
+    const buf = this.buf;
+    const len = buf.byteLength;
+    if (this.sawRoot || this.sawDoctype) this.fail("DOCTYPE after the first element or a second DOCTYPE", lt);
+    let i = lt + 9;
+    while (i < len) {
+      const c = buf[i];
+      if (c === DQUOTE || c === SQUOTE) {
+        const close = buf.indexOf(c, i + 1);
+        if (close === -1) return INCOMPLETE;
+        i = close + 1;
+        continue;
+      }
+      if (c === LBRACKET) {
+        this.fail("DOCTYPE with an internal subset refused: its declarations are never read, so every entity it declares is an undefined entity (nothing is expanded or fetched)", i);
+      }
+      if (c === GT) {
+        this.sawDoctype = true;
+        return i + 1;
+      }
+      i++;
+    }
+    return INCOMPLETE;
+  }
+};
+function referenceText(ref) {
+  if (ref.charCodeAt(0) === 35) {
+    const hex3 = ref.charCodeAt(1) === 120;
+    const digits = ref.slice(hex3 ? 2 : 1);
+    if (digits === "" || !(hex3 ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits) || digits.length > 8) return void 0;
+    const code = parseInt(digits, hex3 ? 16 : 10);
+    const ok = code === 9 || code === 10 || code === 13 || code >= 32 && code <= 55295 || code >= 57344 && code <= 65533 || code >= 65536 && code <= 1114111;
+    return ok ? String.fromCodePoint(code) : void 0;
+  }
+  return PREDEFINED[ref];
+}
+var NEWLINES = /\r\n?/g;
+var ATTRIBUTE_WS = /[\t\n\r]/;
+var REFERENCE = /&([^;]*);/g;
+function decodeText(buf, a, b, attribute, hasAmp = true) {
+  let text2 = utf8(buf, a, b);
+  if (attribute) {
+    let ws = b - a > 64 ? ATTRIBUTE_WS.test(text2) : false;
+    for (let i = a; !ws && i < b && b - a <= 64; i++) ws = buf[i] < 32;
+    if (ws) text2 = text2.replace(NEWLINES, "\n").replace(/[\t\n]/g, " ");
+  } else if (text2.includes("\r")) {
+    text2 = text2.replace(NEWLINES, "\n");
+  }
+  return hasAmp && text2.includes("&") ? text2.replace(REFERENCE, (_m, ref) => referenceText(ref) ?? "") : text2;
+}
+function nextByte(buf, c, from, end) {
+  for (let i = from; i < end; i++) if (buf[i] === c) return i;
+  return -1;
+}
+function utf8Boundary(buf, start, end) {
+  for (let i = end - 1, n = 0; i >= start && n < 4; i--, n++) {
+    const c = buf[i];
+    if (c < 128) return end;
+    if (c >= 192) {
+      const size = c >= 240 ? 4 : c >= 224 ? 3 : 2;
+      return end - i >= size ? end : i;
+    }
+  }
+  return end;
+}
+function chars(buf, a, b) {
+  let n = 0;
+  for (let i = a; i < b; i++) if ((buf[i] & 192) !== 128) n++;
+  return n;
+}
+
+// src/readers/junit.ts
+var emptyModel = () => ({ tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, duration: 0, runs: 0, declaredOnly: 0, failedNotes: [], testsNotes: [], failing: [] });
+var TEXT_KEPT2 = 300;
+function clip3(text2) {
+  if (text2 === void 0) return void 0;
+  return own2(text2.length > TEXT_KEPT2 ? `${text2.slice(0, TEXT_KEPT2 - 1)}\u2026` : text2);
+}
+var SAVED_TAG_BYTES = 64 * 1024;
+function readNames(p, attributes, suiteName) {
+  p.suite = clip3(attributes.get("classname")) || suiteName();
+  p.name = clip3(attributes.get("name"));
+  p.file = clip3(attributes.get("file"));
+  p.line = attributes.digits("line");
+}
+function place(p) {
+  const text2 = p.text?.text;
+  if (p.file !== void 0 && p.file !== "") {
+    if (p.line > 0) return { file: p.file, line: p.line };
+    const frame = stackPlace(text2, p.file);
+    return frame.line === void 0 ? { file: p.file } : frame;
+  }
+  if (text2 === void 0 || text2 === "") return {};
+  if (p.suite !== void 0 && p.suite !== "") {
+    for (const line2 of text2.split("\n")) {
+      const at = line2.indexOf(`at ${p.suite}`);
+      if (at === -1) continue;
+      const next = line2.charAt(at + 3 + p.suite.length);
+      if (next !== "." && next !== "$") continue;
+      const frame = stackPlace(line2.slice(at));
+      if (frame.file !== void 0) return frame;
+    }
+  }
+  return firstFrame(text2) ?? stackPlace(text2);
+}
+function failingTest(p, fallbackName) {
+  const failing = { name: clip3(p.name) ?? fallbackName };
+  const suite = clip3(p.suite);
+  if (suite !== void 0 && suite !== "") failing.suite = suite;
+  const where = place(p);
+  if (where.file !== void 0) failing.file = clip3(where.file);
+  if (where.line !== void 0 && Number.isSafeInteger(where.line) && where.line > 0) failing.line = where.line;
+  const message = messageLine(p.message) ?? messageLine(p.text?.text) ?? messageLine(p.type);
+  if (message !== void 0) failing.message = clip3(message);
+  return failing;
+}
+var MAX_NOTES = 3;
+var SKIPPED2 = 2;
+var FAILURE = 4;
+var ERROR = 8;
+var FLAKY = 16;
+var K_RESULT = 1;
+var K_TESTCASE = 2;
+var K_SUITE = 3;
+var KINDS2 = /* @__PURE__ */ new Map([
+  ["testcase", K_TESTCASE],
+  ["testsuite", K_SUITE],
+  ["testsuites", K_SUITE],
+  ["error", K_RESULT],
+  ["failure", K_RESULT],
+  ["skipped", K_RESULT],
+  ["rerunError", K_RESULT],
+  ["rerunFailure", K_RESULT],
+  ["flakyError", K_RESULT],
+  ["flakyFailure", K_RESULT]
+]);
+var RESULT_BITS = /* @__PURE__ */ new Map([
+  ["error", ERROR],
+  ["rerunError", ERROR],
+  ["failure", FAILURE],
+  ["rerunFailure", FAILURE],
+  ["skipped", SKIPPED2],
+  ["flakyFailure", FLAKY],
+  ["flakyError", FLAKY]
+]);
+var canonical = /* @__PURE__ */ new Map();
+for (const name of KINDS2.keys()) canonical.set(name.toLowerCase(), name);
+var foldedNames = /* @__PURE__ */ new Map();
+function canonicalName(name) {
+  if (KINDS2.has(name)) return name;
+  let known = foldedNames.get(name);
+  if (known === void 0 && !foldedNames.has(name)) {
+    known = canonical.get(name.slice(name.lastIndexOf(":") + 1).toLowerCase());
+    if (name.length > 64) return known;
+    if (foldedNames.size >= 4096) foldedNames.clear();
+    foldedNames.set(name, known);
+  }
+  return known;
+}
+var STATUS_BITS = /* @__PURE__ */ new Map([
+  ["disabled", SKIPPED2],
+  ["skipped", SKIPPED2],
+  ["skip", SKIPPED2],
+  ["notrun", SKIPPED2],
+  ["fail", FAILURE],
+  ["failed", FAILURE],
+  ["failure", FAILURE],
+  ["failing", FAILURE],
+  ["error", ERROR],
+  ["errored", ERROR],
+  ["broken", ERROR],
+  ["crashed", ERROR],
+  ["aborted", ERROR],
+  ["timeout", ERROR],
+  ["timedout", ERROR]
+]);
+var STATUS_ATTRIBUTES = ["status", "result", "outcome"];
+function statusBits(attributes) {
+  let bits = 0;
+  for (const attribute of STATUS_ATTRIBUTES) {
+    const value2 = attributes.get(attribute);
+    if (value2 !== void 0) bits |= STATUS_BITS.get(value2.trim().toLowerCase()) ?? 0;
+  }
+  return bits;
+}
+var PLAIN_NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+var THOUSANDS = /^\d{1,3}(?:,\d{3})+(?:\.\d*)?$/;
+function parseTime(raw) {
+  if (raw === void 0) return void 0;
+  let text2 = raw.trim();
+  if (THOUSANDS.test(text2)) text2 = text2.replaceAll(",", "");
+  else if (!PLAIN_NUMBER.test(text2)) return void 0;
+  const value2 = Number(text2);
+  return Number.isFinite(value2) ? value2 : void 0;
+}
+var DECLARED_COUNT2 = /^\s*(\d{1,15})(?:\.0*)?\s*$/;
+function declaredCount2(attributes, name) {
+  const n = attributes.digits(name);
+  if (n !== -1) return n === -2 ? -1 : n;
+  const match2 = DECLARED_COUNT2.exec(attributes.get(name) ?? "");
+  return match2 ? Number(match2[1]) : -1;
+}
+function describeSuite(file2, suite) {
+  const name = suite.name === void 0 || suite.name === "" ? "" : ` "${suite.name.length > 80 ? `${suite.name.slice(0, 77)}...` : suite.name}"`;
+  return `${file2}: ${suite.depth === 1 ? "the root" : "suite"}${name}`;
+}
+function addNote(notes, note) {
+  if (notes.length < MAX_NOTES) notes.push(note);
+  else if (notes.length === MAX_NOTES) notes.push("and more");
+}
+async function read(input2, file2, maxDepth) {
+  const model = emptyModel();
+  const failing = model.failing;
+  let caseTime = 0;
+  let sawCaseTime = false;
+  let rootTime;
+  let topSuitesTime = 0;
+  let sawTopSuiteTime = false;
+  let rootIsTestsuites = false;
+  const suites = [];
+  const caseDepths = [];
+  const caseBits = [];
+  const resultDepths = [];
+  const casePending = [];
+  const savedTags = [];
+  const loosePending = [];
+  const looseDepths = [];
+  let capture;
+  let captureDepth = -1;
+  const onText = (text2) => {
+    const before = capture.text.length;
+    capture.add(text2);
+    if (text2 !== "" && capture.text.length === before) handler.text = void 0;
+  };
+  const suiteName = (from = suites.length - 1) => {
+    for (let i = from; i >= 0; i--) if (suites[i].name) return suites[i].name;
+    return void 0;
+  };
+  const count5 = (bits) => {
+    const suite = suites[suites.length - 1];
+    model.tests++;
+    suite.tests++;
+    if (bits & ERROR) {
+      model.errors++;
+      suite.errors++;
+    } else if (bits & FAILURE) {
+      model.failures++;
+      suite.failures++;
+    } else if (bits & SKIPPED2) {
+      model.skipped++;
+    } else {
+      model.passed++;
+      if (bits & FLAKY) model.flaky++;
+    }
+  };
+  const closeSuite = (suite) => {
+    const shown = suite.failures + suite.errors;
+    const declared2 = Math.max(suite.declaredFailures, 0) + Math.max(suite.declaredErrors, 0);
+    if (declared2 > shown) {
+      const extra = declared2 - shown;
+      const extraErrors = Math.min(extra, Math.max(0, suite.declaredErrors - suite.errors));
+      const extraFailures = extra - extraErrors;
+      suite.errors += extraErrors;
+      suite.failures += extraFailures;
+      suite.tests += extra;
+      model.errors += extraErrors;
+      model.failures += extraFailures;
+      model.tests += extra;
+      model.declaredOnly += extra;
+      const what = [suite.declaredFailures > 0 ? `failures="${suite.declaredFailures}"` : "", suite.declaredErrors > 0 ? `errors="${suite.declaredErrors}"` : ""].filter(Boolean).join(" ");
+      addNote(model.failedNotes, `${describeSuite(file2, suite)} declares ${what} but its elements show ${shown} failed test${shown === 1 ? "" : "s"}: counted as ${declared2} failed (the worse figure)`);
+    }
+    if (suite.declaredTests > suite.tests) {
+      addNote(model.testsNotes, `${describeSuite(file2, suite)} declares tests="${suite.declaredTests}" but holds ${suite.tests}`);
+    }
+    const parent = suites[suites.length - 1];
+    if (parent !== void 0) {
+      parent.tests += suite.tests;
+      parent.failures += suite.failures;
+      parent.errors += suite.errors;
+    }
+  };
+  const handler = {
+    open(name, attributes, depth) {
+      if (depth === 1) {
+        if (name !== "testsuite" && name !== "testsuites") {
+          throw new EvidenceError(`not a JUnit XML file: the root element is <${name}>, expected <testsuites> or <testsuite>`);
+        }
+        rootIsTestsuites = name === "testsuites";
+        rootTime = parseTime(attributes.get("time"));
+      }
+      const known = canonicalName(name);
+      if (known === void 0) return;
+      const kind = KINDS2.get(known);
+      if (kind === K_RESULT) {
+        const caseDepth = caseDepths.length > 0 ? caseDepths[caseDepths.length - 1] : 0;
+        const container = Math.max(caseDepth, suites[suites.length - 1].depth);
+        if (resultDepths.length > 0 && resultDepths[resultDepths.length - 1] > container) return;
+        resultDepths.push(depth);
+        const bits = RESULT_BITS.get(known);
+        let pending;
+        if (caseDepth === container) {
+          caseBits[caseBits.length - 1] |= bits;
+          if (bits & (ERROR | FAILURE)) {
+            pending = casePending[casePending.length - 1];
+            if (pending !== void 0 && pending.text !== void 0) pending = void 0;
+          }
+        } else if (bits & (ERROR | FAILURE)) {
+          count5(bits);
+          if (failing.length < FAILING_TESTS_KEPT) {
+            pending = { attributes: void 0, suite: suiteName(suites.length - 2), name: suiteName(), file: void 0, line: -1, message: void 0, text: void 0, type: void 0 };
+            loosePending.push(pending);
+            looseDepths.push(depth);
+          }
+        }
+        if (pending !== void 0) {
+          pending.message = attributes.get("message");
+          pending.type = attributes.get("type");
+          pending.text = traceText();
+          if (capture === void 0) {
+            capture = pending.text;
+            captureDepth = depth;
+            handler.text = onText;
+          }
+        }
+        return;
+      }
+      if (kind === K_TESTCASE) {
+        caseDepths.push(depth);
+        const bits = statusBits(attributes);
+        caseBits.push(bits);
+        let pending;
+        if (failing.length < FAILING_TESTS_KEPT && (!attributes.selfClosing || (bits & (ERROR | FAILURE)) !== 0)) {
+          const level = casePending.length;
+          const saved = savedTags[level] ??= new SavedAttributes();
+          pending = { attributes: saved, suite: void 0, name: void 0, file: void 0, line: -1, message: void 0, text: void 0, type: void 0 };
+          if (!attributes.save(saved, SAVED_TAG_BYTES)) {
+            pending.attributes = void 0;
+            readNames(pending, attributes, suiteName);
+          }
+        }
+        casePending.push(pending);
+        const time3 = parseTime(attributes.get("time"));
+        if (time3 !== void 0) {
+          caseTime += time3;
+          sawCaseTime = true;
+        }
+        return;
+      }
+      if (depth === 2 && rootIsTestsuites) {
+        const time3 = parseTime(attributes.get("time"));
+        if (time3 !== void 0) {
+          topSuitesTime += time3;
+          sawTopSuiteTime = true;
+        }
+      }
+      const declaredFailures = declaredCount2(attributes, "failures");
+      const declaredErrors = declaredCount2(attributes, "errors");
+      const declaredTests = declaredCount2(attributes, "tests");
+      const label = declaredFailures > 0 || declaredErrors > 0 || declaredTests > 0 || failing.length < FAILING_TESTS_KEPT ? attributes.get("name") : void 0;
+      suites.push({ depth, name: label, declaredTests, declaredFailures, declaredErrors, tests: 0, failures: 0, errors: 0 });
+    },
+    text: void 0,
+    close(name, depth) {
+      if (depth === captureDepth) {
+        capture = void 0;
+        captureDepth = -1;
+        handler.text = void 0;
+      }
+      if (resultDepths.length > 0 && resultDepths[resultDepths.length - 1] === depth) {
+        resultDepths.pop();
+        if (looseDepths.length > 0 && looseDepths[looseDepths.length - 1] === depth) {
+          looseDepths.pop();
+          const pending = loosePending.pop();
+          if (failing.length < FAILING_TESTS_KEPT) failing.push(failingTest(pending, "(unnamed suite)"));
+        }
+        return;
+      }
+      const suite = suites[suites.length - 1];
+      if (caseDepths.length > 0 && caseDepths[caseDepths.length - 1] === depth) {
+        caseDepths.pop();
+        const bits = caseBits.pop();
+        const pending = casePending.pop();
+        model.runs++;
+        count5(bits);
+        if (bits & (ERROR | FAILURE) && pending !== void 0 && failing.length < FAILING_TESTS_KEPT) {
+          if (pending.attributes !== void 0) readNames(pending, pending.attributes, suiteName);
+          failing.push(failingTest(pending, "(unnamed test case)"));
+        }
+      } else if (suite !== void 0 && suite.depth === depth) {
+        suites.pop();
+        closeSuite(suite);
+      }
+    }
+  };
+  await parseXml(input2, handler, maxDepth);
+  model.duration = Math.round((sawCaseTime ? caseTime : rootTime ?? (sawTopSuiteTime ? topSuitesTime : 0)) * 1e6) / 1e6;
+  return model;
+}
+var junit = {
+  name: "junit",
+  testResults: true,
+  read: (input2, ctx) => read(input2, ctx.name, ctx.limits.nestingDepth),
+  merge(models) {
+    const sum2 = emptyModel();
+    for (const m of models) {
+      sum2.tests += m.tests;
+      sum2.passed += m.passed;
+      sum2.failures += m.failures;
+      sum2.errors += m.errors;
+      sum2.skipped += m.skipped;
+      sum2.flaky += m.flaky;
+      sum2.duration += m.duration;
+      sum2.runs += m.runs;
+      sum2.declaredOnly += m.declaredOnly;
+      for (const note of m.failedNotes) addNote(sum2.failedNotes, note);
+      for (const note of m.testsNotes) addNote(sum2.testsNotes, note);
+      for (const f of m.failing) if (sum2.failing.length < FAILING_TESTS_KEPT) sum2.failing.push(f);
+    }
+    return sum2;
+  },
+  /** The failing tests a PR reader sees: the first ones kept, and how many failed in all (declared-only ones included). */
+  failures(m) {
+    return { kept: m.failing, total: m.failures + m.errors };
+  },
+  metrics(m) {
+    return {
+      tests: { value: m.tests },
+      passed: { value: m.passed },
+      failed: { value: m.failures + m.errors },
+      failures: { value: m.failures },
+      errors: { value: m.errors },
+      skipped: { value: m.skipped },
+      flaky: { value: m.flaky },
+      duration: { value: m.duration, unit: "s" }
+    };
+  },
+  /** Where declarations outweigh the elements, so a failing check's reason says why. */
+  notes(m) {
+    const notes = {};
+    if (m.failedNotes.length > 0) {
+      const why = m.failedNotes.join("; ");
+      notes.failed = notes.failures = notes.errors = notes.tests = why;
+    }
+    if (m.testsNotes.length > 0) notes.tests = [notes.tests, m.testsNotes.join("; ")].filter(Boolean).join("; ");
+    return notes;
+  },
+  knownMetrics: {
+    tests: null,
+    passed: null,
+    failed: null,
+    failures: null,
+    errors: null,
+    skipped: null,
+    flaky: null,
+    duration: "s"
+  }
+};
+
+// src/readers/nunit.ts
+var SUITE = 1;
+var CASE = 2;
+var FAILURE2 = 3;
+var REASON = 4;
+var MESSAGE = 5;
+var STACK = 6;
+var KINDS3 = /* @__PURE__ */ new Map([
+  ["test-results", SUITE],
+  ["test-run", SUITE],
+  ["test-suite", SUITE],
+  ["test-case", CASE],
+  ["failure", FAILURE2],
+  ["reason", REASON],
+  ["message", MESSAGE],
+  ["stack-trace", STACK]
+]);
+var RESULTS = /* @__PURE__ */ new Map([
+  ["success", PASSED],
+  ["passed", PASSED],
+  ["ignored", SKIPPED],
+  ["skipped", SKIPPED],
+  ["explicit", SKIPPED],
+  ["failure", FAILED],
+  ["failed", FAILED],
+  ["error", ERRORED]
+]);
+var ERROR_LABELS = /* @__PURE__ */ new Set(["error", "invalid", "cancelled", "notrunnable"]);
+function statedSeverity(attributes) {
+  if ((attributes.is("result", "Passed") || attributes.is("result", "Success")) && (attributes.digits("success") === -2 || attributes.is("success", "True"))) return PASSED;
+  const executed = attributes.get("executed");
+  const success2 = attributes.get("success");
+  let raw = attributes.get("result");
+  let severity;
+  if (raw !== void 0) {
+    raw = raw.trim().toLowerCase();
+    let label = attributes.get("label")?.trim().toLowerCase();
+    const split = /^([a-z]+)\s*[:(]\s*([a-z]*)/.exec(raw);
+    if (split !== null) {
+      raw = split[1];
+      if (label === void 0 && split[2] !== "child") label = split[2];
+    }
+    severity = RESULTS.get(raw) ?? ERRORED;
+    if (severity === FAILED && label !== void 0 && ERROR_LABELS.has(label)) severity = ERRORED;
+  } else if (executed?.trim().toLowerCase() === "false") severity = SKIPPED;
+  else if (success2 !== void 0) severity = success2.trim().toLowerCase() === "true" ? PASSED : FAILED;
+  else severity = ERRORED;
+  if (success2?.trim().toLowerCase() === "false" && executed?.trim().toLowerCase() !== "false") severity = Math.max(severity, FAILED);
+  return severity;
+}
+function declaredSum(attributes, names) {
+  let sum2 = -1;
+  for (const name of names) {
+    const n = declaredCount(attributes, name);
+    if (n >= 0) sum2 = Math.max(sum2, 0) + n;
+  }
+  return sum2;
+}
+async function read2(input2, file2, maxDepth) {
+  const tally = new TestTally();
+  const results = tally.results;
+  const suites = [];
+  let current;
+  let rootDuration;
+  let failureDepth = -1;
+  let capture;
+  let captureDepth = -1;
+  const keeping = () => results.failing.length < FAILING_TESTS_KEPT;
+  const failingCount = () => results.failures + results.errors;
+  const suiteName = () => {
+    for (let i = suites.length - 1; i >= 0; i--) if (suites[i].fixture && suites[i].name) return suites[i].name;
+    for (let i = suites.length - 1; i >= 0; i--) if (!suites[i].root && suites[i].name) return suites[i].name;
+    return void 0;
+  };
+  const inheritedFrame = () => {
+    for (let i = suites.length - 1; i >= 0; i--) {
+      const frame = firstFrame(suites[i].trace?.text);
+      if (frame !== void 0) return frame;
+    }
+    return void 0;
+  };
+  const recordCase = (c) => {
+    const before = failingCount();
+    const options = c.seconds === void 0 ? void 0 : { seconds: c.seconds };
+    if (c.severity < FAILED) tally.record(outcomeOf(c.severity), void 0, options);
+    else {
+      tally.record(
+        outcomeOf(c.severity),
+        () => {
+          const frame = firstFrame(c.trace?.text) ?? inheritedFrame();
+          const failing = { name: c.name ?? "(unnamed test case)", message: firstLine(c.message?.text) };
+          const suite2 = c.classname ?? suiteName();
+          if (suite2 !== void 0) failing.suite = suite2;
+          if (frame !== void 0) Object.assign(failing, frame);
+          return failing;
+        },
+        options
+      );
+    }
+    const suite = suites[suites.length - 1];
+    if (suite !== void 0) {
+      suite.tests++;
+      suite.failing += failingCount() - before;
+    }
+  };
+  const closeSuite = (suite) => {
+    const parent = suites[suites.length - 1];
+    if (suite.severity >= FAILED && (suite.tearDown || suite.failing === 0)) {
+      const before = failingCount();
+      tally.record(outcomeOf(suite.severity), () => {
+        const failing = { name: suite.name ?? (suite.root ? "(test run)" : "(unnamed suite)"), message: firstLine(suite.message?.text) ?? "the suite failed while no test case under it did (a set-up or tear-down failure)" };
+        const frame = firstFrame(suite.trace?.text);
+        if (frame !== void 0) Object.assign(failing, frame);
+        if (parent !== void 0 && parent.name !== void 0 && !parent.root) failing.suite = parent.name;
+        return failing;
+      });
+      suite.tests++;
+      suite.failing += failingCount() - before;
+    }
+    if (suite.declaredFailing > suite.failing) {
+      const extra = suite.declaredFailing - suite.failing;
+      tally.addDeclaredFailures(extra, `${file2}: ${suite.root ? "the root" : "suite"}${quoted(suite.name)} declares ${suite.declaredFailing} failed test${suite.declaredFailing === 1 ? "" : "s"} but its elements show ${suite.failing}: counted as ${suite.declaredFailing} failed (the worse figure)`);
+      suite.tests += extra;
+      suite.failing += extra;
+    }
+    if (suite.declaredTests > suite.tests) tally.note(`${file2}: ${suite.root ? "the root" : "suite"}${quoted(suite.name)} declares ${suite.declaredTests} tests but holds ${suite.tests}`);
+    if (parent !== void 0) {
+      parent.tests += suite.tests;
+      parent.failing += suite.failing;
+    }
+  };
+  await parseXml(
+    input2,
+    {
+      open(name, attributes, depth) {
+        if (depth === 1) {
+          if (name !== "test-results" && name !== "test-run" && name !== "test-suite") {
+            throw new EvidenceError(`not an NUnit XML file: the root element is <${name}>, expected <test-run> (NUnit 3), <test-results> (NUnit 2) or <test-suite>`);
+          }
+          if (name === "test-run") rootDuration = parseSeconds(attributes.get("duration"));
+        }
+        const kind = KINDS3.get(name);
+        if (kind === void 0) return;
+        if (kind === CASE) {
+          const keep = keeping();
+          current = {
+            depth,
+            severity: statedSeverity(attributes),
+            // names only while failing tests are kept: NUnit 2 names are full, NUnit 3 has classname
+            name: keep ? attributes.get("name") : void 0,
+            classname: keep ? attributes.get("classname") : void 0,
+            // the run's own duration wins: case times are read only when there is none
+            seconds: rootDuration === void 0 ? parseSeconds(attributes.get("duration") ?? attributes.get("time")) : void 0
+          };
+          return;
+        }
+        if (kind === SUITE) {
+          const root = depth === 1 && name !== "test-suite";
+          const statesOutcome = attributes.digits("result") !== -2 || attributes.digits("success") !== -2 || attributes.digits("executed") !== -2;
+          const severity = name === "test-results" || !statesOutcome ? PASSED : statedSeverity(attributes);
+          suites.push({
+            depth,
+            root,
+            fixture: /fixture$/i.test(attributes.get("type") ?? ""),
+            name: attributes.get("name"),
+            severity,
+            tearDown: attributes.get("site")?.trim().toLowerCase() === "teardown",
+            declaredFailing: name === "test-results" ? declaredSum(attributes, ["failures", "errors", "invalid", "inconclusive"]) : declaredSum(attributes, ["failed", "inconclusive", "warnings"]),
+            declaredTests: name === "test-results" ? declaredSum(attributes, ["total", "not-run"]) : declaredSum(attributes, ["total"]),
+            tests: 0,
+            failing: 0
+          });
+          return;
+        }
+        const suite = suites[suites.length - 1];
+        const owner = current !== void 0 ? current.depth : suite?.depth ?? 0;
+        if (kind === FAILURE2 || kind === REASON) {
+          if (depth !== owner + 1) return;
+          failureDepth = depth;
+          if (kind === FAILURE2) {
+            if (current !== void 0) current.severity = Math.max(current.severity, FAILED);
+            else if (suite !== void 0) suite.severity = Math.max(suite.severity, FAILED);
+          }
+          return;
+        }
+        if (failureDepth === -1 || depth !== failureDepth + 1 || !keeping()) return;
+        const target = current ?? suite;
+        if (target === void 0) return;
+        if (kind === MESSAGE) {
+          if (target.message !== void 0 && target.message.text !== "") return;
+          capture = target.message = messageText();
+        } else {
+          if (target.trace !== void 0 && target.trace.text !== "") return;
+          capture = target.trace = traceText();
+        }
+        captureDepth = depth;
+      },
+      text(text2) {
+        if (capture !== void 0) capture.add(text2);
+      },
+      close(_name, depth) {
+        if (depth === captureDepth) {
+          capture = void 0;
+          captureDepth = -1;
+        } else if (depth === failureDepth) failureDepth = -1;
+        else if (current !== void 0 && depth === current.depth) {
+          const c = current;
+          current = void 0;
+          recordCase(c);
+        } else if (suites.length > 0 && suites[suites.length - 1].depth === depth) {
+          closeSuite(suites.pop());
+        }
+      }
+    },
+    maxDepth
+  );
+  if (rootDuration !== void 0) tally.setDuration(rootDuration);
+  return tally.finish();
+}
+var nunit = {
+  name: "nunit",
+  testResults: true,
+  failures: resultsFailures,
+  read: (input2, ctx) => read2(input2, ctx.name, ctx.limits.nestingDepth),
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: resultsNotes,
+  knownMetrics: RESULTS_METRICS
+};
+
+// src/readers/trx.ts
+var CLASS_NAMES_KEPT = 2e4;
+var OUTCOMES2 = /* @__PURE__ */ new Map([
+  ["passed", PASSED],
+  ["notexecuted", SKIPPED],
+  ["failed", FAILED]
+]);
+var RUN_PASSED = /* @__PURE__ */ new Set(["passed", "completed", "warning", "notexecuted"]);
+var FAILING_COUNTERS = ["failed", "error", "timeout", "aborted", "inconclusive", "passedButRunAborted", "notRunnable", "disconnected", "warning", "completed", "inProgress", "pending"];
+function outcomeSeverity(attributes) {
+  if (attributes.is("outcome", "Passed")) return PASSED;
+  const raw = attributes.get("outcome");
+  return raw === void 0 ? ERRORED : OUTCOMES2.get(raw.trim().toLowerCase()) ?? ERRORED;
+}
+function className(raw) {
+  if (raw === void 0) return void 0;
+  const name = raw.split(",", 1)[0].trim();
+  return name === "" ? void 0 : name.length > 300 ? `${name.slice(0, 299)}\u2026` : name;
+}
+var SUMMARY = 1;
+var ROW2 = 2;
+async function read3(input2, file2, maxDepth) {
+  const tally = new TestTally();
+  const results = tally.results;
+  const failingCount = () => results.failures + results.errors;
+  let resultsDepth = -1;
+  let resultsSeen = false;
+  const open3 = [];
+  let capture;
+  let captureDepth = -1;
+  let topSeconds = 0;
+  let sawSeconds = false;
+  const pendingClass = /* @__PURE__ */ new Map();
+  const classById = /* @__PURE__ */ new Map();
+  let definitionsDepth = -1;
+  let definitionId;
+  let runOutcome;
+  let declaredFailing = -1;
+  let declaredTotal = -1;
+  let runInfoDepth = -1;
+  let runInfoError = false;
+  let runInfoText;
+  let summary3;
+  const settleSummary = () => {
+    if (summary3 === void 0) return;
+    const { result, rows, failingRows } = summary3;
+    summary3 = void 0;
+    if (rows === 0 || result.severity >= FAILED && failingRows === 0) recordResult(result);
+  };
+  const recordResult = (r) => {
+    if (r.severity < FAILED) {
+      tally.record(outcomeOf(r.severity));
+      return;
+    }
+    const before = results.failing.length;
+    tally.record(outcomeOf(r.severity), () => {
+      const failing = { name: r.name ?? "(unnamed result)", message: firstLine(r.message?.text) };
+      const frame = firstFrame(r.trace?.text);
+      if (frame !== void 0) Object.assign(failing, frame);
+      return failing;
+    });
+    if (results.failing.length > before && r.testId !== void 0) {
+      const kept = results.failing[results.failing.length - 1];
+      const known = classById.get(r.testId);
+      if (known !== void 0) kept.suite = known;
+      else {
+        const list = pendingClass.get(r.testId);
+        if (list === void 0) pendingClass.set(r.testId, [kept]);
+        else list.push(kept);
+      }
+    }
+  };
+  await parseXml(
+    input2,
+    {
+      open(rawName, attributes, depth) {
+        const name = localName(rawName);
+        if (depth === 1) {
+          if (name !== "TestRun") throw new EvidenceError(`not a TRX file: the root element is <${rawName}>, expected <TestRun>`);
+          return;
+        }
+        const inner = open3[open3.length - 1];
+        const container = inner !== void 0 ? inner.innerDepth : resultsDepth;
+        if (container !== -1 && depth === container + 1) {
+          const severity = outcomeSeverity(attributes);
+          const keep = severity >= FAILED && results.failing.length < FAILING_TESTS_KEPT;
+          open3.push({
+            depth,
+            severity,
+            keep,
+            testId: keep || attributes.digits("resultType") !== -2 ? attributes.get("testId") : void 0,
+            name: keep ? attributes.get("testName") : void 0,
+            seconds: open3.length === 0 ? parseTimeSpan(attributes.get("duration")) : void 0,
+            dataDriven: attributes.digits("resultType") === -2 ? 0 : attributes.is("resultType", "DataDrivenTest") ? SUMMARY : attributes.is("resultType", "DataDrivenDataRow") ? ROW2 : 0,
+            testsBefore: results.tests,
+            failingBefore: failingCount(),
+            innerDepth: -1,
+            errorInfoDepth: -1
+          });
+          return;
+        }
+        if (inner !== void 0) {
+          if (name === "InnerResults" && depth === inner.depth + 1) inner.innerDepth = depth;
+          else if (name === "ErrorInfo" && inner.keep && inner.errorInfoDepth === -1) inner.errorInfoDepth = depth;
+          else if (inner.errorInfoDepth !== -1 && depth === inner.errorInfoDepth + 1) {
+            if (name === "Message" && inner.message === void 0) capture = inner.message = messageText();
+            else if (name === "StackTrace" && inner.trace === void 0) capture = inner.trace = traceText();
+            else return;
+            captureDepth = depth;
+          }
+          return;
+        }
+        if (depth === 2) {
+          if (name === "Results") {
+            resultsDepth = depth;
+            resultsSeen = true;
+          } else if (name === "TestDefinitions") definitionsDepth = depth;
+          else if (name === "ResultSummary") runOutcome = attributes.get("outcome")?.trim();
+          return;
+        }
+        if (definitionsDepth !== -1) {
+          if (depth === definitionsDepth + 1) definitionId = pendingClass.size > 0 || !resultsSeen && classById.size < CLASS_NAMES_KEPT ? attributes.get("id") : void 0;
+          else if (definitionId !== void 0 && name === "TestMethod") {
+            const cls = className(attributes.get("className"));
+            if (cls === void 0) return;
+            const pending = pendingClass.get(definitionId);
+            if (pending !== void 0) {
+              for (const kept of pending) kept.suite = cls;
+              pendingClass.delete(definitionId);
+            } else if (!resultsSeen) classById.set(definitionId, cls);
+          }
+          return;
+        }
+        if (name === "Counters" && depth === 3) {
+          let sum2 = -1;
+          for (const counter2 of FAILING_COUNTERS) {
+            const n = declaredCount(attributes, counter2);
+            if (n >= 0) sum2 = Math.max(sum2, 0) + n;
+          }
+          declaredFailing = sum2;
+          declaredTotal = declaredCount(attributes, "total");
+        } else if (name === "RunInfo" && runInfoText === void 0) {
+          runInfoDepth = depth;
+          runInfoError = attributes.get("outcome")?.trim().toLowerCase() === "error";
+        } else if (name === "Text" && runInfoError && depth === runInfoDepth + 1 && runInfoText === void 0) {
+          capture = runInfoText = messageText();
+          captureDepth = depth;
+        }
+      },
+      text(text2) {
+        if (capture !== void 0) capture.add(text2);
+      },
+      close(_name, depth) {
+        if (depth === captureDepth) {
+          capture = void 0;
+          captureDepth = -1;
+          return;
+        }
+        const inner = open3[open3.length - 1];
+        if (inner !== void 0) {
+          if (depth === inner.errorInfoDepth) inner.errorInfoDepth = -2;
+          else if (depth === inner.innerDepth) inner.innerDepth = -1;
+          else if (depth === inner.depth) {
+            open3.pop();
+            const innerTests = results.tests - inner.testsBefore;
+            const innerFailing = failingCount() - inner.failingBefore;
+            if (open3.length > 0 || innerTests > 0) {
+              if (innerTests === 0 || inner.severity >= FAILED && innerFailing === 0) recordResult(inner);
+            } else if (inner.dataDriven === SUMMARY) {
+              settleSummary();
+              summary3 = { result: inner, rows: 0, failingRows: 0 };
+            } else if (inner.dataDriven === ROW2 && summary3 !== void 0 && (inner.testId === void 0 || summary3.result.testId === void 0 || inner.testId === summary3.result.testId)) {
+              const before = failingCount();
+              recordResult(inner);
+              summary3.rows++;
+              summary3.failingRows += failingCount() - before;
+              return;
+            } else {
+              settleSummary();
+              recordResult(inner);
+            }
+            if (inner.seconds !== void 0) {
+              topSeconds += inner.seconds;
+              sawSeconds = true;
+            }
+          }
+          return;
+        }
+        if (depth === resultsDepth) resultsDepth = -1;
+        else if (depth === definitionsDepth) definitionsDepth = -1;
+        else if (depth === runInfoDepth) runInfoDepth = -1;
+      }
+    },
+    maxDepth
+  );
+  settleSummary();
+  if (runOutcome !== void 0 && !RUN_PASSED.has(runOutcome.toLowerCase()) && failingCount() === 0) {
+    tally.record("error", {
+      name: "(test run)",
+      message: `the run's ResultSummary outcome is "${runOutcome}" while no test result failed${runInfoText?.text ? `: ${firstLine(runInfoText.text)}` : ""}`
+    });
+  }
+  if (declaredFailing > failingCount()) {
+    const shown = failingCount();
+    tally.addDeclaredFailures(declaredFailing - shown, `${file2}: <Counters> declare ${declaredFailing} failed test${declaredFailing === 1 ? "" : "s"} but the results show ${shown}: counted as ${declaredFailing} failed (the worse figure)`);
+  }
+  if (declaredTotal > results.tests) tally.note(`${file2}: <Counters> declare total="${declaredTotal}" but the results hold ${results.tests}`);
+  if (sawSeconds) tally.setDuration(topSeconds);
+  return tally.finish();
+}
+var trx = {
+  name: "trx",
+  testResults: true,
+  failures: resultsFailures,
+  read: (input2, ctx) => read3(input2, ctx.name, ctx.limits.nestingDepth),
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: resultsNotes,
+  knownMetrics: RESULTS_METRICS
+};
+
+// src/readers/xunit.ts
+var SUITE2 = 1;
+var TEST = 2;
+var ERRORS = 3;
+var ERROR2 = 4;
+var FAILURE3 = 5;
+var MESSAGE2 = 6;
+var STACK2 = 7;
+var KINDS4 = /* @__PURE__ */ new Map([
+  ["assemblies", SUITE2],
+  ["assembly", SUITE2],
+  ["collection", SUITE2],
+  ["class", SUITE2],
+  ["test", TEST],
+  ["errors", ERRORS],
+  ["error", ERROR2],
+  ["failure", FAILURE3],
+  ["message", MESSAGE2],
+  ["stack-trace", STACK2]
+]);
+var RESULTS2 = /* @__PURE__ */ new Map([
+  ["pass", PASSED],
+  ["skip", SKIPPED],
+  ["notrun", SKIPPED],
+  ["fail", FAILED]
+]);
+function resultSeverity(attributes) {
+  if (attributes.is("result", "Pass")) return PASSED;
+  const raw = attributes.get("result");
+  return raw === void 0 ? ERRORED : RESULTS2.get(raw.trim().toLowerCase()) ?? ERRORED;
+}
+async function read4(input2, file2, maxDepth) {
+  const tally = new TestTally();
+  const results = tally.results;
+  const failingCount = () => results.failures + results.errors;
+  const keeping = () => results.failing.length < FAILING_TESTS_KEPT;
+  const suites = [];
+  let item;
+  let errorsDepth = -1;
+  let assemblyTimed = false;
+  let assemblySeconds = 0;
+  let sawAssemblyTime = false;
+  let testSeconds = 0;
+  let sawTestTime = false;
+  let capture;
+  let captureDepth = -1;
+  const suiteName = () => {
+    for (let i = suites.length - 1; i >= 0; i--) if (suites[i].name) return suites[i].name;
+    return void 0;
+  };
+  const recordItem = (it) => {
+    const before = failingCount();
+    if (it.severity < FAILED) tally.record(outcomeOf(it.severity));
+    else {
+      tally.record(outcomeOf(it.severity), () => {
+        const failing = { name: it.name ?? "(unnamed test)", message: firstLine(it.message?.text) };
+        const suite2 = it.suite ?? suiteName();
+        if (suite2 !== void 0) failing.suite = suite2;
+        const frame = firstFrame(it.trace?.text);
+        if (frame !== void 0) Object.assign(failing, frame);
+        return failing;
+      });
+    }
+    if (it.seconds !== void 0) {
+      testSeconds += it.seconds;
+      sawTestTime = true;
+    }
+    const suite = suites[suites.length - 1];
+    if (suite !== void 0) {
+      suite.tests++;
+      suite.failing += failingCount() - before;
+    }
+  };
+  const closeSuite = (suite) => {
+    if (suite.declaredFailing > suite.failing) {
+      const extra = suite.declaredFailing - suite.failing;
+      tally.addDeclaredFailures(extra, `${file2}: <${suite.assembly ? "assembly" : "collection"}>${quoted(suite.name)} declares ${suite.declaredFailing} failed test${suite.declaredFailing === 1 ? "" : "s"} but its elements show ${suite.failing}: counted as ${suite.declaredFailing} failed (the worse figure)`);
+      suite.tests += extra;
+      suite.failing += extra;
+    }
+    if (suite.declaredTests > suite.tests) tally.note(`${file2}:${quoted(suite.name)} declares total="${suite.declaredTests}" but holds ${suite.tests} tests`);
+    const parent = suites[suites.length - 1];
+    if (parent !== void 0) {
+      parent.tests += suite.tests;
+      parent.failing += suite.failing;
+    }
+  };
+  await parseXml(
+    input2,
+    {
+      open(name, attributes, depth) {
+        if (depth === 1 && name !== "assemblies" && name !== "assembly") {
+          throw new EvidenceError(`not an xUnit.net XML file: the root element is <${name}>, expected <assemblies> (xUnit.net v2/v3) or <assembly> (v1)`);
+        }
+        const kind = KINDS4.get(name);
+        if (kind === void 0) return;
+        if (item !== void 0) {
+          if (kind === FAILURE3 && depth === item.depth + 1) {
+            item.severity = Math.max(item.severity, FAILED);
+            item.failureDepth = depth;
+          } else if ((kind === MESSAGE2 || kind === STACK2) && item.keep && depth === item.failureDepth + 1) {
+            if (kind === MESSAGE2 && item.message === void 0) capture = item.message = messageText();
+            else if (kind === STACK2 && item.trace === void 0) capture = item.trace = traceText();
+            else return;
+            captureDepth = depth;
+          }
+          return;
+        }
+        const keep = keeping();
+        if (kind === TEST) {
+          item = {
+            depth,
+            severity: resultSeverity(attributes),
+            keep,
+            name: keep ? attributes.get("name") : void 0,
+            suite: keep ? attributes.get("type") || void 0 : void 0,
+            // an assembly's own time wins: test times are read only when it has none
+            seconds: assemblyTimed ? void 0 : parseSeconds(attributes.get("time")),
+            failureDepth: -1
+          };
+        } else if (kind === ERROR2 && errorsDepth !== -1 && depth === errorsDepth + 1) {
+          const type = attributes.get("type");
+          item = { depth, severity: ERRORED, keep, name: keep ? attributes.get("name") || (type ? `(${type})` : "(assembly error)") : void 0, suite: void 0, seconds: void 0, failureDepth: -1 };
+          if (keep && type) item.suite = `[${type}]`;
+        } else if (kind === FAILURE3 && suites.length > 0 && depth === suites[suites.length - 1].depth + 1) {
+          item = { depth, severity: ERRORED, keep, name: keep ? suites[suites.length - 1].name ?? "(fixture)" : void 0, suite: void 0, seconds: void 0, failureDepth: depth };
+        } else if (kind === ERRORS) errorsDepth = depth;
+        else if (kind === SUITE2 && name !== "assemblies") {
+          const assembly = name === "assembly";
+          if (assembly) {
+            const time3 = parseSeconds(attributes.get("time"));
+            assemblyTimed = time3 !== void 0;
+            if (time3 !== void 0) {
+              assemblySeconds += time3;
+              sawAssemblyTime = true;
+            }
+          }
+          suites.push({
+            depth,
+            assembly,
+            name: attributes.get("name"),
+            declaredFailing: assembly ? sum(declaredCount(attributes, "failed"), declaredCount(attributes, "errors")) : declaredCount(attributes, "failed"),
+            declaredTests: declaredCount(attributes, "total"),
+            tests: 0,
+            failing: 0
+          });
+        }
+      },
+      text(text2) {
+        if (capture !== void 0) capture.add(text2);
+      },
+      close(_name, depth) {
+        if (depth === captureDepth) {
+          capture = void 0;
+          captureDepth = -1;
+        } else if (item !== void 0) {
+          if (depth === item.depth) {
+            const it = item;
+            item = void 0;
+            recordItem(it);
+          } else if (depth === item.failureDepth) item.failureDepth = -2;
+        } else if (depth === errorsDepth) errorsDepth = -1;
+        else if (suites.length > 0 && suites[suites.length - 1].depth === depth) closeSuite(suites.pop());
+      }
+    },
+    maxDepth
+  );
+  if (sawAssemblyTime || sawTestTime) tally.setDuration(assemblySeconds + testSeconds);
+  return tally.finish();
+}
+function sum(a, b) {
+  return a < 0 && b < 0 ? -1 : Math.max(a, 0) + Math.max(b, 0);
+}
+var xunit = {
+  name: "xunit",
+  testResults: true,
+  failures: resultsFailures,
+  read: (input2, ctx) => read4(input2, ctx.name, ctx.limits.nestingDepth),
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: resultsNotes,
+  knownMetrics: RESULTS_METRICS
+};
+
+// src/readers/tap.ts
+var MAX_DEPTH = 256;
+var DIRECTIVE = /^\s*(skip\S*|todo(?=\s|$))\s*(.*)$/i;
+var BATS_PLACE = /^\(in test file (.+), line (\d+)\)$/;
+var SUBTEST = /^#\s*Subtest\b:?\s*(.*)$/i;
+var PLAN = /^(\d+)\.\.(\d+)(?:\s*(?:#.*)?)?$/;
+var TIME_DIRECTIVE = /^#\s*time=\S+$/;
+var TapParser = class {
+  constructor(file2) {
+    this.file = file2;
+  }
+  file;
+  tally = new TestTally();
+  levels = [newLevel(0)];
+  pending;
+  yaml;
+  lineNumber = 0;
+  bailed = false;
+  line(text2) {
+    this.lineNumber++;
+    if (this.bailed) return;
+    let indent = 0;
+    while (indent < text2.length && text2.charCodeAt(indent) === 32) indent++;
+    if (this.yaml !== void 0) {
+      if (indent === text2.length || indent === this.yaml.indent && text2.slice(indent).trimEnd() === "...") {
+        if (indent !== text2.length) {
+          this.yaml = void 0;
+          this.flush();
+        }
+        return;
+      }
+      if (indent >= this.yaml.indent) {
+        this.yamlLine(text2, indent);
+        return;
+      }
+      this.yaml = void 0;
+    }
+    if (indent === text2.length) return;
+    const content = indent === 0 ? text2.trimEnd() : text2.slice(indent).trimEnd();
+    const pending = this.pending;
+    if (pending !== void 0) {
+      if (content === "---" && indent >= pending.indent) {
+        this.yaml = { indent, atIndent: -1, blockKey: "" };
+        return;
+      }
+      if (content.charCodeAt(0) === 35 && !SUBTEST.test(content)) {
+        if (pending.failing !== void 0) diagnosticComment(pending.failing, content);
+        return;
+      }
+      this.flush();
+    }
+    const c0 = content.charCodeAt(0);
+    if (c0 === 111 || c0 === 110) {
+      const ok = content.startsWith("ok") && (content.length === 2 || content.charCodeAt(2) === 32);
+      const notOk = !ok && content.startsWith("not ok") && (content.length === 6 || content.charCodeAt(6) === 32);
+      if (ok || notOk) {
+        this.point(indent, content.slice(ok ? 2 : 6), ok);
+        return;
+      }
+    } else if (c0 >= 48 && c0 <= 57) {
+      const plan = PLAN.exec(content);
+      if (plan) {
+        this.plan(indent, Number(plan[1]), Number(plan[2]));
+        return;
+      }
+    } else if (c0 === 35) {
+      const subtest = SUBTEST.exec(content);
+      if (subtest) {
+        const name = subtest[1] || void 0;
+        const level = this.at(indent, true);
+        if (level.indent < indent) {
+          const parentsHeader = level.nextChildName;
+          const child = this.open(indent, parentsHeader ?? name);
+          if (parentsHeader !== void 0) child.nextChildName = name;
+        } else level.nextChildName = name;
+      }
+      return;
+    } else if (c0 === 66 || c0 === 98) {
+      if (/^bail out!/i.test(content)) {
+        const reason = content.slice(9).trim();
+        this.tally.record("error", { name: reason ? `Bail out! ${reason}` : "Bail out!", suite: this.suite(), message: "the test run bailed out: nothing after this line was run" });
+        this.tally.note(`${this.file} bailed out at line ${this.lineNumber}`);
+        this.bailed = true;
+        return;
+      }
+    } else if (content === "}") {
+      for (let i = this.levels.length - 1; i > 0; i--) {
+        const level = this.levels[i];
+        if (level.buffered && this.levels[i - 1].indent === indent) {
+          while (this.levels.length > i) this.close();
+          return;
+        }
+      }
+    }
+  }
+  /** The level a structural line at `indent` belongs to, closing deeper levels. */
+  at(indent, opening = false) {
+    let top = this.levels[this.levels.length - 1];
+    while (top.indent > indent && this.levels.length > 1) {
+      this.close();
+      top = this.levels[this.levels.length - 1];
+    }
+    if (!opening && top.indent < indent) top = this.open(indent, top.nextChildName);
+    return top;
+  }
+  open(indent, name, buffered = false) {
+    const parent = this.levels[this.levels.length - 1];
+    parent.nextChildName = void 0;
+    if (this.levels.length >= MAX_DEPTH) {
+      throw new EvidenceError(`line ${this.lineNumber}: subtests nested more than ${MAX_DEPTH} deep`, { line: this.lineNumber });
+    }
+    const level = newLevel(indent);
+    level.name = name;
+    level.buffered = buffered;
+    this.levels.push(level);
+    return level;
+  }
+  close() {
+    const level = this.levels.pop();
+    const problem = planProblem(level);
+    if (problem !== void 0) {
+      const name = level.name ?? "subtest";
+      this.tally.record("error", { name: `${name}: ${problem}`, suite: this.suite(), line: level.planLine > 0 ? level.planLine : void 0, message: `subtest ${problem}` });
+      this.tally.note(`${this.file}: subtest "${name}" ${problem}`);
+    }
+  }
+  suite() {
+    const names = [];
+    for (const level of this.levels) if (level.name !== void 0) names.push(level.name);
+    return names.length > 0 ? names.join(" \u203A ") : void 0;
+  }
+  plan(indent, start, end) {
+    const level = this.at(indent);
+    if (level.planLine > 0) {
+      if (this.levels.length === 1) {
+        throw new EvidenceError(
+          `${this.file} line ${this.lineNumber}: a second plan (${start}..${end}) after the one on line ${level.planLine}: two TAP streams in one file are not one run's evidence`,
+          { line: this.lineNumber }
+        );
+      }
+      level.planEnd = -2;
+      return;
+    }
+    level.planStart = start;
+    level.planEnd = end;
+    level.planLine = this.lineNumber;
+  }
+  point(indent, rest, ok) {
+    const level = this.at(indent);
+    level.points++;
+    level.nextChildName = void 0;
+    let i = 0;
+    while (i < rest.length && rest.charCodeAt(i) === 32) i++;
+    let n = i;
+    while (n < rest.length && rest.charCodeAt(n) >= 48 && rest.charCodeAt(n) <= 57) n++;
+    const number4 = n > i ? Number(rest.slice(i, n)) : void 0;
+    let description = rest.slice(n);
+    let buffered = false;
+    if (description.endsWith("{") && (description.length === 1 || description.charCodeAt(description.length - 2) === 32)) {
+      buffered = true;
+      description = description.slice(0, -1);
+    }
+    const { name, directive } = splitDirective(description);
+    let outcome;
+    if (directive === "skip") outcome = "skipped";
+    else if (directive === "todo") outcome = ok ? "passed" : "skipped";
+    else outcome = ok ? "passed" : "failed";
+    if (number4 !== void 0 && number4 !== level.points + level.planStart - 1 && !level.outOfSequence) {
+      level.outOfSequence = true;
+      const expected = level.points + level.planStart - 1;
+      this.tally.record("error", { name: `test number ${number4} out of sequence (expected ${expected})`, suite: this.suite(), line: this.lineNumber, message: "test points are numbered out of sequence: a test is missing or repeated" });
+      this.tally.note(`${this.file} line ${this.lineNumber}: test number ${number4} where ${expected} was expected`);
+    }
+    const testName = name || (number4 !== void 0 ? `test ${number4}` : `test point on line ${this.lineNumber}`);
+    this.pending = { outcome, indent, line: this.lineNumber };
+    if (outcome === "failed") this.pending.failing = { name: testName, suite: this.suite() };
+    if (buffered) {
+      this.flush();
+      this.open(indent + 4, testName, true);
+    }
+  }
+  flush() {
+    const p = this.pending;
+    if (p === void 0) return;
+    this.pending = void 0;
+    this.tally.record(p.outcome, p.failing);
+  }
+  yamlLine(text2, indent) {
+    const yaml2 = this.yaml;
+    const failing = this.pending?.failing;
+    if (failing === void 0) return;
+    const content = text2.slice(indent).trimEnd();
+    if (yaml2.blockKey !== "") {
+      if (indent > yaml2.indent) {
+        const place2 = BATS_PLACE.exec(content);
+        if (place2 && failing.file === void 0) {
+          failing.file = place2[1];
+          failing.line = Number(place2[2]);
+          return;
+        }
+        setYamlField(failing, yaml2.blockKey, content);
+        yaml2.blockKey = "";
+        return;
+      }
+      yaml2.blockKey = "";
+    }
+    if (yaml2.atIndent >= 0 && indent > yaml2.indent) {
+      const m2 = /^(\w+):\s*(.*)$/.exec(content);
+      if (m2) setAtField(failing, m2[1], unquote(m2[2]));
+      return;
+    }
+    yaml2.atIndent = -1;
+    if (indent !== yaml2.indent) return;
+    const m = /^(\w+):\s*(.*)$/.exec(content);
+    if (!m) return;
+    const key = m[1];
+    const value2 = m[2];
+    if (key === "at" && value2 === "") {
+      yaml2.atIndent = indent;
+      return;
+    }
+    if (/^[|>][-+]?\d*$/.test(value2)) {
+      yaml2.blockKey = key;
+      return;
+    }
+    setYamlField(failing, key, unquote(value2));
+  }
+  end() {
+    this.flush();
+    if (!this.bailed) {
+      while (this.levels.length > 1) this.close();
+      const top = this.levels[0];
+      const problem = planProblem(top);
+      if (problem !== void 0) {
+        throw new EvidenceError(`${this.file}: the TAP stream ${problem}: a truncated or incomplete run is not evidence (write the whole TAP stream, plan included)`);
+      }
+    }
+    return this.tally.finish();
+  }
+};
+function newLevel(indent) {
+  return { indent, planStart: 1, planEnd: -1, planLine: 0, points: 0, outOfSequence: false, buffered: false };
+}
+function planProblem(level) {
+  if (level.planEnd === -2) return "has two plans";
+  if (level.planLine === 0 && level.points === 0) return "is empty: no plan and no test points";
+  if (level.planLine === 0) return `has no plan (1..N) for its ${level.points} test point${level.points === 1 ? "" : "s"}`;
+  const planned = level.planEnd - level.planStart + 1;
+  if (planned !== level.points) {
+    return `plans ${Math.max(planned, 0)} test${planned === 1 ? "" : "s"} (${level.planStart}..${level.planEnd}, line ${level.planLine}) but has ${level.points} test point${level.points === 1 ? "" : "s"}`;
+  }
+  return void 0;
+}
+function withoutTime(description) {
+  const i = description.lastIndexOf("#");
+  if (i <= 0 || !TIME_DIRECTIVE.test(description.slice(i))) return description;
+  const before = description.charCodeAt(i - 1);
+  return before === 32 || before === 9 ? description.slice(0, i).trimEnd() : description;
+}
+function splitDirective(description) {
+  let d = withoutTime(description);
+  let directive;
+  for (let i = d.indexOf("#"); i !== -1; i = d.indexOf("#", i + 1)) {
+    let backslashes = 0;
+    while (i - backslashes - 1 >= 0 && d.charCodeAt(i - backslashes - 1) === 92) backslashes++;
+    if (backslashes % 2 === 1) continue;
+    if (i > 0 && d.charCodeAt(i - 1) !== 32 && d.charCodeAt(i - 1) !== 9) continue;
+    const m = DIRECTIVE.exec(d.slice(i + 1));
+    if (m) {
+      directive = m[1].toLowerCase().startsWith("skip") ? "skip" : "todo";
+      d = d.slice(0, i);
+      break;
+    }
+  }
+  let name = d.trim();
+  if (name.startsWith("- ")) name = name.slice(2).trim();
+  else if (name === "-") name = "";
+  name = name.replace(/\\([\\#])/g, "$1");
+  return directive === void 0 ? { name } : { name, directive };
+}
+function diagnosticComment(failing, comment) {
+  const text2 = comment.replace(/^#\s*/, "");
+  if (failing.file === void 0) {
+    const place2 = BATS_PLACE.exec(text2) ?? /^at (.+) line (\d+)\.?$/.exec(text2);
+    if (place2) {
+      failing.file = place2[1];
+      failing.line = Number(place2[2]);
+      return;
+    }
+  }
+  if (failing.message === void 0 && text2 !== "" && !/^(Failed (\(TODO\) )?test\b|\(from function\b|\(in test file\b)/.test(text2)) failing.message = text2;
+}
+function setYamlField(failing, key, value2) {
+  if (value2 === "" || value2 === "~" || value2 === "null") return;
+  switch (key) {
+    case "message":
+      failing.message = value2;
+      break;
+    case "error":
+      failing.message ??= value2;
+      break;
+    case "file":
+    case "fileName":
+    case "filename":
+      failing.file ??= value2;
+      break;
+    case "line":
+    case "lineNumber":
+      if (/^\d+$/.test(value2) && failing.line === void 0) failing.line = Number(value2);
+      break;
+    case "at":
+    case "location":
+      if (failing.file === void 0) setPlace(failing, value2);
+      break;
+  }
+}
+function setAtField(failing, key, value2) {
+  if (key === "file" || key === "fileName" || key === "filename" || key === "line" || key === "lineNumber") setYamlField(failing, key, value2);
+}
+function setPlace(failing, value2) {
+  const place2 = /^(.*?):(\d+)(?::\d+)?$/.exec(value2.replace(/^file:\/\//, ""));
+  if (place2 && place2[1] !== "") {
+    failing.file = place2[1];
+    failing.line = Number(place2[2]);
+  } else failing.file = value2;
+}
+function unquote(value2) {
+  if (value2.length >= 2 && value2.startsWith("'") && value2.endsWith("'")) return value2.slice(1, -1).replace(/''/g, "'");
+  if (value2.length >= 2 && value2.startsWith('"') && value2.endsWith('"')) {
+    try {
+      return JSON.parse(value2);
+    } catch {
+      return value2.slice(1, -1);
+    }
+  }
+  return value2;
+}
+var tap = {
+  name: "tap",
+  testResults: true,
+  failures: resultsFailures,
+  knownMetrics: RESULTS_METRICS,
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: (m) => ({ duration: "TAP has no standard test times: a TAP file gives no duration", ...resultsNotes(m) }),
+  async read(input2, ctx) {
+    const parser = new TapParser(ctx.name);
+    await forEachLine(input2, (text2, start, end) => parser.line(text2.slice(start, end)), ctx.limits.lineBytes);
+    return parser.end();
+  }
+};
+
+// src/readers/go-test-json.ts
+var MAX_RUNNING_TESTS = 5e4;
+var MAX_RUNNING_PACKAGES = 5e4;
+var IGNORED_ACTIONS = /* @__PURE__ */ new Set(["start", "run", "pause", "cont", "bench", "attr", "artifacts"]);
+var LOCATION = /^\s+([^\s:]+\.go):(\d+): ?(.*)$/;
+var TEST_FRAME = /^\t(\S+_test\.go):(\d+)(?:\s|$)/;
+var COMPILER_ERROR = /^(\S+\.go):(\d+)(?::\d+)?: (.*)$/;
+var FAIL_NOT_BUILT = /^FAIL\s+(\S+)\s+\[(build failed|setup failed)\]\s*$/;
+var GoTestJsonParser = class {
+  constructor(file2) {
+    this.file = file2;
+  }
+  file;
+  tally = new TestTally();
+  packages = /* @__PURE__ */ new Map();
+  builds = /* @__PURE__ */ new Map();
+  running = 0;
+  lineNumber = 0;
+  elapsed = 0;
+  sawElapsed = false;
+  /** inside a `# package` block of merged build output: the package it is about, for its message */
+  buildBlock;
+  line(text2) {
+    this.lineNumber++;
+    let start = 0;
+    while (start < text2.length && (text2.charCodeAt(start) === 32 || text2.charCodeAt(start) === 9)) start++;
+    if (start === text2.length) return;
+    if (text2.charCodeAt(start) !== 123) {
+      this.textLine(text2);
+      return;
+    }
+    this.buildBlock = void 0;
+    let event;
+    try {
+      event = JSON.parse(text2);
+    } catch {
+      throw this.error("is not valid JSON: not a go test -json event");
+    }
+    if (event === null || typeof event !== "object" || Array.isArray(event) || typeof event.Action !== "string") {
+      throw this.error("is not a go test -json event (an object with an Action)");
+    }
+    this.event(event, event.Action);
+  }
+  error(what) {
+    return new EvidenceError(`${this.file} line ${this.lineNumber} ${what}`, { line: this.lineNumber });
+  }
+  /** A line that is not JSON: only what the go command prints on stderr is tolerated. */
+  textLine(text2) {
+    const line2 = text2.trimEnd();
+    const notBuilt = FAIL_NOT_BUILT.exec(line2);
+    if (notBuilt) {
+      const pkg = notBuilt[1];
+      const build = this.builds.get(pkg);
+      this.builds.delete(pkg);
+      this.buildBlock = void 0;
+      this.tally.record("error", { suite: pkg, name: pkg, file: build?.file, line: build?.line, message: build?.message ?? `the package did not compile (${notBuilt[2]})` });
+      return;
+    }
+    if (line2.startsWith("# ")) {
+      const pkg = line2.slice(2).split(" ", 1)[0];
+      let build = this.builds.get(pkg);
+      if (build === void 0) {
+        this.checkPackages();
+        build = { failed: false };
+        this.builds.set(pkg, build);
+      }
+      this.buildBlock = build;
+      return;
+    }
+    if (this.buildBlock !== void 0) {
+      if (this.buildBlock.message === void 0) buildMessage(this.buildBlock, line2.trim());
+      return;
+    }
+    if (line2.startsWith("go: ")) return;
+    throw this.error(`is not a go test -json event (${JSON.stringify(line2.length > 80 ? `${line2.slice(0, 79)}\u2026` : line2)}): write the stream of go test -json alone, or with stderr merged as go prints it`);
+  }
+  event(e, action) {
+    if (action === "build-output" || action === "build-fail") {
+      const path2 = typeof e.ImportPath === "string" ? e.ImportPath : "";
+      let build = this.builds.get(path2);
+      if (build === void 0) {
+        if (action === "build-output" && this.builds.size >= MAX_RUNNING_PACKAGES) return;
+        this.checkPackages();
+        build = { failed: false };
+        this.builds.set(path2, build);
+      }
+      if (action === "build-fail") build.failed = true;
+      else if (build.message === void 0 && typeof e.Output === "string" && !e.Output.startsWith("#")) buildMessage(build, e.Output.trim());
+      return;
+    }
+    const pkgName = typeof e.Package === "string" ? e.Package : "";
+    const test = typeof e.Test === "string" ? e.Test : void 0;
+    let pkg = this.packages.get(pkgName);
+    if (pkg === void 0) {
+      if (action === "pass" || action === "fail" || action === "skip") {
+        if (test === void 0) {
+          this.endPackage(pkgName, { tests: /* @__PURE__ */ new Map(), failed: 0, sawPanic: false }, action, e);
+          return;
+        }
+      }
+      this.checkPackages();
+      pkg = { tests: /* @__PURE__ */ new Map(), failed: 0, sawPanic: false };
+      this.packages.set(pkgName, pkg);
+    }
+    if (test === void 0) {
+      if (action === "output") packageOutput(pkg, e.Output);
+      else if (action === "pass" || action === "fail" || action === "skip") {
+        this.packages.delete(pkgName);
+        this.endPackage(pkgName, pkg, action, e);
+      } else if (!IGNORED_ACTIONS.has(action)) throw this.error(`has an unknown Action ${JSON.stringify(action)}: a newer go whose events this release-gate cannot read`);
+      return;
+    }
+    switch (action) {
+      case "run": {
+        const earlier = pkg.tests.get(test);
+        if (earlier !== void 0) this.noOutcome(pkgName, pkg, test, earlier);
+        if (this.running >= MAX_RUNNING_TESTS) {
+          throw this.error(`starts more than ${MAX_RUNNING_TESTS} tests running at once (MAX_RUNNING_TESTS): refused rather than held in memory`);
+        }
+        pkg.tests.set(test, {});
+        this.running++;
+        return;
+      }
+      case "output": {
+        const running = pkg.tests.get(test);
+        if (running !== void 0) testOutput(running, e.Output);
+        else packageOutput(pkg, e.Output);
+        return;
+      }
+      case "pass":
+      case "skip":
+      case "fail": {
+        const running = pkg.tests.get(test);
+        if (running !== void 0) {
+          pkg.tests.delete(test);
+          this.running--;
+        }
+        if (action === "fail") {
+          pkg.failed++;
+          this.tally.record("failed", () => failingTest2(pkgName, test, running));
+        } else {
+          this.tally.record(action === "pass" ? "passed" : "skipped");
+          if (running?.panic !== void 0 && !pkg.sawPanic) {
+            pkg.sawPanic = true;
+            pkg.panic = running.panic;
+            pkg.file = running.panicFile;
+            pkg.line = running.panicLine;
+          }
+        }
+        return;
+      }
+      default:
+        if (!IGNORED_ACTIONS.has(action)) throw this.error(`has an unknown Action ${JSON.stringify(action)}: a newer go whose events this release-gate cannot read`);
+    }
+  }
+  checkPackages() {
+    if (this.packages.size + this.builds.size >= MAX_RUNNING_PACKAGES) {
+      throw this.error(`starts more than ${MAX_RUNNING_PACKAGES} packages or builds that have not ended: refused rather than held in memory`);
+    }
+  }
+  /** A test that never got an outcome: failed (a panic, a time-out or an exit ended its binary). */
+  noOutcome(pkgName, pkg, test, running) {
+    pkg.tests.delete(test);
+    this.running--;
+    pkg.failed++;
+    this.tally.record("failed", () => {
+      const f = failingTest2(pkgName, test, running);
+      f.message ??= "the test has no result: its test binary ended before it did (panic, time-out or os.Exit)";
+      return f;
+    });
+  }
+  endPackage(pkgName, pkg, action, e) {
+    if (typeof e.Elapsed === "number" && Number.isFinite(e.Elapsed) && e.Elapsed >= 0) {
+      this.elapsed += e.Elapsed;
+      this.sawElapsed = true;
+    }
+    for (const [test, running] of [...pkg.tests]) this.noOutcome(pkgName, pkg, test, running);
+    let build;
+    if (typeof e.FailedBuild === "string") {
+      build = this.builds.get(e.FailedBuild);
+      this.builds.delete(e.FailedBuild);
+    }
+    if (action !== "fail" || pkg.failed > 0) {
+      if (action !== "fail" && build !== void 0) this.tally.record("error", buildFailing(pkgName, build, "the package passed, but its build failed"));
+      return;
+    }
+    if (build !== void 0 || typeof e.FailedBuild === "string") {
+      this.tally.record("error", buildFailing(pkgName, build ?? { failed: true }, `the package did not build (${String(e.FailedBuild)})`));
+      return;
+    }
+    this.tally.record("error", {
+      suite: pkgName,
+      name: pkgName || "package",
+      file: pkg.file,
+      line: pkg.line,
+      message: pkg.panic ?? "the package failed with no failing test (a build failure, a panic in init or TestMain, a time-out or os.Exit)"
+    });
+  }
+  end() {
+    for (const [pkgName, pkg] of this.packages) {
+      for (const [test, running] of [...pkg.tests]) this.noOutcome(pkgName, pkg, test, running);
+      this.tally.record("error", { suite: pkgName, name: pkgName || "package", file: pkg.file, line: pkg.line, message: pkg.panic ?? "the stream ends before the result of this package: the run was cut short" });
+      this.tally.note(`${this.file}: the stream ends before the result of package ${JSON.stringify(pkgName)}`);
+    }
+    this.packages.clear();
+    for (const [path2, build] of this.builds) {
+      if (build.failed) this.tally.record("error", buildFailing(path2, build, "the build failed"));
+    }
+    if (this.sawElapsed) this.tally.setDuration(this.elapsed);
+    return this.tally.finish();
+  }
+};
+function failingTest2(pkg, test, running) {
+  const f = { suite: pkg, name: test };
+  if (running?.panic !== void 0) {
+    f.message = running.panic;
+    f.file = running.panicFile ?? running.file;
+    f.line = running.panicFile !== void 0 ? running.panicLine : running.line;
+  } else if (running !== void 0) {
+    f.file = running.file;
+    f.line = running.line;
+    f.message = running.message;
+  }
+  return f;
+}
+function buildFailing(pkg, build, fallback) {
+  return { suite: pkg, name: pkg, file: build.file, line: build.line, message: build.message ?? fallback };
+}
+function buildMessage(build, line2) {
+  if (line2 === "") return;
+  const error62 = COMPILER_ERROR.exec(line2);
+  if (error62) {
+    build.file = error62[1].replace(/^\.\//, "");
+    build.line = Number(error62[2]);
+    build.message = error62[3];
+  } else build.message = line2;
+}
+function testOutput(running, output2) {
+  if (typeof output2 !== "string") return;
+  if (running.panic === void 0 && output2.startsWith("panic: ")) {
+    running.panic = output2.trim();
+    return;
+  }
+  if (running.panic !== void 0) {
+    if (running.panicFile === void 0) {
+      const frame = TEST_FRAME.exec(output2);
+      if (frame) {
+        running.panicFile = frame[1];
+        running.panicLine = Number(frame[2]);
+      }
+    }
+    return;
+  }
+  if (running.file === void 0) {
+    const place2 = LOCATION.exec(output2.trimEnd());
+    if (place2) {
+      running.file = place2[1];
+      running.line = Number(place2[2]);
+      running.message = place2[3];
+    }
+  }
+}
+function packageOutput(pkg, output2) {
+  if (typeof output2 !== "string") return;
+  if (!pkg.sawPanic && output2.startsWith("panic: ")) {
+    pkg.sawPanic = true;
+    pkg.panic = output2.trim();
+    return;
+  }
+  if (pkg.sawPanic && pkg.file === void 0) {
+    const frame = TEST_FRAME.exec(output2);
+    if (frame) {
+      pkg.file = frame[1];
+      pkg.line = Number(frame[2]);
+    }
+  }
+}
+var goTestJson = {
+  name: "go-test-json",
+  testResults: true,
+  failures: resultsFailures,
+  knownMetrics: RESULTS_METRICS,
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: resultsNotes,
+  async read(input2, ctx) {
+    const parser = new GoTestJsonParser(ctx.name);
+    await forEachLine(input2, (text2, start, end) => parser.line(text2.slice(start, end)), ctx.limits.lineBytes);
+    return parser.end();
+  }
+};
 
 // node_modules/jsonpath-rfc9535/dist/esm/parser/parser.js
 function peg$subclass(child, parent) {
@@ -36282,12 +36515,12 @@ function visitNameSelector(ctx, { root, path: path2, value: value2, index }, nod
 }
 
 // node_modules/jsonpath-rfc9535/dist/esm/core/visitors/slice-selector.js
-function normalize(i, len) {
+function normalize2(i, len) {
   return i >= 0 ? i : len + i;
 }
 function bounds(start, end, step, len) {
-  const nStart = normalize(start, len);
-  const nEnd = normalize(end, len);
+  const nStart = normalize2(start, len);
+  const nEnd = normalize2(end, len);
   if (step >= 0) {
     const lower2 = Math.min(Math.max(nStart, 0), len);
     const upper2 = Math.min(Math.max(nEnd, 0), len);
@@ -36301,8 +36534,8 @@ function visitSliceSelector(ctx, { root, path: path2, value: value2, index }, no
   const step = node2.step ?? 1;
   const defaultStart = step >= 0 ? 0 : value2.length - 1;
   const defaultEnd = step >= 0 ? value2.length : -value2.length - 1;
-  const nStart = node2.start === null ? defaultStart : normalize(node2.start, value2.length);
-  const nEnd = node2.end === null ? defaultEnd : normalize(node2.end, value2.length);
+  const nStart = node2.start === null ? defaultStart : normalize2(node2.start, value2.length);
+  const nEnd = node2.end === null ? defaultEnd : normalize2(node2.end, value2.length);
   const [lower, upper] = bounds(nStart, nEnd, step, value2.length);
   if (step > 0) {
     let i = lower;
@@ -36681,15 +36914,17 @@ function checkStructure(root, maxDepth, maxNodes, what) {
 
 // src/readers/json.ts
 var StreamedItems = class {
-  constructor(item, sink) {
+  constructor(item, sink, lean) {
     this.item = item;
     this.sink = sink;
+    this.lean = lean;
   }
   item;
   sink;
+  lean;
 };
-function streamItems(item, sink) {
-  return new StreamedItems(item, sink);
+function streamItems(item, sink, lean) {
+  return new StreamedItems(item, sink, lean);
 }
 var StreamedEntries = class {
   constructor(entry, sink) {
@@ -36720,18 +36955,22 @@ var ObjectShape = class {
   entrySink;
 };
 var ArrayShape = class {
-  constructor(item, sink) {
+  constructor(item, sink, lean) {
     this.item = item;
     this.sink = sink;
+    this.lean = lean;
   }
   item;
   sink;
+  lean;
 };
 var WHOLE_DOCUMENT = KEEP;
 function compileShape(shape) {
   if (shape === true) return KEEP;
   if (shape === false) return SKIP;
-  if (shape instanceof StreamedItems) return new ArrayShape(compileShape(shape.item), shape.sink);
+  if (shape instanceof StreamedItems) {
+    return new ArrayShape(compileShape(shape.item), shape.sink, shape.lean && { item: compileShape(shape.lean.item), when: shape.lean.when });
+  }
   if (shape instanceof StreamedEntries) return new ObjectShape([], [], [], compileShape(shape.entry), shape.sink);
   if (Array.isArray(shape)) {
     if (shape.length !== 1) throw new Error("an array shape has exactly one item shape");
@@ -36918,7 +37157,13 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
       built = builtBefore;
     }
   };
-  const itemShape = () => top === void 0 || top.standIn ? SKIP : top.shape instanceof ArrayShape ? top.shape.item : CHECK;
+  const itemShape = () => {
+    if (top === void 0 || top.standIn) return SKIP;
+    const shape2 = top.shape;
+    if (!(shape2 instanceof ArrayShape)) return CHECK;
+    if (shape2.lean !== void 0 && shape2.lean.when(frames[frames.length - 2]?.value ?? top.value)) return shape2.lean.item;
+    return shape2.item;
+  };
   const open3 = (isObject9) => {
     if (depth >= maxDepth) fail(`JSON nesting is deeper than ${maxDepth} levels (LIMITS.nestingDepth)`, i);
     let frame;
@@ -37123,52 +37368,6 @@ function positionOf(bytes, offset) {
   return { line: line2, column };
 }
 
-// src/readers/stack-frames.ts
-var STACK_CHARS = 16 * 1024;
-var ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-function stripAnsi(text2) {
-  return text2.includes("\x1B") ? text2.replace(ANSI, "") : text2;
-}
-function messageLine(text2) {
-  if (typeof text2 !== "string") return void 0;
-  for (const raw of stripAnsi(text2.slice(0, STACK_CHARS)).split(/\r?\n/)) {
-    const line2 = raw.trim();
-    if (line2 !== "" && !line2.startsWith("\u25CF")) return own2(line2);
-  }
-  return void 0;
-}
-var FRAME2 = /(?:^|[\s(])((?:[A-Za-z]:[\\/])?[^\s():]+):(\d+)(?::\d+)?(?=$|[\s):])/g;
-function normalize2(path2) {
-  let p = path2.replaceAll("\\", "/");
-  if (p.startsWith("file://")) p = p.slice(7);
-  while (p.startsWith("./")) p = p.slice(2);
-  return p;
-}
-function samePath(a, b) {
-  if (a === b) return true;
-  const [long, short] = a.length >= b.length ? [a, b] : [b, a];
-  return long.endsWith(`/${short}`);
-}
-var RUNTIME = /(^|\/)node_modules\/|^node:|^internal\/|^<anonymous>$|^native$/;
-function stackPlace(stack, file2) {
-  if (typeof stack !== "string") return {};
-  const wanted = file2 === void 0 ? void 0 : normalize2(file2);
-  let fallback;
-  for (const text2 of stack.slice(0, STACK_CHARS).split("\n")) {
-    for (const m of text2.matchAll(FRAME2)) {
-      const raw = m[1];
-      if (/^\d+$/.test(raw)) continue;
-      const path2 = normalize2(raw);
-      const line2 = Number(m[2]);
-      if (!Number.isSafeInteger(line2) || line2 < 1) continue;
-      if (wanted !== void 0 && samePath(path2, wanted)) return { file: file2, line: line2 };
-      if (fallback === void 0 && !RUNTIME.test(path2)) fallback = { file: own2(raw), line: line2 };
-      break;
-    }
-  }
-  return wanted === void 0 ? fallback ?? {} : {};
-}
-
 // src/readers/jest-json.ts
 var SKIPPED3 = /* @__PURE__ */ new Set(["pending", "skipped", "todo", "disabled"]);
 var STACK_KEPT = 16 * 1024;
@@ -37176,6 +37375,7 @@ var ASSERTION = { ancestorTitles: true, title: true, fullName: true, status: tru
 var jestJson = {
   name: "jest-json",
   testResults: true,
+  failures: resultsFailures,
   knownMetrics: RESULTS_METRICS,
   merge: mergeResults,
   metrics: resultsMetrics,
@@ -37277,6 +37477,7 @@ var ASSERTION2 = /^\s*(?:\w*AssertionError|UnexpectedError)\b/;
 var mochaJson = {
   name: "mocha-json",
   testResults: true,
+  failures: resultsFailures,
   knownMetrics: RESULTS_METRICS,
   merge: mergeResults,
   metrics: resultsMetrics,
@@ -37343,8 +37544,8 @@ function failingOf2(test, err) {
   const full = typeof test.fullTitle === "string" ? test.fullTitle : void 0;
   const suite = full !== void 0 && full.length > title.length && full.endsWith(` ${title}`) ? full.slice(0, full.length - title.length - 1) : void 0;
   const file2 = typeof test.file === "string" ? test.file : void 0;
-  const place = file2 === void 0 ? stackPlace(err.stack) : { file: file2, line: stackPlace(err.stack, file2).line };
-  return { suite, name: title, file: place.file, line: place.line, message: messageLine(err.message) ?? messageLine(err.stack) };
+  const place2 = file2 === void 0 ? stackPlace(err.stack) : { file: file2, line: stackPlace(err.stack, file2).line };
+  return { suite, name: title, file: place2.file, line: place2.line, message: messageLine(err.message) ?? messageLine(err.stack) };
 }
 function isObject3(value2) {
   return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
@@ -37357,6 +37558,7 @@ var LOADING = /An error occurred (?:while loading|in)\s+(\S+?)\.?(?:\s|$)/;
 var rspecJson = {
   name: "rspec-json",
   testResults: true,
+  failures: resultsFailures,
   knownMetrics: RESULTS_METRICS,
   merge: mergeResults,
   metrics: resultsMetrics,
@@ -37430,6 +37632,7 @@ var NOT_RUN = /* @__PURE__ */ new Set(["todo", "skipped", "pending", "disabled"]
 var ctrf = {
   name: "ctrf",
   testResults: true,
+  failures: resultsFailures,
   knownMetrics: RESULTS_METRICS,
   merge: mergeResults,
   metrics: resultsMetrics,
@@ -37753,7 +37956,7 @@ var LcovParser = class {
         if (this.rec) this.fail(`SF: record before the end_of_record of the record opened at line ${this.rec.sfLine}`);
         const path2 = line2.slice(3);
         if (path2.trim() === "") this.fail("SF: record without a path");
-        this.rec = new LcovRecord(own2(normalizeSourcePath(path2)), clip2(path2, 200), this.lineNo, this.lineSet, this.branchSet, this.functionSet);
+        this.rec = new LcovRecord(own2(normalizeSourcePath(path2)), clip(path2, 200), this.lineNo, this.lineSet, this.branchSet, this.functionSet);
         break;
       }
       case "end_of_record": {
@@ -37848,7 +38051,7 @@ var LcovParser = class {
     return { files: this.files };
   }
   fail(why) {
-    throw new EvidenceError(`${why}: ${JSON.stringify(clip2(this.text))}`, { line: this.lineNo });
+    throw new EvidenceError(`${why}: ${JSON.stringify(clip(this.text))}`, { line: this.lineNo });
   }
   /** a hit count: plain digits on the fast path, any non-negative number otherwise */
   count(start, end, what) {
@@ -37902,7 +38105,7 @@ var cobertura = {
         open(name, attrs, depth) {
           if (depth === 1) {
             if (name !== "coverage") {
-              throw new EvidenceError(`not a Cobertura report: the root element is <${clip2(name, 40)}>, expected <coverage>`);
+              throw new EvidenceError(`not a Cobertura report: the root element is <${clip(name, 40)}>, expected <coverage>`);
             }
             root = attrs.toRecord();
             return;
@@ -37911,7 +38114,7 @@ var cobertura = {
             case "class": {
               const filename = attrs.get("filename");
               if (filename === void 0 || filename.trim() === "") {
-                throw new EvidenceError(`<class name=${JSON.stringify(clip2(attrs.get("name") ?? ""))}> has no filename attribute: not a Cobertura report`);
+                throw new EvidenceError(`<class name=${JSON.stringify(clip(attrs.get("name") ?? ""))}> has no filename attribute: not a Cobertura report`);
               }
               const path2 = normalizeSourcePath(filename);
               let file2 = files.get(path2);
@@ -37978,7 +38181,7 @@ var cobertura = {
   }
 };
 function lineIn(cls) {
-  return `<line> in <class name=${JSON.stringify(clip2(cls.name))}>`;
+  return `<line> in <class name=${JSON.stringify(clip(cls.name))}>`;
 }
 function conditionCoverage(text2, cls, number4) {
   const open3 = text2.indexOf("(");
@@ -38006,7 +38209,7 @@ function digitsIn(s, start, end) {
   return n;
 }
 function badCondition(text2, cls, number4) {
-  throw new EvidenceError(`${lineIn(cls)} number="${number4}": condition-coverage ${JSON.stringify(clip2(text2))} is not "<pct>% (<covered>/<total>)"`);
+  throw new EvidenceError(`${lineIn(cls)} number="${number4}": condition-coverage ${JSON.stringify(clip(text2))} is not "<pct>% (<covered>/<total>)"`);
 }
 function statedRates(root, source) {
   const stated = { source, mergeableByDetail: false };
@@ -38022,7 +38225,7 @@ function rate(root, rateAttr, validAttr) {
   }
   if (root[rateAttr] === void 0) return void 0;
   const value2 = nonNegative(root[rateAttr], `<coverage ${rateAttr}>`);
-  if (value2 > 1) throw new EvidenceError(`<coverage ${rateAttr}="${clip2(root[rateAttr])}"> is not a 0-1 fraction`);
+  if (value2 > 1) throw new EvidenceError(`<coverage ${rateAttr}="${clip(root[rateAttr])}"> is not a 0-1 fraction`);
   return { percent: value2 * 100 };
 }
 
@@ -38129,7 +38332,7 @@ var istanbul = {
     let current = new FinalFile();
     const hits = (what) => (key, value2) => {
       current.empty = false;
-      if (typeof value2 !== "number" || !Number.isFinite(value2) || value2 < 0) throw new EvidenceError(`${what} count of ${JSON.stringify(clip2(key))} is ${clip2(JSON.stringify(value2) ?? String(value2))}, not a non-negative number`);
+      if (typeof value2 !== "number" || !Number.isFinite(value2) || value2 < 0) throw new EvidenceError(`${what} count of ${JSON.stringify(clip(key))} is ${clip(JSON.stringify(value2) ?? String(value2))}, not a non-negative number`);
       (what === "s" ? current.statements : current.functions).set(key, value2);
     };
     const FINAL = {
@@ -38137,7 +38340,7 @@ var istanbul = {
         current.empty = false;
         const start = isObject6(value2) && isObject6(value2.start) ? value2.start.line : void 0;
         if (typeof start !== "number" || !Number.isInteger(start) || start < 0 || start > MAX_LINE) {
-          throw new EvidenceError(`statementMap entry ${JSON.stringify(clip2(key))} has no start line (start.line is ${clip2(JSON.stringify(start) ?? "missing")})`);
+          throw new EvidenceError(`statementMap entry ${JSON.stringify(clip(key))} has no start line (start.line is ${clip(JSON.stringify(start) ?? "missing")})`);
         }
         current.statementLines.set(key, start);
       }),
@@ -38154,7 +38357,7 @@ var istanbul = {
       b: streamEntries(true, (key, value2) => {
         current.empty = false;
         if (!Array.isArray(value2) || !value2.every((n) => typeof n === "number" && Number.isFinite(n) && n >= 0)) {
-          throw new EvidenceError(`b entry ${JSON.stringify(clip2(key))} is not an array of non-negative counts`);
+          throw new EvidenceError(`b entry ${JSON.stringify(clip(key))} is not an array of non-negative counts`);
         }
         current.branches.set(key, value2);
       })
@@ -38163,7 +38366,7 @@ var istanbul = {
       streamEntries({ lines: COUNT2, branches: COUNT2, functions: COUNT2, statements: COUNT2, ...FINAL, data: FINAL }, (key, value2) => {
         const file2 = current;
         current = new FinalFile();
-        const name = JSON.stringify(clip2(key));
+        const name = JSON.stringify(clip(key));
         if (!isObject6(value2)) throw new EvidenceError(`not an Istanbul coverage report: entry ${name} is not an object`);
         const final = !file2.empty || "statementMap" in value2 || "s" in value2 || isObject6(value2.data);
         if (final && "lines" in value2) throw new EvidenceError(`entry ${name} is both a summary entry (lines) and a coverage-final entry (statementMap): which one counts would be a guess`);
@@ -38177,7 +38380,7 @@ var istanbul = {
           return;
         }
         const path2 = normalizeSourcePath(key);
-        if (files.has(path2)) throw new EvidenceError(`entry ${JSON.stringify(clip2(key))} names a file already listed under another spelling: which entry counts would be a guess`);
+        if (files.has(path2)) throw new EvidenceError(`entry ${JSON.stringify(clip(key))} names a file already listed under another spelling: which entry counts would be a guess`);
         if (final) {
           const built = finalEntry(file2, name, { lines, statementSet, branchSet, functionSet });
           files.set(path2, built.coverage);
@@ -38205,7 +38408,7 @@ var istanbul = {
   }
 };
 function summaryEntry(key, value2) {
-  const name = JSON.stringify(clip2(key));
+  const name = JSON.stringify(clip(key));
   if (!isObject6(value2)) throw new EvidenceError(`not an Istanbul coverage summary: entry ${name} is not an object`);
   return {
     coverage: { lines: count2(value2, "lines", name), branches: count2(value2, "branches", name), functions: count2(value2, "functions", name) },
@@ -38220,7 +38423,7 @@ function count2(entry, kind, name) {
   const { covered, total } = value2;
   for (const [field, n] of [["total", total], ["covered", covered]]) {
     if (typeof n !== "number" || !Number.isFinite(n) || n < 0) {
-      throw new EvidenceError(`entry ${name}: ${kind}.${field} is ${n === void 0 ? "missing" : `not a non-negative number: ${clip2(JSON.stringify(n) ?? String(n))}`}`);
+      throw new EvidenceError(`entry ${name}: ${kind}.${field} is ${n === void 0 ? "missing" : `not a non-negative number: ${clip(JSON.stringify(n) ?? String(n))}`}`);
     }
   }
   if (covered > total) {
@@ -38230,7 +38433,7 @@ function count2(entry, kind, name) {
 }
 function finalEntry(file2, name, b) {
   const disagree = (what, key, where) => {
-    throw new EvidenceError(`entry ${name}: ${what} ${JSON.stringify(clip2(key))} ${where}: the report contradicts itself`);
+    throw new EvidenceError(`entry ${name}: ${what} ${JSON.stringify(clip(key))} ${where}: the report contradicts itself`);
   };
   if (file2.statementLines.size !== file2.statements.size) {
     for (const key of file2.statementLines.keys()) if (!file2.statements.has(key)) disagree("statement", key, "is in statementMap but has no count in s");
@@ -38262,16 +38465,44 @@ function isObject6(value2) {
 }
 
 // src/readers/jacoco.ts
+var CHECK_COUNTERS = ["instructions", "complexity", "classes"];
+var CHECK_COUNTER_TYPES = { instructions: "INSTRUCTION", complexity: "COMPLEXITY", classes: "CLASS" };
+var JACOCO_METRICS = { ...COVERAGE_METRICS };
+for (const kind of CHECK_COUNTERS) Object.assign(JACOCO_METRICS, { [kind]: "%", [`${kind}.covered`]: null, [`${kind}.total`]: null });
 var jacoco = {
   name: "jacoco",
-  knownMetrics: COVERAGE_METRICS,
-  merge: mergeCoverage,
-  metrics: coverageMetrics,
+  knownMetrics: JACOCO_METRICS,
+  merge(models) {
+    if (models.length === 1) return models[0];
+    const reports = models.reduce((n, m) => n + m.reports, 0);
+    return { ...mergeCoverage(models), reports };
+  },
+  metrics(model) {
+    const out = coverageMetrics(model);
+    for (const kind of CHECK_COUNTERS) {
+      const c = model.counters?.[kind];
+      if (c === void 0) continue;
+      out[`${kind}.covered`] = { value: c.covered };
+      out[`${kind}.total`] = { value: c.total };
+      if (c.total > 0) out[kind] = { value: c.covered / c.total * 100, unit: "%" };
+    }
+    return out;
+  },
+  notes(model) {
+    const notes = {};
+    for (const kind of CHECK_COUNTERS) {
+      if (model.counters?.[kind] !== void 0) continue;
+      const why = model.counters === void 0 ? `${kind} is read from one JaCoCo report's ${CHECK_COUNTER_TYPES[kind]} counter, and ${model.reports} reports matched: the XML has no detail to merge it by (merge the .exec files with JaCoCo and report once)` : `the JaCoCo report has no ${CHECK_COUNTER_TYPES[kind]} counter (JaCoCo writes none whose total is 0)`;
+      for (const name of [kind, `${kind}.covered`, `${kind}.total`]) notes[name] = why;
+    }
+    return notes;
+  },
   async read(input2, ctx) {
     const files = /* @__PURE__ */ new Map();
     const functions = /* @__PURE__ */ new Map();
     const stack = [];
     const reportCounters = {};
+    const checkCounters = {};
     let pkg;
     let pkgFunctions;
     let cls;
@@ -38286,7 +38517,7 @@ var jacoco = {
           stack[depth - 1] = name;
           if (depth === 1) {
             if (name !== "report") {
-              throw new EvidenceError(`not a JaCoCo report: the root element is <${clip2(name, 40)}>, expected <report>`);
+              throw new EvidenceError(`not a JaCoCo report: the root element is <${clip(name, 40)}>, expected <report>`);
             }
             sawRoot = true;
             return;
@@ -38341,7 +38572,13 @@ var jacoco = {
               if (parent !== "report" && (parent !== "method" || !method)) break;
               if (parent === "report") {
                 const kind = attrs.is("type", "LINE") ? "lines" : attrs.is("type", "BRANCH") ? "branches" : attrs.is("type", "METHOD") ? "functions" : void 0;
-                if (!kind) break;
+                if (!kind) {
+                  const check3 = CHECK_COUNTERS.find((k) => attrs.is("type", CHECK_COUNTER_TYPES[k]));
+                  if (check3 === void 0) break;
+                  if (checkCounters[check3]) throw new EvidenceError(`<report> has two ${CHECK_COUNTER_TYPES[check3]} counters`);
+                  checkCounters[check3] = counter(attrs);
+                  break;
+                }
                 if (reportCounters[kind]) throw new EvidenceError(`<report> has two ${attrs.get("type")} counters`);
                 reportCounters[kind] = counter(attrs);
               } else if (method && attrs.is("type", "METHOD")) {
@@ -38382,7 +38619,7 @@ var jacoco = {
     );
     if (!sawRoot) throw new EvidenceError("no <report> element");
     const out = /* @__PURE__ */ new Map();
-    const model = { files: out };
+    const model = { files: out, counters: checkCounters, reports: 1 };
     if (reportCounters.lines || reportCounters.branches) {
       for (const [path2, file2] of files) {
         out.set(path2, {
@@ -38395,7 +38632,7 @@ var jacoco = {
       for (const [key, map2] of functions) out.set(key, { functions: map2 });
     }
     const stated = { source: ctx.name, mergeableByDetail: true };
-    for (const kind of KINDS4) {
+    for (const kind of KINDS) {
       const c = reportCounters[kind];
       if (c) stated[kind] = c;
     }
@@ -38416,7 +38653,7 @@ function counter(attrs) {
   let missed = attrs.digits("missed");
   let covered = attrs.digits("covered");
   if (missed < 0 || covered < 0) {
-    const where = `<counter type="${clip2(attrs.get("type") ?? "", 20)}">`;
+    const where = `<counter type="${clip(attrs.get("type") ?? "", 20)}">`;
     missed = count3(attrs, "missed", () => `${where} missed`);
     covered = count3(attrs, "covered", () => `${where} covered`);
     if (!Number.isInteger(missed) || !Number.isInteger(covered)) throw new EvidenceError(`${where}: missed and covered must be integers`);
@@ -38482,7 +38719,7 @@ var goCoverprofile = {
     let blockCount = 0;
     let last;
     const fail = (why2, text2) => {
-      throw new EvidenceError(`${why2}: ${JSON.stringify(clip2(text2))}`, { line: lineNo });
+      throw new EvidenceError(`${why2}: ${JSON.stringify(clip(text2))}`, { line: lineNo });
     };
     await forEachLine(input2, (text2, start, end) => {
       lineNo++;
@@ -38611,7 +38848,7 @@ var clover = {
           const parent = depth > 1 ? stack[depth - 2] : void 0;
           stack[depth - 1] = name;
           if (depth === 1) {
-            if (name !== "coverage") throw new EvidenceError(`not a Clover report: the root element is <${clip2(name, 40)}>, expected <coverage>`);
+            if (name !== "coverage") throw new EvidenceError(`not a Clover report: the root element is <${clip(name, 40)}>, expected <coverage>`);
             sawRoot = true;
             cloverVersion = attrs.get("clover");
             return;
@@ -38634,7 +38871,7 @@ var clover = {
               const where = attrs.get("path") ?? attrs.get("name");
               if (where === void 0 || where.trim() === "") throw new EvidenceError("<file> has neither a path nor a name attribute: not a Clover report");
               fileKey = normalizeSourcePath(where);
-              file2 = new CloverFile(clip2(where, 200), budget);
+              file2 = new CloverFile(clip(where, 200), budget);
               break;
             }
             case "class":
@@ -38749,7 +38986,7 @@ function line(file2, attrs) {
   if (num < 0 || num > MAX_LINE) {
     const raw = attrs.get("num");
     num = nonNegative(raw, `<line> in <file path=${JSON.stringify(file2.shown)}>: num`);
-    if (!Number.isInteger(num) || num > MAX_LINE) throw new EvidenceError(`<line num="${clip2(raw ?? "")}"> in <file path=${JSON.stringify(file2.shown)}> is not a line number`);
+    if (!Number.isInteger(num) || num > MAX_LINE) throw new EvidenceError(`<line num="${clip(raw ?? "")}"> in <file path=${JSON.stringify(file2.shown)}> is not a line number`);
   }
   const where = () => `<line num="${num}"> in <file path=${JSON.stringify(file2.shown)}>`;
   const hasCount = attrs.digits("count") !== -2;
@@ -38895,7 +39132,7 @@ var opencover = {
     let spanned = 0;
     const fileOf = (uid, what) => {
       const key = uid === void 0 ? void 0 : fileByUid.get(uid);
-      if (uid !== void 0 && key === void 0) throw new EvidenceError(`${what} refers to file uid ${JSON.stringify(clip2(uid, 40))}, which no <File> of its <Module> defines`);
+      if (uid !== void 0 && key === void 0) throw new EvidenceError(`${what} refers to file uid ${JSON.stringify(clip(uid, 40))}, which no <File> of its <Module> defines`);
       const path2 = key ?? `\0module ${moduleName}`;
       let file2 = files.get(path2);
       if (!file2) {
@@ -38914,7 +39151,7 @@ var opencover = {
         open(name, attrs, depth) {
           if (skipping > 0) return;
           if (depth === 1) {
-            if (name !== "CoverageSession") throw new EvidenceError(`not an OpenCover report: the root element is <${clip2(name, 40)}>, expected <CoverageSession>`);
+            if (name !== "CoverageSession") throw new EvidenceError(`not an OpenCover report: the root element is <${clip(name, 40)}>, expected <CoverageSession>`);
             sawRoot = true;
             return;
           }
@@ -38997,7 +39234,7 @@ var opencover = {
               method.name = "";
             }
           } else if (inModuleName && moduleName.length < LONG_NAME) {
-            moduleName = own2(clip2(moduleName + text2, LONG_NAME));
+            moduleName = own2(clip(moduleName + text2, LONG_NAME));
           }
         },
         close(name, depth) {
@@ -39092,6 +39329,10 @@ function summary2(attrs) {
 }
 
 // src/readers/sarif.ts
+var FINDING_LEVELS = ["error", "warning", "note"];
+var DEFERRED_KEPT = 1e3;
+var FINDING_TEXT = 300;
+var ARGUMENTS_KEPT = 10;
 var LEVELS = /* @__PURE__ */ new Set(["none", "note", "warning", "error"]);
 var KINDS5 = /* @__PURE__ */ new Set(["notApplicable", "pass", "fail", "review", "open", "informational"]);
 var SUPPRESSION_STATUSES = /* @__PURE__ */ new Set(["accepted", "underReview", "rejected"]);
@@ -39102,19 +39343,136 @@ var BUCKETS = ["rated-zero", "low", "medium", "high", "critical"];
 var BUCKET_FROM_RULE = 5;
 var CELLS = (LEVEL_FROM_RULE + 1) * (BUCKET_FROM_RULE + 1);
 var isObject7 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-function emptyModel() {
-  return { results: 0, error: 0, warning: 0, note: 0, critical: 0, high: 0, medium: 0, low: 0, unrated: 0, rated: false };
+function emptyModel2() {
+  return { results: 0, error: 0, warning: 0, note: 0, critical: 0, high: 0, medium: 0, low: 0, unrated: 0, rated: false, findings: { error: [], warning: [], note: [] } };
+}
+function shortText(text2) {
+  if (typeof text2 !== "string") return void 0;
+  const line2 = text2.slice(0, 4 * FINDING_TEXT).trim().split(/\r\n|[\n\r]/, 1)[0]?.trim();
+  if (line2 === void 0 || line2 === "") return void 0;
+  return own2(line2.length > FINDING_TEXT ? `${line2.slice(0, FINDING_TEXT - 1)}\u2026` : line2);
+}
+function candidateOf(result, i, tally, level) {
+  const message = isObject7(result.message) ? result.message : void 0;
+  const location = Array.isArray(result.locations) && isObject7(result.locations[0]) ? result.locations[0] : void 0;
+  const physical = location !== void 0 && isObject7(location.physicalLocation) ? location.physicalLocation : void 0;
+  const artifact = physical !== void 0 && isObject7(physical.artifactLocation) ? physical.artifactLocation : void 0;
+  const region = physical !== void 0 && isObject7(physical.region) ? physical.region : void 0;
+  const line2 = region?.startLine;
+  const args = Array.isArray(message?.arguments) ? message.arguments.slice(0, ARGUMENTS_KEPT).map((a) => typeof a === "string" || typeof a === "number" ? shortText(String(a)) ?? "" : "") : void 0;
+  return {
+    i,
+    tally,
+    ...level !== void 0 ? { level } : {},
+    ...typeof artifact?.uri === "string" ? { uri: own2(artifact.uri.slice(0, 4 * FINDING_TEXT)) } : {},
+    ...typeof artifact?.uriBaseId === "string" ? { uriBaseId: own2(artifact.uriBaseId.slice(0, FINDING_TEXT)) } : {},
+    ...typeof line2 === "number" && Number.isSafeInteger(line2) && line2 > 0 ? { line: line2 } : {},
+    ...shortText(message?.text) !== void 0 ? { text: shortText(message?.text) } : {},
+    ...typeof message?.id === "string" ? { messageId: own2(message.id.slice(0, FINDING_TEXT)) } : {},
+    ...args !== void 0 ? { args } : {}
+  };
+}
+function findingPath(uri, uriBaseId, bases) {
+  if (uri === void 0 || uri === "" || /[\s\u0000-\u001f\u007f]/.test(uri)) return void 0;
+  let path2 = uri;
+  if (uriBaseId !== void 0 && !/^[a-z][a-z0-9+.-]*:/i.test(path2) && isObject7(bases)) {
+    const base = bases[uriBaseId];
+    const baseUri = isObject7(base) && typeof base.uri === "string" ? base.uri : void 0;
+    if (baseUri !== void 0 && /^file:/i.test(baseUri)) path2 = `${baseUri.endsWith("/") ? baseUri : `${baseUri}/`}${path2.replace(/^\.\//, "")}`;
+  }
+  if (/^file:/i.test(path2)) {
+    path2 = path2.replace(/^file:(?:\/\/(?:localhost)?)?/i, "");
+    if (/^\/[A-Za-z]:\//.test(path2)) path2 = path2.slice(1);
+  }
+  if (path2.includes("%")) {
+    try {
+      path2 = decodeURIComponent(path2);
+    } catch {
+    }
+  }
+  while (path2.startsWith("./")) path2 = path2.slice(2);
+  return /[\u0000-\u001f\u007f]/.test(path2) ? void 0 : shortText(path2);
+}
+function messageString(rule, id, args) {
+  if (rule === void 0 || id === void 0 || !isObject7(rule.messageStrings)) return void 0;
+  const entry = rule.messageStrings[id];
+  const template = isObject7(entry) ? entry.text : void 0;
+  if (typeof template !== "string") return void 0;
+  const first = template.slice(0, 4 * FINDING_TEXT).split(/\r\n|[\n\r]/, 1)[0] ?? "";
+  return shortText(first.replace(/\{(\d+)\}/g, (whole, n) => args?.[Number(n)] ?? whole));
 }
 var RunTally = class {
   /** `references` counts the distinct rule references of the whole log, against LIMITS.documentValues */
-  constructor(budget) {
+  constructor(budget, run) {
     this.budget = budget;
+    this.run = run;
   }
   budget;
+  run;
   /** by reference key; '' holds the results that name no rule */
   references = /* @__PURE__ */ new Map();
   /** counted results that carry their own security-severity */
   ownSeverities = 0;
+  /** findings kept by the level they were known at when read, and those waiting for their rule */
+  kept = { error: [], warning: [], note: [] };
+  deferred = [];
+  /** the run's rules as far as the log has written them, once a result needed its rule's level */
+  context;
+  /** The run's rules, once its tool is read (null: not yet, or not readable now). */
+  rules() {
+    if (this.context === void 0 || this.context === null) {
+      try {
+        this.context = this.run !== void 0 && isObject7(this.run.tool) && isObject7(this.run.tool.driver) ? new RunContext(this.run, "") : null;
+      } catch {
+        this.context = null;
+      }
+    }
+    return this.context;
+  }
+  /** The level a result without its own gets from its rule, when the rule is already known. */
+  eagerLevel(t) {
+    if (t.eagerLevel !== void 0 && t.eagerLevel !== null) return t.eagerLevel;
+    const context = this.rules();
+    let level = null;
+    if (context !== null) {
+      try {
+        const named = t.index !== void 0 && t.index !== -1 || t.id !== void 0 || t.guid !== void 0;
+        const rule = named ? context.resolve(t.index, t.id, t.guid, t.toolComponent) : void 0;
+        const configured = rule !== void 0 ? context.override(rule) ?? (isObject7(rule.defaultConfiguration) ? rule.defaultConfiguration.level : void 0) : void 0;
+        if (configured !== void 0) level = typeof configured === "string" && LEVELS.has(configured) ? configured : null;
+        else if (rule !== void 0 || !named || !context.components().some((c) => context.rulesOf(c).length > 0)) level = "warning";
+      } catch {
+        level = null;
+      }
+    }
+    t.eagerLevel = level;
+    return level;
+  }
+  /**
+   * Whether no later result of the run can be kept, so that results need not be built with their
+   * message and locations: every level has its findings, and a result without a level of its own
+   * gets its rule's now (with the tool read, a rule that cannot be found makes the log refused) or
+   * there is no room left to wait for it.
+   */
+  enough() {
+    if (FINDING_LEVELS.some((level) => this.kept[level].length < FAILING_TESTS_KEPT)) return false;
+    return this.deferred.length >= DEFERRED_KEPT || this.rules() !== null;
+  }
+  /** Keeps what may be shown of a counted result, while its level has room. */
+  keep(result, i, tally, levelSlot) {
+    const own3 = levelSlot === LEVEL_FROM_RULE ? void 0 : LEVEL_SLOTS[levelSlot];
+    if (own3 === "none") return;
+    const level = own3 ?? this.eagerLevel(tally);
+    if (level === "none") return;
+    if (level !== null) {
+      const bucket = this.kept[level];
+      if (bucket.length < FAILING_TESTS_KEPT) bucket.push(candidateOf(result, i, tally, own3));
+      return;
+    }
+    if (tally.deferred >= FAILING_TESTS_KEPT || this.deferred.length >= DEFERRED_KEPT) return;
+    tally.deferred++;
+    this.deferred.push(candidateOf(result, i, tally, void 0));
+  }
   add(result, i, where) {
     const at = () => `${where()}.results[${i}]`;
     if (!isObject7(result)) throw new EvidenceError(`${at()} is not an object`);
@@ -39169,18 +39527,57 @@ var RunTally = class {
           `${at()}: the SARIF log names more than ${this.budget.max} distinct rule references (LIMITS.documentValues): each is tallied apart, and that many are refused rather than read`
         );
       }
-      tally = { index, id, guid: guid3, toolComponent, first: i, total: 0, cells: new Uint32Array(CELLS) };
+      tally = { index, id, guid: guid3, toolComponent, first: i, total: 0, cells: new Uint32Array(CELLS), deferred: 0 };
       this.references.set(key, tally);
     }
     tally.total++;
     tally.cells[levelSlot * (BUCKET_FROM_RULE + 1) + bucketSlot]++;
+    this.keep(result, i, tally, levelSlot);
+  }
+  /** The run's findings, each level in log order, once every rule is resolved (countRun). */
+  findings(bases) {
+    const out = { error: [], warning: [], note: [] };
+    for (const c of [...this.kept.error, ...this.kept.warning, ...this.kept.note, ...this.deferred]) {
+      const level = c.level ?? c.tally.ruleLevel;
+      if (level === void 0 || level === "none") continue;
+      out[level].push(c);
+    }
+    const items = {};
+    for (const level of FINDING_LEVELS) {
+      items[level] = out[level].sort((a, b) => a.i - b.i).slice(0, FAILING_TESTS_KEPT).map((c) => findingItem(c, level, bases));
+    }
+    return items;
   }
 };
+function findingItem(c, level, bases) {
+  const rule = c.tally.rule;
+  const ruleId = shortText(typeof c.tally.id === "string" ? c.tally.id : rule?.id);
+  const item = { name: shortText(rule?.name) ?? ruleId ?? "(no rule)", level };
+  if (ruleId !== void 0) item.suite = ruleId;
+  const file2 = findingPath(c.uri, c.uriBaseId, bases);
+  if (file2 !== void 0) {
+    item.file = file2;
+    if (c.line !== void 0) item.line = c.line;
+  }
+  const message = c.text ?? messageString(rule, c.messageId, c.args);
+  if (message !== void 0) item.message = message;
+  return item;
+}
 function bucketOf(severity) {
   return severity >= 9 ? 4 : severity >= 7 ? 3 : severity >= 4 ? 2 : severity > 0 ? 1 : 0;
 }
-function sarifShape(sink) {
-  const RULE = { id: true, guid: true, defaultConfiguration: { level: true }, properties: { "security-severity": true } };
+function sarifShape(sink, enough) {
+  const COUNTED2 = {
+    ruleId: true,
+    ruleIndex: true,
+    rule: true,
+    level: true,
+    kind: true,
+    baselineState: true,
+    suppressions: true,
+    properties: { "security-severity": true }
+  };
+  const RULE = { id: true, guid: true, name: true, messageStrings: true, defaultConfiguration: { level: true }, properties: { "security-severity": true } };
   const COMPONENT = { name: true, guid: true, rules: [RULE] };
   return compileShape({
     version: true,
@@ -39188,18 +39585,17 @@ function sarifShape(sink) {
       {
         tool: { driver: COMPONENT, extensions: [COMPONENT] },
         invocations: [{ executionSuccessful: true, ruleConfigurationOverrides: true }],
+        originalUriBaseIds: true,
         results: streamItems(
           {
-            ruleId: true,
-            ruleIndex: true,
-            rule: true,
-            level: true,
-            kind: true,
-            baselineState: true,
-            suppressions: true,
-            properties: { "security-severity": true }
+            ...COUNTED2,
+            // for the findings shown: the message and the first location's path and line
+            message: { text: true, id: true, arguments: true },
+            locations: [{ physicalLocation: { artifactLocation: { uri: true, uriBaseId: true }, region: { startLine: true } } }]
           },
-          sink
+          sink,
+          // once the run has every finding it shows, the rest are read for their counts only
+          { item: COUNTED2, when: enough }
         )
       }
     ]
@@ -39353,7 +39749,7 @@ function countRun(run, r, tally, model) {
   }
   if (!Array.isArray(results)) throw new EvidenceError(`not a valid SARIF log: ${where}.results is ${JSON.stringify(results)}, not an array`);
   if (results.length > 0) {
-    tally ??= new RunTally({ references: 0, max: Number.POSITIVE_INFINITY });
+    tally ??= new RunTally({ references: 0, max: Number.POSITIVE_INFINITY }, run);
     results.forEach((result, i) => tally.add(result, i, () => where));
   }
   const context = new RunContext(run, where);
@@ -39390,6 +39786,7 @@ function countRun(run, r, tally, model) {
         );
       }
     }
+    if (rule !== void 0) t.rule = rule;
     const ruleWhere = () => `${where}: rule ${JSON.stringify(rule?.id)}`;
     let ruleLevel;
     let ruleLevelKnown = false;
@@ -39421,7 +39818,7 @@ function countRun(run, r, tally, model) {
       if (n === 0) continue;
       const levelSlot = Math.floor(cell / (BUCKET_FROM_RULE + 1));
       const bucketSlot = cell % (BUCKET_FROM_RULE + 1);
-      const level = levelSlot === LEVEL_FROM_RULE ? levelFromRule() : LEVEL_SLOTS[levelSlot];
+      const level = levelSlot === LEVEL_FROM_RULE ? t.ruleLevel = levelFromRule() : LEVEL_SLOTS[levelSlot];
       model.results += n;
       if (level === "error") model.error += n;
       else if (level === "warning") model.warning += n;
@@ -39431,6 +39828,10 @@ function countRun(run, r, tally, model) {
       else if (bucket > 0) model[BUCKETS[bucket]] += n;
     }
   }
+  const findings = tally.findings(run.originalUriBaseIds);
+  for (const level of FINDING_LEVELS) {
+    for (const item of findings[level]) if (model.findings[level].length < FAILING_TESTS_KEPT) model.findings[level].push(item);
+  }
 }
 async function read5(input2, maxBytes, maxDepth) {
   const tallies = /* @__PURE__ */ new Map();
@@ -39438,12 +39839,12 @@ async function read5(input2, maxBytes, maxDepth) {
   const shape = sarifShape((result, run, indices) => {
     let tally = tallies.get(run);
     if (tally === void 0) {
-      tally = new RunTally(references);
+      tally = new RunTally(references, run);
       tallies.set(run, tally);
     }
     const [r, i] = indices();
     tally.add(result, i, () => runName(run, r));
-  });
+  }, (run) => tallies.get(run)?.enough() ?? false);
   const log = await readJsonDocument(input2, maxBytes, maxDepth, "SARIF log", shape);
   if (!isObject7(log)) throw new EvidenceError("not a SARIF log: the document is not a JSON object");
   if (log.version !== "2.1.0") {
@@ -39456,7 +39857,7 @@ async function read5(input2, maxBytes, maxDepth) {
   }
   if (!Array.isArray(log.runs)) throw new EvidenceError('not a SARIF log: "runs" is not an array');
   if (log.runs.length === 0) throw new EvidenceError('SARIF log has no runs ("runs": []): nothing was analysed, which is not evidence of no findings');
-  const model = emptyModel();
+  const model = emptyModel2();
   log.runs.forEach((run, r) => countRun(run, r, isObject7(run) ? tallies.get(run) : void 0, model));
   return model;
 }
@@ -39468,10 +39869,13 @@ var sarif = {
   read: (input2, ctx) => read5(input2, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth),
   merge(models) {
     if (models.length === 0) throw new EvidenceError("no SARIF log to combine");
-    const sum2 = emptyModel();
+    const sum2 = emptyModel2();
     for (const m of models) {
       for (const key of COUNTS) sum2[key] += m[key];
       sum2.rated ||= m.rated;
+      for (const level of FINDING_LEVELS) {
+        for (const item of m.findings[level]) if (sum2.findings[level].length < FAILING_TESTS_KEPT) sum2.findings[level].push(item);
+      }
     }
     return sum2;
   },
@@ -39490,6 +39894,10 @@ var sarif = {
     if (severitiesKnown(m)) return {};
     const reason = `no rule in the SARIF log declares a security-severity (the tool does not rate severities; ESLint and ruff write none), so its ${m.unrated} ${m.unrated === 1 ? "result has" : "results have"} no security bucket \u2014 gate this tool on security.unrated, error or results`;
     return Object.fromEntries(Object.keys(SEVERITY_METRICS).map((name) => [name, reason]));
+  },
+  failures(m) {
+    const kept = [...m.findings.error, ...m.findings.warning, ...m.findings.note].slice(0, FAILING_TESTS_KEPT);
+    return { kept, total: m.error + m.warning + m.note };
   },
   knownMetrics: {
     results: null,
@@ -39737,6 +40145,8 @@ var k6 = {
 };
 
 // src/readers/valgrind.ts
+var FAILURES_KEPT = 100;
+var FAILURE_TEXT = 300;
 var LEAK_KINDS = ["definite", "indirect", "possible"];
 var LEAK_ERROR_KINDS = {
   Leak_DefinitelyLost: "definite",
@@ -39745,9 +40155,11 @@ var LEAK_ERROR_KINDS = {
   Leak_StillReachable: "reachable"
 };
 var MAX_TEXT = 4096;
-function reportedLeakKinds(args) {
+var NOT_THE_PROGRAM = /^(?:\/usr\/|\/lib|\/build\/|\/builddir\/)|(?:^|\/)vg_replace_\w+\.c$/;
+function leakOptions(args) {
   let leakCheck = "summary";
   let shown = /* @__PURE__ */ new Set(["definite", "possible"]);
+  let counted = /* @__PURE__ */ new Set(["definite", "possible"]);
   const all = ["definite", "indirect", "possible", "reachable"];
   for (const arg of args) {
     const eq = arg.indexOf("=");
@@ -39763,10 +40175,12 @@ function reportedLeakKinds(args) {
     } else if (name === "--show-possibly-lost") {
       if (value2 === "yes") shown.add("possible");
       else shown.delete("possible");
+    } else if (name === "--errors-for-leak-kinds") {
+      counted = new Set(value2 === "all" ? all : value2 === "none" ? [] : value2.split(","));
     }
   }
-  if (leakCheck !== "full" && leakCheck !== "yes") return void 0;
-  return new Set(LEAK_KINDS.filter((k) => shown.has(k)));
+  const reported = leakCheck !== "full" && leakCheck !== "yes" ? void 0 : new Set(LEAK_KINDS.filter((k) => shown.has(k)));
+  return { reported, shown, counted };
 }
 function integer3(raw, what, hex3 = false) {
   const text2 = raw?.trim() ?? "";
@@ -39775,15 +40189,30 @@ function integer3(raw, what, hex3 = false) {
   if (!Number.isSafeInteger(value2)) throw new EvidenceError(`Valgrind output: ${what} is ${JSON.stringify(raw ?? null)}, not ${hex3 ? "a hex number" : "a count"}`);
   return value2;
 }
-function directBytes(record3, leaked) {
+function splitBytes(record3, leaked) {
   const split = /\(([\d,]+) direct, ([\d,]+) indirect\)/.exec(record3.text ?? "");
-  if (split === null) return leaked;
+  if (split === null) return { direct: leaked, indirect: 0 };
   const direct = Number(split[1].replaceAll(",", ""));
   const indirect = Number(split[2].replaceAll(",", ""));
   if (direct + indirect !== leaked) {
     throw new EvidenceError(`Valgrind output: loss record ${JSON.stringify(record3.text)} does not add up to its ${leaked} leaked bytes`);
   }
-  return direct;
+  return { direct, indirect };
+}
+function clipText(text2) {
+  const line2 = text2?.trim().split(/\r?\n/, 1)[0]?.trim();
+  if (line2 === void 0 || line2 === "") return void 0;
+  return line2.length > FAILURE_TEXT ? `${line2.slice(0, FAILURE_TEXT - 1)}\u2026` : line2;
+}
+function failureOf(record3, kind) {
+  const item = { suite: kind, name: clipText(record3.place?.fn) ?? kind, level: "error" };
+  const message = clipText(kind.startsWith("Leak_") ? record3.text : record3.what ?? record3.text);
+  if (message !== void 0) item.message = message;
+  if (record3.place !== void 0) {
+    item.file = clipText(record3.place.file);
+    item.line = record3.place.line;
+  }
+  return item;
 }
 function watchEnd(input2) {
   let done = false;
@@ -39804,6 +40233,16 @@ async function read7(input2, maxDepth) {
   let fatalSignals = 0;
   const args = [];
   const counts = /* @__PURE__ */ new Map();
+  const lossRecords = /* @__PURE__ */ new Map();
+  const failing = [];
+  let failingTotal = 0;
+  let indirectInRecords = 0;
+  let options;
+  const leakOptionsOf = () => options ??= leakOptions(args);
+  const keep = (record3, kind) => {
+    failingTotal++;
+    if (failing.length < FAILURES_KEPT) failing.push(failureOf(record3, kind));
+  };
   const reported = /* @__PURE__ */ new Map();
   const totals = {
     definite: { bytes: 0, blocks: 0 },
@@ -39816,12 +40255,18 @@ async function read7(input2, maxDepth) {
     if (kind.startsWith("Leak_")) {
       const leakKind = LEAK_ERROR_KINDS[kind];
       if (leakKind === void 0) throw new EvidenceError(`Valgrind output: unknown leak kind ${kind}`);
-      if (leakKind === "reachable" || !record3.afterFinish) return;
       const bytes = integer3(record3.leakedBytes, `the <leakedbytes> of a ${kind} record`);
-      totals[leakKind].bytes += directBytes(record3, bytes);
-      totals[leakKind].blocks += integer3(record3.leakedBlocks, `the <leakedblocks> of a ${kind} record`);
+      const blocks = integer3(record3.leakedBlocks, `the <leakedblocks> of a ${kind} record`);
+      const { direct, indirect } = splitBytes(record3, bytes);
+      lossRecords.set(leakKind, (lossRecords.get(leakKind) ?? 0) + 1);
+      if (leakOptionsOf().counted.has(leakKind)) keep(record3, kind);
+      if (leakKind === "reachable" || !record3.afterFinish) return;
+      totals[leakKind].bytes += direct;
+      totals[leakKind].blocks += blocks;
+      indirectInRecords += indirect;
       return;
     }
+    keep(record3, kind);
     const unique = integer3(record3.unique, `the <unique> of a ${kind} error`, true);
     if (reported.has(unique)) throw new EvidenceError(`Valgrind output: error ${record3.unique?.trim()} is reported twice`);
     reported.set(unique, kind);
@@ -39868,8 +40313,16 @@ async function read7(input2, maxDepth) {
             const record3 = current;
             if (depth === 3 && name === "unique") collect((t) => record3.unique = t);
             else if (depth === 3 && name === "kind") collect((t) => record3.kind = t.trim());
+            else if (depth === 3 && name === "what") collect((t) => record3.what = t);
             else if (depth === 3 && name === "xwhat") inXwhat = true;
-            else if (inXwhat && depth === 4 && name === "text") collect((t) => record3.text = t);
+            else if (depth === 3 && name === "stack") {
+              record3.inFirstStack = record3.sawStack !== true;
+              record3.sawStack = true;
+            } else if (record3.inFirstStack && record3.place === void 0 && depth === 4 && name === "frame") record3.frame = {};
+            else if (record3.frame !== void 0 && depth === 5 && (name === "fn" || name === "dir" || name === "file" || name === "line")) {
+              const frame = record3.frame;
+              collect((t) => frame[name] = t.trim());
+            } else if (inXwhat && depth === 4 && name === "text") collect((t) => record3.text = t);
             else if (inXwhat && depth === 4 && name === "leakedbytes") collect((t) => record3.leakedBytes = t);
             else if (inXwhat && depth === 4 && name === "leakedblocks") collect((t) => record3.leakedBlocks = t);
           } else if (inStatus && depth === 3 && name === "state") {
@@ -39904,6 +40357,14 @@ async function read7(input2, maxDepth) {
             inErrorCounts = false;
           } else if (depth === 3 && name === "xwhat") {
             inXwhat = false;
+          } else if (depth === 3 && name === "stack" && current !== void 0) {
+            current.inFirstStack = false;
+          } else if (depth === 4 && name === "frame" && current?.frame !== void 0) {
+            const { fn, dir, file: file2, line: line2 } = current.frame;
+            current.frame = void 0;
+            const path2 = file2 === void 0 || file2 === "" ? void 0 : dir !== void 0 && dir !== "" && !file2.startsWith("/") ? `${dir}/${file2}` : file2;
+            const number4 = line2 !== void 0 && /^\d+$/.test(line2) ? Number(line2) : void 0;
+            if (path2 !== void 0 && number4 !== void 0 && number4 > 0 && !NOT_THE_PROGRAM.test(path2)) current.place = { fn, file: path2, line: number4 };
           } else if (depth === 3 && name === "vargv") {
             inVargv = false;
           } else if (depth === 3 && name === "pair" && pair !== void 0) {
@@ -39937,68 +40398,104 @@ async function read7(input2, maxDepth) {
   if (protocolVersion !== "4") throw new EvidenceError(`Valgrind XML protocol version ${JSON.stringify(protocolVersion ?? null)} is not supported (4 is read)`);
   if (!finished) throw new EvidenceError("Valgrind output has no FINISHED status: the run did not complete");
   if (!sawErrorCounts) throw new EvidenceError("Valgrind output has no <errorcounts>: the run did not complete");
-  let errors = 0;
+  let nonLeakErrors = 0;
   for (const [unique, kind] of reported) {
     const count5 = counts.get(unique);
     if (count5 === void 0) throw new EvidenceError(`Valgrind output: error 0x${unique.toString(16)} (${kind}) is missing from <errorcounts>`);
-    errors += count5;
+    nonLeakErrors += count5;
   }
   for (const unique of counts.keys()) {
     if (!reported.has(unique)) throw new EvidenceError(`Valgrind output: <errorcounts> counts error 0x${unique.toString(16)}, which is not reported`);
   }
+  const { reported: reportedKinds, shown, counted } = leakOptionsOf();
   const leaks = {};
-  for (const kind of reportedLeakKinds(args) ?? []) leaks[kind] = totals[kind];
-  return { errors, uniqueErrors: reported.size, fatalSignals, leaks };
+  for (const kind of reportedKinds ?? []) leaks[kind] = totals[kind];
+  if (reportedKinds?.has("definite") && !reportedKinds.has("indirect")) leaks.indirect = { bytes: indirectInRecords };
+  const model = { uniqueErrors: reported.size, fatalSignals, leaks, failing, failingTotal };
+  const unshown = [...counted].filter((k) => !shown.has(k)).sort();
+  if (unshown.length > 0) model.unshownCountedKinds = unshown;
+  else {
+    let countedRecords = 0;
+    for (const [kind, n] of lossRecords) if (counted.has(kind)) countedRecords += n;
+    model.errors = nonLeakErrors + countedRecords;
+    model.contexts = reported.size + countedRecords;
+  }
+  return model;
 }
+var unknownErrors = (kinds) => `Valgrind counted the ${kinds.join(" and ")} loss records as errors (--errors-for-leak-kinds) but did not write them (--show-leak-kinds), so its ERROR SUMMARY cannot be read from the XML: show every kind it counts (e.g. --show-leak-kinds=all), or count fewer with --errors-for-leak-kinds`;
 var valgrind = {
   name: "valgrind",
   read: (input2, ctx) => read7(input2, ctx.limits.nestingDepth),
   merge(models) {
     if (models.length === 0) throw new EvidenceError("no Valgrind output to combine");
-    const sum2 = { errors: 0, uniqueErrors: 0, fatalSignals: 0, leaks: {} };
+    const sum2 = { errors: 0, contexts: 0, uniqueErrors: 0, fatalSignals: 0, leaks: {}, failing: [], failingTotal: 0 };
     for (const kind of LEAK_KINDS) {
       if (models.every((m) => m.leaks[kind] !== void 0)) sum2.leaks[kind] = { bytes: 0, blocks: 0 };
     }
+    const unshown = /* @__PURE__ */ new Set();
     for (const m of models) {
-      sum2.errors += m.errors;
+      for (const k of m.unshownCountedKinds ?? []) unshown.add(k);
+      if (m.errors !== void 0 && sum2.errors !== void 0) sum2.errors += m.errors;
+      if (m.contexts !== void 0 && sum2.contexts !== void 0) sum2.contexts += m.contexts;
       sum2.uniqueErrors += m.uniqueErrors;
       sum2.fatalSignals += m.fatalSignals;
+      sum2.failingTotal += m.failingTotal;
+      for (const f of m.failing) if (sum2.failing.length < FAILURES_KEPT) sum2.failing.push(f);
       for (const kind of LEAK_KINDS) {
         const total = sum2.leaks[kind];
         const part = m.leaks[kind];
         if (total === void 0 || part === void 0) continue;
         total.bytes += part.bytes;
-        total.blocks += part.blocks;
+        total.blocks = total.blocks === void 0 || part.blocks === void 0 ? void 0 : total.blocks + part.blocks;
       }
     }
+    if (unshown.size > 0) {
+      sum2.unshownCountedKinds = [...unshown].sort();
+      delete sum2.errors;
+      delete sum2.contexts;
+    }
+    for (const kind of LEAK_KINDS) if (sum2.leaks[kind]?.blocks === void 0) delete sum2.leaks[kind]?.blocks;
     return sum2;
   },
   metrics(m) {
-    const metrics = {
-      errors: { value: m.errors },
-      "errors.unique": { value: m.uniqueErrors },
-      fatal_signals: { value: m.fatalSignals }
-    };
+    const metrics = {};
+    if (m.errors !== void 0) metrics.errors = { value: m.errors };
+    if (m.contexts !== void 0) metrics["errors.contexts"] = { value: m.contexts };
+    metrics["errors.unique"] = { value: m.uniqueErrors };
+    metrics.fatal_signals = { value: m.fatalSignals };
     for (const kind of LEAK_KINDS) {
       const leak = m.leaks[kind];
       if (leak === void 0) continue;
       metrics[`leaks.${kind}.bytes`] = { value: leak.bytes, unit: "B" };
-      metrics[`leaks.${kind}.blocks`] = { value: leak.blocks };
+      if (leak.blocks !== void 0) metrics[`leaks.${kind}.blocks`] = { value: leak.blocks };
     }
     return metrics;
   },
   notes(m) {
     const notes = {};
+    if (m.unshownCountedKinds !== void 0) {
+      notes.errors = unknownErrors(m.unshownCountedKinds);
+      notes["errors.contexts"] = notes.errors;
+    }
     for (const kind of LEAK_KINDS) {
-      if (m.leaks[kind] !== void 0) continue;
+      const leak = m.leaks[kind];
+      if (leak !== void 0 && leak.blocks !== void 0) continue;
+      if (leak !== void 0) {
+        notes[`leaks.${kind}.blocks`] = `${kind} loss records were not shown: their bytes are read from the "(N direct, M indirect)" of the definite records, which give no block count; run Valgrind with ${kind} in --show-leak-kinds`;
+        continue;
+      }
       const why = `${kind} leaks were not reported: run Valgrind with --leak-check=full and ${kind} in --show-leak-kinds`;
       notes[`leaks.${kind}.bytes`] = why;
       notes[`leaks.${kind}.blocks`] = why;
     }
     return notes;
   },
+  failures(m) {
+    return { kept: m.failing, total: m.failingTotal };
+  },
   knownMetrics: {
     errors: null,
+    "errors.contexts": null,
     "errors.unique": null,
     fatal_signals: null,
     "leaks.definite.bytes": "B",
@@ -46985,6 +47482,10 @@ function nulLine(line2, lineNumber) {
   );
 }
 var MATCH_BUDGET = { baseMs: 1e4, usPerLine: 20, msPerMiB: 300 };
+var cpuMs = typeof process !== "undefined" && typeof process.cpuUsage === "function" ? () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e3;
+} : () => performance.now();
 var budgets = /* @__PURE__ */ new WeakMap();
 function budgetOf(ctx, limits) {
   let budget = budgets.get(ctx.metrics);
@@ -46996,7 +47497,7 @@ function budgetOf(ctx, limits) {
 }
 function overBudget(budget, limits, lineNumber) {
   return new EvidenceError(
-    `matching the criterion's regexes took over ${Math.round(budget.allowedMs / 1e3)} s by line ${lineNumber} (${limits.baseMs / 1e3} s, plus ${limits.msPerMiB} ms per MiB and ${limits.usPerLine} \xB5s per line for each regex): a regex with many partial matches alive at once (counted repetitions, repeated groups with .*) is too costly for this log; make it more literal or anchor it`,
+    `matching the criterion's regexes took over ${Math.round(budget.allowedMs / 1e3)} s of CPU time by line ${lineNumber} (${limits.baseMs / 1e3} s, plus ${limits.msPerMiB} ms per MiB and ${limits.usPerLine} \xB5s per line for each regex): a regex with many partial matches alive at once (counted repetitions, repeated groups with .*) is too costly for this log; make it more literal or anchor it`,
     { line: lineNumber }
   );
 }
@@ -47011,12 +47512,12 @@ async function readText(input2, ctx, limits = MATCH_BUDGET) {
     if (line2.indexOf("\0") !== -1) throw nulLine(line2, lines);
     if (!printed && /\S/.test(line2)) printed = true;
     budget.allowedMs += regexes * (limits.usPerLine / 1e3 + (line2.length + 1) / 1048576 * limits.msPerMiB);
-    const started = performance.now();
+    const started = cpuMs();
     const check3 = line2.length > LONG_LINE ? () => {
-      if (budget.spentMs + performance.now() - started > budget.allowedMs) throw overBudget(budget, limits, lines);
+      if (budget.spentMs + cpuMs() - started > budget.allowedMs) throw overBudget(budget, limits, lines);
     } : void 0;
     matchLine(line2, counts, captures, lines, check3);
-    budget.spentMs += performance.now() - started;
+    budget.spentMs += cpuMs() - started;
     if (budget.spentMs > budget.allowedMs) throw overBudget(budget, limits, lines);
   }
   if (lines === 0) {
@@ -47721,7 +48222,19 @@ function criterionJson(c) {
       ...e.artifactId !== void 0 && { artifactId: e.artifactId },
       ...e.runId !== void 0 && { runId: e.runId },
       ...e.headSha !== void 0 && { headSha: e.headSha }
-    }))
+    })),
+    // every failing test or finding the evidence kept (the first 100), and how many there are in all
+    failures: c.failures ? {
+      total: c.failures.total,
+      kept: c.failures.kept.map((f) => ({
+        suite: f.suite ?? null,
+        name: f.name,
+        file: f.file ?? null,
+        line: f.line ?? null,
+        message: f.message ?? null,
+        level: f.level ?? null
+      }))
+    } : null
   };
 }
 
@@ -47785,6 +48298,8 @@ async function collectEvidence(criterion2, source, budget, limits = LIMITS) {
     if (format.testResults) result.testResults = true;
     const notes = format.notes?.(merged);
     if (notes && Object.keys(notes).length > 0) result.notes = notes;
+    const failures = format.failures?.(merged);
+    if (failures && failures.total > 0) result.failures = failures;
     return result;
   } catch (err) {
     return { files: provenance, problem: unreadable(`${files.length} ${criterion2.evidence.format} files`, criterion2.evidence.format, err) };
@@ -47846,12 +48361,12 @@ function hashing(input2, maxBytes) {
 var MARKDOWN_SPECIAL = /[\\`*_{}[\]<>()#+!|@~&:$]/g;
 var DOLLAR = "<span>&#36;</span>";
 function escapeMarkdown(text2, maxLength = 500) {
-  return visible(clip3(oneLine(text2), maxLength)).replace(AUTOLINKED, (m) => `${m.slice(0, -1)}${ZERO_WIDTH_SPACE}${m.slice(-1)}`).replace(MARKDOWN_SPECIAL, (c) => c === "$" ? DOLLAR : `&#${c.charCodeAt(0)};${c === "@" || c === "#" ? ZERO_WIDTH_SPACE : ""}`);
+  return visible(clip4(oneLine(text2), maxLength)).replace(AUTOLINKED, (m) => `${m.slice(0, -1)}${ZERO_WIDTH_SPACE}${m.slice(-1)}`).replace(MARKDOWN_SPECIAL, (c) => c === "$" ? DOLLAR : `&#${c.charCodeAt(0)};${c === "@" || c === "#" ? ZERO_WIDTH_SPACE : ""}`);
 }
 var ZERO_WIDTH_SPACE = "\u200B";
 var AUTOLINKED = /:\/|www\./gi;
 function codeSpan(text2, maxLength = 200) {
-  const body = visible(clip3(oneLine(text2), maxLength)).replace(/`/g, "\u02CB").replace(/\\+(?=\|)/g, (b) => "\u29F5".repeat(b.length)).replace(/\|/g, "\\|");
+  const body = visible(clip4(oneLine(text2), maxLength)).replace(/`/g, "\u02CB").replace(/\\+(?=\|)/g, (b) => "\u29F5".repeat(b.length)).replace(/\|/g, "\\|");
   return body === "" || /^\$|\$$/.test(body) ? `\` ${body} \`` : `\`${body}\``;
 }
 function oneLine(text2) {
@@ -47861,11 +48376,39 @@ function visible(text2) {
   return text2.replace(HIDDEN, codePointLabel);
 }
 var HIDDEN = /(?!\u200d)[\p{Cf}\p{Cs}\u0080-\u009f]/gu;
-function clip3(text2, maxLength) {
+function clip4(text2, maxLength) {
   if (text2.length <= maxLength) return text2;
   let cut = text2.slice(0, maxLength - 1);
   if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
   return `${cut}\u2026`;
+}
+
+// src/render/failures.ts
+var FAILURES_IN_COMMENT = 10;
+var FAILURES_IN_SUMMARY = 50;
+var FAILURES_IN_TEXT = 5;
+function placeOf(item) {
+  if (item.file === void 0 || item.file === "") return void 0;
+  return item.line !== void 0 && Number.isInteger(item.line) && item.line > 0 ? `${item.file}:${item.line}` : item.file;
+}
+function isFinding(item) {
+  return item.level !== void 0;
+}
+function failuresNoun(c) {
+  const total = c.failures?.total ?? 0;
+  const findings = c.failures?.kept.some(isFinding) ?? false;
+  const noun = findings ? "finding" : "failing test";
+  return `${total} ${noun}${total === 1 ? "" : "s"}`;
+}
+function shownMessage(item) {
+  const message = item.message?.split(/\r\n|[\n\r]/, 1)[0]?.trim();
+  return message === void 0 || message === "" || message === item.name.trim() ? void 0 : message;
+}
+function nameOf(item) {
+  return item.name.trim() === "" ? "(unnamed)" : item.name;
+}
+function findingName(item) {
+  return item.suite !== void 0 && item.name.trim() === item.suite.trim() ? void 0 : nameOf(item);
 }
 
 // src/render/markdown.ts
@@ -47900,6 +48443,9 @@ ${escapeMarkdown(capitalize(verdict.summary), 1e3)}.
     sections.push(`#### ${ICON[status]} ${HEADING[status]}
 
 ${table(rows)}`);
+    if (status === "failed") {
+      for (const c of rows) if (c.failures) sections.push(failuresList(c, options.failuresShown ?? FAILURES_IN_COMMENT));
+    }
   }
   const passed = verdict.criteria.filter((c) => c.status === "passed");
   if (passed.length > 0) {
@@ -47921,6 +48467,24 @@ function renderUnusablePolicyMarkdown(errors) {
 
 ${errors.map((e) => `- ${escapeMarkdown(e, 1e3)}`).join("\n")}
 `;
+}
+function failuresList(c, shown) {
+  const { kept, total } = c.failures;
+  const items = kept.slice(0, Math.max(0, shown));
+  const title = c.title === c.id ? codeSpan(c.id, 80) : `${escapeMarkdown(c.title, 120)} ${codeSpan(c.id, 80)}`;
+  const lines = [`**${title}**: ${failuresNoun(c)}`, "", ...items.map((item) => `- ${failureLine(item)}`)];
+  if (total > items.length) lines.push(`- _\u2026 and ${total - items.length} more_`);
+  return `${lines.join("\n")}
+`;
+}
+function failureLine(item) {
+  const place2 = placeOf(item);
+  const message = shownMessage(item);
+  const what = item.level !== void 0 ? `**${item.level}**${item.suite !== void 0 ? ` ${codeSpan(item.suite, 100)}` : ""}${findingName(item) !== void 0 ? ` ${escapeMarkdown(findingName(item), 200)}` : ""}` : (
+    // the icon first: a suite that starts with "-" or "1." must not open a list of its own
+    `\u274C ${item.suite !== void 0 && item.suite !== "" ? `${escapeMarkdown(item.suite, 120)} \u203A ` : ""}**${escapeMarkdown(nameOf(item), 200)}**`
+  );
+  return [what, place2 !== void 0 && codeSpan(place2, 200), message !== void 0 && escapeMarkdown(message, 300)].filter(Boolean).join(" \u2014 ");
 }
 function table(rows) {
   const lines = ["| | Criterion | Result | Evidence |", "|:-:|---|---|---|"];
@@ -48090,6 +48654,7 @@ function evaluateCriterion(c, found, now) {
       );
     }
   }
+  if (found.failures !== void 0 && found.failures.total > 0) result.failures = found.failures;
   const metrics = { ...found.metrics, [FILES_METRIC]: { value: found.files.length } };
   for (const [name, metric2] of Object.entries(metrics)) {
     result.metrics[name] = metric2.value;
@@ -48174,10 +48739,18 @@ export {
   codeSpan,
   oneLine,
   visible,
+  FAILURES_IN_COMMENT,
+  FAILURES_IN_SUMMARY,
+  FAILURES_IN_TEXT,
+  placeOf,
+  failuresNoun,
+  shownMessage,
+  nameOf,
+  findingName,
   renderMarkdown,
   renderMarkdownSections,
   renderUnusablePolicyMarkdown,
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-LBYC24SX.js.LEGAL.txt */
+/*! For license information please see chunk-46TAQULV.js.LEGAL.txt */
