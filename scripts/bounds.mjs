@@ -39,6 +39,7 @@ async function writeRepeated(file, head, piece, count, tail) {
 }
 
 const pad = (n) => 'x'.repeat(n);
+const clip = (text) => (text.length > 110 ? `${text.slice(0, 110)}…` : text);
 
 const CASES = [
   {
@@ -230,10 +231,10 @@ try {
       const written = JSON.parse(readFileSync(report, 'utf8'));
       const criterion = written.criteria?.[0];
       if (criterion) {
-        outcome += `, ${criterion.status}: ${String(criterion.reason).slice(0, 110)}`;
+        outcome += `, ${criterion.status}: ${clip(String(criterion.reason))}`;
         judged = run.status === 0 || run.status === 1;
       } else if (c.policyError && run.status === 2 && written.errors?.length > 0) {
-        outcome += `, policy refused: ${String(written.errors[0]).slice(0, 110)}`;
+        outcome += `, policy refused: ${clip(String(written.errors[0]))}`;
         judged = true;
       }
     } else outcome += ', no report written';
