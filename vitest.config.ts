@@ -9,6 +9,8 @@ export default defineConfig({
     include: ['__tests__/**/*.test.ts'],
     testTimeout: 30_000,
     reporters: evidence ? ['default', 'junit'] : ['default'],
+    // under coverage, the regex CPU-time budget is scaled to the instrumentation's slowdown
+    setupFiles: evidence ? ['__tests__/helpers/coverage-setup.ts'] : [],
     ...(evidence && { outputFile: { junit: `${evidence}/test-results/junit.xml` } }),
     coverage: {
       enabled: evidence !== undefined,

@@ -298,13 +298,14 @@ interface Budget {
 }
 
 /**
- * The clock the budget is kept in: this process's CPU time where there is one, so other processes
- * on a loaded machine (a CI runner's parallel jobs) do not use up the budget; wall time elsewhere.
+ * The clock the budget is kept in: this thread's CPU time where there is one, so neither other
+ * processes on a loaded machine (a CI runner's parallel jobs) nor other threads of this process
+ * use the budget up; wall time elsewhere.
  */
 const cpuMs: () => number =
-  typeof process !== 'undefined' && typeof process.cpuUsage === 'function'
+  typeof process !== 'undefined' && typeof process.threadCpuUsage === 'function'
     ? () => {
-        const { user, system } = process.cpuUsage();
+        const { user, system } = process.threadCpuUsage();
         return (user + system) / 1000;
       }
     : () => performance.now();
