@@ -21,7 +21,7 @@ import {
   require_picomatch,
   shownMessage,
   visible
-} from "./chunks/chunk-46TAQULV.js";
+} from "./chunks/chunk-DK2WPLJD.js";
 import {
   core_exports,
   defaults,

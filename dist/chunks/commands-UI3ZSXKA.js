@@ -23,7 +23,7 @@ import {
   renderUnusablePolicyMarkdown,
   runGate,
   shownMessage
-} from "./chunk-46TAQULV.js";
+} from "./chunk-DK2WPLJD.js";
 import "./chunk-XMXXNP2B.js";
 
 // src/commands.ts

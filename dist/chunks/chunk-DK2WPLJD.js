@@ -47482,8 +47482,8 @@ function nulLine(line2, lineNumber) {
   );
 }
 var MATCH_BUDGET = { baseMs: 1e4, usPerLine: 20, msPerMiB: 300 };
-var cpuMs = typeof process !== "undefined" && typeof process.cpuUsage === "function" ? () => {
-  const { user, system } = process.cpuUsage();
+var cpuMs = typeof process !== "undefined" && typeof process.threadCpuUsage === "function" ? () => {
+  const { user, system } = process.threadCpuUsage();
   return (user + system) / 1e3;
 } : () => performance.now();
 var budgets = /* @__PURE__ */ new WeakMap();
@@ -48753,4 +48753,4 @@ export {
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-46TAQULV.js.LEGAL.txt */
+/*! For license information please see chunk-DK2WPLJD.js.LEGAL.txt */
