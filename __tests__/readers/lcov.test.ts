@@ -14,7 +14,7 @@ import {
   readText,
   rejects,
 } from '../fixtures/coverage/helpers.js';
-import { CONFORMANCE, bytesSource } from '../helpers/evidence.js';
+import { CONFORMANCE, FIXTURES, bytesSource } from '../helpers/evidence.js';
 
 /**
  * Third-party corpus (manifest `expected: null`, no upstream oracle). Numbers recomputed by
@@ -207,6 +207,54 @@ describe('lcov: records', () => {
   });
 });
 
+describe('lcov: negative counts (a V8-to-Istanbul bug) read as not covered, with the reason', () => {
+  // A real record of this project's own coverage, written by vitest 5.1's V8 provider in .ci/run:
+  // `BRDA:79,17,1,-66` for a branch its other arm shows was evaluated 278 times
+  // (ast-v8-to-istanbul#148). The record states BRH:70 of BRF:82. Refusing the file would leave
+  // every vitest user whose code hits this bug without coverage evidence for good.
+  const file = `${FIXTURES}/coverage/vitest-v8/negative-branch.info`;
+
+  it('the negative branch counts as not taken, the rest as written, and the note says where and why', async () => {
+    const model = await lcov.read(bytesSource(readFileSync(file)), { name: 'lcov.info', metrics: {}, limits: LIMITS });
+    const text = readFileSync(file, 'utf8');
+    const taken = [...text.matchAll(/^BRDA:\d+,\d+,\d+,(-?\d+|-)$/gm)].map((m) => m[1]!);
+    const positive = taken.filter((t) => t !== '-' && Number(t) > 0).length;
+    expect(lcov.metrics(model)).toMatchObject({ 'branches.covered': { value: positive }, 'branches.total': { value: taken.length }, 'lines.covered': { value: 49 } });
+    expect(positive).toBe(70); // = BRH:70: Istanbul's own summary does not count the -66 as hit either
+    expect(lcov.notes!(model)).toEqual({
+      branches: expect.stringMatching(/^line 114 of the lcov file has a negative count \(BRDA:79,17,1,-66\).*ast-v8-to-istanbul#148.*not covered/),
+      'branches.covered': expect.any(String),
+      'branches.total': expect.any(String),
+    });
+  });
+
+  it('on any record kind, a negative integer never raises coverage above the same file with 0', async () => {
+    for (const [negative, zero] of <[string, string][]>[
+      ['SF:x\nDA:1,-3\nDA:2,1\nend_of_record\n', 'SF:x\nDA:1,0\nDA:2,1\nend_of_record\n'],
+      ['SF:x\nBRDA:1,0,0,-7\nBRDA:1,0,1,2\nend_of_record\n', 'SF:x\nBRDA:1,0,0,0\nBRDA:1,0,1,2\nend_of_record\n'],
+      ['SF:x\nFN:1,f\nFNDA:-2,f\nend_of_record\n', 'SF:x\nFN:1,f\nFNDA:0,f\nend_of_record\n'],
+    ]) {
+      const a = await metricsOf(lcov, readText(lcov, negative));
+      const b = await metricsOf(lcov, readText(lcov, zero));
+      expect(a).toEqual(b);
+      expect(Object.keys(lcov.notes!(await readText(lcov, negative)))).toHaveLength(3);
+    }
+  });
+
+  it('a failing branch check carries the note into the criterion\'s reason', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const { mkdtemp, writeFile, copyFile, mkdir } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/rg-lcov-neg-`);
+    await mkdir(`${dir}/evidence`);
+    await copyFile(file, `${dir}/evidence/lcov.info`);
+    await writeFile(`${dir}/policy.yml`, 'version: 1\ncriteria:\n  - id: cov\n    evidence: { path: lcov.info, format: lcov }\n    expect: { branches: ">= 90%" }\n');
+    const result = await runCli(['check', '--policy', `${dir}/policy.yml`, '--evidence', `${dir}/evidence`]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/branches = 85\.37%, expected >= 90%.*negative count.*ast-v8-to-istanbul#148/s);
+  });
+});
+
 describe('lcov: malformed input is an error, never zeros', () => {
   const cases: [string, string, RegExp, number | undefined][] = [
     ['empty file', '', /no SF: record/, undefined],
@@ -221,7 +269,7 @@ describe('lcov: malformed input is an error, never zeros', () => {
     ['DA without count', 'SF:x\nDA:1\nend_of_record\n', /malformed DA:/, 2],
     ['DA with a bad line number', 'SF:x\nDA:x,1\nend_of_record\n', /DA: line number/, 2],
     ['DA with a huge line number', 'SF:x\nDA:99999999999,1\nend_of_record\n', /DA: line number out of range/, 2],
-    ['negative hit count', 'SF:x\nDA:1,-1\nend_of_record\n', /DA: hit count is not a non-negative number/, 2],
+    ['fractional negative hit count', 'SF:x\nDA:1,-1.5\nend_of_record\n', /DA: hit count is not a non-negative number/, 2],
     ['BRDA with too few fields', 'SF:x\nBRDA:1,0,1\nend_of_record\n', /malformed BRDA:/, 2],
     ['BRDA with a bad taken count', 'SF:x\nBRDA:1,0,0,x\nend_of_record\n', /BRDA: taken count/, 2],
     ['FNA without FNL', 'SF:x\nFNA:0,1,main\nend_of_record\n', /no FNL: record defined/, 2],

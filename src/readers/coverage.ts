@@ -1153,6 +1153,8 @@ export interface CoverageModel {
   /** keyed by normalized source path (see normalizeSourcePath) */
   files: ReadonlyMap<string, FileCoverage>;
   stated?: StatedTotals;
+  /** why a kind reads lower than the file's raw numbers, e.g. impossible counts read as 0 */
+  notes?: Partial<Record<Kind, string>>;
 }
 
 /** The metrics every coverage format knows: percentages and their plain counts. */
@@ -1296,7 +1298,24 @@ export function mergeCoverage(models: CoverageModel[]): CoverageModel {
     }
     for (const [path, file] of model.files) combineFile(files, path, file);
   }
-  return { files };
+  const merged: CoverageModel = { files };
+  for (const model of models) {
+    for (const kind of KINDS) {
+      const note = model.notes?.[kind];
+      if (note !== undefined && merged.notes?.[kind] === undefined) merged.notes = { ...merged.notes, [kind]: note };
+    }
+  }
+  return merged;
+}
+
+/** A kind's note on each of its metrics (`lines`, `lines.covered`, `lines.total`). */
+export function coverageNotes(model: CoverageModel): Record<string, string> {
+  const notes: Record<string, string> = {};
+  for (const kind of KINDS) {
+    const note = model.notes?.[kind];
+    if (note !== undefined) notes[kind] = notes[`${kind}.covered`] = notes[`${kind}.total`] = note;
+  }
+  return notes;
 }
 
 /**

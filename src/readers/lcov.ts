@@ -10,12 +10,15 @@ import {
   clip,
   compactId,
   FileTable,
+  KINDS,
   coverageMetrics,
+  coverageNotes,
   mergeCoverage,
   normalizeSourcePath,
   own,
   type Count,
   type CoverageModel,
+  type Kind,
 } from './coverage.js';
 import type { ByteSource, Format } from './types.js';
 
@@ -95,6 +98,7 @@ export const lcov: Format<CoverageModel> = {
   knownMetrics: COVERAGE_METRICS,
   merge: mergeCoverage,
   metrics: coverageMetrics,
+  notes: coverageNotes,
 
   async read(input, ctx) {
     const parser = new LcovParser();
@@ -175,6 +179,8 @@ export class LcovParser {
   private readonly functionSet = new FunctionSetBuilder(new NameTable());
   private lineNo = 0;
   private text = '';
+  /** the first negative count of each kind, and how many there were */
+  private readonly negative: Partial<Record<Kind, { line: number; raw: string; count: number }>> = {};
 
   /**
    * The line starting at b[start], if it is `DA:<line>,<hits>[,<ASCII checksum>]` or
@@ -417,19 +423,39 @@ export class LcovParser {
       throw new EvidenceError(`truncated lcov: the record for ${rec.shown} opened at line ${rec.sfLine} has no end_of_record`, { line: this.lineNo });
     }
     if (this.files.size === 0) throw new EvidenceError('no SF: record: not an lcov tracefile (or an empty one)');
-    return { files: this.files };
+    const model: CoverageModel = { files: this.files };
+    for (const kind of KINDS) {
+      const n = this.negative[kind];
+      if (n === undefined) continue;
+      model.notes = {
+        ...model.notes,
+        [kind]: `line ${n.line}${n.count > 1 ? ` and ${n.count - 1} more` : ''} of the lcov file has a negative count (${n.raw}), which no run can produce (a known V8-to-Istanbul conversion bug: ast-v8-to-istanbul#148); read as not covered, the worse reading`,
+      };
+    }
+    return model;
   }
 
   private fail(why: string): never {
     throw new EvidenceError(`${why}: ${JSON.stringify(clip(this.text))}`, { line: this.lineNo });
   }
 
-  /** a hit count: plain digits on the fast path, any non-negative number otherwise */
+  /**
+   * A hit count: plain digits on the fast path, any non-negative number otherwise. A negative
+   * integer (vitest's V8 coverage writes them, ast-v8-to-istanbul#148) is read as 0 — not covered,
+   * the worse reading — and noted; anything else that is not a count makes the file unreadable.
+   */
   private count(start: number, end: number, what: string): number {
     const n = uint(this.text, start, end);
     if (n >= 0) return n;
     const raw = this.text.slice(start, end);
     const value = raw.trim() === '' ? NaN : Number(raw);
+    if (Number.isSafeInteger(value) && value < 0) {
+      const kind: Kind = what.startsWith('DA') ? 'lines' : what.startsWith('BRDA') ? 'branches' : 'functions';
+      const seen = this.negative[kind];
+      if (seen) seen.count++;
+      else this.negative[kind] = { line: this.lineNo, raw: clip(this.text), count: 1 };
+      return 0;
+    }
     if (!Number.isFinite(value) || value < 0) this.fail(`${what} is not a non-negative number`);
     return value;
   }
