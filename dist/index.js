@@ -21,7 +21,7 @@ import {
   require_picomatch,
   shownMessage,
   visible
-} from "./chunks/chunk-DK2WPLJD.js";
+} from "./chunks/chunk-QFMQSUS6.js";
 import {
   core_exports,
   defaults,

@@ -23,7 +23,7 @@ import {
   renderUnusablePolicyMarkdown,
   runGate,
   shownMessage
-} from "./chunk-DK2WPLJD.js";
+} from "./chunk-QFMQSUS6.js";
 import "./chunk-XMXXNP2B.js";
 
 // src/commands.ts

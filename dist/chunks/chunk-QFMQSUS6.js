@@ -30268,7 +30268,22 @@ function mergeCoverage(models) {
     }
     for (const [path2, file2] of model.files) combineFile(files, path2, file2);
   }
-  return { files };
+  const merged = { files };
+  for (const model of models) {
+    for (const kind of KINDS) {
+      const note = model.notes?.[kind];
+      if (note !== void 0 && merged.notes?.[kind] === void 0) merged.notes = { ...merged.notes, [kind]: note };
+    }
+  }
+  return merged;
+}
+function coverageNotes(model) {
+  const notes = {};
+  for (const kind of KINDS) {
+    const note = model.notes?.[kind];
+    if (note !== void 0) notes[kind] = notes[`${kind}.covered`] = notes[`${kind}.total`] = note;
+  }
+  return notes;
 }
 function coverageMetrics(model) {
   const out = {};
@@ -37751,6 +37766,7 @@ var lcov = {
   knownMetrics: COVERAGE_METRICS,
   merge: mergeCoverage,
   metrics: coverageMetrics,
+  notes: coverageNotes,
   async read(input2, ctx) {
     const parser = new LcovParser();
     await eachLine(input2, parser, ctx.limits.lineBytes);
@@ -37818,6 +37834,8 @@ var LcovParser = class {
   functionSet = new FunctionSetBuilder(new NameTable());
   lineNo = 0;
   text = "";
+  /** the first negative count of each kind, and how many there were */
+  negative = {};
   /**
    * The line starting at b[start], if it is `DA:<line>,<hits>[,<ASCII checksum>]` or
    * `BRDA:<line>,<block>,<branch>,<taken>` with plain numbers (no leading zero in the branch id)
@@ -38048,17 +38066,37 @@ var LcovParser = class {
       throw new EvidenceError(`truncated lcov: the record for ${rec.shown} opened at line ${rec.sfLine} has no end_of_record`, { line: this.lineNo });
     }
     if (this.files.size === 0) throw new EvidenceError("no SF: record: not an lcov tracefile (or an empty one)");
-    return { files: this.files };
+    const model = { files: this.files };
+    for (const kind of KINDS) {
+      const n = this.negative[kind];
+      if (n === void 0) continue;
+      model.notes = {
+        ...model.notes,
+        [kind]: `line ${n.line}${n.count > 1 ? ` and ${n.count - 1} more` : ""} of the lcov file has a negative count (${n.raw}), which no run can produce (a known V8-to-Istanbul conversion bug: ast-v8-to-istanbul#148); read as not covered, the worse reading`
+      };
+    }
+    return model;
   }
   fail(why) {
     throw new EvidenceError(`${why}: ${JSON.stringify(clip(this.text))}`, { line: this.lineNo });
   }
-  /** a hit count: plain digits on the fast path, any non-negative number otherwise */
+  /**
+   * A hit count: plain digits on the fast path, any non-negative number otherwise. A negative
+   * integer (vitest's V8 coverage writes them, ast-v8-to-istanbul#148) is read as 0 — not covered,
+   * the worse reading — and noted; anything else that is not a count makes the file unreadable.
+   */
   count(start, end, what) {
     const n = uint(this.text, start, end);
     if (n >= 0) return n;
     const raw = this.text.slice(start, end);
     const value2 = raw.trim() === "" ? NaN : Number(raw);
+    if (Number.isSafeInteger(value2) && value2 < 0) {
+      const kind = what.startsWith("DA") ? "lines" : what.startsWith("BRDA") ? "branches" : "functions";
+      const seen = this.negative[kind];
+      if (seen) seen.count++;
+      else this.negative[kind] = { line: this.lineNo, raw: clip(this.text), count: 1 };
+      return 0;
+    }
     if (!Number.isFinite(value2) || value2 < 0) this.fail(`${what} is not a non-negative number`);
     return value2;
   }
@@ -48753,4 +48791,4 @@ export {
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-DK2WPLJD.js.LEGAL.txt */
+/*! For license information please see chunk-QFMQSUS6.js.LEGAL.txt */
