@@ -1,7 +1,7 @@
 import { EvidenceError } from '../measure.js';
 import { compileShape, readJsonDocument, streamItems } from './json.js';
 import { messageLine, stackPlace } from './stack-frames.js';
-import { RESULTS_METRICS, TestTally, mergeResults, resultsMetrics, resultsNotes, type FailingTest, type Outcome, type TestResults, resultsFailures } from './test-results.js';
+import { TestTally, type FailingTest, type Outcome, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
 import type { Format } from './types.js';
 
 /**
@@ -29,12 +29,7 @@ const NOT_RUN = new Set(['todo', 'skipped', 'pending', 'disabled']);
 
 export const ctrf: Format<TestResults> = {
   name: 'ctrf',
-  testResults: true,
-  failures: resultsFailures,
-  knownMetrics: RESULTS_METRICS,
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
+  ...TEST_RESULTS_FORMAT,
 
   async read(input, ctx) {
     const tally = new TestTally();

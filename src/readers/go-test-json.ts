@@ -1,6 +1,6 @@
 import { EvidenceError } from '../measure.js';
 import { forEachLine } from './input.js';
-import { RESULTS_METRICS, TestTally, mergeResults, resultsMetrics, resultsNotes, type FailingTest, type TestResults, resultsFailures } from './test-results.js';
+import { TestTally, type FailingTest, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
 import type { Format } from './types.js';
 
 /**
@@ -370,12 +370,7 @@ function packageOutput(pkg: RunningPackage, output: unknown): void {
 
 export const goTestJson: Format<TestResults> = {
   name: 'go-test-json',
-  testResults: true,
-  failures: resultsFailures,
-  knownMetrics: RESULTS_METRICS,
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
+  ...TEST_RESULTS_FORMAT,
 
   async read(input, ctx) {
     const parser = new GoTestJsonParser(ctx.name);

@@ -2,7 +2,7 @@ import { EvidenceError } from '../measure.js';
 import { own } from './coverage.js';
 import { compileShape, readJsonDocument, streamItems } from './json.js';
 import { messageLine, stackPlace } from './stack-frames.js';
-import { RESULTS_METRICS, TestTally, mergeResults, resultsMetrics, resultsNotes, type FailingTest, type Outcome, type TestResults, resultsFailures } from './test-results.js';
+import { TestTally, type FailingTest, type Outcome, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
 import type { Format } from './types.js';
 
 /**
@@ -47,12 +47,7 @@ interface Waiting {
 
 export const jestJson: Format<TestResults> = {
   name: 'jest-json',
-  testResults: true,
-  failures: resultsFailures,
-  knownMetrics: RESULTS_METRICS,
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
+  ...TEST_RESULTS_FORMAT,
 
   async read(input, ctx) {
     const tally = new TestTally();

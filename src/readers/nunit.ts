@@ -1,7 +1,7 @@
 import { EvidenceError } from '../measure.js';
 import type { Format } from './types.js';
 import { parseXml, type XmlAttributes } from './xml.js';
-import { FAILING_TESTS_KEPT, firstLine, mergeResults, RESULTS_METRICS, resultsMetrics, resultsNotes, TestTally, type FailingTest, type TestResults, resultsFailures } from './test-results.js';
+import { FAILING_TESTS_KEPT, firstLine, TestTally, type FailingTest, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
 import { BoundedText, declaredCount, ERRORED, FAILED, firstFrame, messageText, outcomeOf, PASSED, parseSeconds, quoted, SKIPPED, traceText } from './dotnet.js';
 
 /**
@@ -309,11 +309,6 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
 
 export const nunit: Format<TestResults> = {
   name: 'nunit',
-  testResults: true,
-  failures: resultsFailures,
+  ...TEST_RESULTS_FORMAT,
   read: (input, ctx) => read(input, ctx.name, ctx.limits.nestingDepth),
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
-  knownMetrics: RESULTS_METRICS,
 };

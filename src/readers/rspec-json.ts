@@ -2,7 +2,7 @@ import { EvidenceError } from '../measure.js';
 import { own } from './coverage.js';
 import { compileShape, readJsonDocument, streamItems } from './json.js';
 import { messageLine, stackPlace } from './stack-frames.js';
-import { FAILING_TESTS_KEPT, RESULTS_METRICS, TestTally, mergeResults, resultsMetrics, resultsNotes, type FailingTest, type Outcome, type TestResults, resultsFailures } from './test-results.js';
+import { FAILING_TESTS_KEPT, TestTally, type FailingTest, type Outcome, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
 import type { Format } from './types.js';
 
 /**
@@ -32,12 +32,7 @@ const LOADING = /An error occurred (?:while loading|in)\s+(\S+?)\.?(?:\s|$)/;
 
 export const rspecJson: Format<TestResults> = {
   name: 'rspec-json',
-  testResults: true,
-  failures: resultsFailures,
-  knownMetrics: RESULTS_METRICS,
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
+  ...TEST_RESULTS_FORMAT,
 
   async read(input, ctx) {
     const tally = new TestTally();

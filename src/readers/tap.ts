@@ -1,6 +1,6 @@
 import { EvidenceError } from '../measure.js';
 import { forEachLine } from './input.js';
-import { RESULTS_METRICS, TestTally, mergeResults, resultsMetrics, resultsNotes, type FailingTest, type Outcome, type TestResults, resultsFailures } from './test-results.js';
+import { TestTally, resultsNotes, type FailingTest, type Outcome, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
 import type { Format } from './types.js';
 
 /**
@@ -434,11 +434,7 @@ function unquote(value: string): string {
 
 export const tap: Format<TestResults> = {
   name: 'tap',
-  testResults: true,
-  failures: resultsFailures,
-  knownMetrics: RESULTS_METRICS,
-  merge: mergeResults,
-  metrics: resultsMetrics,
+  ...TEST_RESULTS_FORMAT,
   notes: (m) => ({ duration: 'TAP has no standard test times: a TAP file gives no duration', ...resultsNotes(m) }),
 
   async read(input, ctx) {

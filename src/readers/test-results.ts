@@ -9,7 +9,7 @@
  * skipped (inconclusive, timeout, aborted, cancelled, not runnable…) is a failure.
  */
 import type { Metrics } from '../measure.js';
-import type { FailureItem, Failures } from './types.js';
+import type { FailureItem, Failures, Format } from './types.js';
 
 export type Outcome = 'passed' | 'failed' | 'error' | 'skipped';
 
@@ -178,3 +178,13 @@ export const RESULTS_METRICS = {
   flaky: null,
   duration: 's',
 } as const;
+
+/** What every test-results format shares: only its `name` and `read` are its own. */
+export const TEST_RESULTS_FORMAT = {
+  testResults: true,
+  failures: resultsFailures,
+  knownMetrics: RESULTS_METRICS,
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: resultsNotes,
+} as const satisfies Omit<Format<TestResults>, 'name' | 'read'>;
