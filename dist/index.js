@@ -21,7 +21,7 @@ import {
   require_picomatch,
   shownMessage,
   visible
-} from "./chunks/chunk-QFMQSUS6.js";
+} from "./chunks/chunk-JVPDMIJ5.js";
 import {
   core_exports,
   defaults,

@@ -30559,6 +30559,14 @@ var RESULTS_METRICS = {
   flaky: null,
   duration: "s"
 };
+var TEST_RESULTS_FORMAT = {
+  testResults: true,
+  failures: resultsFailures,
+  knownMetrics: RESULTS_METRICS,
+  merge: mergeResults,
+  metrics: resultsMetrics,
+  notes: resultsNotes
+};
 
 // src/readers/xml.ts
 var SavedAttributes = class {
@@ -31940,13 +31948,8 @@ async function read2(input2, file2, maxDepth) {
 }
 var nunit = {
   name: "nunit",
-  testResults: true,
-  failures: resultsFailures,
-  read: (input2, ctx) => read2(input2, ctx.name, ctx.limits.nestingDepth),
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
-  knownMetrics: RESULTS_METRICS
+  ...TEST_RESULTS_FORMAT,
+  read: (input2, ctx) => read2(input2, ctx.name, ctx.limits.nestingDepth)
 };
 
 // src/readers/trx.ts
@@ -32161,13 +32164,8 @@ async function read3(input2, file2, maxDepth) {
 }
 var trx = {
   name: "trx",
-  testResults: true,
-  failures: resultsFailures,
-  read: (input2, ctx) => read3(input2, ctx.name, ctx.limits.nestingDepth),
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
-  knownMetrics: RESULTS_METRICS
+  ...TEST_RESULTS_FORMAT,
+  read: (input2, ctx) => read3(input2, ctx.name, ctx.limits.nestingDepth)
 };
 
 // src/readers/xunit.ts
@@ -32345,13 +32343,8 @@ function sum(a, b) {
 }
 var xunit = {
   name: "xunit",
-  testResults: true,
-  failures: resultsFailures,
-  read: (input2, ctx) => read4(input2, ctx.name, ctx.limits.nestingDepth),
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
-  knownMetrics: RESULTS_METRICS
+  ...TEST_RESULTS_FORMAT,
+  read: (input2, ctx) => read4(input2, ctx.name, ctx.limits.nestingDepth)
 };
 
 // src/readers/tap.ts
@@ -32693,11 +32686,7 @@ function unquote(value2) {
 }
 var tap = {
   name: "tap",
-  testResults: true,
-  failures: resultsFailures,
-  knownMetrics: RESULTS_METRICS,
-  merge: mergeResults,
-  metrics: resultsMetrics,
+  ...TEST_RESULTS_FORMAT,
   notes: (m) => ({ duration: "TAP has no standard test times: a TAP file gives no duration", ...resultsNotes(m) }),
   async read(input2, ctx) {
     const parser = new TapParser(ctx.name);
@@ -32985,12 +32974,7 @@ function packageOutput(pkg, output2) {
 }
 var goTestJson = {
   name: "go-test-json",
-  testResults: true,
-  failures: resultsFailures,
-  knownMetrics: RESULTS_METRICS,
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
+  ...TEST_RESULTS_FORMAT,
   async read(input2, ctx) {
     const parser = new GoTestJsonParser(ctx.name);
     await forEachLine(input2, (text2, start, end) => parser.line(text2.slice(start, end)), ctx.limits.lineBytes);
@@ -37389,12 +37373,7 @@ var STACK_KEPT = 16 * 1024;
 var ASSERTION = { ancestorTitles: true, title: true, fullName: true, status: true, duration: true, failureMessages: true, location: true, invocations: true };
 var jestJson = {
   name: "jest-json",
-  testResults: true,
-  failures: resultsFailures,
-  knownMetrics: RESULTS_METRICS,
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
+  ...TEST_RESULTS_FORMAT,
   async read(input2, ctx) {
     const tally = new TestTally();
     let waiting = [];
@@ -37491,12 +37470,7 @@ var HOOK = /^"(?:before|after) (?:all|each)" hook/;
 var ASSERTION2 = /^\s*(?:\w*AssertionError|UnexpectedError)\b/;
 var mochaJson = {
   name: "mocha-json",
-  testResults: true,
-  failures: resultsFailures,
-  knownMetrics: RESULTS_METRICS,
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
+  ...TEST_RESULTS_FORMAT,
   async read(input2, ctx) {
     const tally = new TestTally();
     let listed = 0;
@@ -37572,12 +37546,7 @@ var ASSERTION3 = /^RSpec::(?:Expectations|Mocks)::/;
 var LOADING = /An error occurred (?:while loading|in)\s+(\S+?)\.?(?:\s|$)/;
 var rspecJson = {
   name: "rspec-json",
-  testResults: true,
-  failures: resultsFailures,
-  knownMetrics: RESULTS_METRICS,
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
+  ...TEST_RESULTS_FORMAT,
   async read(input2, ctx) {
     const tally = new TestTally();
     let failed = 0;
@@ -37646,12 +37615,7 @@ var TEST3 = { name: true, status: true, rawStatus: true, suite: true, filePath: 
 var NOT_RUN = /* @__PURE__ */ new Set(["todo", "skipped", "pending", "disabled"]);
 var ctrf = {
   name: "ctrf",
-  testResults: true,
-  failures: resultsFailures,
-  knownMetrics: RESULTS_METRICS,
-  merge: mergeResults,
-  metrics: resultsMetrics,
-  notes: resultsNotes,
+  ...TEST_RESULTS_FORMAT,
   async read(input2, ctx) {
     const tally = new TestTally();
     let listed = 0;
@@ -48791,4 +48755,4 @@ export {
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-QFMQSUS6.js.LEGAL.txt */
+/*! For license information please see chunk-JVPDMIJ5.js.LEGAL.txt */

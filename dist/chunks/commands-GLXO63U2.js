@@ -23,7 +23,7 @@ import {
   renderUnusablePolicyMarkdown,
   runGate,
   shownMessage
-} from "./chunk-QFMQSUS6.js";
+} from "./chunk-JVPDMIJ5.js";
 import "./chunk-XMXXNP2B.js";
 
 // src/commands.ts
