@@ -1,7 +1,8 @@
 import { EvidenceError } from '../measure.js';
 import type { Format } from './types.js';
 import { parseXml, type XmlAttributes } from './xml.js';
-import { FAILING_TESTS_KEPT, firstLine, TestTally, type FailingTest, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
+import { FAILING_TESTS_KEPT, TestTally, type FailingTest, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
+import { messageLine } from './stack-frames.js';
 import { BoundedText, declaredCount, ERRORED, FAILED, firstFrame, messageText, outcomeOf, PASSED, parseSeconds, quoted, SKIPPED, traceText } from './dotnet.js';
 
 /**
@@ -169,7 +170,7 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
         outcomeOf(c.severity),
         () => {
           const frame = firstFrame(c.trace?.text) ?? inheritedFrame();
-          const failing: FailingTest = { name: c.name ?? '(unnamed test case)', message: firstLine(c.message?.text) };
+          const failing: FailingTest = { name: c.name ?? '(unnamed test case)', message: messageLine(c.message?.text) };
           const suite = c.classname ?? suiteName();
           if (suite !== undefined) failing.suite = suite;
           if (frame !== undefined) Object.assign(failing, frame);
@@ -191,7 +192,7 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
       // the suite failed for a reason no test case shows: one failed test of its own
       const before = failingCount();
       tally.record(outcomeOf(suite.severity), () => {
-        const failing: FailingTest = { name: suite.name ?? (suite.root ? '(test run)' : '(unnamed suite)'), message: firstLine(suite.message?.text) ?? 'the suite failed while no test case under it did (a set-up or tear-down failure)' };
+        const failing: FailingTest = { name: suite.name ?? (suite.root ? '(test run)' : '(unnamed suite)'), message: messageLine(suite.message?.text) ?? 'the suite failed while no test case under it did (a set-up or tear-down failure)' };
         const frame = firstFrame(suite.trace?.text);
         if (frame !== undefined) Object.assign(failing, frame);
         if (parent !== undefined && parent.name !== undefined && !parent.root) failing.suite = parent.name;

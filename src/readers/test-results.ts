@@ -116,13 +116,6 @@ function clipFailing(t: FailingTest): FailingTest {
   return out;
 }
 
-/** The first line of a message, trimmed; undefined when empty. */
-export function firstLine(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  const line = text.trim().split(/\r?\n/, 1)[0]?.trim();
-  return line ? line : undefined;
-}
-
 export function mergeResults(models: TestResults[]): TestResults {
   const sum = emptyResults();
   let duration: number | undefined;

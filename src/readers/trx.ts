@@ -1,7 +1,8 @@
 import { EvidenceError } from '../measure.js';
 import type { Format } from './types.js';
 import { parseXml, type XmlAttributes } from './xml.js';
-import { FAILING_TESTS_KEPT, firstLine, TestTally, type FailingTest, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
+import { FAILING_TESTS_KEPT, TestTally, type FailingTest, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
+import { messageLine } from './stack-frames.js';
 import { BoundedText, declaredCount, ERRORED, FAILED, firstFrame, localName, messageText, outcomeOf, PASSED, parseTimeSpan, SKIPPED, traceText } from './dotnet.js';
 
 /**
@@ -126,7 +127,7 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
     }
     const before = results.failing.length;
     tally.record(outcomeOf(r.severity), () => {
-      const failing: FailingTest = { name: r.name ?? '(unnamed result)', message: firstLine(r.message?.text) };
+      const failing: FailingTest = { name: r.name ?? '(unnamed result)', message: messageLine(r.message?.text) };
       const frame = firstFrame(r.trace?.text);
       if (frame !== undefined) Object.assign(failing, frame);
       return failing;
@@ -274,7 +275,7 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
   if (runOutcome !== undefined && !RUN_PASSED.has(runOutcome.toLowerCase()) && failingCount() === 0) {
     tally.record('error', {
       name: '(test run)',
-      message: `the run's ResultSummary outcome is "${runOutcome}" while no test result failed${runInfoText?.text ? `: ${firstLine(runInfoText.text)}` : ''}`,
+      message: `the run's ResultSummary outcome is "${runOutcome}" while no test result failed${runInfoText?.text ? `: ${messageLine(runInfoText.text)}` : ''}`,
     });
   }
   if (declaredFailing > failingCount()) {

@@ -1,7 +1,8 @@
 import { EvidenceError } from '../measure.js';
 import type { Format } from './types.js';
 import { parseXml, type XmlAttributes } from './xml.js';
-import { FAILING_TESTS_KEPT, firstLine, TestTally, type FailingTest, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
+import { FAILING_TESTS_KEPT, TestTally, type FailingTest, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
+import { messageLine } from './stack-frames.js';
 import { BoundedText, declaredCount, ERRORED, FAILED, firstFrame, messageText, outcomeOf, PASSED, parseSeconds, quoted, SKIPPED, traceText } from './dotnet.js';
 
 /**
@@ -107,7 +108,7 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
     if (it.severity < FAILED) tally.record(outcomeOf(it.severity));
     else {
       tally.record(outcomeOf(it.severity), () => {
-        const failing: FailingTest = { name: it.name ?? '(unnamed test)', message: firstLine(it.message?.text) };
+        const failing: FailingTest = { name: it.name ?? '(unnamed test)', message: messageLine(it.message?.text) };
         const suite = it.suite ?? suiteName();
         if (suite !== undefined) failing.suite = suite;
         const frame = firstFrame(it.trace?.text);
