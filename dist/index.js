@@ -21,7 +21,7 @@ import {
   require_picomatch,
   shownMessage,
   visible
-} from "./chunks/chunk-JVPDMIJ5.js";
+} from "./chunks/chunk-TYR4JEKC.js";
 import {
   core_exports,
   defaults,

@@ -30506,11 +30506,6 @@ function clipFailing(t) {
   if (t.message !== void 0) out.message = clip2(t.message.split(/\r?\n/, 1)[0]);
   return out;
 }
-function firstLine(text2) {
-  if (text2 === void 0) return void 0;
-  const line2 = text2.trim().split(/\r?\n/, 1)[0]?.trim();
-  return line2 ? line2 : void 0;
-}
 function mergeResults(models) {
   const sum2 = emptyResults();
   let duration3;
@@ -31817,7 +31812,7 @@ async function read2(input2, file2, maxDepth) {
         outcomeOf(c.severity),
         () => {
           const frame = firstFrame(c.trace?.text) ?? inheritedFrame();
-          const failing = { name: c.name ?? "(unnamed test case)", message: firstLine(c.message?.text) };
+          const failing = { name: c.name ?? "(unnamed test case)", message: messageLine(c.message?.text) };
           const suite2 = c.classname ?? suiteName();
           if (suite2 !== void 0) failing.suite = suite2;
           if (frame !== void 0) Object.assign(failing, frame);
@@ -31837,7 +31832,7 @@ async function read2(input2, file2, maxDepth) {
     if (suite.severity >= FAILED && (suite.tearDown || suite.failing === 0)) {
       const before = failingCount();
       tally.record(outcomeOf(suite.severity), () => {
-        const failing = { name: suite.name ?? (suite.root ? "(test run)" : "(unnamed suite)"), message: firstLine(suite.message?.text) ?? "the suite failed while no test case under it did (a set-up or tear-down failure)" };
+        const failing = { name: suite.name ?? (suite.root ? "(test run)" : "(unnamed suite)"), message: messageLine(suite.message?.text) ?? "the suite failed while no test case under it did (a set-up or tear-down failure)" };
         const frame = firstFrame(suite.trace?.text);
         if (frame !== void 0) Object.assign(failing, frame);
         if (parent !== void 0 && parent.name !== void 0 && !parent.root) failing.suite = parent.name;
@@ -32008,7 +32003,7 @@ async function read3(input2, file2, maxDepth) {
     }
     const before = results.failing.length;
     tally.record(outcomeOf(r.severity), () => {
-      const failing = { name: r.name ?? "(unnamed result)", message: firstLine(r.message?.text) };
+      const failing = { name: r.name ?? "(unnamed result)", message: messageLine(r.message?.text) };
       const frame = firstFrame(r.trace?.text);
       if (frame !== void 0) Object.assign(failing, frame);
       return failing;
@@ -32151,7 +32146,7 @@ async function read3(input2, file2, maxDepth) {
   if (runOutcome !== void 0 && !RUN_PASSED.has(runOutcome.toLowerCase()) && failingCount() === 0) {
     tally.record("error", {
       name: "(test run)",
-      message: `the run's ResultSummary outcome is "${runOutcome}" while no test result failed${runInfoText?.text ? `: ${firstLine(runInfoText.text)}` : ""}`
+      message: `the run's ResultSummary outcome is "${runOutcome}" while no test result failed${runInfoText?.text ? `: ${messageLine(runInfoText.text)}` : ""}`
     });
   }
   if (declaredFailing > failingCount()) {
@@ -32223,7 +32218,7 @@ async function read4(input2, file2, maxDepth) {
     if (it.severity < FAILED) tally.record(outcomeOf(it.severity));
     else {
       tally.record(outcomeOf(it.severity), () => {
-        const failing = { name: it.name ?? "(unnamed test)", message: firstLine(it.message?.text) };
+        const failing = { name: it.name ?? "(unnamed test)", message: messageLine(it.message?.text) };
         const suite2 = it.suite ?? suiteName();
         if (suite2 !== void 0) failing.suite = suite2;
         const frame = firstFrame(it.trace?.text);
@@ -48097,10 +48092,10 @@ function yamlError(text2, errors, file2, positionOf2) {
     return {
       file: file2,
       ...at,
-      message: `YAML: ${firstLine2(first.message)} \u2014 quote the expectation: ${key}: "${expectation.trim()}" (${expectation.startsWith("!") ? 'a bare "!" starts a YAML tag' : 'a bare ">" starts a folded block in YAML'})`
+      message: `YAML: ${firstLine(first.message)} \u2014 quote the expectation: ${key}: "${expectation.trim()}" (${expectation.startsWith("!") ? 'a bare "!" starts a YAML tag' : 'a bare ">" starts a folded block in YAML'})`
     };
   }
-  return { file: file2, ...at, message: `YAML: ${firstLine2(first.message)}` };
+  return { file: file2, ...at, message: `YAML: ${firstLine(first.message)}` };
 }
 var UNQUOTED_EXPECTATION = /([A-Za-z_][A-Za-z0-9_.()-]*)\s*:\s*((?:>=?|<=?|!=|==)[^,}#"']*)/;
 function unquotedTag(node2) {
@@ -48163,7 +48158,7 @@ function unwrap(schema) {
   }
   return schema;
 }
-function firstLine2(message) {
+function firstLine(message) {
   return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }
 
@@ -48755,4 +48750,4 @@ export {
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-JVPDMIJ5.js.LEGAL.txt */
+/*! For license information please see chunk-TYR4JEKC.js.LEGAL.txt */

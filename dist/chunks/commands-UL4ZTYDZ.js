@@ -23,7 +23,7 @@ import {
   renderUnusablePolicyMarkdown,
   runGate,
   shownMessage
-} from "./chunk-JVPDMIJ5.js";
+} from "./chunk-TYR4JEKC.js";
 import "./chunk-XMXXNP2B.js";
 
 // src/commands.ts
