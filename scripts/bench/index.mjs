@@ -22,6 +22,8 @@ const jsonOut = jsonArg >= 0 ? path.resolve(args[jsonArg + 1]) : undefined;
 const runsArg = args.indexOf('--runs');
 const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 1 : 3;
 const MB = 1024 * 1024;
+/** size of each new format's input in a full run */
+const NEW = 64 * MB;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'release-gate-bench-'));
 const bundle = path.join(dir, 'readers.mjs');
@@ -56,22 +58,44 @@ try {
   });
 
   const size = (full, small) => (quick ? small : full);
+  const XML = ['xml2js'];
   const inputs = [
     { name: 'JUnit XML', format: 'junit', gen: generate.junit, bytes: size(200 * MB, 2 * MB), peers: ['xml2js', 'fast-xml-parser'] },
+    // testcase-dense JUnit: many small testcases, few failures (pytest: all in one suite, on one line)
+    { name: 'JUnit XML, pytest-shaped', format: 'junit', gen: generate.pytestJunit, cases: size(300_000, 5_000), peers: ['dorny-approach', 'xml2js'] },
+    { name: 'JUnit XML, jest-shaped', format: 'junit', gen: generate.jestJunit, bytes: size(64 * MB, 1 * MB), peers: ['dorny-approach', 'xml2js'] },
     { name: 'Cobertura XML', format: 'cobertura', gen: generate.cobertura, bytes: size(100 * MB, 1 * MB), peers: ['xml2js', 'fast-xml-parser'] },
     { name: 'JaCoCo XML', format: 'jacoco', gen: generate.jacoco, bytes: size(100 * MB, 1 * MB), peers: ['xml2js', 'fast-xml-parser'] },
     { name: 'lcov', format: 'lcov', gen: generate.lcov, bytes: size(100 * MB, 1 * MB), peers: ['lcov-parse'] },
-    { name: 'SARIF', format: 'sarif', gen: generate.sarif, bytes: size(100 * MB, 1 * MB), peers: ['JSON.parse'] },
+    { name: 'SARIF', format: 'sarif', gen: generate.sarif, bytes: size(100 * MB, 1 * MB), peers: ['JSON.parse'], ext: 'sarif' },
+    // the formats read by the newer streaming readers; "vs JUnit" compares their throughput with the first row's
+    { name: 'NUnit 3 XML', format: 'nunit', gen: generate.nunit, bytes: size(NEW, MB / 2), peers: XML, newFormat: true },
+    { name: 'TRX', format: 'trx', gen: generate.trx, bytes: size(NEW, MB / 2), peers: XML, newFormat: true, ext: 'trx' },
+    { name: 'xUnit.net v2 XML', format: 'xunit', gen: generate.xunit, bytes: size(NEW, MB / 2), peers: XML, newFormat: true },
+    { name: 'TAP 13', format: 'tap', gen: generate.tap, bytes: size(NEW, MB / 2), peers: ['tap-parser'], newFormat: true, ext: 'tap' },
+    { name: 'go test -json', format: 'go-test-json', gen: generate.goTestJson, bytes: size(NEW, MB / 2), peers: ['JSON.parse per line'], newFormat: true, ext: 'jsonl' },
+    { name: 'jest --json', format: 'jest-json', gen: generate.jestJson, bytes: size(NEW, MB / 2), peers: ['JSON.parse'], newFormat: true, ext: 'json' },
+    { name: 'mocha json', format: 'mocha-json', gen: generate.mochaJson, bytes: size(NEW, MB / 2), peers: ['JSON.parse'], newFormat: true, ext: 'json' },
+    { name: 'rspec json', format: 'rspec-json', gen: generate.rspecJson, bytes: size(NEW, MB / 2), peers: ['JSON.parse'], newFormat: true, ext: 'json' },
+    { name: 'CTRF', format: 'ctrf', gen: generate.ctrf, bytes: size(NEW, MB / 2), peers: ['JSON.parse'], newFormat: true, ext: 'json' },
+    { name: 'Clover XML', format: 'clover', gen: generate.clover, bytes: size(NEW, MB / 2), peers: XML, newFormat: true },
+    { name: 'OpenCover XML', format: 'opencover', gen: generate.opencover, bytes: size(NEW, MB / 2), peers: XML, newFormat: true },
+    { name: 'go coverprofile', format: 'go-coverprofile', gen: generate.goCoverprofile, bytes: size(NEW, MB / 2), peers: ['split lines'], newFormat: true, ext: 'out' },
+    { name: 'Istanbul coverage-final.json', format: 'istanbul', gen: generate.istanbul, bytes: size(NEW, MB / 2), peers: ['JSON.parse'], newFormat: true, ext: 'json' },
     // memory: ours only (the peers hold the whole document)
     { name: 'JUnit XML (memory)', format: 'junit', gen: generate.junit, bytes: size(1024 * MB, 4 * MB), peers: [] },
+    // the 300,000 testcases of the pytest-shaped row, ours alone (the issue's target: peak RSS ≤ 120 MB);
+    // in quick mode it would repeat that row's small file, so it is left out
+    { name: 'JUnit XML, pytest-shaped (memory)', format: 'junit', gen: generate.pytestJunit, cases: 300_000, peers: [], rssTarget: 120, fullOnly: true },
     { name: 'lcov (memory)', format: 'lcov', gen: generate.lcov, bytes: size(1024 * MB, 4 * MB), peers: [] },
-  ];
+  ].filter((input) => !(quick && input.fullOnly));
 
   const rows = [];
   const report = { quick, runs, mismatches: 0, inputs: [] };
+  let junitMBps;
   for (const input of inputs) {
-    const file = path.join(dir, `${input.format}-${input.bytes}.${input.format === 'sarif' ? 'sarif' : input.format === 'lcov' ? 'info' : 'xml'}`);
-    await input.gen(file, input.bytes);
+    const file = path.join(dir, `${input.format}-${input.cases ?? input.bytes}.${input.ext ?? (input.format === 'lcov' ? 'info' : 'xml')}`);
+    await input.gen(file, input.cases ?? input.bytes);
     const actual = statSync(file).size;
     const readers = ['ours', ...input.peers];
     const results = Object.fromEntries(readers.map((r) => [r, []]));
@@ -80,12 +104,15 @@ try {
     }
     const summary = Object.fromEntries(readers.map((r) => [r, best(results[r])]));
     const ours = summary.ours;
+    const oursMBps = actual / MB / ours.seconds;
+    if (input.name === 'JUnit XML') junitMBps = oursMBps;
+    const vsJunit = input.newFormat ? oursMBps / junitMBps : undefined;
     const agree = input.peers.every((p) => sameCounts(ours.counts, summary[p].counts));
     report.inputs.push({
       input: input.name,
       format: input.format,
       bytes: actual,
-      ours: { mbPerSecond: actual / MB / ours.seconds, peakRssMB: ours.rssMB, counts: ours.counts },
+      ours: { mbPerSecond: oursMBps, peakRssMB: ours.rssMB, counts: ours.counts, ...(vsJunit === undefined ? {} : { vsJunit }), ...(input.rssTarget === undefined ? {} : { rssTargetMB: input.rssTarget }) },
       peers: Object.fromEntries(input.peers.map((p) => [p, { mbPerSecond: actual / MB / summary[p].seconds, peakRssMB: summary[p].rssMB, ratio: summary[p].seconds / ours.seconds, countsEqual: sameCounts(ours.counts, summary[p].counts) }])),
     });
     if (!agree) {
@@ -95,8 +122,9 @@ try {
     }
     rows.push({
       input: input.name,
-      size: `${(actual / MB).toFixed(0)} MB`,
-      ours: `${mbps(actual, ours)} MB/s, ${ours.rssMB.toFixed(0)} MB`,
+      size: `${(actual / MB).toFixed(actual < 10 * MB ? 1 : 0)} MB`,
+      ours: `${mbps(actual, ours)} MB/s, ${ours.rssMB.toFixed(0)} MB${input.rssTarget === undefined ? '' : ` (target ≤ ${input.rssTarget} MB: ${ours.rssMB <= input.rssTarget ? 'met' : 'NOT met'})`}`,
+      vsJunit: vsJunit === undefined ? '—' : `×${vsJunit.toFixed(2)}${vsJunit < 0.5 ? ' (below ½)' : ''}`,
       peers: input.peers.map((p) => `${p}: ${mbps(actual, summary[p])} MB/s, ${summary[p].rssMB.toFixed(0)} MB, ×${(summary[p].seconds / ours.seconds).toFixed(1)}`).join('; ') || '—',
       counts: agree ? (input.peers.length ? 'equal' : summarize(ours.counts)) : 'DIFFER',
     });
@@ -107,9 +135,9 @@ try {
   const cli = path.join(dir, 'cli/cli.js');
   const version = timeCommand([cli, '--version'], quick ? 5 : 21);
   const bare = timeCommand(['-e', '0'], quick ? 5 : 21);
-  rows.push({ input: 'release-gate --version', size: '—', ours: `${version.toFixed(0)} ms median`, peers: `node -e 0: ${bare.toFixed(0)} ms, ×${(version / bare).toFixed(2)} of it`, counts: '—' });
+  rows.push({ input: 'release-gate --version', size: '—', ours: `${version.toFixed(0)} ms median`, vsJunit: '—', peers: `node -e 0: ${bare.toFixed(0)} ms, ×${(version / bare).toFixed(2)} of it`, counts: '—' });
   const check = timeCommand([cli, 'check', '--policy', path.join(root, 'examples/basic/release-gate.yml'), '--evidence', path.join(root, 'examples/basic/evidence')], quick ? 5 : 21, true);
-  rows.push({ input: 'check, basic example', size: '—', ours: `${check.toFixed(0)} ms median`, peers: '—', counts: '—' });
+  rows.push({ input: 'check, basic example', size: '—', ours: `${check.toFixed(0)} ms median`, vsJunit: '—', peers: '—', counts: '—' });
 
   printTable(rows);
   if (jsonOut) {
@@ -117,7 +145,7 @@ try {
     mkdirSync(path.dirname(jsonOut), { recursive: true });
     writeFileSync(jsonOut, `${JSON.stringify(report, null, 2)}\n`);
   }
-  console.log(`\n${runs} run(s) per reader, best taken; each reading in its own process; ratio ×N = N times the peer's throughput. ${quick ? '(quick mode: small inputs)' : ''}`);
+  console.log(`\n${runs} run(s) per reader, best taken; each reading in its own process; ratio ×N = N times the peer's throughput; vs JUnit = throughput relative to release-gate's on the JUnit XML row. ${quick ? '(quick mode: small inputs)' : ''}`);
 } catch (err) {
   failed = true;
   console.error(err);
@@ -144,8 +172,9 @@ function mbps(bytes, result) {
   return (bytes / MB / result.seconds).toFixed(0);
 }
 
-function sameCounts(a, b) {
-  return Object.keys(a).length > 0 && Object.keys(a).every((k) => a[k] === b[k]);
+/** Every count the peer gives equals ours (a peer may count a subset of our metrics: see run.mjs KEYS). */
+function sameCounts(ours, peer) {
+  return Object.keys(peer).length > 0 && Object.keys(peer).every((k) => ours[k] !== undefined && ours[k] === peer[k]);
 }
 
 function summarize(counts) {
@@ -166,7 +195,7 @@ function timeCommand(argv, times, anyExit = false) {
 }
 
 function printTable(rows) {
-  const head = { input: 'input', size: 'size', ours: 'release-gate: MB/s, peak RSS', peers: 'peers: MB/s, peak RSS, ratio', counts: 'counts' };
+  const head = { input: 'input', size: 'size', ours: 'release-gate: MB/s, peak RSS', vsJunit: 'vs JUnit', peers: 'peers: MB/s, peak RSS, ratio', counts: 'counts' };
   const cols = Object.keys(head);
   const all = [head, ...rows];
   const width = Object.fromEntries(cols.map((c) => [c, Math.max(...all.map((r) => String(r[c]).length))]));
