@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import pkg from '../package.json' with { type: 'json' };
 
 const CHECK_USAGE = `Usage: release-gate check --policy FILE --evidence DIR [--profile NAME] [--branch NAME]
-                          [--json OUT] [--markdown OUT]
+                          [--baseline REPORT] [--commit SHA] [--json OUT] [--markdown OUT]
 
 Evaluates every criterion of the policy on the evidence in DIR and prints the report.
 
@@ -16,6 +16,11 @@ Evaluates every criterion of the policy on the evidence in DIR and prints the re
                    (the layout actions/download-artifact produces)
   --profile NAME   evaluate under this profile of the policy
   --branch NAME    without --profile: the first profile whose branches match NAME
+  --baseline REPORT  compare with an earlier JSON report (--json of an earlier run): show the
+                   change of every metric, check relative expectations ("<= base + 10% of base"),
+                   and count failed.new / results.new
+  --commit SHA     the commit the evidence is of, recorded in the JSON report's digest (default:
+                   $GITHUB_SHA, else git rev-parse HEAD in the current folder, else none)
   --json OUT       also write the JSON report to OUT
   --markdown OUT   also write the Markdown report (what the PR comment shows) to OUT
 
@@ -36,7 +41,7 @@ const USAGE = `release-gate ${pkg.version} — decides from a workflow's evidenc
 
 Usage:
   release-gate check --policy FILE --evidence DIR [--profile NAME] [--branch NAME]
-                     [--json OUT] [--markdown OUT]
+                     [--baseline REPORT] [--commit SHA] [--json OUT] [--markdown OUT]
   release-gate validate FILE
   release-gate schema
   release-gate --version
@@ -57,6 +62,8 @@ const CHECK_OPTIONS = {
   evidence: { type: 'string' },
   profile: { type: 'string' },
   branch: { type: 'string' },
+  baseline: { type: 'string' },
+  commit: { type: 'string' },
   json: { type: 'string' },
   markdown: { type: 'string' },
 } satisfies StringOptions;

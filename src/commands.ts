@@ -1,4 +1,5 @@
 /** The CLI's commands: the shell around run.ts (files in, files and stdout out). */
+import { execFile } from 'node:child_process';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -7,6 +8,9 @@ import { LIMITS } from './limits.js';
 import { formatPolicyError, loadPolicy, type PolicyError } from './policy/load.js';
 import { policySchema } from './policy/schema.js';
 import { formatBytes } from './readers/input.js';
+import type { BaselineLookup } from './history/baseline.js';
+import { parseDigest } from './history/digest.js';
+import { digestOf } from './render/digest.js';
 import { renderJson, renderNoVerdictJson } from './render/json.js';
 import { renderMarkdown, renderUnusablePolicyMarkdown } from './render/markdown.js';
 import { logLines } from './render/log.js';
@@ -23,6 +27,9 @@ export interface CheckOptions {
   evidence: string;
   profile?: string;
   branch?: string;
+  /** an earlier JSON report to compare with */
+  baseline?: string;
+  commit?: string;
   json?: string;
   markdown?: string;
 }
@@ -42,20 +49,34 @@ export async function check(options: CheckOptions): Promise<number> {
       options,
     );
   }
+  const now = new Date();
+  const baseline = options.baseline === undefined ? undefined : await readBaseline(options.baseline, now);
+  if (typeof baseline === 'string') return reportUsageError(baseline, options);
+  const commit = options.commit ?? (await currentCommit());
+  if (commit !== undefined && !/^[0-9a-f]{7,64}$/.test(commit)) return reportUsageError(`--commit ${commit} is not a commit sha (7 to 64 lowercase hex digits)`, options);
   const outcome = await runGate({
     policyText,
     policyFile: options.policy,
     source: directorySource(options.evidence),
     ...(options.profile !== undefined && { profile: options.profile }),
     ...(options.branch !== undefined && { branch: options.branch }),
-    now: new Date(),
+    ...(baseline !== undefined && { baseline }),
+    now,
   });
   if (outcome.kind === 'policy-error') return reportPolicyErrors(outcome.errors, options);
   if (outcome.kind === 'usage-error') return reportUsageError(outcome.message, options);
   const { verdict } = outcome;
-  process.stdout.write(renderText(verdict, options.policy));
-  if (options.json !== undefined) await writeOutput(options.json, renderJson(verdict));
-  if (options.markdown !== undefined) await writeOutput(options.markdown, renderMarkdown(verdict, { policyPath: options.policy }));
+  for (const warning of baseline?.warnings ?? []) process.stderr.write(`release-gate: warning: ${logLines(warning)}\n`);
+  process.stdout.write(renderText(verdict, options.policy, now));
+  const digest = digestOf(verdict, outcome.policy, {
+    ...(commit !== undefined && { commit }),
+    ...(options.branch !== undefined && { branch: options.branch }),
+    time: now,
+    policyText,
+    ...(baseline?.baseline && { previous: baseline.baseline.digest }),
+  });
+  if (options.json !== undefined) await writeOutput(options.json, renderJson(verdict, digest));
+  if (options.markdown !== undefined) await writeOutput(options.markdown, renderMarkdown(verdict, { policyPath: options.policy, trend: digest.trend.at(-1)!, now }));
   return verdict.decision === 'pass' ? EXIT.pass : EXIT.fail;
 }
 
@@ -78,6 +99,68 @@ export async function validate(file: string): Promise<number> {
 export function schema(): string {
   const jsonSchema = z.toJSONSchema(policySchema, { io: 'input', unrepresentable: 'any' });
   return `${JSON.stringify({ ...jsonSchema, $id: 'https://github.com/release-gate/release-gate/schema/policy-v1.json', title: 'release-gate policy v1' }, null, 2)}\n`;
+}
+
+/** Largest --baseline report read. */
+const BASELINE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * --baseline FILE: the digest of an earlier JSON report. A file that is not there or not a report
+ * is a usage error (a mistyped path must not look like "no base"); a digest that is refused
+ * (altered, another version) is no base, with a warning, never trusted.
+ */
+async function readBaseline(file: string, now: Date): Promise<BaselineLookup | string> {
+  let text: string;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return `--baseline ${file} is not a file`;
+    if (info.size > BASELINE_BYTES) return `--baseline ${file} is ${formatBytes(info.size)}, over the ${formatBytes(BASELINE_BYTES)} a report can be`;
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? `--baseline ${file}: no such file; pass the JSON report (--json) of an earlier run` : `--baseline ${file}: ${(err as Error).message}`;
+  }
+  let report: unknown;
+  try {
+    report = JSON.parse(text);
+  } catch (err) {
+    return `--baseline ${file} is not JSON (${(err as Error).message}); pass the JSON report (--json) of an earlier run`;
+  }
+  const walk = [`${file}: read`];
+  if (typeof report !== 'object' || report === null || !('version' in report) || !('decision' in report)) return `--baseline ${file} is not a release-gate JSON report`;
+  const digest = (report as { digest?: unknown }).digest;
+  if (digest === undefined || digest === null) {
+    const reason = `no baseline: ${file} has no digest (a report of a run whose policy could not be used, or of an older release-gate)`;
+    return { reason, walk, warnings: [] };
+  }
+  const parsed = parseDigest(digest);
+  if ('error' in parsed) {
+    const warning = `--baseline ${file}: ${parsed.error}; it is not used`;
+    return { reason: `no baseline: ${file}: ${parsed.error}`, walk, warnings: [warning] };
+  }
+  const d = parsed.digest;
+  const age = formatAge(now.getTime() - Date.parse(d.time));
+  const label = `${path.basename(file)}${d.commit !== undefined ? ` (${d.commit.slice(0, 7)})` : ''}`;
+  return { baseline: { digest: d, label, how: `--baseline ${file}, a verdict made ${age} ago` }, walk, warnings: [] };
+}
+
+function formatAge(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return 'at an unknown time';
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} days`;
+}
+
+/** $GITHUB_SHA, else `git rev-parse HEAD` here, else none: a digest without a commit is still a baseline. */
+async function currentCommit(): Promise<string | undefined> {
+  const env = process.env.GITHUB_SHA;
+  if (env !== undefined && /^[0-9a-f]{40,64}$/.test(env)) return env;
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', 'HEAD'], { timeout: 5_000 }, (err, stdout) => {
+      const sha = String(stdout).trim();
+      resolve(!err && /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined);
+    });
+  });
 }
 
 async function readPolicy(file: string): Promise<string | PolicyError> {

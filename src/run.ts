@@ -4,6 +4,7 @@
  */
 import { collectEvidence, newBudget, type CriterionEvidence } from './evidence/collect.js';
 import type { EvidenceSource } from './evidence/types.js';
+import type { BaselineLookup } from './history/baseline.js';
 import { loadPolicy, type Policy, type PolicyError } from './policy/load.js';
 import { criteriaInProfile, evaluate, selectProfile, type Verdict } from './verdict/evaluate.js';
 
@@ -15,6 +16,8 @@ export interface GateInput {
   profile?: string;
   branch?: string;
   now: Date;
+  /** the base verdict to compare with (or why there is none); absent: no base was looked for */
+  baseline?: BaselineLookup;
 }
 
 export type GateOutcome =
@@ -37,5 +40,5 @@ export async function evaluatePolicy(policy: Policy, input: Omit<GateInput, 'pol
   for (const criterion of criteriaInProfile(policy, choice.profile)) {
     evidence.set(criterion.id, await collectEvidence(criterion, input.source, budget));
   }
-  return { kind: 'verdict', policy, verdict: evaluate(policy, choice.profile, evidence, input.now) };
+  return { kind: 'verdict', policy, verdict: evaluate(policy, choice.profile, evidence, input.now, input.baseline) };
 }

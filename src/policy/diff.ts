@@ -48,16 +48,20 @@ function loosenedCriterion(before: Criterion, after: Criterion): string[] {
   if (after.profiles !== undefined && (before.profiles === undefined || before.profiles.some((p) => !after.profiles!.includes(p)))) {
     out.push(`profiles ${before.profiles?.join(', ') ?? 'all'} → ${after.profiles.join(', ')}`);
   }
+  if (before.baseline === 'required' && after.baseline === 'optional') out.push('baseline required → optional');
+  // a metric may have several expectations (absolute and relative): each one of the base must
+  // still be there, or one at least as strict of the same kind
   for (const e of before.expect) {
-    const now = after.expect.find((x) => x.metric === e.metric);
-    if (!now) out.push(`expectation ${e.metric} "${e.expectation.text}" removed`);
-    else if (weaker(e, now)) out.push(`${e.metric} "${e.expectation.text}" → "${now.expectation.text}"`);
+    const candidates = after.expect.filter((x) => x.metric === e.metric && (x.expectation.relative === undefined) === (e.expectation.relative === undefined));
+    if (candidates.length === 0) out.push(`expectation ${e.metric} "${e.expectation.text}" removed`);
+    else if (candidates.every((now) => weaker(e, now))) out.push(`${e.metric} "${e.expectation.text}" → "${candidates.map((c) => c.expectation.text).join('", "')}"`);
   }
   return out;
 }
 
 /** Whether `after` lets through something `before` did not (any change of an equality counts). */
 function weaker(before: Expect, after: Expect): boolean {
+  if (before.expectation.relative || after.expectation.relative) return weakerRelative(before, after);
   // compare in the metric's unit; for metrics only the evidence defines (k6), in the unit `before` used
   const unit = before.unit === 'dynamic' ? before.expectation.unit : before.unit;
   const value = (e: Expect) => {
@@ -72,4 +76,20 @@ function weaker(before: Expect, after: Expect): boolean {
   if (lower(opA) && lower(opB)) return b < a || (b === a && opA === '>' && opB === '>=');
   if (upper(opA) && upper(opB)) return b > a || (b === a && opA === '<' && opB === '<=');
   return opA !== opB || a !== b;
+}
+
+/** Relative expectations: weaker when the bound moves away from the base, or the kind of amount changes. */
+function weakerRelative(before: Expect, after: Expect): boolean {
+  const a = before.expectation;
+  const b = after.expectation;
+  if (!a.relative || !b.relative) return true;
+  const sameKind = a.relative.kind === b.relative.kind || a.relative.kind === 'none' || b.relative.kind === 'none';
+  if (!sameKind || (a.unit ?? '') !== (b.unit ?? '')) return a.text !== b.text;
+  const signed = (e: typeof a) => (e.relative!.kind === 'none' ? 0 : e.relative!.sign * e.value);
+  const [x, y] = [signed(a), signed(b)];
+  const lower = (op: string) => op === '>=' || op === '>';
+  const upper = (op: string) => op === '<=' || op === '<';
+  if (lower(a.op) && lower(b.op)) return y < x || (y === x && a.op === '>' && b.op === '>=');
+  if (upper(a.op) && upper(b.op)) return y > x || (y === x && a.op === '<' && b.op === '<=');
+  return a.op !== b.op || x !== y;
 }

@@ -41,6 +41,8 @@ export interface Criterion {
   evidence: { artifact?: string; path: string; format: FormatName };
   metrics: Record<string, NamedMetricSpec>;
   expect: Expect[];
+  /** whether a relative expectation without a base verdict leaves the criterion missing (required) or is skipped */
+  baseline: 'required' | 'optional';
   position: Position;
 }
 
@@ -53,6 +55,8 @@ export interface Profile {
 export interface Policy {
   file: string;
   name: string;
+  /** draw the trend in the PR comment too */
+  trendInComment: boolean;
   minScore?: number;
   profiles: Profile[];
   criteria: Criterion[];
@@ -91,6 +95,7 @@ export function loadPolicy(text: string, file: string): LoadResult {
   const policy: Policy = {
     file,
     name: p.name,
+    trendInComment: p['trend-in-comment'],
     profiles: Object.entries(p.profiles ?? {}).map(([name, profile]) => ({
       name,
       ...(profile['min-score'] !== undefined && { minScore: profile['min-score'] }),
@@ -110,16 +115,18 @@ function toCriterion(c: ParsedCriterion, position: (...path: (string | number)[]
     weight: c.weight,
     evidence: { path: c.evidence.path, format: c.evidence.format },
     metrics: c.metrics ?? {},
-    expect: Object.entries(c.expect).map(([metric, text]) => {
+    expect: Object.entries(c.expect).flatMap(([metric, written]) => {
       const unit = metricUnit(c, metric);
-      return {
+      const texts = typeof written === 'string' ? [written] : written;
+      return texts.map((text, j) => ({
         metric,
         // validated by the schema already
         expectation: parseExpectation(text) as Expectation,
         unit: unit === 'unknown' ? undefined : unit,
-        position: position('expect', metric),
-      };
+        position: typeof written === 'string' ? position('expect', metric) : position('expect', metric, j),
+      }));
     }),
+    baseline: c.baseline,
     position: position(),
   };
   if (c.group !== undefined) criterion.group = c.group;

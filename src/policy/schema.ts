@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { FORMATS, FORMAT_NAMES, type FormatName } from '../readers/index.js';
-import { parseExpectation } from '../expect/expectation.js';
+import { parseExpectation, relativeProblem, type Expectation } from '../expect/expectation.js';
 import { convert, parseDuration, WRITABLE_UNITS } from '../expect/units.js';
 import { compilePolicyRegex } from '../readers/text.js';
 import { compilePolicyPath } from '../readers/named.js';
@@ -25,6 +25,22 @@ const metricName = z
 /** The metric every criterion has: how many files its evidence matched. */
 export const FILES_METRIC = 'files';
 
+/**
+ * Metrics that compare a run with the base verdict (counts): failing tests that did not fail on the
+ * base, and base failures that pass now; for SARIF, findings added and gone. Like relative
+ * expectations, they need a base.
+ */
+export function historyMetrics(format: FormatName): string[] {
+  const f = FORMATS[format];
+  if (f.testResults) return [NEW_FAILURES, FIXED_FAILURES];
+  if (format === 'sarif') return [NEW_FINDINGS, FIXED_FINDINGS];
+  return [];
+}
+export const NEW_FAILURES = 'failed.new';
+export const FIXED_FAILURES = 'failed.fixed';
+export const NEW_FINDINGS = 'results.new';
+export const FIXED_FINDINGS = 'results.fixed';
+
 const identifier = (what: string) =>
   z.string().regex(ID, { error: `${what} must be lowercase letters, digits, "-" and "_", starting with a letter or digit` });
 
@@ -32,6 +48,10 @@ const percent = (what: string) =>
   z.number({ error: `${what} must be a number from 0 to 100` }).min(0, { error: `${what} must be at least 0` }).max(100, { error: `${what} must be at most 100` });
 
 const globList = z.array(z.string().min(1)).min(1);
+
+/** A criterion's expectations on one metric: absolute bounds and bounds relative to the base. */
+const MAX_EXPECTATIONS_PER_METRIC = 10;
+const expectationText = z.string({ error: 'an expectation is a string such as ">= 90%" (quote it in YAML)' });
 
 const metricSpec = z
   .strictObject({
@@ -67,10 +87,20 @@ const criterion = z.strictObject({
   evidence,
   metrics: z.record(metricName, metricSpec).optional(),
   expect: z
-    .record(metricName, z.string({ error: 'an expectation is a string such as ">= 90%" (quote it in YAML)' }))
+    .record(
+      metricName,
+      z.union([expectationText, z.array(expectationText).min(1, { error: 'give at least one expectation' }).max(MAX_EXPECTATIONS_PER_METRIC, { error: `at most ${MAX_EXPECTATIONS_PER_METRIC} expectations per metric` })], {
+        error: 'an expectation is a string such as ">= 90%" (quote it in YAML), or a list of them',
+      }),
+    )
     .refine((e) => Object.keys(e).length > 0, { error: 'expect needs at least one entry, e.g. files: ">= 1"' })
-    .describe('metric: "<op> <value>[unit]" with op == != < <= > >='),
+    .describe('metric: "<op> <value>[unit]" (absolute) or "<op> base [± amount]" (relative to the base verdict), or a list of both; op is one of == != < <= > >='),
+  baseline: z
+    .enum(['required', 'optional'])
+    .default('required')
+    .describe('required: a relative expectation with no base verdict leaves the criterion without evidence; optional: it is skipped, and the report says so'),
 });
+
 
 const profile = z.strictObject({
   'min-score': percent('min-score').optional(),
@@ -83,6 +113,10 @@ export const policySchema = z
     version: z.literal(1, { error: 'version must be 1' }),
     name: z.string().min(1).default('release-gate').describe('name of the check run'),
     'min-score': percent('min-score').optional().describe('weighted % of criteria that must pass'),
+    'trend-in-comment': z
+      .boolean()
+      .default(false)
+      .describe('also draw the trend of the base branch\'s last verdicts in the PR comment (the job summary always has it)'),
     profiles: z.record(identifier('a profile name'), profile).optional(),
     criteria: z.array(criterion).min(1, { error: 'a policy needs at least one criterion' }),
   })
@@ -143,27 +177,48 @@ function checkMetrics(c: RawCriterion, ctx: z.RefinementCtx, at: (...rest: (stri
     const problem = kind === 'path' ? compilePolicyPath(spec.path!) : compilePolicyRegex(spec[kind]!, kind);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', path: at('metrics', name, kind), message: problem });
   }
-  for (const [metric, text] of Object.entries(c.expect)) {
-    const expectation = parseExpectation(text);
-    if ('error' in expectation) {
-      ctx.addIssue({ code: 'custom', path: at('expect', metric), message: expectation.error });
-      continue;
-    }
+  let needsBase = false;
+  for (const [metric, written] of Object.entries(c.expect)) {
+    const texts = typeof written === 'string' ? [written] : written;
+    texts.forEach((text, j) => {
+      const where = typeof written === 'string' ? at('expect', metric) : at('expect', metric, j);
+      const expectation = parseExpectation(text);
+      if ('error' in expectation) {
+        ctx.addIssue({ code: 'custom', path: where, message: expectation.error });
+        return;
+      }
+      if (expectation.relative || historyMetrics(c.evidence.format).includes(metric)) needsBase = true;
+      checkExpectation(c, metric, expectation, names, ctx, where);
+    });
+  }
+  if (c.baseline === 'optional' && !needsBase) {
+    ctx.addIssue({ code: 'custom', path: at('baseline'), message: 'baseline: optional has no effect: this criterion has no relative expectation ("<op> base …") and no failed.new/results.new; remove it' });
+  }
+}
+
+function checkExpectation(c: RawCriterion, metric: string, expectation: Expectation, names: string[], ctx: z.RefinementCtx, where: (string | number)[]) {
+  const format = FORMATS[c.evidence.format];
+  {
     const unit = metricUnit(c, metric);
     if (unit === 'unknown') {
-      const known = [...new Set([FILES_METRIC, ...(format.knownMetrics ? Object.keys(format.knownMetrics) : names)])];
+      const known = [...new Set([FILES_METRIC, ...(format.knownMetrics ? Object.keys(format.knownMetrics) : names), ...historyMetrics(c.evidence.format)])];
       const hint = format.namedMetrics ? ` — name it under metrics first` : '';
       ctx.addIssue({
         code: 'custom',
-        path: at('expect', metric),
+        path: where,
         message: `${c.evidence.format} evidence has no metric "${metric}"${didYouMean(metric, known)}${hint}; it has: ${known.join(', ')}`,
       });
-      continue;
+      return;
     }
-    if (unit === 'dynamic') continue; // k6 metric names come from the evidence; units are checked there
+    if (unit === 'dynamic') return; // k6 metric names come from the evidence; units are checked there
+    if (expectation.relative) {
+      const problem = relativeProblem(expectation, unit);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: where, message: `${metric}: ${problem}` });
+      return;
+    }
     const converted = convert(expectation.value, expectation.unit, unit);
     if (typeof converted !== 'number') {
-      ctx.addIssue({ code: 'custom', path: at('expect', metric), message: `${metric}: ${converted.error}` });
+      ctx.addIssue({ code: 'custom', path: where, message: `${metric}: ${converted.error}` });
     }
   }
 }
@@ -171,6 +226,7 @@ function checkMetrics(c: RawCriterion, ctx: z.RefinementCtx, at: (...rest: (stri
 /** The unit of a metric as the policy can know it before reading evidence. */
 export function metricUnit(c: Pick<RawCriterion, 'evidence' | 'metrics'>, metric: string): Unit | undefined | 'unknown' | 'dynamic' {
   if (metric === FILES_METRIC) return undefined;
+  if (historyMetrics(c.evidence.format).includes(metric)) return undefined;
   const format = FORMATS[c.evidence.format];
   if (format.knownMetrics) return metric in format.knownMetrics ? (format.knownMetrics[metric] ?? undefined) : 'unknown';
   if (format.namedMetrics) {

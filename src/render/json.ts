@@ -1,4 +1,5 @@
-import type { CriterionResult, Status, Verdict } from '../verdict/evaluate.js';
+import type { Digest } from '../history/digest.js';
+import type { CriterionResult, Status, Verdict, VerdictBaseline } from '../verdict/evaluate.js';
 
 /**
  * The machine-readable report (version 1); its shape is a contract with users' tooling. A report
@@ -19,9 +20,13 @@ export interface JsonReport {
   counts: Record<Status, number>;
   criteria: ReturnType<typeof criterionJson>[];
   notEvaluated: string[];
+  /** the base compared with, or why there was none (null when no base was looked for) */
+  baseline: Omit<VerdictBaseline, 'trend'> | null;
+  /** what a later run compares with (`--baseline` this report); null when no verdict was computed */
+  digest: Digest | null;
 }
 
-export function renderJson(verdict: Verdict): string {
+export function renderJson(verdict: Verdict, digest?: Digest): string {
   const report: JsonReport = {
     version: 1,
     policy: verdict.policy,
@@ -34,6 +39,8 @@ export function renderJson(verdict: Verdict): string {
     counts: verdict.counts,
     criteria: verdict.criteria.map(criterionJson),
     notEvaluated: verdict.notEvaluated,
+    baseline: baselineJson(verdict.baseline),
+    digest: digest ?? null,
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 }
@@ -52,8 +59,17 @@ export function renderNoVerdictJson(errors: string[], context: { summary: string
     counts: { passed: 0, failed: 0, missing: 0 },
     criteria: [],
     notEvaluated: [],
+    baseline: null,
+    digest: null,
   };
   return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+function baselineJson(b: VerdictBaseline | undefined): JsonReport['baseline'] {
+  if (!b) return null;
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { trend, ...rest } = b;
+  return rest;
 }
 
 function criterionJson(c: CriterionResult) {
@@ -68,7 +84,11 @@ function criterionJson(c: CriterionResult) {
     line: c.position.line,
     metrics: c.metrics,
     units: c.units,
-    checks: c.checks.map(({ metric, op, expected, actual, ok, unit }) => ({ metric, op, expected, actual, unit: unit ?? null, ok })),
+    checks: c.checks.map(({ metric, op, expected, actual, ok, unit, base, relative }) => ({ metric, op, expected, actual, unit: unit ?? null, ok, base: base ?? null, relative: relative ?? false })),
+    /** the base verdict's status and metrics for this criterion (null: no base, or it did not evaluate it) */
+    base: c.base ?? null,
+    /** relative expectations skipped for want of a base (`baseline: optional`) */
+    skipped: c.skipped ?? [],
     evidence: c.evidence.map((e) => ({
       artifact: e.artifact ?? null,
       path: e.path,

@@ -8,6 +8,8 @@ import type { CriterionResult, Status, Verdict } from '../verdict/evaluate.js';
 import type { FailureItem } from '../readers/types.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import { FAILURES_IN_COMMENT, failuresNoun, findingName, nameOf, placeOf, shownMessage } from './failures.js';
+import type { TrendPoint } from '../history/digest.js';
+import { baselineMarkdown, deltaText, trendMarkdown } from './history.js';
 
 const ICON: Record<Status, string> = { passed: '✅', failed: '❌', missing: '⚠️' };
 const HEADING: Record<Status, string> = { failed: 'Failed', missing: 'No evidence', passed: 'Passed' };
@@ -17,6 +19,10 @@ export interface MarkdownOptions {
   policyPath?: string;
   /** failing tests listed under each failed criterion (default FAILURES_IN_COMMENT) */
   failuresShown?: number;
+  /** this verdict's trend point: with it, the trend over the base branch's verdicts is drawn */
+  trend?: TrendPoint;
+  /** for the base verdict's age (default: now) */
+  now?: Date;
 }
 
 export function renderMarkdown(verdict: Verdict, options: MarkdownOptions = {}): string {
@@ -39,6 +45,7 @@ export function renderMarkdownSections(verdict: Verdict, options: MarkdownOption
     options.policyPath !== undefined && `policy ${codeSpan(options.policyPath)}`,
   ].filter(Boolean);
   const sections = [`${title}\n\n${tally.join(' · ') || 'no criteria'}${context.length ? ` — ${context.join(', ')}` : ''}\n\n${escapeMarkdown(capitalize(verdict.summary), 1000)}.\n`];
+  if (verdict.baseline) sections.push(baselineMarkdown(verdict.baseline, options.now ?? new Date()));
   for (const status of ['failed', 'missing'] as const) {
     const rows = verdict.criteria.filter((c) => c.status === status);
     if (rows.length === 0) continue;
@@ -52,6 +59,8 @@ export function renderMarkdownSections(verdict: Verdict, options: MarkdownOption
   if (passed.length > 0) {
     sections.push(`<details><summary>✅ ${passed.length} passed</summary>\n\n${table(passed)}\n</details>\n`);
   }
+  const trend = options.trend ? trendMarkdown(verdict, options.trend) : undefined;
+  if (trend !== undefined) sections.push(trend);
   if (verdict.notEvaluated.length > 0) {
     const where = verdict.profile === undefined ? 'without a profile' : `in profile ${codeSpan(verdict.profile)}`;
     sections.push(`<sub>Not evaluated ${where}: ${verdict.notEvaluated.map((id) => codeSpan(id)).join(', ')}</sub>\n`);
@@ -110,13 +119,15 @@ function resultCell(c: CriterionResult): string {
     const needs = c.expectations.length > 0 ? `<br><sub>needs ${c.expectations.map((e) => escapeMarkdown(readable(e), 80)).join(' · ')}</sub>` : '';
     return `${c.status === 'missing' ? '**no evidence**: ' : ''}${escapeMarkdown(c.reason, 300)}${needs}`;
   }
-  return c.checks
-    .map((k) => {
-      const measured = `${escapeMarkdown(k.metric, 60)} ${escapeMarkdown(formatValue(k.actual, k.unit), 40)}`;
-      const bound = `needs ${escapeMarkdown(readable(k.expectedText), 60)}`;
-      return k.ok ? `✅ ${measured} <sub>${bound}</sub>` : `❌ **${measured}** <sub>${bound}</sub>`;
-    })
-    .join('<br>');
+  const lines = c.checks.map((k) => {
+    const measured = `${escapeMarkdown(k.metric, 60)} ${escapeMarkdown(formatValue(k.actual, k.unit), 40)}`;
+    // the change since the base verdict, for passed checks too
+    const delta = k.base !== undefined ? ` (${deltaText(k.actual, k.base, k.unit)})` : '';
+    const bound = `needs ${escapeMarkdown(readable(k.expectedText), 90)}`;
+    return k.ok ? `✅ ${measured}${delta} <sub>${bound}</sub>` : `❌ **${measured}**${delta} <sub>${bound}</sub>`;
+  });
+  if (c.skipped) lines.push(`<sub>⏭️ not checked: ${c.skipped.map((s) => escapeMarkdown(readable(s), 200)).join(' · ')} (baseline: optional)</sub>`);
+  return lines.join('<br>');
 }
 
 /** ">= 90%" reads as "≥ 90%" (the JSON report keeps the operators as written). */

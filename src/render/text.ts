@@ -6,18 +6,25 @@
 import { displayName } from '../evidence/collect.js';
 import type { CriterionResult, Status, Verdict } from '../verdict/evaluate.js';
 import { oneLine } from './escape.js';
+import { formatValue } from '../expect/units.js';
+import { baselineLine, deltaText } from './history.js';
 import { logLine } from './log.js';
 import { FAILURES_IN_TEXT, failuresNoun, findingName, nameOf, placeOf, shownMessage } from './failures.js';
 
 const LABEL: Record<Status, string> = { failed: 'FAILED ', missing: 'MISSING', passed: 'passed ' };
 const ORDER: Status[] = ['failed', 'missing', 'passed'];
 
-export function renderText(verdict: Verdict, policyPath?: string): string {
+export function renderText(verdict: Verdict, policyPath?: string, now = new Date()): string {
   const out: string[] = [];
   const where = [policyPath && `policy ${policyPath}`, verdict.profile && `profile ${verdict.profile}`].filter(Boolean).join(' · ');
   out.push(oneLine(`${verdict.policy}${where ? ` · ${where}` : ''}`));
   const score = `score ${verdict.score}%${verdict.minScore !== undefined ? ` (min ${verdict.minScore}%)` : ''}`;
-  out.push(`${verdict.decision === 'pass' ? 'PASS' : 'FAIL'}  ${score} — ${oneLine(verdict.summary)}`, '');
+  out.push(`${verdict.decision === 'pass' ? 'PASS' : 'FAIL'}  ${score} — ${oneLine(verdict.summary)}`);
+  if (verdict.baseline) {
+    out.push(oneLine(baselineLine(verdict.baseline, now)));
+    for (const w of verdict.baseline.warnings) out.push(`warning: ${oneLine(w)}`);
+  }
+  out.push('');
   const width = Math.min(32, Math.max(0, ...verdict.criteria.map((c) => c.id.length)));
   for (const status of ORDER) {
     for (const c of verdict.criteria.filter((x) => x.status === status)) out.push(...criterionLines(c, width));
@@ -36,16 +43,25 @@ function criterionLines(c: CriterionResult, width: number): string[] {
   const indent = ' '.repeat(13);
   const lines = [head];
   if (c.status === 'passed') {
-    lines.push(`${indent}${oneLine(c.reason)}`);
+    lines.push(`${indent}${oneLine(c.checks.some((k) => k.base !== undefined || k.relative) ? c.checks.map(checkWithDelta).join(', ') : c.reason)}`);
   } else {
     lines.push(`${indent}${c.status === 'missing' ? 'no evidence: ' : ''}${oneLine(c.reason)}`);
+    const deltas = c.checks.filter((k) => k.base !== undefined);
+    if (c.status === 'failed' && deltas.length > 0) lines.push(`${indent}vs base: ${oneLine(deltas.map((k) => `${k.metric} ${deltaText(k.actual, k.base!, k.unit)}`).join(', '))}`);
     if (c.evidence.length > 0) {
       const names = c.evidence.slice(0, 3).map((e) => oneLine(displayName(e))).join(', ');
       lines.push(`${indent}evidence: ${names}${c.evidence.length > 3 ? ` (+${c.evidence.length - 3} more)` : ''}`);
     }
     if (c.status === 'failed' && c.failures) lines.push(...failureLines(c, indent));
   }
+  if (c.skipped) lines.push(`${indent}not checked (baseline: optional): ${oneLine(c.skipped.join('; '))}`);
   return lines;
+}
+
+/** "lines = 81.2% (▼ 0.6), expected >= base - 0.5 points (80.7%)" */
+function checkWithDelta(k: Verdict['criteria'][number]['checks'][number]): string {
+  const delta = k.base !== undefined ? ` (${deltaText(k.actual, k.base, k.unit)})` : '';
+  return `${k.metric} = ${formatValue(k.actual, k.unit)}${delta}${k.relative ? `, expected ${k.expectedText}` : ''}`;
 }
 
 /** The first few failing tests (the JSON report has all that were kept); each part on one line. */

@@ -8,7 +8,10 @@ import { check, describeExpectation } from '../expect/expectation.js';
 import { formatValue } from '../expect/units.js';
 import type { Metrics, Unit } from '../measure.js';
 import type { Criterion, Policy, Position, Profile } from '../policy/load.js';
-import { FILES_METRIC } from '../policy/schema.js';
+import { FILES_METRIC, historyMetrics, NEW_FINDINGS } from '../policy/schema.js';
+import type { BaselineLookup } from '../history/baseline.js';
+import type { DigestCriterion, TrendPoint } from '../history/digest.js';
+import { FORMATS } from '../readers/index.js';
 import { displayName, type CriterionEvidence } from '../evidence/collect.js';
 import type { Provenance } from '../evidence/types.js';
 import type { Failures } from '../readers/types.js';
@@ -35,6 +38,10 @@ export interface Check {
   expectedText: string;
   /** the whole check as people read it: "failed = 3, expected == 0" */
   text: string;
+  /** the base verdict's value of the metric, when there is a base that has it */
+  base?: number;
+  /** the expectation is relative to the base ("<= base + 10% of base") */
+  relative?: true;
 }
 
 export interface CriterionResult {
@@ -54,6 +61,28 @@ export interface CriterionResult {
   position: Position;
   /** the failing tests or findings the evidence names (the first ones, and how many in all) */
   failures?: Failures;
+  /** the base verdict's figures for this criterion, when there is a base that evaluated it */
+  base?: { status: Status; metrics: Record<string, number> };
+  /** relative expectations not checked for want of a base (the criterion says `baseline: optional`) */
+  skipped?: string[];
+  /** identities of the failing tests or findings, for the digest (formats that name failures) */
+  failing?: { ids: string[]; complete: boolean };
+}
+
+/** The base the verdict was compared with, or why there was none, and how it was looked for. */
+export interface VerdictBaseline {
+  /** "main @ 1a2b3c4" */
+  label?: string;
+  how?: string;
+  commit?: string;
+  /** when the base verdict was made (ISO 8601) */
+  time?: string;
+  reason?: string;
+  walk: string[];
+  apiCalls?: number;
+  warnings: string[];
+  /** the base branch's last verdicts, oldest first (from the base digest) */
+  trend: TrendPoint[];
 }
 
 export interface Verdict {
@@ -68,6 +97,8 @@ export interface Verdict {
   counts: Record<Status, number>;
   /** why the decision is what it is, in one line */
   summary: string;
+  /** set when a base was looked for (the action, or the CLI's --baseline) */
+  baseline?: VerdictBaseline;
 }
 
 export type ProfileChoice = { profile?: Profile } | { error: string };
@@ -100,9 +131,10 @@ export function evaluate(
   profile: Profile | undefined,
   evidence: ReadonlyMap<string, CriterionEvidence>,
   now: Date,
+  lookup?: BaselineLookup,
 ): Verdict {
   const evaluated = criteriaInProfile(policy, profile);
-  const criteria = evaluated.map((c) => evaluateCriterion(c, evidence.get(c.id) ?? { files: [], problem: 'evidence was not collected' }, now));
+  const criteria = evaluated.map((c) => evaluateCriterion(c, evidence.get(c.id) ?? { files: [], problem: 'evidence was not collected' }, now, baseFor(c, lookup)));
   const counts: Record<Status, number> = { passed: 0, failed: 0, missing: 0 };
   // exact sums of weights in thousandths (the schema allows no other weights)
   const share: Share = { passed: 0n, total: 0n };
@@ -145,10 +177,42 @@ export function evaluate(
   };
   if (minScore !== undefined) verdict.minScore = minScore;
   if (profile) verdict.profile = profile.name;
+  if (lookup) verdict.baseline = verdictBaseline(lookup);
   return verdict;
 }
 
-function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date): CriterionResult {
+function verdictBaseline(lookup: BaselineLookup): VerdictBaseline {
+  const out: VerdictBaseline = { walk: lookup.walk, warnings: lookup.warnings, trend: lookup.baseline?.digest.trend ?? [] };
+  if (lookup.apiCalls !== undefined) out.apiCalls = lookup.apiCalls;
+  if (lookup.baseline) {
+    out.label = lookup.baseline.label;
+    out.how = lookup.baseline.how;
+    out.commit = lookup.baseline.digest.commit;
+    out.time = lookup.baseline.digest.time;
+  } else {
+    out.reason = lookup.reason ?? 'no baseline was found';
+  }
+  return out;
+}
+
+/** What a criterion can compare with: the base verdict's record of it, or why there is none. */
+type BaseOf = { record: DigestCriterion; label: string } | { problem: string };
+
+const NO_LOOKUP = 'no baseline: none was looked for (the CLI compares with an earlier JSON report given as --baseline FILE)';
+
+function baseFor(c: Criterion, lookup: BaselineLookup | undefined): BaseOf {
+  if (!lookup) return { problem: NO_LOOKUP };
+  const baseline = lookup.baseline;
+  if (!baseline) {
+    const reason = lookup.reason ?? 'no base verdict was found';
+    return { problem: reason.startsWith('no baseline') ? reason : `no baseline: ${reason}` };
+  }
+  const record = Object.hasOwn(baseline.digest.criteria, c.id) ? baseline.digest.criteria[c.id] : undefined;
+  if (!record) return { problem: `the base verdict (${baseline.label}) has no criterion "${c.id}"` };
+  return { record, label: baseline.label };
+}
+
+function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date, base: BaseOf): CriterionResult {
   const result: CriterionResult = {
     id: c.id,
     title: c.title,
@@ -198,22 +262,44 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date): C
   }
   // what failed, by name and place, goes with the figures read from the same evidence
   if (found.failures !== undefined && found.failures.total > 0) result.failures = found.failures;
+  const namesFailures = FORMATS[c.evidence.format].failures !== undefined;
+  if (namesFailures) {
+    // a format that names its failures and gave none had none: every identity is known
+    result.failing = found.failures ? { ids: found.failures.identities, complete: found.failures.identitiesComplete } : { ids: [], complete: true };
+  }
   const metrics: Metrics = { ...found.metrics, [FILES_METRIC]: { value: found.files.length } };
+  const notes: Record<string, string> = { ...found.notes };
+  const history = historyMetrics(c.evidence.format);
+  if (history.length > 0) Object.assign(metrics, compareFailing(result.failing, base, history, notes));
   for (const [name, metric] of Object.entries(metrics)) {
     result.metrics[name] = metric.value;
     if (metric.unit !== undefined) result.units[name] = metric.unit;
   }
+  if ('record' in base && base.record.status !== 'missing') result.base = { status: base.record.status, metrics: base.record.metrics };
   const absent: string[] = [];
   const failures: string[] = [];
   const policyErrors: string[] = [];
+  const skipped: string[] = [];
   for (const e of c.expect) {
+    const needsBase = e.expectation.relative !== undefined || history.includes(e.metric);
     const metric = Object.hasOwn(metrics, e.metric) ? metrics[e.metric] : undefined;
+    let baseValue: number | undefined;
+    if (needsBase) {
+      const problem = 'problem' in base ? base.problem : baseProblem(base, e.metric, metric?.unit, e.expectation.relative !== undefined);
+      if (problem !== undefined && (c.baseline === 'optional' || metric === undefined || e.expectation.relative !== undefined)) {
+        // with `baseline: optional` a check that needs a base is skipped, and the report says so
+        if (c.baseline === 'optional') skipped.push(`${e.metric} ${e.expectation.text}: ${problem}`);
+        else absent.push(`${e.metric} ${e.expectation.text}: ${problem}`);
+        continue;
+      }
+      if (e.expectation.relative !== undefined && 'record' in base) baseValue = base.record.metrics[e.metric];
+    }
     if (metric === undefined) {
-      const note = found.notes && Object.hasOwn(found.notes, e.metric) ? found.notes[e.metric] : undefined;
+      const note = Object.hasOwn(notes, e.metric) ? notes[e.metric] : undefined;
       absent.push(note ? `${e.metric}: ${note}` : `metric "${e.metric}" is not in the evidence`);
       continue;
     }
-    const outcome = check(e.expectation, metric.value, metric.unit);
+    const outcome = check(e.expectation, metric.value, metric.unit, baseValue);
     if ('error' in outcome) {
       policyErrors.push(`policy ${c.id} line ${e.position.line}: ${e.metric}: ${outcome.error}`);
       continue;
@@ -224,11 +310,18 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date): C
     const text = `${e.metric} = ${actualText}, expected ${expectedText}`;
     const entry: Check = { metric: e.metric, op: e.expectation.op, expected: outcome.expected, actual: metric.value, ok, expectedText, text };
     if (metric.unit !== undefined) entry.unit = metric.unit;
+    if (e.expectation.relative) {
+      entry.relative = true;
+      entry.expectedText = `${expectedText} (${formatValue(outcome.expected, metric.unit)})`;
+      entry.text = `${e.metric} = ${actualText}, expected ${entry.expectedText}`;
+    }
+    if (result.base && Object.hasOwn(result.base.metrics, e.metric)) entry.base = result.base.metrics[e.metric]!;
     result.checks.push(entry);
     // a reader's note on a metric it gave (JUnit: a declared count outweighed the elements) says why
-    const note = found.notes && Object.hasOwn(found.notes, e.metric) ? found.notes[e.metric] : undefined;
-    if (!ok) failures.push(note ? `${text} (${note})` : text);
+    const note = Object.hasOwn(notes, e.metric) ? notes[e.metric] : undefined;
+    if (!ok) failures.push(note ? `${entry.text} (${note})` : entry.text);
   }
+  if (skipped.length > 0) result.skipped = skipped;
   if (policyErrors.length > 0) return { ...result, status: 'failed', reason: policyErrors.join('; ') };
   if (absent.length > 0) {
     const files = found.files.map(displayName);
@@ -236,6 +329,51 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date): C
   }
   if (failures.length > 0) return { ...result, status: 'failed', reason: failures.join('; ') };
   return { ...result, status: 'passed', reason: result.checks.map((k) => `${k.metric} = ${formatValue(k.actual, k.unit)}`).join(', ') };
+}
+
+/** Why a metric cannot be compared with the base record, or undefined when it can. */
+function baseProblem(base: { record: DigestCriterion; label: string }, metric: string, unit: Unit | undefined, relative: boolean): string | undefined {
+  const { record, label } = base;
+  if (record.status === 'missing') return `the base verdict (${label}) had no evidence for this criterion`;
+  if (!relative) return undefined; // failed.new and the like: compareFailing says what is missing
+  if (!Object.hasOwn(record.metrics, metric)) return `the base verdict (${label}) has no ${metric}`;
+  const baseUnit = Object.hasOwn(record.units, metric) ? record.units[metric] : undefined;
+  if (baseUnit !== unit) return `${metric} is ${unit ?? 'a count'} here but ${baseUnit ?? 'a count'} in the base verdict (${label})`;
+  return undefined;
+}
+
+/**
+ * failed.new / failed.fixed (results.new / results.fixed for SARIF): how many failing identities
+ * are not on the base, and how many of the base's are gone. Only when both sides know every
+ * identity; otherwise the metrics are absent with the reason (a guess could hide a new failure).
+ */
+function compareFailing(
+  head: { ids: string[]; complete: boolean } | undefined,
+  base: BaseOf,
+  names: string[],
+  notes: Record<string, string>,
+): Metrics {
+  const [newName, fixedName] = names as [string, string];
+  const what = newName === NEW_FINDINGS ? 'findings' : 'failing tests';
+  const absent = (why: string) => {
+    notes[newName] = why;
+    notes[fixedName] = why;
+    return {};
+  };
+  if ('problem' in base) return absent(base.problem);
+  if (base.record.status === 'missing') return absent(`the base verdict (${base.label}) had no evidence for this criterion`);
+  if (!head) return absent(`this format names no ${what}`);
+  if (!head.complete) return absent(`not every one of this run's ${what} could be identified (more than the cap, or unnamed ones), so new ones cannot be told apart`);
+  const baseFailing = base.record.failing;
+  if (!baseFailing) return absent(`the base verdict (${base.label}) does not record its ${what}`);
+  if (!baseFailing.complete) return absent(`the base verdict (${base.label}) does not know all of its ${what}, so new ones cannot be told apart`);
+  const before = new Set(baseFailing.ids);
+  const now = new Set(head.ids);
+  let added = 0;
+  for (const id of now) if (!before.has(id)) added++;
+  let gone = 0;
+  for (const id of before) if (!now.has(id)) gone++;
+  return { [newName]: { value: added }, [fixedName]: { value: gone } };
 }
 
 /** The metric a test-results format counts its tests in. */
