@@ -43,6 +43,12 @@ export const LIMITS = {
    * Deflate tops out near 1,032:1, so only a crafted or degenerate zip reaches it.
    */
   zipRatio: 1_000,
+  /**
+   * Identities of failing tests (or counted SARIF findings) kept per criterion, to compare with a
+   * base commit's verdict (src/readers/identity.ts). Beyond it the identities are incomplete and
+   * failed.new / results.new are absent, never guessed.
+   */
+  failingIdentities: 2_000,
 } as const;
 
 export type Limits = { readonly [K in keyof typeof LIMITS]: number };

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMITS, type Limits } from '../../src/limits.js';
 import { EvidenceError } from '../../src/measure.js';
+import { identityOf } from '../../src/readers/identity.js';
 import { junit, type JunitModel } from '../../src/readers/junit.js';
 import { bytesSource, CONFORMANCE, context, evidenceError, fileSource, FIXTURES, manifest, type ManifestEntry } from '../helpers/evidence.js';
 
@@ -698,6 +699,9 @@ describe('junit reader: properties', () => {
 
   const failing = (o: Outcome) => o === 'failure' || o === 'error' || o === 'rerun' || o === 'status-fail';
 
+  /** The failed testcases, in document order. */
+  const failedCases = (node: Suite): Case[] => node.children.flatMap((child) => (child.kind === 'suite' ? failedCases(child) : child.kind === 'case' && failing(child.outcome) ? [child] : []));
+
   /** What the file shows and declares, by the rules: elements, and per suite the worse figure. */
   function oracle(node: Suite): { failedElements: number; maxDeclared: number; effectiveFailed: number; cases: number } {
     let failedElements = 0;
@@ -741,7 +745,16 @@ describe('junit reader: properties', () => {
         let unique = 0;
         const renamed = await readXml(xml(root, () => `u${unique++}`), chunk);
         // the same failing tests, by their new names
-        expect({ ...renamed, failing: renamed.failing.map((f) => ({ ...f, name: '' })) }).toEqual({ ...m, failing: m.failing.map((f) => ({ ...f, name: '' })) });
+        const unnamed = (x: JunitModel) => ({ ...x, failing: x.failing.map((f) => ({ ...f, name: '' })), identities: undefined });
+        expect(unnamed(renamed)).toEqual(unnamed(m));
+        // one identity per distinct failed testcase name; none for a failure outside a testcase (its
+        // suite has no name here) nor for the declared-only ones
+        const cases = failedCases(root);
+        expect(m.identities.size).toBe(new Set(cases.map((c) => c.name)).size);
+        expect(renamed.identities.size).toBe(cases.length);
+        const complete = o.effectiveFailed === cases.length;
+        expect(m.identities.complete).toBe(complete);
+        expect(renamed.identities.complete).toBe(complete);
       }),
       { numRuns: 300 },
     );
@@ -776,7 +789,10 @@ describe('junit reader: failing tests by name and place', () => {
       { suite: 'test_sample', name: 'test_parametrized[2]', file: 'test_sample.py', line: 53, message: 'assert 2 != 2' },
       { suite: 'test_sample.TestGroup', name: 'test_method_raises', file: 'test_sample.py', line: 62, message: 'ValueError: unexpected' },
     ]);
-    expect(junit.failures!(m)).toEqual({ kept: m.failing, total: 8 });
+    // pytest writes a test that fails and then errors in teardown as two testcases: one identity
+    const identities = [...new Set(m.failing.map((f) => identityOf([f.suite ?? '', f.name])))].sort();
+    expect(identities).toHaveLength(7);
+    expect(junit.failures!(m)).toEqual({ kept: m.failing, total: 8, identities, identitiesComplete: true });
   });
 
   it('pytest xunit2 (no file/line attributes): placed at the frame the failure text names', async () => {
@@ -840,7 +856,8 @@ describe('junit reader: failing tests by name and place', () => {
       { suite: 'b', name: 't', message: 'AssertionError' },
     ]);
     expect(m.declaredOnly).toBe(1);
-    expect(junit.failures!(m)).toEqual({ kept: m.failing, total: 3 });
+    // the failure outside a testcase is identified by its suite's name; the declared-only one has no identity
+    expect(junit.failures!(m)).toEqual({ kept: m.failing, total: 3, identities: [identityOf(['outer', 'Chrome Headless']), identityOf(['b', 't'])].sort(), identitiesComplete: false });
   });
 
   it('the message: the message attribute, else the first non-blank line of the text, else the type; a failing status with no child names the test', async () => {

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/limits.js';
 import { EvidenceError } from '../../src/measure.js';
+import { FailingIdentities } from '../../src/readers/identity.js';
 import { sarif, type SarifModel } from '../../src/readers/sarif.js';
 import { MB, runCliBounded } from '../helpers/bounded.js';
 import { bytesSource, CONFORMANCE, context, evidenceError, fileSource, FIXTURES, manifest } from '../helpers/evidence.js';
@@ -26,6 +27,8 @@ const counts = (partial: Partial<SarifModel>): SarifModel => ({
   rated: false,
   // the findings kept are asserted on their own (sarif: top findings)
   findings: expect.anything() as SarifModel['findings'],
+  // the identities likewise (sarif: identities)
+  identities: expect.anything() as SarifModel['identities'],
   ...partial,
 });
 
@@ -128,8 +131,8 @@ describe('sarif: rules, overrides, extensions, severities', () => {
 
   it('merges by summing', () => {
     const none = { error: [], warning: [], note: [] };
-    const a = counts({ results: 3, error: 1, warning: 2, high: 1, findings: none });
-    const b = counts({ results: 2, note: 1, low: 1, findings: none });
+    const a = counts({ results: 3, error: 1, warning: 2, high: 1, findings: none, identities: new FailingIdentities() });
+    const b = counts({ results: 2, note: 1, low: 1, findings: none, identities: new FailingIdentities() });
     expect(sarif.merge([a, b])).toEqual(counts({ results: 5, error: 1, warning: 2, note: 1, high: 1, low: 1 }));
     expect(() => sarif.merge([])).toThrow(EvidenceError);
   });
@@ -270,10 +273,12 @@ describe('sarif: what is not evidence', () => {
     expect(suppression.message).toMatch(/duplicate key "status"/);
     const rules = await rejection(readText('{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "T", "rules": [], "rules": [{"id": "R"}]}}, "results": []}]}'));
     expect(rules.message).toMatch(/duplicate key "rules"/);
-    // fingerprints and the parts of messages and locations no finding shows are skipped: a repeated
-    // key there changes nothing
-    const counted = await readText(log('{"ruleId": "R", "message": {"markdown": "a", "markdown": "b"}, "locations": [{"id": 1, "id": 2}], "partialFingerprints": {}, "partialFingerprints": {}}'));
+    // the parts of messages and locations no finding shows are skipped: a repeated key there changes nothing
+    const counted = await readText(log('{"ruleId": "R", "message": {"markdown": "a", "markdown": "b"}, "locations": [{"id": 1, "id": 2}]}'));
     expect(counted).toEqual(counts({ results: 1, note: 1, unrated: 1 }));
+    // fingerprints name the result's identity: which one would be a guess
+    const prints = await rejection(readText(log('{"ruleId": "R", "partialFingerprints": {}, "partialFingerprints": {}}')));
+    expect(prints.message).toMatch(/duplicate key "partialFingerprints"/);
     // the message text is shown with the finding: which one would be a guess
     const text = await rejection(readText(log('{"ruleId": "R", "message": {"text": "a", "text": "b"}}')));
     expect(text.message).toMatch(/duplicate key "text"/);
@@ -536,6 +541,8 @@ describe('sarif: top findings (failures)', () => {
       kept: [
         { suite: 'no-unused-vars', name: 'no-unused-vars', level: 'error', file: 'C:/dev/sarif/sarif-tutorials/samples/Introduction/simple-example.js', line: 1, message: "'x' is assigned a value but never used." },
       ],
+      identities: [expect.stringMatching(/^[A-Za-z0-9_-]{11}$/)],
+      identitiesComplete: true,
     });
     // Trivy: the rule's name is the short name, the CVE the rule id
     const trivy = sarif.failures!(await read(path.join(CONFORMANCE, 'sarif/trivy/alpine-310.sarif')));
@@ -664,7 +671,7 @@ describe('sarif: top findings (failures)', () => {
 });
 
 describe('sarif: findings are built only while some may be kept', () => {
-  it('once every level has its 100, later results are read for their counts only', async () => {
+  it('once every level has its 100 and the identities are full, later results are read for their counts only', async () => {
     const results = [
       ...['error', 'warning', 'note'].flatMap((level) => Array.from({ length: 100 }, (_, i) => ({ level, message: { text: `${level} ${i}` } }))),
       // read lean: their messages are not built (a repeated key there is not even looked at), yet they count
@@ -672,11 +679,16 @@ describe('sarif: findings are built only while some may be kept', () => {
     ];
     const text = JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'T' } }, results }] }).replace(/"text":"late (\d+)"/g, '"text":"late $1","text":"again"');
     expect(text.match(/"text":"again"/g)).toHaveLength(50);
-    const model = await sarif.read(bytesSource(text, 4096), context('lean.sarif'));
+    // 300 identities: the 300 first results fill them (their texts differ)
+    const model = await sarif.read(bytesSource(text, 4096), { ...context('lean.sarif'), limits: { ...LIMITS, failingIdentities: 300 } });
     expect(sarif.metrics(model)).toMatchObject({ results: { value: 350 }, error: { value: 150 } });
     const f = sarif.failures!(model);
     expect(f.total).toBe(350);
     expect(f.kept.map((k) => k.message)).toEqual(Array.from({ length: 100 }, (_, i) => `error ${i}`));
+    expect(f.identities).toHaveLength(300);
+    expect(f.identitiesComplete).toBe(false);
+    // with room for every identity, the late results are built whole, and their repeated key is refused
+    expect((await rejection(sarif.read(bytesSource(text, 4096), context('lean.sarif')))).message).toMatch(/duplicate key "text"/);
     // before every level is full, results are built whole: the same repeated key is refused there
     const early = JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'T' } }, results: [{ level: 'note', message: { text: 'x' } }] }] }).replace('"text":"x"', '"text":"x","text":"y"');
     expect((await rejection(sarif.read(bytesSource(early), context('early.sarif')))).message).toMatch(/duplicate key "text"/);

@@ -20,13 +20,19 @@ describe('the shared test-results model', () => {
     );
   });
 
-  it('builds a failing test lazily, only while it is kept, and clips long text to one line', () => {
-    const tally = new TestTally();
+  it('builds a failing test lazily, only while it is kept or its identity has room, and clips long text to one line', () => {
+    // room for 120 identities: the first 100 are kept and identified, 20 more only identified
+    const tally = new TestTally(120);
     let built = 0;
-    for (let i = 0; i < FAILING_TESTS_KEPT + 50; i++) tally.record('failed', () => (built++, { name: 'n'.repeat(10_000), message: 'first\nsecond', line: 0 }));
+    for (let i = 0; i < FAILING_TESTS_KEPT + 50; i++) tally.record('failed', () => (built++, { name: `${i}${'n'.repeat(10_000)}`, message: 'first\nsecond', line: 0 }));
+    // a passing or skipped test is never built, so its name is never decoded nor hashed
+    for (let i = 0; i < 1000; i++) tally.record(i % 2 ? 'passed' : 'skipped', () => (built++, { name: `p${i}` }));
     const r = tally.finish();
-    expect(built).toBe(FAILING_TESTS_KEPT);
+    expect(built).toBe(120);
     expect(r.failures).toBe(FAILING_TESTS_KEPT + 50);
+    expect(r.failing).toHaveLength(FAILING_TESTS_KEPT);
+    expect(r.identities.size).toBe(120);
+    expect(r.identities.complete).toBe(false);
     expect(r.failing[0]!.name.length).toBeLessThanOrEqual(300);
     expect(r.failing[0]!.message).toBe('first');
     expect(r.failing[0]!.line).toBeUndefined(); // not a source line

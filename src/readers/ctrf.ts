@@ -1,7 +1,7 @@
 import { EvidenceError } from '../measure.js';
 import { compileShape, readJsonDocument, streamItems } from './json.js';
 import { messageLine, stackPlace } from './stack-frames.js';
-import { TestTally, type FailingTest, type Outcome, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
+import { TestTally, type FailingRecord, type Outcome, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
 import type { Format } from './types.js';
 
 /**
@@ -32,7 +32,7 @@ export const ctrf: Format<TestResults> = {
   ...TEST_RESULTS_FORMAT,
 
   async read(input, ctx) {
-    const tally = new TestTally();
+    const tally = new TestTally(ctx.limits.failingIdentities);
     let listed = 0;
     let failed = 0;
     let other = 0;
@@ -92,7 +92,7 @@ export const ctrf: Format<TestResults> = {
   },
 };
 
-function failingOf(item: Json, outcome: Outcome): FailingTest {
+function failingOf(item: Json, outcome: Outcome): FailingRecord {
   const name = typeof item.name === 'string' ? item.name : '(unnamed test)';
   const suites = Array.isArray(item.suite) ? item.suite.filter((s): s is string => typeof s === 'string') : typeof item.suite === 'string' ? [item.suite] : [];
   const file = typeof item.filePath === 'string' ? item.filePath : undefined;
@@ -101,7 +101,7 @@ function failingOf(item: Json, outcome: Outcome): FailingTest {
     outcome === 'error' && item.status !== 'other'
       ? `the test has status ${JSON.stringify(item.status)}, which CTRF does not define`
       : (messageLine(item.message) ?? (item.status === 'other' ? `the test has status "other"${typeof item.rawStatus === 'string' ? ` (${item.rawStatus})` : ''}: how it ended is unknown` : undefined));
-  return { suite: suites.length > 0 ? suites.join(' > ') : undefined, name, file, line, message };
+  return { suite: suites.length > 0 ? suites.join(' > ') : undefined, name, file, line, message, ...(typeof item.name === 'string' ? {} : { identity: null }) };
 }
 
 function isObject(value: unknown): value is Json {

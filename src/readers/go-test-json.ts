@@ -84,7 +84,7 @@ const COMPILER_ERROR = /^(\S+\.go):(\d+)(?::\d+)?: (.*)$/;
 const FAIL_NOT_BUILT = /^FAIL\s+(\S+)\s+\[(build failed|setup failed)\]\s*$/;
 
 class GoTestJsonParser {
-  readonly tally = new TestTally();
+  readonly tally: TestTally;
   private readonly packages = new Map<string, RunningPackage>();
   private readonly builds = new Map<string, BuildFailure>();
   private running = 0;
@@ -94,7 +94,12 @@ class GoTestJsonParser {
   /** inside a `# package` block of merged build output: the package it is about, for its message */
   private buildBlock: BuildFailure | undefined;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    identitiesCap: number,
+  ) {
+    this.tally = new TestTally(identitiesCap);
+  }
 
   line(text: string): void {
     this.lineNumber++;
@@ -276,6 +281,7 @@ class GoTestJsonParser {
     this.tally.record('error', {
       suite: pkgName,
       name: pkgName || 'package',
+      identity: pkgName ? undefined : null,
       file: pkg.file,
       line: pkg.line,
       message: pkg.panic ?? 'the package failed with no failing test (a build failure, a panic in init or TestMain, a time-out or os.Exit)',
@@ -286,7 +292,7 @@ class GoTestJsonParser {
     // a truncated stream: tests still running are failed, and each package an errored test
     for (const [pkgName, pkg] of this.packages) {
       for (const [test, running] of [...pkg.tests]) this.noOutcome(pkgName, pkg, test, running);
-      this.tally.record('error', { suite: pkgName, name: pkgName || 'package', file: pkg.file, line: pkg.line, message: pkg.panic ?? 'the stream ends before the result of this package: the run was cut short' });
+      this.tally.record('error', { suite: pkgName, name: pkgName || 'package', identity: pkgName ? undefined : null, file: pkg.file, line: pkg.line, message: pkg.panic ?? 'the stream ends before the result of this package: the run was cut short' });
       this.tally.note(`${this.file}: the stream ends before the result of package ${JSON.stringify(pkgName)}`);
     }
     this.packages.clear();
@@ -373,7 +379,7 @@ export const goTestJson: Format<TestResults> = {
   ...TEST_RESULTS_FORMAT,
 
   async read(input, ctx) {
-    const parser = new GoTestJsonParser(ctx.name);
+    const parser = new GoTestJsonParser(ctx.name, ctx.limits.failingIdentities);
     await forEachLine(input, (text, start, end) => parser.line(text.slice(start, end)), ctx.limits.lineBytes);
     return parser.end();
   },

@@ -2,7 +2,7 @@ import { EvidenceError } from '../measure.js';
 import { own } from './coverage.js';
 import { compileShape, readJsonDocument, streamItems } from './json.js';
 import { messageLine, stackPlace } from './stack-frames.js';
-import { TestTally, type FailingTest, type Outcome, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
+import { TestTally, type FailingRecord, type FailingTest, type Outcome, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
 import type { Format } from './types.js';
 
 /**
@@ -50,7 +50,7 @@ export const jestJson: Format<TestResults> = {
   ...TEST_RESULTS_FORMAT,
 
   async read(input, ctx) {
-    const tally = new TestTally();
+    const tally = new TestTally(ctx.limits.failingIdentities);
     let waiting: Waiting[] = [];
     let fileFailures = 0;
     let failedTests = 0;
@@ -97,11 +97,11 @@ export const jestJson: Format<TestResults> = {
         const exec = isObject(item.testExecError) ? item.testExecError : {};
         const message = messageLine(item.message) ?? messageLine(exec.message) ?? 'the test file failed to run';
         const line = name === undefined ? undefined : (stackPlace(item.message, name).line ?? stackPlace(exec.stack, name).line);
-        tally.record('error', () => ({ name: 'Test suite failed to run', file: name, line, message }));
+        tally.record('error', () => ({ name: 'Test suite failed to run', file: name, line, message, identity: fileIdentity(name) }));
       } else if (item.status !== 'passed' && item.status !== 'failed' && item.status !== 'pending' && item.status !== 'skipped' && fileFailures === 0) {
         // a file status Jest does not define: how the file ended is unknown
         fileErrors++;
-        tally.record('error', () => ({ name: 'Test suite failed to run', file: name, message: `the test file has status ${JSON.stringify(item.status)}, neither passed nor failed` }));
+        tally.record('error', () => ({ name: 'Test suite failed to run', file: name, message: `the test file has status ${JSON.stringify(item.status)}, neither passed nor failed`, identity: fileIdentity(name) }));
       }
       fileFailures = 0;
     };
@@ -136,9 +136,15 @@ export const jestJson: Format<TestResults> = {
   },
 };
 
-function failingOf(item: Json, outcome: Outcome): FailingTest {
+/** A test file that failed to run is told apart by its path (the suite it stands for). */
+function fileIdentity(file: string | undefined): readonly string[] | null {
+  return file === undefined || file.trim() === '' ? null : [file, 'Test suite failed to run'];
+}
+
+function failingOf(item: Json, outcome: Outcome): FailingRecord {
   const ancestors = Array.isArray(item.ancestorTitles) ? item.ancestorTitles.filter((t): t is string => typeof t === 'string') : [];
-  const title = typeof item.title === 'string' ? item.title : typeof item.fullName === 'string' ? item.fullName : '(unnamed test)';
+  const named = typeof item.title === 'string' ? item.title : typeof item.fullName === 'string' ? item.fullName : undefined;
+  const title = named ?? '(unnamed test)';
   const messages = item.failureMessages;
   const message =
     outcome === 'error'
@@ -146,7 +152,7 @@ function failingOf(item: Json, outcome: Outcome): FailingTest {
       : Array.isArray(messages)
         ? messageLine(messages[0])
         : undefined;
-  return { suite: ancestors.length > 0 ? ancestors.join(' › ') : undefined, name: title, message };
+  return { suite: ancestors.length > 0 ? ancestors.join(' › ') : undefined, name: title, message, ...(named === undefined ? { identity: null } : {}) };
 }
 
 function isObject(value: unknown): value is Json {

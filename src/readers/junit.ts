@@ -2,6 +2,7 @@ import { EvidenceError } from '../measure.js';
 import type { Metrics } from '../measure.js';
 import { own } from './coverage.js';
 import { BoundedText, firstFrame, traceText } from './dotnet.js';
+import { FailingIdentities, identityOf } from './identity.js';
 import { messageLine, stackPlace } from './stack-frames.js';
 import { FAILING_TESTS_KEPT, type FailingTest } from './test-results.js';
 import type { ByteSource, Failures, Format } from './types.js';
@@ -38,9 +39,16 @@ import { parseXml, SavedAttributes, type XmlAttributes, type XmlHandler } from '
  * else its `type`). A failure outside any testcase is named after its suite; failed tests only a
  * declaration shows have no name and count in the total only.
  *
- * Bounded: names are decoded only while fewer than FAILING_TESTS_KEPT failing tests are kept, and
- * of a failure's text only the first 16 KB of the kept ones is read; everything else is counters
- * (result messages, stack traces, system-out and names are never accumulated).
+ * Identities (identity.ts) of every failed test, up to LIMITS.failingIdentities: its suite as above
+ * (classname, else the innermost suite's name; unclipped) and its name. A testcase without a name,
+ * a failure outside any testcase in an unnamed suite and failed tests only a declaration shows have
+ * none (the identities are then incomplete).
+ *
+ * Bounded: names are decoded only for failed testcases, while fewer than FAILING_TESTS_KEPT are
+ * kept or the identities have room (a testcase's tag is copied, not decoded, until it is known to
+ * fail; a tag over SAVED_TAG_BYTES is decoded at once), and of a failure's text only the first 16 KB
+ * of the kept ones is read; everything else is counters (result messages, stack traces,
+ * system-out and names are never accumulated).
  */
 export interface JunitModel {
   /** tests: always passed + failures + errors + skipped */
@@ -65,9 +73,25 @@ export interface JunitModel {
   testsNotes: string[];
   /** the first FAILING_TESTS_KEPT failed tests, in document order (failures + errors counts them all) */
   failing: FailingTest[];
+  /** the identities of every failed test, up to LIMITS.failingIdentities */
+  identities: FailingIdentities;
 }
 
-const emptyModel = (): JunitModel => ({ tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, duration: 0, runs: 0, declaredOnly: 0, failedNotes: [], testsNotes: [], failing: [] });
+const emptyModel = (identitiesCap?: number): JunitModel => ({
+  tests: 0,
+  passed: 0,
+  failures: 0,
+  errors: 0,
+  skipped: 0,
+  flaky: 0,
+  duration: 0,
+  runs: 0,
+  declaredOnly: 0,
+  failedNotes: [],
+  testsNotes: [],
+  failing: [],
+  identities: new FailingIdentities(identitiesCap),
+});
 
 /** Longest name, suite or file kept for a failing test (a copy: never a slice of a huge value). */
 const TEXT_KEPT = 300;
@@ -86,6 +110,8 @@ interface Pending {
   attributes: SavedAttributes | undefined;
   suite: string | undefined;
   name: string | undefined;
+  /** identityOf its unclipped suite and name; null: it has no name (undefined: not read yet) */
+  id?: string | null;
   file: string | undefined;
   /** the `line` attribute, -1 when absent or not plain digits */
   line: number;
@@ -98,10 +124,13 @@ interface Pending {
 /** Longest testcase tag copied for later; a longer one has its names decoded (and clipped) at once. */
 const SAVED_TAG_BYTES = 64 * 1024;
 
-/** Names and place of a testcase, from attributes saved at its open tag or read there. */
+/** Names, identity and place of a testcase, from attributes saved at its open tag or read there. */
 function readNames(p: Pending, attributes: SavedAttributes | XmlAttributes, suiteName: () => string | undefined): void {
-  p.suite = clip(attributes.get('classname')) || suiteName();
-  p.name = clip(attributes.get('name'));
+  const classname = attributes.get('classname');
+  const name = attributes.get('name');
+  p.id = name === undefined || name.trim() === '' ? null : identityOf([classname || suiteName() || '', name]);
+  p.suite = clip(classname) || suiteName();
+  p.name = clip(name);
   p.file = clip(attributes.get('file'));
   p.line = attributes.digits('line');
 }
@@ -279,9 +308,10 @@ function addNote(notes: string[], note: string): void {
   else if (notes.length === MAX_NOTES) notes.push('and more');
 }
 
-async function read(input: ByteSource, file: string, maxDepth: number): Promise<JunitModel> {
-  const model = emptyModel();
+async function read(input: ByteSource, file: string, maxDepth: number, identitiesCap: number): Promise<JunitModel> {
+  const model = emptyModel(identitiesCap);
   const failing = model.failing;
+  const identities = model.identities;
 
   let caseTime = 0;
   let sawCaseTime = false;
@@ -355,6 +385,7 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
       model.failures += extraFailures;
       model.tests += extra;
       model.declaredOnly += extra;
+      identities.miss();
       const what = [suite.declaredFailures > 0 ? `failures="${suite.declaredFailures}"` : '', suite.declaredErrors > 0 ? `errors="${suite.declaredErrors}"` : ''].filter(Boolean).join(' ');
       addNote(model.failedNotes, `${describeSuite(file, suite)} declares ${what} but its elements show ${shown} failed test${shown === 1 ? '' : 's'}: counted as ${declared} failed (the worse figure)`);
     }
@@ -393,11 +424,16 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
             if (bits & (ERROR | FAILURE)) {
               pending = casePending[casePending.length - 1];
               // the first failure or error of a kept testcase tells its message and place
-              if (pending !== undefined && pending.text !== undefined) pending = undefined;
+              if (pending !== undefined && (pending.text !== undefined || failing.length >= FAILING_TESTS_KEPT)) pending = undefined;
             }
           } else if (bits & (ERROR | FAILURE)) {
             // outside any testcase: an error or failure is a failed test of its own, named after its suite
             count(bits);
+            if (identities.full) identities.miss();
+            else {
+              const name = suiteName();
+              identities.add(name === undefined ? null : [suiteName(suites.length - 2) ?? '', name]);
+            }
             if (failing.length < FAILING_TESTS_KEPT) {
               pending = { attributes: undefined, suite: suiteName(suites.length - 2), name: suiteName(), file: undefined, line: -1, message: undefined, text: undefined, type: undefined };
               loosePending.push(pending);
@@ -423,7 +459,7 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
           // names are decoded only for a testcase that may fail: one with children, or a failing
           // status (an empty <testcase/> without one passed or skipped)
           let pending: Pending | undefined;
-          if (failing.length < FAILING_TESTS_KEPT && (!attributes.selfClosing || (bits & (ERROR | FAILURE)) !== 0)) {
+          if ((failing.length < FAILING_TESTS_KEPT || !identities.full) && (!attributes.selfClosing || (bits & (ERROR | FAILURE)) !== 0)) {
             // the tag is copied, not decoded: most testcases pass and their names are never needed
             const level = casePending.length;
             const saved = (savedTags[level] ??= new SavedAttributes());
@@ -453,7 +489,7 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
         const declaredErrors = declaredCount(attributes, 'errors');
         const declaredTests = declaredCount(attributes, 'tests');
         // the name matters for a note, or to name failing tests: read it only when it may
-        const label = declaredFailures > 0 || declaredErrors > 0 || declaredTests > 0 || failing.length < FAILING_TESTS_KEPT ? attributes.get('name') : undefined;
+        const label = declaredFailures > 0 || declaredErrors > 0 || declaredTests > 0 || failing.length < FAILING_TESTS_KEPT || !identities.full ? attributes.get('name') : undefined;
         suites.push({ depth, name: label, declaredTests, declaredFailures, declaredErrors, tests: 0, failures: 0, errors: 0 });
       },
       text: undefined,
@@ -479,9 +515,14 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
           const pending = casePending.pop();
           model.runs++;
           count(bits);
-          if (bits & (ERROR | FAILURE) && pending !== undefined && failing.length < FAILING_TESTS_KEPT) {
-            if (pending.attributes !== undefined) readNames(pending, pending.attributes, suiteName);
-            failing.push(failingTest(pending, '(unnamed test case)'));
+          if (bits & (ERROR | FAILURE)) {
+            if (pending === undefined) identities.miss();
+            else {
+              if (pending.attributes !== undefined) readNames(pending, pending.attributes, suiteName);
+              if (pending.id === null || pending.id === undefined) identities.miss();
+              else identities.addIdentity(pending.id);
+              if (failing.length < FAILING_TESTS_KEPT) failing.push(failingTest(pending, '(unnamed test case)'));
+            }
           }
         } else if (suite !== undefined && suite.depth === depth) {
           suites.pop();
@@ -499,9 +540,10 @@ async function read(input: ByteSource, file: string, maxDepth: number): Promise<
 export const junit: Format<JunitModel> = {
   name: 'junit',
   testResults: true,
-  read: (input, ctx) => read(input, ctx.name, ctx.limits.nestingDepth),
+  read: (input, ctx) => read(input, ctx.name, ctx.limits.nestingDepth, ctx.limits.failingIdentities),
   merge(models) {
     const sum = emptyModel();
+    sum.identities = FailingIdentities.union(models.map((m) => m.identities));
     for (const m of models) {
       sum.tests += m.tests;
       sum.passed += m.passed;
@@ -518,9 +560,9 @@ export const junit: Format<JunitModel> = {
     }
     return sum;
   },
-  /** The failing tests a PR reader sees: the first ones kept, and how many failed in all (declared-only ones included). */
+  /** The failing tests a PR reader sees: the first ones kept, how many failed in all (declared-only ones included), and who they are. */
   failures(m): Failures {
-    return { kept: m.failing, total: m.failures + m.errors };
+    return { kept: m.failing, total: m.failures + m.errors, identities: m.identities.list(), identitiesComplete: m.identities.complete };
   },
   metrics(m): Metrics {
     return {

@@ -1,7 +1,7 @@
 import { EvidenceError } from '../measure.js';
 import { compileShape, readJsonDocument, streamItems } from './json.js';
 import { messageLine, stackPlace } from './stack-frames.js';
-import { TestTally, type FailingTest, type Outcome, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
+import { TestTally, type FailingRecord, type Outcome, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
 import type { Format } from './types.js';
 
 /**
@@ -37,7 +37,7 @@ export const mochaJson: Format<TestResults> = {
   ...TEST_RESULTS_FORMAT,
 
   async read(input, ctx) {
-    const tally = new TestTally();
+    const tally = new TestTally(ctx.limits.failingIdentities);
     let listed = 0;
     let testFailures = 0;
     let failures = 0;
@@ -95,13 +95,13 @@ export const mochaJson: Format<TestResults> = {
   },
 };
 
-function failingOf(test: Json, err: Json): FailingTest {
+function failingOf(test: Json, err: Json): FailingRecord {
   const title = typeof test.title === 'string' ? test.title : '(unnamed test)';
   const full = typeof test.fullTitle === 'string' ? test.fullTitle : undefined;
   const suite = full !== undefined && full.length > title.length && full.endsWith(` ${title}`) ? full.slice(0, full.length - title.length - 1) : undefined;
   const file = typeof test.file === 'string' ? test.file : undefined;
   const place = file === undefined ? stackPlace(err.stack) : { file, line: stackPlace(err.stack, file).line };
-  return { suite, name: title, file: place.file, line: place.line, message: messageLine(err.message) ?? messageLine(err.stack) };
+  return { suite, name: title, file: place.file, line: place.line, message: messageLine(err.message) ?? messageLine(err.stack), ...(typeof test.title === 'string' ? {} : { identity: null }) };
 }
 
 function isObject(value: unknown): value is Json {

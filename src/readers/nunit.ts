@@ -1,7 +1,7 @@
 import { EvidenceError } from '../measure.js';
 import type { Format } from './types.js';
 import { parseXml, type XmlAttributes } from './xml.js';
-import { FAILING_TESTS_KEPT, TestTally, type FailingTest, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
+import { FAILING_TESTS_KEPT, TestTally, type FailingRecord, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
 import { messageLine } from './stack-frames.js';
 import { BoundedText, declaredCount, ERRORED, FAILED, firstFrame, messageText, outcomeOf, PASSED, parseSeconds, quoted, SKIPPED, traceText } from './dotnet.js';
 
@@ -131,8 +131,8 @@ function declaredSum(attributes: XmlAttributes, names: string[]): number {
   return sum;
 }
 
-async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: number): Promise<TestResults> {
-  const tally = new TestTally();
+async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: number, identitiesCap: number): Promise<TestResults> {
+  const tally = new TestTally(identitiesCap);
   const results = tally.results;
   const suites: Suite[] = [];
   let current: Case | undefined;
@@ -170,7 +170,8 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
         outcomeOf(c.severity),
         () => {
           const frame = firstFrame(c.trace?.text) ?? inheritedFrame();
-          const failing: FailingTest = { name: c.name ?? '(unnamed test case)', message: messageLine(c.message?.text) };
+          const failing: FailingRecord = { name: c.name ?? '(unnamed test case)', message: messageLine(c.message?.text) };
+          if (c.name === undefined) failing.identity = null;
           const suite = c.classname ?? suiteName();
           if (suite !== undefined) failing.suite = suite;
           if (frame !== undefined) Object.assign(failing, frame);
@@ -192,7 +193,8 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
       // the suite failed for a reason no test case shows: one failed test of its own
       const before = failingCount();
       tally.record(outcomeOf(suite.severity), () => {
-        const failing: FailingTest = { name: suite.name ?? (suite.root ? '(test run)' : '(unnamed suite)'), message: messageLine(suite.message?.text) ?? 'the suite failed while no test case under it did (a set-up or tear-down failure)' };
+        const failing: FailingRecord = { name: suite.name ?? (suite.root ? '(test run)' : '(unnamed suite)'), message: messageLine(suite.message?.text) ?? 'the suite failed while no test case under it did (a set-up or tear-down failure)' };
+        if (suite.name === undefined) failing.identity = null;
         const frame = firstFrame(suite.trace?.text);
         if (frame !== undefined) Object.assign(failing, frame);
         if (parent !== undefined && parent.name !== undefined && !parent.root) failing.suite = parent.name;
@@ -228,13 +230,15 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
         if (kind === undefined) return;
         if (kind === CASE) {
           // NUnit 3 writes `duration`, NUnit 2 `time` (both seconds)
-          const keep = keeping();
+          const severity = statedSeverity(attributes);
+          // names while failing tests are kept (the case may fail in a child), then only of the
+          // cases stated failed while their identities have room: NUnit 2 names are full, NUnit 3 has classname
+          const named = keeping() || (severity >= FAILED && !results.identities.full);
           current = {
             depth,
-            severity: statedSeverity(attributes),
-            // names only while failing tests are kept: NUnit 2 names are full, NUnit 3 has classname
-            name: keep ? attributes.get('name') : undefined,
-            classname: keep ? attributes.get('classname') : undefined,
+            severity,
+            name: named ? attributes.get('name') : undefined,
+            classname: named ? attributes.get('classname') : undefined,
             // the run's own duration wins: case times are read only when there is none
             seconds: rootDuration === undefined ? parseSeconds(attributes.get('duration') ?? attributes.get('time')) : undefined,
           };
@@ -311,5 +315,5 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
 export const nunit: Format<TestResults> = {
   name: 'nunit',
   ...TEST_RESULTS_FORMAT,
-  read: (input, ctx) => read(input, ctx.name, ctx.limits.nestingDepth),
+  read: (input, ctx) => read(input, ctx.name, ctx.limits.nestingDepth, ctx.limits.failingIdentities),
 };

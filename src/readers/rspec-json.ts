@@ -2,7 +2,7 @@ import { EvidenceError } from '../measure.js';
 import { own } from './coverage.js';
 import { compileShape, readJsonDocument, streamItems } from './json.js';
 import { messageLine, stackPlace } from './stack-frames.js';
-import { FAILING_TESTS_KEPT, TestTally, type FailingTest, type Outcome, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
+import { FAILING_TESTS_KEPT, TestTally, type FailingRecord, type Outcome, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
 import type { Format } from './types.js';
 
 /**
@@ -35,7 +35,7 @@ export const rspecJson: Format<TestResults> = {
   ...TEST_RESULTS_FORMAT,
 
   async read(input, ctx) {
-    const tally = new TestTally();
+    const tally = new TestTally(ctx.limits.failingIdentities);
     let failed = 0;
     let examples = 0;
     /** messages that describe an error outside of examples (the first ones) */
@@ -69,7 +69,9 @@ export const rspecJson: Format<TestResults> = {
     for (let i = 0; i < outside; i++) {
       const message = errorMessages[i];
       const file = message === undefined ? undefined : LOADING.exec(message)?.[1];
-      tally.record('error', () => ({ name: 'error outside of examples', file, message: messageLine(message) ?? 'RSpec counts an error outside of examples (a spec file that failed to load, or a suite-level hook)' }));
+      // told apart by the spec file it names; without one it has no identity
+      const identity = file === undefined ? null : [file, 'error outside of examples'];
+      tally.record('error', () => ({ name: 'error outside of examples', file, message: messageLine(message) ?? 'RSpec counts an error outside of examples (a spec file that failed to load, or a suite-level hook)', identity }));
     }
     if (typeof summary.duration === 'number') tally.setDuration(summary.duration);
     const missing: [number, string][] = [];
@@ -86,7 +88,7 @@ export const rspecJson: Format<TestResults> = {
   },
 };
 
-function failingOf(item: Json, exception: Json): FailingTest {
+function failingOf(item: Json, exception: Json): FailingRecord {
   const description = typeof item.description === 'string' ? item.description : undefined;
   const full = typeof item.full_description === 'string' ? item.full_description : undefined;
   const name = description ?? full ?? '(unnamed example)';
@@ -98,7 +100,7 @@ function failingOf(item: Json, exception: Json): FailingTest {
     item.status !== 'failed'
       ? `the example has status ${JSON.stringify(item.status)}, which is neither passed, failed nor pending`
       : (messageLine(exception.message) ?? (typeof exception.class === 'string' ? exception.class : undefined));
-  return { suite, name, file, line, message };
+  return { suite, name, file, line, message, ...(description === undefined && full === undefined ? { identity: null } : {}) };
 }
 
 function isObject(value: unknown): value is Json {

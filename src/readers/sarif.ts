@@ -3,6 +3,7 @@ import { EvidenceError } from '../measure.js';
 import type { Metrics } from '../measure.js';
 import { compileShape, readJsonDocument, streamItems, type Shape } from './json.js';
 import { own } from './coverage.js';
+import { FailingIdentities } from './identity.js';
 import { FAILING_TESTS_KEPT } from './test-results.js';
 import type { ByteSource, FailureItem, Failures, Format } from './types.js';
 
@@ -67,6 +68,15 @@ import type { ByteSource, FailureItem, Failures, Format } from './types.js';
  * it) and only the first of each level are kept; results whose level waits for rules written after
  * them are kept per rule (FAILING_TESTS_KEPT) up to DEFERRED_KEPT in all, then placed. Texts are
  * capped at FINDING_TEXT characters.
+ *
+ * Identities (identity.ts) of every counted result (every one `results` counts, level "none"
+ * included), up to LIMITS.failingIdentities: its rule id with its `partialFingerprints` as sorted
+ * `key=value` entries, else its `fingerprints` likewise, else its first location's
+ * `artifactLocation.uri` and `region.startLine` and its message text (`message.text`, else its
+ * `id` and `arguments`). The rule id is the result's `ruleId` (or `rule.id`), else the id of the
+ * rule its index or guid points at, when the run's tool is written before its results (else the
+ * result has no identity); '' for a result that names no rule. Results are built with their
+ * fingerprints, message and locations until both the findings shown and the identities are full.
  */
 export interface SarifModel {
   results: number;
@@ -83,6 +93,8 @@ export interface SarifModel {
   rated: boolean;
   /** the first counted findings of each level, in log order (at most FAILING_TESTS_KEPT each) */
   findings: Record<FindingLevel, FailureItem[]>;
+  /** the identities of every counted result, up to LIMITS.failingIdentities */
+  identities: FailingIdentities;
 }
 
 type FindingLevel = 'error' | 'warning' | 'note';
@@ -127,8 +139,30 @@ const CELLS = (LEVEL_FROM_RULE + 1) * (BUCKET_FROM_RULE + 1);
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function emptyModel(): SarifModel {
-  return { results: 0, error: 0, warning: 0, note: 0, critical: 0, high: 0, medium: 0, low: 0, unrated: 0, rated: false, findings: { error: [], warning: [], note: [] } };
+function emptyModel(identities = new FailingIdentities()): SarifModel {
+  return { results: 0, error: 0, warning: 0, note: 0, critical: 0, high: 0, medium: 0, low: 0, unrated: 0, rated: false, findings: { error: [], warning: [], note: [] }, identities };
+}
+
+/**
+ * The parts of a counted result's identity (see the SarifModel comment) with its rule id: its
+ * partial fingerprints, else its fingerprints, else its first location and message text.
+ */
+function findingIdentity(result: Json, ruleId: string): string[] {
+  for (const key of ['partialFingerprints', 'fingerprints'] as const) {
+    const prints = result[key];
+    if (!isObject(prints)) continue;
+    const entries = Object.keys(prints).map((k) => `${k}=${typeof prints[k] === 'string' ? prints[k] : JSON.stringify(prints[k])}`);
+    if (entries.length > 0) return [ruleId, ...entries.sort()];
+  }
+  const location = Array.isArray(result.locations) && isObject(result.locations[0]) ? result.locations[0] : undefined;
+  const physical = location !== undefined && isObject(location.physicalLocation) ? location.physicalLocation : undefined;
+  const artifact = physical !== undefined && isObject(physical.artifactLocation) ? physical.artifactLocation : undefined;
+  const region = physical !== undefined && isObject(physical.region) ? physical.region : undefined;
+  const line = region?.startLine;
+  const message = isObject(result.message) ? result.message : undefined;
+  const text =
+    typeof message?.text === 'string' ? message.text : typeof message?.id === 'string' ? JSON.stringify([message.id, ...(Array.isArray(message.arguments) ? message.arguments : [])]) : '';
+  return [ruleId, typeof artifact?.uri === 'string' ? artifact.uri : '', typeof line === 'number' ? String(line) : '', text];
 }
 
 /** The first line of a text, trimmed and capped, as a copy (never a slice of a large message). */
@@ -224,6 +258,8 @@ interface ReferenceTally {
   rule?: Json;
   /** its results kept while their level waits for the rules */
   deferred: number;
+  /** the rule id its results' identities name (null: not knowable while streaming) */
+  identityRule?: string | null;
 }
 
 /** What one run's results add up to before their rules are resolved. */
@@ -234,6 +270,8 @@ class RunTally {
   /** `references` counts the distinct rule references of the whole log, against LIMITS.documentValues */
   constructor(
     private readonly budget: { references: number; readonly max: number },
+    /** the identities of the log's counted results */
+    private readonly identities: FailingIdentities,
     /** the run being read (its tool is there once the log has written it) */
     private readonly run?: Json,
   ) {}
@@ -285,8 +323,28 @@ class RunTally {
    * there is no room left to wait for it.
    */
   enough(): boolean {
+    if (!this.identities.full) return false;
     if (FINDING_LEVELS.some((level) => this.kept[level].length < FAILING_TESTS_KEPT)) return false;
     return this.deferred.length >= DEFERRED_KEPT || this.rules() !== null;
+  }
+
+  /** The rule id a reference's results are identified by: its id, else its rule's when the tool is read. */
+  private identityRule(t: ReferenceTally): string | null {
+    if (typeof t.id === 'string') return t.id;
+    const named = (t.index !== undefined && t.index !== -1) || t.guid !== undefined;
+    if (!named) return '';
+    if (t.identityRule !== undefined) return t.identityRule;
+    const context = this.rules();
+    if (context === null) return null; // the tool may come later: asked again
+    let id: string | null = null;
+    try {
+      const rule = context.resolve(t.index, t.id, t.guid, t.toolComponent);
+      if (rule !== undefined && typeof rule.id === 'string') id = rule.id;
+    } catch {
+      id = null;
+    }
+    t.identityRule = id;
+    return id;
   }
 
   /** Keeps what may be shown of a counted result, while its level has room. */
@@ -372,6 +430,11 @@ class RunTally {
     }
     tally.total++;
     tally.cells[levelSlot * (BUCKET_FROM_RULE + 1) + bucketSlot]!++;
+    if (this.identities.full) this.identities.miss();
+    else {
+      const rule = this.identityRule(tally);
+      this.identities.add(rule === null ? null : findingIdentity(result, rule));
+    }
     this.keep(result, i, tally, levelSlot);
   }
 
@@ -442,12 +505,16 @@ function sarifShape(sink: (result: unknown, run: object, indices: () => number[]
         results: streamItems(
           {
             ...COUNTED,
-            // for the findings shown: the message and the first location's path and line
+            // for the findings shown and the identities: the message, the first location's path
+            // and line, the fingerprints
             message: { text: true, id: true, arguments: true },
+            partialFingerprints: true,
+            fingerprints: true,
             locations: [{ physicalLocation: { artifactLocation: { uri: true, uriBaseId: true }, region: { startLine: true } } }],
           },
           sink,
-          // once the run has every finding it shows, the rest are read for their counts only
+          // once the run has every finding it shows and the log every identity it keeps, the rest
+          // are read for their counts only
           { item: COUNTED, when: enough },
         ),
       },
@@ -620,7 +687,7 @@ function countRun(run: unknown, r: number, tally: RunTally | undefined, model: S
   if (!Array.isArray(results)) throw new EvidenceError(`not a valid SARIF log: ${where}.results is ${JSON.stringify(results)}, not an array`);
   // results built in place (not streamed) are tallied here
   if (results.length > 0) {
-    tally ??= new RunTally({ references: 0, max: Number.POSITIVE_INFINITY }, run);
+    tally ??= new RunTally({ references: 0, max: Number.POSITIVE_INFINITY }, model.identities, run);
     results.forEach((result: unknown, i) => tally!.add(result, i, () => where));
   }
 
@@ -716,13 +783,14 @@ function countRun(run: unknown, r: number, tally: RunTally | undefined, model: S
   }
 }
 
-async function read(input: ByteSource, maxBytes: number, maxDepth: number): Promise<SarifModel> {
+async function read(input: ByteSource, maxBytes: number, maxDepth: number, identitiesCap: number): Promise<SarifModel> {
   const tallies = new Map<object, RunTally>();
   const references = { references: 0, max: LIMITS.documentValues };
+  const identities = new FailingIdentities(identitiesCap);
   const shape = sarifShape((result, run, indices) => {
     let tally = tallies.get(run);
     if (tally === undefined) {
-      tally = new RunTally(references, run as Json);
+      tally = new RunTally(references, identities, run as Json);
       tallies.set(run, tally);
     }
     const [r, i] = indices() as [number, number];
@@ -740,7 +808,7 @@ async function read(input: ByteSource, maxBytes: number, maxDepth: number): Prom
   }
   if (!Array.isArray(log.runs)) throw new EvidenceError('not a SARIF log: "runs" is not an array');
   if (log.runs.length === 0) throw new EvidenceError('SARIF log has no runs ("runs": []): nothing was analysed, which is not evidence of no findings');
-  const model = emptyModel();
+  const model = emptyModel(identities);
   log.runs.forEach((run: unknown, r) => countRun(run, r, isObject(run) ? tallies.get(run) : undefined, model));
   return model;
 }
@@ -753,10 +821,10 @@ const severitiesKnown = (m: SarifModel): boolean => m.rated || m.unrated === 0;
 
 export const sarif: Format<SarifModel> = {
   name: 'sarif',
-  read: (input, ctx) => read(input, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth),
+  read: (input, ctx) => read(input, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, ctx.limits.failingIdentities),
   merge(models) {
     if (models.length === 0) throw new EvidenceError('no SARIF log to combine');
-    const sum = emptyModel();
+    const sum = emptyModel(FailingIdentities.union(models.map((m) => m.identities)));
     for (const m of models) {
       for (const key of COUNTS) sum[key] += m[key];
       sum.rated ||= m.rated;
@@ -786,7 +854,7 @@ export const sarif: Format<SarifModel> = {
   },
   failures(m): Failures {
     const kept = [...m.findings.error, ...m.findings.warning, ...m.findings.note].slice(0, FAILING_TESTS_KEPT);
-    return { kept, total: m.error + m.warning + m.note };
+    return { kept, total: m.error + m.warning + m.note, identities: m.identities.list(), identitiesComplete: m.identities.complete };
   },
   knownMetrics: {
     results: null,

@@ -1,6 +1,6 @@
 import { EvidenceError } from '../measure.js';
 import { forEachLine } from './input.js';
-import { TestTally, resultsNotes, type FailingTest, type Outcome, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
+import { TestTally, resultsNotes, type FailingRecord, type FailingTest, type Outcome, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
 import type { Format } from './types.js';
 
 /**
@@ -52,7 +52,7 @@ interface PendingPoint {
   indent: number;
   line: number;
   /** kept only for failing points */
-  failing?: FailingTest;
+  failing?: FailingRecord;
 }
 
 interface YamlBlock {
@@ -73,14 +73,19 @@ const PLAN = /^(\d+)\.\.(\d+)(?:\s*(?:#.*)?)?$/;
 const TIME_DIRECTIVE = /^#\s*time=\S+$/;
 
 class TapParser {
-  readonly tally = new TestTally();
+  readonly tally: TestTally;
   private readonly levels: Level[] = [newLevel(0)];
   private pending: PendingPoint | undefined;
   private yaml: YamlBlock | undefined;
   private lineNumber = 0;
   private bailed = false;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    identitiesCap: number,
+  ) {
+    this.tally = new TestTally(identitiesCap);
+  }
 
   line(text: string): void {
     this.lineNumber++;
@@ -147,7 +152,7 @@ class TapParser {
     } else if (c0 === 66 /* B */ || c0 === 98 /* b */) {
       if (/^bail out!/i.test(content)) {
         const reason = content.slice(9).trim();
-        this.tally.record('error', { name: reason ? `Bail out! ${reason}` : 'Bail out!', suite: this.suite(), message: 'the test run bailed out: nothing after this line was run' });
+        this.tally.record('error', { name: reason ? `Bail out! ${reason}` : 'Bail out!', suite: this.suite(), message: 'the test run bailed out: nothing after this line was run', identity: null });
         this.tally.note(`${this.file} bailed out at line ${this.lineNumber}`);
         this.bailed = true;
         return;
@@ -194,7 +199,7 @@ class TapParser {
     const problem = planProblem(level);
     if (problem !== undefined) {
       const name = level.name ?? 'subtest';
-      this.tally.record('error', { name: `${name}: ${problem}`, suite: this.suite(), line: level.planLine > 0 ? level.planLine : undefined, message: `subtest ${problem}` });
+      this.tally.record('error', { name: `${name}: ${problem}`, suite: this.suite(), line: level.planLine > 0 ? level.planLine : undefined, message: `subtest ${problem}`, identity: null });
       this.tally.note(`${this.file}: subtest "${name}" ${problem}`);
     }
   }
@@ -245,12 +250,13 @@ class TapParser {
     if (number !== undefined && number !== level.points + level.planStart - 1 && !level.outOfSequence) {
       level.outOfSequence = true;
       const expected = level.points + level.planStart - 1;
-      this.tally.record('error', { name: `test number ${number} out of sequence (expected ${expected})`, suite: this.suite(), line: this.lineNumber, message: 'test points are numbered out of sequence: a test is missing or repeated' });
+      this.tally.record('error', { name: `test number ${number} out of sequence (expected ${expected})`, suite: this.suite(), line: this.lineNumber, message: 'test points are numbered out of sequence: a test is missing or repeated', identity: null });
       this.tally.note(`${this.file} line ${this.lineNumber}: test number ${number} where ${expected} was expected`);
     }
     const testName = name || (number !== undefined ? `test ${number}` : `test point on line ${this.lineNumber}`);
     this.pending = { outcome, indent, line: this.lineNumber };
-    if (outcome === 'failed') this.pending.failing = { name: testName, suite: this.suite() };
+    // a point without a description is named by its number or line, which move: no identity
+    if (outcome === 'failed') this.pending.failing = name ? { name: testName, suite: this.suite() } : { name: testName, suite: this.suite(), identity: null };
     if (buffered) {
       this.flush();
       this.open(indent + 4, testName, true);
@@ -438,7 +444,7 @@ export const tap: Format<TestResults> = {
   notes: (m) => ({ duration: 'TAP has no standard test times: a TAP file gives no duration', ...resultsNotes(m) }),
 
   async read(input, ctx) {
-    const parser = new TapParser(ctx.name);
+    const parser = new TapParser(ctx.name, ctx.limits.failingIdentities);
     await forEachLine(input, (text, start, end) => parser.line(text.slice(start, end)), ctx.limits.lineBytes);
     return parser.end();
   },

@@ -8,13 +8,34 @@
  * picks the reading that never hides a failure: an outcome a producer does not define as passed or
  * skipped (inconclusive, timeout, aborted, cancelled, not runnable…) is a failure.
  */
+import { LIMITS } from '../limits.js';
 import type { Metrics } from '../measure.js';
+import { FailingIdentities } from './identity.js';
 import type { FailureItem, Failures, Format } from './types.js';
 
 export type Outcome = 'passed' | 'failed' | 'error' | 'skipped';
 
 /** A failing test as a PR reader wants it: what, where, and why in one line. */
 export type FailingTest = Omit<FailureItem, 'level'>;
+
+/** A failing test as a reader tells it to TestTally.record: what is shown, and what identifies it. */
+export interface FailingRecord extends FailingTest {
+  /**
+   * The parts of its identity (identity.ts) when they are not [suite ?? '', name]: e.g. [file,
+   * 'Test suite failed to run'] for a file that did not load, named apart by its file. null when it
+   * has no identity: the producer does not name it (`name` is then the reader's stand-in, such as
+   * "(unnamed test case)"), or it is not a test but the run breaking (a bail-out, a plan mismatch).
+   * 'later': the reader adds it to `results.identities` itself once it knows it (TRX: the class is
+   * in definitions written after the results).
+   */
+  identity?: readonly string[] | null | 'later';
+}
+
+/** The parts of a failing test's identity: its own, else [suite ?? '', name]; null without a name. */
+export function testIdentity(t: FailingRecord): readonly string[] | null | 'later' {
+  if (t.identity !== undefined) return t.identity;
+  return t.name.trim() === '' ? null : [t.suite ?? '', t.name];
+}
 
 export interface TestResults {
   /** always passed + failures + errors + skipped */
@@ -31,6 +52,8 @@ export interface TestResults {
   duration?: number;
   /** the first FAILING_TESTS_KEPT failing tests (failures + errors counts them all) */
   failing: FailingTest[];
+  /** the identities of every failing test, up to LIMITS.failingIdentities (identity.ts) */
+  identities: FailingIdentities;
   /** why figures differ from the elements, e.g. declared counts that outweigh them (capped) */
   notes: string[];
 }
@@ -42,22 +65,28 @@ const NOTES_KEPT = 3;
 /** Longest name, suite, file or message kept for a failing test. */
 const TEXT_KEPT = 300;
 
-export function emptyResults(): TestResults {
-  return { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, failing: [], notes: [] };
+export function emptyResults(identitiesCap: number = LIMITS.failingIdentities): TestResults {
+  return { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, failing: [], identities: new FailingIdentities(identitiesCap), notes: [] };
 }
 
 /** Builds a TestResults test by test, keeping memory flat whatever the file holds. */
 export class TestTally {
-  readonly results = emptyResults();
+  readonly results: TestResults;
   private seconds = 0;
   private sawTime = false;
 
+  /** `identitiesCap`: LIMITS.failingIdentities (the reader's ReadContext.limits) */
+  constructor(identitiesCap: number = LIMITS.failingIdentities) {
+    this.results = emptyResults(identitiesCap);
+  }
+
   /**
-   * One test's final outcome. `failing` describes it and is kept only for failed and errored
-   * tests, and only while fewer than FAILING_TESTS_KEPT are kept (pass a function to build it
-   * lazily: names and messages are decoded only for the tests that are kept).
+   * One test's final outcome. `failing` describes a failed or errored test: it is read (pass a
+   * function to build it lazily) only while fewer than FAILING_TESTS_KEPT are kept or while the
+   * identities have room, so that names are decoded only for failing tests, and at most that many.
+   * A failing test without `failing`, or past both bounds, has no identity (incomplete).
    */
-  record(outcome: Outcome, failing?: FailingTest | (() => FailingTest), options: { flaky?: boolean; seconds?: number } = {}): void {
+  record(outcome: Outcome, failing?: FailingRecord | (() => FailingRecord), options: { flaky?: boolean; seconds?: number } = {}): void {
     const r = this.results;
     r.tests++;
     if (outcome === 'passed') {
@@ -67,7 +96,14 @@ export class TestTally {
     else {
       if (outcome === 'failed') r.failures++;
       else r.errors++;
-      if (failing !== undefined && r.failing.length < FAILING_TESTS_KEPT) r.failing.push(clipFailing(typeof failing === 'function' ? failing() : failing));
+      const keep = r.failing.length < FAILING_TESTS_KEPT;
+      if (failing === undefined || (!keep && r.identities.full)) r.identities.miss();
+      else {
+        const t = typeof failing === 'function' ? failing() : failing;
+        const identity = testIdentity(t);
+        if (identity !== 'later') r.identities.add(identity);
+        if (keep) r.failing.push(clipFailing(t));
+      }
     }
     if (options.seconds !== undefined && Number.isFinite(options.seconds) && options.seconds >= 0) {
       this.seconds += options.seconds;
@@ -75,11 +111,12 @@ export class TestTally {
     }
   }
 
-  /** Failed tests a file declares but does not show (the worse figure wins); counted as errors. */
+  /** Failed tests a file declares but does not show (the worse figure wins); counted as errors, with no identity. */
   addDeclaredFailures(count: number, note: string): void {
     if (count <= 0) return;
     this.results.tests += count;
     this.results.errors += count;
+    this.results.identities.miss();
     this.note(note);
   }
 
@@ -118,6 +155,7 @@ function clipFailing(t: FailingTest): FailingTest {
 
 export function mergeResults(models: TestResults[]): TestResults {
   const sum = emptyResults();
+  sum.identities = FailingIdentities.union(models.map((m) => m.identities));
   let duration: number | undefined;
   for (const m of models) {
     sum.tests += m.tests;
@@ -149,9 +187,9 @@ export function resultsMetrics(m: TestResults): Metrics {
   return metrics;
 }
 
-/** The failing tests a PR reader sees: the first ones kept, and how many failed in all. */
+/** The failing tests a PR reader sees: the first ones kept, how many failed in all, and who they are. */
 export function resultsFailures(m: TestResults): Failures {
-  return { kept: m.failing, total: m.failures + m.errors };
+  return { kept: m.failing, total: m.failures + m.errors, identities: m.identities.list(), identitiesComplete: m.identities.complete };
 }
 
 /** Why the counts are what they are, on the metrics the notes concern. */

@@ -1,7 +1,7 @@
 import { EvidenceError } from '../measure.js';
 import type { Format } from './types.js';
 import { parseXml, type XmlAttributes } from './xml.js';
-import { FAILING_TESTS_KEPT, TestTally, type FailingTest, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
+import { FAILING_TESTS_KEPT, TestTally, type FailingRecord, type FailingTest, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
 import { messageLine } from './stack-frames.js';
 import { BoundedText, declaredCount, ERRORED, FAILED, firstFrame, localName, messageText, outcomeOf, PASSED, parseTimeSpan, SKIPPED, traceText } from './dotnet.js';
 
@@ -32,7 +32,9 @@ import { BoundedText, declaredCount, ERRORED, FAILED, firstFrame, localName, mes
  *
  * Failing tests are named by `testName` and grouped under their `<TestMethod className>` (looked up
  * in `<TestDefinitions>`, before or after the results; when definitions come first only the first
- * CLASS_NAMES_KEPT are remembered), placed at the first stack frame that names a file.
+ * CLASS_NAMES_KEPT are remembered), placed at the first stack frame that names a file. A failing
+ * test's identity is its class and name, settled once its definition is read (a test whose class
+ * was past CLASS_NAMES_KEPT has none); "(test run)" and declared-only failures have none.
  */
 
 /** Class names remembered from definitions that precede the results (bounded memory). */
@@ -68,7 +70,7 @@ const ROW = 2;
 interface Result {
   depth: number;
   severity: number;
-  /** failing and among the first kept: its names and text are read */
+  /** failing and among the first kept: its text is read */
   keep: boolean;
   testId: string | undefined;
   name: string | undefined;
@@ -84,9 +86,10 @@ interface Result {
   trace?: BoundedText;
 }
 
-async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: number): Promise<TestResults> {
-  const tally = new TestTally();
+async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: number, identitiesCap: number): Promise<TestResults> {
+  const tally = new TestTally(identitiesCap);
   const results = tally.results;
+  const identities = results.identities;
   const failingCount = (): number => results.failures + results.errors;
 
   let resultsDepth = -1;
@@ -97,10 +100,14 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
   let topSeconds = 0;
   let sawSeconds = false;
 
-  // failing tests kept without their class yet, by testId; class names of earlier definitions
-  const pendingClass = new Map<string, FailingTest[]>();
+  // failing tests waiting for their class, by testId: the kept ones to show it, and the names of
+  // those whose identity waits for it (at most the room left in the identities); class names of
+  // earlier definitions
+  const pendingClass = new Map<string, { kept?: FailingTest; name?: string }[]>();
+  let waitingIdentities = 0;
   const classById = new Map<string, string>();
   let definitionsDepth = -1;
+  let definitionsRead = false;
   let definitionId: string | undefined;
 
   let runOutcome: string | undefined;
@@ -126,21 +133,32 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
       return;
     }
     const before = results.failing.length;
+    const testId = r.testId;
+    const known = testId === undefined ? undefined : classById.get(testId);
+    let waiting: string | undefined;
     tally.record(outcomeOf(r.severity), () => {
-      const failing: FailingTest = { name: r.name ?? '(unnamed result)', message: messageLine(r.message?.text) };
+      const failing: FailingRecord = { name: r.name ?? '(unnamed result)', message: messageLine(r.message?.text) };
+      if (r.name === undefined) failing.identity = null;
+      else if (testId === undefined || known !== undefined) failing.identity = [known ?? '', r.name];
+      else if (!definitionsRead) {
+        // identified when its definition is read (room permitting: those waiting count)
+        if (identities.size + waitingIdentities < identities.cap) {
+          failing.identity = 'later';
+          waiting = r.name;
+        } else failing.identity = null;
+      } else failing.identity = classById.size >= CLASS_NAMES_KEPT ? null : ['', r.name]; // past CLASS_NAMES_KEPT: its class is unknown
       const frame = firstFrame(r.trace?.text);
       if (frame !== undefined) Object.assign(failing, frame);
       return failing;
     });
-    if (results.failing.length > before && r.testId !== undefined) {
-      const kept = results.failing[results.failing.length - 1]!;
-      const known = classById.get(r.testId);
-      if (known !== undefined) kept.suite = known;
-      else {
-        const list = pendingClass.get(r.testId);
-        if (list === undefined) pendingClass.set(r.testId, [kept]);
-        else list.push(kept);
-      }
+    const kept = results.failing.length > before ? results.failing[results.failing.length - 1]! : undefined;
+    if (kept !== undefined && known !== undefined) kept.suite = known;
+    if (testId !== undefined && known === undefined && (kept !== undefined || waiting !== undefined)) {
+      const entry = { kept, name: waiting };
+      if (waiting !== undefined) waitingIdentities++;
+      const list = pendingClass.get(testId);
+      if (list === undefined) pendingClass.set(testId, [entry]);
+      else list.push(entry);
     }
   };
 
@@ -159,12 +177,14 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
           // a result: the outcome is known now, so only failing ones (while kept) read names and text
           const severity = outcomeSeverity(attributes);
           const keep = severity >= FAILED && results.failing.length < FAILING_TESTS_KEPT;
+          // names of failing results only: while kept, and while their identities have room
+          const named = keep || (severity >= FAILED && !identities.full);
           open.push({
             depth,
             severity,
             keep,
-            testId: keep || attributes.digits('resultType') !== -2 ? attributes.get('testId') : undefined,
-            name: keep ? attributes.get('testName') : undefined,
+            testId: named || attributes.digits('resultType') !== -2 ? attributes.get('testId') : undefined,
+            name: named ? attributes.get('testName') : undefined,
             seconds: open.length === 0 ? parseTimeSpan(attributes.get('duration')) : undefined,
             dataDriven: attributes.digits('resultType') === -2 ? 0 : attributes.is('resultType', 'DataDrivenTest') ? SUMMARY : attributes.is('resultType', 'DataDrivenDataRow') ? ROW : 0,
             testsBefore: results.tests,
@@ -200,7 +220,13 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
             if (cls === undefined) return;
             const pending = pendingClass.get(definitionId);
             if (pending !== undefined) {
-              for (const kept of pending) kept.suite = cls;
+              for (const w of pending) {
+                if (w.kept !== undefined) w.kept.suite = cls;
+                if (w.name !== undefined) {
+                  identities.add([cls, w.name]);
+                  waitingIdentities--;
+                }
+              }
               pendingClass.delete(definitionId);
             } else if (!resultsSeen) classById.set(definitionId, cls);
           }
@@ -264,7 +290,10 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
           return;
         }
         if (depth === resultsDepth) resultsDepth = -1;
-        else if (depth === definitionsDepth) definitionsDepth = -1;
+        else if (depth === definitionsDepth) {
+          definitionsDepth = -1;
+          definitionsRead = true;
+        }
         else if (depth === runInfoDepth) runInfoDepth = -1;
       },
     },
@@ -272,9 +301,12 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
   );
 
   settleSummary();
+  // failing tests whose definition never named a class: as shown, with none
+  for (const list of pendingClass.values()) for (const w of list) if (w.name !== undefined) identities.add(['', w.name]);
   if (runOutcome !== undefined && !RUN_PASSED.has(runOutcome.toLowerCase()) && failingCount() === 0) {
     tally.record('error', {
       name: '(test run)',
+      identity: null, // the run failed, not a test
       message: `the run's ResultSummary outcome is "${runOutcome}" while no test result failed${runInfoText?.text ? `: ${messageLine(runInfoText.text)}` : ''}`,
     });
   }
@@ -290,5 +322,5 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
 export const trx: Format<TestResults> = {
   name: 'trx',
   ...TEST_RESULTS_FORMAT,
-  read: (input, ctx) => read(input, ctx.name, ctx.limits.nestingDepth),
+  read: (input, ctx) => read(input, ctx.name, ctx.limits.nestingDepth, ctx.limits.failingIdentities),
 };

@@ -71,4 +71,10 @@ export interface Failures {
   kept: FailureItem[];
   /** how many there are in all (kept.length when every one was kept) */
   total: number;
+  /** Identities of every failing test or counted finding, for comparison with a base verdict
+   *  (src/readers/identity.ts): sorted, unique. */
+  identities: string[];
+  /** true when every failing test/finding (all `total` of them) got an identity; false when the
+   *  cap LIMITS.failingIdentities was reached or the producer did not name some of them */
+  identitiesComplete: boolean;
 }

@@ -1,7 +1,7 @@
 import { EvidenceError } from '../measure.js';
 import type { Format } from './types.js';
 import { parseXml, type XmlAttributes } from './xml.js';
-import { FAILING_TESTS_KEPT, TestTally, type FailingTest, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
+import { FAILING_TESTS_KEPT, TestTally, type FailingRecord, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
 import { messageLine } from './stack-frames.js';
 import { BoundedText, declaredCount, ERRORED, FAILED, firstFrame, messageText, outcomeOf, PASSED, parseSeconds, quoted, SKIPPED, traceText } from './dotnet.js';
 
@@ -70,8 +70,12 @@ interface Suite {
 interface Item {
   depth: number;
   severity: number;
+  /** failing and among the first kept: its message and stack trace are read */
   keep: boolean;
+  /** its name, or the reader's stand-in when `anonymous` (read only for failing tests kept or identified) */
   name: string | undefined;
+  /** the producer does not name it: no identity */
+  anonymous?: boolean;
   suite: string | undefined;
   seconds: number | undefined;
   failureDepth: number;
@@ -79,8 +83,8 @@ interface Item {
   trace?: BoundedText;
 }
 
-async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: number): Promise<TestResults> {
-  const tally = new TestTally();
+async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: number, identitiesCap: number): Promise<TestResults> {
+  const tally = new TestTally(identitiesCap);
   const results = tally.results;
   const failingCount = (): number => results.failures + results.errors;
   const keeping = (): boolean => results.failing.length < FAILING_TESTS_KEPT;
@@ -108,7 +112,8 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
     if (it.severity < FAILED) tally.record(outcomeOf(it.severity));
     else {
       tally.record(outcomeOf(it.severity), () => {
-        const failing: FailingTest = { name: it.name ?? '(unnamed test)', message: messageLine(it.message?.text) };
+        const failing: FailingRecord = { name: it.name ?? '(unnamed test)', message: messageLine(it.message?.text) };
+        if (it.name === undefined || it.anonymous) failing.identity = null;
         const suite = it.suite ?? suiteName();
         if (suite !== undefined) failing.suite = suite;
         const frame = firstFrame(it.trace?.text);
@@ -164,25 +169,33 @@ async function read(input: AsyncIterable<Uint8Array>, file: string, maxDepth: nu
           return;
         }
         const keep = keeping();
+        // names while failing tests are kept (a test may fail in a child), then only of the failing
+        // ones while their identities have room
+        const identify = !results.identities.full;
         if (kind === TEST) {
+          const severity = resultSeverity(attributes);
+          const named = keep || (severity >= FAILED && identify);
           item = {
             depth,
-            severity: resultSeverity(attributes),
+            severity,
             keep,
-            name: keep ? attributes.get('name') : undefined,
-            suite: keep ? attributes.get('type') || undefined : undefined,
+            name: named ? attributes.get('name') : undefined,
+            suite: named ? attributes.get('type') || undefined : undefined,
             // an assembly's own time wins: test times are read only when it has none
             seconds: assemblyTimed ? undefined : parseSeconds(attributes.get('time')),
             failureDepth: -1,
           };
         } else if (kind === ERROR && errorsDepth !== -1 && depth === errorsDepth + 1) {
           // a cleanup or fatal error of the assembly: a failed run beside passing tests
-          const type = attributes.get('type');
-          item = { depth, severity: ERRORED, keep, name: keep ? attributes.get('name') || (type ? `(${type})` : '(assembly error)') : undefined, suite: undefined, seconds: undefined, failureDepth: -1 };
-          if (keep && type) item.suite = `[${type}]`;
+          const named = keep || identify;
+          const type = named ? attributes.get('type') : undefined;
+          const own = named ? attributes.get('name') || (type ? `(${type})` : undefined) : undefined;
+          item = { depth, severity: ERRORED, keep, name: own ?? '(assembly error)', anonymous: own === undefined, suite: undefined, seconds: undefined, failureDepth: -1 };
+          if (type) item.suite = `[${type}]`;
         } else if (kind === FAILURE && suites.length > 0 && depth === suites[suites.length - 1]!.depth + 1) {
           // a fixture failure of a class or collection, outside any test: read until it closes
-          item = { depth, severity: ERRORED, keep, name: keep ? (suites[suites.length - 1]!.name ?? '(fixture)') : undefined, suite: undefined, seconds: undefined, failureDepth: depth };
+          const own = suites[suites.length - 1]!.name;
+          item = { depth, severity: ERRORED, keep, name: own ?? '(fixture)', anonymous: own === undefined, suite: undefined, seconds: undefined, failureDepth: depth };
         } else if (kind === ERRORS) errorsDepth = depth;
         else if (kind === SUITE && name !== 'assemblies') {
           const assembly = name === 'assembly';
@@ -235,5 +248,5 @@ function sum(a: number, b: number): number {
 export const xunit: Format<TestResults> = {
   name: 'xunit',
   ...TEST_RESULTS_FORMAT,
-  read: (input, ctx) => read(input, ctx.name, ctx.limits.nestingDepth),
+  read: (input, ctx) => read(input, ctx.name, ctx.limits.nestingDepth, ctx.limits.failingIdentities),
 };
