@@ -50,7 +50,7 @@ export async function check(options: CheckOptions): Promise<number> {
     );
   }
   const now = new Date();
-  const baseline = options.baseline === undefined ? undefined : await readBaseline(options.baseline, now);
+  const baseline = options.baseline === undefined ? undefined : await readBaseline(options.baseline);
   if (typeof baseline === 'string') return reportUsageError(baseline, options);
   const commit = options.commit ?? (await currentCommit());
   if (commit !== undefined && !/^[0-9a-f]{7,64}$/.test(commit)) return reportUsageError(`--commit ${commit} is not a commit sha (7 to 64 lowercase hex digits)`, options);
@@ -109,7 +109,7 @@ const BASELINE_BYTES = 64 * 1024 * 1024;
  * is a usage error (a mistyped path must not look like "no base"); a digest that is refused
  * (altered, another version) is no base, with a warning, never trusted.
  */
-async function readBaseline(file: string, now: Date): Promise<BaselineLookup | string> {
+async function readBaseline(file: string): Promise<BaselineLookup | string> {
   let text: string;
   try {
     const info = await stat(file);
@@ -138,18 +138,10 @@ async function readBaseline(file: string, now: Date): Promise<BaselineLookup | s
     return { reason: `no baseline: ${file}: ${parsed.error}`, walk, warnings: [warning] };
   }
   const d = parsed.digest;
-  const age = formatAge(now.getTime() - Date.parse(d.time));
-  const label = `${path.basename(file)}${d.commit !== undefined ? ` (${d.commit.slice(0, 7)})` : ''}`;
-  return { baseline: { digest: d, label, how: `--baseline ${file}, a verdict made ${age} ago` }, walk, warnings: [] };
+  const label = `${path.basename(file)}${d.commit !== undefined ? ` @ ${d.commit.slice(0, 7)}` : ''}`;
+  return { baseline: { digest: d, label, how: `--baseline ${file}` }, walk, warnings: [] };
 }
 
-function formatAge(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return 'at an unknown time';
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} days`;
-}
 
 /** $GITHUB_SHA, else `git rev-parse HEAD` here, else none: a digest without a commit is still a baseline. */
 async function currentCommit(): Promise<string | undefined> {

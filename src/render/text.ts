@@ -46,7 +46,7 @@ function criterionLines(c: CriterionResult, width: number): string[] {
     lines.push(`${indent}${oneLine(c.checks.some((k) => k.base !== undefined || k.relative) ? c.checks.map(checkWithDelta).join(', ') : c.reason)}`);
   } else {
     lines.push(`${indent}${c.status === 'missing' ? 'no evidence: ' : ''}${oneLine(c.reason)}`);
-    const deltas = c.checks.filter((k) => k.base !== undefined);
+    const deltas = c.checks.filter((k, i) => k.base !== undefined && c.checks.findIndex((x) => x.metric === k.metric) === i);
     if (c.status === 'failed' && deltas.length > 0) lines.push(`${indent}vs base: ${oneLine(deltas.map((k) => `${k.metric} ${deltaText(k.actual, k.base!, k.unit)}`).join(', '))}`);
     if (c.evidence.length > 0) {
       const names = c.evidence.slice(0, 3).map((e) => oneLine(displayName(e))).join(', ');

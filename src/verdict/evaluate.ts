@@ -275,7 +275,8 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date, ba
     result.metrics[name] = metric.value;
     if (metric.unit !== undefined) result.units[name] = metric.unit;
   }
-  if ('record' in base && base.record.status !== 'missing') result.base = { status: base.record.status, metrics: base.record.metrics };
+  // a base criterion without evidence has no metrics; one missing for want of its own base has them
+  if ('record' in base && Object.keys(base.record.metrics).length > 0) result.base = { status: base.record.status, metrics: base.record.metrics };
   const absent: string[] = [];
   const failures: string[] = [];
   const policyErrors: string[] = [];
@@ -334,9 +335,10 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date, ba
 /** Why a metric cannot be compared with the base record, or undefined when it can. */
 function baseProblem(base: { record: DigestCriterion; label: string }, metric: string, unit: Unit | undefined, relative: boolean): string | undefined {
   const { record, label } = base;
-  if (record.status === 'missing') return `the base verdict (${label}) had no evidence for this criterion`;
   if (!relative) return undefined; // failed.new and the like: compareFailing says what is missing
-  if (!Object.hasOwn(record.metrics, metric)) return `the base verdict (${label}) has no ${metric}`;
+  if (!Object.hasOwn(record.metrics, metric)) {
+    return Object.keys(record.metrics).length === 0 ? `the base verdict (${label}) had no evidence for this criterion` : `the base verdict (${label}) has no ${metric}`;
+  }
   const baseUnit = Object.hasOwn(record.units, metric) ? record.units[metric] : undefined;
   if (baseUnit !== unit) return `${metric} is ${unit ?? 'a count'} here but ${baseUnit ?? 'a count'} in the base verdict (${label})`;
   return undefined;
@@ -361,7 +363,7 @@ function compareFailing(
     return {};
   };
   if ('problem' in base) return absent(base.problem);
-  if (base.record.status === 'missing') return absent(`the base verdict (${base.label}) had no evidence for this criterion`);
+  if (Object.keys(base.record.metrics).length === 0) return absent(`the base verdict (${base.label}) had no evidence for this criterion`);
   if (!head) return absent(`this format names no ${what}`);
   if (!head.complete) return absent(`not every one of this run's ${what} could be identified (more than the cap, or unnamed ones), so new ones cannot be told apart`);
   const baseFailing = base.record.failing;
