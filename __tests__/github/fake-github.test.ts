@@ -311,6 +311,81 @@ describe('REST through @actions/github', () => {
       await fake.close();
     }
   });
+
+  it('serves the history: compare with the merge base, GET commit and Git commit with parents; unknown commits as GitHub answers them', async () => {
+    const fake = await startFakeGitHub({ owner: 'acme', repo: 'widgets' });
+    try {
+      // main: root ← m1 ← m2 ← m3; feature branches off m1: m1 ← f1 ← f2
+      const root = fake.addCommit({ message: 'root' });
+      const m1 = fake.addCommit({ message: 'm1', parents: [root.sha] });
+      const m2 = fake.addCommit({ message: 'm2', parents: [m1.sha] });
+      const f1 = fake.addCommit({ message: 'f1', parents: [m1.sha] });
+      const f2 = fake.addCommit({ message: 'f2', parents: [f1.sha] });
+      const m3 = fake.addCommit({ message: 'merge', parents: [m2.sha, f1.sha] });
+      fake.state.branches.main = m3.sha;
+      const octokit = github.getOctokit('ghs_x', { baseUrl: fake.apiUrl });
+
+      const compared = await octokit.rest.repos.compareCommitsWithBasehead({ owner: 'acme', repo: 'widgets', basehead: `main...${f2.sha}`, per_page: 1 });
+      expect(compared.data).toMatchObject({ status: 'diverged', ahead_by: 1, behind_by: 2, total_commits: 1, base_commit: { sha: m3.sha }, merge_base_commit: { sha: f1.sha } });
+      expect(compared.data.merge_base_commit.parents.map((p) => p.sha)).toEqual([m1.sha]);
+      expect(compared.data.commits.map((c) => c.sha)).toEqual([f2.sha]);
+      const ahead = await octokit.rest.repos.compareCommitsWithBasehead({ owner: 'acme', repo: 'widgets', basehead: `${m1.sha}...${f2.sha}` });
+      expect(ahead.data).toMatchObject({ status: 'ahead', ahead_by: 2, behind_by: 0, merge_base_commit: { sha: m1.sha } });
+      expect(ahead.data.commits.map((c) => c.sha)).toEqual([f1.sha, f2.sha]);
+
+      const commit = await octokit.rest.repos.getCommit({ owner: 'acme', repo: 'widgets', ref: m3.sha });
+      expect(commit.data.parents.map((p) => p.sha)).toEqual([m2.sha, f1.sha]);
+      expect(commit.data.commit.message).toBe('merge');
+      const git = await octokit.rest.git.getCommit({ owner: 'acme', repo: 'widgets', commit_sha: m2.sha });
+      expect(git.data).toMatchObject({ sha: m2.sha, message: 'm2', parents: [{ sha: m1.sha }] });
+      expect((await octokit.rest.git.getCommit({ owner: 'acme', repo: 'widgets', commit_sha: root.sha })).data.parents).toEqual([]);
+
+      const unknown = 'e'.repeat(40);
+      await expect(octokit.rest.git.getCommit({ owner: 'acme', repo: 'widgets', commit_sha: unknown })).rejects.toMatchObject({ status: 404 });
+      await expect(octokit.rest.repos.getCommit({ owner: 'acme', repo: 'widgets', ref: unknown })).rejects.toMatchObject({ status: 422 });
+      await expect(octokit.rest.repos.compareCommitsWithBasehead({ owner: 'acme', repo: 'widgets', basehead: `${unknown}...${f2.sha}` })).rejects.toMatchObject({ status: 404 });
+      const island = fake.addCommit({ message: 'unrelated history' });
+      await expect(octokit.rest.repos.compareCommitsWithBasehead({ owner: 'acme', repo: 'widgets', basehead: `${island.sha}...${f2.sha}` })).rejects.toMatchObject({
+        status: 404,
+        message: expect.stringContaining('No common ancestor'),
+      });
+
+      expect(fake.invalidRequests()).toEqual([]);
+      expect(responseProblems(fake)).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('check runs carry the app that wrote them and their output.text; filter=latest keeps the newest of each name per app', async () => {
+    const fake = await startFakeGitHub({ owner: 'acme', repo: 'widgets', tokens: { ghs_actions: {}, ghs_app: { app: 'acme-ci' } } });
+    try {
+      const sha = 'c'.repeat(40);
+      const asActions = github.getOctokit('ghs_actions', { baseUrl: fake.apiUrl });
+      const asApp = github.getOctokit('ghs_app', { baseUrl: fake.apiUrl });
+      const create = (octokit: typeof asActions, text: string) =>
+        octokit.rest.checks.create({ owner: 'acme', repo: 'widgets', name: 'release-gate', head_sha: sha, status: 'completed', conclusion: 'success', output: { title: 't', summary: 's', text } });
+      const older = await create(asActions, 'first');
+      const newer = await create(asActions, '<!-- hidden --> second');
+      const other = await create(asApp, 'by the app');
+      expect(newer.data.app).toMatchObject({ slug: 'github-actions' });
+      expect(other.data.app).toMatchObject({ slug: 'acme-ci' });
+
+      const latest = await asActions.rest.checks.listForRef({ owner: 'acme', repo: 'widgets', ref: sha, check_name: 'release-gate', filter: 'latest' });
+      expect(latest.data.check_runs.map((c) => [c.id, c.app?.slug, c.output.text])).toEqual([
+        [other.data.id, 'acme-ci', 'by the app'],
+        [newer.data.id, 'github-actions', '<!-- hidden --> second'],
+      ]);
+      const all = await asActions.rest.checks.listForRef({ owner: 'acme', repo: 'widgets', ref: sha, filter: 'all' });
+      expect(all.data.check_runs.map((c) => c.id)).toEqual([other.data.id, newer.data.id, older.data.id]);
+      expect(fake.state.checkRuns.map((c) => c.app)).toEqual(['github-actions', 'github-actions', 'acme-ci']);
+
+      expect(fake.invalidRequests()).toEqual([]);
+      expect(responseProblems(fake)).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
 });
 
 describe('faults', () => {

@@ -76,6 +76,8 @@ export interface TokenInfo {
   user?: UserInfo;
   /** writes (POST/PATCH/PUT/DELETE) get GitHub's 403 "Resource not accessible by integration" */
   readOnly?: boolean;
+  /** slug of the GitHub App the token writes check runs as (default github-actions, GITHUB_TOKEN's) */
+  app?: string;
 }
 
 export interface Annotation {
@@ -104,8 +106,20 @@ export interface CheckRunRecord {
   actions: unknown[];
   /** login of the token's user that created it */
   createdBy: string;
+  /** slug of the app that created it (the `app` GitHub shows): github-actions unless the token says */
+  app: string;
   /** how many PATCHes it received */
   updates: number;
+}
+
+/** A commit of the repository's history (what compare and the commit endpoints serve). */
+export interface CommitRecord {
+  sha: string;
+  /** first parent first */
+  parents: string[];
+  message: string;
+  /** author and committer date */
+  date: string;
 }
 
 export interface CommentRecord {
@@ -196,6 +210,11 @@ export interface FakeState {
   pulls: PullRecord[];
   /** ref (branch, tag or sha) → path → content */
   contents: Record<string, Record<string, string | Uint8Array>>;
+  /**
+   * sha → commit: the history compare and GET commit serve (a commit not here is unknown to them,
+   * as GitHub answers for a sha it does not have; check runs can still be listed for any sha)
+   */
+  commits: Record<string, CommitRecord>;
   runs: RunRecord[];
   artifacts: ArtifactRecord[];
 }
@@ -360,6 +379,8 @@ export interface FakeGitHub {
   addPull(p: Partial<Omit<PullRecord, 'head' | 'base'>> & { head?: Partial<PullRecord['head']>; base?: Partial<PullRecord['base']> }): PullRecord;
   addComment(c: { issue_number: number; body: string; user?: UserInfo; created_at?: string }): CommentRecord;
   addCheckRun(c: Partial<CheckRunRecord> & { name: string; head_sha: string }): CheckRunRecord;
+  /** a commit of the history (sha derived from the message when not given) */
+  addCommit(c: { sha?: string; parents?: string[]; message?: string; date?: string }): CommitRecord;
   setContent(path: string, content: string | Uint8Array, ref?: string): void;
   /** the zip bytes served for an artifact (what the download should unpack) */
   artifactZip(artifact: ArtifactRecord): Uint8Array;
@@ -372,6 +393,7 @@ export interface FakeGitHub {
   /** REST objects exactly as the fake serves them (for assertions / validateResponse) */
   render: {
     checkRun(c: CheckRunRecord): Record<string, unknown>;
+    commit(c: CommitRecord): Record<string, unknown>;
     comment(c: CommentRecord): Record<string, unknown>;
     pull(p: PullRecord): Record<string, unknown>;
     run(r: RunRecord): Record<string, unknown>;
@@ -520,6 +542,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     comments: [],
     pulls: [],
     contents: {},
+    commits: {},
     runs: [],
     artifacts: [],
   };
@@ -808,6 +831,26 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     };
   }
 
+  /** Another GitHub App, as the check run's `app` shows it. */
+  function otherApp(slug: string): Record<string, unknown> {
+    const id = 900000 + (parseInt(fakeSha(`app:${slug}`).slice(0, 6), 16) % 100000);
+    return {
+      id,
+      slug,
+      client_id: `Iv1.${fakeSha(`client:${slug}`).slice(0, 16)}`,
+      node_id: nodeId('A', id),
+      owner: renderUser(ownerUser()),
+      name: slug,
+      description: null,
+      external_url: `https://example.com/${slug}`,
+      html_url: `${serverUrl}/apps/${slug}`,
+      created_at: '2021-03-01T12:00:00Z',
+      updated_at: '2024-01-01T12:00:00Z',
+      permissions: { checks: 'write', contents: 'read', metadata: 'read' },
+      events: [],
+    };
+  }
+
   function renderCheckRun(c: CheckRunRecord): Record<string, unknown> {
     const api = `${repoApi()}/check-runs/${c.id}`;
     return {
@@ -831,7 +874,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         annotations_url: `${api}/annotations`,
       },
       check_suite: { id: 30000000000 + (c.id % 1000000) },
-      app: githubActionsApp(),
+      app: c.app === 'github-actions' ? githubActionsApp() : otherApp(c.app),
       pull_requests: state.pulls.filter((p) => p.state === 'open' && p.head.sha === c.head_sha).map(renderPullMinimal),
     };
   }
@@ -849,6 +892,68 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       message: a.message,
       raw_details: a.raw_details ?? '',
     };
+  }
+
+  const gitPerson = (c: CommitRecord) => ({ name: 'Octo Cat', email: 'octocat@example.com', date: c.date });
+  const noSignature = { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null };
+
+  /** A commit as compare and GET /commits/{ref} show it. */
+  function renderCommit(c: CommitRecord): Record<string, unknown> {
+    return {
+      url: `${repoApi()}/commits/${c.sha}`,
+      sha: c.sha,
+      node_id: nodeId('C', c.sha),
+      html_url: `${repoHtml()}/commit/${c.sha}`,
+      comments_url: `${repoApi()}/commits/${c.sha}/comments`,
+      commit: {
+        url: `${repoApi()}/git/commits/${c.sha}`,
+        author: gitPerson(c),
+        committer: gitPerson(c),
+        message: c.message,
+        comment_count: 0,
+        tree: { sha: fakeSha(`tree:${c.sha}`), url: `${repoApi()}/git/trees/${fakeSha(`tree:${c.sha}`)}` },
+        verification: noSignature,
+      },
+      author: renderUser({ login: 'octocat', id: 583231, type: 'User' }),
+      committer: renderUser({ login: 'web-flow', id: 19864447, type: 'User' }),
+      parents: c.parents.map((p) => ({ sha: p, url: `${repoApi()}/commits/${p}`, html_url: `${repoHtml()}/commit/${p}` })),
+    };
+  }
+
+  /** A commit as the Git database API (GET /git/commits/{sha}) shows it. */
+  function renderGitCommit(c: CommitRecord): Record<string, unknown> {
+    const tree = fakeSha(`tree:${c.sha}`);
+    return {
+      sha: c.sha,
+      node_id: nodeId('C', c.sha),
+      url: `${repoApi()}/git/commits/${c.sha}`,
+      html_url: `${repoHtml()}/commit/${c.sha}`,
+      author: gitPerson(c),
+      committer: gitPerson(c),
+      tree: { sha: tree, url: `${repoApi()}/git/trees/${tree}` },
+      message: c.message,
+      parents: c.parents.map((p) => ({ sha: p, url: `${repoApi()}/git/commits/${p}`, html_url: `${repoHtml()}/commit/${p}` })),
+      verification: noSignature,
+    };
+  }
+
+  /** Every commit reachable from `sha` (itself included), nearest first (breadth-first over all parents). */
+  function ancestry(sha: string): string[] {
+    const order: string[] = [];
+    const seen = new Set<string>([sha]);
+    for (let queue = [sha]; queue.length > 0; ) {
+      const next: string[] = [];
+      for (const s of queue) {
+        order.push(s);
+        for (const p of state.commits[s]?.parents ?? []) {
+          if (seen.has(p)) continue;
+          seen.add(p);
+          next.push(p);
+        }
+      }
+      queue = next;
+    }
+    return order;
   }
 
   function renderComment(c: CommentRecord): Record<string, unknown> {
@@ -1078,9 +1183,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       output: c.output ?? { title: null, summary: null, text: null, annotations: [], images: [] },
       actions: c.actions ?? [],
       createdBy: c.createdBy ?? GITHUB_ACTIONS_BOT.login,
+      app: c.app ?? 'github-actions',
       updates: c.updates ?? 0,
     };
     state.checkRuns.push(rec);
+    return rec;
+  }
+
+  function addCommit(c: Parameters<FakeGitHub['addCommit']>[0]): CommitRecord {
+    const message = c.message ?? `Commit ${Object.keys(state.commits).length + 1}`;
+    const rec: CommitRecord = { sha: c.sha ?? fakeSha(`commit:${message}`), parents: c.parents ?? [], message, date: c.date ?? iso() };
+    state.commits[rec.sha] = rec;
     return rec;
   }
 
@@ -1099,6 +1212,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     query: Record<string, string | number | boolean | string[]>;
     body: Record<string, unknown>;
     user: UserInfo;
+    /** slug of the app the token writes as */
+    app: string;
     docsUrl: string;
   }
 
@@ -1179,6 +1294,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         },
         actions: (b.actions as unknown[] | undefined) ?? [],
         createdBy: ctx.user.login,
+        app: ctx.app,
       });
       return { status: 201, json: renderCheckRun(rec) };
     },
@@ -1232,12 +1348,28 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (typeof ctx.query.check_name === 'string') runs = runs.filter((c) => c.name === ctx.query.check_name);
       if (typeof ctx.query.status === 'string') runs = runs.filter((c) => c.status === ctx.query.status);
       runs = [...runs].sort((a, b) => b.id - a.id);
+      // latest (the default): the most recent run of each name in each app's check suite
       if (ctx.query.filter !== 'all') {
         const seen = new Set<string>();
-        runs = runs.filter((c) => (seen.has(c.name) ? false : (seen.add(c.name), true)));
+        runs = runs.filter((c) => (seen.has(`${c.app}\0${c.name}`) ? false : (seen.add(`${c.app}\0${c.name}`), true)));
       }
       const page = paginate(ctx, runs);
       return { status: 200, headers: page.headers, json: { total_count: runs.length, check_runs: page.items.map(renderCheckRun) } };
+    },
+
+    'repos/compare-commits-with-basehead': (ctx) => compare(ctx),
+    // the older template of the same URL, /compare/{base}...{head}
+    'repos/compare-commits': (ctx) => compare(ctx),
+
+    'repos/get-commit': (ctx) => {
+      const c = state.commits[resolveRef(String(ctx.params.ref))];
+      if (!c) return error(422, `No commit found for SHA: ${String(ctx.params.ref)}`, ctx.docsUrl);
+      return { status: 200, json: { ...renderCommit(c), stats: { additions: 0, deletions: 0, total: 0 }, files: [] } };
+    },
+
+    'git/get-commit': (ctx) => {
+      const c = state.commits[String(ctx.params.commit_sha)];
+      return c ? { status: 200, json: renderGitCommit(c) } : notFound(ctx);
     },
 
     'issues/list-comments': (ctx) => {
@@ -1381,6 +1513,45 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     },
   };
 
+  /** GET /compare/{base}...{head}: the merge base, and the commits the head is ahead by (paginated). */
+  function compare(ctx: Ctx): Reply {
+    const basehead = ctx.params.basehead !== undefined ? String(ctx.params.basehead) : `${String(ctx.params.base)}...${String(ctx.params.head)}`;
+    const m = /^(.+?)\.\.\.(.+)$/.exec(basehead);
+    if (!m) return notFound(ctx);
+    const [base, head] = [resolveRef(m[1]!), resolveRef(m[2]!)];
+    if (!state.commits[base] || !state.commits[head]) return notFound(ctx);
+    const fromBase = ancestry(base);
+    const fromHead = ancestry(head);
+    const inBase = new Set(fromBase);
+    const mergeBase = fromHead.find((s) => inBase.has(s));
+    if (mergeBase === undefined) return error(404, `No common ancestor between ${m[1]} and ${m[2]}.`, ctx.docsUrl);
+    const inHead = new Set(fromHead);
+    const ahead = fromHead.filter((s) => !inBase.has(s)).reverse();
+    const behind = fromBase.filter((s) => !inHead.has(s));
+    const status = ahead.length === 0 && behind.length === 0 ? 'identical' : behind.length === 0 ? 'ahead' : ahead.length === 0 ? 'behind' : 'diverged';
+    const page = paginate(ctx, ahead);
+    const permalink = `${repoHtml()}/compare/${state.owner}:${base.slice(0, 7)}...${state.owner}:${head.slice(0, 7)}`;
+    return {
+      status: 200,
+      headers: page.headers,
+      json: {
+        url: `${repoApi()}/compare/${m[1]}...${m[2]}`,
+        html_url: `${repoHtml()}/compare/${m[1]}...${m[2]}`,
+        permalink_url: permalink,
+        diff_url: `${repoHtml()}/compare/${m[1]}...${m[2]}.diff`,
+        patch_url: `${repoHtml()}/compare/${m[1]}...${m[2]}.patch`,
+        base_commit: renderCommit(state.commits[base]!),
+        merge_base_commit: renderCommit(state.commits[mergeBase]!),
+        status,
+        ahead_by: ahead.length,
+        behind_by: behind.length,
+        total_commits: ahead.length,
+        commits: page.items.map((s) => renderCommit(state.commits[s]!)),
+        files: [],
+      },
+    };
+  }
+
   function issueExists(n: number): boolean {
     return state.pulls.some((p) => p.number === n) || state.issues.includes(n);
   }
@@ -1464,6 +1635,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       query: v.query ?? {},
       body: rec.body && typeof rec.body === 'object' ? (rec.body as Record<string, unknown>) : {},
       user: info?.user ?? GITHUB_ACTIONS_BOT,
+      app: info?.app ?? 'github-actions',
       docsUrl,
     });
   }
@@ -1825,6 +1997,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     addPull,
     addComment,
     addCheckRun,
+    addCommit,
     setContent,
     artifactZip,
     runtimeTokenFor(runId) {
@@ -1835,6 +2008,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     eventPayload,
     render: {
       checkRun: renderCheckRun,
+      commit: renderCommit,
       comment: renderComment,
       pull: (p) => renderPull(p, true),
       run: (r) => renderRun(r),

@@ -92,7 +92,11 @@ interface Operation {
   docsUrl: string;
 }
 
-type Segment = { literal: string } | { param: string; multi: boolean };
+/**
+ * A path segment: literal, one parameter (possibly spanning segments), or parameters between
+ * literals (`{base}...{head}` of the older compare template).
+ */
+type Segment = { literal: string } | { param: string; multi: boolean } | { pattern: RegExp; params: string[] };
 
 interface Spec {
   operations: Operation[];
@@ -134,7 +138,13 @@ export function loadSpec(): Spec {
       const segments: Segment[] = template
         .split('/')
         .slice(1)
-        .map((s) => {
+        .map((s): Segment => {
+          const names = [...s.matchAll(/\{([^}]+)\}/g)].map((x) => x[1]!);
+          if (names.length > 1) {
+            const literal = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+            const source = s.split(/\{[^}]+\}/).map(literal).join('(.+?)');
+            return { pattern: new RegExp(`^${source}$`), params: names };
+          }
           const m = /^\{(.+)\}$/.exec(s);
           if (!m) return { literal: s };
           const param = parameters.find((p) => p.in === 'path' && p.name === m[1]);
@@ -359,6 +369,10 @@ function matchSegments(segs: Segment[], parts: string[], i = 0, j = 0, acc: Reco
     return parts[j] === seg.literal ? matchSegments(segs, parts, i + 1, j + 1, acc) : undefined;
   }
   if (j >= parts.length || parts[j] === '') return undefined;
+  if ('pattern' in seg) {
+    const m = seg.pattern.exec(parts[j]!);
+    return m ? matchSegments(segs, parts, i + 1, j + 1, { ...acc, ...Object.fromEntries(seg.params.map((p, k) => [p, m[k + 1]!])) }) : undefined;
+  }
   if (!seg.multi) return matchSegments(segs, parts, i + 1, j + 1, { ...acc, [seg.param]: parts[j]! });
   for (let end = parts.length; end > j; end--) {
     const found = matchSegments(segs, parts, i + 1, end, { ...acc, [seg.param]: parts.slice(j, end).join('/') });
@@ -373,8 +387,8 @@ function compareSpecificity(a: Operation, b: Operation): number {
   for (let i = 0; i < n; i++) {
     const sa = a.segments[i];
     const sb = b.segments[i];
-    const la = sa && 'literal' in sa ? 2 : sa && !sa.multi ? 1 : 0;
-    const lb = sb && 'literal' in sb ? 2 : sb && !sb.multi ? 1 : 0;
+    const la = sa && 'literal' in sa ? 2 : sa && ('pattern' in sa || !sa.multi) ? 1 : 0;
+    const lb = sb && 'literal' in sb ? 2 : sb && ('pattern' in sb || !sb.multi) ? 1 : 0;
     if (la !== lb) return lb - la;
   }
   return 0;
