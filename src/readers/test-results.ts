@@ -1,6 +1,7 @@
 /**
  * The shared model of every test-results format (JUnit, NUnit, TRX, xUnit.net, TAP, go test -json,
- * Jest/Mocha/RSpec JSON, CTRF): counters, plus the first failing tests by name and place. A format
+ * Jest/Mocha/RSpec JSON, CTRF): counters, the first failing tests by name and place, and the
+ * identities of every failing test (identity.ts; JUnit has its own streaming model). A format
  * file only maps its producer's outcomes onto `TestTally.record`; counting, the worse-of rules,
  * bounds, merging and the metrics live here, once.
  *
