@@ -252,7 +252,7 @@ function withFailures(kept: FailureItem[], total: number, criteria = 1): Verdict
     checks: [],
     evidence: [],
     position: { line: 3 + i, column: 5 },
-    failures: { kept, total },
+    failures: { kept, total, identities: [], identitiesComplete: false },
   }));
   return { policy: 'p', decision: 'fail', score: 0, criteria: list, notEvaluated: [], counts: { passed: 0, failed: criteria, missing: 0 }, summary: 'x' };
 }

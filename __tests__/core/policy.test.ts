@@ -126,7 +126,7 @@ describe('policy errors are FILE:LINE:COL: message', () => {
 
   it('an unknown criterion key, with did-you-mean', () => {
     expect(errors(criterion('requird: false\nevidence: { path: a.xml, format: junit }\nexpect: { failed: "== 0" }'))).toEqual([
-      'policy.yml:4:5: criteria[0]: unknown key "requird" (did you mean "required"?); allowed: id, title, group, required, weight, profiles, max-age, evidence, metrics, expect',
+      'policy.yml:4:5: criteria[0]: unknown key "requird" (did you mean "required"?); allowed: id, title, group, required, weight, profiles, max-age, evidence, metrics, expect, baseline',
     ]);
   });
 
@@ -181,11 +181,11 @@ criteria:
 
   it('unreadable expectations and unknown metrics', () => {
     expect(errors(criterion('evidence: { path: a.xml, format: junit }\nexpect:\n  failed: "= 0"\n  failurs: "== 0"\n  tests: 5'))).toEqual([
-      'policy.yml:8:14: criteria[0].expect.tests: an expectation is a string such as ">= 90%" (quote it in YAML)',
+      'policy.yml:8:14: criteria[0].expect.tests: an expectation is a string such as ">= 90%" (quote it in YAML), or a list of them',
     ]);
     expect(errors(criterion('evidence: { path: a.xml, format: junit }\nexpect:\n  failed: "= 0"\n  failurs: "== 0"'))).toEqual([
       'policy.yml:6:15: criteria[0].expect.failed: cannot read the expectation "= 0": write "<op> <value>[unit]" with op one of == != <= >= < >, e.g. ">= 90%" or "<= 50ms"',
-      'policy.yml:7:16: criteria[0].expect.failurs: junit evidence has no metric "failurs" (did you mean "failures"?); it has: files, tests, passed, failed, failures, errors, skipped, flaky, duration',
+      'policy.yml:7:16: criteria[0].expect.failurs: junit evidence has no metric "failurs" (did you mean "failures"?); it has: files, tests, passed, failed, failures, errors, skipped, flaky, duration, failed.new, failed.fixed',
     ]);
   });
 

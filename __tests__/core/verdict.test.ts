@@ -71,11 +71,11 @@ describe('evaluate', () => {
 
   it('a criterion carries the failing tests its evidence names, only when there are any and only with read evidence', () => {
     const kept = [{ suite: 'cart', name: 'adds tax', file: 'src/cart.test.js', line: 12, message: 'Expected: 4' }];
-    const failing = { ...good.tests, metrics: { tests: { value: 12 }, failed: { value: 3 } }, failures: { kept, total: 3 } };
+    const failing = { ...good.tests, metrics: { tests: { value: 12 }, failed: { value: 3 } }, failures: { kept, total: 3, identities: ['AAAAAAAAAAA', 'BBBBBBBBBBB', 'CCCCCCCCCCC'], identitiesComplete: true } };
     const v = evaluate(POLICY, undefined, found({ ...good, tests: failing }), NOW);
     expect(v.criteria[0]).toMatchObject({ status: 'failed', failures: { kept, total: 3 } });
     // an empty list says nothing: no key at all
-    const none = evaluate(POLICY, undefined, found({ ...good, tests: { ...good.tests, failures: { kept: [], total: 0 } } }), NOW);
+    const none = evaluate(POLICY, undefined, found({ ...good, tests: { ...good.tests, failures: { kept: [], total: 0, identities: [], identitiesComplete: true } } }), NOW);
     expect(none.criteria[0]).not.toHaveProperty('failures');
     // stale evidence is no evidence: its failing tests are not shown as this commit's
     const stale = { ...failing, files: [file('junit.xml', '2026-11-20T00:00:00Z')] };

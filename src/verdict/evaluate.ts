@@ -323,6 +323,10 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date, ba
     if (!ok) failures.push(note ? `${entry.text} (${note})` : entry.text);
   }
   if (skipped.length > 0) result.skipped = skipped;
+  // skipping is not passing: a criterion with nothing left to check has no evidence of anything
+  if (skipped.length > 0 && result.checks.length === 0 && absent.length === 0 && policyErrors.length === 0) {
+    return missing(`nothing was checked: ${skipped.join('; ')} (baseline: optional skips checks that need a base; add an absolute expectation to judge by when there is none)`);
+  }
   if (policyErrors.length > 0) return { ...result, status: 'failed', reason: policyErrors.join('; ') };
   if (absent.length > 0) {
     const files = found.files.map(displayName);
