@@ -1,0 +1,69 @@
+/**
+ * Unified diffs read into changed files and lines, on diffs git wrote for real repositories made
+ * here (renames, deletions, binary files, CRLF files, quoted paths), and refused when cut short.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DiffError, parseUnifiedDiff } from '../../src/changes/diff.js';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+}
+
+/** A repository with one commit of every kind of change after a base commit. */
+function repository(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'release-gate-diff-'));
+  git(dir, 'init', '-q', '-b', 'main');
+  writeFileSync(path.join(dir, 'keep.txt'), 'a\nb\nc\nd\n');
+  writeFileSync(path.join(dir, 'crlf.txt'), 'x\r\ny\r\n');
+  writeFileSync(path.join(dir, 'old.txt'), 'one\ntwo\nthree\nfour\nfive\n');
+  writeFileSync(path.join(dir, 'del.txt'), 'gone\n');
+  writeFileSync(path.join(dir, 'bin.dat'), Buffer.from([0, 1, 2, 3, 0, 255]));
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-qm', 'base');
+  writeFileSync(path.join(dir, 'keep.txt'), 'a\nB\nc\nd\ne\n');
+  writeFileSync(path.join(dir, 'crlf.txt'), 'x\r\nY\r\nz\r\n');
+  git(dir, 'mv', 'old.txt', 'new.txt');
+  writeFileSync(path.join(dir, 'new.txt'), 'one\ntwo\nTHREE\nfour\nfive\n');
+  git(dir, 'rm', '-q', 'del.txt');
+  writeFileSync(path.join(dir, 'bin.dat'), Buffer.from([0, 9, 9, 9, 0, 255]));
+  writeFileSync(path.join(dir, 'tést "q".txt'), 'n\n');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'head');
+  return dir;
+}
+
+describe('parseUnifiedDiff', () => {
+  const dir = repository();
+
+  it.each([['--unified=0'], ['--unified=3']])('reads what git diff %s says changed', (context) => {
+    const text = git(dir, 'diff', '--no-color', '--no-ext-diff', '-M', context, 'HEAD~1', 'HEAD');
+    const changes = parseUnifiedDiff(text, 'git diff');
+    const files = Object.fromEntries([...changes.files.values()].map((f) => [f.path, { status: f.status, lines: f.lines, old: f.oldPath }]));
+    expect(files).toEqual({
+      'bin.dat': { status: 'binary', lines: [], old: undefined },
+      'crlf.txt': { status: 'modified', lines: [2, 3], old: undefined },
+      'del.txt': { status: 'deleted', lines: [], old: undefined },
+      'keep.txt': { status: 'modified', lines: [2, 5], old: undefined },
+      'new.txt': { status: 'renamed', lines: [3], old: 'old.txt' },
+      'tést "q".txt': { status: 'added', lines: [1], old: undefined },
+    });
+    expect(changes.incomplete).toBeUndefined();
+  });
+
+  it('refuses a diff cut short inside a hunk, and a hunk header it cannot read, with the line', () => {
+    const text = git(dir, 'diff', '--no-color', '-M', 'HEAD~1', 'HEAD');
+    const cut = text.slice(0, text.indexOf('+B') + 2);
+    expect(() => parseUnifiedDiff(cut.replace(/\n[^\n]*$/, '\n'), 'x')).toThrow(DiffError);
+    expect(() => parseUnifiedDiff('diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ nonsense @@\n', 'x')).toThrow(/cannot read the hunk header/);
+  });
+
+  it('reads a plain diff -u too (no git header), and nothing at all as no change', () => {
+    const plain = '--- a.txt\t2026-01-01\n+++ a.txt\t2026-01-02\n@@ -1,2 +1,3 @@\n one\n+two\n three\n';
+    expect([...parseUnifiedDiff(plain, 'x').files.values()]).toEqual([{ path: 'a.txt', status: 'modified', lines: [2], linesKnown: true }]);
+    expect(parseUnifiedDiff('', 'x').files.size).toBe(0);
+  });
+});
