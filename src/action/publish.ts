@@ -31,6 +31,8 @@ export interface PublishRequest {
   annotations: Annotation[];
   /** said in the check run's summary only, after the headline (e.g. annotations left out) */
   checkNotes?: string[];
+  /** the check run's output.text: the verdict digest (none when the policy has errors: such a run is no base) */
+  checkText?: string;
   decision: 'pass' | 'fail';
   /** the PRs to comment on (none for pushes and merge groups) */
   pullRequests: PullRequestRef[];
@@ -69,6 +71,7 @@ export async function publish(octokit: Octokit, context: GateContext, inputs: In
       decision: request.decision,
       summary: fitMarkdown([...request.markdownSections.slice(0, 1), ...(request.checkNotes ?? []), ...request.markdownSections.slice(1)], CHECK_SUMMARY_LIMIT, cutNote),
       annotations: request.annotations,
+      ...(request.checkText !== undefined && { text: request.checkText }),
     }),
   );
   if (check) {
@@ -117,7 +120,7 @@ export async function writeSummary(sections: string[]): Promise<void> {
   await core.summary.addRaw(text, true).write();
 }
 
-export function setOutputs(values: { decision: string; score: number; passed: number; failed: number; missing: number; report: string; metrics: string } & Publication): void {
+export function setOutputs(values: { decision: string; score: number; passed: number; failed: number; missing: number; report: string; metrics: string; baseline?: string } & Publication): void {
   core.setOutput('decision', values.decision);
   core.setOutput('score', values.score);
   core.setOutput('passed', values.passed);
@@ -128,4 +131,5 @@ export function setOutputs(values: { decision: string; score: number; passed: nu
   core.setOutput('check-run-id', values.checkRunId ?? '');
   core.setOutput('check-run-url', values.checkRunUrl ?? '');
   core.setOutput('comment-url', values.commentUrl ?? '');
+  core.setOutput('baseline', values.baseline ?? '');
 }

@@ -4,7 +4,7 @@ import type { Octokit } from './octokit.js';
 
 /** GitHub accepts at most 50 annotations per create or update request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
-/** GitHub's limit on a check run's output.summary. */
+/** GitHub's limit on a check run's output.summary (and on its output.text). */
 export const CHECK_SUMMARY_LIMIT = 65_535;
 
 export interface CheckRunRequest {
@@ -17,6 +17,11 @@ export interface CheckRunRequest {
   decision: 'pass' | 'fail';
   summary: string;
   annotations: Annotation[];
+  /**
+   * output.text: the verdict digest (a hidden comment) and any visible text. Sent on the create and
+   * on every update, so no update can leave the check run without it.
+   */
+  text?: string;
 }
 
 export function checkTitle(verdict: Verdict): string {
@@ -31,6 +36,8 @@ export function checkTitle(verdict: Verdict): string {
  */
 export async function publishCheckRun(octokit: Octokit, request: CheckRunRequest): Promise<{ id: number; url: string }> {
   const { owner, repo, title, annotations } = request;
+  if (request.text !== undefined && request.text.length > CHECK_SUMMARY_LIMIT) throw new Error(`the check run text has ${request.text.length} characters, more than GitHub's ${CHECK_SUMMARY_LIMIT}`);
+  const text = request.text === undefined ? {} : { text: request.text };
   const conclusion = request.decision === 'pass' ? 'success' : 'failure';
   const created = await octokit.rest.checks.create({
     owner,
@@ -41,14 +48,14 @@ export async function publishCheckRun(octokit: Octokit, request: CheckRunRequest
     status: 'completed',
     conclusion,
     completed_at: new Date().toISOString(),
-    output: { title, summary: request.summary, annotations: annotations.slice(0, ANNOTATIONS_PER_REQUEST) },
+    output: { title, summary: request.summary, ...text, annotations: annotations.slice(0, ANNOTATIONS_PER_REQUEST) },
   });
   for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
     await octokit.rest.checks.update({
       owner,
       repo,
       check_run_id: created.data.id,
-      output: { title, summary: request.summary, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) },
+      output: { title, summary: request.summary, ...text, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) },
     });
   }
   return { id: created.data.id, url: created.data.html_url ?? '' };

@@ -51,6 +51,12 @@ export interface GateContext {
   mergeGroup?: MergeGroupRef;
   /** workflow_run: the run whose artifacts are the evidence; its PR is still to be determined */
   triggeringRun?: TriggeringRun;
+  /**
+   * push: the commit the branch pointed at before the push (the payload's `before`), when it names
+   * one; absent for a new branch (GitHub sends forty zeros) and for other events (a workflow_run
+   * payload carries the run's `head_commit`, not the push's `before`).
+   */
+  before?: string;
   runId: number;
   runAttempt: number;
   serverUrl: string;
@@ -108,6 +114,7 @@ export function readContext(env: Env, payload: Payload): GateContext {
     if (typeof run.head_branch === 'string' && !event.startsWith('pull_request')) context.branch = run.head_branch;
     return context;
   }
+  if (eventName === 'push' && typeof payload.before === 'string' && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(payload.before) && !/^0+$/.test(payload.before)) context.before = payload.before;
   const ref = env.GITHUB_REF ?? '';
   if (ref.startsWith('refs/heads/')) context.branch = ref.slice('refs/heads/'.length);
   else if (env.GITHUB_REF_NAME && env.GITHUB_REF_TYPE === 'branch') context.branch = env.GITHUB_REF_NAME;
