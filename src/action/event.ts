@@ -26,7 +26,7 @@ import { codeSpan } from '../render/escape.js';
 
 export interface Reading {
   /** what is judged: PRs (by number) into a branch, a merge group into a branch, a branch, a commit */
-  what: { kind: 'pull'; numbers: number[]; ref: string } | { kind: 'merge-group'; ref: string } | { kind: 'branch'; ref: string } | { kind: 'commit'; sha: string };
+  what: { kind: 'pull'; numbers: number[]; ref: string; /** the PRs' base commit, when known (the base verdict is looked for from its merge base) */ baseSha?: string } | { kind: 'merge-group'; ref: string } | { kind: 'branch'; ref: string } | { kind: 'commit'; sha: string };
   /** the branch whose profile applies (none: no profile, unless the input names one) */
   branch?: string;
   /** read the policy from this base (else from the workspace) */
@@ -68,7 +68,7 @@ export async function planReadings(octokit: Octokit, context: GateContext): Prom
     const bases = byBase(prs).sort((a, b) => Number(b.baseRef === pr.baseRef) - Number(a.baseRef === pr.baseRef));
     const readings = bases.map(({ baseRef, baseSha, numbers }): Reading => {
       const sha = baseRef === pr.baseRef ? (pr.baseSha ?? baseSha) : baseSha;
-      return { what: { kind: 'pull', numbers, ref: baseRef }, branch: baseRef, base: { ref: baseRef, ...(sha && { sha }), subject: 'This pull request' } };
+      return { what: { kind: 'pull', numbers, ref: baseRef, ...(sha && { baseSha: sha }) }, branch: baseRef, base: { ref: baseRef, ...(sha && { sha }), subject: 'This pull request' } };
     });
     return { readings, pullRequests: [pr] };
   }
@@ -86,7 +86,7 @@ export async function planReadings(octokit: Octokit, context: GateContext): Prom
       return undetermined(context, `no open pull request has head ${short(context.headSha)}, so the branch whose rules apply is unknown: the gate fails closed`);
     }
     // under workflow_run the policy is the workspace's (the default branch's checkout), never the PR's
-    return { readings: byBase(prs).map(({ numbers, baseRef }) => ({ what: { kind: 'pull', numbers, ref: baseRef }, branch: baseRef })), pullRequests: prs };
+    return { readings: byBase(prs).map(({ numbers, baseRef, baseSha }) => ({ what: { kind: 'pull', numbers, ref: baseRef, ...(baseSha && { baseSha }) }, branch: baseRef })), pullRequests: prs };
   }
   if (run?.event === 'merge_group') {
     // the triggering run tested a merge group: its head branch is the queue's, which names the base
@@ -111,7 +111,7 @@ export async function planReadings(octokit: Octokit, context: GateContext): Prom
     }
     const own: Reading = { what: { kind: 'branch', ref: branch }, branch };
     const asPulls = byBase(prs).map(({ baseRef, baseSha, numbers }): Reading => ({
-      what: { kind: 'pull', numbers, ref: baseRef },
+      what: { kind: 'pull', numbers, ref: baseRef, ...(baseSha && { baseSha }) },
       branch: baseRef,
       // a push run reads the base's policy, as the PR's own run does; workflow_run keeps the workspace's
       ...(run === undefined && { base: { ref: baseRef, ...(baseSha && { sha: baseSha }), subject: `This commit (the head of pull request ${numbers.map((n) => `#${n}`).join(', ')})` } }),

@@ -9,21 +9,25 @@ import * as core from '@actions/core';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readContext } from '../github/context.js';
+import { readContext, type GateContext } from '../github/context.js';
 import { CHECK_SUMMARY_LIMIT, checkTitle } from '../github/checks.js';
-import { createOctokit } from '../github/octokit.js';
+import { createOctokit, type Octokit } from '../github/octokit.js';
 import { formatPolicyError, loadPolicy, type LoadResult } from '../policy/load.js';
 import { annotationsFor, FAILURE_ANNOTATIONS_CAP, failureAnnotations } from '../render/annotations.js';
 import { codeSpan, escapeMarkdown } from '../render/escape.js';
 import { logLine } from '../render/log.js';
 import { renderJson, renderNoVerdictJson } from '../render/json.js';
 import { FAILURES_IN_COMMENT, FAILURES_IN_SUMMARY } from '../render/failures.js';
+import { digestOf } from '../render/digest.js';
 import { renderMarkdownSections, renderUnusablePolicyMarkdown } from '../render/markdown.js';
+import type { BaselineLookup } from '../history/baseline.js';
+import { encodeDigest } from '../history/digest.js';
 import { evaluatePolicy, type GateOutcome } from '../run.js';
 import type { Verdict } from '../verdict/evaluate.js';
 import { describeReading, planReadings, type Reading } from './event.js';
 import { artifactPatterns, evidenceSource, missingSource } from './evidence-source.js';
-import { readInputs } from './inputs.js';
+import { findBaseline } from './history.js';
+import { readInputs, type Inputs } from './inputs.js';
 import { policySourceNotes, readPolicySource, type PolicySource } from './policy-source.js';
 import { publish, setOutputs, SUMMARY_LIMIT, WriteGuard, writeSummary } from './publish.js';
 import { strictest } from './strictest.js';
@@ -34,6 +38,8 @@ interface Judged {
   source: PolicySource;
   loaded: LoadResult;
   outcome: GateOutcome;
+  /** the base verdict looked for (none when the policy is unusable) */
+  lookup?: BaselineLookup;
 }
 
 const UNDETERMINED_SUMMARY = 'the branch whose rules apply could not be determined, so the gate fails closed';
@@ -66,19 +72,22 @@ export async function runAction(): Promise<void> {
     const source =
       policies.length === 0 ? undefined : plan.undetermined ? missingSource(plan.undetermined) : await evidenceSource(octokit, context, inputs, artifactPatterns(policies), work);
     const judged: Judged[] = [];
+    const now = new Date();
     for (const r of read) {
+      const lookup = r.loaded.ok && source ? await lookUpBaseline(octokit, context, inputs, r.reading, checkName, plan.readings.length > 1, now) : undefined;
       const outcome: GateOutcome =
         r.loaded.ok && source
           ? await evaluatePolicy(r.loaded.policy, {
               source,
               ...(inputs.profile !== undefined && { profile: inputs.profile }),
               ...(r.reading.branch !== undefined && { branch: r.reading.branch }),
-              now: new Date(),
+              now,
+              ...(lookup && { baseline: lookup }),
             })
           : { kind: 'policy-error', errors: r.loaded.ok ? [] : r.loaded.errors };
       // nothing known of the base: whatever the policy says, this is not a pass
       if (plan.undetermined && outcome.kind === 'verdict') outcome.verdict = { ...outcome.verdict, decision: 'fail', summary: UNDETERMINED_SUMMARY };
-      judged.push({ ...r, outcome });
+      judged.push({ ...r, outcome, ...(lookup && { lookup }) });
     }
     const chosen = strictest(judged);
     const { outcome } = chosen;
@@ -103,6 +112,7 @@ export async function runAction(): Promise<void> {
         pullRequests: plan.pullRequests,
       });
       await writeSummary(sections);
+      // no digest on this check run: a run whose policy is unusable is never a base
       setOutputs({ decision: 'fail', score: 0, passed: 0, failed: 0, missing: 0, report: reportPath, metrics: '{}', ...published });
       core.setFailed(`release-gate: the policy ${policyFile} has errors`);
       return;
@@ -126,6 +136,7 @@ export async function runAction(): Promise<void> {
       atFailures.leftOut > 0
         ? [`<sub>${atFailures.leftOut} more failing test${atFailures.leftOut === 1 ? ' or finding is' : 's or findings are'} not annotated (at most ${FAILURE_ANNOTATIONS_CAP} are); the JSON report lists them.</sub>\n`]
         : [];
+    const checkText = plan.undetermined ? undefined : digestText(verdict, chosen, context, now);
     core.info(logLine(`${verdict.decision === 'pass' ? 'PASS' : 'FAIL'} score ${verdict.score}% — ${verdict.summary}`));
     for (const c of verdict.criteria) core.info(logLine(`  ${c.status.padEnd(7)} ${c.id}: ${c.reason}`));
     const published = await publish(octokit, context, inputs, writes, {
@@ -134,11 +145,13 @@ export async function runAction(): Promise<void> {
       title: checkTitle(verdict),
       annotations: [...annotationsFor(verdict, policyFile), ...atFailures.annotations],
       checkNotes,
+      ...(checkText !== undefined && { checkText }),
       decision: verdict.decision,
       pullRequests: plan.pullRequests,
     });
     await writeSummary(summarySections);
-    setOutputs({ decision, score: verdict.score, ...verdict.counts, report: reportPath, metrics: metricsOutput(verdict), ...published });
+    const baseline = chosen.lookup?.baseline?.digest.commit;
+    setOutputs({ decision, score: verdict.score, ...verdict.counts, report: reportPath, metrics: metricsOutput(verdict), ...(baseline && { baseline }), ...published });
     if (decision === 'fail') {
       const message = `release-gate failed: ${verdict.summary}`;
       if (inputs.fail) core.setFailed(message);
@@ -153,6 +166,50 @@ export async function runAction(): Promise<void> {
     }
     core.setFailed(`release-gate: ${message}`);
   }
+}
+
+/**
+ * The base verdict of one reading (skipped with input baseline: false), said in the log: where it
+ * was found and how, or why there is none, the commits looked at, and digests refused as warnings.
+ */
+async function lookUpBaseline(octokit: Octokit, context: GateContext, inputs: Inputs, reading: Reading, checkName: string, several: boolean, now: Date): Promise<BaselineLookup> {
+  const prefix = several ? `${describeReading(reading, 'text')}: ` : '';
+  if (!inputs.baseline) {
+    const lookup: BaselineLookup = { reason: 'no baseline: the lookup is turned off (input baseline: false)', walk: [], apiCalls: 0, warnings: [] };
+    core.info(logLine(`${prefix}${lookup.reason}`));
+    return lookup;
+  }
+  const lookup = await findBaseline(octokit, context, reading, checkName, { depth: inputs.baselineDepth, trustedApps: inputs.baselineApps, now });
+  const calls = `${lookup.apiCalls ?? 0} API request${lookup.apiCalls === 1 ? '' : 's'}`;
+  if (lookup.baseline) core.info(logLine(`${prefix}compared with ${lookup.baseline.label}: ${lookup.baseline.how} (${calls})`));
+  else core.info(logLine(`${prefix}${lookup.reason ?? 'no baseline'} (${calls})`));
+  for (const line of lookup.walk) core.info(logLine(`  ${line}`));
+  for (const warning of lookup.warnings) core.warning(logLine(warning), { title: 'release-gate baseline' });
+  return lookup;
+}
+
+/**
+ * The check run's output.text: this verdict's digest, for later runs to compare with (with the
+ * base's trend carried on). Left out, with a warning, when it cannot fit: a later run then finds no
+ * base here, which is never a pass.
+ */
+function digestText(verdict: Verdict, chosen: Judged, context: GateContext, now: Date): string | undefined {
+  if (chosen.outcome.kind !== 'verdict') return undefined;
+  const previous = chosen.lookup?.baseline?.digest;
+  const digest = digestOf(verdict, chosen.outcome.policy, {
+    commit: context.headSha,
+    ...(chosen.reading.branch !== undefined && { branch: chosen.reading.branch }),
+    time: now,
+    policyText: chosen.source.text,
+    ...(previous && { previous }),
+  });
+  const encoded = encodeDigest(digest);
+  if ('error' in encoded) {
+    core.warning(logLine(`no verdict digest is written on the check run: ${encoded.error}`), { title: 'release-gate baseline' });
+    return undefined;
+  }
+  if (encoded.dropped.length > 0) core.info(logLine(`verdict digest: left out to fit: ${encoded.dropped.join(', ')}`));
+  return encoded.text;
 }
 
 /** The report listing `counts[i]` failing tests per failed criterion, for the first i that fits in `limit`. */

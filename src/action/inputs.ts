@@ -1,5 +1,6 @@
 /** The action's inputs (action.yml), read and checked once. */
 import * as core from '@actions/core';
+import { BASELINE_DEPTH, BASELINE_DEPTH_MAX, TRUSTED_APP } from './history.js';
 
 export type CommentMode = 'auto' | 'always' | 'on-failure' | 'never';
 
@@ -13,6 +14,12 @@ export interface Inputs {
   comment: CommentMode;
   policyRef: 'base' | 'head';
   fail: boolean;
+  /** look for the base verdict (input baseline) */
+  baseline: boolean;
+  /** first parents followed past the base commit (input baseline-depth) */
+  baselineDepth: number;
+  /** apps whose check runs may hold a base verdict: github-actions and those of input baseline-apps */
+  baselineApps: string[];
 }
 
 export function readInputs(): Inputs {
@@ -22,12 +29,24 @@ export function readInputs(): Inputs {
   if (policyRef !== 'base' && policyRef !== 'head') throw new Error(`input policy-ref must be base or head (got "${policyRef}")`);
   const runId = core.getInput('run-id');
   if (runId && !/^\d+$/.test(runId)) throw new Error(`input run-id must be a run's number (got "${runId}")`);
+  const baseline = (core.getInput('baseline') || 'true').toLowerCase();
+  if (baseline !== 'true' && baseline !== 'false') throw new Error(`input baseline must be true or false (got "${baseline}")`);
+  const depth = core.getInput('baseline-depth') || String(BASELINE_DEPTH);
+  if (!/^\d{1,3}$/.test(depth) || Number(depth) > BASELINE_DEPTH_MAX) throw new Error(`input baseline-depth must be a number of commits from 0 to ${BASELINE_DEPTH_MAX} (got "${depth}")`);
+  const apps = core
+    .getInput('baseline-apps')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  for (const app of apps) if (!/^[a-z0-9][a-z0-9-]{0,99}$/i.test(app)) throw new Error(`input baseline-apps must list GitHub App slugs (letters, digits and dashes), separated by commas or new lines (got "${app.slice(0, 100)}")`);
   const inputs: Inputs = {
     policy: core.getInput('policy') || '.github/release-gate.yml',
     token: core.getInput('token'),
     comment: comment as CommentMode,
     policyRef,
     fail: (core.getInput('fail') || 'true').toLowerCase() !== 'false',
+    baseline: baseline === 'true',
+    baselineDepth: Number(depth),
+    baselineApps: [...new Set([TRUSTED_APP, ...apps.map((a) => a.toLowerCase())])],
   };
   if (core.getInput('evidence-dir')) inputs.evidenceDir = core.getInput('evidence-dir');
   if (runId) inputs.runId = Number(runId);

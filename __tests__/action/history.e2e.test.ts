@@ -1,0 +1,379 @@
+/**
+ * The gate remembers (issue 13), end to end: the built action (dist/index.js) in a child process
+ * against the local GitHub, which validates every REST request against GitHub's OpenAPI
+ * description. Each case plays the real sequence: the action runs on the base commit first (a push
+ * to main), so its check run with its real digest is in the fake, then on the change, whose run
+ * finds that verdict by the base commit of its event (a PR's merge base, a merge group's base_sha,
+ * a push's before or first parent), walking first parents when the base has none.
+ *
+ * Asserted: which requests the lookup makes (and that it counts them), the walk and the outcome in
+ * the log, the `baseline` output, the digest written on every verdict's check run (decodable, of
+ * its own commit), and that no digest is trusted that is refused, of another app, or absent.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { faults, startFakeGitHub, type FakeGitHub, type TokenInfo } from '../github/fake-github.js';
+import { decodeDigest, sha256, type Digest } from '../../src/history/digest.js';
+import { BASIC_POLICY, JUNIT, LCOV, POLICY_PATH, runAction, TOKEN, warnings, type ActionRun } from './run-action.js';
+
+/** The n-th commit of the test's history: 40 hex characters, told apart by their first two. */
+const C = (n: number) => `${n.toString(16).padStart(2, '0')}c0ffee00`.repeat(4);
+const HEAD = 'a1'.repeat(20);
+const short = (sha: string) => sha.slice(0, 7);
+const LOOKUP_OPERATIONS = ['repos/compare-commits-with-basehead', 'repos/compare-commits', 'checks/list-for-ref', 'git/get-commit'];
+
+let fake: FakeGitHub;
+/** the token's identity, changed between runs to play a check run written by another app */
+let tokens: Record<string, TokenInfo>;
+beforeEach(async () => {
+  tokens = { [TOKEN]: {} };
+  fake = await startFakeGitHub({ owner: 'acme', repo: 'shop', tokens });
+});
+afterEach(async () => {
+  expect(fake.invalidRequests()).toEqual([]);
+  expect(fake.unhandledRequests().map((r) => `${r.method} ${r.url}`)).toEqual([]);
+  await fake.close();
+});
+
+/** main's history C(0) ← C(1) ← … ← C(n-1), the branch at its last commit. */
+function mainHistory(n: number): string[] {
+  const shas: string[] = [];
+  for (let i = 0; i < n; i++) shas.push(fake.addCommit({ sha: C(i), parents: i === 0 ? [] : [C(i - 1)], message: `main ${i}` }).sha);
+  fake.state.branches.main = shas.at(-1)!;
+  return shas;
+}
+
+function uploadEvidence(runId: number): void {
+  fake.addArtifact({ runId, name: 'test-results', files: { 'junit.xml': JUNIT } });
+  fake.addArtifact({ runId, name: 'coverage', files: { 'lcov.info': LCOV } });
+}
+
+/** The action on a push of `sha` to `branch` (the payload's before as given: GitHub sends forty zeros for a new branch). */
+async function push(sha: string, options: { before: string; branch?: string; policy?: string; inputs?: Record<string, string> }): Promise<ActionRun> {
+  const run = fake.addRun({ headSha: sha, headBranch: options.branch ?? 'main', event: 'push' });
+  uploadEvidence(run.id);
+  const payload = { ...fake.eventPayload(run.id), before: options.before };
+  return runAction(fake, { runId: run.id, payload, workspace: { [POLICY_PATH]: options.policy ?? BASIC_POLICY }, ...(options.inputs && { inputs: options.inputs }) });
+}
+
+/** The action on pull request #7: HEAD (a commit on `forkPoint`) into main at `baseSha`. */
+async function pullRequest(options: { forkPoint: string; baseSha: string; inputs?: Record<string, string> }): Promise<ActionRun> {
+  fake.addCommit({ sha: HEAD, parents: [options.forkPoint], message: 'the change' });
+  fake.setContent(POLICY_PATH, BASIC_POLICY, options.baseSha);
+  fake.addPull({ number: 7, head: { ref: 'feature', sha: HEAD }, base: { ref: 'main', sha: options.baseSha } });
+  const run = fake.addRun({ headSha: HEAD, headBranch: 'feature', event: 'pull_request', pullRequests: [7] });
+  uploadEvidence(run.id);
+  return runAction(fake, { runId: run.id, workspace: { [POLICY_PATH]: BASIC_POLICY }, ...(options.inputs && { inputs: options.inputs }) });
+}
+
+/** What a run did to find its base: one line per request (run with the number of requests made before it). */
+async function lookupOf(run: () => Promise<ActionRun>): Promise<{ r: ActionRun; requests: string[] }> {
+  const before = fake.requests.length;
+  const r = await run();
+  expect(r.all).not.toContain(TOKEN);
+  const requests = fake.requests
+    .slice(before)
+    .filter((q) => LOOKUP_OPERATIONS.includes(q.operationId ?? ''))
+    .map((q) => {
+      if (q.operationId === 'checks/list-for-ref') {
+        expect(q.query).toMatchObject({ check_name: 'release-gate', filter: 'latest' });
+        return `check runs of ${short(q.path.split('/')[5]!)}${q.query.page && q.query.page !== '1' ? ` page ${String(q.query.page)}` : ''}`;
+      }
+      if (q.operationId === 'git/get-commit') return `parent of ${short(q.path.split('/').at(-1)!)}`;
+      const [base, head] = q.path.split('/').at(-1)!.split('...');
+      return `compare ${short(base!)}...${short(head!)}`;
+    });
+  return { r, requests };
+}
+
+/** The lookup's lines in the log: the outcome, then the walk. */
+function logged(r: ActionRun): string[] {
+  const lines = r.stdout.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('compared with ') || l.startsWith('no baseline: '));
+  expect(at, r.all).toBeGreaterThanOrEqual(0);
+  const walk: string[] = [];
+  for (let i = at + 1; i < lines.length && lines[i]!.startsWith('  '); i++) walk.push(lines[i]!.trim());
+  return [lines[at]!, ...walk];
+}
+
+/** The digest the run wrote on its check run (the latest on that commit). */
+function digestOn(sha: string): Digest {
+  const check = fake.state.checkRuns.filter((c) => c.head_sha === sha).at(-1);
+  expect(check, `a check run on ${short(sha)}`).toBeDefined();
+  const decoded = decodeDigest(check!.output.text);
+  if (!decoded || 'error' in decoded) throw new Error(`no usable digest on ${short(sha)}: ${JSON.stringify(decoded)}`);
+  return decoded.digest;
+}
+
+function checkRunOn(sha: string) {
+  return fake.state.checkRuns.filter((c) => c.head_sha === sha).at(-1)!;
+}
+
+describe('pull requests: the merge base', () => {
+  it('finds the verdict recorded by the push of the merge base; the PR verdict carries its own digest, continuing the trend', async () => {
+    const [c0, c1, c2] = mainHistory(3);
+    // main's CI ran on C(1); C(2) came after the PR branched off C(1)
+    const base = await push(c1!, { before: c0! });
+    expect(base.code, base.all).toBe(0);
+    const recorded = digestOn(c1!);
+    expect(recorded).toMatchObject({ version: 1, commit: c1, branch: 'main', decision: 'pass', policy: { name: 'release-gate', sha256: sha256(BASIC_POLICY) } });
+    expect(recorded.criteria['unit-tests']).toMatchObject({ status: 'passed', metrics: { failed: 0 } });
+
+    const { r, requests } = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c2! }));
+    expect(r.code, r.all).toBe(0);
+    // the merge base comes with its parents: no request for them
+    expect(requests).toEqual([`compare ${short(c2!)}...${short(HEAD)}`, `check runs of ${short(c1!)}`]);
+    expect(logged(r)).toEqual([
+      `compared with main @ ${short(c1!)}: the merge base of the pull request (compare API), on that commit, recorded just now (2 API requests)`,
+      `${short(c1!)}: verdict found (check run ${checkRunOn(c1!).id})`,
+    ]);
+    expect(r.outputs.baseline).toBe(c1);
+    expect(warnings(r)).toEqual([]);
+
+    // the PR's check run (on its head) holds its own digest; the trend goes on from the base's
+    const own = digestOn(HEAD);
+    expect(own).toMatchObject({ commit: HEAD, branch: 'main', decision: 'pass' });
+    expect(own.trend.map((p) => p.commit)).toEqual([c1, HEAD]);
+    expect(checkRunOn(HEAD).output.text).toMatch(/^<!-- release-gate-digest v1 \d+ [0-9a-f]{16} [A-Za-z0-9+/=]+ -->$/);
+  });
+
+  it('walks first parents: a verdict two commits behind the merge base is found, and the walk is shown', async () => {
+    const [c0, c1, c2, c3] = mainHistory(4);
+    await push(c1!, { before: c0! });
+    // C(2) and C(3) were pushed without a gate run (CI skipped)
+    const { r, requests } = await lookupOf(() => pullRequest({ forkPoint: c3!, baseSha: c3! }));
+    expect(r.code, r.all).toBe(0);
+    expect(requests).toEqual([`compare ${short(c3!)}...${short(HEAD)}`, `check runs of ${short(c3!)}`, `check runs of ${short(c2!)}`, `parent of ${short(c2!)}`, `check runs of ${short(c1!)}`]);
+    expect(logged(r)).toEqual([
+      `compared with main @ ${short(c1!)}: the merge base of the pull request (compare API), found 2 commits back, recorded just now (5 API requests)`,
+      `${short(c3!)}: no release-gate check run`,
+      `${short(c2!)}: no release-gate check run`,
+      `${short(c1!)}: verdict found (check run ${checkRunOn(c1!).id})`,
+    ]);
+    expect(r.outputs.baseline).toBe(c1);
+  });
+
+  it('no verdict within baseline-depth: the reason names the merge base, the depth and where verdicts must be recorded', async () => {
+    const shas = mainHistory(6);
+    const { r, requests } = await lookupOf(() => pullRequest({ forkPoint: shas[5]!, baseSha: shas[5]!, inputs: { 'baseline-depth': '2' } }));
+    expect(r.code, r.all).toBe(0);
+    expect(requests).toEqual([
+      `compare ${short(shas[5]!)}...${short(HEAD)}`,
+      `check runs of ${short(shas[5]!)}`,
+      `check runs of ${short(shas[4]!)}`,
+      `parent of ${short(shas[4]!)}`,
+      `check runs of ${short(shas[3]!)}`,
+    ]);
+    expect(logged(r)).toEqual([
+      `no baseline: no release-gate verdict on ${short(shas[5]!)} or its 2 ancestors; verdicts are recorded on every push to main (5 API requests)`,
+      `${short(shas[5]!)}: no release-gate check run`,
+      `${short(shas[4]!)}: no release-gate check run`,
+      `${short(shas[3]!)}: no release-gate check run`,
+    ]);
+    expect(r.outputs.baseline).toBe('');
+    // a verdict without a base still records its digest, with a trend of one
+    expect(digestOn(HEAD).trend.map((p) => p.commit)).toEqual([HEAD]);
+  });
+
+  it('a history shorter than the depth: the walk ends at the first commit and says so', async () => {
+    const [c0, c1] = mainHistory(2);
+    const { r } = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c1! }));
+    expect(logged(r)).toEqual([
+      `no baseline: no release-gate verdict on ${short(c1!)} or its 1 ancestor (the history begins at ${short(c0!)}); verdicts are recorded on every push to main (4 API requests)`,
+      `${short(c1!)}: no release-gate check run`,
+      `${short(c0!)}: no release-gate check run`,
+    ]);
+  });
+
+  it('a check run whose policy had errors holds no digest and is no base: the walk goes on to the verdict before it', async () => {
+    const [c0, c1, c2] = mainHistory(3);
+    await push(c1!, { before: c0! });
+    const broken = await push(c2!, { before: c1!, policy: 'version: 1\nname: release-gate\ncriteria: nope\n' });
+    expect(broken.code).toBe(1);
+    expect(checkRunOn(c2!)).toMatchObject({ conclusion: 'failure', output: { text: null } });
+
+    const { r } = await lookupOf(() => pullRequest({ forkPoint: c2!, baseSha: c2! }));
+    expect(logged(r)).toEqual([
+      `compared with main @ ${short(c1!)}: the merge base of the pull request (compare API), found 1 commit back, recorded just now (3 API requests)`,
+      `${short(c2!)}: check run ${checkRunOn(c2!).id} holds no verdict digest (its policy had errors, or an older release-gate wrote it), not a base`,
+      `${short(c1!)}: verdict found (check run ${checkRunOn(c1!).id})`,
+    ]);
+    expect(r.outputs.baseline).toBe(c1);
+    expect(warnings(r)).toEqual([]);
+  });
+
+  it('compare fails: the PR’s base.sha is the base, and the log says why', async () => {
+    const [c0, c1] = mainHistory(2);
+    await push(c1!, { before: c0! });
+    fake.setFault((q) => (q.operationId?.startsWith('repos/compare-commits') ? faults.status(404, { message: 'Not Found' }) : undefined));
+    const { r, requests } = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c1! }));
+    expect(requests).toEqual([`compare ${short(c1!)}...${short(HEAD)}`, `check runs of ${short(c1!)}`]);
+    expect(logged(r)[0]).toBe(`compared with main @ ${short(c1!)}: the base commit of the pull request (the compare API failed: HTTP 404: Not Found), on that commit, recorded just now (2 API requests)`);
+    expect(r.outputs.baseline).toBe(c1);
+  });
+
+  it('the check runs cannot be read: no baseline, with the API error and the permission it needs — never a pass on a base', async () => {
+    const [c0, c1] = mainHistory(2);
+    await push(c1!, { before: c0! });
+    fake.setFault((q) => (q.operationId === 'checks/list-for-ref' ? faults.status(403, { message: 'Resource not accessible by integration' }) : undefined));
+    const { r } = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c1! }));
+    expect(logged(r)).toEqual([
+      `no baseline: the check runs of ${short(c1!)} could not be read (HTTP 403: Resource not accessible by integration) after 2 API requests; the token needs checks: read and contents: read (2 API requests)`,
+      `${short(c1!)}: the check runs could not be read`,
+    ]);
+    expect(r.outputs.baseline).toBe('');
+  });
+
+  it('input baseline: false makes no lookup request; the verdict still records its digest', async () => {
+    const [c0, c1] = mainHistory(2);
+    await push(c1!, { before: c0! });
+    const { r, requests } = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c1!, inputs: { baseline: 'false' } }));
+    expect(r.code, r.all).toBe(0);
+    expect(requests).toEqual([]);
+    expect(logged(r)).toEqual(['no baseline: the lookup is turned off (input baseline: false)']);
+    expect(r.outputs.baseline).toBe('');
+    expect(digestOn(HEAD).commit).toBe(HEAD);
+  });
+});
+
+describe('refused digests: a warning, never trusted, and the walk goes on', () => {
+  const cases: Array<[string, (text: string) => string, RegExp]> = [
+    ['of an older digest version', (t) => t.replace('release-gate-digest v1 ', 'release-gate-digest v0 '), /the verdict digest is version 0, written by an older release-gate; this one reads version 1/],
+    ['altered (one character of the payload changed)', (t) => t.replace(/ ([A-Za-z0-9+/=]{20})([A-Za-z0-9+/])/, (_, a: string, b: string) => ` ${a}${b === 'A' ? 'B' : 'A'}`), /the verdict digest does not match its checksum \(it was altered\)/],
+    ['truncated', (t) => t.slice(0, Math.floor(t.length / 2)), /the verdict digest is cut off or malformed/],
+  ];
+  it.each(cases)('a digest %s on the merge base is refused with a warning; the verdict one commit back is the base', async (_, spoil, error) => {
+    const [c0, c1] = mainHistory(2);
+    await push(c0!, { before: '0'.repeat(40) });
+    await push(c1!, { before: c0! });
+    const spoilt = checkRunOn(c1!);
+    spoilt.output.text = spoil(spoilt.output.text!);
+    expect(spoilt.output.text).not.toBe(checkRunOn(c0!).output.text);
+
+    const { r } = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c1! }));
+    expect(r.code, r.all).toBe(0);
+    const lines = logged(r);
+    expect(lines[0]).toBe(`compared with main @ ${short(c0!)}: the merge base of the pull request (compare API), found 1 commit back, recorded just now (3 API requests)`);
+    expect(lines[1]).toMatch(new RegExp(`^${short(c1!)}: check run ${spoilt.id}: digest refused: ${error.source}`));
+    expect(lines[2]).toBe(`${short(c0!)}: verdict found (check run ${checkRunOn(c0!).id})`);
+    expect(warnings(r)).toEqual([expect.stringMatching(new RegExp(`^the release-gate check run ${spoilt.id} on ${short(c1!)} is not used as the base: ${error.source}`))]);
+    expect(r.outputs.baseline).toBe(c0);
+  });
+
+  it('the only verdict is altered: no baseline, a warning, and the digest written for this run is its own', async () => {
+    const [c0, c1] = mainHistory(2);
+    await push(c1!, { before: c0! });
+    const spoilt = checkRunOn(c1!);
+    spoilt.output.text = spoilt.output.text!.replace(/ ([A-Za-z0-9+/=]{20})([A-Za-z0-9+/])/, (_, a: string, b: string) => ` ${a}${b === 'A' ? 'B' : 'A'}`);
+    const { r } = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c1! }));
+    expect(logged(r)[0]).toBe(`no baseline: no release-gate verdict on ${short(c1!)} or its 1 ancestor (the history begins at ${short(c0!)}); verdicts are recorded on every push to main (4 API requests)`);
+    expect(warnings(r)).toEqual([`the release-gate check run ${spoilt.id} on ${short(c1!)} is not used as the base: the verdict digest does not match its checksum (it was altered)`]);
+    expect(r.outputs.baseline).toBe('');
+    expect(digestOn(HEAD).trend.map((p) => p.commit)).toEqual([HEAD]);
+  });
+
+  it('a digest copied onto another commit is refused: it names the commit it was made for', async () => {
+    const [c0, c1] = mainHistory(2);
+    await push(c0!, { before: '0'.repeat(40) });
+    // someone with checks: write pastes C(0)'s verdict onto C(1) through the trusted app
+    fake.addCheckRun({ name: 'release-gate', head_sha: c1!, conclusion: 'success', output: { ...checkRunOn(c0!).output, annotations: [], images: [] } });
+    const copied = checkRunOn(c1!);
+    const { r } = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c1! }));
+    expect(logged(r).slice(1)).toEqual([
+      `${short(c1!)}: check run ${copied.id}: digest refused: its verdict digest is of commit ${short(c0!)}, not of ${short(c1!)}`,
+      `${short(c0!)}: verdict found (check run ${checkRunOn(c0!).id})`,
+    ]);
+    expect(warnings(r)).toHaveLength(1);
+    expect(r.outputs.baseline).toBe(c0);
+  });
+});
+
+describe('who wrote the base verdict', () => {
+  it('a check run written by another app is not trusted, unless input baseline-apps names it', async () => {
+    const [c0, c1] = mainHistory(2);
+    // main's gate runs with the token of the GitHub App acme-ci
+    tokens[TOKEN] = { app: 'acme-ci' };
+    await push(c1!, { before: c0! });
+    expect(checkRunOn(c1!).app).toBe('acme-ci');
+    tokens[TOKEN] = {};
+
+    const untrusted = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c1! }));
+    expect(logged(untrusted.r)).toEqual([
+      `no baseline: no release-gate verdict on ${short(c1!)} or its 1 ancestor (the history begins at ${short(c0!)}); verdicts are recorded on every push to main (4 API requests)`,
+      `${short(c1!)}: check run ${checkRunOn(c1!).id} is by the app acme-ci, not a trusted app (input baseline-apps), ignored`,
+      `${short(c0!)}: no release-gate check run`,
+    ]);
+    expect(untrusted.r.outputs.baseline).toBe('');
+
+    const trusted = await lookupOf(() => runAction(fake, { runId: fake.state.runs.at(-1)!.id, workspace: { [POLICY_PATH]: BASIC_POLICY }, inputs: { 'baseline-apps': 'acme-ci' } }));
+    expect(logged(trusted.r)[0]).toMatch(new RegExp(`^compared with main @ ${short(c1!)}: `));
+    expect(trusted.r.outputs.baseline).toBe(c1);
+  });
+});
+
+describe('merge groups and pushes', () => {
+  it('merge_group: the verdict on base_sha, with no compare', async () => {
+    const [c0, c1] = mainHistory(2);
+    await push(c1!, { before: c0! });
+    const group = fake.addCommit({ sha: '9e'.repeat(20), parents: [c1!], message: 'Merge pull request #7' });
+    fake.setContent(POLICY_PATH, BASIC_POLICY, c1!);
+    fake.addPull({ number: 7, head: { ref: 'feature', sha: HEAD }, base: { ref: 'main', sha: c1! } });
+    const run = fake.addRun({ headSha: group.sha, headBranch: `gh-readonly-queue/main/pr-7-${c1}`, event: 'merge_group' });
+    uploadEvidence(run.id);
+    expect(fake.eventPayload(run.id)).toMatchObject({ merge_group: { base_sha: c1, head_sha: group.sha } });
+
+    const { r, requests } = await lookupOf(() => runAction(fake, { runId: run.id, workspace: { [POLICY_PATH]: BASIC_POLICY } }));
+    expect(r.code, r.all).toBe(0);
+    expect(requests).toEqual([`check runs of ${short(c1!)}`]);
+    expect(logged(r)).toEqual([
+      `compared with main @ ${short(c1!)}: the base commit of the merge group (base_sha), on that commit, recorded just now (1 API request)`,
+      `${short(c1!)}: verdict found (check run ${checkRunOn(c1!).id})`,
+    ]);
+    expect(r.outputs.baseline).toBe(c1);
+    expect(digestOn(group.sha)).toMatchObject({ commit: group.sha, branch: 'main' });
+  });
+
+  it('push: the verdict on the push’s before', async () => {
+    const [c0, c1, c2] = mainHistory(3);
+    await push(c0!, { before: '0'.repeat(40) });
+    const { r, requests } = await lookupOf(() => push(c2!, { before: c0! }));
+    expect(requests).toEqual([`check runs of ${short(c0!)}`]);
+    expect(logged(r)).toEqual([
+      `compared with main @ ${short(c0!)}: the commit before the push (before), on that commit, recorded just now (1 API request)`,
+      `${short(c0!)}: verdict found (check run ${checkRunOn(c0!).id})`,
+    ]);
+    expect(r.outputs.baseline).toBe(c0);
+    // the branch's trend grows by one point per verdict
+    expect(digestOn(c2!).trend.map((p) => p.commit)).toEqual([c0, c2]);
+    expect(c1).toBeDefined();
+  });
+
+  it('push of a new branch (before is forty zeros): the first parent of the pushed commit', async () => {
+    const [c0, c1] = mainHistory(2);
+    await push(c1!, { before: c0! });
+    const feature = fake.addCommit({ sha: 'fe'.repeat(20), parents: [c1!], message: 'a new branch' });
+    const { r, requests } = await lookupOf(() => push(feature.sha, { before: '0'.repeat(40), branch: 'feature' }));
+    expect(requests).toEqual([`parent of ${short(feature.sha)}`, `check runs of ${short(c1!)}`]);
+    expect(logged(r)).toEqual([
+      `compared with main @ ${short(c1!)}: the first parent of the pushed commit, on that commit, recorded just now (2 API requests)`,
+      `${short(c1!)}: verdict found (check run ${checkRunOn(c1!).id})`,
+    ]);
+    expect(r.outputs.baseline).toBe(c1);
+    expect(digestOn(feature.sha)).toMatchObject({ commit: feature.sha, branch: 'feature' });
+  });
+});
+
+describe('inputs', () => {
+  it.each([
+    [{ 'baseline-depth': '51' }, 'input baseline-depth must be a number of commits from 0 to 50 (got "51")'],
+    [{ 'baseline-depth': 'ten' }, 'input baseline-depth must be a number of commits from 0 to 50 (got "ten")'],
+    [{ baseline: 'maybe' }, 'input baseline must be true or false (got "maybe")'],
+    [{ 'baseline-apps': 'acme-ci, evil[bot]' }, 'input baseline-apps must list GitHub App slugs'],
+  ])('%o is refused before anything is published', async (inputs, message) => {
+    const [c0] = mainHistory(1);
+    const run = fake.addRun({ headSha: c0!, headBranch: 'main', event: 'push' });
+    const r = await runAction(fake, { runId: run.id, inputs, workspace: { [POLICY_PATH]: BASIC_POLICY } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(message);
+    expect(fake.state.checkRuns).toEqual([]);
+  });
+});
