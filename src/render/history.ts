@@ -93,29 +93,39 @@ function chart(key: string, unit: Unit | undefined, points: TrendPoint[], labels
     return v;
   });
   const first = values.find((v) => v !== undefined) ?? 0;
-  const filled = values.map((v) => Number((v ?? first).toPrecision(6)));
+  // below 1e-12 is 0 on a chart: plain decimals of such values would be too long to read
+  const filled = values.map((v) => Number((v ?? first).toPrecision(6))).map((v) => (Math.abs(v) < 1e-12 ? 0 : v));
   const low = Math.min(...filled);
   const high = Math.max(...filled);
   const pad = high === low ? Math.max(1, Math.abs(high) * 0.05) : (high - low) * 0.1;
   const percent = unit === '%' || unit === 'ratio';
-  const min = percent ? Math.max(0, low - pad) : low - pad;
-  const max = percent ? Math.min(100, high + pad) : high + pad;
+  // a percent axis stays within 0–100 unless a value is outside it (a % can exceed 100 or be negative)
+  const min = percent && low >= 0 ? Math.max(0, low - pad) : low - pad;
+  const max = percent && high <= 100 ? Math.min(100, high + pad) : high + pad;
+  // rounded outwards, at a step of the range, so the axis always holds every value
+  const step = 10 ** (Math.floor(Math.log10(max - min)) - 2);
   const shownUnit = unit === 'ratio' ? '%' : (unit ?? '');
-  // ids and metric names are policy words ([A-Za-z0-9_.()-]); commits are hex
+  // ids and metric names are policy words ([A-Za-z0-9_.()-]); commits are hex. The init line gives
+  // the line a colour: the default theme's first plot colour (#ECECFF) is almost white on white
   return [
     '```mermaid',
+    '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#2f81f7"}}}}%%',
     'xychart-beta',
     `    title "${key}${shownUnit ? ` (${shownUnit})` : ''}"`,
     `    x-axis [${labels.map((l) => `"${l}"`).join(', ')}]`,
-    `    y-axis "${shownUnit || 'count'}" ${round(min)} --> ${round(max === min ? min + 1 : max)}`,
-    `    line [${filled.join(', ')}]`,
+    `    y-axis "${shownUnit || 'count'}" ${decimal(Math.floor(min / step) * step)} --> ${decimal(Math.ceil(max / step) * step)}`,
+    `    line [${filled.map(decimal).join(', ')}]`,
     '```',
     '',
   ].join('\n');
 }
 
-function round(n: number): number {
-  return Number(n.toPrecision(4));
+/** Plain decimal notation: Mermaid's xychart grammar reads no exponent ("1e-7" is a syntax error). */
+function decimal(n: number): string {
+  const clean = Number(n.toPrecision(12));
+  if (!String(clean).includes('e')) return String(clean);
+  if (Math.abs(clean) >= 1) return BigInt(Math.round(clean)).toString();
+  return clean.toFixed(20).replace(/\.?0+$/, '');
 }
 
 function capitalize(s: string): string {
