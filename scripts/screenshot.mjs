@@ -1,35 +1,60 @@
 #!/usr/bin/env node
 /**
- * Renders docs/images/pr-comment.png: what a pull request's readers see of release-gate.
+ * Renders what a pull request's readers see of release-gate when it compares with the base branch:
+ * docs/images/pr-comment.png (the comment: decision, deltas vs the base, named failing tests) and
+ * docs/images/trend.png (the job summary's trend, drawn by Mermaid as GitHub draws it).
  *
- * 1. Runs the real CLI (dist/cli.js, so `npm run build` first) in docs/screenshot/: the policy
- *    .github/release-gate.yml with passed, failed and missing criteria, and evidence/, small files
- *    written by real tools (vitest, lcov, k6, Valgrind, an ASan build).
+ * 1. Makes a history with the real CLI (dist/cli.js, so `npm run build` first), in a copy of
+ *    docs/screenshot/: five earlier verdicts of the base branch, each on the evidence of
+ *    docs/screenshot/evidence/ changed as HISTORY says (fewer tests, fewer failing tests, more
+ *    covered lines and branches, a faster p95), each run's --baseline the previous run's --json.
+ *    The last one is main.json; the final run, on the evidence as it is, uses --baseline main.json.
+ *    The digest records wall-clock times: the comment says "0 min old", nothing else depends on them.
  * 2. Converts its `--markdown` report to HTML with a GitHub-flavoured Markdown renderer (marked)
- *    and GitHub's own Markdown CSS (github-markdown-css, light theme), framed like a PR comment.
- * 3. Screenshots it in headless Chromium: a first pass measures the page's height, the second
- *    takes the picture at exactly that height.
+ *    and GitHub's own Markdown CSS (github-markdown-css, light theme); ```mermaid blocks are drawn
+ *    by the Mermaid library itself (node_modules/mermaid, inlined), as GitHub does. The comment is
+ *    the report up to its trend section (a comment shows the trend only with `trend-in-comment`);
+ *    the summary picture is the trend section.
+ * 3. Screenshots each page in headless Chromium: a first pass (--dump-dom) measures the height once
+ *    Mermaid has finished and reads what Mermaid reported — a block that does not parse or draws no
+ *    SVG fails the script —, the second takes the picture at exactly that height.
  *
  * Needs Chromium (Debian: `apt-get install -y chromium fonts-noto-color-emoji`); set CHROMIUM to use
- * another binary. Usage: npm run screenshot [-- --out FILE] [-- --keep] (--keep leaves the HTML).
+ * another binary. Usage: npm run screenshot [-- --keep] (--keep leaves the HTML and the reports).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import console from 'node:console';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { marked } from 'marked';
+import { Marked } from 'marked';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const outIndex = args.indexOf('--out');
-const out = path.resolve(root, outIndex === -1 ? 'docs/images/pr-comment.png' : args[outIndex + 1]);
-const keep = args.includes('--keep');
+const source = path.join(root, 'docs/screenshot');
+const keep = process.argv.slice(2).includes('--keep');
 
 const WIDTH = 960; // CSS pixels: a PR conversation column with a comment of about 900 px
 const SCALE = 2; // device pixels per CSS pixel, for a sharp picture on high-density screens
+/** Virtual milliseconds Chromium lets pass before it dumps or shoots: Mermaid draws after the load event. */
+const MERMAID_BUDGET = 20_000;
+
+/**
+ * The base branch's earlier verdicts, oldest first; the final run is the evidence as it is (40 + 7
+ * tests, 3 failing, 11/17 lines, 6/12 branches, p95 377.73 ms). Fixed commits, so the labels are too.
+ */
+const HISTORY = [
+  { commit: '3f9c2a17e4b05d8c61a2f9e03b7d4c58a1e6f203', tests: 34, failing: 0, lines: 4, branches: 3, p95: 289.41 },
+  { commit: '8b1e5d0c93a47f26e8d1c05b4a9f37e2d6c8b014', tests: 36, failing: 0, lines: 4, branches: 3, p95: 295.07 },
+  { commit: 'c47a90e25f1b83d6c0e94a7b2d5f18c3e6a07b95', tests: 37, failing: 1, lines: 3, branches: 2, p95: 312.84 },
+  { commit: '1d6f3b8e07c25a94f1b6d83e0c7a52f49b1e8d36', tests: 38, failing: 1, lines: 2, branches: 2, p95: 327.5 },
+  { commit: 'e92c4a71b5d08f3e6a1c97b20d4f85e3a7c61b08', tests: 39, failing: 2, lines: 1, branches: 1, p95: 341.18 },
+];
+const THIS_COMMIT = '5a0d7e3c91f4b26a8e5d03c7b1f94a6e2d8c50f7';
+/** Uncovered lines and branches of coverage/lcov.info, covered in earlier verdicts (the first `lines` / `branches` of them). */
+const UNCOVERED_LINES = [6, 8, 20, 23];
+const UNTAKEN_BRANCHES = ['5,0,0', '7,0,0', '19,0,1', '22,0,0'];
 
 function chromium() {
   const candidates = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean);
@@ -38,28 +63,95 @@ function chromium() {
   return found;
 }
 
-/** The Markdown report of a real run of the CLI. */
+/** `text` with `from` replaced by `to`, which must be there: a changed evidence file stops the script. */
+function replaceOnce(text, from, to, what) {
+  if (!text.includes(from)) throw new Error(`docs/screenshot/evidence changed: ${what} (${JSON.stringify(from)}) is not there`);
+  return text.replace(from, to);
+}
+
+/** The evidence of an earlier verdict: docs/screenshot/evidence with the changes of one HISTORY entry. */
+function earlierEvidence(dir, h) {
+  cpSync(path.join(source, 'evidence'), dir, { recursive: true });
+  const edit = (file, change) => writeFileSync(path.join(dir, file), change(readFileSync(path.join(dir, file), 'utf8')));
+
+  // the vitest JUnit file of 40 tests: the first h.tests of them
+  edit('test-results/junit.xml', (xml) => {
+    const cases = xml.match(/\n\s*<testcase [\s\S]*?<\/testcase>/g) ?? [];
+    if (cases.length !== 40) throw new Error(`docs/screenshot/evidence changed: junit.xml has ${cases.length} test cases, not 40`);
+    let out = xml;
+    for (const c of cases.slice(h.tests)) out = out.replace(c, '');
+    return out.replaceAll('tests="40"', `tests="${h.tests}"`);
+  });
+  // the checkout suite's 3 failures: only the first h.failing of them had happened yet
+  edit('test-results/checkout.xml', (xml) => {
+    const failures = xml.match(/\n\s*<failure [\s\S]*?<\/failure>/g) ?? [];
+    if (failures.length !== 3) throw new Error(`docs/screenshot/evidence changed: checkout.xml has ${failures.length} failures, not 3`);
+    let out = xml;
+    for (const f of failures.slice(h.failing)) out = out.replace(f, '');
+    return out.replaceAll('failures="3"', `failures="${h.failing}"`);
+  });
+  edit('coverage/lcov.info', (lcov) => {
+    let out = lcov;
+    for (const line of UNCOVERED_LINES.slice(0, h.lines)) out = replaceOnce(out, `\nDA:${line},0\n`, `\nDA:${line},1\n`, 'an uncovered line');
+    for (const branch of UNTAKEN_BRANCHES.slice(0, h.branches)) out = replaceOnce(out, `\nBRDA:${branch},0\n`, `\nBRDA:${branch},1\n`, 'an untaken branch');
+    return out;
+  });
+  edit('k6-checkout/summary.json', (json) => replaceOnce(json, '"p(95)": 377.73007415', `"p(95)": ${h.p95}`, 'the p95 of http_req_duration'));
+}
+
+/** One run of the real CLI in `cwd`; 0 = the gate passed, 1 = it failed: both are a report, 2 is an error. */
+function check(cwd, args) {
+  const run = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'check', '--policy', '.github/release-gate.yml', ...args], { cwd, encoding: 'utf8' });
+  if (run.status !== 0 && run.status !== 1) throw new Error(`release-gate check ${args.join(' ')} exited ${run.status}:\n${run.stderr}`);
+  return run.stdout;
+}
+
+/** The Markdown report of the final run, compared with the last of a chain of earlier verdicts. */
 function report(work) {
-  const cli = path.join(root, 'dist/cli.js');
-  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run npm run build first');
+  if (!existsSync(path.join(root, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run npm run build first');
+  // run where a workflow would: the policy at .github/release-gate.yml, as the report names it
+  const repo = path.join(work, 'repo');
+  cpSync(path.join(source, '.github'), path.join(repo, '.github'), { recursive: true });
+  cpSync(path.join(source, 'evidence'), path.join(repo, 'evidence'), { recursive: true });
+  let previous;
+  for (const [i, h] of HISTORY.entries()) {
+    const evidence = `history/${i + 1}/evidence`;
+    earlierEvidence(path.join(repo, evidence), h);
+    const json = `history/${i + 1}/report.json`;
+    check(repo, ['--evidence', evidence, '--commit', h.commit, '--json', json, ...(previous ? ['--baseline', previous] : [])]);
+    // the variant must say what HISTORY says, or the picture would show something else
+    const metrics = JSON.parse(readFileSync(path.join(repo, json), 'utf8')).digest.trend.at(-1).metrics;
+    const expected = { 'unit-tests.tests': h.tests + 7, 'unit-tests.failed': h.failing, 'coverage.lines': ((11 + h.lines) / 17) * 100, 'coverage.branches': ((6 + h.branches) / 12) * 100, 'load-test.http_req_duration.p95': h.p95 };
+    for (const [key, value] of Object.entries(expected)) {
+      if (Math.abs(metrics[key] - value) > 1e-9) throw new Error(`earlier verdict ${i + 1}: ${key} is ${metrics[key]}, HISTORY says ${value}`);
+    }
+    previous = json;
+  }
+  cpSync(path.join(repo, previous), path.join(repo, 'main.json'));
   const markdown = path.join(work, 'report.md');
-  const run = spawnSync(
-    process.execPath,
-    [cli, 'check', '--policy', '.github/release-gate.yml', '--evidence', 'evidence', '--markdown', markdown],
-    // run where a workflow would: the policy at .github/release-gate.yml, as the report names it
-    { cwd: path.join(root, 'docs/screenshot'), encoding: 'utf8' },
-  );
-  // 0 = the gate passed, 1 = it failed: both are a report; 2 is a policy or usage error
-  if (run.status !== 0 && run.status !== 1) throw new Error(`release-gate check exited ${run.status}:\n${run.stderr}`);
-  process.stdout.write(run.stdout);
+  process.stdout.write(check(repo, ['--evidence', 'evidence', '--commit', THIS_COMMIT, '--baseline', 'main.json', '--markdown', markdown, '--json', path.join(work, 'report.json')]));
   return readFileSync(markdown, 'utf8');
 }
 
-function page(markdown) {
+function escapeHtml(s) {
+  return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+// ```mermaid blocks become <pre class="mermaid">, which Mermaid replaces by an SVG
+const markdownToHtml = new Marked({ gfm: true, async: false }).use({
+  renderer: {
+    code({ text, lang }) {
+      return lang === 'mermaid' ? `<pre class="mermaid">${escapeHtml(text)}</pre>\n` : false;
+    },
+  },
+});
+
+function page(markdown, title, head) {
   const css = readFileSync(path.join(root, 'node_modules/github-markdown-css/github-markdown-light.css'), 'utf8');
-  const body = marked.parse(markdown, { gfm: true, async: false });
+  const mermaid = readFileSync(path.join(root, 'node_modules/mermaid/dist/mermaid.min.js'), 'utf8').replaceAll('</script', '<\\/script');
+  const body = markdownToHtml.parse(markdown);
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>release-gate PR comment</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>
 ${css}
 html, body { margin: 0; background: #ffffff; }
@@ -72,20 +164,46 @@ body { padding: 16px 30px 16px 16px; font-family: -apple-system, BlinkMacSystemF
 .head .bot { border: 1px solid #d0d7de; border-radius: 2em; padding: 0 6px; font-size: 12px; margin: 0 4px; }
 .markdown-body { padding: 16px; font-size: 14px; }
 .markdown-body table { font-size: 13px; }
+.markdown-body pre.mermaid { background: #ffffff; padding: 0; text-align: center; }
 </style></head>
 <body>
 <div class="comment">
   <div class="avatar">GA</div>
   <div class="box">
-    <div class="head"><b>github-actions</b><span class="bot">bot</span> commented</div>
+    <div class="head">${head}</div>
     <div class="markdown-body">
 ${body}
     </div>
   </div>
 </div>
+<script>${mermaid}</script>
 <script>
-  // read by the measuring pass (--dump-dom)
-  document.body.dataset.height = String(Math.ceil(document.documentElement.getBoundingClientRect().height));
+  // Mermaid as GitHub runs it; what it reports and the page's height are read by the measuring pass (--dump-dom)
+  (async () => {
+    const nodes = [...document.querySelectorAll('pre.mermaid')];
+    const problems = [];
+    try {
+      mermaid.initialize({ startOnLoad: false, theme: 'default' });
+      for (const [i, node] of nodes.entries()) {
+        try {
+          await mermaid.parse(node.textContent);
+        } catch (err) {
+          problems.push('block ' + (i + 1) + ': ' + (err && err.message ? err.message : String(err)));
+        }
+      }
+      await mermaid.run({ nodes, suppressErrors: true });
+    } catch (err) {
+      problems.push('mermaid.run: ' + (err && err.message ? err.message : String(err)));
+    }
+    nodes.forEach((node, i) => {
+      const svg = node.querySelector('svg');
+      // a diagram Mermaid cannot read becomes its error picture: "Syntax error in text"
+      if (!svg) problems.push('block ' + (i + 1) + ': no SVG');
+      else if (svg.getAttribute('aria-roledescription') === 'error' || /Syntax error/i.test(svg.textContent)) problems.push('block ' + (i + 1) + ': Mermaid drew its error picture');
+    });
+    document.body.dataset.mermaid = JSON.stringify({ blocks: nodes.length, svgs: nodes.filter((n) => n.querySelector('svg')).length, problems });
+    document.body.dataset.height = String(Math.ceil(document.documentElement.getBoundingClientRect().height));
+  })();
 </script>
 </body></html>
 `;
@@ -106,34 +224,57 @@ function chrome(binary, profileDir, extra) {
       '--disable-sync',
       '--disable-extensions',
       '--hide-scrollbars',
+      `--virtual-time-budget=${MERMAID_BUDGET}`,
       `--user-data-dir=${profileDir}`,
       ...extra,
     ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 },
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, maxBuffer: 64 * 1024 * 1024 },
   );
+}
+
+function unescapeAttribute(s) {
+  return s.replaceAll('&quot;', '"').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+}
+
+/** Screenshots `html` to `out`: measures it once Mermaid is done (and checks what Mermaid said), then shoots. */
+function shoot(binary, work, html, out, expectedCharts) {
+  const url = `file://${html}`;
+  const dom = chrome(binary, mkdtempSync(path.join(work, 'profile-')), [`--window-size=${WIDTH},800`, '--dump-dom', url]);
+  const state = /data-mermaid="([^"]*)"/.exec(dom)?.[1];
+  if (state === undefined) throw new Error(`${path.basename(html)}: Mermaid did not finish within ${MERMAID_BUDGET} virtual ms`);
+  const mermaid = JSON.parse(unescapeAttribute(state));
+  if (mermaid.problems.length > 0) throw new Error(`${path.basename(html)}: Mermaid could not draw the trend:\n${mermaid.problems.join('\n')}`);
+  if (mermaid.blocks !== expectedCharts || mermaid.svgs !== expectedCharts) throw new Error(`${path.basename(html)}: ${expectedCharts} mermaid blocks expected, ${mermaid.blocks} found, ${mermaid.svgs} drawn`);
+  const height = Number(/data-height="(\d+)"/.exec(dom)?.[1]);
+  if (!Number.isFinite(height) || height <= 0) throw new Error('could not measure the page height');
+
+  mkdirSync(path.dirname(out), { recursive: true });
+  rmSync(out, { force: true });
+  chrome(binary, mkdtempSync(path.join(work, 'profile-')), [`--window-size=${WIDTH},${height}`, `--force-device-scale-factor=${SCALE}`, `--screenshot=${out}`, url]);
+  if (!existsSync(out)) throw new Error(`Chromium wrote no screenshot to ${out}`);
+  console.log(`wrote ${path.relative(root, out)} (${WIDTH}×${height} CSS px at ${SCALE}×${expectedCharts > 0 ? `, ${expectedCharts} Mermaid charts` : ''})`);
 }
 
 const work = mkdtempSync(path.join(tmpdir(), 'release-gate-screenshot-'));
 try {
   const binary = chromium();
-  const html = path.join(work, 'pr-comment.html');
-  writeFileSync(html, page(report(work)));
-  const url = `file://${html}`;
+  const markdown = report(work);
+  const trendAt = markdown.indexOf('#### 📈 Trend');
+  if (trendAt === -1) throw new Error('the report has no trend section: the history did not reach the final run');
+  const comment = markdown.slice(0, trendAt);
+  const trend = markdown.slice(trendAt);
+  const charts = (trend.match(/^```mermaid$/gm) ?? []).length;
+  if (charts === 0) throw new Error('the trend section has no ```mermaid chart');
+  if (comment.includes('```mermaid')) throw new Error('a ```mermaid block outside the trend section');
 
-  const dom = chrome(binary, mkdtempSync(path.join(work, 'profile-')), [`--window-size=${WIDTH},800`, '--dump-dom', url]);
-  const height = Number(/data-height="(\d+)"/.exec(dom)?.[1]);
-  if (!Number.isFinite(height) || height <= 0) throw new Error('could not measure the page height');
+  const commentHtml = path.join(work, 'pr-comment.html');
+  writeFileSync(commentHtml, page(comment, 'release-gate PR comment', '<b>github-actions</b><span class="bot">bot</span> commented'));
+  shoot(binary, work, commentHtml, path.join(root, 'docs/images/pr-comment.png'), 0);
 
-  mkdirSync(path.dirname(out), { recursive: true });
-  chrome(binary, mkdtempSync(path.join(work, 'profile-')), [
-    `--window-size=${WIDTH},${height}`,
-    `--force-device-scale-factor=${SCALE}`,
-    `--screenshot=${out}`,
-    url,
-  ]);
-  if (!existsSync(out)) throw new Error(`Chromium wrote no screenshot to ${out}`);
-  console.log(`wrote ${path.relative(root, out)} (${WIDTH}×${height} CSS px at ${SCALE}×)`);
-  if (keep) console.log(`HTML kept at ${html}`);
+  const trendHtml = path.join(work, 'trend.html');
+  writeFileSync(trendHtml, page(trend, 'release-gate job summary: trend', '<b>release-gate</b> summary'));
+  shoot(binary, work, trendHtml, path.join(root, 'docs/images/trend.png'), charts);
+  if (keep) console.log(`HTML and reports kept in ${work}`);
 } finally {
   if (!keep) rmSync(work, { recursive: true, force: true });
 }
