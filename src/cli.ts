@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import pkg from '../package.json' with { type: 'json' };
 
 const CHECK_USAGE = `Usage: release-gate check --policy FILE --evidence DIR [--profile NAME] [--branch NAME]
-                          [--baseline REPORT] [--commit SHA] [--json OUT] [--markdown OUT]
+                          [--baseline REPORT] [--commit SHA] [--diff-base REF | --diff FILE]
+                          [--json OUT] [--markdown OUT]
 
 Evaluates every criterion of the policy on the evidence in DIR and prints the report.
 
@@ -21,6 +22,9 @@ Evaluates every criterion of the policy on the evidence in DIR and prints the re
                    and count failed.new / results.new
   --commit SHA     the commit the evidence is of, recorded in the JSON report's digest (default:
                    $GITHUB_SHA, else git rev-parse HEAD in the current folder, else none)
+  --diff-base REF  what the change touches: git diff from the merge base of REF and HEAD to the
+                   working tree (tracked files), for patch coverage and criteria scoped to paths
+  --diff FILE      the same from a unified diff (git diff output, or diff -u)
   --json OUT       also write the JSON report to OUT
   --markdown OUT   also write the Markdown report (what the PR comment shows) to OUT
 
@@ -41,7 +45,8 @@ const USAGE = `release-gate ${pkg.version} — decides from a workflow's evidenc
 
 Usage:
   release-gate check --policy FILE --evidence DIR [--profile NAME] [--branch NAME]
-                     [--baseline REPORT] [--commit SHA] [--json OUT] [--markdown OUT]
+                     [--baseline REPORT] [--commit SHA] [--diff-base REF | --diff FILE]
+                     [--json OUT] [--markdown OUT]
   release-gate validate FILE
   release-gate schema
   release-gate --version
@@ -64,6 +69,8 @@ const CHECK_OPTIONS = {
   branch: { type: 'string' },
   baseline: { type: 'string' },
   commit: { type: 'string' },
+  'diff-base': { type: 'string' },
+  diff: { type: 'string' },
   json: { type: 'string' },
   markdown: { type: 'string' },
 } satisfies StringOptions;
@@ -131,7 +138,9 @@ async function main(argv: string[]): Promise<number> {
         const values = args.values as { [K in keyof typeof CHECK_OPTIONS]?: string };
         if (args.positionals.length > 0) throw new UsageError(`check takes only options; unexpected ${args.positionals.map((p) => JSON.stringify(p)).join(' ')} (quote a path with spaces)`, help);
         if (values.policy === undefined || values.evidence === undefined) throw new UsageError('check needs --policy FILE and --evidence DIR', help);
-        return await commands.check({ ...values, policy: values.policy, evidence: values.evidence });
+        if (values.diff !== undefined && values['diff-base'] !== undefined) throw new UsageError('give --diff-base REF or --diff FILE, not both', help);
+        const { 'diff-base': diffBase, ...rest } = values;
+        return await commands.check({ ...rest, ...(diffBase !== undefined && { diffBase }), policy: values.policy, evidence: values.evidence });
       }
       case 'validate':
         if (args.positionals.length !== 1) throw new UsageError('validate needs exactly one policy FILE', help);

@@ -11,6 +11,8 @@ import { formatBytes } from './readers/input.js';
 import type { BaselineLookup } from './history/baseline.js';
 import { parseDigest } from './history/digest.js';
 import { digestOf } from './render/digest.js';
+import { DiffError, parseUnifiedDiff, type ChangeInput } from './changes/diff.js';
+import { changesFromGit } from './changes/git.js';
 import { renderJson, renderNoVerdictJson } from './render/json.js';
 import { renderMarkdown, renderUnusablePolicyMarkdown } from './render/markdown.js';
 import { logLines } from './render/log.js';
@@ -30,6 +32,9 @@ export interface CheckOptions {
   /** an earlier JSON report to compare with */
   baseline?: string;
   commit?: string;
+  /** what the change touches: a git ref to diff against, or a unified diff file */
+  diffBase?: string;
+  diff?: string;
   json?: string;
   markdown?: string;
 }
@@ -54,6 +59,8 @@ export async function check(options: CheckOptions): Promise<number> {
   if (typeof baseline === 'string') return reportUsageError(baseline, options);
   const commit = options.commit ?? (await currentCommit());
   if (commit !== undefined && !/^[0-9a-f]{7,64}$/.test(commit)) return reportUsageError(`--commit ${commit} is not a commit sha (7 to 64 lowercase hex digits)`, options);
+  const change = await readChange(options);
+  if (typeof change === 'string') return reportUsageError(change, options);
   const outcome = await runGate({
     policyText,
     policyFile: options.policy,
@@ -61,6 +68,7 @@ export async function check(options: CheckOptions): Promise<number> {
     ...(options.profile !== undefined && { profile: options.profile }),
     ...(options.branch !== undefined && { branch: options.branch }),
     ...(baseline !== undefined && { baseline }),
+    ...(change !== undefined && { change }),
     now,
   });
   if (outcome.kind === 'policy-error') return reportPolicyErrors(outcome.errors, options);
@@ -99,6 +107,34 @@ export async function validate(file: string): Promise<number> {
 export function schema(): string {
   const jsonSchema = z.toJSONSchema(policySchema, { io: 'input', unrepresentable: 'any' });
   return `${JSON.stringify({ ...jsonSchema, $id: 'https://github.com/release-gate/release-gate/schema/policy-v1.json', title: 'release-gate policy v1' }, null, 2)}\n`;
+}
+
+/** Largest --diff file read. */
+const DIFF_FILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * --diff-base REF (git) or --diff FILE: what the change touches. A diff file that is not there or
+ * is not a diff is a usage error; a base git cannot reach is an unknown change (criteria that
+ * need it are missing, with the fix), not an error of the command line.
+ */
+async function readChange(options: CheckOptions): Promise<ChangeInput | string | undefined> {
+  if (options.diffBase !== undefined) return changesFromGit(options.diffBase, process.cwd());
+  if (options.diff === undefined) return undefined;
+  let text: string;
+  try {
+    const info = await stat(options.diff);
+    if (!info.isFile()) return `--diff ${options.diff} is not a file`;
+    if (info.size > DIFF_FILE_BYTES) return `--diff ${options.diff} is ${formatBytes(info.size)}, over the ${formatBytes(DIFF_FILE_BYTES)} a diff may be`;
+    text = await readFile(options.diff, 'utf8');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? `--diff ${options.diff}: no such file` : `--diff ${options.diff}: ${(err as Error).message}`;
+  }
+  try {
+    return { changes: parseUnifiedDiff(text, `--diff ${options.diff}`) };
+  } catch (err) {
+    if (err instanceof DiffError) return `--diff ${options.diff}:${err.line}: ${err.message}; pass a unified diff (git diff output)`;
+    throw err;
+  }
 }
 
 /** Largest --baseline report read. */

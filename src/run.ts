@@ -5,6 +5,7 @@
 import { collectEvidence, newBudget, type CriterionEvidence } from './evidence/collect.js';
 import type { EvidenceSource } from './evidence/types.js';
 import type { BaselineLookup } from './history/baseline.js';
+import type { ChangeInput } from './changes/diff.js';
 import { loadPolicy, type Policy, type PolicyError } from './policy/load.js';
 import { criteriaInProfile, evaluate, selectProfile, type Verdict } from './verdict/evaluate.js';
 
@@ -18,6 +19,8 @@ export interface GateInput {
   now: Date;
   /** the base verdict to compare with (or why there is none); absent: no base was looked for */
   baseline?: BaselineLookup;
+  /** what the change touches (or why that is unknown); absent: no change was looked at */
+  change?: ChangeInput;
 }
 
 export type GateOutcome =
@@ -38,7 +41,7 @@ export async function evaluatePolicy(policy: Policy, input: Omit<GateInput, 'pol
   const budget = newBudget();
   const evidence = new Map<string, CriterionEvidence>();
   for (const criterion of criteriaInProfile(policy, choice.profile)) {
-    evidence.set(criterion.id, await collectEvidence(criterion, input.source, budget));
+    evidence.set(criterion.id, await collectEvidence(criterion, input.source, budget, undefined, { ...(input.change && { change: input.change }), pathMap: policy.pathMap }));
   }
-  return { kind: 'verdict', policy, verdict: evaluate(policy, choice.profile, evidence, input.now, input.baseline) };
+  return { kind: 'verdict', policy, verdict: evaluate(policy, choice.profile, evidence, input.now, input.baseline, input.change) };
 }

@@ -119,14 +119,14 @@ criteria:
 describe('policy errors are FILE:LINE:COL: message', () => {
   it('an unknown top-level key, with did-you-mean', () => {
     expect(errors(`version: 1\nmin_score: 80\ncriteria: []\n`)).toEqual([
-      'policy.yml:2:1: unknown key "min_score" (did you mean "min-score"?); allowed: $schema, version, name, min-score, trend-in-comment, profiles, criteria',
+      'policy.yml:2:1: unknown key "min_score" (did you mean "min-score"?); allowed: $schema, version, name, min-score, path-map, trend-in-comment, profiles, criteria',
       'policy.yml:3:11: criteria: a policy needs at least one criterion',
     ]);
   });
 
   it('an unknown criterion key, with did-you-mean', () => {
     expect(errors(criterion('requird: false\nevidence: { path: a.xml, format: junit }\nexpect: { failed: "== 0" }'))).toEqual([
-      'policy.yml:4:5: criteria[0]: unknown key "requird" (did you mean "required"?); allowed: id, title, group, required, weight, profiles, max-age, evidence, metrics, expect, baseline',
+      'policy.yml:4:5: criteria[0]: unknown key "requird" (did you mean "required"?); allowed: id, title, group, required, weight, profiles, max-age, evidence, metrics, expect, paths, baseline',
     ]);
   });
 

@@ -33,7 +33,7 @@ function criterion(overrides: Partial<CriterionResult>): CriterionResult {
 }
 
 function verdict(criteria: CriterionResult[]): Verdict {
-  const counts = { passed: 0, failed: 0, missing: 0 };
+  const counts = { passed: 0, failed: 0, missing: 0, 'not-applicable': 0 };
   for (const c of criteria) counts[c.status]++;
   return { policy: 'release-gate', decision: counts.failed + counts.missing > 0 ? 'fail' : 'pass', score: 50, minScore: 80, criteria, notEvaluated: [], counts, summary: 'required criteria not passed: 1 failed' };
 }

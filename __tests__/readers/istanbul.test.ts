@@ -31,6 +31,7 @@ const istanbul: Format<CoverageModel> = {
   metrics: coverageMetrics,
   notes: undefined,
   failures: undefined,
+  lineCoverage: (m) => m,
 };
 
 const SUMMARY = 'istanbul-summary/vitest-coverage-report-action/coverage-summary.json';

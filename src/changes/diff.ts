@@ -194,3 +194,16 @@ export function unquote(text: string, at: number): string {
   }
   throw new DiffError(`unterminated quoted path ${text.slice(0, 80)}`, at);
 }
+
+/**
+ * What the gate knows of the change it judges: the changed files and lines, or why they are not
+ * known (no diff given, a shallow clone, a failed lookup), and the repository's files for
+ * matching coverage paths.
+ */
+export interface ChangeInput {
+  changes?: Changes;
+  /** why `changes` is absent */
+  reason?: string;
+  /** the repository's files (git ls-files); without them the changed files stand in */
+  repository?: readonly string[];
+}

@@ -6,6 +6,8 @@ import { FORMATS } from '../readers/index.js';
 import { formatBytes } from '../readers/input.js';
 import type { ByteSource, Failures, Format } from '../readers/types.js';
 import type { EvidenceFile, EvidenceSource, Provenance } from './types.js';
+import type { ChangeInput } from '../changes/diff.js';
+import { patchCoverage, RepositoryIndex, type PathRewrite, type PatchCoverage } from '../changes/patch.js';
 
 /** What was found and read for one criterion; the verdict is computed from this alone. */
 export interface CriterionEvidence {
@@ -20,6 +22,14 @@ export interface CriterionEvidence {
   testResults?: true;
   /** the failing tests or findings of the merged model, when the format names them and there are any */
   failures?: Failures;
+  /** patch coverage of a line-level coverage format, when the change is known */
+  patch?: PatchCoverage;
+}
+
+/** What the run knows beside the evidence: the change (for patch coverage) and the policy's path rewrites. */
+export interface CollectContext {
+  change?: ChangeInput;
+  pathMap?: readonly PathRewrite[];
 }
 
 /** Shared across criteria so the total-evidence cap holds for a whole run. */
@@ -36,6 +46,7 @@ export async function collectEvidence(
   source: EvidenceSource,
   budget: ReadBudget,
   limits: Limits = LIMITS,
+  context: CollectContext = {},
 ): Promise<CriterionEvidence> {
   const query = criterion.evidence.artifact === undefined ? { path: criterion.evidence.path } : { artifact: criterion.evidence.artifact, path: criterion.evidence.path };
   let found;
@@ -80,6 +91,12 @@ export async function collectEvidence(
     if (notes && Object.keys(notes).length > 0) result.notes = notes;
     const failures = format.failures?.(merged);
     if (failures && failures.total > 0) result.failures = failures;
+    const changes = context.change?.changes;
+    if (format.lineCoverage && changes) {
+      const repository = new RepositoryIndex(context.change?.repository ?? changes.files.keys());
+      result.patch = patchCoverage(format.lineCoverage(merged), changes, repository, context.pathMap);
+      Object.assign(result.metrics!, result.patch.metrics);
+    }
     return result;
   } catch (err) {
     return { files: provenance, problem: unreadable(`${files.length} ${criterion.evidence.format} files`, criterion.evidence.format, err) };

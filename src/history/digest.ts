@@ -30,14 +30,15 @@ export interface DigestFailing {
 }
 
 export interface DigestCriterion {
-  status: 'passed' | 'failed' | 'missing';
+  status: 'passed' | 'failed' | 'missing' | 'not-applicable';
   metrics: Record<string, number>;
   units: Record<string, Unit>;
   failing?: DigestFailing;
 }
 
 export interface TrendPoint {
-  commit: string;
+  /** absent when the verdict was made outside a repository (the CLI without git) */
+  commit?: string;
   /** when the verdict was made (ISO 8601) */
   time: string;
   decision: 'pass' | 'fail';
@@ -48,7 +49,8 @@ export interface TrendPoint {
 
 export interface Digest {
   version: typeof DIGEST_VERSION;
-  commit: string;
+  /** the judged commit; absent when the CLI ran outside a repository */
+  commit?: string;
   /** the branch the verdict was made for, when known */
   branch?: string;
   time: string;
@@ -70,7 +72,7 @@ const name = z.string().max(200);
 const finite = z.number().refine(Number.isFinite);
 const digestSchema = z.strictObject({
   version: z.literal(DIGEST_VERSION),
-  commit: z.string().regex(/^[0-9a-f]{7,64}$/),
+  commit: z.string().regex(/^[0-9a-f]{7,64}$/).optional(),
   branch: z.string().max(255).optional(),
   time: z.iso.datetime(),
   policy: z.strictObject({ name: z.string().max(200), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
@@ -80,7 +82,7 @@ const digestSchema = z.strictObject({
   criteria: z.record(
     name,
     z.strictObject({
-      status: z.enum(['passed', 'failed', 'missing']),
+      status: z.enum(['passed', 'failed', 'missing', 'not-applicable']),
       metrics: z.record(name, finite),
       units: z.record(name, units),
       failing: z.strictObject({ ids: z.array(z.string().regex(/^[A-Za-z0-9_-]{11}$/)).max(100_000), complete: z.boolean() }).optional(),
@@ -89,7 +91,7 @@ const digestSchema = z.strictObject({
   trend: z
     .array(
       z.strictObject({
-        commit: z.string().regex(/^[0-9a-f]{7,64}$/),
+        commit: z.string().regex(/^[0-9a-f]{7,64}$/).optional(),
         time: z.iso.datetime(),
         decision: z.enum(['pass', 'fail']),
         score: finite,

@@ -9,6 +9,7 @@ import { parseDuration } from '../expect/units.js';
 import type { Unit } from '../measure.js';
 import type { FormatName } from '../readers/index.js';
 import type { NamedMetricSpec } from '../readers/types.js';
+import type { PathRewrite } from '../changes/patch.js';
 import { didYouMean, metricUnit, policySchema, type ParsedCriterion } from './schema.js';
 
 export interface Position {
@@ -43,6 +44,8 @@ export interface Criterion {
   expect: Expect[];
   /** whether a relative expectation without a base verdict leaves the criterion missing (required) or is skipped */
   baseline: 'required' | 'optional';
+  /** repository path globs the criterion is about (not applicable to a change that touches none) */
+  paths?: string[];
   position: Position;
 }
 
@@ -57,6 +60,8 @@ export interface Policy {
   name: string;
   /** draw the trend in the PR comment too */
   trendInComment: boolean;
+  /** prefix rewrites of coverage paths to repository paths (patch coverage) */
+  pathMap: PathRewrite[];
   minScore?: number;
   profiles: Profile[];
   criteria: Criterion[];
@@ -96,6 +101,7 @@ export function loadPolicy(text: string, file: string): LoadResult {
     file,
     name: p.name,
     trendInComment: p['trend-in-comment'],
+    pathMap: p['path-map'] ?? [],
     profiles: Object.entries(p.profiles ?? {}).map(([name, profile]) => ({
       name,
       ...(profile['min-score'] !== undefined && { minScore: profile['min-score'] }),
@@ -131,6 +137,7 @@ function toCriterion(c: ParsedCriterion, position: (...path: (string | number)[]
   };
   if (c.group !== undefined) criterion.group = c.group;
   if (c.profiles) criterion.profiles = c.profiles;
+  if (c.paths) criterion.paths = c.paths;
   if (c.evidence.artifact !== undefined) criterion.evidence.artifact = c.evidence.artifact;
   if (c['max-age'] !== undefined) {
     criterion.maxAge = c['max-age'];

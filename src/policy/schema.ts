@@ -13,6 +13,14 @@ import type { Unit } from '../measure.js';
 import { MAX_WEIGHT, scaledWeight, WEIGHT_DECIMALS } from './weight.js';
 import { evidenceGlobProblem } from './glob.js';
 
+/** A repository path glob (`paths:`): relative, '/'-separated. */
+function pathGlobProblem(glob: string): string | undefined {
+  if (glob.startsWith('/') || /^[A-Za-z]:/.test(glob)) return `"${glob}" is absolute; paths are relative to the repository root (src/**)`;
+  if (glob.includes('\\')) return `"${glob}" has a "\\"; repository paths use "/"`;
+  if (glob.split('/').includes('..')) return `"${glob}" leaves the repository ("..")`;
+  return undefined;
+}
+
 const ID = /^[a-z0-9][a-z0-9_-]*$/;
 const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_.()-]*$/;
 /** Names that would reach into JavaScript objects' prototypes. */
@@ -36,6 +44,11 @@ export function historyMetrics(format: FormatName): string[] {
   if (format === 'sarif') return [NEW_FINDINGS, FIXED_FINDINGS];
   return [];
 }
+/** Patch coverage (changed lines a coverage report instruments, and how many ran): line-level coverage formats. */
+export function patchMetrics(format: FormatName): Record<string, Unit | null> {
+  return FORMATS[format].lineCoverage ? PATCH_METRICS : {};
+}
+export const PATCH_METRICS: Record<string, Unit | null> = { 'patch.lines': '%', 'patch.lines.covered': null, 'patch.lines.total': null };
 export const NEW_FAILURES = 'failed.new';
 export const FIXED_FAILURES = 'failed.fixed';
 export const NEW_FINDINGS = 'results.new';
@@ -95,6 +108,9 @@ const criterion = z.strictObject({
     )
     .refine((e) => Object.keys(e).length > 0, { error: 'expect needs at least one entry, e.g. files: ">= 1"' })
     .describe('metric: "<op> <value>[unit]" (absolute) or "<op> base [± amount]" (relative to the base verdict), or a list of both; op is one of == != < <= > >='),
+  paths: globList
+    .optional()
+    .describe('repository paths (globs) the criterion is about: a change that touches none of them makes it not applicable; an unknown change makes it missing'),
   baseline: z
     .enum(['required', 'optional'])
     .default('required')
@@ -113,6 +129,11 @@ export const policySchema = z
     version: z.literal(1, { error: 'version must be 1' }),
     name: z.string().min(1).default('release-gate').describe('name of the check run'),
     'min-score': percent('min-score').optional().describe('weighted % of criteria that must pass'),
+    'path-map': z
+      .array(z.strictObject({ from: z.string().min(1), to: z.string() }))
+      .max(50)
+      .optional()
+      .describe('prefix rewrites of coverage-file paths to repository paths, tried in order before the matching rule (patch coverage)'),
     'trend-in-comment': z
       .boolean()
       .default(false)
@@ -143,6 +164,10 @@ export const policySchema = z
       if (c['max-age'] !== undefined && parseDuration(c['max-age']) === undefined) {
         ctx.addIssue({ code: 'custom', path: at('max-age'), message: `max-age "${c['max-age']}" is not a duration such as 30m, 12h or 7d` });
       }
+      c.paths?.forEach((glob, j) => {
+        const problem = pathGlobProblem(glob);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', path: at('paths', j), message: problem });
+      });
       const pathProblem = evidenceGlobProblem(c.evidence.path);
       if (pathProblem !== undefined) ctx.addIssue({ code: 'custom', path: at('evidence', 'path'), message: pathProblem });
       checkMetrics(c, ctx, at);
@@ -201,7 +226,7 @@ function checkExpectation(c: RawCriterion, metric: string, expectation: Expectat
   {
     const unit = metricUnit(c, metric);
     if (unit === 'unknown') {
-      const known = [...new Set([FILES_METRIC, ...(format.knownMetrics ? Object.keys(format.knownMetrics) : names), ...historyMetrics(c.evidence.format)])];
+      const known = [...new Set([FILES_METRIC, ...(format.knownMetrics ? Object.keys(format.knownMetrics) : names), ...historyMetrics(c.evidence.format), ...Object.keys(patchMetrics(c.evidence.format))])];
       const hint = format.namedMetrics ? ` — name it under metrics first` : '';
       ctx.addIssue({
         code: 'custom',
@@ -227,6 +252,8 @@ function checkExpectation(c: RawCriterion, metric: string, expectation: Expectat
 export function metricUnit(c: Pick<RawCriterion, 'evidence' | 'metrics'>, metric: string): Unit | undefined | 'unknown' | 'dynamic' {
   if (metric === FILES_METRIC) return undefined;
   if (historyMetrics(c.evidence.format).includes(metric)) return undefined;
+  const patch = patchMetrics(c.evidence.format);
+  if (Object.hasOwn(patch, metric)) return patch[metric] ?? undefined;
   const format = FORMATS[c.evidence.format];
   if (format.knownMetrics) return metric in format.knownMetrics ? (format.knownMetrics[metric] ?? undefined) : 'unknown';
   if (format.namedMetrics) {

@@ -75,6 +75,7 @@ class CloverFile {
 
 export const clover: Format<StatementCoverage> = {
   name: 'clover',
+  lineCoverage: (m) => m.coverage,
   knownMetrics: STATEMENT_METRICS,
   merge: mergeStatementCoverage,
   metrics: statementCoverageMetrics,

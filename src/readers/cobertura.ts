@@ -52,6 +52,7 @@ interface ClassState extends FileState {
 
 export const cobertura: Format<CoverageModel> = {
   name: 'cobertura',
+  lineCoverage: (m) => m,
   knownMetrics: COVERAGE_METRICS,
   merge: mergeCoverage,
   metrics: coverageMetrics,

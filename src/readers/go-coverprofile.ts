@@ -90,6 +90,7 @@ const MODES = new Set(['set', 'count', 'atomic']);
 
 export const goCoverprofile: Format<StatementCoverage> = {
   name: 'go-coverprofile',
+  lineCoverage: (m) => m.coverage,
   knownMetrics: STATEMENT_METRICS,
   merge: mergeStatementCoverage,
   metrics: statementCoverageMetrics,

@@ -64,6 +64,7 @@ class FinalFile {
 
 export const istanbul: Format<StatementCoverage> = {
   name: 'istanbul',
+  lineCoverage: (m) => m.coverage,
   knownMetrics: STATEMENT_METRICS,
   merge: mergeStatementCoverage,
   metrics: statementCoverageMetrics,

@@ -61,6 +61,7 @@ interface SourceFile {
 
 export const jacoco: Format<JacocoModel> = {
   name: 'jacoco',
+  lineCoverage: (m) => m,
   knownMetrics: JACOCO_METRICS,
   merge(models) {
     if (models.length === 1) return models[0]!;

@@ -152,6 +152,7 @@ interface Declared {
 
 export const opencover: Format<StatementCoverage> = {
   name: 'opencover',
+  lineCoverage: (m) => m.coverage,
   knownMetrics: COVERAGE_METRICS,
   merge: mergeStatementCoverage,
   metrics: statementCoverageMetrics,

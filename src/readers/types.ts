@@ -1,5 +1,6 @@
 import type { Limits } from '../limits.js';
 import type { Metrics, Unit } from '../measure.js';
+import type { CoverageModel } from './coverage.js';
 
 /** The bytes of one evidence file, as chunks; the core never opens files itself. */
 export type ByteSource = AsyncIterable<Uint8Array>;
@@ -51,6 +52,8 @@ export interface Format<Model> {
    * findings (SARIF), bounded, with the exact total. Merged per criterion by the evidence stage.
    */
   failures?(model: Model): Failures;
+  /** Coverage formats with line detail: the line-level model, for patch coverage (src/changes/patch.ts). */
+  lineCoverage?(model: Model): CoverageModel;
 }
 
 /** A failing test or a finding, by name and place (see src/readers/test-results.ts). */

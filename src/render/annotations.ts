@@ -24,7 +24,7 @@ const MAX_TITLE = 255;
  */
 export function annotationsFor(verdict: Verdict, policyPath: string): Annotation[] {
   return verdict.criteria
-    .filter((c) => c.status !== 'passed')
+    .filter((c) => c.status === 'failed' || c.status === 'missing')
     .map((c) => ({
       path: policyPath,
       start_line: c.position.line,

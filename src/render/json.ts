@@ -56,7 +56,7 @@ export function renderNoVerdictJson(errors: string[], context: { summary: string
     profile: context.profile ?? null,
     summary: context.summary,
     errors,
-    counts: { passed: 0, failed: 0, missing: 0 },
+    counts: { passed: 0, failed: 0, missing: 0, 'not-applicable': 0 },
     criteria: [],
     notEvaluated: [],
     baseline: null,

@@ -11,8 +11,8 @@ import { FAILURES_IN_COMMENT, failuresNoun, findingName, nameOf, placeOf, shownM
 import type { TrendPoint } from '../history/digest.js';
 import { baselineMarkdown, deltaText, trendMarkdown } from './history.js';
 
-const ICON: Record<Status, string> = { passed: '✅', failed: '❌', missing: '⚠️' };
-const HEADING: Record<Status, string> = { failed: 'Failed', missing: 'No evidence', passed: 'Passed' };
+const ICON: Record<Status, string> = { passed: '✅', failed: '❌', missing: '⚠️', 'not-applicable': '➖' };
+const HEADING: Record<Status, string> = { failed: 'Failed', missing: 'No evidence', passed: 'Passed', 'not-applicable': 'Not applicable' };
 
 export interface MarkdownOptions {
   /** e.g. the policy path, shown as where the criteria come from */
@@ -39,6 +39,7 @@ export function renderMarkdownSections(verdict: Verdict, options: MarkdownOption
     counts.failed && `❌ **${counts.failed} failed**`,
     counts.missing && `⚠️ **${counts.missing} without evidence**`,
     counts.passed && `✅ ${counts.passed} passed`,
+    counts['not-applicable'] && `➖ ${counts['not-applicable']} not applicable`,
   ].filter(Boolean);
   const context = [
     verdict.profile !== undefined && `profile ${codeSpan(verdict.profile)}`,
@@ -55,9 +56,15 @@ export function renderMarkdownSections(verdict: Verdict, options: MarkdownOption
       for (const c of rows) if (c.failures) sections.push(failuresList(c, options.failuresShown ?? FAILURES_IN_COMMENT));
     }
   }
+  const patch = patchSection(verdict);
+  if (patch !== undefined) sections.push(patch);
   const passed = verdict.criteria.filter((c) => c.status === 'passed');
   if (passed.length > 0) {
     sections.push(`<details><summary>✅ ${passed.length} passed</summary>\n\n${table(passed)}\n</details>\n`);
+  }
+  const inapplicable = verdict.criteria.filter((c) => c.status === 'not-applicable');
+  if (inapplicable.length > 0) {
+    sections.push(`<details><summary>➖ ${inapplicable.length} not applicable to this change</summary>\n\n${table(inapplicable)}\n</details>\n`);
   }
   const trend = options.trend ? trendMarkdown(verdict, options.trend) : undefined;
   if (trend !== undefined) sections.push(trend);
@@ -115,6 +122,7 @@ function criterionCell(c: CriterionResult): string {
 // Each check on its own line, measured value and bound together, so a wrapped cell cannot pair a
 // value with another metric's bound.
 function resultCell(c: CriterionResult): string {
+  if (c.status === 'not-applicable') return `not applicable: ${escapeMarkdown(c.reason, 300)}`;
   if (c.status === 'missing' || c.checks.length === 0) {
     const needs = c.expectations.length > 0 ? `<br><sub>needs ${c.expectations.map((e) => escapeMarkdown(readable(e), 80)).join(' · ')}</sub>` : '';
     return `${c.status === 'missing' ? '**no evidence**: ' : ''}${escapeMarkdown(c.reason, 300)}${needs}`;
@@ -126,6 +134,7 @@ function resultCell(c: CriterionResult): string {
     const bound = `needs ${escapeMarkdown(readable(k.expectedText), 90)}`;
     return k.ok ? `✅ ${measured}${delta} <sub>${bound}</sub>` : `❌ **${measured}**${delta} <sub>${bound}</sub>`;
   });
+  if (c.inapplicable) lines.push(`<sub>➖ not applicable: ${c.inapplicable.map((s) => escapeMarkdown(readable(s), 200)).join(' · ')}</sub>`);
   if (c.skipped) lines.push(`<sub>⏭️ not checked: ${c.skipped.map((s) => escapeMarkdown(readable(s), 200)).join(' · ')} (baseline: optional)</sub>`);
   return lines.join('<br>');
 }
@@ -144,4 +153,27 @@ function evidenceCell(c: CriterionResult): string {
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** Files with uncovered changed lines, worst first, per criterion with patch coverage. */
+export const PATCH_FILES_SHOWN = 10;
+
+function patchSection(verdict: Verdict): string | undefined {
+  const parts: string[] = [];
+  for (const c of verdict.criteria) {
+    const patch = c.patch;
+    if (!patch || (patch.uncovered.length === 0 && patch.unmatched.total === 0)) continue;
+    const title = c.title === c.id ? codeSpan(c.id, 80) : `${escapeMarkdown(c.title, 120)} ${codeSpan(c.id, 80)}`;
+    const lines = [`**${title}**: changed lines not covered`];
+    for (const f of patch.uncovered.slice(0, PATCH_FILES_SHOWN)) {
+      const shown = f.ranges.slice(0, 8).map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(', ');
+      lines.push(`- ${codeSpan(f.path, 150)} — ${f.uncovered} of ${f.instrumented} line${f.instrumented === 1 ? '' : 's'}: ${shown}${f.ranges.length > 8 ? ', …' : ''}`);
+    }
+    if (patch.uncovered.length > PATCH_FILES_SHOWN) lines.push(`- _… and ${patch.uncovered.length - PATCH_FILES_SHOWN} more files_`);
+    if (patch.unmatched.total > 0) {
+      lines.push('', `<sub>${patch.unmatched.total} coverage path${patch.unmatched.total === 1 ? '' : 's'} match no repository file (first: ${patch.unmatched.paths.slice(0, 3).map((p) => escapeMarkdown(p, 200)).join('; ')}); map them with path-map.</sub>`);
+    }
+    parts.push(lines.join('\n'));
+  }
+  return parts.length > 0 ? `#### 🩹 Patch coverage\n\n${parts.join('\n\n')}\n` : undefined;
 }

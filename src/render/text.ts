@@ -11,8 +11,8 @@ import { baselineLine, deltaText } from './history.js';
 import { logLine } from './log.js';
 import { FAILURES_IN_TEXT, failuresNoun, findingName, nameOf, placeOf, shownMessage } from './failures.js';
 
-const LABEL: Record<Status, string> = { failed: 'FAILED ', missing: 'MISSING', passed: 'passed ' };
-const ORDER: Status[] = ['failed', 'missing', 'passed'];
+const LABEL: Record<Status, string> = { failed: 'FAILED ', missing: 'MISSING', passed: 'passed ', 'not-applicable': 'n/a    ' };
+const ORDER: Status[] = ['failed', 'missing', 'passed', 'not-applicable'];
 
 export function renderText(verdict: Verdict, policyPath?: string, now = new Date()): string {
   const out: string[] = [];
@@ -33,7 +33,8 @@ export function renderText(verdict: Verdict, policyPath?: string, now = new Date
     out.push('', `not evaluated ${verdict.profile === undefined ? 'without a profile' : `in profile ${verdict.profile}`}: ${verdict.notEvaluated.join(', ')}`);
   }
   const { passed, failed, missing } = verdict.counts;
-  out.push('', `criteria: ${passed} of ${verdict.criteria.length} passed · ${failed} failed · ${missing} without evidence`);
+  const inapplicable = verdict.counts['not-applicable'];
+  out.push('', `criteria: ${passed} of ${verdict.criteria.length} passed · ${failed} failed · ${missing} without evidence${inapplicable ? ` · ${inapplicable} not applicable` : ''}`);
   return `${out.map(logLine).join('\n')}\n`;
 }
 
@@ -42,7 +43,9 @@ function criterionLines(c: CriterionResult, width: number): string[] {
   const head = `  ${LABEL[c.status]}  ${oneLine(c.id).padEnd(width)}  ${c.title !== c.id ? `${oneLine(c.title)} ` : ''}(${tags})`;
   const indent = ' '.repeat(13);
   const lines = [head];
-  if (c.status === 'passed') {
+  if (c.status === 'not-applicable') {
+    lines.push(`${indent}not applicable: ${oneLine(c.reason)}`);
+  } else if (c.status === 'passed') {
     lines.push(`${indent}${oneLine(c.checks.some((k) => k.base !== undefined || k.relative) ? c.checks.map(checkWithDelta).join(', ') : c.reason)}`);
   } else {
     lines.push(`${indent}${c.status === 'missing' ? 'no evidence: ' : ''}${oneLine(c.reason)}`);
@@ -55,6 +58,12 @@ function criterionLines(c: CriterionResult, width: number): string[] {
     if (c.status === 'failed' && c.failures) lines.push(...failureLines(c, indent));
   }
   if (c.skipped) lines.push(`${indent}not checked (baseline: optional): ${oneLine(c.skipped.join('; '))}`);
+  if (c.inapplicable) lines.push(`${indent}not applicable: ${oneLine(c.inapplicable.join('; '))}`);
+  const uncovered = c.patch?.uncovered ?? [];
+  if (uncovered.length > 0) {
+    const files = uncovered.slice(0, 5).map((f) => `${f.path} (${f.ranges.slice(0, 4).map(([a, b]) => (a === b ? a : `${a}-${b}`)).join(', ')}${f.ranges.length > 4 ? ', …' : ''})`);
+    lines.push(`${indent}changed lines not covered: ${oneLine(files.join('; '))}${uncovered.length > 5 ? ` and ${uncovered.length - 5} more files` : ''}`);
+  }
   return lines;
 }
 

@@ -8,10 +8,13 @@ import { check, describeExpectation } from '../expect/expectation.js';
 import { formatValue } from '../expect/units.js';
 import type { Metrics, Unit } from '../measure.js';
 import type { Criterion, Policy, Position, Profile } from '../policy/load.js';
-import { FILES_METRIC, historyMetrics, NEW_FINDINGS } from '../policy/schema.js';
+import { FILES_METRIC, historyMetrics, NEW_FINDINGS, patchMetrics } from '../policy/schema.js';
 import type { BaselineLookup } from '../history/baseline.js';
 import type { DigestCriterion, TrendPoint } from '../history/digest.js';
 import { FORMATS } from '../readers/index.js';
+import type { ChangeInput } from '../changes/diff.js';
+import type { PatchCoverage } from '../changes/patch.js';
+import picomatchForPaths from 'picomatch';
 import { displayName, type CriterionEvidence } from '../evidence/collect.js';
 import type { Provenance } from '../evidence/types.js';
 import type { Failures } from '../readers/types.js';
@@ -24,7 +27,7 @@ import { reaches, shownScore, type Share } from './score.js';
  */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
-export type Status = 'passed' | 'failed' | 'missing';
+export type Status = 'passed' | 'failed' | 'missing' | 'not-applicable';
 
 export interface Check {
   metric: string;
@@ -67,6 +70,10 @@ export interface CriterionResult {
   skipped?: string[];
   /** identities of the failing tests or findings, for the digest (formats that name failures) */
   failing?: { ids: string[]; complete: boolean };
+  /** patch coverage: uncovered changed lines by file, unmatched coverage paths */
+  patch?: PatchCoverage;
+  /** checks not applicable to this change (patch coverage of a change that touches no instrumented line) */
+  inapplicable?: string[];
 }
 
 /** The base the verdict was compared with, or why there was none, and how it was looked for. */
@@ -132,21 +139,30 @@ export function evaluate(
   evidence: ReadonlyMap<string, CriterionEvidence>,
   now: Date,
   lookup?: BaselineLookup,
+  change?: ChangeInput,
 ): Verdict {
   const evaluated = criteriaInProfile(policy, profile);
-  const criteria = evaluated.map((c) => evaluateCriterion(c, evidence.get(c.id) ?? { files: [], problem: 'evidence was not collected' }, now, baseFor(c, lookup)));
-  const counts: Record<Status, number> = { passed: 0, failed: 0, missing: 0 };
+  const criteria = evaluated.map((c) => {
+    const scoped = scope(c, change);
+    if (scoped) return scoped;
+    return evaluateCriterion(c, evidence.get(c.id) ?? { files: [], problem: 'evidence was not collected' }, now, baseFor(c, lookup), change);
+  });
+  const counts: Record<Status, number> = { passed: 0, failed: 0, missing: 0, 'not-applicable': 0 };
   // exact sums of weights in thousandths (the schema allows no other weights)
   const share: Share = { passed: 0n, total: 0n };
   for (const c of criteria) {
     counts[c.status]++;
     const weight = scaledWeight(c.weight);
     if (weight === undefined) throw new RangeError(`criterion ${c.id}: weight ${c.weight} is outside what the policy schema allows`);
+    // not applicable to this change: outside the score and the required check, never failed
+    if (c.status === 'not-applicable') continue;
     share.total += weight;
     if (c.status === 'passed') share.passed += weight;
   }
+  // nothing applies to a change the gate knows in full (docs only): a pass, and the summary says why
+  const allInapplicable = criteria.length > 0 && counts['not-applicable'] === criteria.length;
   // rounded down, so a shown score never exceeds the real one; the minimum is compared exactly
-  const score = shownScore(share);
+  const score = allInapplicable ? 100 : shownScore(share);
   const minScore = profile?.minScore ?? policy.minScore;
   const requiredNotPassed = criteria.filter((c) => c.required && c.status !== 'passed');
   const reasons: string[] = [];
@@ -159,9 +175,9 @@ export function evaluate(
     const groups = [list('failed') && `failed: ${list('failed')}`, list('missing') && `no evidence: ${list('missing')}`].filter(Boolean);
     reasons.push(`required criteria not passed — ${groups.join('; ')}`);
   }
-  if (minScore !== undefined && !reaches(share, minScore)) reasons.push(`score ${score}% is below the minimum ${minScore}%`);
+  if (minScore !== undefined && !allInapplicable && !reaches(share, minScore)) reasons.push(`score ${score}% is below the minimum ${minScore}%`);
   // optional criteria alone, all failed or missing, would otherwise pass at 0% on no evidence at all
-  if (reasons.length === 0 && counts.passed === 0) reasons.push('no criterion passed');
+  if (reasons.length === 0 && counts.passed === 0 && !allInapplicable) reasons.push('no criterion passed');
   const decision = reasons.length === 0 ? 'pass' : 'fail';
   const verdict: Verdict = {
     policy: policy.name,
@@ -172,7 +188,9 @@ export function evaluate(
     counts,
     summary:
       decision === 'pass'
-        ? `all required criteria passed${minScore !== undefined ? ` and score ${score}% reaches ${minScore}%` : ''}`
+        ? allInapplicable
+          ? `no criterion applies to this change (${change?.changes?.files.size ?? 0} changed file${change?.changes?.files.size === 1 ? '' : 's'}, none in the criteria's paths)`
+          : `all required criteria passed${minScore !== undefined ? ` and score ${score}% reaches ${minScore}%` : ''}`
         : reasons.join('; '),
   };
   if (minScore !== undefined) verdict.minScore = minScore;
@@ -212,7 +230,46 @@ function baseFor(c: Criterion, lookup: BaselineLookup | undefined): BaseOf {
   return { record, label: baseline.label };
 }
 
-function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date, base: BaseOf): CriterionResult {
+/** The bare result of a criterion that is judged before its evidence (paths it is scoped to). */
+function shell(c: Criterion): CriterionResult {
+  const result: CriterionResult = {
+    id: c.id,
+    title: c.title,
+    required: c.required,
+    weight: c.weight,
+    status: 'missing',
+    reason: '',
+    expectations: c.expect.map((e) => `${e.metric} ${e.expectation.text}`),
+    metrics: {},
+    units: {},
+    checks: [],
+    evidence: [],
+    position: c.position,
+  };
+  if (c.group !== undefined) result.group = c.group;
+  return result;
+}
+
+/**
+ * A criterion scoped to `paths`: not applicable when the change, known in full, touches none of
+ * them; missing when the change is not known (not applicable is never concluded on a guess).
+ */
+function scope(c: Criterion, change: ChangeInput | undefined): CriterionResult | undefined {
+  if (!c.paths) return undefined;
+  const changes = change?.changes;
+  const globs = c.paths.join(', ');
+  if (!changes || changes.incomplete !== undefined) {
+    const why = changes?.incomplete ?? change?.reason ?? 'no change was given (the CLI takes --diff-base REF or --diff FILE)';
+    return { ...shell(c), status: 'missing', reason: `whether the change touches ${globs} is not known: ${why}` };
+  }
+  const matches = picomatchForPaths(c.paths, { dot: true });
+  const touched = [...changes.files.values()].find((f) => matches(f.path) || (f.oldPath !== undefined && matches(f.oldPath)));
+  if (touched) return undefined;
+  const n = changes.files.size;
+  return { ...shell(c), status: 'not-applicable', reason: `the change touches none of its paths (${globs}); ${n} changed file${n === 1 ? '' : 's'} (${changes.source})` };
+}
+
+function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date, base: BaseOf, change?: ChangeInput): CriterionResult {
   const result: CriterionResult = {
     id: c.id,
     title: c.title,
@@ -269,6 +326,22 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date, ba
   }
   const metrics: Metrics = { ...found.metrics, [FILES_METRIC]: { value: found.files.length } };
   const notes: Record<string, string> = { ...found.notes };
+  const patchNames = Object.keys(patchMetrics(c.evidence.format));
+  if (patchNames.length > 0) {
+    if (found.patch) result.patch = found.patch;
+    const why = !change?.changes
+      ? `no change to compare with: ${change?.reason ?? 'none was given (the CLI takes --diff-base REF or --diff FILE)'}`
+      : (found.patch?.unknown ?? found.patch?.notApplicable);
+    if (why !== undefined) for (const name of patchNames) notes[name] ??= why;
+  }
+  const patchInapplicable = found.patch?.notApplicable;
+  if (patchInapplicable !== undefined && c.expect.every((e) => patchNames.includes(e.metric))) {
+    for (const [name, metric] of Object.entries(metrics)) {
+      result.metrics[name] = metric.value;
+      if (metric.unit !== undefined) result.units[name] = metric.unit;
+    }
+    return { ...result, status: 'not-applicable', reason: `patch coverage: ${patchInapplicable}` };
+  }
   const history = historyMetrics(c.evidence.format);
   if (history.length > 0) Object.assign(metrics, compareFailing(result.failing, base, history, notes));
   for (const [name, metric] of Object.entries(metrics)) {
@@ -281,7 +354,12 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date, ba
   const failures: string[] = [];
   const policyErrors: string[] = [];
   const skipped: string[] = [];
+  const inapplicable: string[] = [];
   for (const e of c.expect) {
+    if (patchInapplicable !== undefined && patchNames.includes(e.metric)) {
+      inapplicable.push(`${e.metric} ${e.expectation.text}: ${patchInapplicable}`);
+      continue;
+    }
     const needsBase = e.expectation.relative !== undefined || history.includes(e.metric);
     const metric = Object.hasOwn(metrics, e.metric) ? metrics[e.metric] : undefined;
     let baseValue: number | undefined;
@@ -323,6 +401,7 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date, ba
     if (!ok) failures.push(note ? `${entry.text} (${note})` : entry.text);
   }
   if (skipped.length > 0) result.skipped = skipped;
+  if (inapplicable.length > 0) result.inapplicable = inapplicable;
   // skipping is not passing: a criterion with nothing left to check has no evidence of anything
   if (skipped.length > 0 && result.checks.length === 0 && absent.length === 0 && policyErrors.length === 0) {
     return missing(`nothing was checked: ${skipped.join('; ')} (baseline: optional skips checks that need a base; add an absolute expectation to judge by when there is none)`);
