@@ -12,6 +12,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { faults, startFakeGitHub, type FakeGitHub, type TokenInfo } from '../github/fake-github.js';
+import { readFileSync } from 'node:fs';
 import { decodeDigest, sha256, type Digest } from '../../src/history/digest.js';
 import { BASIC_POLICY, JUNIT, LCOV, POLICY_PATH, runAction, TOKEN, warnings, type ActionRun } from './run-action.js';
 
@@ -19,6 +20,8 @@ import { BASIC_POLICY, JUNIT, LCOV, POLICY_PATH, runAction, TOKEN, warnings, typ
 const C = (n: number) => `${n.toString(16).padStart(2, '0')}c0ffee00`.repeat(4);
 const HEAD = 'a1'.repeat(20);
 const short = (sha: string) => sha.slice(0, 7);
+/** The basic policy with a relative expectation: line coverage at most half a point below the base's. */
+const RELATIVE_POLICY = BASIC_POLICY.replace('lines: ">= 90%"', 'lines: [">= 90%", ">= base - 0.5 points"]');
 const LOOKUP_OPERATIONS = ['repos/compare-commits-with-basehead', 'repos/compare-commits', 'checks/list-for-ref', 'git/get-commit'];
 
 let fake: FakeGitHub;
@@ -56,13 +59,26 @@ async function push(sha: string, options: { before: string; branch?: string; pol
 }
 
 /** The action on pull request #7: HEAD (a commit on `forkPoint`) into main at `baseSha`. */
-async function pullRequest(options: { forkPoint: string; baseSha: string; inputs?: Record<string, string> }): Promise<ActionRun> {
+async function pullRequest(options: { forkPoint: string; baseSha: string; policy?: string; inputs?: Record<string, string> }): Promise<ActionRun> {
   fake.addCommit({ sha: HEAD, parents: [options.forkPoint], message: 'the change' });
-  fake.setContent(POLICY_PATH, BASIC_POLICY, options.baseSha);
+  fake.setContent(POLICY_PATH, options.policy ?? BASIC_POLICY, options.baseSha);
   fake.addPull({ number: 7, head: { ref: 'feature', sha: HEAD }, base: { ref: 'main', sha: options.baseSha } });
   const run = fake.addRun({ headSha: HEAD, headBranch: 'feature', event: 'pull_request', pullRequests: [7] });
   uploadEvidence(run.id);
-  return runAction(fake, { runId: run.id, workspace: { [POLICY_PATH]: BASIC_POLICY }, ...(options.inputs && { inputs: options.inputs }) });
+  return runAction(fake, { runId: run.id, workspace: { [POLICY_PATH]: options.policy ?? BASIC_POLICY }, ...(options.inputs && { inputs: options.inputs }) });
+}
+
+interface Report {
+  decision: string;
+  criteria: Array<{ id: string; status: string; reason: string; checks: Array<Record<string, unknown>> }>;
+}
+
+function report(r: ActionRun): Report {
+  return JSON.parse(readFileSync(r.outputs.report!, 'utf8')) as Report;
+}
+
+function coverageOf(r: ActionRun): Report['criteria'][number] {
+  return report(r).criteria.find((c) => c.id === 'coverage')!;
 }
 
 /** What a run did to find its base: one line per request (run with the number of requests made before it). */
@@ -118,16 +134,24 @@ describe('pull requests: the merge base', () => {
     expect(recorded).toMatchObject({ version: 1, commit: c1, branch: 'main', decision: 'pass', policy: { name: 'release-gate', sha256: sha256(BASIC_POLICY) } });
     expect(recorded.criteria['unit-tests']).toMatchObject({ status: 'passed', metrics: { failed: 0 } });
 
-    const { r, requests } = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c2! }));
+    const { r, requests } = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c2!, policy: RELATIVE_POLICY }));
     expect(r.code, r.all).toBe(0);
     // the merge base comes with its parents: no request for them
     expect(requests).toEqual([`compare ${short(c2!)}...${short(HEAD)}`, `check runs of ${short(c1!)}`]);
     expect(logged(r)).toEqual([
-      `compared with main @ ${short(c1!)}: the merge base of the pull request (compare API), on that commit, recorded just now (2 API requests)`,
+      `compared with main @ ${short(c1!)}: the merge base of the pull request (compare API), on that commit, 0 min old (2 API requests)`,
       `${short(c1!)}: verdict found (check run ${checkRunOn(c1!).id})`,
     ]);
     expect(r.outputs.baseline).toBe(c1);
     expect(warnings(r)).toEqual([]);
+    // the relative expectation is checked against the base's figure, and every report names the base
+    expect(coverageOf(r)).toMatchObject({ status: 'passed' });
+    expect(coverageOf(r).checks).toContainEqual({ metric: 'lines', op: '>=', relative: true, base: 100, expected: 99.5, actual: 100, unit: '%', ok: true });
+    const compared = `📐 Compared with \`main @ ${short(c1!)}\` — the merge base of the pull request &#40;compare API&#41;, on that commit, 0 min old.`;
+    expect(checkRunOn(HEAD).output.summary).toContain(compared);
+    expect(fake.state.comments[0]!.body).toContain(compared);
+    expect(r.summary).toContain(compared);
+    expect(r.summary).toContain(`- ${short(c1!)}&#58; verdict found &#40;check run ${checkRunOn(c1!).id}&#41;`);
 
     // the PR's check run (on its head) holds its own digest; the trend goes on from the base's
     const own = digestOn(HEAD);
@@ -144,7 +168,7 @@ describe('pull requests: the merge base', () => {
     expect(r.code, r.all).toBe(0);
     expect(requests).toEqual([`compare ${short(c3!)}...${short(HEAD)}`, `check runs of ${short(c3!)}`, `check runs of ${short(c2!)}`, `parent of ${short(c2!)}`, `check runs of ${short(c1!)}`]);
     expect(logged(r)).toEqual([
-      `compared with main @ ${short(c1!)}: the merge base of the pull request (compare API), found 2 commits back, recorded just now (5 API requests)`,
+      `compared with main @ ${short(c1!)}: the merge base of the pull request (compare API), found 2 commits back, 0 min old (5 API requests)`,
       `${short(c3!)}: no release-gate check run`,
       `${short(c2!)}: no release-gate check run`,
       `${short(c1!)}: verdict found (check run ${checkRunOn(c1!).id})`,
@@ -154,8 +178,14 @@ describe('pull requests: the merge base', () => {
 
   it('no verdict within baseline-depth: the reason names the merge base, the depth and where verdicts must be recorded', async () => {
     const shas = mainHistory(6);
-    const { r, requests } = await lookupOf(() => pullRequest({ forkPoint: shas[5]!, baseSha: shas[5]!, inputs: { 'baseline-depth': '2' } }));
-    expect(r.code, r.all).toBe(0);
+    const { r, requests } = await lookupOf(() => pullRequest({ forkPoint: shas[5]!, baseSha: shas[5]!, policy: RELATIVE_POLICY, inputs: { 'baseline-depth': '2' } }));
+    // no base is not a pass: the required coverage criterion goes missing with the reason, and the gate fails
+    expect(r.code, r.all).toBe(1);
+    expect(coverageOf(r)).toMatchObject({
+      status: 'missing',
+      reason: expect.stringContaining(`lines >= base - 0.5 points: no baseline: no release-gate verdict on ${short(shas[5]!)} or its 2 ancestors; verdicts are recorded on every push to main`),
+    });
+    expect(report(r).decision).toBe('fail');
     expect(requests).toEqual([
       `compare ${short(shas[5]!)}...${short(HEAD)}`,
       `check runs of ${short(shas[5]!)}`,
@@ -193,7 +223,7 @@ describe('pull requests: the merge base', () => {
 
     const { r } = await lookupOf(() => pullRequest({ forkPoint: c2!, baseSha: c2! }));
     expect(logged(r)).toEqual([
-      `compared with main @ ${short(c1!)}: the merge base of the pull request (compare API), found 1 commit back, recorded just now (3 API requests)`,
+      `compared with main @ ${short(c1!)}: the merge base of the pull request (compare API), found 1 commit back, 0 min old (3 API requests)`,
       `${short(c2!)}: check run ${checkRunOn(c2!).id} holds no verdict digest (its policy had errors, or an older release-gate wrote it), not a base`,
       `${short(c1!)}: verdict found (check run ${checkRunOn(c1!).id})`,
     ]);
@@ -207,7 +237,7 @@ describe('pull requests: the merge base', () => {
     fake.setFault((q) => (q.operationId?.startsWith('repos/compare-commits') ? faults.status(404, { message: 'Not Found' }) : undefined));
     const { r, requests } = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c1! }));
     expect(requests).toEqual([`compare ${short(c1!)}...${short(HEAD)}`, `check runs of ${short(c1!)}`]);
-    expect(logged(r)[0]).toBe(`compared with main @ ${short(c1!)}: the base commit of the pull request (the compare API failed: HTTP 404: Not Found), on that commit, recorded just now (2 API requests)`);
+    expect(logged(r)[0]).toBe(`compared with main @ ${short(c1!)}: the base commit of the pull request (the compare API failed: HTTP 404: Not Found), on that commit, 0 min old (2 API requests)`);
     expect(r.outputs.baseline).toBe(c1);
   });
 
@@ -252,7 +282,7 @@ describe('refused digests: a warning, never trusted, and the walk goes on', () =
     const { r } = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c1! }));
     expect(r.code, r.all).toBe(0);
     const lines = logged(r);
-    expect(lines[0]).toBe(`compared with main @ ${short(c0!)}: the merge base of the pull request (compare API), found 1 commit back, recorded just now (3 API requests)`);
+    expect(lines[0]).toBe(`compared with main @ ${short(c0!)}: the merge base of the pull request (compare API), found 1 commit back, 0 min old (3 API requests)`);
     expect(lines[1]).toMatch(new RegExp(`^${short(c1!)}: check run ${spoilt.id}: digest refused: ${error.source}`));
     expect(lines[2]).toBe(`${short(c0!)}: verdict found (check run ${checkRunOn(c0!).id})`);
     expect(warnings(r)).toEqual([expect.stringMatching(new RegExp(`^the release-gate check run ${spoilt.id} on ${short(c1!)} is not used as the base: ${error.source}`))]);
@@ -264,8 +294,13 @@ describe('refused digests: a warning, never trusted, and the walk goes on', () =
     await push(c1!, { before: c0! });
     const spoilt = checkRunOn(c1!);
     spoilt.output.text = spoilt.output.text!.replace(/ ([A-Za-z0-9+/=]{20})([A-Za-z0-9+/])/, (_, a: string, b: string) => ` ${a}${b === 'A' ? 'B' : 'A'}`);
-    const { r } = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c1! }));
+    const { r } = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c1!, policy: RELATIVE_POLICY }));
     expect(logged(r)[0]).toBe(`no baseline: no release-gate verdict on ${short(c1!)} or its 1 ancestor (the history begins at ${short(c0!)}); verdicts are recorded on every push to main (4 API requests)`);
+    // the altered figures are never trusted into a pass: the relative expectation is missing, the gate fails
+    expect(r.code).toBe(1);
+    expect(coverageOf(r)).toMatchObject({ status: 'missing', reason: expect.stringContaining('lines >= base - 0.5 points: no baseline: ') });
+    expect(checkRunOn(HEAD)).toMatchObject({ conclusion: 'failure' });
+    expect(checkRunOn(HEAD).output.summary).toContain('> [!WARNING]\n> the release-gate check run');
     expect(warnings(r)).toEqual([`the release-gate check run ${spoilt.id} on ${short(c1!)} is not used as the base: the verdict digest does not match its checksum (it was altered)`]);
     expect(r.outputs.baseline).toBe('');
     expect(digestOn(HEAD).trend.map((p) => p.commit)).toEqual([HEAD]);
@@ -288,25 +323,36 @@ describe('refused digests: a warning, never trusted, and the walk goes on', () =
 });
 
 describe('who wrote the base verdict', () => {
-  it('a check run written by another app is not trusted, unless input baseline-apps names it', async () => {
+  it('only the trusted apps count: github-actions by default; input baseline-apps replaces the list', async () => {
     const [c0, c1] = mainHistory(2);
-    // main's gate runs with the token of the GitHub App acme-ci
+    await push(c0!, { before: '0'.repeat(40) });
+    // then main's gate moved to the token of the GitHub App acme-ci
     tokens[TOKEN] = { app: 'acme-ci' };
     await push(c1!, { before: c0! });
-    expect(checkRunOn(c1!).app).toBe('acme-ci');
-    tokens[TOKEN] = {};
+    expect([checkRunOn(c0!).app, checkRunOn(c1!).app]).toEqual(['github-actions', 'acme-ci']);
 
-    const untrusted = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c1! }));
-    expect(logged(untrusted.r)).toEqual([
-      `no baseline: no release-gate verdict on ${short(c1!)} or its 1 ancestor (the history begins at ${short(c0!)}); verdicts are recorded on every push to main (4 API requests)`,
+    tokens[TOKEN] = {};
+    const byDefault = await lookupOf(() => pullRequest({ forkPoint: c1!, baseSha: c1! }));
+    expect(logged(byDefault.r)).toEqual([
+      `compared with main @ ${short(c0!)}: the merge base of the pull request (compare API), found 1 commit back, 0 min old (3 API requests)`,
       `${short(c1!)}: check run ${checkRunOn(c1!).id} is by the app acme-ci, not a trusted app (input baseline-apps), ignored`,
-      `${short(c0!)}: no release-gate check run`,
+      `${short(c0!)}: verdict found (check run ${checkRunOn(c0!).id})`,
+    ]);
+    expect(byDefault.r.outputs.baseline).toBe(c0);
+
+    // the same PR run again, trusting acme-ci alone: C(1) is the base
+    const prRun = fake.state.runs.at(-1)!.id;
+    const appOnly = await lookupOf(() => runAction(fake, { runId: prRun, workspace: { [POLICY_PATH]: BASIC_POLICY }, inputs: { 'baseline-apps': 'acme-ci' } }));
+    expect(logged(appOnly.r)[1]).toBe(`${short(c1!)}: verdict found (check run ${checkRunOn(c1!).id})`);
+    expect(appOnly.r.outputs.baseline).toBe(c1);
+    // had C(1)'s verdict been written with GITHUB_TOKEN, nothing would be trusted
+    fake.state.checkRuns.find((c) => c.head_sha === c1)!.app = 'github-actions';
+    const untrusted = await lookupOf(() => runAction(fake, { runId: prRun, workspace: { [POLICY_PATH]: BASIC_POLICY }, inputs: { 'baseline-apps': 'acme-ci' } }));
+    expect(logged(untrusted.r).slice(1)).toEqual([
+      `${short(c1!)}: check run ${checkRunOn(c1!).id} is by the app github-actions, not a trusted app (input baseline-apps), ignored`,
+      `${short(c0!)}: check run ${checkRunOn(c0!).id} is by the app github-actions, not a trusted app (input baseline-apps), ignored`,
     ]);
     expect(untrusted.r.outputs.baseline).toBe('');
-
-    const trusted = await lookupOf(() => runAction(fake, { runId: fake.state.runs.at(-1)!.id, workspace: { [POLICY_PATH]: BASIC_POLICY }, inputs: { 'baseline-apps': 'acme-ci' } }));
-    expect(logged(trusted.r)[0]).toMatch(new RegExp(`^compared with main @ ${short(c1!)}: `));
-    expect(trusted.r.outputs.baseline).toBe(c1);
   });
 });
 
@@ -325,7 +371,7 @@ describe('merge groups and pushes', () => {
     expect(r.code, r.all).toBe(0);
     expect(requests).toEqual([`check runs of ${short(c1!)}`]);
     expect(logged(r)).toEqual([
-      `compared with main @ ${short(c1!)}: the base commit of the merge group (base_sha), on that commit, recorded just now (1 API request)`,
+      `compared with main @ ${short(c1!)}: the base commit of the merge group (base_sha), on that commit, 0 min old (1 API request)`,
       `${short(c1!)}: verdict found (check run ${checkRunOn(c1!).id})`,
     ]);
     expect(r.outputs.baseline).toBe(c1);
@@ -338,7 +384,7 @@ describe('merge groups and pushes', () => {
     const { r, requests } = await lookupOf(() => push(c2!, { before: c0! }));
     expect(requests).toEqual([`check runs of ${short(c0!)}`]);
     expect(logged(r)).toEqual([
-      `compared with main @ ${short(c0!)}: the commit before the push (before), on that commit, recorded just now (1 API request)`,
+      `compared with main @ ${short(c0!)}: the commit before the push (before), on that commit, 0 min old (1 API request)`,
       `${short(c0!)}: verdict found (check run ${checkRunOn(c0!).id})`,
     ]);
     expect(r.outputs.baseline).toBe(c0);
@@ -354,7 +400,7 @@ describe('merge groups and pushes', () => {
     const { r, requests } = await lookupOf(() => push(feature.sha, { before: '0'.repeat(40), branch: 'feature' }));
     expect(requests).toEqual([`parent of ${short(feature.sha)}`, `check runs of ${short(c1!)}`]);
     expect(logged(r)).toEqual([
-      `compared with main @ ${short(c1!)}: the first parent of the pushed commit, on that commit, recorded just now (2 API requests)`,
+      `compared with main @ ${short(c1!)}: the first parent of the pushed commit, on that commit, 0 min old (2 API requests)`,
       `${short(c1!)}: verdict found (check run ${checkRunOn(c1!).id})`,
     ]);
     expect(r.outputs.baseline).toBe(c1);

@@ -28,7 +28,7 @@ import type { Reading } from './event.js';
 /** First-parent commits followed past the base commit, by default and at most (input baseline-depth). */
 export const BASELINE_DEPTH = 10;
 export const BASELINE_DEPTH_MAX = 50;
-/** The app GITHUB_TOKEN writes check runs as: trusted always (input baseline-apps adds others). */
+/** The app GITHUB_TOKEN writes check runs as: the trusted one unless input baseline-apps says otherwise. */
 export const TRUSTED_APP = 'github-actions';
 const PER_PAGE = 100;
 
@@ -37,8 +37,6 @@ export interface BaselineOptions {
   depth: number;
   /** slugs of the apps whose check runs may hold a base verdict */
   trustedApps: string[];
-  /** the clock, for how old the base verdict is (default now) */
-  now?: Date;
 }
 
 /** Most API requests one lookup makes: the base commit, then per commit two pages of check runs and its parent. */
@@ -78,7 +76,7 @@ export async function findBaseline(octokit: Octokit, context: GateContext, readi
       const where = back === 0 ? 'on that commit' : `found ${back} commit${back === 1 ? '' : 's'} back`;
       return {
         // the branch the base verdict was made for (a new branch's first push finds its parent branch's)
-        baseline: { digest: at.digest, label: `${at.digest.branch ?? branch ?? 'base'} @ ${short(sha)}`, how: `${start.how}, ${where}, ${age(at.digest.time, options.now ?? new Date())}` },
+        baseline: { digest: at.digest, label: `${at.digest.branch ?? branch ?? 'base'} @ ${short(sha)}`, how: `${start.how}, ${where}` },
         walk,
         apiCalls: api.calls,
         warnings,
@@ -95,7 +93,8 @@ export async function findBaseline(octokit: Octokit, context: GateContext, readi
       return done(failure(err, `the parent of ${short(sha)} could not be read`, api));
     }
     if (parent === undefined || seen.has(parent)) {
-      return done(`no ${checkName} verdict on ${short(start.sha)} or its ${back} ancestor${back === 1 ? '' : 's'} (the history begins at ${short(sha)}); ${record}`);
+      const ancestors = back === 0 ? ' (the first commit of the history)' : ` or its ${back} ancestor${back === 1 ? '' : 's'} (the history begins at ${short(sha)})`;
+      return done(`no ${checkName} verdict on ${short(start.sha)}${ancestors}; ${record}`);
     }
     sha = parent;
     parent = undefined;
@@ -236,12 +235,4 @@ function shown(slug: string): string {
 
 function short(sha: string): string {
   return sha.slice(0, 7);
-}
-
-function age(time: string, now: Date): string {
-  const ms = now.getTime() - Date.parse(time);
-  if (!Number.isFinite(ms) || ms < 60_000) return 'recorded just now';
-  const minutes = Math.floor(ms / 60_000);
-  const [n, unit] = minutes < 60 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.floor(minutes / 60), 'hour'] : [Math.floor(minutes / 1440), 'day'];
-  return `${n} ${unit}${n === 1 ? '' : 's'} old`;
 }

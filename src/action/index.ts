@@ -19,6 +19,7 @@ import { logLine } from '../render/log.js';
 import { renderJson, renderNoVerdictJson } from '../render/json.js';
 import { FAILURES_IN_COMMENT, FAILURES_IN_SUMMARY } from '../render/failures.js';
 import { digestOf } from '../render/digest.js';
+import { ageText } from '../render/history.js';
 import { renderMarkdownSections, renderUnusablePolicyMarkdown } from '../render/markdown.js';
 import type { BaselineLookup } from '../history/baseline.js';
 import { encodeDigest } from '../history/digest.js';
@@ -179,9 +180,12 @@ async function lookUpBaseline(octokit: Octokit, context: GateContext, inputs: In
     core.info(logLine(`${prefix}${lookup.reason}`));
     return lookup;
   }
-  const lookup = await findBaseline(octokit, context, reading, checkName, { depth: inputs.baselineDepth, trustedApps: inputs.baselineApps, now });
+  const lookup = await findBaseline(octokit, context, reading, checkName, { depth: inputs.baselineDepth, trustedApps: inputs.baselineApps });
   const calls = `${lookup.apiCalls ?? 0} API request${lookup.apiCalls === 1 ? '' : 's'}`;
-  if (lookup.baseline) core.info(logLine(`${prefix}compared with ${lookup.baseline.label}: ${lookup.baseline.how} (${calls})`));
+  if (lookup.baseline) {
+    const age = ageText(lookup.baseline.digest.time, now);
+    core.info(logLine(`${prefix}compared with ${lookup.baseline.label}: ${lookup.baseline.how}${age ? `, ${age}` : ''} (${calls})`));
+  }
   else core.info(logLine(`${prefix}${lookup.reason ?? 'no baseline'} (${calls})`));
   for (const line of lookup.walk) core.info(logLine(`  ${line}`));
   for (const warning of lookup.warnings) core.warning(logLine(warning), { title: 'release-gate baseline' });

@@ -18,7 +18,7 @@ export interface Inputs {
   baseline: boolean;
   /** first parents followed past the base commit (input baseline-depth) */
   baselineDepth: number;
-  /** apps whose check runs may hold a base verdict: github-actions and those of input baseline-apps */
+  /** apps whose check runs may hold a base verdict (input baseline-apps; default github-actions) */
   baselineApps: string[];
 }
 
@@ -46,7 +46,8 @@ export function readInputs(): Inputs {
     fail: (core.getInput('fail') || 'true').toLowerCase() !== 'false',
     baseline: baseline === 'true',
     baselineDepth: Number(depth),
-    baselineApps: [...new Set([TRUSTED_APP, ...apps.map((a) => a.toLowerCase())])],
+    // the list replaces the default: with an App token, the check runs any workflow's GITHUB_TOKEN can write are not trusted
+    baselineApps: apps.length > 0 ? [...new Set(apps.map((a) => a.toLowerCase()))] : [TRUSTED_APP],
   };
   if (core.getInput('evidence-dir')) inputs.evidenceDir = core.getInput('evidence-dir');
   if (runId) inputs.runId = Number(runId);
