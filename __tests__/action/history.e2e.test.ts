@@ -13,7 +13,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { faults, startFakeGitHub, type FakeGitHub, type TokenInfo } from '../github/fake-github.js';
 import { readFileSync } from 'node:fs';
-import { decodeDigest, sha256, type Digest } from '../../src/history/digest.js';
+import { findBaseline } from '../../src/action/history.js';
+import type { Reading } from '../../src/action/event.js';
+import type { GateContext } from '../../src/github/context.js';
+import { createOctokit } from '../../src/github/octokit.js';
+import { decodeDigest, encodeDigest, sha256, type Digest } from '../../src/history/digest.js';
 import { BASIC_POLICY, JUNIT, LCOV, POLICY_PATH, runAction, TOKEN, warnings, type ActionRun } from './run-action.js';
 
 /** The n-th commit of the test's history: 40 hex characters, told apart by their first two. */
@@ -421,5 +425,96 @@ describe('inputs', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(message);
     expect(fake.state.checkRuns).toEqual([]);
+  });
+});
+
+/**
+ * findBaseline in-process against the same local GitHub (coverage sees it; the cases above run the
+ * bundle): the corners a realistic sequence rarely reaches.
+ */
+describe('findBaseline in-process', () => {
+  const context = (over: Partial<GateContext> = {}): GateContext => ({
+    eventName: 'pull_request',
+    owner: 'acme',
+    repo: 'shop',
+    headSha: HEAD,
+    runId: 1,
+    runAttempt: 1,
+    serverUrl: 'https://github.com',
+    apiUrl: fake.apiUrl,
+    runUrl: 'https://github.com/acme/shop/actions/runs/1',
+    ...over,
+  });
+  const pull = (baseSha?: string): Reading => ({ what: { kind: 'pull', numbers: [7], ref: 'main', ...(baseSha && { baseSha }) }, branch: 'main' });
+  const octokit = () => createOctokit(TOKEN, fake.apiUrl, { warning: () => undefined });
+  /** A verdict digest as the action writes it, for commit `sha`. */
+  const digestText = (sha: string) => {
+    const encoded = encodeDigest({ version: 1, commit: sha, branch: 'main', time: '2026-01-01T00:00:00Z', policy: { name: 'release-gate', sha256: sha256('p') }, decision: 'pass', score: 100, criteria: {}, trend: [] });
+    if ('error' in encoded) throw new Error(encoded.error);
+    return encoded.text;
+  };
+  const verdictOn = (sha: string, over: Partial<Parameters<FakeGitHub['addCheckRun']>[0]> = {}) =>
+    fake.addCheckRun({ name: 'release-gate', head_sha: sha, conclusion: 'success', output: { title: 't', summary: 's', text: digestText(sha), annotations: [], images: [] }, ...over });
+
+  it('reads a second page of check runs, and no third', async () => {
+    const [c0] = mainHistory(1);
+    fake.addCommit({ sha: HEAD, parents: [c0!] });
+    verdictOn(c0!);
+    // 150 newer runs of the same name by other apps (filter=latest keeps one per app)
+    for (let i = 0; i < 150; i++) verdictOn(c0!, { app: `other-${i}` });
+    const lookup = await findBaseline(octokit(), context(), pull(c0), 'release-gate', { depth: 0, trustedApps: ['github-actions'] });
+    expect(lookup.baseline?.label).toBe(`main @ ${short(c0!)}`);
+    expect(fake.restRequests('checks/list-for-ref').map((q) => q.query.page)).toEqual(['1', '2']);
+    expect(lookup.apiCalls).toBe(3);
+    expect(lookup.walk[0]).toMatch(/is by the app other-149, not a trusted app .*verdict found/);
+  });
+
+  it('a check run still in progress, or on another commit, is no base', async () => {
+    const [c0, c1] = mainHistory(2);
+    fake.addCommit({ sha: HEAD, parents: [c1!] });
+    const running = verdictOn(c1!, { status: 'in_progress', conclusion: null });
+    const lookup = await findBaseline(octokit(), context(), pull(c1), 'release-gate', { depth: 0, trustedApps: ['github-actions'] });
+    expect(lookup.walk).toEqual([`${short(c1!)}: check run ${running.id} is not completed, ignored`]);
+    expect(lookup.reason).toBe(`no baseline: no release-gate verdict on ${short(c1!)} (input baseline-depth is 0: no ancestor is looked at); verdicts are recorded on every push to main`);
+    expect(c0).toBeDefined();
+  });
+
+  it('the request cap ends the walk with the reason', async () => {
+    const shas = mainHistory(5);
+    fake.addCommit({ sha: HEAD, parents: [shas[4]!] });
+    const lookup = await findBaseline(octokit(), context(), pull(shas[4]), 'release-gate', { depth: 4, trustedApps: ['github-actions'], maxRequests: 4 });
+    expect(lookup).toMatchObject({ reason: 'no baseline: the lookup stopped at its cap of 4 API requests', apiCalls: 4 });
+    expect(fake.restRequests().filter((q) => LOOKUP_OPERATIONS.includes(q.operationId ?? ''))).toHaveLength(4);
+  });
+
+  it('a parent that cannot be read is a reason naming the commit', async () => {
+    const [c0, c1] = mainHistory(2);
+    fake.addCommit({ sha: HEAD, parents: [c1!] });
+    fake.setFault((q) => (q.operationId === 'git/get-commit' ? faults.status(404, { message: 'Not Found' }) : undefined));
+    // compare finds no common ancestor either: the PR's base.sha is the start, whose parent is then needed
+    fake.state.commits[HEAD]!.parents = [];
+    const lookup = await findBaseline(octokit(), context(), pull(c1), 'release-gate', { depth: 3, trustedApps: ['github-actions'] });
+    expect(lookup.reason).toMatch(new RegExp(`^no baseline: the parent of ${short(c1!)} could not be read \\(HTTP 404: Not Found\\) after 3 API requests$`));
+    expect(c0).toBeDefined();
+  });
+
+  it('a bare commit (the plan could not be determined) starts from its first parent; a root commit has none', async () => {
+    const [c0, c1] = mainHistory(2);
+    verdictOn(c0!);
+    const commit: Reading = { what: { kind: 'commit', sha: c1! } };
+    const found = await findBaseline(octokit(), context({ headSha: c1! }), commit, 'release-gate', { depth: 2, trustedApps: ['github-actions'] });
+    expect(found.baseline).toMatchObject({ label: `main @ ${short(c0!)}`, how: 'the first parent of the commit, on that commit' });
+    const root = await findBaseline(octokit(), context({ headSha: c0! }), { what: { kind: 'commit', sha: c0! } }, 'release-gate', { depth: 2, trustedApps: ['github-actions'] });
+    expect(root.reason).toBe(`no baseline: ${short(c0!)} has no parent (the first commit of the repository)`);
+  });
+
+  it('workflow_run of a PR without its base sha: compare with the base branch by name', async () => {
+    const [c0, c1] = mainHistory(2);
+    fake.addCommit({ sha: HEAD, parents: [c0!] });
+    verdictOn(c0!);
+    const lookup = await findBaseline(octokit(), context({ eventName: 'workflow_run' }), pull(), 'release-gate', { depth: 2, trustedApps: ['github-actions'] });
+    expect(fake.restRequests().filter((q) => q.operationId?.startsWith('repos/compare-commits')).map((q) => q.path)).toEqual([`/repos/acme/shop/compare/main...${HEAD}`]);
+    expect(lookup.baseline?.how).toBe('the merge base of the pull request (compare API), on that commit');
+    expect(c1).toBeDefined();
   });
 });

@@ -37,6 +37,8 @@ export interface BaselineOptions {
   depth: number;
   /** slugs of the apps whose check runs may hold a base verdict */
   trustedApps: string[];
+  /** most API requests (default requestCap(depth), which a walk within the depth never reaches) */
+  maxRequests?: number;
 }
 
 /** Most API requests one lookup makes: the base commit, then per commit two pages of check runs and its parent. */
@@ -46,7 +48,7 @@ export function requestCap(depth: number): number {
 
 /** The base verdict of one reading of the commit, or why there is none. */
 export async function findBaseline(octokit: Octokit, context: GateContext, reading: Reading, checkName: string, options: BaselineOptions): Promise<BaselineLookup> {
-  const api = new Api(octokit, context, requestCap(options.depth));
+  const api = new Api(octokit, context, options.maxRequests ?? requestCap(options.depth));
   const walk: string[] = [];
   const warnings: string[] = [];
   /** where verdicts must be recorded for a base to be found: the branch compared with */
