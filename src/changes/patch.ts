@@ -116,6 +116,8 @@ export function patchCoverage(model: CoverageModel, changes: Changes, repository
   const byRepoPath = new Map<string, LineSet[]>();
   let statedOnly = 0;
   for (const [raw, file] of model.files) {
+    // an entry without lines is no source file to match (JaCoCo keeps a package's functions under "<package>/")
+    if (file.lines === undefined) continue;
     const mapped = mapCoveragePath(raw, repository, rewrites);
     if ('problem' in mapped) {
       result.unmatched.total++;
@@ -123,7 +125,6 @@ export function patchCoverage(model: CoverageModel, changes: Changes, repository
       continue;
     }
     if (!changes.files.has(mapped.path)) continue;
-    if (file.lines === undefined) continue;
     if (!(file.lines instanceof LineSet)) {
       statedOnly++;
       continue;
