@@ -71,7 +71,8 @@ export function gitChangedLines(dir: string, base = 'main'): Map<string, number[
   const out = new Map<string, number[]>();
   let file: number[] | undefined;
   for (const line of text.split('\n')) {
-    const plus = /^\+\+\+ (?:b\/(.*)|\/dev\/null)$/.exec(line);
+    // git ends a name with spaces with a tab
+    const plus = /^\+\+\+ (?:b\/(.*?)\t?|\/dev\/null)$/.exec(line);
     if (plus) {
       file = plus[1] === undefined ? undefined : [];
       if (plus[1] !== undefined) out.set(plus[1], file!);

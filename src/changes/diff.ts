@@ -59,9 +59,22 @@ export function parseUnifiedDiff(text: string, source: string): Changes {
   let remainingNew = 0;
   let remainingOld = 0;
   let total = 0;
-  const finish = () => {
+  // what the current file section has said: a section cut short is refused, not read as a change without lines
+  let gitSection = false;
+  let sawIndex = false;
+  let sawOld = false;
+  let sawNew = false;
+  let sawRenameTo = false;
+  /** "similarity index 100%": a rename or copy without a content change, which has no hunk */
+  let sawSame = false;
+  let sawNewMode = false;
+  /** an index line to the empty blob (SHA-1 or SHA-256): a new empty file, which has no hunk */
+  let sawEmptyBlob = false;
+  let hunks = 0;
+  const finish = (at: number) => {
     if (!current) return;
     if (current.path === '') throw new DiffError('a file section names no path', 1);
+    if (!sectionComplete()) throw new DiffError(`the section of ${current.path} ends before it says what changed (cut short?)`, at);
     const key = current.path;
     const earlier = files.get(key);
     if (earlier) {
@@ -73,10 +86,29 @@ export function parseUnifiedDiff(text: string, source: string): Changes {
     }
     current = undefined;
   };
-  const start = (path: string) => {
-    finish();
+  /**
+   * Whether a file section said all it has to: its hunks; or, in git's header alone, a deletion,
+   * a binary change, an empty file added (its index line names the empty blob), a rename or copy
+   * at 100% similarity or a mode change (without an index line). (A mode change cut before the
+   * index line of a content change cannot be told from a mode change alone.) A "---" without "+++", "+++" without a hunk, or a bare "diff --git" line is a
+   * section cut short.
+   */
+  const sectionComplete = (): boolean => {
+    if (!current) return true;
+    // a deleted file has no new-side lines to lose
+    if (hunks > 0 || current.status === 'deleted') return true;
+    if (sawOld || sawNew) return false;
+    if (current.status === 'binary') return true;
+    if (!gitSection) return false;
+    if (current.status === 'added') return sawEmptyBlob;
+    return !sawIndex && ((sawRenameTo && sawSame) || sawNewMode);
+  };
+  const start = (path: string, at: number) => {
+    finish(at);
     current = { path, status: 'modified', lines: [], linesKnown: true };
     oldSide = undefined;
+    gitSection = sawIndex = sawOld = sawNew = sawRenameTo = sawSame = sawNewMode = sawEmptyBlob = false;
+    hunks = 0;
   };
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i]!;
@@ -99,16 +131,24 @@ export function parseUnifiedDiff(text: string, source: string): Changes {
       continue;
     }
     if (line.startsWith('diff --git ')) {
-      start(gitHeaderPath(line.slice('diff --git '.length), at));
+      start(gitHeaderPath(line.slice('diff --git '.length), at), at);
+      gitSection = true;
       continue;
     }
     if (line.startsWith('--- ')) {
+      const header = lines[i + 1]?.startsWith('+++ ') === true;
+      // a "--- " line of a preamble (a mail's text) is no file header
+      if (!current && !header) continue;
+      // a plain diff -u of several files (no git header): each ---/+++ pair starts a file section
+      if (header && (!current || sawNew)) start('', at);
+      sawOld = true;
       oldSide = stripPrefix(unquote(line.slice(4).split('\t')[0]!, at), 'a/');
       continue;
     }
     if (line.startsWith('+++ ')) {
       const newSide = stripPrefix(unquote(line.slice(4).split('\t')[0]!, at), 'b/');
-      if (!current) start(newSide === '/dev/null' ? (oldSide ?? '') : newSide);
+      if (!current) start(newSide === '/dev/null' ? (oldSide ?? '') : newSide, at);
+      sawNew = true;
       if (newSide === '/dev/null') {
         current!.status = 'deleted';
         if (oldSide !== undefined) current!.path = oldSide;
@@ -121,6 +161,7 @@ export function parseUnifiedDiff(text: string, source: string): Changes {
     if (line.startsWith('@@')) {
       const hunk = HUNK.exec(line);
       if (!hunk || !current) throw new DiffError(`cannot read the hunk header "${line.slice(0, 80)}"`, at);
+      hunks++;
       newLine = Number(hunk[1]);
       remainingNew = hunk[2] === undefined ? 1 : Number(hunk[2]);
       const old = /^@@+ -\d+(?:,(\d+))?/.exec(line);
@@ -129,19 +170,28 @@ export function parseUnifiedDiff(text: string, source: string): Changes {
     }
     // a preamble before the first file (a mail header, a commit message) says nothing of files
     if (!current) continue;
-    if (line.startsWith('new file mode')) current.status = 'added';
+    if (line.startsWith('index ')) {
+      sawIndex = true;
+      sawEmptyBlob = /^index 0+\.\.(?:e69de29|473a0f4)/.test(line);
+    }
+    else if (line.startsWith('new mode ')) sawNewMode = true;
+    else if (line === 'similarity index 100%') sawSame = true;
+    else if (line.startsWith('new file mode')) current.status = 'added';
     else if (line.startsWith('deleted file mode')) current.status = 'deleted';
     else if (line.startsWith('rename from ')) {
       current.oldPath = unquote(line.slice('rename from '.length), at);
       current.status = 'renamed';
-    } else if (line.startsWith('rename to ')) current.path = unquote(line.slice('rename to '.length), at);
-    else if (line.startsWith('copy to ')) {
+    } else if (line.startsWith('rename to ')) {
+      current.path = unquote(line.slice('rename to '.length), at);
+      sawRenameTo = true;
+    } else if (line.startsWith('copy to ')) {
+      sawRenameTo = true;
       current.path = unquote(line.slice('copy to '.length), at);
       current.status = 'added';
     } else if (/^Binary files .* differ$/.test(line) || line === 'GIT binary patch') current.status = 'binary';
   }
   if (remainingNew > 0 || remainingOld > 0) throw new DiffError('the diff ends inside a hunk (cut short?)', lines.length);
-  finish();
+  finish(lines.length);
   return { files, source };
 }
 
