@@ -12,7 +12,7 @@ import type { BaselineLookup } from './history/baseline.js';
 import { parseDigest } from './history/digest.js';
 import { digestOf } from './render/digest.js';
 import { DiffError, parseUnifiedDiff, type ChangeInput } from './changes/diff.js';
-import { changesFromGit } from './changes/git.js';
+import { changesFromGit, repositoryFiles } from './changes/git.js';
 import { renderJson, renderNoVerdictJson } from './render/json.js';
 import { renderMarkdown, renderUnusablePolicyMarkdown } from './render/markdown.js';
 import { logLines } from './render/log.js';
@@ -130,7 +130,11 @@ async function readChange(options: CheckOptions): Promise<ChangeInput | string |
     return (err as NodeJS.ErrnoException).code === 'ENOENT' ? `--diff ${options.diff}: no such file` : `--diff ${options.diff}: ${(err as Error).message}`;
   }
   try {
-    return { changes: parseUnifiedDiff(text, `--diff ${options.diff}`) };
+    const changes = parseUnifiedDiff(text, `--diff ${options.diff}`);
+    // the repository's files, when run in one: without them an ambiguous coverage path could match
+    // the one changed file that ends with it
+    const repository = await repositoryFiles(process.cwd());
+    return repository ? { changes, repository } : { changes };
   } catch (err) {
     if (err instanceof DiffError) return `--diff ${options.diff}:${err.line}: ${err.message}; pass a unified diff (git diff output)`;
     throw err;

@@ -10,6 +10,7 @@
  * the log, the `baseline` output, the digest written on every verdict's check run (decodable, of
  * its own commit), and that no digest is trusted that is refused, of another app, or absent.
  */
+import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { faults, startFakeGitHub, type FakeGitHub, type TokenInfo } from '../github/fake-github.js';
 import { readFileSync } from 'node:fs';
@@ -162,6 +163,13 @@ describe('pull requests: the merge base', () => {
     expect(own).toMatchObject({ commit: HEAD, branch: 'main', decision: 'pass' });
     expect(own.trend.map((p) => p.commit)).toEqual([c1, HEAD]);
     expect(checkRunOn(HEAD).output.text).toMatch(/^<!-- release-gate-digest v1 \d+ [0-9a-f]{16} [A-Za-z0-9+/=]+ -->$/);
+    // the job summary draws the trend of the base branch and this verdict; the comment only when the policy asks
+    expect(r.summary).toContain('#### 📈 Trend over the last 2 verdicts');
+    expect(r.summary).toContain(`x-axis ["${short(c1!)}", "this"]`);
+    expect(fake.state.comments[0]!.body).not.toContain('📈 Trend');
+    // the JSON report carries the same digest, for --baseline in a later CLI run
+    const report = JSON.parse(await readFile(r.outputs.report!, 'utf8')) as { digest: { commit: string; trend: unknown[] } };
+    expect(report.digest).toMatchObject({ commit: HEAD, trend: own.trend });
   });
 
   it('walks first parents: a verdict two commits behind the merge base is found, and the walk is shown', async () => {

@@ -242,14 +242,7 @@ criteria:
     commit(dir, { 'docs/guide.md': '# guide\n\nnew\n' }, 'docs only');
   });
 
-  /*
-   * KNOWN BUG (src/verdict/evaluate.ts, not this test's to fix): a REQUIRED criterion that is not
-   * applicable is counted among "required criteria not passed", so the gate fails with the summary
-   * "required criteria not passed — " (an empty list). These two tests assert the issue's behaviour
-   * and are marked `it.fails` until evaluate.ts leaves not-applicable criteria out of
-   * requiredNotPassed; then turn them back into `it`.
-   */
-  it.fails('a docs-only change: the patch and src/** criteria are not applicable, outside the score and the required check; the gate passes on the rest', async () => {
+  it('a docs-only change: the patch and src/** criteria are not applicable, outside the score and the required check; the gate passes on the rest', async () => {
     const run = await gate(dir, policy, { 'cov/lcov.info': LCOV }, ['--diff-base', 'main']);
     expect(criterion(run, 'patch').status).toBe('not-applicable');
     expect(criterion(run, 'patch').reason).toMatch(/touches no line the coverage report instruments/);
@@ -285,7 +278,7 @@ criteria:
     expect(run.code).toBe(1);
   });
 
-  it.fails('every criterion not applicable to a known change: the gate passes and says that no criterion applies', async () => {
+  it('every criterion not applicable to a known change: the gate passes and says that no criterion applies', async () => {
     const onlyScoped = policy.slice(0, policy.indexOf('  - id: coverage'));
     const run = await gate(dir, onlyScoped, { 'cov/lcov.info': LCOV }, ['--diff-base', 'main']);
     expect(run.json.counts).toEqual({ passed: 0, failed: 0, missing: 0, 'not-applicable': 2 });

@@ -161,7 +161,7 @@ describe('JSON report', () => {
   it('has the contract shape', () => {
     const report = JSON.parse(renderJson(hostileVerdict));
     expect(Object.keys(report)).toEqual(['version', 'policy', 'decision', 'score', 'minScore', 'profile', 'summary', 'errors', 'counts', 'criteria', 'notEvaluated', 'baseline', 'digest']);
-    expect(Object.keys(report.criteria[0])).toEqual(['id', 'title', 'group', 'required', 'weight', 'status', 'reason', 'line', 'metrics', 'units', 'checks', 'base', 'skipped', 'evidence', 'failures']);
+    expect(Object.keys(report.criteria[0])).toEqual(['id', 'title', 'group', 'required', 'weight', 'status', 'reason', 'line', 'metrics', 'units', 'checks', 'base', 'skipped', 'inapplicable', 'patch', 'evidence', 'failures']);
     expect(report.criteria[0].checks).toEqual([{ metric: 'failed', op: '==', expected: 0, actual: 3, unit: null, ok: false, base: null, relative: false }]);
     expect(report.criteria[0].evidence[0]).toEqual({ artifact: 'a`|b', path: `x|y\`z ${HOSTILE}`, bytes: 1, sha256: null, modified: '2026-01-01T00:00:00Z' });
   });

@@ -22,7 +22,7 @@ import { digestOf } from '../render/digest.js';
 import { ageText } from '../render/history.js';
 import { renderMarkdownSections, renderUnusablePolicyMarkdown } from '../render/markdown.js';
 import type { BaselineLookup } from '../history/baseline.js';
-import { encodeDigest } from '../history/digest.js';
+import { encodeDigest, type Digest } from '../history/digest.js';
 import { evaluatePolicy, type GateOutcome } from '../run.js';
 import type { Verdict } from '../verdict/evaluate.js';
 import { describeReading, planReadings, type Reading } from './event.js';
@@ -114,30 +114,34 @@ export async function runAction(): Promise<void> {
       });
       await writeSummary(sections);
       // no digest on this check run: a run whose policy is unusable is never a base
-      setOutputs({ decision: 'fail', score: 0, passed: 0, failed: 0, missing: 0, report: reportPath, metrics: '{}', ...published });
+      setOutputs({ decision: 'fail', score: 0, passed: 0, failed: 0, missing: 0, notApplicable: 0, report: reportPath, metrics: '{}', ...published });
       core.setFailed(`release-gate: the policy ${policyFile} has errors`);
       return;
     }
 
     verdict = outcome.verdict;
     const { decision } = verdict;
-    await writeFile(reportPath, renderJson(verdict));
+    const digest = plan.undetermined ? undefined : digestFor(verdict, chosen, context, now);
+    await writeFile(reportPath, renderJson(verdict, digest));
     // the comment and check run list 10 failing tests per failed criterion, the job summary 50;
-    // fewer when that would not fit, so that trimming never cuts what has no evidence or passed
+    // fewer when that would not fit, so that trimming never cuts what has no evidence or passed.
+    // The job summary draws the trend of the base branch's verdicts; the comment when the policy asks.
     const judgedBy = verdict;
-    const render = (shown: number) => {
-      const rendered = renderMarkdownSections(judgedBy, { policyPath: policyFile, failuresShown: shown });
+    const trend = digest?.trend.at(-1);
+    const render = (shown: number, withTrend: boolean) => {
+      const rendered = renderMarkdownSections(judgedBy, { policyPath: policyFile, failuresShown: shown, now, ...(withTrend && trend && { trend }) });
       rendered.splice(1, 0, ...notes);
       return rendered;
     };
-    const sections = fitting(render, [FAILURES_IN_COMMENT, 3, 0], CHECK_SUMMARY_LIMIT - 2_000);
-    const summarySections = fitting(render, [FAILURES_IN_SUMMARY, FAILURES_IN_COMMENT, 3, 0], SUMMARY_LIMIT - 2_000);
+    const trendInComment = outcome.policy.trendInComment;
+    const sections = fitting((shown) => render(shown, trendInComment), [FAILURES_IN_COMMENT, 3, 0], CHECK_SUMMARY_LIMIT - 2_000);
+    const summarySections = fitting((shown) => render(shown, true), [FAILURES_IN_SUMMARY, FAILURES_IN_COMMENT, 3, 0], SUMMARY_LIMIT - 2_000);
     const atFailures = failureAnnotations(verdict, process.env.GITHUB_WORKSPACE ? { workspace: process.env.GITHUB_WORKSPACE } : {});
     const checkNotes =
       atFailures.leftOut > 0
         ? [`<sub>${atFailures.leftOut} more failing test${atFailures.leftOut === 1 ? ' or finding is' : 's or findings are'} not annotated (at most ${FAILURE_ANNOTATIONS_CAP} are); the JSON report lists them.</sub>\n`]
         : [];
-    const checkText = plan.undetermined ? undefined : digestText(verdict, chosen, context, now);
+    const checkText = digest === undefined ? undefined : digestText(digest);
     core.info(logLine(`${verdict.decision === 'pass' ? 'PASS' : 'FAIL'} score ${verdict.score}% — ${verdict.summary}`));
     for (const c of verdict.criteria) core.info(logLine(`  ${c.status.padEnd(7)} ${c.id}: ${c.reason}`));
     const published = await publish(octokit, context, inputs, writes, {
@@ -152,7 +156,7 @@ export async function runAction(): Promise<void> {
     });
     await writeSummary(summarySections);
     const baseline = chosen.lookup?.baseline?.digest.commit;
-    setOutputs({ decision, score: verdict.score, ...verdict.counts, report: reportPath, metrics: metricsOutput(verdict), ...(baseline && { baseline }), ...published });
+    setOutputs({ decision, score: verdict.score, ...verdict.counts, notApplicable: verdict.counts['not-applicable'], report: reportPath, metrics: metricsOutput(verdict), ...(baseline && { baseline }), ...published });
     if (decision === 'fail') {
       const message = `release-gate failed: ${verdict.summary}`;
       if (inputs.fail) core.setFailed(message);
@@ -197,16 +201,7 @@ async function lookUpBaseline(octokit: Octokit, context: GateContext, inputs: In
  * base's trend carried on). Left out, with a warning, when it cannot fit: a later run then finds no
  * base here, which is never a pass.
  */
-function digestText(verdict: Verdict, chosen: Judged, context: GateContext, now: Date): string | undefined {
-  if (chosen.outcome.kind !== 'verdict') return undefined;
-  const previous = chosen.lookup?.baseline?.digest;
-  const digest = digestOf(verdict, chosen.outcome.policy, {
-    commit: context.headSha,
-    ...(chosen.reading.branch !== undefined && { branch: chosen.reading.branch }),
-    time: now,
-    policyText: chosen.source.text,
-    ...(previous && { previous }),
-  });
+function digestText(digest: Digest): string | undefined {
   const encoded = encodeDigest(digest);
   if ('error' in encoded) {
     core.warning(logLine(`no verdict digest is written on the check run: ${encoded.error}`), { title: 'release-gate baseline' });
@@ -214,6 +209,19 @@ function digestText(verdict: Verdict, chosen: Judged, context: GateContext, now:
   }
   if (encoded.dropped.length > 0) core.info(logLine(`verdict digest: left out to fit: ${encoded.dropped.join(', ')}`));
   return encoded.text;
+}
+
+/** This verdict's digest (the base's trend carried on): for the check run, the JSON report and the trend. */
+function digestFor(verdict: Verdict, chosen: Judged, context: GateContext, now: Date): Digest | undefined {
+  if (chosen.outcome.kind !== 'verdict') return undefined;
+  const previous = chosen.lookup?.baseline?.digest;
+  return digestOf(verdict, chosen.outcome.policy, {
+    commit: context.headSha,
+    ...(chosen.reading.branch !== undefined && { branch: chosen.reading.branch }),
+    time: now,
+    policyText: chosen.source.text,
+    ...(previous && { previous }),
+  });
 }
 
 /** The report listing `counts[i]` failing tests per failed criterion, for the first i that fits in `limit`. */

@@ -120,12 +120,13 @@ export async function writeSummary(sections: string[]): Promise<void> {
   await core.summary.addRaw(text, true).write();
 }
 
-export function setOutputs(values: { decision: string; score: number; passed: number; failed: number; missing: number; report: string; metrics: string; baseline?: string } & Publication): void {
+export function setOutputs(values: { decision: string; score: number; passed: number; failed: number; missing: number; notApplicable: number; report: string; metrics: string; baseline?: string } & Publication): void {
   core.setOutput('decision', values.decision);
   core.setOutput('score', values.score);
   core.setOutput('passed', values.passed);
   core.setOutput('failed', values.failed);
   core.setOutput('missing', values.missing);
+  core.setOutput('not-applicable', values.notApplicable);
   core.setOutput('report', values.report);
   core.setOutput('metrics', values.metrics);
   core.setOutput('check-run-id', values.checkRunId ?? '');

@@ -50,7 +50,12 @@ export async function changesFromGit(baseRef: string, cwd: string): Promise<Chan
   } catch (err) {
     return { reason: `${source}: ${err instanceof DiffError ? `line ${err.line}: ${err.message}` : (err as Error).message}` };
   }
-  const listed = await git(cwd, ['ls-files', '-z'], 512 * 1024 * 1024);
-  const repository = listed.ok ? listed.out.split('\0').filter((p) => p !== '').slice(0, FILES_LISTED) : undefined;
+  const repository = await repositoryFiles(cwd);
   return repository ? { changes, repository } : { changes };
+}
+
+/** The repository's tracked files (git ls-files), or undefined outside a repository. */
+export async function repositoryFiles(cwd: string): Promise<string[] | undefined> {
+  const listed = await git(cwd, ['ls-files', '-z'], 512 * 1024 * 1024);
+  return listed.ok ? listed.out.split('\0').filter((p) => p !== '').slice(0, FILES_LISTED) : undefined;
 }

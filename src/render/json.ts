@@ -89,6 +89,10 @@ function criterionJson(c: CriterionResult) {
     base: c.base ?? null,
     /** relative expectations skipped for want of a base (`baseline: optional`) */
     skipped: c.skipped ?? [],
+    /** checks not applicable to this change (patch coverage of a change with no instrumented line) */
+    inapplicable: c.inapplicable ?? [],
+    /** patch coverage: files with uncovered changed lines (worst first) and coverage paths that match no repository file */
+    patch: c.patch ? { uncovered: c.patch.uncovered, unmatched: c.patch.unmatched, ...(c.patch.unknown !== undefined && { unknown: c.patch.unknown }), ...(c.patch.notApplicable !== undefined && { notApplicable: c.patch.notApplicable }) } : null,
     evidence: c.evidence.map((e) => ({
       artifact: e.artifact ?? null,
       path: e.path,

@@ -171,7 +171,7 @@ function patchSection(verdict: Verdict): string | undefined {
     }
     if (patch.uncovered.length > PATCH_FILES_SHOWN) lines.push(`- _… and ${patch.uncovered.length - PATCH_FILES_SHOWN} more files_`);
     if (patch.unmatched.total > 0) {
-      lines.push('', `<sub>${patch.unmatched.total} coverage path${patch.unmatched.total === 1 ? '' : 's'} match no repository file (first: ${patch.unmatched.paths.slice(0, 3).map((p) => escapeMarkdown(p, 200)).join('; ')}); map them with path-map.</sub>`);
+      lines.push('', `<sub>${patch.unmatched.total} coverage path${patch.unmatched.total === 1 ? ' matches' : 's match'} no repository file (first: ${patch.unmatched.paths.slice(0, 3).map((p) => escapeMarkdown(p, 200)).join('; ')}); map them with path-map.</sub>`);
     }
     parts.push(lines.join('\n'));
   }

@@ -64,6 +64,10 @@ function criterionLines(c: CriterionResult, width: number): string[] {
     const files = uncovered.slice(0, 5).map((f) => `${f.path} (${f.ranges.slice(0, 4).map(([a, b]) => (a === b ? a : `${a}-${b}`)).join(', ')}${f.ranges.length > 4 ? ', …' : ''})`);
     lines.push(`${indent}changed lines not covered: ${oneLine(files.join('; '))}${uncovered.length > 5 ? ` and ${uncovered.length - 5} more files` : ''}`);
   }
+  const unmatched = c.patch?.unmatched;
+  if (unmatched && unmatched.total > 0) {
+    lines.push(`${indent}${unmatched.total} coverage path${unmatched.total === 1 ? ' matches' : 's match'} no repository file (map with path-map): ${oneLine(unmatched.paths.slice(0, 3).join('; '))}${unmatched.total > 3 ? '; …' : ''}`);
+  }
   return lines;
 }
 

@@ -164,7 +164,7 @@ export function evaluate(
   // rounded down, so a shown score never exceeds the real one; the minimum is compared exactly
   const score = allInapplicable ? 100 : shownScore(share);
   const minScore = profile?.minScore ?? policy.minScore;
-  const requiredNotPassed = criteria.filter((c) => c.required && c.status !== 'passed');
+  const requiredNotPassed = criteria.filter((c) => c.required && c.status !== 'passed' && c.status !== 'not-applicable');
   const reasons: string[] = [];
   if (criteria.length === 0) reasons.push(`no criterion applies${profile ? ` in profile "${profile.name}"` : ' without a profile'}`);
   if (requiredNotPassed.length > 0) {
@@ -189,7 +189,10 @@ export function evaluate(
     summary:
       decision === 'pass'
         ? allInapplicable
-          ? `no criterion applies to this change (${change?.changes?.files.size ?? 0} changed file${change?.changes?.files.size === 1 ? '' : 's'}, none in the criteria's paths)`
+          ? `no criterion applies to this change (${change?.changes?.files.size ?? 0} changed file${change?.changes?.files.size === 1 ? '' : 's'}): ${criteria
+              .slice(0, 3)
+              .map((c) => `${c.id}: ${c.reason}`)
+              .join('; ')}${criteria.length > 3 ? `; and ${criteria.length - 3} more` : ''}`
           : `all required criteria passed${minScore !== undefined ? ` and score ${score}% reaches ${minScore}%` : ''}`
         : reasons.join('; '),
   };
