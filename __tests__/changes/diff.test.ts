@@ -67,3 +67,21 @@ describe('parseUnifiedDiff', () => {
     expect(parseUnifiedDiff('', 'x').files.size).toBe(0);
   });
 });
+
+describe('parseUnifiedDiff on hostile shapes', () => {
+  it('one file in 100,000 sections (a concatenated diff) adds its lines up without merging them again each time', () => {
+    const section = (i: number) => `diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -${i},0 +${i + 1} @@\n+x\n`;
+    const sections = 100_000;
+    const text = Array.from({ length: sections }, (_, i) => section(i * 2)).join('');
+    const changes = parseUnifiedDiff(text, 'x');
+    const lines = changes.files.get('a.txt')!.lines;
+    expect(lines).toHaveLength(sections);
+    expect(lines[0]).toBe(1);
+    expect(lines.at(-1)).toBe(2 * (sections - 1) + 1);
+  });
+
+  it('refuses more changed files than GitHub lists (3,000)', () => {
+    const files = Array.from({ length: 3001 }, (_, i) => `diff --git a/f${i} b/f${i}\n--- a/f${i}\n+++ b/f${i}\n@@ -1,0 +1 @@\n+x\n`).join('');
+    expect(() => parseUnifiedDiff(files, 'x')).toThrow(/more than 3000 changed files/);
+  });
+});

@@ -52,6 +52,8 @@ const HUNK = /^@@+ (?:-\d+(?:,\d+)? )+\+(\d+)(?:,(\d+))? @@+/;
  */
 export function parseUnifiedDiff(text: string, source: string): Changes {
   const files = new Map<string, ChangedFile>();
+  /** files with more than one section, whose lines are sorted and made unique at the end */
+  const repeated = new Set<ChangedFile>();
   const lines = text.split('\n');
   let current: ChangedFile | undefined;
   let oldSide: string | undefined;
@@ -78,8 +80,10 @@ export function parseUnifiedDiff(text: string, source: string): Changes {
     const key = current.path;
     const earlier = files.get(key);
     if (earlier) {
-      // the same file twice (a concatenated diff): lines add up
-      earlier.lines = [...new Set([...earlier.lines, ...current.lines])].sort((a, b) => a - b);
+      // the same file twice (a concatenated diff): lines add up (sorted once, at the end: merging
+      // here would cost the square of the sections a hostile diff repeats)
+      for (const line of current.lines) earlier.lines.push(line);
+      repeated.add(earlier);
     } else {
       files.set(key, current);
       if (files.size > DIFF_LIMITS.files) throw new DiffError(`more than ${DIFF_LIMITS.files} changed files (DIFF_LIMITS.files)`, 1);
@@ -192,6 +196,7 @@ export function parseUnifiedDiff(text: string, source: string): Changes {
   }
   if (remainingNew > 0 || remainingOld > 0) throw new DiffError('the diff ends inside a hunk (cut short?)', lines.length);
   finish(lines.length);
+  for (const f of repeated) f.lines = [...new Set(f.lines)].sort((a, b) => a - b);
   return { files, source };
 }
 
