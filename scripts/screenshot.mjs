@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 /**
  * Renders what a pull request's readers see of release-gate when it compares with the base branch:
- * docs/images/pr-comment.png (the comment: decision, deltas vs the base, named failing tests) and
- * docs/images/trend.png (the job summary's trend, drawn by Mermaid as GitHub draws it).
+ * docs/images/pr-comment.png (the comment: decision, deltas vs the base, named failing tests, patch
+ * coverage, a criterion not applicable to the change) and docs/images/trend.png (the job summary's
+ * trend, drawn by Mermaid as GitHub draws it).
  *
  * 1. Makes a history with the real CLI (dist/cli.js, so `npm run build` first), in a copy of
  *    docs/screenshot/: five earlier verdicts of the base branch, each on the evidence of
  *    docs/screenshot/evidence/ changed as HISTORY says (fewer tests, fewer failing tests, more
  *    covered lines and branches, a faster p95), each run's --baseline the previous run's --json.
- *    The last one is main.json; the final run, on the evidence as it is, uses --baseline main.json.
+ *    The last one is main.json; the final run, on the evidence as it is, uses --baseline main.json
+ *    and --diff change.diff: the pull request, made by `git diff main...change` in a git repository
+ *    built there from the sources of docs/screenshot (CHANGE says what the pull request changed).
  *    The digest records wall-clock times: the comment says "0 min old", nothing else depends on them.
  * 2. Converts its `--markdown` report to HTML with a GitHub-flavoured Markdown renderer (marked)
  *    and GitHub's own Markdown CSS (github-markdown-css, light theme); ```mermaid blocks are drawn
@@ -56,6 +59,42 @@ const THIS_COMMIT = '5a0d7e3c91f4b26a8e5d03c7b1f94a6e2d8c50f7';
 const UNCOVERED_LINES = [6, 8, 20, 23];
 const UNTAKEN_BRANCHES = ['5,0,0', '7,0,0', '19,0,1', '22,0,0'];
 
+/**
+ * The repository of the final run: its path → the file of docs/screenshot it is. c/calc.c is the
+ * source coverage/lcov.info measured (SF:/tmp/release-gate-covfix/c/calc.c, matched to c/calc.c by
+ * the longest repository path it ends with); src/ and test/ are the checkout project of checkout.xml.
+ */
+const SOURCES = {
+  '.github/release-gate.yml': '.github/release-gate.yml',
+  'c/calc.c': 'c/calc.c',
+  'src/cart.js': 'checkout/cart.js.txt',
+  'test/cart.test.js': 'checkout/cart.test.js.txt',
+};
+/**
+ * The pull request: the base branch has `before` where the sources have `after`. In c/calc.c it adds
+ * lines 19–20 and 22–23, which lcov.info instruments and of which 19 and 22 ran (patch coverage 2 of
+ * 4 lines, 50%); in src/cart.js it adds the guard of line 10 that the failing shipping test hits
+ * (a JavaScript file the lcov capture does not instrument: not in the patch figures). Nothing under
+ * web/, so the web-e2e criterion (paths: web/**) is not applicable.
+ */
+const CHANGE = [
+  { file: 'c/calc.c', before: '', after: '    if (c > 0 && x > 100)\n        printf("big\\n");\n' },
+  { file: 'c/calc.c', before: '', after: '    if (argc > 5)\n        return unused(x);\n' },
+  { file: 'src/cart.js', before: '', after: '  if (weightKg <= 0) throw new RangeError(`weight must be positive, got ${weightKg}`);\n' },
+];
+const PATCH = { covered: 2, total: 4 };
+/** Fixed names and dates, and no user or system git configuration: the same commits on every machine. */
+const GIT_ENV = {
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'release-gate screenshot',
+  GIT_AUTHOR_EMAIL: 'screenshot@example.invalid',
+  GIT_AUTHOR_DATE: '2025-01-06T09:00:00Z',
+  GIT_COMMITTER_NAME: 'release-gate screenshot',
+  GIT_COMMITTER_EMAIL: 'screenshot@example.invalid',
+  GIT_COMMITTER_DATE: '2025-01-06T09:00:00Z',
+};
+
 function chromium() {
   const candidates = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean);
   const found = candidates.find((c) => existsSync(c));
@@ -99,6 +138,35 @@ function earlierEvidence(dir, h) {
   edit('k6-checkout/summary.json', (json) => replaceOnce(json, '"p(95)": 377.73007415', `"p(95)": ${h.p95}`, 'the p95 of http_req_duration'));
 }
 
+function git(cwd, args) {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * Makes `repo` a git repository of SOURCES: a commit of the base branch (main, the sources without
+ * CHANGE), a branch `change` with the sources as they are, and returns `git diff main...change`, the
+ * unified diff a pull request of that branch shows. The evidence and the reports stay untracked.
+ */
+function pullRequestDiff(repo) {
+  git(repo, ['init', '-q', '-b', 'main']);
+  const write = (file, text) => {
+    mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+    writeFileSync(path.join(repo, file), text);
+  };
+  const sources = Object.entries(SOURCES).map(([file, from]) => [file, readFileSync(path.join(source, from), 'utf8')]);
+  for (const [file, text] of sources) {
+    let base = text;
+    for (const c of CHANGE.filter((c) => c.file === file)) base = replaceOnce(base, c.after, c.before, `the change to ${file}`);
+    write(file, base);
+  }
+  git(repo, ['add', '--', ...Object.keys(SOURCES)]);
+  git(repo, ['commit', '-q', '-m', 'base']);
+  git(repo, ['switch', '-q', '-c', 'change']);
+  for (const [file, text] of sources) write(file, text);
+  git(repo, ['commit', '-q', '-a', '-m', 'the pull request']);
+  return git(repo, ['diff', '--no-color', '--no-ext-diff', 'main...change']);
+}
+
 /** One run of the real CLI in `cwd`; 0 = the gate passed, 1 = it failed: both are a report, 2 is an error. */
 function check(cwd, args) {
   const run = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'check', '--policy', '.github/release-gate.yml', ...args], { cwd, encoding: 'utf8' });
@@ -106,12 +174,25 @@ function check(cwd, args) {
   return run.stdout;
 }
 
+/** The final run must show what CHANGE says, or the picture would show something else. */
+function checkChange(report) {
+  const byId = new Map(report.criteria.map((c) => [c.id, c]));
+  const patch = byId.get('patch-coverage');
+  if (!patch) throw new Error('the policy has no patch-coverage criterion');
+  const { 'patch.lines.covered': covered, 'patch.lines.total': total } = patch.metrics;
+  if (covered !== PATCH.covered || total !== PATCH.total) throw new Error(`patch coverage is ${covered} of ${total} changed lines, CHANGE says ${PATCH.covered} of ${PATCH.total}`);
+  if (patch.patch?.unmatched.total !== 0) throw new Error(`coverage paths that match no repository file: ${JSON.stringify(patch.patch?.unmatched)}`);
+  const web = byId.get('web-e2e');
+  if (web?.status !== 'not-applicable') throw new Error(`web-e2e is ${web?.status ?? 'not in the policy'}, not "not-applicable": ${web?.reason}`);
+}
+
 /** The Markdown report of the final run, compared with the last of a chain of earlier verdicts. */
 function report(work) {
   if (!existsSync(path.join(root, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run npm run build first');
   // run where a workflow would: the policy at .github/release-gate.yml, as the report names it
   const repo = path.join(work, 'repo');
-  cpSync(path.join(source, '.github'), path.join(repo, '.github'), { recursive: true });
+  mkdirSync(repo, { recursive: true });
+  writeFileSync(path.join(repo, 'change.diff'), pullRequestDiff(repo));
   cpSync(path.join(source, 'evidence'), path.join(repo, 'evidence'), { recursive: true });
   let previous;
   for (const [i, h] of HISTORY.entries()) {
@@ -129,7 +210,9 @@ function report(work) {
   }
   cpSync(path.join(repo, previous), path.join(repo, 'main.json'));
   const markdown = path.join(work, 'report.md');
-  process.stdout.write(check(repo, ['--evidence', 'evidence', '--commit', THIS_COMMIT, '--baseline', 'main.json', '--markdown', markdown, '--json', path.join(work, 'report.json')]));
+  const json = path.join(work, 'report.json');
+  process.stdout.write(check(repo, ['--evidence', 'evidence', '--commit', THIS_COMMIT, '--baseline', 'main.json', '--diff', 'change.diff', '--markdown', markdown, '--json', json]));
+  checkChange(JSON.parse(readFileSync(json, 'utf8')));
   return readFileSync(markdown, 'utf8');
 }
 
