@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LIMITS } from '../../src/limits.js';
 import { ctrf } from '../../src/readers/ctrf.js';
 import { goTestJson } from '../../src/readers/go-test-json.js';
-import { FailingIdentities, identityOf } from '../../src/readers/identity.js';
+import { FailingIdentities, identityOf, TOLD_PER_IDENTITY } from '../../src/readers/identity.js';
 import { jestJson } from '../../src/readers/jest-json.js';
 import { junit } from '../../src/readers/junit.js';
 import { mochaJson } from '../../src/readers/mocha-json.js';
@@ -306,5 +306,19 @@ describe('SARIF: every counted result', () => {
     expect(merged.identities).toHaveLength(3);
     expect(merged.identitiesComplete).toBe(true);
     expect(await failuresOf(sarif, base, { cap: 1 })).toMatchObject({ identities: [expect.stringMatching(ID)], identitiesComplete: false });
+  });
+});
+
+describe('FailingIdentities bounds the work on alike failures', () => {
+  it('stops after TOLD_PER_IDENTITY × cap told, however few are distinct: then incomplete, never guessed', () => {
+    const set = new FailingIdentities(100);
+    for (let i = 0; i < 100 * TOLD_PER_IDENTITY - 1; i++) set.add(['suite', 'the same test']);
+    expect(set.full).toBe(false);
+    set.add(['suite', 'the same test']);
+    expect(set.full).toBe(true);
+    expect(set.size).toBe(1);
+    // a reader told "full" calls miss for the rest: the list is no longer all of them
+    set.miss();
+    expect(set.complete).toBe(false);
   });
 });

@@ -30,6 +30,9 @@ export function identityOf(parts: readonly string[]): string {
   return hash.digest().subarray(0, 8).toString('base64url');
 }
 
+/** How many failing tests or findings are identified, per identity the cap allows. */
+export const TOLD_PER_IDENTITY = 10;
+
 /**
  * The identities of one model's failing tests or findings, up to a cap, and whether every one of
  * them got one. Each failing test or finding is told to it once: `add` with its identity parts, or
@@ -38,12 +41,19 @@ export function identityOf(parts: readonly string[]): string {
 export class FailingIdentities {
   private readonly ids = new Set<string>();
   private missed = false;
+  /** failing tests or findings told with an identity so far, repeats included */
+  private told = 0;
 
   constructor(readonly cap: number = LIMITS.failingIdentities) {}
 
-  /** No room for another identity: a reader stops decoding names and calls `miss` instead. */
+  /**
+   * No room for another identity: a reader stops decoding names and calls `miss` instead. Also
+   * after TOLD_PER_IDENTITY × cap tests or findings were told, however few distinct ones: a log of
+   * millions of alike results would otherwise have every one of them built and hashed (the
+   * identities are then incomplete, and failed.new absent, never guessed).
+   */
   get full(): boolean {
-    return this.ids.size >= this.cap;
+    return this.ids.size >= this.cap || this.told >= this.cap * TOLD_PER_IDENTITY;
   }
 
   /** Every failing test or finding told so far has its identity here. */
@@ -63,6 +73,7 @@ export class FailingIdentities {
 
   /** One failing test or finding by its identity (identityOf), computed before. */
   addIdentity(id: string): void {
+    this.told++;
     if (this.ids.has(id)) return;
     if (this.ids.size >= this.cap) this.missed = true;
     else this.ids.add(id);
