@@ -56,8 +56,8 @@ describe('release-gate check on the bundled example (the README command)', () =>
       },
     ]);
     expect(report.criteria[0].checks).toEqual([
-      { metric: 'failed', op: '==', expected: 0, actual: 0, unit: null, ok: true },
-      { metric: 'tests', op: '>=', expected: 10, actual: 12, unit: null, ok: true },
+      { metric: 'failed', op: '==', expected: 0, actual: 0, unit: null, ok: true, base: null, relative: false },
+      { metric: 'tests', op: '>=', expected: 10, actual: 12, unit: null, ok: true, base: null, relative: false },
     ]);
     const md = await readFile(markdown, 'utf8');
     expect(md.split('\n')[0]).toBe('### ✅ release-gate: passed · score 83.33% (needs 75%)');
@@ -132,7 +132,7 @@ criteria:
     const json = path.join(dir, 'out/report.json');
     const r = await cli(['check', '--policy', path.join(dir, 'gate.yml'), '--evidence', dir, '--json', json]);
     expect(r.code).toBe(2);
-    const error = `${path.join(dir, 'gate.yml')}:5:23: criteria[0].expect.failde: junit evidence has no metric "failde" (did you mean "failed"?); it has: files, tests, passed, failed, failures, errors, skipped, flaky, duration`;
+    const error = `${path.join(dir, 'gate.yml')}:5:23: criteria[0].expect.failde: junit evidence has no metric "failde" (did you mean "failed"?); it has: files, tests, passed, failed, failures, errors, skipped, flaky, duration, failed.new, failed.fixed`;
     expect(r.stderr.split('\n')[0]).toBe(error);
     expect(JSON.parse(await readFile(json, 'utf8'))).toEqual({
       version: 1,
@@ -146,6 +146,8 @@ criteria:
       counts: { passed: 0, failed: 0, missing: 0, 'not-applicable': 0 },
       criteria: [],
       notEvaluated: [],
+      baseline: null,
+      digest: null,
     });
   });
 
@@ -160,7 +162,7 @@ criteria:
     expect(verdict.code).toBe(0);
     expect(verdict.report.errors).toEqual([]);
     const shape = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => [k, v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v]);
-    const nullable = new Set(['policy', 'minScore', 'profile']);
+    const nullable = new Set(['policy', 'minScore', 'profile', 'baseline', 'digest']);
     const others = [
       await report('policy-error', ['--policy', path.join(dir, 'bad.yml'), '--evidence', path.join(dir, 'ev')]),
       await report('no-policy', ['--policy', path.join(dir, 'nope.yml'), '--evidence', path.join(dir, 'ev')]),
@@ -188,7 +190,7 @@ criteria:
     expect(await cli(['check', '--bogus'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'release-gate: unknown option --bogus for check; check takes --policy, --evidence, --profile, --branch, --json, --markdown\nRun "release-gate check --help" for the usage.\n',
+      stderr: 'release-gate: unknown option --bogus for check; check takes --policy, --evidence, --profile, --branch, --baseline, --commit, --diff-base, --diff, --json, --markdown\nRun "release-gate check --help" for the usage.\n',
     });
     expect(await cli(['frobnicate'])).toEqual({
       code: 2,
@@ -245,7 +247,7 @@ describe('typos: "did you mean" for commands and options', () => {
           const r = await cli(['check', '--policy', 'p.yml', ...args, '--evidence', 'ev']);
           expect(r.code).toBe(2);
           expect(r.stderr).toBe(
-            `release-gate: unknown option --${mistyped} for check (did you mean "--${option}"?); check takes --policy, --evidence, --profile, --branch, --json, --markdown\nRun "release-gate check --help" for the usage.\n`,
+            `release-gate: unknown option --${mistyped} for check (did you mean "--${option}"?); check takes --policy, --evidence, --profile, --branch, --baseline, --commit, --diff-base, --diff, --json, --markdown\nRun "release-gate check --help" for the usage.\n`,
           );
         },
       ),
@@ -263,7 +265,7 @@ describe('typos: "did you mean" for commands and options', () => {
 
   it('nothing is suggested for a word that resembles no command or option', async () => {
     expect((await cli(['deploy'])).stderr.split('\n')[0]).toBe('release-gate: unknown command "deploy"; commands: check, validate, schema');
-    expect((await cli(['check', '--output', 'x'])).stderr.split('\n')[0]).toBe('release-gate: unknown option --output for check; check takes --policy, --evidence, --profile, --branch, --json, --markdown');
+    expect((await cli(['check', '--output', 'x'])).stderr.split('\n')[0]).toBe('release-gate: unknown option --output for check; check takes --policy, --evidence, --profile, --branch, --baseline, --commit, --diff-base, --diff, --json, --markdown');
   });
 });
 
@@ -278,7 +280,7 @@ describe('--help for each command', () => {
     const usage = outputs[0]!.stdout;
     expect(usage.split('\n')[0]).toBe('Usage: release-gate check --policy FILE --evidence DIR [--profile NAME] [--branch NAME]');
     // the options the usage describes are exactly those the parser accepts
-    const described = [...usage.matchAll(/^ {2}(--[a-z]+) [A-Z]+ /gm)].map((m) => m[1]);
+    const described = [...usage.matchAll(/^ {2}(--[a-z-]+) [A-Z]+ /gm)].map((m) => m[1]);
     const accepted = /check takes (.*)$/m.exec((await cli(['check', '--nothing-like-it'])).stderr)![1]!.split(', ');
     expect(described).toEqual(accepted);
   });
@@ -376,7 +378,7 @@ describe('validate, schema, version', () => {
     await writeFile(file, 'version: 1\ncriteria:\n  - id: a\n    evidence: { path: a.xml, format: junit }\n    expect: { failed: "== 0" }\n    wieght: 2\n');
     const bad = await cli(['validate', file]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe(`${file}:6:5: criteria[0]: unknown key "wieght" (did you mean "weight"?); allowed: id, title, group, required, weight, profiles, max-age, evidence, metrics, expect\n`);
+    expect(bad.stderr).toBe(`${file}:6:5: criteria[0]: unknown key "wieght" (did you mean "weight"?); allowed: id, title, group, required, weight, profiles, max-age, evidence, metrics, expect, paths, baseline\n`);
     const missing = await cli(['validate', path.join(work, 'nope.yml')]);
     expect(missing.stderr).toBe(`${path.join(work, 'nope.yml')}:1:1: policy file not found; pass --policy with the path of your release-gate.yml\n`);
   });
@@ -388,7 +390,7 @@ describe('validate, schema, version', () => {
     const schema = JSON.parse(r.stdout);
     expect(schema.required).toEqual(['version', 'criteria']);
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties.criteria.items.properties)).toEqual(['id', 'title', 'group', 'required', 'weight', 'profiles', 'max-age', 'evidence', 'metrics', 'expect']);
+    expect(Object.keys(schema.properties.criteria.items.properties)).toEqual(['id', 'title', 'group', 'required', 'weight', 'profiles', 'max-age', 'evidence', 'metrics', 'expect', 'paths', 'baseline']);
   });
 
   it('--version prints the package version', async () => {

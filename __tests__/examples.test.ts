@@ -162,6 +162,7 @@ describe('examples/', () => {
             passed: statuses.filter((s) => s === 'passed').length,
             failed: statuses.filter((s) => s === 'failed').length,
             missing: statuses.filter((s) => s === 'missing').length,
+            'not-applicable': statuses.filter((s) => s === 'not-applicable').length,
           });
           expect([...report.notEvaluated].sort()).toEqual([...(c.notEvaluated ?? [])].sort());
           // a failing gate names, on its verdict line, why: required criteria without evidence

@@ -138,14 +138,17 @@ describe('the pytest and coverage.py recipe', () => {
   });
 
   // the commands as written need Python with pytest and coverage.py (CI installs them; here: maybe)
-  const pythonWithBoth = ['python3', '/usr/bin/python3'].find((py) => {
-    try {
-      execFileSync(py, ['-c', 'import pytest, coverage'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  // by its absolute path: a `python3` on PATH may be another interpreter in the step's folder (pyenv)
+  const pythonWithBoth = ['python3', '/usr/bin/python3']
+    .map((py) => {
+      try {
+        // from a neutral folder: here, the coverage/ report folder would pass for the coverage module
+        return execFileSync(py, ['-c', 'import pytest, coverage, sys; print(sys.executable)'], { cwd: tmpdir(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      } catch {
+        return undefined;
+      }
+    })
+    .find((py) => py !== undefined && py !== '');
   it.skipIf(pythonWithBoth === undefined)('the workflow steps, as written, give the gate JUnit, Cobertura and the log of a failing run', async () => {
     const dir = await tempCopy('pytest-project');
     const testStep = steps.find((s) => s.run?.includes('-m pytest'))!;
@@ -155,7 +158,8 @@ describe('the pytest and coverage.py recipe', () => {
     const asWritten = (command: string) => command.replace(/^coverage /, `${pythonWithBoth} -m coverage `).replace(/&& coverage /, `&& ${pythonWithBoth} -m coverage `);
     const test = await step(asWritten(testStep.run!), dir);
     expect(test.code).toBe(1); // pytest's exit status survives the tee
-    expect((await step(asWritten(coverageStep.run!), dir)).code).toBe(0);
+    const xml = await step(asWritten(coverageStep.run!), dir);
+    expect(xml.code, `${asWritten(coverageStep.run!)}\n${xml.stderr}${xml.stdout}`).toBe(0);
     const coverageXml = await readFile(path.join(dir, 'coverage/coverage.xml'), 'utf8');
     expect(coverageXml).toContain('filename="src/shop/unused.py"'); // --source=src: untested files count
 

@@ -406,7 +406,7 @@ describe.each(CASES)('patch coverage: $name', (c) => {
   it('lists the files with uncovered changed lines, worst first, in the Markdown and text reports', () => {
     const section = run.markdown.slice(run.markdown.indexOf('#### 🩹 Patch coverage'));
     expect(section.startsWith('#### 🩹 Patch coverage'), run.markdown).toBe(true);
-    const listed = [...section.matchAll(/^- `([^`]+)` — (\d+) of (\d+) lines?:/gm)].map((m) => [m[1], Number(m[2]), Number(m[3])]);
+    const listed = [...section.matchAll(/^- `([^`]+)` — (\d+) of (\d+) changed lines? not covered:/gm)].map((m) => [m[1], Number(m[2]), Number(m[3])]);
     // the comment shows the 10 worst files and counts the rest; the text report the 5 worst
     expect(listed).toEqual(want.uncovered.slice(0, 10));
     if (want.uncovered.length > 10) expect(section).toContain(`- _… and ${want.uncovered.length - 10} more files_`);

@@ -105,8 +105,8 @@ describe('a change of every shape: rename, delete, CRLF, binary, a name with spa
     expect(want).toEqual([3, 6]);
     expect(patchFigures(run)).toEqual(want);
     const section = run.markdown.slice(run.markdown.indexOf('#### 🩹 Patch coverage'));
-    expect(section).toMatch(/^- `src\/math\.js` — 2 of 3 lines: 4, 8$/m);
-    expect(section).toMatch(/^- `src\/text\.js` — 1 of 1 line: 3$/m);
+    expect(section).toMatch(/^- `src\/math\.js` — 2 of 3 changed lines not covered: 4, 8$/m);
+    expect(section).toMatch(/^- `src\/text\.js` — 1 of 1 changed line not covered: 3$/m);
     expect(section).not.toContain('naïve name.js` —');
     // worst first
     expect(section.indexOf('src/math.js')).toBeLessThan(section.indexOf('src/text.js'));

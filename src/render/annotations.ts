@@ -70,6 +70,50 @@ export function failureAnnotations(verdict: Verdict, options: { workspace?: stri
   return { annotations, leftOut };
 }
 
+/** Annotations at uncovered changed lines, in all (one per range). */
+export const PATCH_ANNOTATIONS_CAP = 200;
+
+/**
+ * One warning annotation per range of changed lines that a coverage report instruments and that
+ * did not run (a criterion's `patch.uncovered`), worst files first as patch coverage lists them;
+ * a range two criteria report alike is annotated once. Paths are repository paths already (the
+ * change's); anything that is not one is skipped. At most `cap` in all; `leftOut` counts the rest.
+ */
+export function patchAnnotations(verdict: Verdict, cap = PATCH_ANNOTATIONS_CAP): FailureAnnotations {
+  const annotations: Annotation[] = [];
+  const seen = new Set<string>();
+  let leftOut = 0;
+  for (const c of verdict.criteria) {
+    for (const file of c.patch?.uncovered ?? []) {
+      const path = repositoryPath(file.path);
+      if (path === undefined) continue;
+      for (const [first, last] of file.ranges) {
+        if (!Number.isInteger(first) || !Number.isInteger(last) || first < 1 || last < first) continue;
+        const key = `${path}\0${first}\0${last}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (annotations.length >= cap) {
+          leftOut++;
+          continue;
+        }
+        const lines = first === last ? `Line ${first} is` : `Lines ${first}–${last} are`;
+        annotations.push({
+          path,
+          start_line: first,
+          end_line: last,
+          annotation_level: 'warning',
+          title: clip(visible(oneLineText(first === last ? 'Changed line not covered' : 'Changed lines not covered')), MAX_TITLE),
+          message: clip(
+            visible(`${lines} changed and not run by the tests (${c.title === c.id ? c.id : `${c.title}, ${c.id}`}: ${file.uncovered} of ${file.instrumented} instrumented changed line${file.instrumented === 1 ? '' : 's'} of this file not covered)`),
+            MAX_MESSAGE,
+          ),
+        });
+      }
+    }
+  }
+  return { annotations, leftOut };
+}
+
 function failureAnnotation(c: CriterionResult, item: FailureItem, path: string, line: number): Annotation {
   const message = shownMessage(item);
   const level = item.level === 'warning' ? 'warning' : item.level === 'note' ? 'notice' : 'failure';

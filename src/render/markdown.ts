@@ -162,12 +162,13 @@ function patchSection(verdict: Verdict): string | undefined {
   const parts: string[] = [];
   for (const c of verdict.criteria) {
     const patch = c.patch;
-    if (!patch || (patch.uncovered.length === 0 && patch.unmatched.total === 0)) continue;
+    // only criteria that judge patch coverage list it: two criteria on one report would repeat it
+    if (!patch || !judgesPatch(c) || (patch.uncovered.length === 0 && patch.unmatched.total === 0)) continue;
     const title = c.title === c.id ? codeSpan(c.id, 80) : `${escapeMarkdown(c.title, 120)} ${codeSpan(c.id, 80)}`;
-    const lines = [`**${title}**: changed lines not covered`];
+    const lines = [`**${title}**`];
     for (const f of patch.uncovered.slice(0, PATCH_FILES_SHOWN)) {
       const shown = f.ranges.slice(0, 8).map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(', ');
-      lines.push(`- ${codeSpan(f.path, 150)} — ${f.uncovered} of ${f.instrumented} line${f.instrumented === 1 ? '' : 's'}: ${shown}${f.ranges.length > 8 ? ', …' : ''}`);
+      lines.push(`- ${codeSpan(f.path, 150)} — ${f.uncovered} of ${f.instrumented} changed line${f.instrumented === 1 ? '' : 's'} not covered: ${shown}${f.ranges.length > 8 ? ', …' : ''}`);
     }
     if (patch.uncovered.length > PATCH_FILES_SHOWN) lines.push(`- _… and ${patch.uncovered.length - PATCH_FILES_SHOWN} more files_`);
     if (patch.unmatched.total > 0) {
@@ -176,4 +177,9 @@ function patchSection(verdict: Verdict): string | undefined {
     parts.push(lines.join('\n'));
   }
   return parts.length > 0 ? `#### 🩹 Patch coverage\n\n${parts.join('\n\n')}\n` : undefined;
+}
+
+/** Whether a criterion states an expectation on patch coverage (patch.lines and its counts). */
+export function judgesPatch(c: CriterionResult): boolean {
+  return c.expectations.some((e) => e.startsWith('patch.'));
 }

@@ -8,6 +8,7 @@ import type { CriterionResult, Status, Verdict } from '../verdict/evaluate.js';
 import { oneLine } from './escape.js';
 import { formatValue } from '../expect/units.js';
 import { baselineLine, deltaText } from './history.js';
+import { judgesPatch } from './markdown.js';
 import { logLine } from './log.js';
 import { FAILURES_IN_TEXT, failuresNoun, findingName, nameOf, placeOf, shownMessage } from './failures.js';
 
@@ -59,12 +60,12 @@ function criterionLines(c: CriterionResult, width: number): string[] {
   }
   if (c.skipped) lines.push(`${indent}not checked (baseline: optional): ${oneLine(c.skipped.join('; '))}`);
   if (c.inapplicable) lines.push(`${indent}not applicable: ${oneLine(c.inapplicable.join('; '))}`);
-  const uncovered = c.patch?.uncovered ?? [];
+  const uncovered = c.patch && judgesPatch(c) ? c.patch.uncovered : [];
   if (uncovered.length > 0) {
     const files = uncovered.slice(0, 5).map((f) => `${f.path} (${f.ranges.slice(0, 4).map(([a, b]) => (a === b ? a : `${a}-${b}`)).join(', ')}${f.ranges.length > 4 ? ', …' : ''})`);
     lines.push(`${indent}changed lines not covered: ${oneLine(files.join('; '))}${uncovered.length > 5 ? ` and ${uncovered.length - 5} more files` : ''}`);
   }
-  const unmatched = c.patch?.unmatched;
+  const unmatched = c.patch && judgesPatch(c) ? c.patch.unmatched : undefined;
   if (unmatched && unmatched.total > 0) {
     lines.push(`${indent}${unmatched.total} coverage path${unmatched.total === 1 ? ' matches' : 's match'} no repository file (map with path-map): ${oneLine(unmatched.paths.slice(0, 3).join('; '))}${unmatched.total > 3 ? '; …' : ''}`);
   }
