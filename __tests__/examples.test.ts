@@ -12,7 +12,7 @@ import { runCli } from './helpers/cli.js';
 import { ROOT } from './helpers/evidence.js';
 
 
-type Status = 'passed' | 'failed' | 'missing';
+type Status = 'passed' | 'failed' | 'missing' | 'not-applicable';
 
 interface Case {
   profile?: string;
