@@ -3,13 +3,8 @@
  * with, read back with the `checks: read` the workflow already has (the digest rides hidden in its
  * `output.text`, src/history/digest.ts).
  *
- * Which commit is the base, per reading (src/action/event.ts):
- *   - pull requests: the merge base of the head and the base (compare API), else the PR's base.sha;
- *   - a merge group: its `base_sha` (under push or workflow_run, where the payload lacks it, the
- *     first parent of the group's commit);
- *   - a pushed branch: the push's `before` (unless the branch is new), else the first parent of the
- *     head (a workflow_run payload has no `before`);
- *   - a bare commit: its first parent.
+ * Which commit is the base, per reading: src/action/base.ts (the rule the change is found by too);
+ * a pull request's merge base comes from the compare API, else it is the PR's base.sha.
  * When the base has no usable verdict, first parents are followed up to `depth` commits.
  *
  * Fail closed: only a completed check run of a trusted app (by default the one GITHUB_TOKEN writes
@@ -23,6 +18,7 @@ import type { GateContext } from '../github/context.js';
 import { httpStatus, type Octokit } from '../github/octokit.js';
 import type { BaselineLookup } from '../history/baseline.js';
 import { decodeDigest, type Digest } from '../history/digest.js';
+import { baseOf } from './base.js';
 import type { Reading } from './event.js';
 
 /** First-parent commits followed past the base commit, by default and at most (input baseline-depth). */
@@ -112,13 +108,13 @@ interface Start {
 }
 
 async function baseCommit(api: Api, context: GateContext, reading: Reading): Promise<Start> {
-  const { what } = reading;
-  switch (what.kind) {
-    case 'pull': {
-      const baseSha = what.baseSha ?? reading.base?.sha;
+  const base = baseOf(context, reading);
+  switch (base.kind) {
+    case 'merge-base': {
+      const { baseSha } = base;
       try {
         const { data } = await api.call(() =>
-          api.octokit.rest.repos.compareCommitsWithBasehead({ ...api.repo, basehead: `${baseSha ?? what.ref}...${context.headSha}`, per_page: 1 }),
+          api.octokit.rest.repos.compareCommitsWithBasehead({ ...api.repo, basehead: `${baseSha ?? base.ref}...${context.headSha}`, per_page: 1 }),
         );
         const mergeBase = data.merge_base_commit;
         return { sha: mergeBase.sha, how: 'the merge base of the pull request (compare API)', ...(mergeBase.parents[0] && { parent: mergeBase.parents[0].sha }) };
@@ -127,14 +123,10 @@ async function baseCommit(api: Api, context: GateContext, reading: Reading): Pro
         return { sha: baseSha, how: `the base commit of the pull request (the compare API failed: ${errorText(err)})` };
       }
     }
-    case 'merge-group':
-      if (context.mergeGroup?.baseSha) return { sha: context.mergeGroup.baseSha, how: 'the base commit of the merge group (base_sha)' };
-      return { sha: await requiredParent(api, context.headSha), how: 'the first parent of the merge group commit' };
-    case 'branch':
-      if (context.before) return { sha: context.before, how: 'the commit before the push (before)' };
-      return { sha: await requiredParent(api, context.headSha), how: 'the first parent of the pushed commit' };
-    case 'commit':
-      return { sha: await requiredParent(api, context.headSha), how: 'the first parent of the commit' };
+    case 'sha':
+      return { sha: base.sha, how: base.how };
+    case 'first-parent':
+      return { sha: await requiredParent(api, context.headSha), how: base.how };
   }
 }
 
