@@ -120,6 +120,8 @@ export interface CommitRecord {
   message: string;
   /** author and committer date */
   date: string;
+  /** the files it changes against its first parent (what compare lists) */
+  files?: DiffFile[];
 }
 
 export interface CommentRecord {
@@ -380,7 +382,12 @@ export interface FakeGitHub {
   addComment(c: { issue_number: number; body: string; user?: UserInfo; created_at?: string }): CommentRecord;
   addCheckRun(c: Partial<CheckRunRecord> & { name: string; head_sha: string }): CheckRunRecord;
   /** a commit of the history (sha derived from the message when not given) */
-  addCommit(c: { sha?: string; parents?: string[]; message?: string; date?: string }): CommitRecord;
+  /**
+   * a commit of the history (sha derived from the message when not given); `files` are what it
+   * changes against its first parent: compare lists the files of the commits the head is ahead by
+   * (a later commit's entry for a path replacing an earlier one's), at most 300, on the first page
+   */
+  addCommit(c: { sha?: string; parents?: string[]; message?: string; date?: string; files?: DiffFile[] }): CommitRecord;
   setContent(path: string, content: string | Uint8Array, ref?: string): void;
   /** the zip bytes served for an artifact (what the download should unpack) */
   artifactZip(artifact: ArtifactRecord): Uint8Array;
@@ -475,6 +482,8 @@ const ACCEPTED_PERMISSIONS: Record<string, string> = {
 export const COMMENT_BODY_MAX = 65536;
 /** GitHub lists at most this many files of a pull request */
 export const PULL_FILES_MAX = 3000;
+/** GitHub lists at most this many files of a comparison */
+export const COMPARE_FILES_MAX = 300;
 
 interface Reply {
   status: number;
@@ -794,20 +803,20 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     return out;
   }
 
-  function renderDiffFile(p: PullRecord, f: DiffFile): Record<string, unknown> {
+  function renderDiffFile(headSha: string, f: DiffFile): Record<string, unknown> {
     const additions = f.additions ?? 0;
     const deletions = f.deletions ?? 0;
     const path = f.filename.split('/').map(encodeURIComponent).join('/');
     return {
-      sha: fakeSha(`${p.head.sha}:${f.filename}`),
+      sha: fakeSha(`${headSha}:${f.filename}`),
       filename: f.filename,
       status: f.status ?? 'modified',
       additions,
       deletions,
       changes: additions + deletions,
-      blob_url: `${repoHtml()}/blob/${p.head.sha}/${path}`,
-      raw_url: `${repoHtml()}/raw/${p.head.sha}/${path}`,
-      contents_url: `${repoApi()}/contents/${path}?ref=${p.head.sha}`,
+      blob_url: `${repoHtml()}/blob/${headSha}/${path}`,
+      raw_url: `${repoHtml()}/raw/${headSha}/${path}`,
+      contents_url: `${repoApi()}/contents/${path}?ref=${headSha}`,
       ...(f.patch !== undefined ? { patch: f.patch } : {}),
       ...(f.previous_filename !== undefined ? { previous_filename: f.previous_filename } : {}),
     };
@@ -1192,7 +1201,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
 
   function addCommit(c: Parameters<FakeGitHub['addCommit']>[0]): CommitRecord {
     const message = c.message ?? `Commit ${Object.keys(state.commits).length + 1}`;
-    const rec: CommitRecord = { sha: c.sha ?? fakeSha(`commit:${message}`), parents: c.parents ?? [], message, date: c.date ?? iso() };
+    const rec: CommitRecord = { sha: c.sha ?? fakeSha(`commit:${message}`), parents: c.parents ?? [], message, date: c.date ?? iso(), ...(c.files && { files: c.files }) };
     state.commits[rec.sha] = rec;
     return rec;
   }
@@ -1449,7 +1458,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const p = state.pulls.find((x) => x.number === ctx.params.pull_number);
       if (!p) return notFound(ctx);
       const page = paginate(ctx, p.files.slice(0, PULL_FILES_MAX));
-      return { status: 200, headers: page.headers, json: page.items.map((f) => renderDiffFile(p, f)) };
+      return { status: 200, headers: page.headers, json: page.items.map((f) => renderDiffFile(p.head.sha, f)) };
     },
 
     'repos/get-content': (ctx) => {
@@ -1547,9 +1556,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         behind_by: behind.length,
         total_commits: ahead.length,
         commits: page.items.map((s) => renderCommit(state.commits[s]!)),
-        files: [],
+        // GitHub lists the changed files on the first page only, at most 300 of them
+        ...(ctx.query.page === undefined || ctx.query.page === 1 ? { files: compareFiles(ahead).slice(0, COMPARE_FILES_MAX).map((f) => renderDiffFile(head, f)) } : {}),
       },
     };
+  }
+
+  /** The files the commits change, by path: a later commit's entry replaces an earlier one's. */
+  function compareFiles(ahead: string[]): DiffFile[] {
+    const byPath = new Map<string, DiffFile>();
+    for (const sha of ahead) for (const f of state.commits[sha]?.files ?? []) byPath.set(f.filename, f);
+    return [...byPath.values()];
   }
 
   function issueExists(n: number): boolean {

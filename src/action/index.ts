@@ -13,7 +13,7 @@ import { readContext, type GateContext } from '../github/context.js';
 import { CHECK_SUMMARY_LIMIT, checkTitle } from '../github/checks.js';
 import { createOctokit, type Octokit } from '../github/octokit.js';
 import { formatPolicyError, loadPolicy, type LoadResult } from '../policy/load.js';
-import { annotationsFor, FAILURE_ANNOTATIONS_CAP, failureAnnotations } from '../render/annotations.js';
+import { annotationsFor, FAILURE_ANNOTATIONS_CAP, failureAnnotations, PATCH_ANNOTATIONS_CAP, patchAnnotations } from '../render/annotations.js';
 import { codeSpan, escapeMarkdown } from '../render/escape.js';
 import { logLine } from '../render/log.js';
 import { renderJson, renderNoVerdictJson } from '../render/json.js';
@@ -23,11 +23,15 @@ import { ageText } from '../render/history.js';
 import { renderMarkdownSections, renderUnusablePolicyMarkdown } from '../render/markdown.js';
 import type { BaselineLookup } from '../history/baseline.js';
 import { encodeDigest, type Digest } from '../history/digest.js';
+import type { ChangeInput } from '../changes/diff.js';
+import type { Policy } from '../policy/load.js';
 import { evaluatePolicy, type GateOutcome } from '../run.js';
 import type { Verdict } from '../verdict/evaluate.js';
 import { describeReading, planReadings, type Reading } from './event.js';
 import { artifactPatterns, evidenceSource, missingSource } from './evidence-source.js';
 import { findBaseline } from './history.js';
+import { baseOf } from './base.js';
+import { findChanges } from './changes.js';
 import { readInputs, type Inputs } from './inputs.js';
 import { policySourceNotes, readPolicySource, type PolicySource } from './policy-source.js';
 import { publish, setOutputs, SUMMARY_LIMIT, WriteGuard, writeSummary } from './publish.js';
@@ -74,8 +78,10 @@ export async function runAction(): Promise<void> {
       policies.length === 0 ? undefined : plan.undetermined ? missingSource(plan.undetermined) : await evidenceSource(octokit, context, inputs, artifactPatterns(policies), work);
     const judged: Judged[] = [];
     const now = new Date();
+    const changes = new Map<string, Promise<ChangeInput>>();
     for (const r of read) {
       const lookup = r.loaded.ok && source ? await lookUpBaseline(octokit, context, inputs, r.reading, checkName, plan.readings.length > 1, now) : undefined;
+      const change = r.loaded.ok && source ? await lookUpChange(octokit, context, inputs, r.reading, r.loaded.policy, plan.readings.length > 1, changes) : undefined;
       const outcome: GateOutcome =
         r.loaded.ok && source
           ? await evaluatePolicy(r.loaded.policy, {
@@ -84,6 +90,7 @@ export async function runAction(): Promise<void> {
               ...(r.reading.branch !== undefined && { branch: r.reading.branch }),
               now,
               ...(lookup && { baseline: lookup }),
+              ...(change && { change }),
             })
           : { kind: 'policy-error', errors: r.loaded.ok ? [] : r.loaded.errors };
       // nothing known of the base: whatever the policy says, this is not a pass
@@ -137,10 +144,15 @@ export async function runAction(): Promise<void> {
     const sections = fitting((shown) => render(shown, trendInComment), [FAILURES_IN_COMMENT, 3, 0], CHECK_SUMMARY_LIMIT - 2_000);
     const summarySections = fitting((shown) => render(shown, true), [FAILURES_IN_SUMMARY, FAILURES_IN_COMMENT, 3, 0], SUMMARY_LIMIT - 2_000);
     const atFailures = failureAnnotations(verdict, process.env.GITHUB_WORKSPACE ? { workspace: process.env.GITHUB_WORKSPACE } : {});
-    const checkNotes =
-      atFailures.leftOut > 0
+    const atPatch = patchAnnotations(verdict);
+    const checkNotes = [
+      ...(atFailures.leftOut > 0
         ? [`<sub>${atFailures.leftOut} more failing test${atFailures.leftOut === 1 ? ' or finding is' : 's or findings are'} not annotated (at most ${FAILURE_ANNOTATIONS_CAP} are); the JSON report lists them.</sub>\n`]
-        : [];
+        : []),
+      ...(atPatch.leftOut > 0
+        ? [`<sub>${atPatch.leftOut} more range${atPatch.leftOut === 1 ? '' : 's'} of uncovered changed lines ${atPatch.leftOut === 1 ? 'is' : 'are'} not annotated (at most ${PATCH_ANNOTATIONS_CAP} are); the JSON report lists them.</sub>\n`]
+        : []),
+    ];
     const checkText = digest === undefined ? undefined : digestText(digest);
     core.info(logLine(`${verdict.decision === 'pass' ? 'PASS' : 'FAIL'} score ${verdict.score}% — ${verdict.summary}`));
     for (const c of verdict.criteria) core.info(logLine(`  ${c.status.padEnd(7)} ${c.id}: ${c.reason}`));
@@ -148,7 +160,7 @@ export async function runAction(): Promise<void> {
       checkName,
       markdownSections: sections,
       title: checkTitle(verdict),
-      annotations: [...annotationsFor(verdict, policyFile), ...atFailures.annotations],
+      annotations: [...annotationsFor(verdict, policyFile), ...atFailures.annotations, ...atPatch.annotations],
       checkNotes,
       ...(checkText !== undefined && { checkText }),
       decision: verdict.decision,
@@ -193,6 +205,35 @@ async function lookUpBaseline(octokit: Octokit, context: GateContext, inputs: In
   else core.info(logLine(`${prefix}${lookup.reason ?? 'no baseline'} (${calls})`));
   for (const line of lookup.walk) core.info(logLine(`  ${line}`));
   for (const warning of lookup.warnings) core.warning(logLine(warning), { title: 'release-gate baseline' });
+  return lookup;
+}
+
+/**
+ * What the change of one reading touches, when a criterion asks (`paths:`, a `patch.*`
+ * expectation): found once per base (src/action/changes.ts) and said in the log — where it was
+ * read, how many files, or why it is not known.
+ */
+async function lookUpChange(octokit: Octokit, context: GateContext, inputs: Inputs, reading: Reading, policy: Policy, several: boolean, found: Map<string, Promise<ChangeInput>>): Promise<ChangeInput> {
+  const asks = policy.criteria.some((c) => c.paths !== undefined || c.expect.some((e) => e.metric.startsWith('patch.')));
+  if (!asks) return { reason: 'not looked up: no criterion asks about the change (paths:, or a patch.* expectation)' };
+  const key = JSON.stringify([baseOf(context, reading), reading.what.kind === 'pull' ? reading.what.numbers[0] : undefined]);
+  const cached = found.get(key);
+  if (cached) return cached;
+  const prefix = several ? `${describeReading(reading, 'text')}: ` : '';
+  const lookup = (async () => {
+    const workspace = process.env.GITHUB_WORKSPACE;
+    const result = await findChanges(octokit, context, reading, { fetchHistory: inputs.fetchHistory, ...(workspace && { workspace }) });
+    const { changes, reason } = result.change;
+    const calls = result.apiCalls > 0 ? ` (${result.apiCalls} API request${result.apiCalls === 1 ? '' : 's'})` : '';
+    if (changes) {
+      const n = changes.files.size;
+      core.info(logLine(`${prefix}change: ${n} changed file${n === 1 ? '' : 's'} from ${changes.source}${calls}`));
+      if (changes.incomplete !== undefined) core.warning(logLine(`${prefix}the change may lack files: ${changes.incomplete}`), { title: 'release-gate change' });
+    } else core.warning(logLine(`${prefix}${reason ?? 'the change is not known'}${calls}`), { title: 'release-gate change' });
+    for (const line of result.log) core.info(logLine(`  ${line}`));
+    return result.change;
+  })();
+  found.set(key, lookup);
   return lookup;
 }
 

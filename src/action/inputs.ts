@@ -1,5 +1,6 @@
 /** The action's inputs (action.yml), read and checked once. */
 import * as core from '@actions/core';
+import { FETCH_HISTORY_DEPTH } from './changes.js';
 import { BASELINE_DEPTH, BASELINE_DEPTH_MAX, TRUSTED_APP } from './history.js';
 
 export type CommentMode = 'auto' | 'always' | 'on-failure' | 'never';
@@ -20,6 +21,8 @@ export interface Inputs {
   baselineDepth: number;
   /** apps whose check runs may hold a base verdict (input baseline-apps; default github-actions) */
   baselineApps: string[];
+  /** commits of history to fetch when the checkout does not reach the base of the change (input fetch-history; 0: never) */
+  fetchHistory: number;
 }
 
 export function readInputs(): Inputs {
@@ -38,6 +41,8 @@ export function readInputs(): Inputs {
     .split(/[\s,]+/)
     .filter(Boolean);
   for (const app of apps) if (!/^[a-z0-9][a-z0-9-]{0,99}$/i.test(app)) throw new Error(`input baseline-apps must list GitHub App slugs (letters, digits and dashes), separated by commas or new lines (got "${app.slice(0, 100)}")`);
+  const fetchHistory = (core.getInput('fetch-history') || 'false').toLowerCase();
+  if (!/^(?:true|false|\d{1,6})$/.test(fetchHistory)) throw new Error(`input fetch-history must be true, false or a number of commits (got "${fetchHistory.slice(0, 100)}")`);
   const inputs: Inputs = {
     policy: core.getInput('policy') || '.github/release-gate.yml',
     token: core.getInput('token'),
@@ -48,6 +53,7 @@ export function readInputs(): Inputs {
     baselineDepth: Number(depth),
     // the list replaces the default: with an App token, the check runs any workflow's GITHUB_TOKEN can write are not trusted
     baselineApps: apps.length > 0 ? [...new Set(apps.map((a) => a.toLowerCase()))] : [TRUSTED_APP],
+    fetchHistory: fetchHistory === 'true' ? FETCH_HISTORY_DEPTH : fetchHistory === 'false' ? 0 : Number(fetchHistory),
   };
   if (core.getInput('evidence-dir')) inputs.evidenceDir = core.getInput('evidence-dir');
   if (runId) inputs.runId = Number(runId);
