@@ -357,6 +357,48 @@ describe('REST through @actions/github', () => {
     }
   });
 
+  it('serves what a change touches: pull request files 100 a page with Link headers (patch present or left out, previous_filename, at most 3,000 of changed_files), compare files on the first page (at most 300)', async () => {
+    const fake = await startFakeGitHub({ owner: 'acme', repo: 'widgets' });
+    try {
+      const files = [
+        { filename: 'src/new.ts', previous_filename: 'src/old.ts', status: 'renamed' as const, additions: 1, deletions: 1, patch: '@@ -1 +1 @@\n-a\n+b' },
+        { filename: 'src/big.ts', status: 'modified' as const, additions: 5000, deletions: 0 },
+        ...Array.from({ length: 3_000 }, (_, i) => ({ filename: `docs/p${i}.md`, status: 'added' as const, additions: 1, deletions: 0, patch: '@@ -0,0 +1 @@\n+x' })),
+      ];
+      fake.addPull({ number: 3, files });
+      const octokit = github.getOctokit('ghs_x', { baseUrl: fake.apiUrl });
+      const pull = await octokit.rest.pulls.get({ owner: 'acme', repo: 'widgets', pull_number: 3 });
+      expect(pull.data.changed_files).toBe(3_002);
+      const first = await octokit.rest.pulls.listFiles({ owner: 'acme', repo: 'widgets', pull_number: 3, per_page: 100 });
+      expect(first.headers.link).toBe(
+        `<${fake.apiUrl}/repos/acme/widgets/pulls/3/files?per_page=100&page=2>; rel="next", <${fake.apiUrl}/repos/acme/widgets/pulls/3/files?per_page=100&page=30>; rel="last"`,
+      );
+      expect(first.data[0]).toMatchObject({ filename: 'src/new.ts', previous_filename: 'src/old.ts', status: 'renamed', patch: '@@ -1 +1 @@\n-a\n+b', changes: 2 });
+      expect(first.data[1]).toMatchObject({ filename: 'src/big.ts', additions: 5000 });
+      expect(first.data[1]).not.toHaveProperty('patch');
+      const all = await octokit.paginate(octokit.rest.pulls.listFiles, { owner: 'acme', repo: 'widgets', pull_number: 3, per_page: 100 });
+      expect(all).toHaveLength(3_000);
+
+      const base = fake.addCommit({ message: 'base' });
+      const one = fake.addCommit({ message: 'one', parents: [base.sha], files: [{ filename: 'a.ts', status: 'added', additions: 2, patch: '@@ -0,0 +1,2 @@\n+a\n+b' }] });
+      const two = fake.addCommit({
+        message: 'two',
+        parents: [one.sha],
+        files: [{ filename: 'a.ts', status: 'modified', additions: 1, deletions: 1, patch: '@@ -1 +1 @@\n-a\n+c' }, ...Array.from({ length: 300 }, (_, i) => ({ filename: `d${i}.md`, status: 'added' as const, additions: 1 }))],
+      });
+      const compared = await octokit.rest.repos.compareCommitsWithBasehead({ owner: 'acme', repo: 'widgets', basehead: `${base.sha}...${two.sha}`, per_page: 1 });
+      expect(compared.data.files).toHaveLength(300);
+      expect(compared.data.files![0]).toMatchObject({ filename: 'a.ts', status: 'modified', patch: '@@ -1 +1 @@\n-a\n+c' });
+      const second = await octokit.rest.repos.compareCommitsWithBasehead({ owner: 'acme', repo: 'widgets', basehead: `${base.sha}...${two.sha}`, per_page: 1, page: 2 });
+      expect(second.data.files).toBeUndefined();
+
+      expect(fake.invalidRequests()).toEqual([]);
+      expect(responseProblems(fake)).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('check runs carry the app that wrote them and their output.text; filter=latest keeps the newest of each name per app', async () => {
     const fake = await startFakeGitHub({ owner: 'acme', repo: 'widgets', tokens: { ghs_actions: {}, ghs_app: { app: 'acme-ci' } } });
     try {
