@@ -11,7 +11,8 @@
  *    covered lines and branches, a faster p95), each run's --baseline the previous run's --json.
  *    The last one is main.json; the final run, on the evidence as it is, uses --baseline main.json
  *    and --diff change.diff: the pull request, made by `git diff main...change` in a git repository
- *    built there from the sources of docs/screenshot (CHANGE says what the pull request changed).
+ *    built there from the sources of docs/screenshot (CHANGE says what the pull request changed),
+ *    also written to docs/screenshot/change.diff (committed; the same bytes on every run).
  *    The digest records wall-clock times: the comment says "0 min old", nothing else depends on them.
  * 2. Converts its `--markdown` report to HTML with a GitHub-flavoured Markdown renderer (marked)
  *    and GitHub's own Markdown CSS (github-markdown-css, light theme); ```mermaid blocks are drawn
@@ -192,7 +193,10 @@ function report(work) {
   // run where a workflow would: the policy at .github/release-gate.yml, as the report names it
   const repo = path.join(work, 'repo');
   mkdirSync(repo, { recursive: true });
-  writeFileSync(path.join(repo, 'change.diff'), pullRequestDiff(repo));
+  const diff = pullRequestDiff(repo);
+  writeFileSync(path.join(repo, 'change.diff'), diff);
+  // committed beside the sources, so docs/policy.md's worked example can be rerun with --diff change.diff
+  writeFileSync(path.join(source, 'change.diff'), diff);
   cpSync(path.join(source, 'evidence'), path.join(repo, 'evidence'), { recursive: true });
   let previous;
   for (const [i, h] of HISTORY.entries()) {
