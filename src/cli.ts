@@ -8,7 +8,7 @@ import pkg from '../package.json' with { type: 'json' };
 
 const CHECK_USAGE = `Usage: release-gate check --policy FILE --evidence DIR [--profile NAME] [--branch NAME]
                           [--baseline REPORT] [--commit SHA] [--diff-base REF | --diff FILE]
-                          [--json OUT] [--markdown OUT]
+                          [--json OUT] [--markdown OUT] [--attestation OUT [--subject FILE]...]
 
 Evaluates every criterion of the policy on the evidence in DIR and prints the report.
 
@@ -27,6 +27,9 @@ Evaluates every criterion of the policy on the evidence in DIR and prints the re
   --diff FILE      the same from a unified diff (git diff output, or diff -u)
   --json OUT       also write the JSON report to OUT
   --markdown OUT   also write the Markdown report (what the PR comment shows) to OUT
+  --attestation OUT  also write the verdict as an in-toto Statement (SLSA verification summary
+                   predicate) to OUT: the commit, the policy's and every evidence file's sha256
+  --subject FILE   a release artifact the attestation is about, by its sha256 (repeatable)
 
 Exit 0 when the gate passes, 1 when it fails, 2 on a usage or policy error.
 `;
@@ -46,7 +49,7 @@ const USAGE = `release-gate ${pkg.version} — decides from a workflow's evidenc
 Usage:
   release-gate check --policy FILE --evidence DIR [--profile NAME] [--branch NAME]
                      [--baseline REPORT] [--commit SHA] [--diff-base REF | --diff FILE]
-                     [--json OUT] [--markdown OUT]
+                     [--json OUT] [--markdown OUT] [--attestation OUT [--subject FILE]...]
   release-gate validate FILE
   release-gate schema
   release-gate --version
@@ -60,7 +63,7 @@ schema    print the policy's JSON Schema.
 "release-gate COMMAND --help" describes a command's options.
 `;
 
-type StringOptions = Record<string, { type: 'string' }>;
+type StringOptions = Record<string, { type: 'string'; multiple?: true }>;
 
 const CHECK_OPTIONS = {
   policy: { type: 'string' },
@@ -73,6 +76,8 @@ const CHECK_OPTIONS = {
   diff: { type: 'string' },
   json: { type: 'string' },
   markdown: { type: 'string' },
+  attestation: { type: 'string' },
+  subject: { type: 'string', multiple: true },
 } satisfies StringOptions;
 
 const COMMANDS: Record<string, { usage: string; options: StringOptions }> = {
@@ -135,12 +140,13 @@ async function main(argv: string[]): Promise<number> {
     }
     switch (command) {
       case 'check': {
-        const values = args.values as { [K in keyof typeof CHECK_OPTIONS]?: string };
+        const { subject: subjects, ...values } = args.values as { [K in Exclude<keyof typeof CHECK_OPTIONS, 'subject'>]?: string } & { subject?: string[] };
         if (args.positionals.length > 0) throw new UsageError(`check takes only options; unexpected ${args.positionals.map((p) => JSON.stringify(p)).join(' ')} (quote a path with spaces)`, help);
         if (values.policy === undefined || values.evidence === undefined) throw new UsageError('check needs --policy FILE and --evidence DIR', help);
         if (values.diff !== undefined && values['diff-base'] !== undefined) throw new UsageError('give --diff-base REF or --diff FILE, not both', help);
+        if (subjects !== undefined && values.attestation === undefined) throw new UsageError('--subject names what --attestation OUT is about; give --attestation too', help);
         const { 'diff-base': diffBase, ...rest } = values;
-        return await commands.check({ ...rest, ...(diffBase !== undefined && { diffBase }), policy: values.policy, evidence: values.evidence });
+        return await commands.check({ ...rest, ...(diffBase !== undefined && { diffBase }), ...(subjects !== undefined && { subjects }), policy: values.policy, evidence: values.evidence });
       }
       case 'validate':
         if (args.positionals.length !== 1) throw new UsageError('validate needs exactly one policy FILE', help);

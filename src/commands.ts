@@ -1,5 +1,8 @@
 /** The CLI's commands: the shell around run.ts (files in, files and stdout out). */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -11,6 +14,8 @@ import { formatBytes } from './readers/input.js';
 import type { BaselineLookup } from './history/baseline.js';
 import { parseDigest } from './history/digest.js';
 import { digestOf } from './render/digest.js';
+import { attestationOf } from './render/attestation.js';
+import pkg from '../package.json' with { type: 'json' };
 import { DiffError, parseUnifiedDiff, type ChangeInput } from './changes/diff.js';
 import { changesFromGit, repositoryFiles } from './changes/git.js';
 import { renderJson, renderNoVerdictJson } from './render/json.js';
@@ -35,6 +40,10 @@ export interface CheckOptions {
   /** what the change touches: a git ref to diff against, or a unified diff file */
   diffBase?: string;
   diff?: string;
+  /** write the verdict as an in-toto Statement (VSA predicate) here */
+  attestation?: string;
+  /** release artifacts the attestation names, by sha256 */
+  subjects?: string[];
   json?: string;
   markdown?: string;
 }
@@ -85,6 +94,22 @@ export async function check(options: CheckOptions): Promise<number> {
   });
   if (options.json !== undefined) await writeOutput(options.json, renderJson(verdict, digest));
   if (options.markdown !== undefined) await writeOutput(options.markdown, renderMarkdown(verdict, { policyPath: options.policy, trend: digest.trend.at(-1)!, now }));
+  if (options.attestation !== undefined) {
+    const subjects = await subjectDigests(options.subjects ?? []);
+    if (typeof subjects === 'string') return reportUsageError(subjects, options);
+    const repositoryUrl = await repositoryUrlOf();
+    const statement = attestationOf(verdict, {
+      version: pkg.version,
+      time: now,
+      ...(commit !== undefined && { commit }),
+      ...(repositoryUrl !== undefined && { repositoryUrl }),
+      policyPath: options.policy,
+      policyUri: pathToFileURL(path.resolve(options.policy)).href,
+      policyText,
+      subjects,
+    });
+    await writeOutput(options.attestation, `${JSON.stringify(statement, null, 2)}\n`);
+  }
   return verdict.decision === 'pass' ? EXIT.pass : EXIT.fail;
 }
 
@@ -107,6 +132,47 @@ export async function validate(file: string): Promise<number> {
 export function schema(): string {
   const jsonSchema = z.toJSONSchema(policySchema, { io: 'input', unrepresentable: 'any' });
   return `${JSON.stringify({ ...jsonSchema, $id: 'https://github.com/release-gate/release-gate/schema/policy-v1.json', title: 'release-gate policy v1' }, null, 2)}\n`;
+}
+
+/** --subject FILE…: each file's sha256, read as a stream (release artifacts can be large). */
+async function subjectDigests(files: string[]): Promise<Array<{ name: string; sha256: string }> | string> {
+  const out: Array<{ name: string; sha256: string }> = [];
+  for (const file of files) {
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) return `--subject ${file} is not a file`;
+      const hash = createHash('sha256');
+      for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+      out.push({ name: file, sha256: hash.digest('hex') });
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ENOENT' ? `--subject ${file}: no such file` : `--subject ${file}: ${(err as Error).message}`;
+    }
+  }
+  return out;
+}
+
+/** The repository's web URL: $GITHUB_SERVER_URL/$GITHUB_REPOSITORY in a workflow, else git's origin as https. */
+async function repositoryUrlOf(): Promise<string | undefined> {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository } = process.env;
+  if (server && repository && /^[\w.-]+\/[\w.-]+$/.test(repository)) return `${server.replace(/\/+$/, '')}/${repository}`;
+  return new Promise((resolve) => {
+    execFile('git', ['remote', 'get-url', 'origin'], { timeout: 5_000 }, (err, stdout) => {
+      const url = String(stdout).trim();
+      if (err || url === '') return resolve(undefined);
+      // git@github.com:owner/repo.git → https://github.com/owner/repo; credentials never kept
+      const scp = /^[\w.-]+@([\w.-]+):(.+?)(?:\.git)?$/.exec(url);
+      if (scp) return resolve(`https://${scp[1]}/${scp[2]}`);
+      try {
+        const parsed = new URL(url);
+        if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return resolve(undefined);
+        parsed.username = '';
+        parsed.password = '';
+        resolve(parsed.toString().replace(/\.git$/, '').replace(/\/+$/, ''));
+      } catch {
+        resolve(undefined);
+      }
+    });
+  });
 }
 
 /** Largest --diff file read. */

@@ -14,9 +14,9 @@ export interface CliResult {
 }
 
 /** Runs `node dist/cli.js …` in a child process; a non-zero exit is a result, not an error. */
-export async function runCli(args: string[], cwd = ROOT): Promise<CliResult> {
+export async function runCli(args: string[], cwd = ROOT, env: Record<string, string> = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
