@@ -1,7 +1,5 @@
 /** The CLI's commands: the shell around run.ts (files in, files and stdout out). */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,6 +13,7 @@ import type { BaselineLookup } from './history/baseline.js';
 import { parseDigest } from './history/digest.js';
 import { digestOf } from './render/digest.js';
 import { attestationOf } from './render/attestation.js';
+import { subjectDigests } from './subjects.js';
 import pkg from '../package.json' with { type: 'json' };
 import { DiffError, parseUnifiedDiff, type ChangeInput } from './changes/diff.js';
 import { changesFromGit, repositoryFiles } from './changes/git.js';
@@ -95,7 +94,7 @@ export async function check(options: CheckOptions): Promise<number> {
   if (options.json !== undefined) await writeOutput(options.json, renderJson(verdict, digest));
   if (options.markdown !== undefined) await writeOutput(options.markdown, renderMarkdown(verdict, { policyPath: options.policy, trend: digest.trend.at(-1)!, now }));
   if (options.attestation !== undefined) {
-    const subjects = await subjectDigests(options.subjects ?? []);
+    const subjects = await subjectDigests(options.subjects ?? [], '--subject');
     if (typeof subjects === 'string') return reportUsageError(subjects, options);
     const repositoryUrl = await repositoryUrlOf();
     const statement = attestationOf(verdict, {
@@ -132,23 +131,6 @@ export async function validate(file: string): Promise<number> {
 export function schema(): string {
   const jsonSchema = z.toJSONSchema(policySchema, { io: 'input', unrepresentable: 'any' });
   return `${JSON.stringify({ ...jsonSchema, $id: 'https://github.com/release-gate/release-gate/schema/policy-v1.json', title: 'release-gate policy v1' }, null, 2)}\n`;
-}
-
-/** --subject FILE…: each file's sha256, read as a stream (release artifacts can be large). */
-async function subjectDigests(files: string[]): Promise<Array<{ name: string; sha256: string }> | string> {
-  const out: Array<{ name: string; sha256: string }> = [];
-  for (const file of files) {
-    try {
-      const info = await stat(file);
-      if (!info.isFile()) return `--subject ${file} is not a file`;
-      const hash = createHash('sha256');
-      for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-      out.push({ name: file, sha256: hash.digest('hex') });
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'ENOENT' ? `--subject ${file}: no such file` : `--subject ${file}: ${(err as Error).message}`;
-    }
-  }
-  return out;
 }
 
 /** The repository's web URL: $GITHUB_SERVER_URL/$GITHUB_REPOSITORY in a workflow, else git's origin as https. */

@@ -23,6 +23,9 @@ import { ageText } from '../render/history.js';
 import { renderMarkdownSections, renderUnusablePolicyMarkdown } from '../render/markdown.js';
 import type { BaselineLookup } from '../history/baseline.js';
 import { encodeDigest, type Digest } from '../history/digest.js';
+import { attestationOf } from '../render/attestation.js';
+import { subjectDigests } from '../subjects.js';
+import pkg from '../../package.json' with { type: 'json' };
 import type { ChangeInput } from '../changes/diff.js';
 import type { Policy } from '../policy/load.js';
 import { evaluatePolicy, type GateOutcome } from '../run.js';
@@ -130,6 +133,7 @@ export async function runAction(): Promise<void> {
     const { decision } = verdict;
     const digest = plan.undetermined ? undefined : digestFor(verdict, chosen, context, now);
     await writeFile(reportPath, renderJson(verdict, digest));
+    const attestation = await writeAttestation(verdict, chosen, context, inputs, work, now);
     // the comment and check run list 10 failing tests per failed criterion, the job summary 50;
     // fewer when that would not fit, so that trimming never cuts what has no evidence or passed.
     // The job summary draws the trend of the base branch's verdicts; the comment when the policy asks.
@@ -168,7 +172,7 @@ export async function runAction(): Promise<void> {
     });
     await writeSummary(summarySections);
     const baseline = chosen.lookup?.baseline?.digest.commit;
-    setOutputs({ decision, score: verdict.score, ...verdict.counts, notApplicable: verdict.counts['not-applicable'], report: reportPath, metrics: metricsOutput(verdict), ...(baseline && { baseline }), ...published });
+    setOutputs({ decision, score: verdict.score, ...verdict.counts, notApplicable: verdict.counts['not-applicable'], report: reportPath, metrics: metricsOutput(verdict), ...(baseline && { baseline }), ...(attestation && { attestation }), ...published });
     if (decision === 'fail') {
       const message = `release-gate failed: ${verdict.summary}`;
       if (inputs.fail) core.setFailed(message);
@@ -250,6 +254,31 @@ function digestText(digest: Digest): string | undefined {
   }
   if (encoded.dropped.length > 0) core.info(logLine(`verdict digest: left out to fit: ${encoded.dropped.join(', ')}`));
   return encoded.text;
+}
+
+/**
+ * The verdict as an in-toto Statement (SLSA VSA predicate), for actions/attest to sign: written
+ * beside the report, its path the `attestation` output. A subject that is not there writes none
+ * (an error says which): an attestation must not leave out an artifact it was asked to name.
+ */
+async function writeAttestation(verdict: Verdict, chosen: Judged, context: GateContext, inputs: Inputs, work: string, now: Date): Promise<string | undefined> {
+  const subjects = await subjectDigests(inputs.attestationSubjects, 'input attestation-subjects:', process.env.GITHUB_WORKSPACE || process.cwd());
+  if (typeof subjects === 'string') {
+    core.error(logLine(`no attestation is written: ${subjects}`), { title: 'release-gate attestation' });
+    return undefined;
+  }
+  const statement = attestationOf(verdict, {
+    version: pkg.version,
+    time: now,
+    ...(/^[0-9a-f]{40,64}$/.test(context.headSha) && { commit: context.headSha }),
+    repositoryUrl: `${context.serverUrl}/${context.owner}/${context.repo}`,
+    policyPath: chosen.source.file,
+    policyText: chosen.source.text,
+    subjects,
+  });
+  const file = path.join(work, 'release-gate-attestation.json');
+  await writeFile(file, `${JSON.stringify(statement, null, 2)}\n`);
+  return file;
 }
 
 /** This verdict's digest (the base's trend carried on): for the check run, the JSON report and the trend. */

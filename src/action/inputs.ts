@@ -23,6 +23,8 @@ export interface Inputs {
   baselineApps: string[];
   /** commits of history to fetch when the checkout does not reach the base of the change (input fetch-history; 0: never) */
   fetchHistory: number;
+  /** release artifacts the attestation names (input attestation-subjects: paths in the workspace, one a line) */
+  attestationSubjects: string[];
 }
 
 export function readInputs(): Inputs {
@@ -54,6 +56,11 @@ export function readInputs(): Inputs {
     // the list replaces the default: with an App token, the check runs any workflow's GITHUB_TOKEN can write are not trusted
     baselineApps: apps.length > 0 ? [...new Set(apps.map((a) => a.toLowerCase()))] : [TRUSTED_APP],
     fetchHistory: fetchHistory === 'true' ? FETCH_HISTORY_DEPTH : fetchHistory === 'false' ? 0 : Number(fetchHistory),
+    attestationSubjects: core
+      .getInput('attestation-subjects')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
   };
   if (core.getInput('evidence-dir')) inputs.evidenceDir = core.getInput('evidence-dir');
   if (runId) inputs.runId = Number(runId);

@@ -120,7 +120,7 @@ export async function writeSummary(sections: string[]): Promise<void> {
   await core.summary.addRaw(text, true).write();
 }
 
-export function setOutputs(values: { decision: string; score: number; passed: number; failed: number; missing: number; notApplicable: number; report: string; metrics: string; baseline?: string } & Publication): void {
+export function setOutputs(values: { decision: string; score: number; passed: number; failed: number; missing: number; notApplicable: number; report: string; metrics: string; baseline?: string; attestation?: string } & Publication): void {
   core.setOutput('decision', values.decision);
   core.setOutput('score', values.score);
   core.setOutput('passed', values.passed);
@@ -129,6 +129,7 @@ export function setOutputs(values: { decision: string; score: number; passed: nu
   core.setOutput('not-applicable', values.notApplicable);
   core.setOutput('report', values.report);
   core.setOutput('metrics', values.metrics);
+  core.setOutput('attestation', values.attestation ?? '');
   core.setOutput('check-run-id', values.checkRunId ?? '');
   core.setOutput('check-run-url', values.checkRunUrl ?? '');
   core.setOutput('comment-url', values.commentUrl ?? '');
