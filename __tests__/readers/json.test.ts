@@ -5,7 +5,7 @@ import { EvidenceError } from '../../src/measure.js';
 import { LIMITS } from '../../src/limits.js';
 import fc from 'fast-check';
 import { query, type JsonValue } from 'jsonpath-rfc9535';
-import { compilePolicyPath, compileShape, json, jsonPathShape, namedMetricNotes, parseJson, positionOf, type JsonModel, type Shape } from '../../src/readers/json.js';
+import { compilePolicyPath, compileShape, json, jsonPathShape, namedMetricNotes, parseJson, positionOf, streamEntries, type JsonModel, type Shape } from '../../src/readers/json.js';
 import type { NamedMetricSpec } from '../../src/readers/types.js';
 import { bytesSource, CONFORMANCE, context, evidenceError, fileSource, FIXTURES, manifest } from '../helpers/evidence.js';
 
@@ -439,6 +439,56 @@ describe('json: shapes build only what a reader reads', () => {
     expect(syncFailure(() => parseJson('{"results": [{"level": "a", "\\u006cevel": "b"}]}', 64, RESULT)).message).toMatch(/duplicate key "level"/);
     // not read: a repeated message, or a repeated key inside one
     expect(parseJson('{"results": [{"message": 1, "message": {"t": 1, "t": 2}, "level": "note"}]}', 64, RESULT)).toEqual({ results: [{ level: 'note' }] });
+  });
+
+  test('short keys and values are decoded once and reused: equal strings, duplicates still refused', () => {
+    // far more distinct short keys than the string cache has slots, many with the same length and
+    // the same first, middle and last bytes, and non-ASCII ones of as many bytes as ASCII ones
+    const keys = Array.from({ length: 20_000 }, (_, k) => `a${String(k).padStart(5, '0')}z`);
+    keys.push('é', 'ab', 'éa', 'aé', 'ü', '\u00e9\u00e9', 'e\u0301');
+    const doc = JSON.stringify(Object.fromEntries(keys.map((key, k) => [key, { [key]: key, v: keys[(k * 7) % keys.length], s: 'passed' }])));
+    expect(parseJson(doc, 64)).toEqual(JSON.parse(doc));
+    const streamed: [string, unknown][] = [];
+    expect(parseJson(doc, 64, compileShape(streamEntries({ v: true, s: true }, (key, value) => streamed.push([key, value]))))).toEqual({});
+    expect(streamed).toEqual(Object.entries(JSON.parse(doc) as Record<string, { v: string; s: string }>).map(([key, value]) => [key, { v: value.v, s: value.s }]));
+    // a repeat among reused keys, a repeat written with an escape, in kept and in streamed objects
+    for (const [text, name] of [
+      ['{"a00001z": 1, "a00002z": 2, "a00001z": 3}', 'a00001z'],
+      ['{"a00001z": 1, "a0000\\u0031z": 3}', 'a00001z'],
+      ['{"é": 1, "\\u00e9": 2}', 'é'],
+    ] as const) {
+      expect(syncFailure(() => parseJson(text, 64)).message).toBe(`duplicate key ${JSON.stringify(name)} in one object: which value counts would be a guess`);
+      expect(syncFailure(() => parseJson(text, 64, compileShape(streamEntries(true, () => undefined)))).message).toMatch(/^duplicate key/);
+      expect(syncFailure(() => parseJson(`{"x": ${text}}`, 64, compileShape({ x: true }))).message).toMatch(/^duplicate key/);
+    }
+    // "é" (two bytes) and "e\u0301" are other keys than any two ASCII bytes
+    expect(parseJson('{"ab": 1, "é": 2, "e\u0301": 3, "éa": 5}', 64)).toEqual({ ab: 1, é: 2, 'e\u0301': 3, éa: 5 });
+    expect(syncFailure(() => parseJson('{"ab": 1, "é": 2, "\\u00e9a": 4, "éa": 5}', 64)).message).toMatch(/^duplicate key "éa"/);
+  });
+
+  test('numbers are exactly what Number makes of them (plain integers read without a string)', () => {
+    const numbers = ['0', '-0', '7', '-7', '10', '999999999999999', '-999999999999999', '1000000000000000', '9007199254740993', '12345678901234567890', '1.5', '-0.0', '1e3', '1E-3', '-1.25e+2', '0.1', '123456789012345.5'];
+    const doc = `[${numbers.join(',')}]`;
+    const built = parseJson(doc, 64) as number[];
+    const kept = parseJson(`{"a": ${doc}}`, 64, compileShape({ a: [true] })) as { a: number[] };
+    numbers.forEach((text, k) => {
+      expect(Object.is(built[k], Number(text)), text).toBe(true);
+      expect(Object.is(kept.a[k], Number(text)), text).toBe(true);
+    });
+  });
+
+  test('a shape finds its fields by their bytes, among names of the same length and ends', () => {
+    // 31 fields (the most) whose names share their length and first and last bytes, and keys of
+    // the document that are not fields but look alike
+    const names = Array.from({ length: 31 }, (_, k) => `f${String.fromCharCode(0x41 + k)}z`);
+    const shape = compileShape(Object.fromEntries(names.map((name) => [name, true])));
+    const members = [...names.map((name, k) => [name, k]), ...['f@z', 'f_z', 'fz', 'fAAz', 'F' + 'Az', ''].map((name) => [name, -1])];
+    const doc = JSON.stringify(Object.fromEntries(members.reverse()));
+    expect(parseJson(doc, 64, shape)).toEqual(Object.fromEntries(names.map((name, k) => [name, k])));
+    expect(syncFailure(() => parseJson('{"fAz": 1, "fBz": 2, "fAz": 3}', 64, shape)).message).toMatch(/^duplicate key "fAz"/);
+    expect(syncFailure(() => parseJson('{"fAz": 1, "f\\u0041z": 3}', 64, shape)).message).toMatch(/^duplicate key "fAz"/);
+    expect(parseJson('{"fAz": 1, "fAy": 2, "": 3, "fA": 4}', 64, shape)).toEqual({ fAz: 1 });
+    expect(parseJson('{"": 1, "a": 2}', 64, compileShape({ '': true }))).toEqual({ '': 1 });
   });
 
   test('skipped parts are still checked: syntax, control characters and depth fail with a position', () => {

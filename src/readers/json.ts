@@ -119,7 +119,21 @@ class ObjectShape {
     /** a streamed object: the shape of every member, handed to entrySink */
     readonly entry?: ShapeNode,
     readonly entrySink?: EntrySink,
-  ) {}
+  ) {
+    keys.forEach((key, k) => {
+      const bucket = fieldBucket(key, 0, key.length);
+      this.buckets[bucket] = (this.buckets[bucket] as number) | (1 << k);
+    });
+  }
+
+  /** by fieldBucket of a name: the fields (bit k for field k) whose names fall there */
+  readonly buckets = new Int32Array(64);
+}
+
+/** A bucket (0-63) of the name bytes[start, end), from its length and its first and last bytes. */
+function fieldBucket(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  return length === 0 ? 0 : (length * 7 + (bytes[start] as number) * 3 + (bytes[end - 1] as number)) & 63;
 }
 
 class ArrayShape {
@@ -304,6 +318,65 @@ export interface ValueBudget {
 class JsonSyntaxError extends EvidenceError {}
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/** Buffer's own decoders without toString's argument checks (hot: every key and value built). */
+const utf8 = (buf: Buffer, start: number, end: number): string => (buf as unknown as { utf8Slice(s: number, e: number): string }).utf8Slice(start, end);
+
+/** Keys of at most this many bytes are interned (see StringCache)... */
+const INTERNED_KEY_BYTES = 32;
+/** ...and string values of at most this many (statuses, kinds: longer ones are mostly unique names) */
+const INTERNED_VALUE_BYTES = 12;
+/** Slots of the string cache: a fixed 4096 strings of at most 32 characters (under 1 MB) per document. */
+const INTERNED_SLOTS = 4096;
+
+/**
+ * Short ASCII strings (keys, statuses, ids) decoded once and reused: a document repeats the same
+ * few keys millions of times, and a reused string is neither allocated again nor hashed again by
+ * the Sets and Maps it goes into. A fixed table by a hash of the bytes, the last string of each
+ * slot kept: bounded whatever the document holds.
+ */
+class StringCache {
+  private readonly slots: (string | undefined)[] = new Array<string | undefined>(INTERNED_SLOTS).fill(undefined);
+
+  /** bytes[a, b) (valid UTF-8 without escapes) as a string, interned if at most `max` bytes */
+  get(bytes: Buffer, a: number, b: number, max: number): string {
+    const length = b - a;
+    if (length > max) return utf8(bytes, a, b);
+    // a few bytes suffice (ids differ at their end, words at their start): the bytes are compared anyway
+    const hash = length === 0 ? 0 : Math.imul(length, 0x9e3779b1) ^ Math.imul(bytes[a] as number, 0x85ebca6b) ^ Math.imul(bytes[b - 1] as number, 0xc2b2ae35) ^ ((bytes[a + (length >> 1)] as number) << 7) ^ ((bytes[b - 2] ?? 0) << 13);
+    const slot = (hash ^ (hash >>> 15)) & (INTERNED_SLOTS - 1);
+    const known = this.slots[slot];
+    if (known !== undefined && known.length === length) {
+      let j = 0;
+      // a kept string is ASCII: a byte of a multi-byte character never equals one of its code units
+      while (j < length && known.charCodeAt(j) === bytes[a + j]) j++;
+      if (j === length) return known;
+    }
+    const text = utf8(bytes, a, b);
+    if (text.length === length) this.slots[slot] = text; // ASCII only
+    return text;
+  }
+}
+
+/**
+ * The number bytes[start, end) (valid JSON number grammar) as Number() reads it: plain integers of
+ * up to 15 digits (exact in a double) without making a string, others through Number.
+ */
+function numberAt(bytes: Buffer, start: number, end: number): number {
+  let j = start;
+  const negative = bytes[j] === 45;
+  if (negative) j++;
+  if (end - j <= 15) {
+    let value = 0;
+    for (; j < end; j++) {
+      const d = (bytes[j] as number) - 48;
+      if (d < 0 || d > 9) break;
+      value = value * 10 + d;
+    }
+    if (j === end) return negative ? -value : value;
+  }
+  return Number((bytes as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end)); // the JSON number grammar is a subset of Number's
+}
 const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 
 /**
@@ -333,6 +406,9 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
   let i = 0;
   /** set by scanString: the string had a backslash escape */
   let escaped = false;
+  const strings = new StringCache();
+  /** the string whose quotes are at bytes[start] and bytes[end - 1]; short ones interned */
+  const stringAt = (start: number, end: number, max: number): string => (escaped ? (JSON.parse(utf8(bytes, start, end)) as string) : strings.get(bytes, start + 1, end - 1, max));
 
   /** scans a string starting at the opening quote; returns the index after the closing one */
   const scanString = (start: number): number => {
@@ -449,18 +525,27 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
     return shape.item;
   };
 
-  const open = (isObject: boolean): void => {
+  /** opens the container whose bracket is at bytes[i] (the caller moves past it) */
+  const open = (isObject: boolean, i: number): void => {
     if (depth >= maxDepth) fail(`JSON nesting is deeper than ${maxDepth} levels (LIMITS.nestingDepth)`, i);
-    let frame: Frame | undefined;
     const node = next;
+    if (node === SKIP) {
+      // a skipped container (most of a document): no frame, its items are skipped too
+      objects[depth++] = isObject ? 1 : 0;
+      frames.push(undefined);
+      top = undefined;
+      return;
+    }
+    let frame: Frame | undefined;
     const builtAtOpen = built;
-    if (node !== SKIP) count(i);
+    count(i);
     if ((node instanceof ObjectShape && !isObject) || (node instanceof ArrayShape && isObject)) {
       // another kind of container than the shape expects: an empty stand-in of its kind
-      frame = { value: isObject ? {} : [], shape: undefined, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: i, builtAtOpen, standIn: true };
+      frame = { value: isObject ? {} : [], shape: undefined, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: i, builtAtOpen, standIn: true, entries: undefined };
     } else if (node instanceof ObjectShape || node instanceof ArrayShape) {
-      frame = { value: node instanceof ObjectShape ? {} : [], shape: node, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: i, builtAtOpen, standIn: false };
-      if (node instanceof ObjectShape && node.entrySink !== undefined) frame = { ...frame, entries: new Set() };
+      // every frame has the same fields in the same order (one hidden class for the hot accesses)
+      const entries = node instanceof ObjectShape && node.entrySink !== undefined ? new Set<string>() : undefined;
+      frame = { value: node instanceof ObjectShape ? {} : [], shape: node, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: i, builtAtOpen, standIn: false, entries };
     } else if (node === KEEP || (node === CHECK && isObject)) {
       frame = {
         value: undefined,
@@ -473,6 +558,7 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
         start: i,
         builtAtOpen,
         standIn: false,
+        entries: undefined,
       };
     } else if (node === CHECK) {
       frame = CHECKED_ARRAY;
@@ -481,17 +567,16 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
     frames.push(frame);
     top = frame;
     if (!isObject) next = itemShape();
-    i++;
   };
 
-  const close = (): void => {
+  /** closes the container whose bracket is at bytes[at] (the caller moves past it) */
+  const close = (at: number): void => {
     const frame = frames.pop();
     depth--;
     top = frames[frames.length - 1];
-    i++;
     if (frame === undefined || frame === CHECKED_ARRAY) return;
     if (frame.value !== undefined) deliver(frame.value, frame.start, frame.builtAtOpen);
-    else if (frame.keptFrom >= 0) deliver(JSON.parse(bytes.toString('utf8', frame.keptFrom, i)), frame.keptFrom, frame.builtAtOpen);
+    else if (frame.keptFrom >= 0) deliver(JSON.parse(utf8(bytes, frame.keptFrom, at + 1)), frame.keptFrom, frame.builtAtOpen);
   };
 
   /** a key of the innermost open object, from the quote at `start` to `end` */
@@ -501,22 +586,22 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
       return;
     }
     if (top.keys !== undefined) {
-      const name = escaped ? (JSON.parse(bytes.toString('utf8', start, end)) as string) : bytes.toString('utf8', start + 1, end - 1);
-      if (top.keys.has(name)) duplicate(name, start);
-      top.keys.add(name);
+      const name = stringAt(start, end, INTERNED_KEY_BYTES);
+      const size = top.keys.size;
+      if (top.keys.add(name).size === size) duplicate(name, start);
       next = CHECK;
       return;
     }
     const shape = top.shape as ObjectShape;
     if (top.entries !== undefined) {
-      const name = escaped ? (JSON.parse(bytes.toString('utf8', start, end)) as string) : bytes.toString('utf8', start + 1, end - 1);
-      if (top.entries.has(name)) duplicate(name, start);
-      top.entries.add(name);
+      const name = stringAt(start, end, INTERNED_KEY_BYTES);
+      const size = top.entries.size;
+      if (top.entries.add(name).size === size) duplicate(name, start);
       top.field = name;
       next = shape.entry as ShapeNode;
       return;
     }
-    const index = escaped ? shape.names.indexOf(JSON.parse(bytes.toString('utf8', start, end)) as string) : fieldIndex(shape, bytes, start + 1, end - 1);
+    const index = escaped ? shape.names.indexOf(JSON.parse(utf8(bytes, start, end)) as string) : fieldIndex(shape, bytes, start + 1, end - 1);
     if (index < 0) {
       next = SKIP;
       return;
@@ -538,11 +623,11 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
     count(start);
     if (next === CHECK) return;
     let value: unknown;
-    if (c === 34) value = escaped ? JSON.parse(bytes.toString('utf8', start, end)) : bytes.toString('utf8', start + 1, end - 1);
+    if (c === 34) value = stringAt(start, end, INTERNED_VALUE_BYTES);
     else if (c === 116) value = true;
     else if (c === 102) value = false;
     else if (c === 110) value = null;
-    else value = Number(bytes.toString('latin1', start, end)); // the JSON number grammar is a subset of Number's
+    else value = numberAt(bytes, start, end);
     deliver(value, start, built - 1);
   };
 
@@ -560,19 +645,22 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
       case FIRST_ITEM: {
         if (c === 93 && state === FIRST_ITEM) {
           // ]
-          close();
+          close(i);
+          i++;
           state = AFTER;
           break;
         }
         if (c === 123) {
           // {
-          open(true);
+          open(true, i);
+          i++;
           state = FIRST_KEY;
           break;
         }
         if (c === 91) {
           // [
-          open(false);
+          open(false, i);
+          i++;
           state = FIRST_ITEM;
           break;
         }
@@ -591,7 +679,8 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
       case KEY: {
         if (c === 125 && state === FIRST_KEY) {
           // }
-          close();
+          close(i);
+          i++;
           state = AFTER;
           break;
         }
@@ -601,7 +690,11 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
         const start = i;
         i = scanString(i);
         key(start, i);
-        state = COLON;
+        if (bytes[i] === 58) {
+          // the usual ':' right after the key, without a turn of the loop
+          i++;
+          state = VALUE;
+        } else state = COLON;
         break;
       }
       case COLON:
@@ -621,7 +714,8 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
             next = itemShape();
           }
         } else if (c === (isObject ? 125 : 93)) {
-          close();
+          close(i);
+          i++;
           state = AFTER;
         } else {
           fail(`expected ',' or '${isObject ? '}' : ']'}', found ${describe(bytes, i)}`, i);
@@ -633,13 +727,15 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
 }
 
 /** The frame of every array inside a kept value: nothing to build, its items are checked. */
-const CHECKED_ARRAY: Frame = Object.freeze({ value: undefined, shape: undefined, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: -1, builtAtOpen: 0, standIn: false });
+const CHECKED_ARRAY: Frame = Object.freeze({ value: undefined, shape: undefined, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: -1, builtAtOpen: 0, standIn: false, entries: undefined });
 
 /** The index of the shape field whose UTF-8 name is bytes[start, end), or -1. */
 function fieldIndex(shape: ObjectShape, bytes: Buffer, start: number, end: number): number {
   const length = end - start;
   const keys = shape.keys;
-  for (let k = 0; k < keys.length; k++) {
+  // only the fields of the name's bucket (usually none or one)
+  for (let mask = shape.buckets[fieldBucket(bytes, start, end)] as number; mask !== 0; mask &= mask - 1) {
+    const k = 31 - Math.clz32(mask & -mask);
     const name = keys[k] as Buffer;
     if (name.length !== length) continue;
     let j = 0;
