@@ -143,9 +143,10 @@ criteria:
       profile: null,
       summary: 'the policy has 1 error; the gate fails until it is fixed',
       errors: [error],
-      counts: { passed: 0, failed: 0, missing: 0, 'not-applicable': 0 },
+      counts: { passed: 0, failed: 0, missing: 0, 'not-applicable': 0, waived: 0 },
       criteria: [],
       notEvaluated: [],
+      waivers: [],
       baseline: null,
       digest: null,
     });

@@ -12,7 +12,7 @@ import { runCli } from './helpers/cli.js';
 import { ROOT } from './helpers/evidence.js';
 
 
-type Status = 'passed' | 'failed' | 'missing' | 'not-applicable';
+type Status = 'passed' | 'failed' | 'missing' | 'not-applicable' | 'waived';
 
 interface Case {
   profile?: string;
@@ -163,6 +163,7 @@ describe('examples/', () => {
             failed: statuses.filter((s) => s === 'failed').length,
             missing: statuses.filter((s) => s === 'missing').length,
             'not-applicable': statuses.filter((s) => s === 'not-applicable').length,
+            waived: statuses.filter((s) => s === 'waived').length,
           });
           expect([...report.notEvaluated].sort()).toEqual([...(c.notEvaluated ?? [])].sort());
           // a failing gate names, on its verdict line, why: required criteria without evidence

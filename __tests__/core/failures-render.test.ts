@@ -254,7 +254,7 @@ function withFailures(kept: FailureItem[], total: number, criteria = 1): Verdict
     position: { line: 3 + i, column: 5 },
     failures: { kept, total, identities: [], identitiesComplete: false },
   }));
-  return { policy: 'p', decision: 'fail', score: 0, criteria: list, notEvaluated: [], counts: { passed: 0, failed: criteria, missing: 0, 'not-applicable': 0 }, summary: 'x' };
+  return { policy: 'p', decision: 'fail', score: 0, criteria: list, notEvaluated: [], waivers: [], counts: { passed: 0, failed: criteria, missing: 0, 'not-applicable': 0, waived: 0 }, summary: 'x' };
 }
 
 /** Pieces that mean something to Markdown, HTML, the runner or a terminal, and any code point. */

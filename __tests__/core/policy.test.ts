@@ -119,7 +119,7 @@ criteria:
 describe('policy errors are FILE:LINE:COL: message', () => {
   it('an unknown top-level key, with did-you-mean', () => {
     expect(errors(`version: 1\nmin_score: 80\ncriteria: []\n`)).toEqual([
-      'policy.yml:2:1: unknown key "min_score" (did you mean "min-score"?); allowed: $schema, version, name, min-score, path-map, trend-in-comment, profiles, criteria',
+      'policy.yml:2:1: unknown key "min_score" (did you mean "min-score"?); allowed: $schema, version, name, min-score, path-map, trend-in-comment, profiles, criteria, waiver-max-days, waivers',
       'policy.yml:3:11: criteria: a policy needs at least one criterion',
     ]);
   });

@@ -33,9 +33,9 @@ function criterion(overrides: Partial<CriterionResult>): CriterionResult {
 }
 
 function verdict(criteria: CriterionResult[]): Verdict {
-  const counts = { passed: 0, failed: 0, missing: 0, 'not-applicable': 0 };
+  const counts = { passed: 0, failed: 0, missing: 0, 'not-applicable': 0, waived: 0 };
   for (const c of criteria) counts[c.status]++;
-  return { policy: 'release-gate', decision: counts.failed + counts.missing > 0 ? 'fail' : 'pass', score: 50, minScore: 80, criteria, notEvaluated: [], counts, summary: 'required criteria not passed: 1 failed' };
+  return { policy: 'release-gate', decision: counts.failed + counts.missing > 0 ? 'fail' : 'pass', score: 50, minScore: 80, criteria, notEvaluated: [], waivers: [], counts, summary: 'required criteria not passed: 1 failed' };
 }
 
 function parse(markdown: string): Root {
@@ -160,8 +160,8 @@ describe('Markdown report: math and bidi', () => {
 describe('JSON report', () => {
   it('has the contract shape', () => {
     const report = JSON.parse(renderJson(hostileVerdict));
-    expect(Object.keys(report)).toEqual(['version', 'policy', 'decision', 'score', 'minScore', 'profile', 'summary', 'errors', 'counts', 'criteria', 'notEvaluated', 'baseline', 'digest']);
-    expect(Object.keys(report.criteria[0])).toEqual(['id', 'title', 'group', 'required', 'weight', 'status', 'reason', 'line', 'metrics', 'units', 'checks', 'base', 'skipped', 'inapplicable', 'patch', 'evidence', 'failures']);
+    expect(Object.keys(report)).toEqual(['version', 'policy', 'decision', 'score', 'minScore', 'profile', 'summary', 'errors', 'counts', 'criteria', 'notEvaluated', 'waivers', 'baseline', 'digest']);
+    expect(Object.keys(report.criteria[0])).toEqual(['id', 'title', 'group', 'required', 'weight', 'status', 'reason', 'line', 'metrics', 'units', 'checks', 'base', 'waived', 'skipped', 'inapplicable', 'patch', 'evidence', 'failures']);
     expect(report.criteria[0].checks).toEqual([{ metric: 'failed', op: '==', expected: 0, actual: 3, unit: null, ok: false, base: null, relative: false }]);
     expect(report.criteria[0].evidence[0]).toEqual({ artifact: 'a`|b', path: `x|y\`z ${HOSTILE}`, bytes: 1, sha256: null, modified: '2026-01-01T00:00:00Z' });
   });

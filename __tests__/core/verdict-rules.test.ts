@@ -134,7 +134,7 @@ criteria:
 
   it('only optional criteria, no evidence at all, no min-score: FAIL, not PASS at 0%', async () => {
     const v = await verdictOn(await mkdtemp(path.join(tmpdir(), 'rg-none-')), optional);
-    expect(v.counts).toEqual({ passed: 0, failed: 0, missing: 2, 'not-applicable': 0 });
+    expect(v.counts).toEqual({ passed: 0, failed: 0, missing: 2, 'not-applicable': 0, waived: 0 });
     expect(v.score).toBe(0);
     expect(v.decision).toBe('fail');
     expect(v.summary).toBe('no criterion passed');

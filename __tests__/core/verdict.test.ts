@@ -55,7 +55,7 @@ describe('evaluate', () => {
     const v = evaluate(POLICY, undefined, found(good), NOW);
     expect(v.decision).toBe('pass');
     expect(v.score).toBe(100);
-    expect(v.counts).toEqual({ passed: 3, failed: 0, missing: 0, 'not-applicable': 0 });
+    expect(v.counts).toEqual({ passed: 3, failed: 0, missing: 0, 'not-applicable': 0, waived: 0 });
     expect(v.notEvaluated).toEqual(['soak']);
     expect(v.criteria.map((c) => [c.id, c.status, c.reason])).toEqual([
       ['tests', 'passed', 'failed = 0, tests = 12'],

@@ -92,7 +92,7 @@ describe.each(FORMAT_NAMES)('hostile %s evidence', (formatName) => {
   const seeds = ALL_SEEDS[formatName];
   const format = FORMATS[formatName] as Format<unknown>;
   const criterion = criterionFor(formatName);
-  const policy = { file: 'p.yml', name: 'p', trendInComment: false, pathMap: [], profiles: [], criteria: [criterion] };
+  const policy = { file: 'p.yml', name: 'p', trendInComment: false, pathMap: [], waivers: [], waiverMaxDays: 90, profiles: [], criteria: [criterion] };
 
   // seeds that read and pass (some conformance files are refused on purpose: they are no seeds)
   const seedModels = new Map<Seed, unknown>();

@@ -47,7 +47,7 @@ export async function readPolicySource(octokit: Octokit, context: GateContext, i
   const source: PolicySource = { text, file, base };
   if (local !== undefined && local !== text) {
     const [before, after] = [loadPolicy(text, file), loadPolicy(local, file)];
-    source.change = before.ok && after.ok ? diffPolicies(before.policy, after.policy) : { added: [], removed: [], loosened: after.ok ? [] : ['the changed policy has errors'] };
+    source.change = before.ok && after.ok ? diffPolicies(before.policy, after.policy) : { added: [], removed: [], loosened: after.ok ? [] : ['the changed policy has errors'], waivers: [] };
   }
   return source;
 }
@@ -64,6 +64,8 @@ export function policySourceNotes(source: PolicySource): string[] {
     list('criteria added', source.change.added);
     list('criteria removed', source.change.removed);
     list('loosened', source.change.loosened);
+    // a change cannot waive its own failures: its waivers count from the merge on
+    list('waivers added or extended (not used until merged)', source.change.waivers);
     notes.push(`${lines.join('\n')}\n`);
   }
   return notes;

@@ -30,7 +30,7 @@ export interface DigestFailing {
 }
 
 export interface DigestCriterion {
-  status: 'passed' | 'failed' | 'missing' | 'not-applicable';
+  status: 'passed' | 'failed' | 'missing' | 'not-applicable' | 'waived';
   metrics: Record<string, number>;
   units: Record<string, Unit>;
   failing?: DigestFailing;
@@ -82,7 +82,7 @@ const digestSchema = z.strictObject({
   criteria: z.record(
     name,
     z.strictObject({
-      status: z.enum(['passed', 'failed', 'missing', 'not-applicable']),
+      status: z.enum(['passed', 'failed', 'missing', 'not-applicable', 'waived']),
       metrics: z.record(name, finite),
       units: z.record(name, units),
       failing: z.strictObject({ ids: z.array(z.string().regex(/^[A-Za-z0-9_-]{11}$/)).max(100_000), complete: z.boolean() }).optional(),

@@ -10,6 +10,8 @@ export interface PolicyChange {
   removed: string[];
   /** "criterion: what got weaker" */
   loosened: string[];
+  /** waivers the change adds or extends: "unit-tests: waiver added, to 2026-12-31 (reason)" */
+  waivers: string[];
 }
 
 export function diffPolicies(base: Policy, head: Policy): PolicyChange {
@@ -19,6 +21,7 @@ export function diffPolicies(base: Policy, head: Policy): PolicyChange {
     added: head.criteria.filter((c) => !baseById.has(c.id)).map((c) => c.id),
     removed: base.criteria.filter((c) => !headById.has(c.id)).map((c) => c.id),
     loosened: [],
+    waivers: waiverChanges(base, head),
   };
   const lowered = (what: string, before: number | undefined, after: number | undefined) => {
     if (before !== undefined && (after === undefined || after < before)) change.loosened.push(`${what}: ${before} → ${after ?? 'none'}`);
@@ -92,4 +95,24 @@ function weakerRelative(before: Expect, after: Expect): boolean {
   if (lower(a.op) && lower(b.op)) return y < x || (y === x && a.op === '>' && b.op === '>=');
   if (upper(a.op) && upper(b.op)) return y > x || (y === x && a.op === '<' && b.op === '<=');
   return a.op !== b.op || x !== y;
+}
+
+/** A waiver's scope: its criterion and, for a narrow one, its tests. */
+function waiverKey(w: Policy['waivers'][number]): string {
+  const tests = w.tests ? [...w.tests].map((t) => `${t.suite ?? ''}\u0000${t.name}`).sort().join('\u0001') : '*';
+  return `${w.criterion}\u0002${tests}`;
+}
+
+/** Waivers in `head` that `base` lacks, or that run longer there (the policy's maximum too). */
+function waiverChanges(base: Policy, head: Policy): string[] {
+  const out: string[] = [];
+  const before = new Map(base.waivers.map((w) => [waiverKey(w), w]));
+  for (const w of head.waivers) {
+    const scope = w.tests ? `waiver of ${w.tests.length} test${w.tests.length === 1 ? '' : 's'}` : 'waiver';
+    const was = before.get(waiverKey(w));
+    if (!was) out.push(`${w.criterion}: ${scope} added, to ${w.expires} (${w.reason})`);
+    else if (w.expires > was.expires) out.push(`${w.criterion}: ${scope} extended ${was.expires} → ${w.expires}`);
+  }
+  if (head.waiverMaxDays > base.waiverMaxDays) out.push(`waiver-max-days ${base.waiverMaxDays} → ${head.waiverMaxDays}`);
+  return out;
 }

@@ -49,6 +49,18 @@ export interface Criterion {
   position: Position;
 }
 
+export interface Waiver {
+  criterion: string;
+  reason: string;
+  /** the last day it holds, "YYYY-MM-DD" (UTC) */
+  expires: string;
+  link?: string;
+  approvedBy?: string;
+  /** narrower: only these failing tests */
+  tests?: Array<{ suite?: string; name: string }>;
+  position: Position;
+}
+
 export interface Profile {
   name: string;
   minScore?: number;
@@ -62,6 +74,9 @@ export interface Policy {
   trendInComment: boolean;
   /** prefix rewrites of coverage paths to repository paths (patch coverage) */
   pathMap: PathRewrite[];
+  waivers: Waiver[];
+  /** the longest a waiver may run, in days */
+  waiverMaxDays: number;
   minScore?: number;
   profiles: Profile[];
   criteria: Criterion[];
@@ -102,6 +117,16 @@ export function loadPolicy(text: string, file: string): LoadResult {
     name: p.name,
     trendInComment: p['trend-in-comment'],
     pathMap: p['path-map'] ?? [],
+    waivers: (p.waivers ?? []).map((w, i) => ({
+      criterion: w.criterion,
+      reason: w.reason,
+      expires: w.expires,
+      ...(w.link !== undefined && { link: w.link }),
+      ...(w['approved-by'] !== undefined && { approvedBy: w['approved-by'] }),
+      ...(w.tests !== undefined && { tests: w.tests.map((t) => ({ ...(t.suite !== undefined && { suite: t.suite }), name: t.name })) }),
+      position: nodePosition(['waivers', i]),
+    })),
+    waiverMaxDays: p['waiver-max-days'],
     profiles: Object.entries(p.profiles ?? {}).map(([name, profile]) => ({
       name,
       ...(profile['min-score'] !== undefined && { minScore: profile['min-score'] }),

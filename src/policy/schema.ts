@@ -118,6 +118,39 @@ const criterion = z.strictObject({
 });
 
 
+/** Waivers: how long one may run by default, and at most whatever the policy says. */
+export const DEFAULT_WAIVER_DAYS = 90;
+export const MAX_WAIVER_DAYS = 365;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A calendar date "YYYY-MM-DD" that exists (2026-02-30 does not). */
+export function parseDate(text: string): Date | undefined {
+  const m = DATE.exec(text);
+  if (!m) return undefined;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return date.toISOString().slice(0, 10) === text ? date : undefined;
+}
+
+const waiver = z.strictObject({
+  criterion: identifier('criterion'),
+  reason: z.string({ error: 'a waiver needs a reason: why the criterion may fail for now' }).trim().min(1, { error: 'a waiver needs a reason' }).max(500),
+  expires: z
+    .string({ error: 'expires is a date, quoted: "2026-12-31"' })
+    .refine((d) => parseDate(d) !== undefined, { error: 'expires must be a date YYYY-MM-DD, e.g. "2026-12-31" (the waiver holds through that day, UTC)' })
+    .describe('the last day (UTC) the waiver holds'),
+  link: z
+    .string()
+    .refine((u) => /^https?:\/\/[^\s]+$/.test(u), { error: 'link must be an http(s) URL of the issue or ticket' })
+    .optional(),
+  'approved-by': z.string().min(1).max(100).optional().describe('who approved it'),
+  tests: z
+    .array(z.strictObject({ suite: z.string().optional(), name: z.string().min(1) }))
+    .min(1)
+    .max(1_000)
+    .optional()
+    .describe('only these failing tests (suite and name as the report shows them): they leave the counts, the rest is still judged'),
+});
+
 const profile = z.strictObject({
   'min-score': percent('min-score').optional(),
   branches: globList.optional().describe('branch globs that select this profile'),
@@ -140,6 +173,14 @@ export const policySchema = z
       .describe('also draw the trend of the base branch\'s last verdicts in the PR comment (the job summary always has it)'),
     profiles: z.record(identifier('a profile name'), profile).optional(),
     criteria: z.array(criterion).min(1, { error: 'a policy needs at least one criterion' }),
+    'waiver-max-days': z
+      .number({ error: 'waiver-max-days must be a whole number of days' })
+      .int({ error: 'waiver-max-days must be a whole number of days' })
+      .min(1, { error: 'waiver-max-days must be at least 1' })
+      .max(MAX_WAIVER_DAYS, { error: `waiver-max-days must be at most ${MAX_WAIVER_DAYS}` })
+      .default(DEFAULT_WAIVER_DAYS)
+      .describe('the longest a waiver may run: one that expires later than this many days from the day it is judged is not used'),
+    waivers: z.array(waiver).max(200, { error: 'at most 200 waivers' }).optional().describe('time-limited exceptions: a criterion, or some of its failing tests, that may fail without failing the gate'),
   })
   .superRefine((policy, ctx) => {
     const seen = new Map<string, number>();
@@ -171,6 +212,16 @@ export const policySchema = z
       const pathProblem = evidenceGlobProblem(c.evidence.path);
       if (pathProblem !== undefined) ctx.addIssue({ code: 'custom', path: at('evidence', 'path'), message: pathProblem });
       checkMetrics(c, ctx, at);
+    });
+    policy.waivers?.forEach((w, i) => {
+      const c = policy.criteria.find((x) => x.id === w.criterion);
+      if (!c) {
+        ctx.addIssue({ code: 'custom', path: ['waivers', i, 'criterion'], message: `no criterion "${w.criterion}"${didYouMean(w.criterion, policy.criteria.map((x) => x.id))}` });
+        return;
+      }
+      if (w.tests && !FORMATS[c.evidence.format].testResults) {
+        ctx.addIssue({ code: 'custom', path: ['waivers', i, 'tests'], message: `tests: names failing tests, and ${c.id} reads ${c.evidence.format}, not test results; waive the whole criterion instead` });
+      }
     });
   });
 

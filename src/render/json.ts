@@ -1,5 +1,6 @@
 import type { Digest } from '../history/digest.js';
 import type { CriterionResult, Status, Verdict, VerdictBaseline } from '../verdict/evaluate.js';
+import type { WaiverUse } from '../verdict/waivers.js';
 
 /**
  * The machine-readable report (version 1); its shape is a contract with users' tooling. A report
@@ -20,6 +21,8 @@ export interface JsonReport {
   counts: Record<Status, number>;
   criteria: ReturnType<typeof criterionJson>[];
   notEvaluated: string[];
+  /** every waiver of the policy: applied, unused, expired, or longer than the policy allows */
+  waivers: WaiverUse[];
   /** the base compared with, or why there was none (null when no base was looked for) */
   baseline: Omit<VerdictBaseline, 'trend'> | null;
   /** what a later run compares with (`--baseline` this report); null when no verdict was computed */
@@ -39,6 +42,7 @@ export function renderJson(verdict: Verdict, digest?: Digest): string {
     counts: verdict.counts,
     criteria: verdict.criteria.map(criterionJson),
     notEvaluated: verdict.notEvaluated,
+    waivers: verdict.waivers,
     baseline: baselineJson(verdict.baseline),
     digest: digest ?? null,
   };
@@ -56,9 +60,10 @@ export function renderNoVerdictJson(errors: string[], context: { summary: string
     profile: context.profile ?? null,
     summary: context.summary,
     errors,
-    counts: { passed: 0, failed: 0, missing: 0, 'not-applicable': 0 },
+    counts: { passed: 0, failed: 0, missing: 0, 'not-applicable': 0, waived: 0 },
     criteria: [],
     notEvaluated: [],
+    waivers: [],
     baseline: null,
     digest: null,
   };
@@ -87,6 +92,8 @@ function criterionJson(c: CriterionResult) {
     checks: c.checks.map(({ metric, op, expected, actual, ok, unit, base, relative }) => ({ metric, op, expected, actual, unit: unit ?? null, ok, base: base ?? null, relative: relative ?? false })),
     /** the base verdict's status and metrics for this criterion (null: no base, or it did not evaluate it) */
     base: c.base ?? null,
+    /** a waived criterion: what it would have been (failed or missing) and the waiver's line */
+    waived: c.waived ? { from: c.waived.from, line: c.waived.waiver.line, expires: c.waived.waiver.expires } : null,
     /** relative expectations skipped for want of a base (`baseline: optional`) */
     skipped: c.skipped ?? [],
     /** checks not applicable to this change (patch coverage of a change with no instrumented line) */

@@ -10,9 +10,10 @@ import { codeSpan, escapeMarkdown } from './escape.js';
 import { FAILURES_IN_COMMENT, failuresNoun, findingName, nameOf, placeOf, shownMessage } from './failures.js';
 import type { TrendPoint } from '../history/digest.js';
 import { baselineMarkdown, deltaText, trendMarkdown } from './history.js';
+import type { WaiverUse } from '../verdict/waivers.js';
 
-const ICON: Record<Status, string> = { passed: '✅', failed: '❌', missing: '⚠️', 'not-applicable': '➖' };
-const HEADING: Record<Status, string> = { failed: 'Failed', missing: 'No evidence', passed: 'Passed', 'not-applicable': 'Not applicable' };
+const ICON: Record<Status, string> = { passed: '✅', failed: '❌', missing: '⚠️', 'not-applicable': '➖', waived: '⏳' };
+const HEADING: Record<Status, string> = { failed: 'Failed', missing: 'No evidence', passed: 'Passed', 'not-applicable': 'Not applicable', waived: 'Waived' };
 
 export interface MarkdownOptions {
   /** e.g. the policy path, shown as where the criteria come from */
@@ -38,6 +39,7 @@ export function renderMarkdownSections(verdict: Verdict, options: MarkdownOption
   const tally = [
     counts.failed && `❌ **${counts.failed} failed**`,
     counts.missing && `⚠️ **${counts.missing} without evidence**`,
+    counts.waived && `⏳ ${counts.waived} waived`,
     counts.passed && `✅ ${counts.passed} passed`,
     counts['not-applicable'] && `➖ ${counts['not-applicable']} not applicable`,
   ].filter(Boolean);
@@ -47,7 +49,7 @@ export function renderMarkdownSections(verdict: Verdict, options: MarkdownOption
   ].filter(Boolean);
   const sections = [`${title}\n\n${tally.join(' · ') || 'no criteria'}${context.length ? ` — ${context.join(', ')}` : ''}\n\n${escapeMarkdown(capitalize(verdict.summary), 1000)}.\n`];
   if (verdict.baseline) sections.push(baselineMarkdown(verdict.baseline, options.now ?? new Date()));
-  for (const status of ['failed', 'missing'] as const) {
+  for (const status of ['failed', 'missing', 'waived'] as const) {
     const rows = verdict.criteria.filter((c) => c.status === status);
     if (rows.length === 0) continue;
     sections.push(`#### ${ICON[status]} ${HEADING[status]}\n\n${table(rows)}`);
@@ -56,6 +58,8 @@ export function renderMarkdownSections(verdict: Verdict, options: MarkdownOption
       for (const c of rows) if (c.failures) sections.push(failuresList(c, options.failuresShown ?? FAILURES_IN_COMMENT));
     }
   }
+  const waivers = waiversSection(verdict);
+  if (waivers !== undefined) sections.push(waivers);
   const patch = patchSection(verdict);
   if (patch !== undefined) sections.push(patch);
   const passed = verdict.criteria.filter((c) => c.status === 'passed');
@@ -123,6 +127,10 @@ function criterionCell(c: CriterionResult): string {
 // value with another metric's bound.
 function resultCell(c: CriterionResult): string {
   if (c.status === 'not-applicable') return `not applicable: ${escapeMarkdown(c.reason, 300)}`;
+  if (c.status === 'waived' && c.waived) {
+    const w = c.waived.waiver;
+    return `**waived** until ${escapeMarkdown(w.expires, 20)} (${w.daysLeft} day${w.daysLeft === 1 ? '' : 's'} left${w.expiringSoon ? ' ⚠️' : ''}): ${escapeMarkdown(w.reason, 300)}${waiverRefs(w)}<br><sub>${escapeMarkdown(c.reason.slice(c.reason.indexOf(' — ') + 3), 300)}</sub>`;
+  }
   if (c.status === 'missing' || c.checks.length === 0) {
     const needs = c.expectations.length > 0 ? `<br><sub>needs ${c.expectations.map((e) => escapeMarkdown(readable(e), 80)).join(' · ')}</sub>` : '';
     return `${c.status === 'missing' ? '**no evidence**: ' : ''}${escapeMarkdown(c.reason, 300)}${needs}`;
@@ -182,4 +190,26 @@ function patchSection(verdict: Verdict): string | undefined {
 /** Whether a criterion states an expectation on patch coverage (patch.lines and its counts). */
 export function judgesPatch(c: CriterionResult): boolean {
   return c.expectations.some((e) => e.startsWith('patch.'));
+}
+
+/** " · [ticket](https://…) · approved by @x" (the link checked to be http(s) by the schema) */
+function waiverRefs(w: WaiverUse): string {
+  const parts: string[] = [];
+  if (w.link !== undefined) parts.push(`[ticket](${w.link.replace(/[()<> ]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)})`);
+  if (w.approvedBy !== undefined) parts.push(`approved by ${escapeMarkdown(w.approvedBy, 100)}`);
+  return parts.length > 0 ? ` · ${parts.join(' · ')}` : '';
+}
+
+/** Waivers that did not apply, and those about to expire: what the release owner must act on. */
+function waiversSection(verdict: Verdict): string | undefined {
+  const lines: string[] = [];
+  for (const w of verdict.waivers) {
+    const who = `${codeSpan(w.criterion, 80)} (policy line ${w.line})`;
+    if (w.state === 'applied' && w.expiringSoon) lines.push(`- ⚠️ ${who}: the waiver expires in ${w.daysLeft} day${w.daysLeft === 1 ? '' : 's'} (${escapeMarkdown(w.expires, 20)})${waiverRefs(w)}`);
+    else if (w.state === 'applied' && w.tests !== undefined) lines.push(`- ⏳ ${who}: ${w.tests} failing test${w.tests === 1 ? '' : 's'} waived until ${escapeMarkdown(w.expires, 20)}: ${escapeMarkdown(w.reason, 200)}${waiverRefs(w)}`);
+    else if (w.state === 'expired') lines.push(`- ⌛ ${who}: waiver expired on ${escapeMarkdown(w.expires, 20)} — not used`);
+    else if (w.state === 'too-long') lines.push(`- 🚫 ${who}: ${escapeMarkdown(w.note, 200)}`);
+    else if (w.state === 'unused') lines.push(`- 💤 ${who}: unused — ${escapeMarkdown(w.note, 200)}`);
+  }
+  return lines.length > 0 ? `#### ⏳ Waivers\n\n${lines.join('\n')}\n` : undefined;
 }

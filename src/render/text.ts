@@ -12,8 +12,8 @@ import { judgesPatch } from './markdown.js';
 import { logLine } from './log.js';
 import { FAILURES_IN_TEXT, failuresNoun, findingName, nameOf, placeOf, shownMessage } from './failures.js';
 
-const LABEL: Record<Status, string> = { failed: 'FAILED ', missing: 'MISSING', passed: 'passed ', 'not-applicable': 'n/a    ' };
-const ORDER: Status[] = ['failed', 'missing', 'passed', 'not-applicable'];
+const LABEL: Record<Status, string> = { failed: 'FAILED ', missing: 'MISSING', passed: 'passed ', 'not-applicable': 'n/a    ', waived: 'WAIVED ' };
+const ORDER: Status[] = ['failed', 'missing', 'waived', 'passed', 'not-applicable'];
 
 export function renderText(verdict: Verdict, policyPath?: string, now = new Date()): string {
   const out: string[] = [];
@@ -33,9 +33,21 @@ export function renderText(verdict: Verdict, policyPath?: string, now = new Date
   if (verdict.notEvaluated.length > 0) {
     out.push('', `not evaluated ${verdict.profile === undefined ? 'without a profile' : `in profile ${verdict.profile}`}: ${verdict.notEvaluated.join(', ')}`);
   }
+  for (const w of verdict.waivers) {
+    const note =
+      w.state === 'applied'
+        ? w.expiringSoon
+          ? `expires in ${w.daysLeft} day${w.daysLeft === 1 ? '' : 's'} (${w.expires})`
+          : undefined
+        : w.state === 'unused'
+          ? `unused: ${w.note}`
+          : w.note;
+    if (note !== undefined) out.push(`waiver for ${oneLine(w.criterion)} (policy line ${w.line}): ${oneLine(note)}`);
+  }
   const { passed, failed, missing } = verdict.counts;
   const inapplicable = verdict.counts['not-applicable'];
-  out.push('', `criteria: ${passed} of ${verdict.criteria.length} passed · ${failed} failed · ${missing} without evidence${inapplicable ? ` · ${inapplicable} not applicable` : ''}`);
+  const waived = verdict.counts.waived;
+  out.push('', `criteria: ${passed} of ${verdict.criteria.length} passed · ${failed} failed · ${missing} without evidence${waived ? ` · ${waived} waived` : ''}${inapplicable ? ` · ${inapplicable} not applicable` : ''}`);
   return `${out.map(logLine).join('\n')}\n`;
 }
 

@@ -14,6 +14,7 @@ import type { DigestCriterion, TrendPoint } from '../history/digest.js';
 import { FORMATS } from '../readers/index.js';
 import type { ChangeInput } from '../changes/diff.js';
 import type { PatchCoverage } from '../changes/patch.js';
+import { notUsedNote, waiveCriterion, waiverTiming, waiveTests, type WaiverUse } from './waivers.js';
 import picomatchForPaths from 'picomatch';
 import { displayName, type CriterionEvidence } from '../evidence/collect.js';
 import type { Provenance } from '../evidence/types.js';
@@ -27,7 +28,7 @@ import { reaches, shownScore, type Share } from './score.js';
  */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
-export type Status = 'passed' | 'failed' | 'missing' | 'not-applicable';
+export type Status = 'passed' | 'failed' | 'missing' | 'not-applicable' | 'waived';
 
 export interface Check {
   metric: string;
@@ -74,6 +75,8 @@ export interface CriterionResult {
   patch?: PatchCoverage;
   /** checks not applicable to this change (patch coverage of a change that touches no instrumented line) */
   inapplicable?: string[];
+  /** a waived criterion: what it would have been, and the waiver */
+  waived?: { from: 'failed' | 'missing'; waiver: WaiverUse };
 }
 
 /** The base the verdict was compared with, or why there was none, and how it was looked for. */
@@ -106,6 +109,8 @@ export interface Verdict {
   summary: string;
   /** set when a base was looked for (the action, or the CLI's --baseline) */
   baseline?: VerdictBaseline;
+  /** every waiver of the policy: what it did, or why it was not used */
+  waivers: WaiverUse[];
 }
 
 export type ProfileChoice = { profile?: Profile } | { error: string };
@@ -142,20 +147,52 @@ export function evaluate(
   change?: ChangeInput,
 ): Verdict {
   const evaluated = criteriaInProfile(policy, profile);
+  const waiverUses: WaiverUse[] = [];
   const criteria = evaluated.map((c) => {
     const scoped = scope(c, change);
-    if (scoped) return scoped;
-    return evaluateCriterion(c, evidence.get(c.id) ?? { files: [], problem: 'evidence was not collected' }, now, baseFor(c, lookup), change);
+    const mine = policy.waivers.filter((w) => w.criterion === c.id);
+    if (scoped) {
+      waiveCriterion(mine, true, waiverUses, now, policy.waiverMaxDays);
+      return scoped;
+    }
+    let found = evidence.get(c.id) ?? { files: [], problem: 'evidence was not collected' };
+    const narrow = mine.filter((w) => w.tests !== undefined);
+    if (narrow.length > 0) found = waiveTests(found, narrow, waiverUses, now, policy.waiverMaxDays);
+    const result = evaluateCriterion(c, found, now, baseFor(c, lookup), change);
+    const whole = mine.filter((w) => w.tests === undefined);
+    if (whole.length === 0) return result;
+    const applied = waiveCriterion(whole, result.status === 'passed', waiverUses, now, policy.waiverMaxDays);
+    if (!applied || (result.status !== 'failed' && result.status !== 'missing')) return result;
+    const until = `waived until ${applied.expires} (${applied.daysLeft} day${applied.daysLeft === 1 ? '' : 's'} left): ${applied.reason}`;
+    return { ...result, status: 'waived' as const, reason: `${until} — ${result.status === 'failed' ? 'failed' : 'no evidence'}: ${result.reason}`, waived: { from: result.status, waiver: applied } };
   });
-  const counts: Record<Status, number> = { passed: 0, failed: 0, missing: 0, 'not-applicable': 0 };
+  for (const w of policy.waivers) {
+    if (!evaluated.some((c) => c.id === w.criterion)) {
+      const timing = waiverTiming(w, now, policy.waiverMaxDays);
+      waiverUses.push({
+        criterion: w.criterion,
+        reason: w.reason,
+        expires: w.expires,
+        ...(w.link !== undefined && { link: w.link }),
+        ...(w.approvedBy !== undefined && { approvedBy: w.approvedBy }),
+        line: w.position.line,
+        state: timing.state === 'active' ? 'unused' : timing.state,
+        daysLeft: timing.daysLeft,
+        expiringSoon: false,
+        note: timing.state === 'active' ? `${w.criterion} is not evaluated${profile ? ` in profile ${profile.name}` : ' without a profile'}` : notUsedNote(timing.state, w, policy.waiverMaxDays),
+      });
+    }
+  }
+  waiverUses.sort((a, b) => a.line - b.line);
+  const counts: Record<Status, number> = { passed: 0, failed: 0, missing: 0, 'not-applicable': 0, waived: 0 };
   // exact sums of weights in thousandths (the schema allows no other weights)
   const share: Share = { passed: 0n, total: 0n };
   for (const c of criteria) {
     counts[c.status]++;
     const weight = scaledWeight(c.weight);
     if (weight === undefined) throw new RangeError(`criterion ${c.id}: weight ${c.weight} is outside what the policy schema allows`);
-    // not applicable to this change: outside the score and the required check, never failed
-    if (c.status === 'not-applicable') continue;
+    // not applicable to this change, or waived for now: outside the score and the required check
+    if (c.status === 'not-applicable' || c.status === 'waived') continue;
     share.total += weight;
     if (c.status === 'passed') share.passed += weight;
   }
@@ -164,7 +201,7 @@ export function evaluate(
   // rounded down, so a shown score never exceeds the real one; the minimum is compared exactly
   const score = allInapplicable ? 100 : shownScore(share);
   const minScore = profile?.minScore ?? policy.minScore;
-  const requiredNotPassed = criteria.filter((c) => c.required && c.status !== 'passed' && c.status !== 'not-applicable');
+  const requiredNotPassed = criteria.filter((c) => c.required && (c.status === 'failed' || c.status === 'missing'));
   const reasons: string[] = [];
   if (criteria.length === 0) reasons.push(`no criterion applies${profile ? ` in profile "${profile.name}"` : ' without a profile'}`);
   if (requiredNotPassed.length > 0) {
@@ -186,6 +223,7 @@ export function evaluate(
     criteria,
     notEvaluated: policy.criteria.filter((c) => !evaluated.includes(c)).map((c) => c.id),
     counts,
+    waivers: waiverUses,
     summary:
       decision === 'pass'
         ? allInapplicable
