@@ -100,6 +100,60 @@ describe('xml tokenizer', () => {
     for (const size of [1, 4096]) expect((await failure('<r a="x<y"/>', size)).position).toEqual({ line: 1, column: 8 });
   });
 
+  it('checks references on their bytes: the five entities and character references, every other one refused with its name', async () => {
+    const valid: [string, string][] = [
+      ['&lt;&gt;&amp;&apos;&quot;', `<>&'"`],
+      // a character reference is never normalized, in an attribute or in text
+      ['&#65;&#x42;&#x6a;&#x6A;&#0065;&#x0000004A;&#9;&#10;&#13;&#32;', 'ABjjAJ\t\n\r '],
+      ['&#55295;&#xE000;&#xFFFD;&#x10000;&#x10FFFF;&#1114111;', '\ud7ff\ue000\ufffd\u{10000}\u{10ffff}\u{10ffff}'],
+    ];
+    for (const [refs, text] of valid) {
+      for (const size of [1, 3, 4096]) {
+        expect(await events(`<r a="${refs}">${refs}</r>`, size, ['a'])).toEqual([['open', 'r', 1, { a: text }], ['text', text], ['close', 'r', 1]]);
+      }
+    }
+    const invalid: [string, string][] = [
+      ['&#0;', 'invalid character reference: &#0;'],
+      ['&#8;', 'invalid character reference: &#8;'],
+      ['&#xD800;', 'invalid character reference: &#xD800;'],
+      ['&#xFFFE;', 'invalid character reference: &#xFFFE;'],
+      ['&#x110000;', 'invalid character reference: &#x110000;'],
+      ['&#1114112;', 'invalid character reference: &#1114112;'],
+      ['&#x000000041;', 'invalid character reference: &#x000000041;'],
+      ['&#000000065;', 'invalid character reference: &#000000065;'],
+      ['&#;', 'invalid character reference: &#;'],
+      ['&#x;', 'invalid character reference: &#x;'],
+      ['&#X41;', 'invalid character reference: &#X41;'],
+      ['&#x4g;', 'invalid character reference: &#x4g;'],
+      ['&#6a;', 'invalid character reference: &#6a;'],
+      ['&#-65;', 'invalid character reference: &#-65;'],
+      ['&#+65;', 'invalid character reference: &#+65;'],
+      ['&#6 5;', 'invalid character reference: &#6 5;'],
+      ['&LT;', 'undefined entity: LT'],
+      ['&l;', 'undefined entity: l'],
+      ['&lte;', 'undefined entity: lte'],
+      ['&am;', 'undefined entity: am'],
+      ['&amps;', 'undefined entity: amps'],
+      ['&apo;', 'undefined entity: apo'],
+      ['&quo;', 'undefined entity: quo'],
+      ['&quote;', 'undefined entity: quote'],
+      ['&qt;', 'undefined entity: qt'],
+      ['&at;', 'undefined entity: at'],
+      ['&ap;', 'undefined entity: ap'],
+      ['&;', 'undefined entity: '],
+      ['&nbsp;', 'undefined entity: nbsp'],
+    ];
+    for (const [ref, message] of invalid) {
+      for (const xml of [`<r>ab${ref}</r>`, `<r a="ab${ref}"/>`]) {
+        for (const size of [1, 4096]) {
+          const err = await failure(xml, size);
+          expect(err.message.startsWith(message), `${xml}: ${err.message}`).toBe(true);
+          expect(err.position).toEqual({ line: 1, column: xml.indexOf('&') + 1 });
+        }
+      }
+    }
+  });
+
   it('reads a tag longer than many chunks', async () => {
     const long = 'x'.repeat(300_000);
     const got = await events(`<r v="${long}">${'y'.repeat(200_000)}</r>`, 1000, ['v']);

@@ -497,6 +497,7 @@ class Tokenizer implements XmlAttributes {
       if (!complete && limit === buf.byteLength && max === limit) return INCOMPLETE;
       this.fail('invalid character entity: "&" must start a reference ending with ";" (write &amp;)', amp);
     }
+    if (isCommonReference(buf, amp + 1, semi)) return semi;
     const ref = latin1(buf, amp + 1, semi);
     if (referenceText(ref) === undefined) {
       if (ref.length > 0 && ref.charCodeAt(0) === 0x23 /* # */) this.fail(`invalid character reference: &${ref};`, amp);
@@ -859,6 +860,40 @@ class Tokenizer implements XmlAttributes {
     }
     return INCOMPLETE;
   }
+}
+
+/**
+ * Whether buf[a, b), the name of a reference (between & and ;), is one of the five predefined
+ * entities or a character reference that referenceText accepts, checked on the bytes (hot: every
+ * reference in every failure message). False sends the name to referenceText, which decides (the
+ * same rules: a false here never accepts what referenceText refuses, nor the reverse).
+ */
+function isCommonReference(buf: Buffer, a: number, b: number): boolean {
+  const length = b - a;
+  const c0 = buf[a];
+  if (c0 === 0x23 /* # */) {
+    const hex = buf[a + 1] === 0x78; /* x */
+    const from = hex ? a + 2 : a + 1;
+    if (from === b || b - from > 8) return false;
+    let code = 0;
+    for (let i = from; i < b; i++) {
+      const c = buf[i]!;
+      let d: number;
+      if (c >= 0x30 && c <= 0x39) d = c - 0x30;
+      else if (hex && c >= 0x61 && c <= 0x66) d = c - 0x57;
+      else if (hex && c >= 0x41 && c <= 0x46) d = c - 0x37;
+      else return false;
+      code = code * (hex ? 16 : 10) + d;
+    }
+    // XML 1.0 Char
+    return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  }
+  if (length === 2) return (c0 === 0x6c /* l */ || c0 === 0x67) /* g */ && buf[a + 1] === 0x74; /* t */
+  if (length === 3) return c0 === 0x61 && buf[a + 1] === 0x6d && buf[a + 2] === 0x70; /* amp */
+  if (length === 4) {
+    return (c0 === 0x61 && buf[a + 1] === 0x70 && buf[a + 2] === 0x6f && buf[a + 3] === 0x73) /* apos */ || (c0 === 0x71 && buf[a + 1] === 0x75 && buf[a + 2] === 0x6f && buf[a + 3] === 0x74); /* quot */
+  }
+  return false;
 }
 
 /** The text of a reference's name (between & and ;), or undefined when it names no character. */
