@@ -120,13 +120,14 @@ export async function writeSummary(sections: string[]): Promise<void> {
   await core.summary.addRaw(text, true).write();
 }
 
-export function setOutputs(values: { decision: string; score: number; passed: number; failed: number; missing: number; notApplicable: number; report: string; metrics: string; baseline?: string; attestation?: string } & Publication): void {
+export function setOutputs(values: { decision: string; score: number; passed: number; failed: number; missing: number; notApplicable: number; waived?: number; report: string; metrics: string; baseline?: string; attestation?: string } & Publication): void {
   core.setOutput('decision', values.decision);
   core.setOutput('score', values.score);
   core.setOutput('passed', values.passed);
   core.setOutput('failed', values.failed);
   core.setOutput('missing', values.missing);
   core.setOutput('not-applicable', values.notApplicable);
+  core.setOutput('waived', values.waived ?? 0);
   core.setOutput('report', values.report);
   core.setOutput('metrics', values.metrics);
   core.setOutput('attestation', values.attestation ?? '');
