@@ -68,6 +68,18 @@ interface YamlBlock {
 const DIRECTIVE = /^\s*(skip\S*|todo(?=\s|$))\s*(.*)$/i;
 const BATS_PLACE = /^\(in test file (.+), line (\d+)\)$/;
 const SUBTEST = /^#\s*Subtest\b:?\s*(.*)$/i;
+
+/**
+ * False when the comment line `content` cannot match SUBTEST: its first character after the `#` and
+ * any ASCII whitespace is another ASCII character than s or S (most comments; the regex is costly).
+ */
+function maySubtest(content: string): boolean {
+  let i = 1;
+  for (let c = content.charCodeAt(i); c === 0x20 || (c >= 0x09 && c <= 0x0d); c = content.charCodeAt(++i));
+  const c = content.charCodeAt(i);
+  return !(c < 0x80) || c === 0x73 || c === 0x53;
+}
+
 const PLAN = /^(\d+)\.\.(\d+)(?:\s*(?:#.*)?)?$/;
 /** node-tap's trailing `# time=12ms`, matched from its `#` (an unanchored regex is quadratic on long lines) */
 const TIME_DIRECTIVE = /^#\s*time=\S+$/;
@@ -115,7 +127,7 @@ class TapParser {
         this.yaml = { indent, atIndent: -1, blockKey: '' };
         return;
       }
-      if (content.charCodeAt(0) === 35 /* # */ && !SUBTEST.test(content)) {
+      if (content.charCodeAt(0) === 35 /* # */ && !(maySubtest(content) && SUBTEST.test(content))) {
         if (pending.failing !== undefined) diagnosticComment(pending.failing, content);
         return;
       }
@@ -136,7 +148,7 @@ class TapParser {
         return;
       }
     } else if (c0 === 35 /* # */) {
-      const subtest = SUBTEST.exec(content);
+      const subtest = maySubtest(content) ? SUBTEST.exec(content) : null;
       if (subtest) {
         const name = subtest[1] || undefined;
         const level = this.at(indent, true);
@@ -369,7 +381,7 @@ export function splitDirective(description: string): { name: string; directive?:
   let name = d.trim();
   if (name.startsWith('- ')) name = name.slice(2).trim();
   else if (name === '-') name = '';
-  name = name.replace(/\\([\\#])/g, '$1');
+  if (name.includes('\\')) name = name.replace(/\\([\\#])/g, '$1');
   return directive === undefined ? { name } : { name, directive };
 }
 
