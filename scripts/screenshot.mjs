@@ -2,7 +2,7 @@
 /**
  * Renders what a pull request's readers see of release-gate when it compares with the base branch:
  * docs/images/pr-comment.png (the comment: decision, deltas vs the base, named failing tests, patch
- * coverage, a criterion not applicable to the change) and docs/images/trend.png (the job summary's
+ * coverage, a waived criterion, a criterion not applicable to the change) and docs/images/trend.png (the job summary's
  * trend, drawn by Mermaid as GitHub draws it).
  *
  * 1. Makes a history with the real CLI (dist/cli.js, so `npm run build` first), in a copy of
@@ -13,7 +13,10 @@
  *    and --diff change.diff: the pull request, made by `git diff main...change` in a git repository
  *    built there from the sources of docs/screenshot (CHANGE says what the pull request changed),
  *    also written to docs/screenshot/change.diff (committed; the same bytes on every run).
- *    The digest records wall-clock times: the comment says "0 min old", nothing else depends on them.
+ *    The digest records wall-clock times: the comment says "0 min old". The policy's waiver of
+ *    code-scanning is moved to expire WAIVER_DAYS_LEFT days from the day the script runs (in the
+ *    working copy; docs/screenshot keeps its far date for docs/policy.md's worked example): the
+ *    picture always says "30 days left", only the expiry date beside it is the day's.
  * 2. Converts its `--markdown` report to HTML with a GitHub-flavoured Markdown renderer (marked)
  *    and GitHub's own Markdown CSS (github-markdown-css, light theme); ```mermaid blocks are drawn
  *    by the Mermaid library itself (node_modules/mermaid, inlined), as GitHub does. The comment is
@@ -84,6 +87,15 @@ const CHANGE = [
   { file: 'src/cart.js', before: '', after: '  if (weightKg <= 0) throw new RangeError(`weight must be positive, got ${weightKg}`);\n' },
 ];
 const PATCH = { covered: 2, total: 4 };
+/**
+ * The waiver in the picture: the policy's one waiver (of code-scanning, which has no evidence) is
+ * made to expire so that it has this many days left, today included, on the day the script runs —
+ * the CLI takes no clock, and a fixed date would make "N days left" change every day. Not within
+ * 7 days, so not flagged as expiring soon.
+ */
+const WAIVED = 'code-scanning';
+const WAIVER_DAYS_LEFT = 30;
+const DAY_MS = 86_400_000;
 /** Fixed names and dates, and no user or system git configuration: the same commits on every machine. */
 const GIT_ENV = {
   GIT_CONFIG_GLOBAL: '/dev/null',
@@ -101,6 +113,17 @@ function chromium() {
   const found = candidates.find((c) => existsSync(c));
   if (!found) throw new Error(`no Chromium found (tried ${candidates.join(', ')}): apt-get install -y chromium, or set CHROMIUM`);
   return found;
+}
+
+/**
+ * The policy as the picture uses it: its one `expires:` date moved to the day that leaves
+ * WAIVER_DAYS_LEFT days (the waiver holds through its expiry day, UTC, today included).
+ */
+function pictureExpiry(policy) {
+  const dates = policy.match(/^ +expires: "\d{4}-\d{2}-\d{2}"/gm) ?? [];
+  if (dates.length !== 1) throw new Error(`docs/screenshot/.github/release-gate.yml changed: ${dates.length} waiver expiry dates, the script moves exactly 1`);
+  const expires = new Date(Date.now() + (WAIVER_DAYS_LEFT - 1) * DAY_MS).toISOString().slice(0, 10);
+  return policy.replace(/^( +expires: )"\d{4}-\d{2}-\d{2}"/m, `$1"${expires}"`);
 }
 
 /** `text` with `from` replaced by `to`, which must be there: a changed evidence file stops the script. */
@@ -154,7 +177,11 @@ function pullRequestDiff(repo) {
     mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
     writeFileSync(path.join(repo, file), text);
   };
-  const sources = Object.entries(SOURCES).map(([file, from]) => [file, readFileSync(path.join(source, from), 'utf8')]);
+  const sources = Object.entries(SOURCES).map(([file, from]) => {
+    const text = readFileSync(path.join(source, from), 'utf8');
+    // on both branches: the pull request does not change the waiver
+    return [file, file === '.github/release-gate.yml' ? pictureExpiry(text) : text];
+  });
   for (const [file, text] of sources) {
     let base = text;
     for (const c of CHANGE.filter((c) => c.file === file)) base = replaceOnce(base, c.after, c.before, `the change to ${file}`);
@@ -175,7 +202,7 @@ function check(cwd, args) {
   return run.stdout;
 }
 
-/** The final run must show what CHANGE says, or the picture would show something else. */
+/** The final run must show what CHANGE says and the waiver, or the picture would show something else. */
 function checkChange(report) {
   const byId = new Map(report.criteria.map((c) => [c.id, c]));
   const patch = byId.get('patch-coverage');
@@ -185,6 +212,12 @@ function checkChange(report) {
   if (patch.patch?.unmatched.total !== 0) throw new Error(`coverage paths that match no repository file: ${JSON.stringify(patch.patch?.unmatched)}`);
   const web = byId.get('web-e2e');
   if (web?.status !== 'not-applicable') throw new Error(`web-e2e is ${web?.status ?? 'not in the policy'}, not "not-applicable": ${web?.reason}`);
+  // the waived criterion, with what the picture says of it
+  const waived = byId.get(WAIVED);
+  if (waived?.status !== 'waived') throw new Error(`${WAIVED} is ${waived?.status ?? 'not in the policy'}, not "waived": ${waived?.reason}`);
+  const waiver = report.waivers.find((w) => w.criterion === WAIVED && w.state === 'applied');
+  if (waiver?.daysLeft !== WAIVER_DAYS_LEFT) throw new Error(`the waiver of ${WAIVED} has ${waiver?.daysLeft} days left, not ${WAIVER_DAYS_LEFT} (run at midnight UTC? run again)`);
+  if (!waiver.link || !waiver.approvedBy) throw new Error(`the waiver of ${WAIVED} has no link or approver: the picture shows both`);
 }
 
 /** The Markdown report of the final run, compared with the last of a chain of earlier verdicts. */
