@@ -191,7 +191,7 @@ criteria:
     expect(await cli(['check', '--bogus'])).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'release-gate: unknown option --bogus for check; check takes --policy, --evidence, --profile, --branch, --baseline, --commit, --diff-base, --diff, --json, --markdown\nRun "release-gate check --help" for the usage.\n',
+      stderr: 'release-gate: unknown option --bogus for check; check takes --policy, --evidence, --profile, --branch, --baseline, --commit, --diff-base, --diff, --json, --markdown, --attestation, --subject\nRun "release-gate check --help" for the usage.\n',
     });
     expect(await cli(['frobnicate'])).toEqual({
       code: 2,
@@ -248,7 +248,7 @@ describe('typos: "did you mean" for commands and options', () => {
           const r = await cli(['check', '--policy', 'p.yml', ...args, '--evidence', 'ev']);
           expect(r.code).toBe(2);
           expect(r.stderr).toBe(
-            `release-gate: unknown option --${mistyped} for check (did you mean "--${option}"?); check takes --policy, --evidence, --profile, --branch, --baseline, --commit, --diff-base, --diff, --json, --markdown\nRun "release-gate check --help" for the usage.\n`,
+            `release-gate: unknown option --${mistyped} for check (did you mean "--${option}"?); check takes --policy, --evidence, --profile, --branch, --baseline, --commit, --diff-base, --diff, --json, --markdown, --attestation, --subject\nRun "release-gate check --help" for the usage.\n`,
           );
         },
       ),
@@ -266,7 +266,7 @@ describe('typos: "did you mean" for commands and options', () => {
 
   it('nothing is suggested for a word that resembles no command or option', async () => {
     expect((await cli(['deploy'])).stderr.split('\n')[0]).toBe('release-gate: unknown command "deploy"; commands: check, validate, schema');
-    expect((await cli(['check', '--output', 'x'])).stderr.split('\n')[0]).toBe('release-gate: unknown option --output for check; check takes --policy, --evidence, --profile, --branch, --baseline, --commit, --diff-base, --diff, --json, --markdown');
+    expect((await cli(['check', '--output', 'x'])).stderr.split('\n')[0]).toBe('release-gate: unknown option --output for check; check takes --policy, --evidence, --profile, --branch, --baseline, --commit, --diff-base, --diff, --json, --markdown, --attestation, --subject');
   });
 });
 

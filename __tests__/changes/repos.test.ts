@@ -250,7 +250,7 @@ criteria:
     expect(criterion(run, 'src-scoped').status).toBe('not-applicable');
     expect(criterion(run, 'src-scoped').reason).toMatch(/touches none of its paths \(src\/\*\*\)/);
     expect(criterion(run, 'coverage').status).toBe('passed');
-    expect(run.json.counts).toEqual({ passed: 1, failed: 0, missing: 0, 'not-applicable': 2 });
+    expect(run.json.counts).toEqual({ passed: 1, failed: 0, missing: 0, 'not-applicable': 2, waived: 0 });
     // only `coverage` is scored: 1 of 1, and no required criterion is left unpassed
     expect(run.json.score).toBe(100);
     expect(run.json.summary).toBe('all required criteria passed');
@@ -281,7 +281,7 @@ criteria:
   it('every criterion not applicable to a known change: the gate passes and says that no criterion applies', async () => {
     const onlyScoped = policy.slice(0, policy.indexOf('  - id: coverage'));
     const run = await gate(dir, onlyScoped, { 'cov/lcov.info': LCOV }, ['--diff-base', 'main']);
-    expect(run.json.counts).toEqual({ passed: 0, failed: 0, missing: 0, 'not-applicable': 2 });
+    expect(run.json.counts).toEqual({ passed: 0, failed: 0, missing: 0, 'not-applicable': 2, waived: 0 });
     expect(run.json.summary).toMatch(/^no criterion applies to this change \(1 changed file/);
     expect(run.json.decision).toBe('pass');
     expect(run.code).toBe(0);

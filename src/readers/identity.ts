@@ -42,7 +42,7 @@ export class FailingIdentities {
   private readonly ids = new Set<string>();
   private missed = false;
   /** failing tests or findings told with an identity so far, repeats included */
-  private told = 0;
+  #told = 0;
 
   constructor(readonly cap: number = LIMITS.failingIdentities) {}
 
@@ -53,7 +53,7 @@ export class FailingIdentities {
    * identities are then incomplete, and failed.new absent, never guessed).
    */
   get full(): boolean {
-    return this.ids.size >= this.cap || this.told >= this.cap * TOLD_PER_IDENTITY;
+    return this.ids.size >= this.cap || this.#told >= this.cap * TOLD_PER_IDENTITY;
   }
 
   /** Every failing test or finding told so far has its identity here. */
@@ -73,7 +73,7 @@ export class FailingIdentities {
 
   /** One failing test or finding by its identity (identityOf), computed before. */
   addIdentity(id: string): void {
-    this.told++;
+    this.#told++;
     if (this.ids.has(id)) return;
     if (this.ids.size >= this.cap) this.missed = true;
     else this.ids.add(id);
