@@ -65,7 +65,8 @@ describe('waivers', () => {
     expect(v.waivers).toEqual([expect.objectContaining({ criterion: 'coverage', state: 'applied', daysLeft: 25, expiringSoon: false, line: 10 })]);
     const md = renderMarkdown(v);
     expect(md).toContain('#### ⏳ Waived');
-    expect(md).toContain('**waived** until 2026-12-20 (25 days left): the payment module is being rewritten · [ticket](https://github.com/acme/shop/issues/812) · approved by &#64;\u200brelease-owner<br><sub>failed&#58; lines = 61.5%, expected &#62;= 80%</sub>');
+    expect(md).toContain('**waived** until 2026-12-20 (25 days left): the payment module is being rewritten · [ticket](https://github.com/acme/shop/issues/812) · approved by &#64;\u200brelease-owner<br><sub>failed&#58; lines = 61.5%, expected ≥ 80%</sub>');
+    expect(renderText(v)).toContain('ticket https://github.com/acme/shop/issues/812 · approved by @release-owner');
     // the same evidence without the waiver fails
     expect(evaluate(policy(CRITERIA), undefined, evidence(0, 61.5), NOW).decision).toBe('fail');
   });

@@ -129,7 +129,7 @@ function resultCell(c: CriterionResult): string {
   if (c.status === 'not-applicable') return `not applicable: ${escapeMarkdown(c.reason, 300)}`;
   if (c.status === 'waived' && c.waived) {
     const w = c.waived.waiver;
-    return `**waived** until ${escapeMarkdown(w.expires, 20)} (${w.daysLeft} day${w.daysLeft === 1 ? '' : 's'} left${w.expiringSoon ? ' ⚠️' : ''}): ${escapeMarkdown(w.reason, 300)}${waiverRefs(w)}<br><sub>${escapeMarkdown(c.reason.slice(c.reason.indexOf(' — ') + 3), 300)}</sub>`;
+    return `**waived** until ${escapeMarkdown(w.expires, 20)} (${w.daysLeft} day${w.daysLeft === 1 ? '' : 's'} left${w.expiringSoon ? ' ⚠️' : ''}): ${escapeMarkdown(w.reason, 300)}${waiverRefs(w)}<br><sub>${escapeMarkdown(readable(c.reason.slice(c.reason.indexOf(' — ') + 3)), 300)}</sub>`;
   }
   if (c.status === 'missing' || c.checks.length === 0) {
     const needs = c.expectations.length > 0 ? `<br><sub>needs ${c.expectations.map((e) => escapeMarkdown(readable(e), 80)).join(' · ')}</sub>` : '';

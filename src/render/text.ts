@@ -70,6 +70,11 @@ function criterionLines(c: CriterionResult, width: number): string[] {
     }
     if (c.status === 'failed' && c.failures) lines.push(...failureLines(c, indent));
   }
+  if (c.waived) {
+    const w = c.waived.waiver;
+    const refs = [w.link !== undefined && `ticket ${w.link}`, w.approvedBy !== undefined && `approved by ${w.approvedBy}`].filter(Boolean);
+    if (refs.length > 0) lines.push(`${indent}${oneLine(refs.join(' · '))}`);
+  }
   if (c.skipped) lines.push(`${indent}not checked (baseline: optional): ${oneLine(c.skipped.join('; '))}`);
   if (c.inapplicable) lines.push(`${indent}not applicable: ${oneLine(c.inapplicable.join('; '))}`);
   const uncovered = c.patch && judgesPatch(c) ? c.patch.uncovered : [];
