@@ -143,7 +143,7 @@ describe('waivers on pull requests', () => {
     expect(waived).toContain('Two-hour soak, no leaks `soak`');
     expect(waived).toContain(`**waived** until ${expires} (${left} left ⚠️): ${REASON} · [ticket](${LINK}) · approved by &#64;\u200brelease-owner`);
     // what it would have been without the waiver
-    expect(waived).toContain('<sub>failed&#58; hours = 1 h, expected &#62;= 2 h</sub>');
+    expect(waived).toContain('<sub>failed&#58; hours = 1 h, expected ≥ 2 h</sub>');
     const waivers = section(comment, '#### ⏳ Waivers');
     expect(waivers).toContain(`- ⚠️ \`soak\` (policy line ${POLICY.split('\n').length + 1}): the waiver expires in ${left} (${expires}) · [ticket](${LINK})`);
   });
