@@ -142,6 +142,10 @@ describe('xml tokenizer', () => {
       ['&ap;', 'undefined entity: ap'],
       ['&;', 'undefined entity: '],
       ['&nbsp;', 'undefined entity: nbsp'],
+      // names of Object.prototype's properties are no entities either
+      ['&constructor;', 'undefined entity: constructor'],
+      ['&__proto__;', 'undefined entity: __proto__'],
+      ['&toString;', 'undefined entity: toString'],
     ];
     for (const [ref, message] of invalid) {
       for (const xml of [`<r>ab${ref}</r>`, `<r a="ab${ref}"/>`]) {

@@ -907,7 +907,8 @@ function referenceText(ref: string): string | undefined {
     const ok = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
     return ok ? String.fromCodePoint(code) : undefined;
   }
-  return PREDEFINED[ref];
+  // own keys only: "&constructor;" or "&__proto__;" name no entity (a plain object would answer with its prototype)
+  return Object.hasOwn(PREDEFINED, ref) ? PREDEFINED[ref] : undefined;
 }
 
 const NEWLINES = /\r\n?/g;
