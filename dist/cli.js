@@ -1,81 +1,15 @@
 #!/usr/bin/env node
 import { createRequire as __rgCreateRequire } from 'node:module'; const require = __rgCreateRequire(import.meta.url);
+import {
+  package_default
+} from "./chunks/chunk-EUXFFNDW.js";
 import "./chunks/chunk-XMXXNP2B.js";
 
 // src/cli.ts
 import { parseArgs } from "node:util";
-
-// package.json
-var package_default = {
-  name: "release-gate",
-  version: "0.1.0",
-  description: "A release gate for GitHub: reads the evidence a workflow produced and decides, criterion by criterion, whether a release may ship. No evidence is never a pass.",
-  license: "MIT",
-  type: "module",
-  bin: {
-    "release-gate": "dist/cli.js"
-  },
-  engines: {
-    node: ">=24"
-  },
-  files: [
-    "dist",
-    "schema",
-    "action.yml"
-  ],
-  scripts: {
-    build: "node scripts/build.mjs",
-    pretest: "node scripts/check-node.cjs",
-    test: "vitest run",
-    lint: "eslint .",
-    typecheck: "tsc --noEmit",
-    schema: "node dist/cli.js schema > schema/policy-v1.json",
-    screenshot: "node scripts/screenshot.mjs",
-    bench: "node scripts/bench/index.mjs",
-    bounds: "node scripts/bounds.mjs"
-  },
-  devDependencies: {
-    "@actions/artifact": "^6.2.1",
-    "@actions/core": "^3.0.1",
-    "@actions/github": "^9.1.1",
-    "@eslint/js": "^10.0.1",
-    "@octokit/openapi": "^23.0.2",
-    "@octokit/plugin-retry": "^8.1.1",
-    "@octokit/plugin-throttling": "^11.0.5",
-    "@types/node": "^24.19.2",
-    "@types/picomatch": "^4.0.3",
-    "@types/yauzl": "^3.4.0",
-    "@vitest/coverage-v8": "^5.1.1",
-    ajv: "^8.20.0",
-    "ajv-formats": "^3.0.1",
-    esbuild: "^0.28.2",
-    eslint: "^10.15.0",
-    "fast-check": "^4.10.2",
-    "fast-xml-parser": "^5.12.1",
-    fflate: "^0.8.3",
-    "github-markdown-css": "^5.9.0",
-    "jsonpath-rfc9535": "^1.3.0",
-    "lcov-parse": "^1.0.0",
-    marked: "^18.2.1",
-    "mdast-util-from-markdown": "^2.1.0",
-    "mdast-util-gfm": "^3.1.0",
-    "micromark-extension-gfm": "^3.0.0",
-    picomatch: "^4.0.7",
-    re2js: "^2.10.0",
-    tinyglobby: "^0.2.17",
-    typescript: "~5.9.3",
-    "typescript-eslint": "^8.73.0",
-    vitest: "^5.1.1",
-    xml2js: "^0.6.2",
-    yaml: "^2.9.1",
-    yauzl: "^3.4.0",
-    zod: "^4.6.7"
-  }
-};
-
-// src/cli.ts
 var CHECK_USAGE = `Usage: release-gate check --policy FILE --evidence DIR [--profile NAME] [--branch NAME]
-                          [--json OUT] [--markdown OUT]
+                          [--baseline REPORT] [--commit SHA] [--diff-base REF | --diff FILE]
+                          [--json OUT] [--markdown OUT] [--attestation OUT [--subject FILE]...]
 
 Evaluates every criterion of the policy on the evidence in DIR and prints the report.
 
@@ -84,8 +18,19 @@ Evaluates every criterion of the policy on the evidence in DIR and prints the re
                    (the layout actions/download-artifact produces)
   --profile NAME   evaluate under this profile of the policy
   --branch NAME    without --profile: the first profile whose branches match NAME
+  --baseline REPORT  compare with an earlier JSON report (--json of an earlier run): show the
+                   change of every metric, check relative expectations ("<= base + 10% of base"),
+                   and count failed.new / results.new
+  --commit SHA     the commit the evidence is of, recorded in the JSON report's digest (default:
+                   $GITHUB_SHA, else git rev-parse HEAD in the current folder, else none)
+  --diff-base REF  what the change touches: git diff from the merge base of REF and HEAD to the
+                   working tree (tracked files), for patch coverage and criteria scoped to paths
+  --diff FILE      the same from a unified diff (git diff output, or diff -u)
   --json OUT       also write the JSON report to OUT
   --markdown OUT   also write the Markdown report (what the PR comment shows) to OUT
+  --attestation OUT  also write the verdict as an in-toto Statement (SLSA verification summary
+                   predicate) to OUT: the commit, the policy's and every evidence file's sha256
+  --subject FILE   a release artifact the attestation is about, by its sha256 (repeatable)
 
 Exit 0 when the gate passes, 1 when it fails, 2 on a usage or policy error.
 `;
@@ -101,7 +46,8 @@ var USAGE = `release-gate ${package_default.version} \u2014 decides from a workf
 
 Usage:
   release-gate check --policy FILE --evidence DIR [--profile NAME] [--branch NAME]
-                     [--json OUT] [--markdown OUT]
+                     [--baseline REPORT] [--commit SHA] [--diff-base REF | --diff FILE]
+                     [--json OUT] [--markdown OUT] [--attestation OUT [--subject FILE]...]
   release-gate validate FILE
   release-gate schema
   release-gate --version
@@ -119,8 +65,14 @@ var CHECK_OPTIONS = {
   evidence: { type: "string" },
   profile: { type: "string" },
   branch: { type: "string" },
+  baseline: { type: "string" },
+  commit: { type: "string" },
+  "diff-base": { type: "string" },
+  diff: { type: "string" },
   json: { type: "string" },
-  markdown: { type: "string" }
+  markdown: { type: "string" },
+  attestation: { type: "string" },
+  subject: { type: "string", multiple: true }
 };
 var COMMANDS = {
   check: { usage: CHECK_USAGE, options: CHECK_OPTIONS },
@@ -161,7 +113,7 @@ async function main(argv) {
     process.stdout.write(USAGE);
     return command === void 0 ? EXIT.usage : EXIT.pass;
   }
-  const commands = await import("./chunks/commands-UL4ZTYDZ.js");
+  const commands = await import("./chunks/commands-6BZZ6KWQ.js");
   try {
     if (command === "help") throw unknownCommand(rest[0], commands.didYouMean);
     if (!(command in COMMANDS)) throw unknownCommand(command, commands.didYouMean);
@@ -174,10 +126,13 @@ async function main(argv) {
     }
     switch (command) {
       case "check": {
-        const values = args.values;
+        const { subject: subjects, ...values } = args.values;
         if (args.positionals.length > 0) throw new UsageError(`check takes only options; unexpected ${args.positionals.map((p) => JSON.stringify(p)).join(" ")} (quote a path with spaces)`, help);
         if (values.policy === void 0 || values.evidence === void 0) throw new UsageError("check needs --policy FILE and --evidence DIR", help);
-        return await commands.check({ ...values, policy: values.policy, evidence: values.evidence });
+        if (values.diff !== void 0 && values["diff-base"] !== void 0) throw new UsageError("give --diff-base REF or --diff FILE, not both", help);
+        if (subjects !== void 0 && values.attestation === void 0) throw new UsageError("--subject names what --attestation OUT is about; give --attestation too", help);
+        const { "diff-base": diffBase, ...rest2 } = values;
+        return await commands.check({ ...rest2, ...diffBase !== void 0 && { diffBase }, ...subjects !== void 0 && { subjects }, policy: values.policy, evidence: values.evidence });
       }
       case "validate":
         if (args.positionals.length !== 1) throw new UsageError("validate needs exactly one policy FILE", help);

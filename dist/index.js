@@ -1,11 +1,17 @@
 import { createRequire as __rgCreateRequire } from 'node:module'; const require = __rgCreateRequire(import.meta.url);
 import {
+  DiffError,
   FAILURES_IN_COMMENT,
   FAILURES_IN_SUMMARY,
   LIMITS,
+  ageText,
+  attestationOf,
   codeSpan,
   convert,
+  decodeDigest,
+  digestOf,
   directorySource,
+  encodeDigest,
   escapeMarkdown,
   evaluatePolicy,
   findingName,
@@ -14,14 +20,20 @@ import {
   loadPolicy,
   logLine,
   nameOf,
+  parseUnifiedDiff,
   renderJson,
   renderMarkdownSections,
   renderNoVerdictJson,
   renderUnusablePolicyMarkdown,
+  repositoryFiles,
   require_picomatch,
   shownMessage,
+  subjectDigests,
   visible
-} from "./chunks/chunk-TYR4JEKC.js";
+} from "./chunks/chunk-45MYYJM7.js";
+import {
+  package_default
+} from "./chunks/chunk-EUXFFNDW.js";
 import {
   core_exports,
   defaults,
@@ -1436,6 +1448,7 @@ function readContext(env, payload) {
     if (typeof run.head_branch === "string" && !event.startsWith("pull_request")) context.branch = run.head_branch;
     return context;
   }
+  if (eventName === "push" && typeof payload.before === "string" && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(payload.before) && !/^0+$/.test(payload.before)) context.before = payload.before;
   const ref = env.GITHUB_REF ?? "";
   if (ref.startsWith("refs/heads/")) context.branch = ref.slice("refs/heads/".length);
   else if (env.GITHUB_REF_NAME && env.GITHUB_REF_TYPE === "branch") context.branch = env.GITHUB_REF_NAME;
@@ -1470,6 +1483,8 @@ function checkTitle(verdict) {
 }
 async function publishCheckRun(octokit, request) {
   const { owner, repo, title, annotations } = request;
+  if (request.text !== void 0 && request.text.length > CHECK_SUMMARY_LIMIT) throw new Error(`the check run text has ${request.text.length} characters, more than GitHub's ${CHECK_SUMMARY_LIMIT}`);
+  const text = request.text === void 0 ? {} : { text: request.text };
   const conclusion = request.decision === "pass" ? "success" : "failure";
   const created = await octokit.rest.checks.create({
     owner,
@@ -1480,14 +1495,14 @@ async function publishCheckRun(octokit, request) {
     status: "completed",
     conclusion,
     completed_at: (/* @__PURE__ */ new Date()).toISOString(),
-    output: { title, summary: request.summary, annotations: annotations.slice(0, ANNOTATIONS_PER_REQUEST) }
+    output: { title, summary: request.summary, ...text, annotations: annotations.slice(0, ANNOTATIONS_PER_REQUEST) }
   });
   for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
     await octokit.rest.checks.update({
       owner,
       repo,
       check_run_id: created.data.id,
-      output: { title, summary: request.summary, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) }
+      output: { title, summary: request.summary, ...text, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) }
     });
   }
   return { id: created.data.id, url: created.data.html_url ?? "" };
@@ -1764,7 +1779,7 @@ function httpStatus(err) {
 var MAX_MESSAGE = 64 * 1024 - 1;
 var MAX_TITLE = 255;
 function annotationsFor(verdict, policyPath) {
-  return verdict.criteria.filter((c) => c.status !== "passed").map((c) => ({
+  return verdict.criteria.filter((c) => c.status === "failed" || c.status === "missing").map((c) => ({
     path: policyPath,
     start_line: c.position.line,
     end_line: c.position.line,
@@ -1788,6 +1803,41 @@ function failureAnnotations(verdict, options2 = {}) {
         continue;
       }
       annotations.push(failureAnnotation(c, item, path5, item.line));
+    }
+  }
+  return { annotations, leftOut };
+}
+var PATCH_ANNOTATIONS_CAP = 200;
+function patchAnnotations(verdict, cap = PATCH_ANNOTATIONS_CAP) {
+  const annotations = [];
+  const seen = /* @__PURE__ */ new Set();
+  let leftOut = 0;
+  for (const c of verdict.criteria) {
+    for (const file of c.patch?.uncovered ?? []) {
+      const path5 = repositoryPath(file.path);
+      if (path5 === void 0) continue;
+      for (const [first, last] of file.ranges) {
+        if (!Number.isInteger(first) || !Number.isInteger(last) || first < 1 || last < first) continue;
+        const key = `${path5}\0${first}\0${last}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (annotations.length >= cap) {
+          leftOut++;
+          continue;
+        }
+        const lines = first === last ? `Line ${first} is` : `Lines ${first}\u2013${last} are`;
+        annotations.push({
+          path: path5,
+          start_line: first,
+          end_line: last,
+          annotation_level: "warning",
+          title: clip(visible(oneLineText(first === last ? "Changed line not covered" : "Changed lines not covered")), MAX_TITLE),
+          message: clip(
+            visible(`${lines} changed and not run by the tests (${c.title === c.id ? c.id : `${c.title}, ${c.id}`}: ${file.uncovered} of ${file.instrumented} instrumented changed line${file.instrumented === 1 ? "" : "s"} of this file not covered)`),
+            MAX_MESSAGE
+          )
+        });
+      }
     }
   }
   return { annotations, leftOut };
@@ -1846,7 +1896,7 @@ async function planReadings(octokit, context) {
     const bases = byBase(prs).sort((a, b) => Number(b.baseRef === pr.baseRef) - Number(a.baseRef === pr.baseRef));
     const readings = bases.map(({ baseRef, baseSha, numbers }) => {
       const sha = baseRef === pr.baseRef ? pr.baseSha ?? baseSha : baseSha;
-      return { what: { kind: "pull", numbers, ref: baseRef }, branch: baseRef, base: { ref: baseRef, ...sha && { sha }, subject: "This pull request" } };
+      return { what: { kind: "pull", numbers, ref: baseRef, ...sha && { baseSha: sha } }, branch: baseRef, base: { ref: baseRef, ...sha && { sha }, subject: "This pull request" } };
     });
     return { readings, pullRequests: [pr] };
   }
@@ -1863,7 +1913,7 @@ async function planReadings(octokit, context) {
     if (prs.length === 0) {
       return undetermined(context, `no open pull request has head ${short(context.headSha)}, so the branch whose rules apply is unknown: the gate fails closed`);
     }
-    return { readings: byBase(prs).map(({ numbers, baseRef }) => ({ what: { kind: "pull", numbers, ref: baseRef }, branch: baseRef })), pullRequests: prs };
+    return { readings: byBase(prs).map(({ numbers, baseRef, baseSha }) => ({ what: { kind: "pull", numbers, ref: baseRef, ...baseSha && { baseSha } }, branch: baseRef })), pullRequests: prs };
   }
   if (run?.event === "merge_group") {
     const queue = QUEUE_BRANCH.exec(run.headBranch ?? "");
@@ -1886,7 +1936,7 @@ async function planReadings(octokit, context) {
     }
     const own = { what: { kind: "branch", ref: branch2 }, branch: branch2 };
     const asPulls = byBase(prs).map(({ baseRef, baseSha, numbers }) => ({
-      what: { kind: "pull", numbers, ref: baseRef },
+      what: { kind: "pull", numbers, ref: baseRef, ...baseSha && { baseSha } },
       branch: baseRef,
       // a push run reads the base's policy, as the PR's own run does; workflow_run keeps the workspace's
       ...run === void 0 && { base: { ref: baseRef, ...baseSha && { sha: baseSha }, subject: `This commit (the head of pull request ${numbers.map((n) => `#${n}`).join(", ")})` } }
@@ -2211,6 +2261,439 @@ function missingSource(reason) {
   return { find: async (query) => ({ files: [], emptyReason: query.artifact === void 0 ? `no artifact to read "${query.path}" from: ${reason}` : reason }) };
 }
 
+// src/action/base.ts
+function baseOf(context, reading) {
+  const { what } = reading;
+  switch (what.kind) {
+    case "pull": {
+      const baseSha = what.baseSha ?? reading.base?.sha;
+      return { kind: "merge-base", ref: what.ref, ...baseSha !== void 0 && { baseSha } };
+    }
+    case "merge-group":
+      if (context.mergeGroup?.baseSha) return { kind: "sha", sha: context.mergeGroup.baseSha, how: "the base commit of the merge group (base_sha)" };
+      return { kind: "first-parent", how: "the first parent of the merge group commit" };
+    case "branch":
+      if (context.before) return { kind: "sha", sha: context.before, how: "the commit before the push (before)" };
+      return { kind: "first-parent", how: "the first parent of the pushed commit" };
+    case "commit":
+      return { kind: "first-parent", how: "the first parent of the commit" };
+  }
+}
+
+// src/action/history.ts
+var BASELINE_DEPTH = 10;
+var BASELINE_DEPTH_MAX = 50;
+var TRUSTED_APP = "github-actions";
+var PER_PAGE = 100;
+function requestCap(depth) {
+  return 3 * depth + 5;
+}
+async function findBaseline(octokit, context, reading, checkName, options2) {
+  const api = new Api(octokit, context, options2.maxRequests ?? requestCap(options2.depth));
+  const walk = [];
+  const warnings = [];
+  const branch = reading.branch;
+  const done = (reason) => ({ reason: `no baseline: ${reason}`, walk, apiCalls: api.calls, warnings });
+  let start;
+  try {
+    start = await baseCommit(api, context, reading);
+  } catch (err) {
+    return done(failure(err, "the base commit could not be determined", api));
+  }
+  let sha = start.sha;
+  let parent = start.parent;
+  const seen = /* @__PURE__ */ new Set();
+  for (let back = 0; ; back++) {
+    seen.add(sha);
+    let at;
+    try {
+      at = await verdictOn(api, sha, checkName, options2.trustedApps);
+    } catch (err) {
+      walk.push(`${short2(sha)}: the check runs could not be read`);
+      return done(failure(err, `the check runs of ${short2(sha)} could not be read`, api));
+    }
+    walk.push(`${short2(sha)}: ${at.line}`);
+    warnings.push(...at.warnings);
+    if (at.digest) {
+      const where = back === 0 ? "on that commit" : `found ${back} commit${back === 1 ? "" : "s"} back`;
+      return {
+        // the branch the base verdict was made for (a new branch's first push finds its parent branch's)
+        baseline: { digest: at.digest, label: `${at.digest.branch ?? branch ?? "base"} @ ${short2(sha)}`, how: `${start.how}, ${where}` },
+        walk,
+        apiCalls: api.calls,
+        warnings
+      };
+    }
+    const record = `verdicts are recorded on every push to ${branch ?? "the base branch"}`;
+    if (back >= options2.depth) {
+      const ancestors = options2.depth === 0 ? " (input baseline-depth is 0: no ancestor is looked at)" : ` or its ${options2.depth} ancestor${options2.depth === 1 ? "" : "s"}`;
+      return done(`no ${checkName} verdict on ${short2(start.sha)}${ancestors}; ${record}`);
+    }
+    try {
+      parent ??= await firstParent(api, sha);
+    } catch (err) {
+      return done(failure(err, `the parent of ${short2(sha)} could not be read`, api));
+    }
+    if (parent === void 0 || seen.has(parent)) {
+      const ancestors = back === 0 ? " (the first commit of the history)" : ` or its ${back} ancestor${back === 1 ? "" : "s"} (the history begins at ${short2(sha)})`;
+      return done(`no ${checkName} verdict on ${short2(start.sha)}${ancestors}; ${record}`);
+    }
+    sha = parent;
+    parent = void 0;
+  }
+}
+async function baseCommit(api, context, reading) {
+  const base = baseOf(context, reading);
+  switch (base.kind) {
+    case "merge-base": {
+      const { baseSha } = base;
+      try {
+        const { data } = await api.call(
+          () => api.octokit.rest.repos.compareCommitsWithBasehead({ ...api.repo, basehead: `${baseSha ?? base.ref}...${context.headSha}`, per_page: 1 })
+        );
+        const mergeBase2 = data.merge_base_commit;
+        return { sha: mergeBase2.sha, how: "the merge base of the pull request (compare API)", ...mergeBase2.parents[0] && { parent: mergeBase2.parents[0].sha } };
+      } catch (err) {
+        if (err instanceof CapReached || baseSha === void 0) throw err;
+        return { sha: baseSha, how: `the base commit of the pull request (the compare API failed: ${errorText(err)})` };
+      }
+    }
+    case "sha":
+      return { sha: base.sha, how: base.how };
+    case "first-parent":
+      return { sha: await requiredParent(api, context.headSha), how: base.how };
+  }
+}
+async function requiredParent(api, sha) {
+  const parent = await firstParent(api, sha);
+  if (parent === void 0) throw new NoParent(`${short2(sha)} has no parent (the first commit of the repository)`);
+  return parent;
+}
+async function firstParent(api, sha) {
+  const { data } = await api.call(() => api.octokit.rest.git.getCommit({ ...api.repo, commit_sha: sha }));
+  return data.parents[0]?.sha;
+}
+async function verdictOn(api, sha, checkName, trustedApps) {
+  const runs = [];
+  for (let page = 1; page <= 2; page++) {
+    const { data } = await api.call(() => api.octokit.rest.checks.listForRef({ ...api.repo, ref: sha, check_name: checkName, filter: "latest", per_page: PER_PAGE, page }));
+    runs.push(...data.check_runs);
+    if (data.check_runs.length < PER_PAGE || runs.length >= data.total_count) break;
+  }
+  const candidates = runs.filter((r) => r.name === checkName).sort((a, b) => (b.completed_at ?? "").localeCompare(a.completed_at ?? "") || b.id - a.id);
+  if (candidates.length === 0) return { line: `no ${checkName} check run`, warnings: [] };
+  const trusted = new Set(trustedApps.map((a) => a.toLowerCase()));
+  const notes = [];
+  const warnings = [];
+  for (const run of candidates) {
+    const which = `check run ${run.id}`;
+    const slug = run.app?.slug ?? "";
+    if (run.head_sha.toLowerCase() !== sha.toLowerCase()) notes.push(`${which} is on another commit, ignored`);
+    else if (run.status !== "completed") notes.push(`${which} is not completed, ignored`);
+    else if (!trusted.has(slug.toLowerCase())) notes.push(`${which} is by the app ${shown(slug)}, not a trusted app (input baseline-apps), ignored`);
+    else {
+      const decoded = decodeDigest(run.output.text);
+      if (decoded === void 0) notes.push(`${which} holds no verdict digest (its policy had errors, or an older release-gate wrote it), not a base`);
+      else if ("error" in decoded) {
+        notes.push(`${which}: digest refused: ${decoded.error}`);
+        warnings.push(`the ${checkName} check run ${run.id} on ${short2(sha)} is not used as the base: ${decoded.error}`);
+      } else if (decoded.digest.commit?.toLowerCase() !== sha.toLowerCase()) {
+        const error2 = `its verdict digest is ${decoded.digest.commit === void 0 ? "of no commit" : `of commit ${short2(decoded.digest.commit)}`}, not of ${short2(sha)}`;
+        notes.push(`${which}: digest refused: ${error2}`);
+        warnings.push(`the ${checkName} check run ${run.id} on ${short2(sha)} is not used as the base: ${error2}`);
+      } else {
+        notes.push(`verdict found (${which})`);
+        return { line: notes.join("; "), digest: decoded.digest, warnings };
+      }
+    }
+  }
+  return { line: notes.join("; "), warnings };
+}
+var Api = class {
+  constructor(octokit, context, cap) {
+    this.octokit = octokit;
+    this.cap = cap;
+    this.repo = { owner: context.owner, repo: context.repo };
+  }
+  octokit;
+  cap;
+  calls = 0;
+  repo;
+  async call(request) {
+    if (this.calls >= this.cap) throw new CapReached(`the lookup stopped at its cap of ${this.cap} API requests`);
+    this.calls++;
+    return request();
+  }
+};
+var CapReached = class extends Error {
+};
+var NoParent = class extends Error {
+};
+function failure(err, what, api) {
+  if (err instanceof CapReached || err instanceof NoParent) return err.message;
+  const status = httpStatus(err);
+  const fix = status === 403 ? "; the token needs checks: read and contents: read" : "";
+  return `${what} (${errorText(err)}) after ${api.calls} API request${api.calls === 1 ? "" : "s"}${fix}`;
+}
+function errorText(err) {
+  const status = httpStatus(err);
+  const message = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, " ").slice(0, 200);
+  return status === void 0 ? message : `HTTP ${status}: ${message}`;
+}
+function shown(slug) {
+  return slug === "" ? "(none)" : slug.replace(/[^A-Za-z0-9._-]/g, "?").slice(0, 60);
+}
+function short2(sha) {
+  return sha.slice(0, 7);
+}
+
+// src/changes/git-sha.ts
+import { execFile } from "node:child_process";
+var DIFF_BYTES = 256 * 1024 * 1024;
+var SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+function git(cwd, args, maxBuffer = 64 * 1024 * 1024) {
+  return new Promise((resolve) => {
+    execFile(
+      "git",
+      args,
+      { cwd, maxBuffer, encoding: "utf8", env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C", GIT_TERMINAL_PROMPT: "0" } },
+      (err, stdout, stderr) => {
+        if (err) resolve({ ok: false, message: (String(stderr).trim().split("\n")[0] ?? "") || err.message });
+        else resolve({ ok: true, out: stdout });
+      }
+    );
+  });
+}
+async function headCommit(cwd) {
+  const head = await git(cwd, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
+  return head.ok ? head.out.trim() : void 0;
+}
+async function hasCommit(cwd, sha) {
+  if (!SHA.test(sha)) return false;
+  return (await git(cwd, ["cat-file", "-e", `${sha}^{commit}`])).ok;
+}
+async function parentsNamed(cwd, sha) {
+  if (!SHA.test(sha)) return void 0;
+  const object = await git(cwd, ["cat-file", "commit", sha]);
+  if (!object.ok) return void 0;
+  const parents = [];
+  for (const line of object.out.split("\n")) {
+    if (line === "") break;
+    if (line.startsWith("parent ")) parents.push(line.slice("parent ".length).trim());
+  }
+  return parents;
+}
+async function isShallow(cwd) {
+  const shallow = await git(cwd, ["rev-parse", "--is-shallow-repository"]);
+  return shallow.ok && shallow.out.trim() === "true";
+}
+async function mergeBase(cwd, a, b) {
+  if (!SHA.test(a) || !SHA.test(b)) return void 0;
+  const found = await git(cwd, ["merge-base", a, b]);
+  return found.ok && SHA.test(found.out.trim()) ? found.out.trim() : void 0;
+}
+async function fetchCommits(cwd, shas, depth) {
+  const wanted = shas.filter((s) => SHA.test(s));
+  if (wanted.length === 0) return { ok: false, message: "no commit to fetch" };
+  const deepen = depth > 0 ? [`--depth=${depth}`] : [];
+  return git(cwd, ["-c", "protocol.version=2", "fetch", "--no-tags", "--no-recurse-submodules", "--quiet", ...deepen, "origin", ...wanted], 16 * 1024 * 1024);
+}
+async function changesBetween(cwd, from, to, source) {
+  if (!SHA.test(from) || !SHA.test(to)) return { reason: `${source}: not commit names` };
+  const diff = await git(cwd, ["-c", "core.quotePath=true", "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--unified=0", "--src-prefix=a/", "--dst-prefix=b/", from, to, "--"], DIFF_BYTES);
+  if (!diff.ok) return { reason: `${source} failed: ${diff.message}` };
+  try {
+    return { changes: parseUnifiedDiff(diff.out, source) };
+  } catch (err) {
+    return { reason: `${source}: ${err instanceof DiffError ? `line ${err.line}: ${err.message}` : err.message}` };
+  }
+}
+
+// src/action/changes.ts
+var PULL_FILES_LISTED = 3e3;
+var COMPARE_FILES_LISTED = 300;
+var FETCH_HISTORY_DEPTH = 100;
+var PER_PAGE2 = 100;
+var HISTORY_FIX = "check out with actions/checkout fetch-depth: 0, or set the input fetch-history: true";
+async function findChanges(octokit, context, reading, options2) {
+  const base = baseOf(context, reading);
+  const log = [];
+  const cwd = options2.workspace;
+  const repository = cwd ? await repositoryFiles(cwd) : void 0;
+  const withRepository = (change) => repository && change.changes ? { ...change, repository } : change;
+  let localWhy = "no workspace (GITHUB_WORKSPACE is not set)";
+  if (cwd) {
+    let local = await fromCheckout(cwd, context, reading, base);
+    if ("fetch" in local && local.fetch && options2.fetchHistory > 0) {
+      const shallow = await isShallow(cwd);
+      const fetched = await fetchCommits(cwd, local.fetch, shallow ? options2.fetchHistory : 0);
+      log.push(
+        fetched.ok ? `fetched ${shallow ? `${options2.fetchHistory} commits of history behind ` : ""}${local.fetch.map(short3).join(", ")} (input fetch-history)` : `fetching ${local.fetch.map(short3).join(", ")} failed (input fetch-history): ${fetched.message}`
+      );
+      if (fetched.ok) local = await fromCheckout(cwd, context, reading, base);
+    }
+    if ("change" in local) {
+      if (local.change.changes) return { change: withRepository(local.change), via: "git", apiCalls: 0, log };
+      localWhy = local.change.reason ?? "git diff failed";
+    } else localWhy = local.why;
+  }
+  log.push(`the local checkout: ${localWhy}`);
+  const api = new Api2(octokit, context);
+  let found;
+  try {
+    found = reading.what.kind === "pull" ? await fromPullFiles(api, context, reading.what.numbers[0]) : await fromCompare(api, context, base);
+  } catch (err) {
+    const status = httpStatus(err);
+    const permission = reading.what.kind === "pull" ? "pull-requests: read" : "contents: read";
+    const fix = status === 403 || status === 404 ? `; grant the job permissions: ${permission}, or ${HISTORY_FIX}` : `; ${HISTORY_FIX}`;
+    found = { change: { reason: `the change is not known: ${localWhy}, and the API failed (${errorText2(err)})${fix}` }, via: "none" };
+  }
+  if (found.change.changes?.incomplete !== void 0) {
+    found.change.changes.incomplete = `${found.change.changes.incomplete} (the local checkout could not be used: ${localWhy}; ${HISTORY_FIX})`;
+  }
+  return { change: withRepository(found.change), via: found.via, apiCalls: api.calls, log };
+}
+async function fromCheckout(cwd, context, reading, base) {
+  const head = await headCommit(cwd);
+  if (head === void 0) return { why: `the workspace is not a git checkout` };
+  const judged = context.headSha.toLowerCase();
+  const shallow = await isShallow(cwd);
+  const cut = shallow ? " (a shallow clone)" : "";
+  if (base.kind === "merge-base" && head !== judged) {
+    const parents = await parentsNamed(cwd, head);
+    if (parents?.length === 2 && parents[1] === judged) {
+      const first = parents[0];
+      if (!await hasCommit(cwd, first)) return { why: `the checkout is the merge commit ${short3(head)} of the pull request, but its first parent ${short3(first)} is not in the clone${cut}`, fetch: [head] };
+      return { change: await changesBetween(cwd, first, head, `git diff ${short3(first)}..${short3(head)} (the merge commit of #${prNumber(reading)} and its first parent)`) };
+    }
+  }
+  const to = head === judged ? head : await hasCommit(cwd, judged) ? judged : void 0;
+  if (to === void 0) return { why: `the checkout (HEAD ${short3(head)}) is not ${short3(judged)}${base.kind === "merge-base" ? " nor its merge commit" : ""}, which is not in the clone${cut}`, fetch: [judged] };
+  if (base.kind === "first-parent") {
+    const first = (await parentsNamed(cwd, to))?.[0];
+    if (first === void 0) return { why: `${short3(to)} has no parent (the first commit of the repository)` };
+    if (!await hasCommit(cwd, first)) return { why: `the first parent ${short3(first)} of ${short3(to)} is not in the clone${cut}`, fetch: [to] };
+    return { change: await changesBetween(cwd, first, to, `git diff ${short3(first)}..${short3(to)} (${base.how})`) };
+  }
+  const from = base.kind === "sha" ? base.sha : base.baseSha;
+  if (from === void 0) return { why: `the base commit of the pull request into ${base.kind === "merge-base" ? base.ref : ""} is not known` };
+  if (!await hasCommit(cwd, from)) return { why: `the base ${short3(from)} is not in the clone${cut}`, fetch: [from, to] };
+  const mb = await mergeBase(cwd, from, to);
+  if (mb === void 0) {
+    return shallow ? { why: `the clone's history does not reach the merge base of ${short3(from)} and ${short3(to)} (a shallow clone)`, fetch: [from, to] } : { why: `${short3(from)} and ${short3(to)} have no common ancestor` };
+  }
+  const what = base.kind === "sha" ? base.how : `the base of #${prNumber(reading)}`;
+  return { change: await changesBetween(cwd, mb, to, `git diff ${short3(mb)}..${short3(to)} (${mb === from ? what : `the merge base with ${what}`})`) };
+}
+async function fromPullFiles(api, context, number) {
+  const { data: pr } = await api.call(() => api.octokit.rest.pulls.get({ ...api.repo, pull_number: number }));
+  if (pr.head.sha.toLowerCase() !== context.headSha.toLowerCase()) {
+    return { change: { reason: `the change is not known: pull request #${number}'s head is now ${short3(pr.head.sha)}, not the commit judged ${short3(context.headSha)}, so its files API describes another change; ${HISTORY_FIX}` }, via: "none" };
+  }
+  const listed = [];
+  const pages = api.octokit.paginate.iterator(api.octokit.rest.pulls.listFiles, { ...api.repo, pull_number: number, per_page: PER_PAGE2 });
+  const iterator = pages[Symbol.asyncIterator]();
+  for (; ; ) {
+    const page = await iterator.next();
+    if (page.done) break;
+    api.calls++;
+    listed.push(...page.value.data);
+    if (listed.length >= PULL_FILES_LISTED) break;
+  }
+  const changed = pr.changed_files;
+  const source = `the files of pull request #${number} (GitHub API)`;
+  const changes = changesFromApi(listed.slice(0, PULL_FILES_LISTED), source);
+  if (changed > changes.files.size) {
+    changes.incomplete = `GitHub lists ${changes.files.size} of the ${changed} files pull request #${number} changes${changed > PULL_FILES_LISTED ? ` (its files API stops at ${PULL_FILES_LISTED.toLocaleString("en-US")})` : ""}`;
+  }
+  return { change: { changes }, via: "pull-files" };
+}
+async function fromCompare(api, context, base) {
+  let from;
+  let how;
+  if (base.kind === "first-parent") {
+    const { data: data2 } = await api.call(() => api.octokit.rest.git.getCommit({ ...api.repo, commit_sha: context.headSha }));
+    const first = data2.parents[0]?.sha;
+    if (first === void 0) return { change: { reason: `the change is not known: ${short3(context.headSha)} has no parent (the first commit of the repository)` }, via: "none" };
+    from = first;
+    how = base.how;
+  } else if (base.kind === "sha") {
+    from = base.sha;
+    how = base.how;
+  } else {
+    from = base.baseSha ?? base.ref;
+    how = `the base of the pull request`;
+  }
+  const { data } = await api.call(() => api.octokit.rest.repos.compareCommitsWithBasehead({ ...api.repo, basehead: `${from}...${context.headSha}`, per_page: 1 }));
+  const source = `the compare API ${short3(from)}...${short3(context.headSha)} (${how})`;
+  if (data.files === void 0) return { change: { reason: `the change is not known: ${source} listed no files; ${HISTORY_FIX}` }, via: "none" };
+  const changes = changesFromApi(data.files, source);
+  if (data.files.length >= COMPARE_FILES_LISTED) changes.incomplete = `the compare API lists at most ${COMPARE_FILES_LISTED} files, and listed ${data.files.length}: there may be more`;
+  return { change: { changes }, via: "compare" };
+}
+function changesFromApi(listed, source) {
+  const files = /* @__PURE__ */ new Map();
+  for (const f of listed) {
+    const file = fileFromApi(f);
+    const earlier = files.get(file.path);
+    if (earlier) {
+      earlier.linesKnown &&= file.linesKnown;
+      earlier.lines = [.../* @__PURE__ */ new Set([...earlier.lines, ...file.lines])].sort((a, b) => a - b);
+    } else files.set(file.path, file);
+  }
+  return { files, source };
+}
+function fileFromApi(f) {
+  const status = f.status === "added" || f.status === "copied" ? "added" : f.status === "removed" ? "deleted" : f.status === "renamed" ? "renamed" : "modified";
+  const file = { path: f.filename, status, lines: [], linesKnown: true };
+  if (f.previous_filename !== void 0 && status === "renamed") file.oldPath = f.previous_filename;
+  if (status === "deleted") return file;
+  if (typeof f.patch === "string" && f.patch !== "") {
+    try {
+      const parsed = parseUnifiedDiff(`--- a/f
++++ b/f
+${f.patch}
+`, "patch").files.get("f");
+      if (parsed) file.lines = parsed.lines;
+      else file.linesKnown = false;
+    } catch (err) {
+      if (!(err instanceof DiffError)) throw err;
+      file.linesKnown = false;
+    }
+    return file;
+  }
+  if (f.additions === 0) {
+    if (f.deletions === 0 && (status === "added" || status === "modified")) file.status = "binary";
+    return file;
+  }
+  file.linesKnown = false;
+  return file;
+}
+var Api2 = class {
+  constructor(octokit, context) {
+    this.octokit = octokit;
+    this.repo = { owner: context.owner, repo: context.repo };
+  }
+  octokit;
+  calls = 0;
+  repo;
+  async call(request) {
+    this.calls++;
+    return request();
+  }
+};
+function prNumber(reading) {
+  return reading.what.kind === "pull" ? reading.what.numbers.join(", #") : "?";
+}
+function errorText2(err) {
+  const status = httpStatus(err);
+  const message = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, " ").slice(0, 200);
+  return status === void 0 ? message : `HTTP ${status}: ${message}`;
+}
+function short3(sha) {
+  return /^[0-9a-f]{40}/i.test(sha) ? sha.slice(0, 7) : sha;
+}
+
 // src/action/inputs.ts
 function readInputs() {
   const comment2 = getInput("comment") || "auto";
@@ -2219,12 +2702,26 @@ function readInputs() {
   if (policyRef !== "base" && policyRef !== "head") throw new Error(`input policy-ref must be base or head (got "${policyRef}")`);
   const runId = getInput("run-id");
   if (runId && !/^\d+$/.test(runId)) throw new Error(`input run-id must be a run's number (got "${runId}")`);
+  const baseline = (getInput("baseline") || "true").toLowerCase();
+  if (baseline !== "true" && baseline !== "false") throw new Error(`input baseline must be true or false (got "${baseline}")`);
+  const depth = getInput("baseline-depth") || String(BASELINE_DEPTH);
+  if (!/^\d{1,3}$/.test(depth) || Number(depth) > BASELINE_DEPTH_MAX) throw new Error(`input baseline-depth must be a number of commits from 0 to ${BASELINE_DEPTH_MAX} (got "${depth}")`);
+  const apps = getInput("baseline-apps").split(/[\s,]+/).filter(Boolean);
+  for (const app of apps) if (!/^[a-z0-9][a-z0-9-]{0,99}$/i.test(app)) throw new Error(`input baseline-apps must list GitHub App slugs (letters, digits and dashes), separated by commas or new lines (got "${app.slice(0, 100)}")`);
+  const fetchHistory = (getInput("fetch-history") || "false").toLowerCase();
+  if (!/^(?:true|false|\d{1,6})$/.test(fetchHistory)) throw new Error(`input fetch-history must be true, false or a number of commits (got "${fetchHistory.slice(0, 100)}")`);
   const inputs = {
     policy: getInput("policy") || ".github/release-gate.yml",
     token: getInput("token"),
     comment: comment2,
     policyRef,
-    fail: (getInput("fail") || "true").toLowerCase() !== "false"
+    fail: (getInput("fail") || "true").toLowerCase() !== "false",
+    baseline: baseline === "true",
+    baselineDepth: Number(depth),
+    // the list replaces the default: with an App token, the check runs any workflow's GITHUB_TOKEN can write are not trusted
+    baselineApps: apps.length > 0 ? [...new Set(apps.map((a) => a.toLowerCase()))] : [TRUSTED_APP],
+    fetchHistory: fetchHistory === "true" ? FETCH_HISTORY_DEPTH : fetchHistory === "false" ? 0 : Number(fetchHistory),
+    attestationSubjects: getInput("attestation-subjects").split("\n").map((l) => l.trim()).filter(Boolean)
   };
   if (getInput("evidence-dir")) inputs.evidenceDir = getInput("evidence-dir");
   if (runId) inputs.runId = Number(runId);
@@ -2244,7 +2741,8 @@ function diffPolicies(base, head) {
   const change = {
     added: head.criteria.filter((c) => !baseById.has(c.id)).map((c) => c.id),
     removed: base.criteria.filter((c) => !headById.has(c.id)).map((c) => c.id),
-    loosened: []
+    loosened: [],
+    waivers: waiverChanges(base, head)
   };
   const lowered = (what, before, after) => {
     if (before !== void 0 && (after === void 0 || after < before)) change.loosened.push(`${what}: ${before} \u2192 ${after ?? "none"}`);
@@ -2273,14 +2771,16 @@ function loosenedCriterion(before, after) {
   if (after.profiles !== void 0 && (before.profiles === void 0 || before.profiles.some((p) => !after.profiles.includes(p)))) {
     out.push(`profiles ${before.profiles?.join(", ") ?? "all"} \u2192 ${after.profiles.join(", ")}`);
   }
+  if (before.baseline === "required" && after.baseline === "optional") out.push("baseline required \u2192 optional");
   for (const e of before.expect) {
-    const now = after.expect.find((x) => x.metric === e.metric);
-    if (!now) out.push(`expectation ${e.metric} "${e.expectation.text}" removed`);
-    else if (weaker(e, now)) out.push(`${e.metric} "${e.expectation.text}" \u2192 "${now.expectation.text}"`);
+    const candidates = after.expect.filter((x) => x.metric === e.metric && x.expectation.relative === void 0 === (e.expectation.relative === void 0));
+    if (candidates.length === 0) out.push(`expectation ${e.metric} "${e.expectation.text}" removed`);
+    else if (candidates.every((now) => weaker(e, now))) out.push(`${e.metric} "${e.expectation.text}" \u2192 "${candidates.map((c) => c.expectation.text).join('", "')}"`);
   }
   return out;
 }
 function weaker(before, after) {
+  if (before.expectation.relative || after.expectation.relative) return weakerRelative(before, after);
   const unit = before.unit === "dynamic" ? before.expectation.unit : before.unit;
   const value = (e) => {
     const v = convert(e.expectation.value, e.expectation.unit, unit);
@@ -2294,6 +2794,36 @@ function weaker(before, after) {
   if (lower(opA) && lower(opB)) return b < a || b === a && opA === ">" && opB === ">=";
   if (upper(opA) && upper(opB)) return b > a || b === a && opA === "<" && opB === "<=";
   return opA !== opB || a !== b;
+}
+function weakerRelative(before, after) {
+  const a = before.expectation;
+  const b = after.expectation;
+  if (!a.relative || !b.relative) return true;
+  const sameKind = a.relative.kind === b.relative.kind || a.relative.kind === "none" || b.relative.kind === "none";
+  if (!sameKind || (a.unit ?? "") !== (b.unit ?? "")) return a.text !== b.text;
+  const signed = (e) => e.relative.kind === "none" ? 0 : e.relative.sign * e.value;
+  const [x, y] = [signed(a), signed(b)];
+  const lower = (op) => op === ">=" || op === ">";
+  const upper = (op) => op === "<=" || op === "<";
+  if (lower(a.op) && lower(b.op)) return y < x || y === x && a.op === ">" && b.op === ">=";
+  if (upper(a.op) && upper(b.op)) return y > x || y === x && a.op === "<" && b.op === "<=";
+  return a.op !== b.op || x !== y;
+}
+function waiverKey(w) {
+  const tests = w.tests ? [...w.tests].map((t) => `${t.suite ?? ""}\0${t.name}`).sort().join("") : "*";
+  return `${w.criterion}${tests}`;
+}
+function waiverChanges(base, head) {
+  const out = [];
+  const before = new Map(base.waivers.map((w) => [waiverKey(w), w]));
+  for (const w of head.waivers) {
+    const scope = w.tests ? `waiver of ${w.tests.length} test${w.tests.length === 1 ? "" : "s"}` : "waiver";
+    const was = before.get(waiverKey(w));
+    if (!was) out.push(`${w.criterion}: ${scope} added, to ${w.expires} (${w.reason})`);
+    else if (w.expires > was.expires) out.push(`${w.criterion}: ${scope} extended ${was.expires} \u2192 ${w.expires}`);
+  }
+  if (head.waiverMaxDays > base.waiverMaxDays) out.push(`waiver-max-days ${base.waiverMaxDays} \u2192 ${head.waiverMaxDays}`);
+  return out;
 }
 
 // src/action/policy-source.ts
@@ -2320,7 +2850,7 @@ async function readPolicySource(octokit, context, inputs, wanted) {
   const source = { text, file, base };
   if (local !== void 0 && local !== text) {
     const [before, after] = [loadPolicy(text, file), loadPolicy(local, file)];
-    source.change = before.ok && after.ok ? diffPolicies(before.policy, after.policy) : { added: [], removed: [], loosened: after.ok ? [] : ["the changed policy has errors"] };
+    source.change = before.ok && after.ok ? diffPolicies(before.policy, after.policy) : { added: [], removed: [], loosened: after.ok ? [] : ["the changed policy has errors"], waivers: [] };
   }
   return source;
 }
@@ -2338,6 +2868,7 @@ function policySourceNotes(source) {
     list("criteria added", source.change.added);
     list("criteria removed", source.change.removed);
     list("loosened", source.change.loosened);
+    list("waivers added or extended (not used until merged)", source.change.waivers);
     notes.push(`${lines.join("\n")}
 `);
   }
@@ -2519,7 +3050,8 @@ async function publish(octokit, context, inputs, writes, request) {
       title: request.title,
       decision: request.decision,
       summary: fitMarkdown([...request.markdownSections.slice(0, 1), ...request.checkNotes ?? [], ...request.markdownSections.slice(1)], CHECK_SUMMARY_LIMIT, cutNote),
-      annotations: request.annotations
+      annotations: request.annotations,
+      ...request.checkText !== void 0 && { text: request.checkText }
     })
   );
   if (check) {
@@ -2573,11 +3105,15 @@ function setOutputs(values) {
   setOutput("passed", values.passed);
   setOutput("failed", values.failed);
   setOutput("missing", values.missing);
+  setOutput("not-applicable", values.notApplicable);
+  setOutput("waived", values.waived ?? 0);
   setOutput("report", values.report);
   setOutput("metrics", values.metrics);
+  setOutput("attestation", values.attestation ?? "");
   setOutput("check-run-id", values.checkRunId ?? "");
   setOutput("check-run-url", values.checkRunUrl ?? "");
   setOutput("comment-url", values.commentUrl ?? "");
+  setOutput("baseline", values.baseline ?? "");
 }
 
 // src/action/strictest.ts
@@ -2616,15 +3152,21 @@ async function runAction() {
     const work = path4.join(process.env.RUNNER_TEMP || tmpdir(), `release-gate-${context.runId}-${process.pid}`);
     const source = policies.length === 0 ? void 0 : plan.undetermined ? missingSource(plan.undetermined) : await evidenceSource(octokit, context, inputs, artifactPatterns(policies), work);
     const judged = [];
+    const now = /* @__PURE__ */ new Date();
+    const changes = /* @__PURE__ */ new Map();
     for (const r of read) {
+      const lookup = r.loaded.ok && source ? await lookUpBaseline(octokit, context, inputs, r.reading, checkName, plan.readings.length > 1, now) : void 0;
+      const change = r.loaded.ok && source ? await lookUpChange(octokit, context, inputs, r.reading, r.loaded.policy, plan.readings.length > 1, changes) : void 0;
       const outcome2 = r.loaded.ok && source ? await evaluatePolicy(r.loaded.policy, {
         source,
         ...inputs.profile !== void 0 && { profile: inputs.profile },
         ...r.reading.branch !== void 0 && { branch: r.reading.branch },
-        now: /* @__PURE__ */ new Date()
+        now,
+        ...lookup && { baseline: lookup },
+        ...change && { change }
       }) : { kind: "policy-error", errors: r.loaded.ok ? [] : r.loaded.errors };
       if (plan.undetermined && outcome2.kind === "verdict") outcome2.verdict = { ...outcome2.verdict, decision: "fail", summary: UNDETERMINED_SUMMARY };
-      judged.push({ ...r, outcome: outcome2 });
+      judged.push({ ...r, outcome: outcome2, ...lookup && { lookup } });
     }
     const chosen = strictest(judged);
     const { outcome } = chosen;
@@ -2650,37 +3192,49 @@ async function runAction() {
         pullRequests: plan.pullRequests
       });
       await writeSummary(sections2);
-      setOutputs({ decision: "fail", score: 0, passed: 0, failed: 0, missing: 0, report: reportPath, metrics: "{}", ...published2 });
+      setOutputs({ decision: "fail", score: 0, passed: 0, failed: 0, missing: 0, notApplicable: 0, report: reportPath, metrics: "{}", ...published2 });
       setFailed(`release-gate: the policy ${policyFile} has errors`);
       return;
     }
     verdict = outcome.verdict;
     const { decision } = verdict;
-    await writeFile(reportPath, renderJson(verdict));
+    const digest = plan.undetermined ? void 0 : digestFor(verdict, chosen, context, now);
+    await writeFile(reportPath, renderJson(verdict, digest));
+    const attestation = await writeAttestation(verdict, chosen, context, inputs, work, now);
     const judgedBy = verdict;
-    const render = (shown) => {
-      const rendered = renderMarkdownSections(judgedBy, { policyPath: policyFile, failuresShown: shown });
+    const trend = digest?.trend.at(-1);
+    const render = (shown2, withTrend) => {
+      const rendered = renderMarkdownSections(judgedBy, { policyPath: policyFile, failuresShown: shown2, now, ...withTrend && trend && { trend } });
       rendered.splice(1, 0, ...notes);
       return rendered;
     };
-    const sections = fitting(render, [FAILURES_IN_COMMENT, 3, 0], CHECK_SUMMARY_LIMIT - 2e3);
-    const summarySections = fitting(render, [FAILURES_IN_SUMMARY, FAILURES_IN_COMMENT, 3, 0], SUMMARY_LIMIT - 2e3);
+    const trendInComment = outcome.policy.trendInComment;
+    const sections = fitting((shown2) => render(shown2, trendInComment), [FAILURES_IN_COMMENT, 3, 0], CHECK_SUMMARY_LIMIT - 2e3);
+    const summarySections = fitting((shown2) => render(shown2, true), [FAILURES_IN_SUMMARY, FAILURES_IN_COMMENT, 3, 0], SUMMARY_LIMIT - 2e3);
     const atFailures = failureAnnotations(verdict, process.env.GITHUB_WORKSPACE ? { workspace: process.env.GITHUB_WORKSPACE } : {});
-    const checkNotes = atFailures.leftOut > 0 ? [`<sub>${atFailures.leftOut} more failing test${atFailures.leftOut === 1 ? " or finding is" : "s or findings are"} not annotated (at most ${FAILURE_ANNOTATIONS_CAP} are); the JSON report lists them.</sub>
-`] : [];
+    const atPatch = patchAnnotations(verdict);
+    const checkNotes = [
+      ...atFailures.leftOut > 0 ? [`<sub>${atFailures.leftOut} more failing test${atFailures.leftOut === 1 ? " or finding is" : "s or findings are"} not annotated (at most ${FAILURE_ANNOTATIONS_CAP} are); the JSON report lists them.</sub>
+`] : [],
+      ...atPatch.leftOut > 0 ? [`<sub>${atPatch.leftOut} more range${atPatch.leftOut === 1 ? "" : "s"} of uncovered changed lines ${atPatch.leftOut === 1 ? "is" : "are"} not annotated (at most ${PATCH_ANNOTATIONS_CAP} are); the JSON report lists them.</sub>
+`] : []
+    ];
+    const checkText = digest === void 0 ? void 0 : digestText(digest);
     info(logLine(`${verdict.decision === "pass" ? "PASS" : "FAIL"} score ${verdict.score}% \u2014 ${verdict.summary}`));
     for (const c of verdict.criteria) info(logLine(`  ${c.status.padEnd(7)} ${c.id}: ${c.reason}`));
     const published = await publish(octokit, context, inputs, writes, {
       checkName,
       markdownSections: sections,
       title: checkTitle(verdict),
-      annotations: [...annotationsFor(verdict, policyFile), ...atFailures.annotations],
+      annotations: [...annotationsFor(verdict, policyFile), ...atFailures.annotations, ...atPatch.annotations],
       checkNotes,
+      ...checkText !== void 0 && { checkText },
       decision: verdict.decision,
       pullRequests: plan.pullRequests
     });
     await writeSummary(summarySections);
-    setOutputs({ decision, score: verdict.score, ...verdict.counts, report: reportPath, metrics: metricsOutput(verdict), ...published });
+    const baseline = chosen.lookup?.baseline?.digest.commit;
+    setOutputs({ decision, score: verdict.score, ...verdict.counts, notApplicable: verdict.counts["not-applicable"], report: reportPath, metrics: metricsOutput(verdict), ...baseline && { baseline }, ...attestation && { attestation }, ...published });
     if (decision === "fail") {
       const message = `release-gate failed: ${verdict.summary}`;
       if (inputs.fail) setFailed(message);
@@ -2698,10 +3252,90 @@ ${escapeMarkdown(message, 2e3)}
     setFailed(`release-gate: ${message}`);
   }
 }
+async function lookUpBaseline(octokit, context, inputs, reading, checkName, several, now) {
+  const prefix = several ? `${describeReading(reading, "text")}: ` : "";
+  if (!inputs.baseline) {
+    const lookup2 = { reason: "no baseline: the lookup is turned off (input baseline: false)", walk: [], apiCalls: 0, warnings: [] };
+    info(logLine(`${prefix}${lookup2.reason}`));
+    return lookup2;
+  }
+  const lookup = await findBaseline(octokit, context, reading, checkName, { depth: inputs.baselineDepth, trustedApps: inputs.baselineApps });
+  const calls = `${lookup.apiCalls ?? 0} API request${lookup.apiCalls === 1 ? "" : "s"}`;
+  if (lookup.baseline) {
+    const age = ageText(lookup.baseline.digest.time, now);
+    info(logLine(`${prefix}compared with ${lookup.baseline.label}: ${lookup.baseline.how}${age ? `, ${age}` : ""} (${calls})`));
+  } else info(logLine(`${prefix}${lookup.reason ?? "no baseline"} (${calls})`));
+  for (const line of lookup.walk) info(logLine(`  ${line}`));
+  for (const warning2 of lookup.warnings) warning(logLine(warning2), { title: "release-gate baseline" });
+  return lookup;
+}
+async function lookUpChange(octokit, context, inputs, reading, policy, several, found) {
+  const asks = policy.criteria.some((c) => c.paths !== void 0 || c.expect.some((e) => e.metric.startsWith("patch.")));
+  if (!asks) return { reason: "not looked up: no criterion asks about the change (paths:, or a patch.* expectation)" };
+  const key = JSON.stringify([baseOf(context, reading), reading.what.kind === "pull" ? reading.what.numbers[0] : void 0]);
+  const cached = found.get(key);
+  if (cached) return cached;
+  const prefix = several ? `${describeReading(reading, "text")}: ` : "";
+  const lookup = (async () => {
+    const workspace = process.env.GITHUB_WORKSPACE;
+    const result = await findChanges(octokit, context, reading, { fetchHistory: inputs.fetchHistory, ...workspace && { workspace } });
+    const { changes, reason } = result.change;
+    const calls = result.apiCalls > 0 ? ` (${result.apiCalls} API request${result.apiCalls === 1 ? "" : "s"})` : "";
+    if (changes) {
+      const n = changes.files.size;
+      info(logLine(`${prefix}change: ${n} changed file${n === 1 ? "" : "s"} from ${changes.source}${calls}`));
+      if (changes.incomplete !== void 0) warning(logLine(`${prefix}the change may lack files: ${changes.incomplete}`), { title: "release-gate change" });
+    } else warning(logLine(`${prefix}${reason ?? "the change is not known"}${calls}`), { title: "release-gate change" });
+    for (const line of result.log) info(logLine(`  ${line}`));
+    return result.change;
+  })();
+  found.set(key, lookup);
+  return lookup;
+}
+function digestText(digest) {
+  const encoded = encodeDigest(digest);
+  if ("error" in encoded) {
+    warning(logLine(`no verdict digest is written on the check run: ${encoded.error}`), { title: "release-gate baseline" });
+    return void 0;
+  }
+  if (encoded.dropped.length > 0) info(logLine(`verdict digest: left out to fit: ${encoded.dropped.join(", ")}`));
+  return encoded.text;
+}
+async function writeAttestation(verdict, chosen, context, inputs, work, now) {
+  const subjects = await subjectDigests(inputs.attestationSubjects, "input attestation-subjects:", process.env.GITHUB_WORKSPACE || process.cwd());
+  if (typeof subjects === "string") {
+    error(logLine(`no attestation is written: ${subjects}`), { title: "release-gate attestation" });
+    return void 0;
+  }
+  const statement = attestationOf(verdict, {
+    version: package_default.version,
+    time: now,
+    .../^[0-9a-f]{40,64}$/.test(context.headSha) && { commit: context.headSha },
+    repositoryUrl: `${context.serverUrl}/${context.owner}/${context.repo}`,
+    policyPath: chosen.source.file,
+    policyText: chosen.source.text,
+    subjects
+  });
+  const file = path4.join(work, "release-gate-attestation.json");
+  await writeFile(file, `${JSON.stringify(statement, null, 2)}
+`);
+  return file;
+}
+function digestFor(verdict, chosen, context, now) {
+  if (chosen.outcome.kind !== "verdict") return void 0;
+  const previous = chosen.lookup?.baseline?.digest;
+  return digestOf(verdict, chosen.outcome.policy, {
+    commit: context.headSha,
+    ...chosen.reading.branch !== void 0 && { branch: chosen.reading.branch },
+    time: now,
+    policyText: chosen.source.text,
+    ...previous && { previous }
+  });
+}
 function fitting(render, counts, limit) {
   let sections = [];
-  for (const shown of counts) {
-    sections = render(shown);
+  for (const shown2 of counts) {
+    sections = render(shown2);
     if (sections.reduce((n, s) => n + s.length + 1, 0) <= limit) break;
   }
   return sections;

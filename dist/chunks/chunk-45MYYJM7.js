@@ -261,8 +261,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports.basename = (path2, { windows } = {}) => {
-      const segs = path2.split(windows ? /[\\/]/ : "/");
+    exports.basename = (path3, { windows } = {}) => {
+      const segs = path3.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -1859,17 +1859,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path2) {
-      const ctrl = callVisitor(key, node2, visitor, path2);
+    function visit_(key, node2, visitor, path3) {
+      const ctrl = callVisitor(key, node2, visitor, path3);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path2, ctrl);
-        return visit_(key, ctrl, visitor, path2);
+        replaceNode(key, path3, ctrl);
+        return visit_(key, ctrl, visitor, path3);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path2 = Object.freeze(path2.concat(node2));
+          path3 = Object.freeze(path3.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path2);
+            const ci = visit_(i, node2.items[i], visitor, path3);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -1880,13 +1880,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path2 = Object.freeze(path2.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path2);
+          path3 = Object.freeze(path3.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path3);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path2);
+          const cv = visit_("value", node2.value, visitor, path3);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -1907,17 +1907,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP2;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path2) {
-      const ctrl = await callVisitor(key, node2, visitor, path2);
+    async function visitAsync_(key, node2, visitor, path3) {
+      const ctrl = await callVisitor(key, node2, visitor, path3);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path2, ctrl);
-        return visitAsync_(key, ctrl, visitor, path2);
+        replaceNode(key, path3, ctrl);
+        return visitAsync_(key, ctrl, visitor, path3);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path2 = Object.freeze(path2.concat(node2));
+          path3 = Object.freeze(path3.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path2);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path3);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -1928,13 +1928,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path2 = Object.freeze(path2.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path2);
+          path3 = Object.freeze(path3.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path3);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path2);
+          const cv = await visitAsync_("value", node2.value, visitor, path3);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -1961,23 +1961,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path2) {
+    function callVisitor(key, node2, visitor, path3) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path2);
+        return visitor(key, node2, path3);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path2);
+        return visitor.Map?.(key, node2, path3);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path2);
+        return visitor.Seq?.(key, node2, path3);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path2);
+        return visitor.Pair?.(key, node2, path3);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path2);
+        return visitor.Scalar?.(key, node2, path3);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path2);
+        return visitor.Alias?.(key, node2, path3);
       return void 0;
     }
-    function replaceNode(key, path2, node2) {
-      const parent = path2[path2.length - 1];
+    function replaceNode(key, path3, node2) {
+      const parent = path3[path3.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -2056,8 +2056,8 @@ var require_directives = __commonJS({
           this.atNextDocument = false;
         }
         const parts = line2.trim().split(/[ \t]+/);
-        const name = parts.shift();
-        switch (name) {
+        const name2 = parts.shift();
+        switch (name2) {
           case "%TAG": {
             if (parts.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
@@ -2085,7 +2085,7 @@ var require_directives = __commonJS({
             }
           }
           default:
-            onError(0, `Unknown directive ${name}`, true);
+            onError(0, `Unknown directive ${name2}`, true);
             return false;
         }
       }
@@ -2194,9 +2194,9 @@ var require_anchors = __commonJS({
     }
     function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
-        const name = `${prefix}${i}`;
-        if (!exclude.has(name))
-          return name;
+        const name2 = `${prefix}${i}`;
+        if (!exclude.has(name2))
+          return name2;
       }
     }
     function createNodeAnchors(doc, prefix) {
@@ -2589,10 +2589,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path2, value2) {
+    function collectionFromPath(schema, path3, value2) {
       let v = value2;
-      for (let i = path2.length - 1; i >= 0; --i) {
-        const k = path2[i];
+      for (let i = path3.length - 1; i >= 0; --i) {
+        const k = path3[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -2611,7 +2611,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path2) => path2 == null || typeof path2 === "object" && !!path2[Symbol.iterator]().next().done;
+    var isEmptyPath = (path3) => path3 == null || typeof path3 === "object" && !!path3[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -2641,11 +2641,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path2, value2) {
-        if (isEmptyPath(path2))
+      addIn(path3, value2) {
+        if (isEmptyPath(path3))
           this.add(value2);
         else {
-          const [key, ...rest] = path2;
+          const [key, ...rest] = path3;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value2);
@@ -2659,8 +2659,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path2) {
-        const [key, ...rest] = path2;
+      deleteIn(path3) {
+        const [key, ...rest] = path3;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -2674,8 +2674,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path2, keepScalar) {
-        const [key, ...rest] = path2;
+      getIn(path3, keepScalar) {
+        const [key, ...rest] = path3;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -2693,8 +2693,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path2) {
-        const [key, ...rest] = path2;
+      hasIn(path3) {
+        const [key, ...rest] = path3;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -2704,8 +2704,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path2, value2) {
-        const [key, ...rest] = path2;
+      setIn(path3, value2) {
+        const [key, ...rest] = path3;
         if (rest.length === 0) {
           this.set(key, value2);
         } else {
@@ -3233,8 +3233,8 @@ var require_stringify = __commonJS({
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
-        throw new Error(`Tag not resolved for ${name} value`);
+        const name2 = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name2} value`);
       }
       return tagObj;
     }
@@ -5220,9 +5220,9 @@ var require_Document = __commonJS({
           this.contents.add(value2);
       }
       /** Adds a value to the document. */
-      addIn(path2, value2) {
+      addIn(path3, value2) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path2, value2);
+          this.contents.addIn(path3, value2);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -5233,11 +5233,11 @@ var require_Document = __commonJS({
        * `name` will be used as a prefix for a new unique anchor.
        * If `name` is undefined, the generated anchor will use 'a' as a prefix.
        */
-      createAlias(node2, name) {
+      createAlias(node2, name2) {
         if (!node2.anchor) {
           const prev = anchors.anchorNames(this);
           node2.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
+          !name2 || prev.has(name2) ? anchors.findNewAnchor(name2 || "a", prev) : name2;
         }
         return new Alias.Alias(node2.anchor);
       }
@@ -5297,14 +5297,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path2) {
-        if (Collection.isEmptyPath(path2)) {
+      deleteIn(path3) {
+        if (Collection.isEmptyPath(path3)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path2) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path3) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -5319,10 +5319,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path2, keepScalar) {
-        if (Collection.isEmptyPath(path2))
+      getIn(path3, keepScalar) {
+        if (Collection.isEmptyPath(path3))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path2, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path3, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -5333,10 +5333,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path2) {
-        if (Collection.isEmptyPath(path2))
+      hasIn(path3) {
+        if (Collection.isEmptyPath(path3))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path2) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path3) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -5353,13 +5353,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path2, value2) {
-        if (Collection.isEmptyPath(path2)) {
+      setIn(path3, value2) {
+        if (Collection.isEmptyPath(path3)) {
           this.contents = value2;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path2), value2);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path3), value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path2, value2);
+          this.contents.setIn(path3, value2);
         }
       }
       /**
@@ -5456,9 +5456,9 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name2, pos, code, message) {
         super();
-        this.name = name;
+        this.name = name2;
         this.code = code;
         this.message = message;
         this.pos = pos;
@@ -6098,8 +6098,8 @@ var require_resolve_flow_collection = __commonJS({
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
-        const name = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        const name2 = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name2} must end with a ${expectedEnd}` : `${name2} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
@@ -7320,9 +7320,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP2;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path2) => {
+    visit2.itemAtPath = (cst, path3) => {
       let item = cst;
-      for (const [field, index] of path2) {
+      for (const [field, index] of path3) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -7331,23 +7331,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path2) => {
-      const parent = visit2.itemAtPath(cst, path2.slice(0, -1));
-      const field = path2[path2.length - 1][0];
+    visit2.parentCollection = (cst, path3) => {
+      const parent = visit2.itemAtPath(cst, path3.slice(0, -1));
+      const field = path3[path3.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path2, item, visitor) {
-      let ctrl = visitor(item, path2);
+    function _visit(path3, item, visitor) {
+      let ctrl = visitor(item, path3);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path2.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path3.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -7358,10 +7358,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path2);
+            ctrl = ctrl(item, path3);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path2) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path3) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -9929,10 +9929,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path2) {
-  if (!path2)
+function getElementAtPath(obj, path3) {
+  if (!path3)
     return obj;
-  return path2.reduce((acc, key) => acc?.[key], obj);
+  return path3.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -10231,12 +10231,12 @@ function merge(a, b) {
   });
   return clone(a, def);
 }
-function partial(Class2, schema, mask, name = "partial") {
+function partial(Class2, schema, mask, name2 = "partial") {
   const currDef = schema._zod.def;
   const checks = currDef.checks;
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
-    throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
+    throw new Error(`.${name2}() cannot be used on object schemas containing refinements`);
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
@@ -10272,11 +10272,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path2, issues) {
+function prefixIssues(path3, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path2);
+    iss.path.unshift(path3);
     return iss;
   });
 }
@@ -10336,11 +10336,11 @@ function getSizableOrigin(input2) {
 }
 var highSurrogate = /[\uD800-\uDBFF]/;
 function codePointLength(str) {
-  const units = str.length;
+  const units2 = str.length;
   if (!highSurrogate.test(str))
-    return units;
-  let count5 = units;
-  for (let i = 0; i < units - 1; i++) {
+    return units2;
+  let count5 = units2;
+  for (let i = 0; i < units2 - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
       count5--;
       i++;
@@ -10576,7 +10576,7 @@ function newError(Definition) {
   return new Definition();
 }
 // @__NO_SIDE_EFFECTS__
-function $constructor(name, initializer3, proto, params) {
+function $constructor(name2, initializer3, proto, params) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
@@ -10594,10 +10594,10 @@ function $constructor(name, initializer3, proto, params) {
       } finally {
         _zodDesc.value = void 0;
       }
-    } else if (inst._zod.traits.has(name)) {
+    } else if (inst._zod.traits.has(name2)) {
       return;
     }
-    inst._zod.traits.add(name);
+    inst._zod.traits.add(name2);
     initializer3(inst, def);
     if (initialized) {
       const own3 = Object.getPrototypeOf(inst);
@@ -10623,7 +10623,7 @@ function $constructor(name, initializer3, proto, params) {
   const Parent = params?.Parent ?? Object;
   class Definition extends Parent {
   }
-  Object.defineProperty(Definition, "name", { value: name });
+  Object.defineProperty(Definition, "name", { value: name2 });
   function _(def) {
     const inst = params?.Parent ? newError(Definition) : this;
     init(inst, def);
@@ -10644,10 +10644,10 @@ function $constructor(name, initializer3, proto, params) {
     value: (inst) => {
       if (params?.Parent && inst instanceof params.Parent)
         return true;
-      return inst?._zod?.traits?.has(name);
+      return inst?._zod?.traits?.has(name2);
     }
   });
-  Object.defineProperty(_, "name", { value: name });
+  Object.defineProperty(_, "name", { value: name2 });
   return _;
 }
 var $brand = /* @__PURE__ */ Symbol("zod_brand");
@@ -10657,8 +10657,8 @@ var $ZodAsyncError = class extends Error {
   }
 };
 var $ZodEncodeError = class extends Error {
-  constructor(name) {
-    super(`Encountered unidirectional transform during encode: ${name}`);
+  constructor(name2) {
+    super(`Encountered unidirectional transform during encode: ${name2}`);
     this.name = "ZodEncodeError";
   }
 };
@@ -10738,16 +10738,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path2 = []) => {
+  const processError = (error63, path3 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path2, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path3, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path2, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path3, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path2, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path3, ...issue2.path]);
       } else {
-        const fullpath = [...path2, ...issue2.path];
+        const fullpath = [...path3, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -10786,17 +10786,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path2 = []) => {
+  const processError = (error63, path3 = []) => {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path2, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path3, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path2, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path3, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path2, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path3, ...issue2.path]);
       } else {
-        const fullpath = [...path2, ...issue2.path];
+        const fullpath = [...path3, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -10835,8 +10835,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path2 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path2) {
+  const path3 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path3) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -11438,8 +11438,8 @@ var $ZodCheckMaxLength = /* @__PURE__ */ $constructor("$ZodCheckMaxLength", (ins
   (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasLength);
   inst._zod.check = (payload) => {
     const input2 = payload.value;
-    const units = input2.length;
-    const length2 = typeof input2 === "string" && units > def.maximum ? codePointLength(input2) : units;
+    const units2 = input2.length;
+    const length2 = typeof input2 === "string" && units2 > def.maximum ? codePointLength(input2) : units2;
     if (length2 <= def.maximum)
       return;
     const origin = getLengthableOrigin(input2);
@@ -11460,8 +11460,8 @@ var $ZodCheckMinLength = /* @__PURE__ */ $constructor("$ZodCheckMinLength", (ins
   (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasLength);
   inst._zod.check = (payload) => {
     const input2 = payload.value;
-    const units = input2.length;
-    const length2 = typeof input2 === "string" && units >= def.minimum && units < def.minimum * 2 ? codePointLength(input2) : units;
+    const units2 = input2.length;
+    const length2 = typeof input2 === "string" && units2 >= def.minimum && units2 < def.minimum * 2 ? codePointLength(input2) : units2;
     if (length2 >= def.minimum)
       return;
     const origin = getLengthableOrigin(input2);
@@ -11482,8 +11482,8 @@ var $ZodCheckLengthEquals = /* @__PURE__ */ $constructor("$ZodCheckLengthEquals"
   (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasLength);
   inst._zod.check = (payload) => {
     const input2 = payload.value;
-    const units = input2.length;
-    const length2 = typeof input2 === "string" && units >= def.length && units <= def.length * 2 ? codePointLength(input2) : units;
+    const units2 = input2.length;
+    const length2 = typeof input2 === "string" && units2 >= def.length && units2 <= def.length * 2 ? codePointLength(input2) : units2;
     if (length2 === def.length)
       return;
     const origin = getLengthableOrigin(input2);
@@ -22185,13 +22185,13 @@ ${code}
   return fn;
 }
 function addConstant(ctx, value2) {
-  for (const [name2, v] of ctx.constants) {
+  for (const [name3, v] of ctx.constants) {
     if (v === value2)
-      return name2;
+      return name3;
   }
-  const name = `c${ctx.constantCounter++}`;
-  ctx.constants.set(name, value2);
-  return name;
+  const name2 = `c${ctx.constantCounter++}`;
+  ctx.constants.set(name2, value2);
+  return name2;
 }
 function addUserConstant(ctx, fn) {
   ctx.definite = false;
@@ -25285,9 +25285,9 @@ var setFormat = (agg, format) => {
 };
 var minContributor = (agg, def) => narrowMin(agg, "minimum", def.minimum);
 var maxContributor = (agg, def) => narrowMax(agg, "maximum", def.maximum);
-var formatContributor = (ranges) => (agg, def) => {
+var formatContributor = (ranges2) => (agg, def) => {
   setFormat(agg, def.format);
-  const [minimum, maximum] = ranges[def.format];
+  const [minimum, maximum] = ranges2[def.format];
   narrowMin(agg, "minimum", minimum);
   narrowMax(agg, "maximum", maximum);
 };
@@ -27974,13 +27974,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path2 = ref.slice(1).split("/").filter(Boolean);
-  if (path2.length === 0) {
+  const path3 = ref.slice(1).split("/").filter(Boolean);
+  if (path3.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path2[0] === defsKey) {
-    const key = path2[1] === void 0 ? void 0 : decodeJSONPointerSegment(path2[1]);
+  if (path3[0] === defsKey) {
+    const key = path3[1] === void 0 ? void 0 : decodeJSONPointerSegment(path3[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -29037,7 +29037,7 @@ function holds(pattern, listed, who) {
   const names = [...listed.files, ...listed.links.map((l) => `${l} (symbolic link, never followed)`)];
   if (names.length === 0) return `${subject} no files`;
   const target = lastSegment(pattern).toLowerCase();
-  const ranked = names.slice(0, 5e3).map((name) => ({ name, distance: editDistance(target, lastSegment(name).toLowerCase().slice(0, 100)) })).sort((a, b) => a.distance - b.distance || (a.name < b.name ? -1 : 1)).slice(0, LISTED_NAMES).map((r) => `"${r.name}"`);
+  const ranked = names.slice(0, 5e3).map((name2) => ({ name: name2, distance: editDistance(target, lastSegment(name2).toLowerCase().slice(0, 100)) })).sort((a, b) => a.distance - b.distance || (a.name < b.name ? -1 : 1)).slice(0, LISTED_NAMES).map((r) => `"${r.name}"`);
   const more = names.length - ranked.length;
   return more > 0 ? `${subject} ${names.length}, closest first: ${ranked.join(", ")}, \u2026 ${more} more` : `${subject}: ${ranked.join(", ")}`;
 }
@@ -29102,7 +29102,13 @@ var LIMITS = {
    * Largest decompression ratio (uncompressed : compressed), per zip entry and for a whole artifact.
    * Deflate tops out near 1,032:1, so only a crafted or degenerate zip reaches it.
    */
-  zipRatio: 1e3
+  zipRatio: 1e3,
+  /**
+   * Identities of failing tests (or counted SARIF findings) kept per criterion, to compare with a
+   * base commit's verdict (src/readers/identity.ts). Beyond it the identities are incomplete and
+   * failed.new / results.new are absent, never guessed.
+   */
+  failingIdentities: 2e3
 };
 
 // src/readers/input.ts
@@ -29229,13 +29235,13 @@ async function forEachLine(input2, fn, maxLineBytes = LIMITS.lineBytes) {
   if (carry !== void 0) lines(carry, carry.byteLength, true);
 }
 function formatBytes(n) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  const units2 = ["B", "KiB", "MiB", "GiB", "TiB"];
   let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
+  while (n >= 1024 && i < units2.length - 1) {
     n /= 1024;
     i++;
   }
-  return `${Number.isInteger(n) ? n : n.toFixed(1)} ${units[i]}`;
+  return `${Number.isInteger(n) ? n : n.toFixed(1)} ${units2[i]}`;
 }
 
 // src/readers/coverage.ts
@@ -29765,11 +29771,11 @@ var NameTable = class {
   names = [];
   ids = /* @__PURE__ */ new Map();
   id(text2) {
-    const name = compactId(text2);
-    let id = this.ids.get(name);
+    const name2 = compactId(text2);
+    let id = this.ids.get(name2);
     if (id === void 0) {
       id = this.names.length;
-      const kept = own2(name);
+      const kept = own2(name2);
       this.names.push(kept);
       this.ids.set(kept, id);
     }
@@ -29826,13 +29832,13 @@ var FunctionSetBuilder = class {
     return this.n;
   }
   /** a function, called or not (called if any add says so) */
-  add(name, called) {
+  add(name2, called) {
     if (this.n === this.buf.length) {
       const grown = new Uint32Array(this.buf.length * 2);
       grown.set(this.buf);
       this.buf = grown;
     }
-    this.buf[this.n++] = this.table.id(name) * 2 + (called ? 1 : 0);
+    this.buf[this.n++] = this.table.id(name2) * 2 + (called ? 1 : 0);
   }
   build() {
     const [codes, n, covered] = this.take();
@@ -30054,8 +30060,8 @@ var FileTable = class {
     return "FileTable";
   }
   /** Adds one record of a file (see PackedFile.from), merging it into an earlier one of the same path. */
-  add(path2, file2) {
-    const key = Buffer.from(path2, "utf8");
+  add(path3, file2) {
+    const key = Buffer.from(path3, "utf8");
     const hash3 = hashBytes(key, 0, key.length);
     const row = this.find(key, hash3);
     if (row >= 0) {
@@ -30085,13 +30091,13 @@ var FileTable = class {
     if (this.count * 2 > this.slots.length) this.rehash();
     else this.place(hash3, this.count);
   }
-  get(path2) {
-    const key = Buffer.from(path2, "utf8");
+  get(path3) {
+    const key = Buffer.from(path3, "utf8");
     const row = this.find(key, hashBytes(key, 0, key.length));
     return row < 0 ? void 0 : this.entry(row);
   }
-  has(path2) {
-    const key = Buffer.from(path2, "utf8");
+  has(path3) {
+    const key = Buffer.from(path3, "utf8");
     return this.find(key, hashBytes(key, 0, key.length)) >= 0;
   }
   forEach(fn, thisArg) {
@@ -30187,8 +30193,8 @@ var COVERAGE_METRICS = {
   "functions.covered": null,
   "functions.total": null
 };
-function normalizeSourcePath(path2) {
-  let p = path2.includes("\\") ? path2.replaceAll("\\", "/") : path2;
+function normalizeSourcePath(path3) {
+  let p = path3.includes("\\") ? path3.replaceAll("\\", "/") : path3;
   while (p.startsWith("./")) p = p.slice(2);
   return compactId(p, PATH_TEXT_CHARS);
 }
@@ -30236,18 +30242,18 @@ function combineItems(into, add, give = false) {
   }
   return (into instanceof Map ? BranchSet.fromMap(into) : into).union(add instanceof Map ? BranchSet.fromMap(add) : add);
 }
-function combineFile(files, path2, add, give = false) {
-  let entry = files.get(path2);
+function combineFile(files, path3, add, give = false) {
+  let entry = files.get(path3);
   if (!entry) {
     if (give && add instanceof PackedFile) {
-      files.set(path2, add);
+      files.set(path3, add);
       return;
     }
     entry = {};
-    files.set(path2, entry);
+    files.set(path3, entry);
   } else if (entry instanceof PackedFile) {
     entry = entry.toPlain();
-    files.set(path2, entry);
+    files.set(path3, entry);
   }
   combineInto(entry, add, give);
 }
@@ -30266,7 +30272,7 @@ function mergeCoverage(models) {
         `cannot merge ${model.stated.source} with other coverage reports: it states only percentages (line-rate/branch-rate) and lists no <line>, so there is nothing to add up`
       );
     }
-    for (const [path2, file2] of model.files) combineFile(files, path2, file2);
+    for (const [path3, file2] of model.files) combineFile(files, path3, file2);
   }
   const merged = { files };
   for (const model of models) {
@@ -30362,10 +30368,10 @@ function firstFrame(trace) {
   return void 0;
 }
 var DECLARED_COUNT = /^\s*(\d{1,15})(?:\.0*)?\s*$/;
-function declaredCount(attributes, name) {
-  const n = attributes.digits(name);
+function declaredCount(attributes, name2) {
+  const n = attributes.digits(name2);
   if (n !== -1) return n === -2 ? -1 : n;
-  const match2 = DECLARED_COUNT.exec(attributes.get(name) ?? "");
+  const match2 = DECLARED_COUNT.exec(attributes.get(name2) ?? "");
   return match2 ? Number(match2[1]) : -1;
 }
 var SECONDS = /^\s*(\d+)(?:[.,](\d*))?\s*$/;
@@ -30384,14 +30390,84 @@ function parseTimeSpan(raw) {
   const value2 = Number(match2[1] ?? 0) * 86400 + Number(match2[2]) * 3600 + Number(match2[3]) * 60 + Number(match2[4].replace(",", "."));
   return Number.isFinite(value2) ? value2 : void 0;
 }
-function localName(name) {
-  const colon = name.indexOf(":");
-  return colon === -1 ? name : name.slice(colon + 1);
+function localName(name2) {
+  const colon = name2.indexOf(":");
+  return colon === -1 ? name2 : name2.slice(colon + 1);
 }
-function quoted(name) {
-  if (name === void 0 || name === "") return "";
-  return ` "${name.length > 80 ? `${name.slice(0, 77)}...` : name}"`;
+function quoted(name2) {
+  if (name2 === void 0 || name2 === "") return "";
+  return ` "${name2.length > 80 ? `${name2.slice(0, 77)}...` : name2}"`;
 }
+
+// src/readers/identity.ts
+import { createHash } from "node:crypto";
+function identityOf(parts) {
+  const hash3 = createHash("sha256");
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) hash3.update("\0");
+    hash3.update(parts[i].normalize("NFC").trim(), "utf8");
+  }
+  return hash3.digest().subarray(0, 8).toString("base64url");
+}
+var TOLD_PER_IDENTITY = 10;
+var FailingIdentities = class _FailingIdentities {
+  constructor(cap = LIMITS.failingIdentities) {
+    this.cap = cap;
+  }
+  cap;
+  ids = /* @__PURE__ */ new Set();
+  missed = false;
+  /** failing tests or findings told with an identity so far, repeats included */
+  #told = 0;
+  /**
+   * No room for another identity: a reader stops decoding names and calls `miss` instead. Also
+   * after TOLD_PER_IDENTITY × cap tests or findings were told, however few distinct ones: a log of
+   * millions of alike results would otherwise have every one of them built and hashed (the
+   * identities are then incomplete, and failed.new absent, never guessed).
+   */
+  get full() {
+    return this.ids.size >= this.cap || this.#told >= this.cap * TOLD_PER_IDENTITY;
+  }
+  /** Every failing test or finding told so far has its identity here. */
+  get complete() {
+    return !this.missed;
+  }
+  get size() {
+    return this.ids.size;
+  }
+  /** One failing test or finding by the parts that name it; null: it has no identity. */
+  add(parts) {
+    if (parts === null) this.missed = true;
+    else this.addIdentity(identityOf(parts));
+  }
+  /** One failing test or finding by its identity (identityOf), computed before. */
+  addIdentity(id) {
+    this.#told++;
+    if (this.ids.has(id)) return;
+    if (this.ids.size >= this.cap) this.missed = true;
+    else this.ids.add(id);
+  }
+  /** One failing test or finding that gets no identity. */
+  miss() {
+    this.missed = true;
+  }
+  has(id) {
+    return this.ids.has(id);
+  }
+  /** Sorted, unique. */
+  list() {
+    return [...this.ids].sort();
+  }
+  /** The identities of several models (the files of one criterion): complete when each is and the union fits the cap. */
+  static union(sets) {
+    const out = new _FailingIdentities(sets.length === 0 ? LIMITS.failingIdentities : Math.min(...sets.map((s) => s.cap)));
+    for (const s of sets) {
+      if (s.missed) out.missed = true;
+      for (const id of s.ids) out.addIdentity(id);
+    }
+    return out;
+  }
+};
 
 // src/readers/stack-frames.ts
 var STACK_CHARS = 16 * 1024;
@@ -30408,8 +30484,8 @@ function messageLine(text2) {
   return void 0;
 }
 var FRAME2 = /(?:^|[\s(])((?:[A-Za-z]:[\\/])?[^\s():]+):(\d+)(?::\d+)?(?=$|[\s):])/g;
-function normalize(path2) {
-  let p = path2.replaceAll("\\", "/");
+function normalize(path3) {
+  let p = path3.replaceAll("\\", "/");
   if (p.startsWith("file://")) p = p.slice(7);
   while (p.startsWith("./")) p = p.slice(2);
   return p;
@@ -30428,11 +30504,11 @@ function stackPlace(stack, file2) {
     for (const m of text2.matchAll(FRAME2)) {
       const raw = m[1];
       if (/^\d+$/.test(raw)) continue;
-      const path2 = normalize(raw);
+      const path3 = normalize(raw);
       const line2 = Number(m[2]);
       if (!Number.isSafeInteger(line2) || line2 < 1) continue;
-      if (wanted !== void 0 && samePath(path2, wanted)) return { file: file2, line: line2 };
-      if (fallback === void 0 && !RUNTIME.test(path2)) fallback = { file: own2(raw), line: line2 };
+      if (wanted !== void 0 && samePath(path3, wanted)) return { file: file2, line: line2 };
+      if (fallback === void 0 && !RUNTIME.test(path3)) fallback = { file: own2(raw), line: line2 };
       break;
     }
   }
@@ -30440,20 +30516,29 @@ function stackPlace(stack, file2) {
 }
 
 // src/readers/test-results.ts
+function testIdentity(t) {
+  if (t.identity !== void 0) return t.identity;
+  return t.name.trim() === "" ? null : [t.suite ?? "", t.name];
+}
 var FAILING_TESTS_KEPT = 100;
 var NOTES_KEPT = 3;
 var TEXT_KEPT = 300;
-function emptyResults() {
-  return { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, failing: [], notes: [] };
+function emptyResults(identitiesCap = LIMITS.failingIdentities) {
+  return { tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, failing: [], identities: new FailingIdentities(identitiesCap), notes: [] };
 }
 var TestTally = class {
-  results = emptyResults();
+  results;
   seconds = 0;
   sawTime = false;
+  /** `identitiesCap`: LIMITS.failingIdentities (the reader's ReadContext.limits) */
+  constructor(identitiesCap = LIMITS.failingIdentities) {
+    this.results = emptyResults(identitiesCap);
+  }
   /**
-   * One test's final outcome. `failing` describes it and is kept only for failed and errored
-   * tests, and only while fewer than FAILING_TESTS_KEPT are kept (pass a function to build it
-   * lazily: names and messages are decoded only for the tests that are kept).
+   * One test's final outcome. `failing` describes a failed or errored test: it is read (pass a
+   * function to build it lazily) only while fewer than FAILING_TESTS_KEPT are kept or while the
+   * identities have room, so that names are decoded only for failing tests, and at most that many.
+   * A failing test without `failing`, or past both bounds, has no identity (incomplete).
    */
   record(outcome, failing, options = {}) {
     const r = this.results;
@@ -30465,18 +30550,26 @@ var TestTally = class {
     else {
       if (outcome === "failed") r.failures++;
       else r.errors++;
-      if (failing !== void 0 && r.failing.length < FAILING_TESTS_KEPT) r.failing.push(clipFailing(typeof failing === "function" ? failing() : failing));
+      const keep = r.failing.length < FAILING_TESTS_KEPT;
+      if (failing === void 0 || !keep && r.identities.full) r.identities.miss();
+      else {
+        const t = typeof failing === "function" ? failing() : failing;
+        const identity = testIdentity(t);
+        if (identity !== "later") r.identities.add(identity);
+        if (keep) r.failing.push(clipFailing(t));
+      }
     }
     if (options.seconds !== void 0 && Number.isFinite(options.seconds) && options.seconds >= 0) {
       this.seconds += options.seconds;
       this.sawTime = true;
     }
   }
-  /** Failed tests a file declares but does not show (the worse figure wins); counted as errors. */
+  /** Failed tests a file declares but does not show (the worse figure wins); counted as errors, with no identity. */
   addDeclaredFailures(count5, note) {
     if (count5 <= 0) return;
     this.results.tests += count5;
     this.results.errors += count5;
+    this.results.identities.miss();
     this.note(note);
   }
   note(note) {
@@ -30508,6 +30601,7 @@ function clipFailing(t) {
 }
 function mergeResults(models) {
   const sum2 = emptyResults();
+  sum2.identities = FailingIdentities.union(models.map((m) => m.identities));
   let duration3;
   for (const m of models) {
     sum2.tests += m.tests;
@@ -30537,7 +30631,7 @@ function resultsMetrics(m) {
   return metrics;
 }
 function resultsFailures(m) {
-  return { kept: m.failing, total: m.failures + m.errors };
+  return { kept: m.failing, total: m.failures + m.errors, identities: m.identities.list(), identitiesComplete: m.identities.complete };
 }
 function resultsNotes(m) {
   if (m.notes.length === 0) return {};
@@ -30583,26 +30677,26 @@ var SavedAttributes = class {
     }
     this.count = n;
   }
-  find(name) {
+  find(name2) {
     const bytes = this.bytes;
     const offsets = this.offsets;
     for (let k = 0; k < this.count; k++) {
       const s = offsets[5 * k];
-      if (offsets[5 * k + 1] - s !== name.length) continue;
+      if (offsets[5 * k + 1] - s !== name2.length) continue;
       let same = true;
-      for (let i = 0; same && i < name.length; i++) same = bytes[s + i] === name.charCodeAt(i);
+      for (let i = 0; same && i < name2.length; i++) same = bytes[s + i] === name2.charCodeAt(i);
       if (same) return k;
     }
     return -1;
   }
   /** as XmlAttributes.get */
-  get(name) {
-    const k = this.find(name);
+  get(name2) {
+    const k = this.find(name2);
     return k < 0 ? void 0 : decodeText(this.bytes, this.offsets[5 * k + 2], this.offsets[5 * k + 3], true, this.offsets[5 * k + 4] === 1);
   }
   /** as XmlAttributes.digits */
-  digits(name) {
-    const k = this.find(name);
+  digits(name2) {
+    const k = this.find(name2);
     if (k < 0) return -2;
     const s = this.offsets[5 * k + 2];
     const e = this.offsets[5 * k + 3];
@@ -30949,6 +31043,7 @@ var Tokenizer = class {
       if (!complete && limit === buf.byteLength && max === limit) return INCOMPLETE;
       this.fail('invalid character entity: "&" must start a reference ending with ";" (write &amp;)', amp);
     }
+    if (isCommonReference(buf, amp + 1, semi)) return semi;
     const ref = latin1(buf, amp + 1, semi);
     if (referenceText(ref) === void 0) {
       if (ref.length > 0 && ref.charCodeAt(0) === 35) this.fail(`invalid character reference: &${ref};`, amp);
@@ -30974,9 +31069,9 @@ var Tokenizer = class {
       }
       if (same) return known;
     }
-    const name = utf8(buf, start, end);
-    if (name.length === end - start) this.names[slot] = name;
-    return name;
+    const name2 = utf8(buf, start, end);
+    if (name2.length === end - start) this.names[slot] = name2;
+    return name2;
   }
   /** A start tag at buf[lt]; returns the offset after it, or INCOMPLETE. */
   startTag(lt) {
@@ -31054,11 +31149,11 @@ var Tokenizer = class {
       this.addAttribute(ns, ne, vs, ve, hasAmp, nameHash);
       i = ve + 1;
     }
-    const name = this.name(lt + 1, nameEnd, hash3);
+    const name2 = this.name(lt + 1, nameEnd, hash3);
     if (this.rootClosed) this.fail("document must contain only one root element.", lt);
     if (this.stack.length === 0 && this.sawRoot) this.fail("document must contain only one root element.", lt);
     this.sawRoot = true;
-    this.stack.push(name);
+    this.stack.push(name2);
     const depth = this.stack.length;
     this.at = i;
     if (depth > this.maxDepth) this.fail(`XML nesting deeper than ${this.maxDepth} elements (LIMITS.nestingDepth)`, i);
@@ -31066,7 +31161,7 @@ var Tokenizer = class {
     this.selfClosing = selfClosing;
     this.tagStart = lt;
     this.tagEnd = i;
-    this.handler.open(name, this, depth);
+    this.handler.open(name2, this, depth);
     this.attrCount = 0;
     if (selfClosing) this.closeTop();
     return i;
@@ -31139,12 +31234,12 @@ var Tokenizer = class {
     this.attrTableFor = n;
   }
   /** the index of an attribute, or -1 */
-  find(name) {
+  find(name2) {
     const buf = this.buf;
     const attrs = this.attrs;
-    const length2 = name.length;
+    const length2 = name2.length;
     const n = this.attrCount;
-    if (n > INDEXED_ATTRIBUTES && this.attrTableFor === n) return this.findIndexed(name);
+    if (n > INDEXED_ATTRIBUTES && this.attrTableFor === n) return this.findIndexed(name2);
     let k = this.findFrom;
     for (let t = 0; t < n; t++, k++) {
       if (k >= n) k = 0;
@@ -31152,7 +31247,7 @@ var Tokenizer = class {
       if (attrs[5 * k + 1] - s !== length2) continue;
       let same = true;
       for (let i = 0; i < length2; i++) {
-        if (buf[s + i] !== name.charCodeAt(i)) {
+        if (buf[s + i] !== name2.charCodeAt(i)) {
           same = false;
           break;
         }
@@ -31165,26 +31260,26 @@ var Tokenizer = class {
     return -1;
   }
   /** find() through attrTable: the name hashed as its bytes were (names asked for are ASCII) */
-  findIndexed(name) {
+  findIndexed(name2) {
     const buf = this.buf;
     const attrs = this.attrs;
     let hash3 = 0;
-    for (let i = 0; i < name.length; i++) hash3 = hash3 * 31 + name.charCodeAt(i) | 0;
+    for (let i = 0; i < name2.length; i++) hash3 = hash3 * 31 + name2.charCodeAt(i) | 0;
     const table2 = this.attrTable;
     const mask = table2.length - 1;
     for (let slot = mix(hash3) & mask, entry = table2[slot]; entry !== 0; slot = slot + 1 & mask, entry = table2[slot]) {
       const k = entry - 1;
       if (this.attrHashes[k] !== hash3) continue;
       const s = attrs[5 * k];
-      if (attrs[5 * k + 1] - s !== name.length) continue;
+      if (attrs[5 * k + 1] - s !== name2.length) continue;
       let same = true;
-      for (let i = 0; same && i < name.length; i++) same = buf[s + i] === name.charCodeAt(i);
+      for (let i = 0; same && i < name2.length; i++) same = buf[s + i] === name2.charCodeAt(i);
       if (same) return k;
     }
     return -1;
   }
-  is(name, word) {
-    const k = this.find(name);
+  is(name2, word) {
+    const k = this.find(name2);
     if (k < 0) return false;
     const attrs = this.attrs;
     if (attrs[5 * k + 4] === 1) return this.value(k) === word;
@@ -31199,12 +31294,12 @@ var Tokenizer = class {
     }
     return same;
   }
-  get(name) {
-    const k = this.find(name);
+  get(name2) {
+    const k = this.find(name2);
     return k < 0 ? void 0 : this.value(k);
   }
-  digits(name) {
-    const k = this.find(name);
+  digits(name2) {
+    const k = this.find(name2);
     if (k < 0) return -2;
     const buf = this.buf;
     const s = this.attrs[5 * k + 2];
@@ -31288,6 +31383,32 @@ var Tokenizer = class {
     return INCOMPLETE;
   }
 };
+function isCommonReference(buf, a, b) {
+  const length2 = b - a;
+  const c0 = buf[a];
+  if (c0 === 35) {
+    const hex3 = buf[a + 1] === 120;
+    const from = hex3 ? a + 2 : a + 1;
+    if (from === b || b - from > 8) return false;
+    let code = 0;
+    for (let i = from; i < b; i++) {
+      const c = buf[i];
+      let d;
+      if (c >= 48 && c <= 57) d = c - 48;
+      else if (hex3 && c >= 97 && c <= 102) d = c - 87;
+      else if (hex3 && c >= 65 && c <= 70) d = c - 55;
+      else return false;
+      code = code * (hex3 ? 16 : 10) + d;
+    }
+    return code === 9 || code === 10 || code === 13 || code >= 32 && code <= 55295 || code >= 57344 && code <= 65533 || code >= 65536 && code <= 1114111;
+  }
+  if (length2 === 2) return (c0 === 108 || c0 === 103) && buf[a + 1] === 116;
+  if (length2 === 3) return c0 === 97 && buf[a + 1] === 109 && buf[a + 2] === 112;
+  if (length2 === 4) {
+    return c0 === 97 && buf[a + 1] === 112 && buf[a + 2] === 111 && buf[a + 3] === 115 || c0 === 113 && buf[a + 1] === 117 && buf[a + 2] === 111 && buf[a + 3] === 116;
+  }
+  return false;
+}
 function referenceText(ref) {
   if (ref.charCodeAt(0) === 35) {
     const hex3 = ref.charCodeAt(1) === 120;
@@ -31297,7 +31418,7 @@ function referenceText(ref) {
     const ok = code === 9 || code === 10 || code === 13 || code >= 32 && code <= 55295 || code >= 57344 && code <= 65533 || code >= 65536 && code <= 1114111;
     return ok ? String.fromCodePoint(code) : void 0;
   }
-  return PREDEFINED[ref];
+  return Object.hasOwn(PREDEFINED, ref) ? PREDEFINED[ref] : void 0;
 }
 var NEWLINES = /\r\n?/g;
 var ATTRIBUTE_WS = /[\t\n\r]/;
@@ -31335,7 +31456,21 @@ function chars(buf, a, b) {
 }
 
 // src/readers/junit.ts
-var emptyModel = () => ({ tests: 0, passed: 0, failures: 0, errors: 0, skipped: 0, flaky: 0, duration: 0, runs: 0, declaredOnly: 0, failedNotes: [], testsNotes: [], failing: [] });
+var emptyModel = (identitiesCap) => ({
+  tests: 0,
+  passed: 0,
+  failures: 0,
+  errors: 0,
+  skipped: 0,
+  flaky: 0,
+  duration: 0,
+  runs: 0,
+  declaredOnly: 0,
+  failedNotes: [],
+  testsNotes: [],
+  failing: [],
+  identities: new FailingIdentities(identitiesCap)
+});
 var TEXT_KEPT2 = 300;
 function clip3(text2) {
   if (text2 === void 0) return void 0;
@@ -31343,8 +31478,11 @@ function clip3(text2) {
 }
 var SAVED_TAG_BYTES = 64 * 1024;
 function readNames(p, attributes, suiteName) {
-  p.suite = clip3(attributes.get("classname")) || suiteName();
-  p.name = clip3(attributes.get("name"));
+  const classname = attributes.get("classname");
+  const name2 = attributes.get("name");
+  p.id = name2 === void 0 || name2.trim() === "" ? null : identityOf([classname || suiteName() || "", name2]);
+  p.suite = clip3(classname) || suiteName();
+  p.name = clip3(name2);
   p.file = clip3(attributes.get("file"));
   p.line = attributes.digits("line");
 }
@@ -31409,16 +31547,16 @@ var RESULT_BITS = /* @__PURE__ */ new Map([
   ["flakyError", FLAKY]
 ]);
 var canonical = /* @__PURE__ */ new Map();
-for (const name of KINDS2.keys()) canonical.set(name.toLowerCase(), name);
+for (const name2 of KINDS2.keys()) canonical.set(name2.toLowerCase(), name2);
 var foldedNames = /* @__PURE__ */ new Map();
-function canonicalName(name) {
-  if (KINDS2.has(name)) return name;
-  let known = foldedNames.get(name);
-  if (known === void 0 && !foldedNames.has(name)) {
-    known = canonical.get(name.slice(name.lastIndexOf(":") + 1).toLowerCase());
-    if (name.length > 64) return known;
+function canonicalName(name2) {
+  if (KINDS2.has(name2)) return name2;
+  let known = foldedNames.get(name2);
+  if (known === void 0 && !foldedNames.has(name2)) {
+    known = canonical.get(name2.slice(name2.lastIndexOf(":") + 1).toLowerCase());
+    if (name2.length > 64) return known;
     if (foldedNames.size >= 4096) foldedNames.clear();
-    foldedNames.set(name, known);
+    foldedNames.set(name2, known);
   }
   return known;
 }
@@ -31459,23 +31597,24 @@ function parseTime(raw) {
   return Number.isFinite(value2) ? value2 : void 0;
 }
 var DECLARED_COUNT2 = /^\s*(\d{1,15})(?:\.0*)?\s*$/;
-function declaredCount2(attributes, name) {
-  const n = attributes.digits(name);
+function declaredCount2(attributes, name2) {
+  const n = attributes.digits(name2);
   if (n !== -1) return n === -2 ? -1 : n;
-  const match2 = DECLARED_COUNT2.exec(attributes.get(name) ?? "");
+  const match2 = DECLARED_COUNT2.exec(attributes.get(name2) ?? "");
   return match2 ? Number(match2[1]) : -1;
 }
 function describeSuite(file2, suite) {
-  const name = suite.name === void 0 || suite.name === "" ? "" : ` "${suite.name.length > 80 ? `${suite.name.slice(0, 77)}...` : suite.name}"`;
-  return `${file2}: ${suite.depth === 1 ? "the root" : "suite"}${name}`;
+  const name2 = suite.name === void 0 || suite.name === "" ? "" : ` "${suite.name.length > 80 ? `${suite.name.slice(0, 77)}...` : suite.name}"`;
+  return `${file2}: ${suite.depth === 1 ? "the root" : "suite"}${name2}`;
 }
 function addNote(notes, note) {
   if (notes.length < MAX_NOTES) notes.push(note);
   else if (notes.length === MAX_NOTES) notes.push("and more");
 }
-async function read(input2, file2, maxDepth) {
-  const model = emptyModel();
+async function read(input2, file2, maxDepth, identitiesCap) {
+  const model = emptyModel(identitiesCap);
   const failing = model.failing;
+  const identities = model.identities;
   let caseTime = 0;
   let sawCaseTime = false;
   let rootTime;
@@ -31532,6 +31671,7 @@ async function read(input2, file2, maxDepth) {
       model.failures += extraFailures;
       model.tests += extra;
       model.declaredOnly += extra;
+      identities.miss();
       const what = [suite.declaredFailures > 0 ? `failures="${suite.declaredFailures}"` : "", suite.declaredErrors > 0 ? `errors="${suite.declaredErrors}"` : ""].filter(Boolean).join(" ");
       addNote(model.failedNotes, `${describeSuite(file2, suite)} declares ${what} but its elements show ${shown} failed test${shown === 1 ? "" : "s"}: counted as ${declared2} failed (the worse figure)`);
     }
@@ -31546,15 +31686,15 @@ async function read(input2, file2, maxDepth) {
     }
   };
   const handler = {
-    open(name, attributes, depth) {
+    open(name2, attributes, depth) {
       if (depth === 1) {
-        if (name !== "testsuite" && name !== "testsuites") {
-          throw new EvidenceError(`not a JUnit XML file: the root element is <${name}>, expected <testsuites> or <testsuite>`);
+        if (name2 !== "testsuite" && name2 !== "testsuites") {
+          throw new EvidenceError(`not a JUnit XML file: the root element is <${name2}>, expected <testsuites> or <testsuite>`);
         }
-        rootIsTestsuites = name === "testsuites";
+        rootIsTestsuites = name2 === "testsuites";
         rootTime = parseTime(attributes.get("time"));
       }
-      const known = canonicalName(name);
+      const known = canonicalName(name2);
       if (known === void 0) return;
       const kind = KINDS2.get(known);
       if (kind === K_RESULT) {
@@ -31568,10 +31708,15 @@ async function read(input2, file2, maxDepth) {
           caseBits[caseBits.length - 1] |= bits;
           if (bits & (ERROR | FAILURE)) {
             pending = casePending[casePending.length - 1];
-            if (pending !== void 0 && pending.text !== void 0) pending = void 0;
+            if (pending !== void 0 && (pending.text !== void 0 || failing.length >= FAILING_TESTS_KEPT)) pending = void 0;
           }
         } else if (bits & (ERROR | FAILURE)) {
           count5(bits);
+          if (identities.full) identities.miss();
+          else {
+            const name3 = suiteName();
+            identities.add(name3 === void 0 ? null : [suiteName(suites.length - 2) ?? "", name3]);
+          }
           if (failing.length < FAILING_TESTS_KEPT) {
             pending = { attributes: void 0, suite: suiteName(suites.length - 2), name: suiteName(), file: void 0, line: -1, message: void 0, text: void 0, type: void 0 };
             loosePending.push(pending);
@@ -31595,7 +31740,7 @@ async function read(input2, file2, maxDepth) {
         const bits = statusBits(attributes);
         caseBits.push(bits);
         let pending;
-        if (failing.length < FAILING_TESTS_KEPT && (!attributes.selfClosing || (bits & (ERROR | FAILURE)) !== 0)) {
+        if ((failing.length < FAILING_TESTS_KEPT || !identities.full) && (!attributes.selfClosing || (bits & (ERROR | FAILURE)) !== 0)) {
           const level = casePending.length;
           const saved = savedTags[level] ??= new SavedAttributes();
           pending = { attributes: saved, suite: void 0, name: void 0, file: void 0, line: -1, message: void 0, text: void 0, type: void 0 };
@@ -31622,11 +31767,11 @@ async function read(input2, file2, maxDepth) {
       const declaredFailures = declaredCount2(attributes, "failures");
       const declaredErrors = declaredCount2(attributes, "errors");
       const declaredTests = declaredCount2(attributes, "tests");
-      const label = declaredFailures > 0 || declaredErrors > 0 || declaredTests > 0 || failing.length < FAILING_TESTS_KEPT ? attributes.get("name") : void 0;
+      const label = declaredFailures > 0 || declaredErrors > 0 || declaredTests > 0 || failing.length < FAILING_TESTS_KEPT || !identities.full ? attributes.get("name") : void 0;
       suites.push({ depth, name: label, declaredTests, declaredFailures, declaredErrors, tests: 0, failures: 0, errors: 0 });
     },
     text: void 0,
-    close(name, depth) {
+    close(name2, depth) {
       if (depth === captureDepth) {
         capture = void 0;
         captureDepth = -1;
@@ -31648,9 +31793,14 @@ async function read(input2, file2, maxDepth) {
         const pending = casePending.pop();
         model.runs++;
         count5(bits);
-        if (bits & (ERROR | FAILURE) && pending !== void 0 && failing.length < FAILING_TESTS_KEPT) {
-          if (pending.attributes !== void 0) readNames(pending, pending.attributes, suiteName);
-          failing.push(failingTest(pending, "(unnamed test case)"));
+        if (bits & (ERROR | FAILURE)) {
+          if (pending === void 0) identities.miss();
+          else {
+            if (pending.attributes !== void 0) readNames(pending, pending.attributes, suiteName);
+            if (pending.id === null || pending.id === void 0) identities.miss();
+            else identities.addIdentity(pending.id);
+            if (failing.length < FAILING_TESTS_KEPT) failing.push(failingTest(pending, "(unnamed test case)"));
+          }
         }
       } else if (suite !== void 0 && suite.depth === depth) {
         suites.pop();
@@ -31665,9 +31815,10 @@ async function read(input2, file2, maxDepth) {
 var junit = {
   name: "junit",
   testResults: true,
-  read: (input2, ctx) => read(input2, ctx.name, ctx.limits.nestingDepth),
+  read: (input2, ctx) => read(input2, ctx.name, ctx.limits.nestingDepth, ctx.limits.failingIdentities),
   merge(models) {
     const sum2 = emptyModel();
+    sum2.identities = FailingIdentities.union(models.map((m) => m.identities));
     for (const m of models) {
       sum2.tests += m.tests;
       sum2.passed += m.passed;
@@ -31684,9 +31835,9 @@ var junit = {
     }
     return sum2;
   },
-  /** The failing tests a PR reader sees: the first ones kept, and how many failed in all (declared-only ones included). */
+  /** The failing tests a PR reader sees: the first ones kept, how many failed in all (declared-only ones included), and who they are. */
   failures(m) {
-    return { kept: m.failing, total: m.failures + m.errors };
+    return { kept: m.failing, total: m.failures + m.errors, identities: m.identities.list(), identitiesComplete: m.identities.complete };
   },
   metrics(m) {
     return {
@@ -31774,14 +31925,14 @@ function statedSeverity(attributes) {
 }
 function declaredSum(attributes, names) {
   let sum2 = -1;
-  for (const name of names) {
-    const n = declaredCount(attributes, name);
+  for (const name2 of names) {
+    const n = declaredCount(attributes, name2);
     if (n >= 0) sum2 = Math.max(sum2, 0) + n;
   }
   return sum2;
 }
-async function read2(input2, file2, maxDepth) {
-  const tally = new TestTally();
+async function read2(input2, file2, maxDepth, identitiesCap) {
+  const tally = new TestTally(identitiesCap);
   const results = tally.results;
   const suites = [];
   let current;
@@ -31813,6 +31964,7 @@ async function read2(input2, file2, maxDepth) {
         () => {
           const frame = firstFrame(c.trace?.text) ?? inheritedFrame();
           const failing = { name: c.name ?? "(unnamed test case)", message: messageLine(c.message?.text) };
+          if (c.name === void 0) failing.identity = null;
           const suite2 = c.classname ?? suiteName();
           if (suite2 !== void 0) failing.suite = suite2;
           if (frame !== void 0) Object.assign(failing, frame);
@@ -31833,6 +31985,7 @@ async function read2(input2, file2, maxDepth) {
       const before = failingCount();
       tally.record(outcomeOf(suite.severity), () => {
         const failing = { name: suite.name ?? (suite.root ? "(test run)" : "(unnamed suite)"), message: messageLine(suite.message?.text) ?? "the suite failed while no test case under it did (a set-up or tear-down failure)" };
+        if (suite.name === void 0) failing.identity = null;
         const frame = firstFrame(suite.trace?.text);
         if (frame !== void 0) Object.assign(failing, frame);
         if (parent !== void 0 && parent.name !== void 0 && !parent.root) failing.suite = parent.name;
@@ -31856,32 +32009,32 @@ async function read2(input2, file2, maxDepth) {
   await parseXml(
     input2,
     {
-      open(name, attributes, depth) {
+      open(name2, attributes, depth) {
         if (depth === 1) {
-          if (name !== "test-results" && name !== "test-run" && name !== "test-suite") {
-            throw new EvidenceError(`not an NUnit XML file: the root element is <${name}>, expected <test-run> (NUnit 3), <test-results> (NUnit 2) or <test-suite>`);
+          if (name2 !== "test-results" && name2 !== "test-run" && name2 !== "test-suite") {
+            throw new EvidenceError(`not an NUnit XML file: the root element is <${name2}>, expected <test-run> (NUnit 3), <test-results> (NUnit 2) or <test-suite>`);
           }
-          if (name === "test-run") rootDuration = parseSeconds(attributes.get("duration"));
+          if (name2 === "test-run") rootDuration = parseSeconds(attributes.get("duration"));
         }
-        const kind = KINDS3.get(name);
+        const kind = KINDS3.get(name2);
         if (kind === void 0) return;
         if (kind === CASE) {
-          const keep = keeping();
+          const severity = statedSeverity(attributes);
+          const named = keeping() || severity >= FAILED && !results.identities.full;
           current = {
             depth,
-            severity: statedSeverity(attributes),
-            // names only while failing tests are kept: NUnit 2 names are full, NUnit 3 has classname
-            name: keep ? attributes.get("name") : void 0,
-            classname: keep ? attributes.get("classname") : void 0,
+            severity,
+            name: named ? attributes.get("name") : void 0,
+            classname: named ? attributes.get("classname") : void 0,
             // the run's own duration wins: case times are read only when there is none
             seconds: rootDuration === void 0 ? parseSeconds(attributes.get("duration") ?? attributes.get("time")) : void 0
           };
           return;
         }
         if (kind === SUITE) {
-          const root = depth === 1 && name !== "test-suite";
+          const root = depth === 1 && name2 !== "test-suite";
           const statesOutcome = attributes.digits("result") !== -2 || attributes.digits("success") !== -2 || attributes.digits("executed") !== -2;
-          const severity = name === "test-results" || !statesOutcome ? PASSED : statedSeverity(attributes);
+          const severity = name2 === "test-results" || !statesOutcome ? PASSED : statedSeverity(attributes);
           suites.push({
             depth,
             root,
@@ -31889,8 +32042,8 @@ async function read2(input2, file2, maxDepth) {
             name: attributes.get("name"),
             severity,
             tearDown: attributes.get("site")?.trim().toLowerCase() === "teardown",
-            declaredFailing: name === "test-results" ? declaredSum(attributes, ["failures", "errors", "invalid", "inconclusive"]) : declaredSum(attributes, ["failed", "inconclusive", "warnings"]),
-            declaredTests: name === "test-results" ? declaredSum(attributes, ["total", "not-run"]) : declaredSum(attributes, ["total"]),
+            declaredFailing: name2 === "test-results" ? declaredSum(attributes, ["failures", "errors", "invalid", "inconclusive"]) : declaredSum(attributes, ["failed", "inconclusive", "warnings"]),
+            declaredTests: name2 === "test-results" ? declaredSum(attributes, ["total", "not-run"]) : declaredSum(attributes, ["total"]),
             tests: 0,
             failing: 0
           });
@@ -31944,7 +32097,7 @@ async function read2(input2, file2, maxDepth) {
 var nunit = {
   name: "nunit",
   ...TEST_RESULTS_FORMAT,
-  read: (input2, ctx) => read2(input2, ctx.name, ctx.limits.nestingDepth)
+  read: (input2, ctx) => read2(input2, ctx.name, ctx.limits.nestingDepth, ctx.limits.failingIdentities)
 };
 
 // src/readers/trx.ts
@@ -31963,14 +32116,15 @@ function outcomeSeverity(attributes) {
 }
 function className(raw) {
   if (raw === void 0) return void 0;
-  const name = raw.split(",", 1)[0].trim();
-  return name === "" ? void 0 : name.length > 300 ? `${name.slice(0, 299)}\u2026` : name;
+  const name2 = raw.split(",", 1)[0].trim();
+  return name2 === "" ? void 0 : name2.length > 300 ? `${name2.slice(0, 299)}\u2026` : name2;
 }
 var SUMMARY = 1;
 var ROW2 = 2;
-async function read3(input2, file2, maxDepth) {
-  const tally = new TestTally();
+async function read3(input2, file2, maxDepth, identitiesCap) {
+  const tally = new TestTally(identitiesCap);
   const results = tally.results;
+  const identities = results.identities;
   const failingCount = () => results.failures + results.errors;
   let resultsDepth = -1;
   let resultsSeen = false;
@@ -31980,8 +32134,10 @@ async function read3(input2, file2, maxDepth) {
   let topSeconds = 0;
   let sawSeconds = false;
   const pendingClass = /* @__PURE__ */ new Map();
+  let waitingIdentities = 0;
   const classById = /* @__PURE__ */ new Map();
   let definitionsDepth = -1;
+  let definitionsRead = false;
   let definitionId;
   let runOutcome;
   let declaredFailing = -1;
@@ -32002,30 +32158,40 @@ async function read3(input2, file2, maxDepth) {
       return;
     }
     const before = results.failing.length;
+    const testId = r.testId;
+    const known = testId === void 0 ? void 0 : classById.get(testId);
+    let waiting;
     tally.record(outcomeOf(r.severity), () => {
       const failing = { name: r.name ?? "(unnamed result)", message: messageLine(r.message?.text) };
+      if (r.name === void 0) failing.identity = null;
+      else if (testId === void 0 || known !== void 0) failing.identity = [known ?? "", r.name];
+      else if (!definitionsRead) {
+        if (identities.size + waitingIdentities < identities.cap) {
+          failing.identity = "later";
+          waiting = r.name;
+        } else failing.identity = null;
+      } else failing.identity = classById.size >= CLASS_NAMES_KEPT ? null : ["", r.name];
       const frame = firstFrame(r.trace?.text);
       if (frame !== void 0) Object.assign(failing, frame);
       return failing;
     });
-    if (results.failing.length > before && r.testId !== void 0) {
-      const kept = results.failing[results.failing.length - 1];
-      const known = classById.get(r.testId);
-      if (known !== void 0) kept.suite = known;
-      else {
-        const list = pendingClass.get(r.testId);
-        if (list === void 0) pendingClass.set(r.testId, [kept]);
-        else list.push(kept);
-      }
+    const kept = results.failing.length > before ? results.failing[results.failing.length - 1] : void 0;
+    if (kept !== void 0 && known !== void 0) kept.suite = known;
+    if (testId !== void 0 && known === void 0 && (kept !== void 0 || waiting !== void 0)) {
+      const entry = { kept, name: waiting };
+      if (waiting !== void 0) waitingIdentities++;
+      const list = pendingClass.get(testId);
+      if (list === void 0) pendingClass.set(testId, [entry]);
+      else list.push(entry);
     }
   };
   await parseXml(
     input2,
     {
       open(rawName, attributes, depth) {
-        const name = localName(rawName);
+        const name2 = localName(rawName);
         if (depth === 1) {
-          if (name !== "TestRun") throw new EvidenceError(`not a TRX file: the root element is <${rawName}>, expected <TestRun>`);
+          if (name2 !== "TestRun") throw new EvidenceError(`not a TRX file: the root element is <${rawName}>, expected <TestRun>`);
           return;
         }
         const inner = open3[open3.length - 1];
@@ -32033,12 +32199,13 @@ async function read3(input2, file2, maxDepth) {
         if (container !== -1 && depth === container + 1) {
           const severity = outcomeSeverity(attributes);
           const keep = severity >= FAILED && results.failing.length < FAILING_TESTS_KEPT;
+          const named = keep || severity >= FAILED && !identities.full;
           open3.push({
             depth,
             severity,
             keep,
-            testId: keep || attributes.digits("resultType") !== -2 ? attributes.get("testId") : void 0,
-            name: keep ? attributes.get("testName") : void 0,
+            testId: named || attributes.digits("resultType") !== -2 ? attributes.get("testId") : void 0,
+            name: named ? attributes.get("testName") : void 0,
             seconds: open3.length === 0 ? parseTimeSpan(attributes.get("duration")) : void 0,
             dataDriven: attributes.digits("resultType") === -2 ? 0 : attributes.is("resultType", "DataDrivenTest") ? SUMMARY : attributes.is("resultType", "DataDrivenDataRow") ? ROW2 : 0,
             testsBefore: results.tests,
@@ -32049,38 +32216,44 @@ async function read3(input2, file2, maxDepth) {
           return;
         }
         if (inner !== void 0) {
-          if (name === "InnerResults" && depth === inner.depth + 1) inner.innerDepth = depth;
-          else if (name === "ErrorInfo" && inner.keep && inner.errorInfoDepth === -1) inner.errorInfoDepth = depth;
+          if (name2 === "InnerResults" && depth === inner.depth + 1) inner.innerDepth = depth;
+          else if (name2 === "ErrorInfo" && inner.keep && inner.errorInfoDepth === -1) inner.errorInfoDepth = depth;
           else if (inner.errorInfoDepth !== -1 && depth === inner.errorInfoDepth + 1) {
-            if (name === "Message" && inner.message === void 0) capture = inner.message = messageText();
-            else if (name === "StackTrace" && inner.trace === void 0) capture = inner.trace = traceText();
+            if (name2 === "Message" && inner.message === void 0) capture = inner.message = messageText();
+            else if (name2 === "StackTrace" && inner.trace === void 0) capture = inner.trace = traceText();
             else return;
             captureDepth = depth;
           }
           return;
         }
         if (depth === 2) {
-          if (name === "Results") {
+          if (name2 === "Results") {
             resultsDepth = depth;
             resultsSeen = true;
-          } else if (name === "TestDefinitions") definitionsDepth = depth;
-          else if (name === "ResultSummary") runOutcome = attributes.get("outcome")?.trim();
+          } else if (name2 === "TestDefinitions") definitionsDepth = depth;
+          else if (name2 === "ResultSummary") runOutcome = attributes.get("outcome")?.trim();
           return;
         }
         if (definitionsDepth !== -1) {
           if (depth === definitionsDepth + 1) definitionId = pendingClass.size > 0 || !resultsSeen && classById.size < CLASS_NAMES_KEPT ? attributes.get("id") : void 0;
-          else if (definitionId !== void 0 && name === "TestMethod") {
+          else if (definitionId !== void 0 && name2 === "TestMethod") {
             const cls = className(attributes.get("className"));
             if (cls === void 0) return;
             const pending = pendingClass.get(definitionId);
             if (pending !== void 0) {
-              for (const kept of pending) kept.suite = cls;
+              for (const w of pending) {
+                if (w.kept !== void 0) w.kept.suite = cls;
+                if (w.name !== void 0) {
+                  identities.add([cls, w.name]);
+                  waitingIdentities--;
+                }
+              }
               pendingClass.delete(definitionId);
             } else if (!resultsSeen) classById.set(definitionId, cls);
           }
           return;
         }
-        if (name === "Counters" && depth === 3) {
+        if (name2 === "Counters" && depth === 3) {
           let sum2 = -1;
           for (const counter2 of FAILING_COUNTERS) {
             const n = declaredCount(attributes, counter2);
@@ -32088,10 +32261,10 @@ async function read3(input2, file2, maxDepth) {
           }
           declaredFailing = sum2;
           declaredTotal = declaredCount(attributes, "total");
-        } else if (name === "RunInfo" && runInfoText === void 0) {
+        } else if (name2 === "RunInfo" && runInfoText === void 0) {
           runInfoDepth = depth;
           runInfoError = attributes.get("outcome")?.trim().toLowerCase() === "error";
-        } else if (name === "Text" && runInfoError && depth === runInfoDepth + 1 && runInfoText === void 0) {
+        } else if (name2 === "Text" && runInfoError && depth === runInfoDepth + 1 && runInfoText === void 0) {
           capture = runInfoText = messageText();
           captureDepth = depth;
         }
@@ -32136,16 +32309,21 @@ async function read3(input2, file2, maxDepth) {
           return;
         }
         if (depth === resultsDepth) resultsDepth = -1;
-        else if (depth === definitionsDepth) definitionsDepth = -1;
-        else if (depth === runInfoDepth) runInfoDepth = -1;
+        else if (depth === definitionsDepth) {
+          definitionsDepth = -1;
+          definitionsRead = true;
+        } else if (depth === runInfoDepth) runInfoDepth = -1;
       }
     },
     maxDepth
   );
   settleSummary();
+  for (const list of pendingClass.values()) for (const w of list) if (w.name !== void 0) identities.add(["", w.name]);
   if (runOutcome !== void 0 && !RUN_PASSED.has(runOutcome.toLowerCase()) && failingCount() === 0) {
     tally.record("error", {
       name: "(test run)",
+      identity: null,
+      // the run failed, not a test
       message: `the run's ResultSummary outcome is "${runOutcome}" while no test result failed${runInfoText?.text ? `: ${messageLine(runInfoText.text)}` : ""}`
     });
   }
@@ -32160,7 +32338,7 @@ async function read3(input2, file2, maxDepth) {
 var trx = {
   name: "trx",
   ...TEST_RESULTS_FORMAT,
-  read: (input2, ctx) => read3(input2, ctx.name, ctx.limits.nestingDepth)
+  read: (input2, ctx) => read3(input2, ctx.name, ctx.limits.nestingDepth, ctx.limits.failingIdentities)
 };
 
 // src/readers/xunit.ts
@@ -32194,8 +32372,8 @@ function resultSeverity(attributes) {
   const raw = attributes.get("result");
   return raw === void 0 ? ERRORED : RESULTS2.get(raw.trim().toLowerCase()) ?? ERRORED;
 }
-async function read4(input2, file2, maxDepth) {
-  const tally = new TestTally();
+async function read4(input2, file2, maxDepth, identitiesCap) {
+  const tally = new TestTally(identitiesCap);
   const results = tally.results;
   const failingCount = () => results.failures + results.errors;
   const keeping = () => results.failing.length < FAILING_TESTS_KEPT;
@@ -32219,6 +32397,7 @@ async function read4(input2, file2, maxDepth) {
     else {
       tally.record(outcomeOf(it.severity), () => {
         const failing = { name: it.name ?? "(unnamed test)", message: messageLine(it.message?.text) };
+        if (it.name === void 0 || it.anonymous) failing.identity = null;
         const suite2 = it.suite ?? suiteName();
         if (suite2 !== void 0) failing.suite = suite2;
         const frame = firstFrame(it.trace?.text);
@@ -32253,11 +32432,11 @@ async function read4(input2, file2, maxDepth) {
   await parseXml(
     input2,
     {
-      open(name, attributes, depth) {
-        if (depth === 1 && name !== "assemblies" && name !== "assembly") {
-          throw new EvidenceError(`not an xUnit.net XML file: the root element is <${name}>, expected <assemblies> (xUnit.net v2/v3) or <assembly> (v1)`);
+      open(name2, attributes, depth) {
+        if (depth === 1 && name2 !== "assemblies" && name2 !== "assembly") {
+          throw new EvidenceError(`not an xUnit.net XML file: the root element is <${name2}>, expected <assemblies> (xUnit.net v2/v3) or <assembly> (v1)`);
         }
-        const kind = KINDS4.get(name);
+        const kind = KINDS4.get(name2);
         if (kind === void 0) return;
         if (item !== void 0) {
           if (kind === FAILURE3 && depth === item.depth + 1) {
@@ -32272,26 +32451,32 @@ async function read4(input2, file2, maxDepth) {
           return;
         }
         const keep = keeping();
+        const identify = !results.identities.full;
         if (kind === TEST) {
+          const severity = resultSeverity(attributes);
+          const named = keep || severity >= FAILED && identify;
           item = {
             depth,
-            severity: resultSeverity(attributes),
+            severity,
             keep,
-            name: keep ? attributes.get("name") : void 0,
-            suite: keep ? attributes.get("type") || void 0 : void 0,
+            name: named ? attributes.get("name") : void 0,
+            suite: named ? attributes.get("type") || void 0 : void 0,
             // an assembly's own time wins: test times are read only when it has none
             seconds: assemblyTimed ? void 0 : parseSeconds(attributes.get("time")),
             failureDepth: -1
           };
         } else if (kind === ERROR2 && errorsDepth !== -1 && depth === errorsDepth + 1) {
-          const type = attributes.get("type");
-          item = { depth, severity: ERRORED, keep, name: keep ? attributes.get("name") || (type ? `(${type})` : "(assembly error)") : void 0, suite: void 0, seconds: void 0, failureDepth: -1 };
-          if (keep && type) item.suite = `[${type}]`;
+          const named = keep || identify;
+          const type = named ? attributes.get("type") : void 0;
+          const own3 = named ? attributes.get("name") || (type ? `(${type})` : void 0) : void 0;
+          item = { depth, severity: ERRORED, keep, name: own3 ?? "(assembly error)", anonymous: own3 === void 0, suite: void 0, seconds: void 0, failureDepth: -1 };
+          if (type) item.suite = `[${type}]`;
         } else if (kind === FAILURE3 && suites.length > 0 && depth === suites[suites.length - 1].depth + 1) {
-          item = { depth, severity: ERRORED, keep, name: keep ? suites[suites.length - 1].name ?? "(fixture)" : void 0, suite: void 0, seconds: void 0, failureDepth: depth };
+          const own3 = suites[suites.length - 1].name;
+          item = { depth, severity: ERRORED, keep, name: own3 ?? "(fixture)", anonymous: own3 === void 0, suite: void 0, seconds: void 0, failureDepth: depth };
         } else if (kind === ERRORS) errorsDepth = depth;
-        else if (kind === SUITE2 && name !== "assemblies") {
-          const assembly = name === "assembly";
+        else if (kind === SUITE2 && name2 !== "assemblies") {
+          const assembly = name2 === "assembly";
           if (assembly) {
             const time3 = parseSeconds(attributes.get("time"));
             assemblyTimed = time3 !== void 0;
@@ -32339,7 +32524,7 @@ function sum(a, b) {
 var xunit = {
   name: "xunit",
   ...TEST_RESULTS_FORMAT,
-  read: (input2, ctx) => read4(input2, ctx.name, ctx.limits.nestingDepth)
+  read: (input2, ctx) => read4(input2, ctx.name, ctx.limits.nestingDepth, ctx.limits.failingIdentities)
 };
 
 // src/readers/tap.ts
@@ -32347,14 +32532,21 @@ var MAX_DEPTH = 256;
 var DIRECTIVE = /^\s*(skip\S*|todo(?=\s|$))\s*(.*)$/i;
 var BATS_PLACE = /^\(in test file (.+), line (\d+)\)$/;
 var SUBTEST = /^#\s*Subtest\b:?\s*(.*)$/i;
+function maySubtest(content) {
+  let i = 1;
+  for (let c2 = content.charCodeAt(i); c2 === 32 || c2 >= 9 && c2 <= 13; c2 = content.charCodeAt(++i)) ;
+  const c = content.charCodeAt(i);
+  return !(c < 128) || c === 115 || c === 83;
+}
 var PLAN = /^(\d+)\.\.(\d+)(?:\s*(?:#.*)?)?$/;
 var TIME_DIRECTIVE = /^#\s*time=\S+$/;
 var TapParser = class {
-  constructor(file2) {
+  constructor(file2, identitiesCap) {
     this.file = file2;
+    this.tally = new TestTally(identitiesCap);
   }
   file;
-  tally = new TestTally();
+  tally;
   levels = [newLevel(0)];
   pending;
   yaml;
@@ -32387,7 +32579,7 @@ var TapParser = class {
         this.yaml = { indent, atIndent: -1, blockKey: "" };
         return;
       }
-      if (content.charCodeAt(0) === 35 && !SUBTEST.test(content)) {
+      if (content.charCodeAt(0) === 35 && !(maySubtest(content) && SUBTEST.test(content))) {
         if (pending.failing !== void 0) diagnosticComment(pending.failing, content);
         return;
       }
@@ -32408,21 +32600,21 @@ var TapParser = class {
         return;
       }
     } else if (c0 === 35) {
-      const subtest = SUBTEST.exec(content);
+      const subtest = maySubtest(content) ? SUBTEST.exec(content) : null;
       if (subtest) {
-        const name = subtest[1] || void 0;
+        const name2 = subtest[1] || void 0;
         const level = this.at(indent, true);
         if (level.indent < indent) {
           const parentsHeader = level.nextChildName;
-          const child = this.open(indent, parentsHeader ?? name);
-          if (parentsHeader !== void 0) child.nextChildName = name;
-        } else level.nextChildName = name;
+          const child = this.open(indent, parentsHeader ?? name2);
+          if (parentsHeader !== void 0) child.nextChildName = name2;
+        } else level.nextChildName = name2;
       }
       return;
     } else if (c0 === 66 || c0 === 98) {
       if (/^bail out!/i.test(content)) {
         const reason = content.slice(9).trim();
-        this.tally.record("error", { name: reason ? `Bail out! ${reason}` : "Bail out!", suite: this.suite(), message: "the test run bailed out: nothing after this line was run" });
+        this.tally.record("error", { name: reason ? `Bail out! ${reason}` : "Bail out!", suite: this.suite(), message: "the test run bailed out: nothing after this line was run", identity: null });
         this.tally.note(`${this.file} bailed out at line ${this.lineNumber}`);
         this.bailed = true;
         return;
@@ -32447,14 +32639,14 @@ var TapParser = class {
     if (!opening && top.indent < indent) top = this.open(indent, top.nextChildName);
     return top;
   }
-  open(indent, name, buffered = false) {
+  open(indent, name2, buffered = false) {
     const parent = this.levels[this.levels.length - 1];
     parent.nextChildName = void 0;
     if (this.levels.length >= MAX_DEPTH) {
       throw new EvidenceError(`line ${this.lineNumber}: subtests nested more than ${MAX_DEPTH} deep`, { line: this.lineNumber });
     }
     const level = newLevel(indent);
-    level.name = name;
+    level.name = name2;
     level.buffered = buffered;
     this.levels.push(level);
     return level;
@@ -32463,9 +32655,9 @@ var TapParser = class {
     const level = this.levels.pop();
     const problem = planProblem(level);
     if (problem !== void 0) {
-      const name = level.name ?? "subtest";
-      this.tally.record("error", { name: `${name}: ${problem}`, suite: this.suite(), line: level.planLine > 0 ? level.planLine : void 0, message: `subtest ${problem}` });
-      this.tally.note(`${this.file}: subtest "${name}" ${problem}`);
+      const name2 = level.name ?? "subtest";
+      this.tally.record("error", { name: `${name2}: ${problem}`, suite: this.suite(), line: level.planLine > 0 ? level.planLine : void 0, message: `subtest ${problem}`, identity: null });
+      this.tally.note(`${this.file}: subtest "${name2}" ${problem}`);
     }
   }
   suite() {
@@ -32504,7 +32696,7 @@ var TapParser = class {
       buffered = true;
       description = description.slice(0, -1);
     }
-    const { name, directive } = splitDirective(description);
+    const { name: name2, directive } = splitDirective(description);
     let outcome;
     if (directive === "skip") outcome = "skipped";
     else if (directive === "todo") outcome = ok ? "passed" : "skipped";
@@ -32512,12 +32704,12 @@ var TapParser = class {
     if (number4 !== void 0 && number4 !== level.points + level.planStart - 1 && !level.outOfSequence) {
       level.outOfSequence = true;
       const expected = level.points + level.planStart - 1;
-      this.tally.record("error", { name: `test number ${number4} out of sequence (expected ${expected})`, suite: this.suite(), line: this.lineNumber, message: "test points are numbered out of sequence: a test is missing or repeated" });
+      this.tally.record("error", { name: `test number ${number4} out of sequence (expected ${expected})`, suite: this.suite(), line: this.lineNumber, message: "test points are numbered out of sequence: a test is missing or repeated", identity: null });
       this.tally.note(`${this.file} line ${this.lineNumber}: test number ${number4} where ${expected} was expected`);
     }
-    const testName = name || (number4 !== void 0 ? `test ${number4}` : `test point on line ${this.lineNumber}`);
+    const testName = name2 || (number4 !== void 0 ? `test ${number4}` : `test point on line ${this.lineNumber}`);
     this.pending = { outcome, indent, line: this.lineNumber };
-    if (outcome === "failed") this.pending.failing = { name: testName, suite: this.suite() };
+    if (outcome === "failed") this.pending.failing = name2 ? { name: testName, suite: this.suite() } : { name: testName, suite: this.suite(), identity: null };
     if (buffered) {
       this.flush();
       this.open(indent + 4, testName, true);
@@ -32616,11 +32808,11 @@ function splitDirective(description) {
       break;
     }
   }
-  let name = d.trim();
-  if (name.startsWith("- ")) name = name.slice(2).trim();
-  else if (name === "-") name = "";
-  name = name.replace(/\\([\\#])/g, "$1");
-  return directive === void 0 ? { name } : { name, directive };
+  let name2 = d.trim();
+  if (name2.startsWith("- ")) name2 = name2.slice(2).trim();
+  else if (name2 === "-") name2 = "";
+  if (name2.includes("\\")) name2 = name2.replace(/\\([\\#])/g, "$1");
+  return directive === void 0 ? { name: name2 } : { name: name2, directive };
 }
 function diagnosticComment(failing, comment) {
   const text2 = comment.replace(/^#\s*/, "");
@@ -32684,7 +32876,7 @@ var tap = {
   ...TEST_RESULTS_FORMAT,
   notes: (m) => ({ duration: "TAP has no standard test times: a TAP file gives no duration", ...resultsNotes(m) }),
   async read(input2, ctx) {
-    const parser = new TapParser(ctx.name);
+    const parser = new TapParser(ctx.name, ctx.limits.failingIdentities);
     await forEachLine(input2, (text2, start, end) => parser.line(text2.slice(start, end)), ctx.limits.lineBytes);
     return parser.end();
   }
@@ -32699,11 +32891,12 @@ var TEST_FRAME = /^\t(\S+_test\.go):(\d+)(?:\s|$)/;
 var COMPILER_ERROR = /^(\S+\.go):(\d+)(?::\d+)?: (.*)$/;
 var FAIL_NOT_BUILT = /^FAIL\s+(\S+)\s+\[(build failed|setup failed)\]\s*$/;
 var GoTestJsonParser = class {
-  constructor(file2) {
+  constructor(file2, identitiesCap) {
     this.file = file2;
+    this.tally = new TestTally(identitiesCap);
   }
   file;
-  tally = new TestTally();
+  tally;
   packages = /* @__PURE__ */ new Map();
   builds = /* @__PURE__ */ new Map();
   running = 0;
@@ -32768,13 +32961,13 @@ var GoTestJsonParser = class {
   }
   event(e, action) {
     if (action === "build-output" || action === "build-fail") {
-      const path2 = typeof e.ImportPath === "string" ? e.ImportPath : "";
-      let build = this.builds.get(path2);
+      const path3 = typeof e.ImportPath === "string" ? e.ImportPath : "";
+      let build = this.builds.get(path3);
       if (build === void 0) {
         if (action === "build-output" && this.builds.size >= MAX_RUNNING_PACKAGES) return;
         this.checkPackages();
         build = { failed: false };
-        this.builds.set(path2, build);
+        this.builds.set(path3, build);
       }
       if (action === "build-fail") build.failed = true;
       else if (build.message === void 0 && typeof e.Output === "string" && !e.Output.startsWith("#")) buildMessage(build, e.Output.trim());
@@ -32883,6 +33076,7 @@ var GoTestJsonParser = class {
     this.tally.record("error", {
       suite: pkgName,
       name: pkgName || "package",
+      identity: pkgName ? void 0 : null,
       file: pkg.file,
       line: pkg.line,
       message: pkg.panic ?? "the package failed with no failing test (a build failure, a panic in init or TestMain, a time-out or os.Exit)"
@@ -32891,12 +33085,12 @@ var GoTestJsonParser = class {
   end() {
     for (const [pkgName, pkg] of this.packages) {
       for (const [test, running] of [...pkg.tests]) this.noOutcome(pkgName, pkg, test, running);
-      this.tally.record("error", { suite: pkgName, name: pkgName || "package", file: pkg.file, line: pkg.line, message: pkg.panic ?? "the stream ends before the result of this package: the run was cut short" });
+      this.tally.record("error", { suite: pkgName, name: pkgName || "package", identity: pkgName ? void 0 : null, file: pkg.file, line: pkg.line, message: pkg.panic ?? "the stream ends before the result of this package: the run was cut short" });
       this.tally.note(`${this.file}: the stream ends before the result of package ${JSON.stringify(pkgName)}`);
     }
     this.packages.clear();
-    for (const [path2, build] of this.builds) {
-      if (build.failed) this.tally.record("error", buildFailing(path2, build, "the build failed"));
+    for (const [path3, build] of this.builds) {
+      if (build.failed) this.tally.record("error", buildFailing(path3, build, "the build failed"));
     }
     if (this.sawElapsed) this.tally.setDuration(this.elapsed);
     return this.tally.finish();
@@ -32971,7 +33165,7 @@ var goTestJson = {
   name: "go-test-json",
   ...TEST_RESULTS_FORMAT,
   async read(input2, ctx) {
-    const parser = new GoTestJsonParser(ctx.name);
+    const parser = new GoTestJsonParser(ctx.name, ctx.limits.failingIdentities);
     await forEachLine(input2, (text2, start, end) => parser.line(text2.slice(start, end)), ctx.limits.lineBytes);
     return parser.end();
   }
@@ -33390,16 +33584,16 @@ function peg$parse(input2, options) {
   var peg$f34 = function(value2) {
     return { type: "FilterQuery", value: value2 };
   };
-  var peg$f35 = function(name, f, rest) {
+  var peg$f35 = function(name2, f, rest) {
     return rest;
   };
-  var peg$f36 = function(name, f, r) {
+  var peg$f36 = function(name2, f, r) {
     return [f, ...r];
   };
-  var peg$f37 = function(name, args) {
+  var peg$f37 = function(name2, args) {
     return {
       type: "FunctionExpr",
-      name,
+      name: name2,
       arguments: args
     };
   };
@@ -35992,14 +36186,14 @@ var value_default = {
 
 // node_modules/jsonpath-rfc9535/dist/esm/core/path.js
 var EMPTY_PATH = [];
-function joinPathWithKey(path2, key) {
-  if (path2 === EMPTY_PATH) {
+function joinPathWithKey(path3, key) {
+  if (path3 === EMPTY_PATH) {
     return EMPTY_PATH;
   }
   if (typeof key === "number") {
-    return [...path2, key];
+    return [...path3, key];
   }
-  return [...path2, toNormalizedKey(key)];
+  return [...path3, toNormalizedKey(key)];
 }
 function getInitialPath(capturePaths) {
   return capturePaths ? [] : EMPTY_PATH;
@@ -36428,8 +36622,8 @@ function evalFunctionExpr(ctx, item, node2) {
     ...args
   );
 }
-function isKnownFunction(functions, name) {
-  return Object.hasOwn(functions, name);
+function isKnownFunction(functions, name2) {
+  return Object.hasOwn(functions, name2);
 }
 
 // node_modules/jsonpath-rfc9535/dist/esm/core/evaluators/comparable.js
@@ -36497,11 +36691,11 @@ function visitIndexSelector(ctx, item, node2) {
 }
 
 // node_modules/jsonpath-rfc9535/dist/esm/core/visitors/name-selector.js
-function visitNameSelector(ctx, { root, path: path2, value: value2, index }, node2) {
+function visitNameSelector(ctx, { root, path: path3, value: value2, index }, node2) {
   if (Object.hasOwn(value2, node2.value)) {
     ctx.stack.push({
       root,
-      path: joinPathWithKey(path2, node2.value),
+      path: joinPathWithKey(path3, node2.value),
       value: value2[node2.value],
       index: index + 1
     });
@@ -36524,7 +36718,7 @@ function bounds(start, end, step, len) {
   const lower = Math.min(Math.max(nEnd, -1), len - 1);
   return [lower, upper];
 }
-function visitSliceSelector(ctx, { root, path: path2, value: value2, index }, node2) {
+function visitSliceSelector(ctx, { root, path: path3, value: value2, index }, node2) {
   const step = node2.step ?? 1;
   const defaultStart = step >= 0 ? 0 : value2.length - 1;
   const defaultEnd = step >= 0 ? value2.length : -value2.length - 1;
@@ -36536,7 +36730,7 @@ function visitSliceSelector(ctx, { root, path: path2, value: value2, index }, no
     while (i < upper) {
       ctx.stack.push({
         root,
-        path: joinPathWithKey(path2, i),
+        path: joinPathWithKey(path3, i),
         value: value2[i],
         index: index + 1
       });
@@ -36547,7 +36741,7 @@ function visitSliceSelector(ctx, { root, path: path2, value: value2, index }, no
     while (lower < i) {
       ctx.stack.push({
         root,
-        path: joinPathWithKey(path2, i),
+        path: joinPathWithKey(path3, i),
         value: value2[i],
         index: index + 1
       });
@@ -36557,12 +36751,12 @@ function visitSliceSelector(ctx, { root, path: path2, value: value2, index }, no
 }
 
 // node_modules/jsonpath-rfc9535/dist/esm/core/visitors/wildcard-selector.js
-function visitWildcardSelector(ctx, { root, path: path2, value: value2, index }) {
+function visitWildcardSelector(ctx, { root, path: path3, value: value2, index }) {
   if (Array.isArray(value2)) {
     for (let i = 0; i < value2.length; i++) {
       ctx.stack.push({
         root,
-        path: joinPathWithKey(path2, i),
+        path: joinPathWithKey(path3, i),
         value: value2[i],
         index: index + 1
       });
@@ -36571,7 +36765,7 @@ function visitWildcardSelector(ctx, { root, path: path2, value: value2, index })
     for (const key of Object.keys(value2)) {
       ctx.stack.push({
         root,
-        path: joinPathWithKey(path2, key),
+        path: joinPathWithKey(path3, key),
         value: value2[key],
         index: index + 1
       });
@@ -36615,21 +36809,21 @@ function visitBracketedSelection(ctx, item, node2) {
     }
   }
 }
-function visitFilterSelectorForArrayItem(ctx, { root, path: path2, value: value2, index }, node2) {
+function visitFilterSelectorForArrayItem(ctx, { root, path: path3, value: value2, index }, node2) {
   for (let i = 0; i < value2.length; i++) {
     visitFilterSelector(ctx, {
       root,
-      path: joinPathWithKey(path2, i),
+      path: joinPathWithKey(path3, i),
       value: value2[i],
       index
     }, node2);
   }
 }
-function visitFilterSelectorForObjectItem(ctx, { root, path: path2, value: value2, index }, node2) {
+function visitFilterSelectorForObjectItem(ctx, { root, path: path3, value: value2, index }, node2) {
   for (const key of Object.keys(value2)) {
     visitFilterSelector(ctx, {
       root,
-      path: joinPathWithKey(path2, key),
+      path: joinPathWithKey(path3, key),
       value: value2[key],
       index
     }, node2);
@@ -36637,11 +36831,11 @@ function visitFilterSelectorForObjectItem(ctx, { root, path: path2, value: value
 }
 
 // node_modules/jsonpath-rfc9535/dist/esm/core/visitors/member-name-shorthand.js
-function visitMemberNameShorthand(ctx, { root, path: path2, value: value2, index }, node2) {
+function visitMemberNameShorthand(ctx, { root, path: path3, value: value2, index }, node2) {
   if (Object.hasOwn(value2, node2.value)) {
     ctx.stack.push({
       root,
-      path: joinPathWithKey(path2, node2.value),
+      path: joinPathWithKey(path3, node2.value),
       value: value2[node2.value],
       index: index + 1
     });
@@ -36697,7 +36891,7 @@ function visitQuery(ctx, root, input2, node2, cb) {
       cb(item.value, item.path);
       continue;
     }
-    const { path: path2, value: value2, index } = item;
+    const { path: path3, value: value2, index } = item;
     const segment = node2.segments[index];
     visitSegment(context, item, segment.node);
     if (segment.type === "DescendantSegment") {
@@ -36705,7 +36899,7 @@ function visitQuery(ctx, root, input2, node2, cb) {
         for (let i = 0; i < value2.length; i++) {
           stack.push({
             root,
-            path: joinPathWithKey(path2, i),
+            path: joinPathWithKey(path3, i),
             value: value2[i],
             index
           });
@@ -36714,7 +36908,7 @@ function visitQuery(ctx, root, input2, node2, cb) {
         for (const key of Object.keys(value2)) {
           stack.push({
             root,
-            path: joinPathWithKey(path2, key),
+            path: joinPathWithKey(path3, key),
             value: value2[key],
             index
           });
@@ -36802,13 +36996,13 @@ function compilePolicyPath(source) {
 }
 function pathSpecs(format, ctx) {
   const specs = [];
-  for (const [name, spec] of Object.entries(ctx.metrics)) {
+  for (const [name2, spec] of Object.entries(ctx.metrics)) {
     if (spec.path === void 0 || spec.count !== void 0 || spec.capture !== void 0) {
-      throw new Error(`format ${format} reads only \`path\` metrics; metric "${name}" has ${describeSpec(spec)}`);
+      throw new Error(`format ${format} reads only \`path\` metrics; metric "${name2}" has ${describeSpec(spec)}`);
     }
     const problem = compilePolicyPath(spec.path);
-    if (problem !== void 0) throw new Error(`metric "${name}": ${problem}`);
-    specs.push([name, spec.path, spec.unit]);
+    if (problem !== void 0) throw new Error(`metric "${name2}": ${problem}`);
+    specs.push([name2, spec.path, spec.unit]);
   }
   return specs;
 }
@@ -36828,34 +37022,34 @@ function describeValue(value2) {
       return `a value of type ${typeof value2}, not a number`;
   }
 }
-function selectNumber(doc, path2) {
-  const nodes = query(doc, path2);
-  if (nodes.length === 0) return { note: `${path2} selects nothing` };
-  if (nodes.length > 1) return { note: `${path2} selects ${nodes.length} values; make it select one` };
+function selectNumber(doc, path3) {
+  const nodes = query(doc, path3);
+  if (nodes.length === 0) return { note: `${path3} selects nothing` };
+  if (nodes.length > 1) return { note: `${path3} selects ${nodes.length} values; make it select one` };
   const node2 = nodes[0];
   if (typeof node2 === "number" && Number.isFinite(node2)) return { value: node2 };
   if (typeof node2 === "string") {
     const value2 = parsePlainDecimal(node2);
     if (value2 !== void 0) return { value: value2 };
   }
-  return { note: `${path2} selects ${describeValue(node2)}` };
+  return { note: `${path3} selects ${describeValue(node2)}` };
 }
 function evaluatePaths(doc, specs, file2) {
   const metrics = [];
   const notes = [];
-  for (const [name, path2, unit] of specs) {
-    const selected = selectNumber(doc, path2);
-    if ("value" in selected) metrics.push([name, metric(selected.value, unit)]);
-    else notes.push([name, selected.note]);
+  for (const [name2, path3, unit] of specs) {
+    const selected = selectNumber(doc, path3);
+    if ("value" in selected) metrics.push([name2, metric(selected.value, unit)]);
+    else notes.push([name2, selected.note]);
   }
   return { files: [file2], metrics: record2(metrics), notes: record2(notes) };
 }
-function pathFormat(name, readDocument) {
+function pathFormat(name2, readDocument) {
   return {
-    name,
+    name: name2,
     namedMetrics: "path",
     async read(input2, ctx) {
-      const specs = pathSpecs(name, ctx);
+      const specs = pathSpecs(name2, ctx);
       const doc = await readDocument(input2, ctx);
       return evaluatePaths(doc, specs, ctx.name);
     },
@@ -36941,13 +37135,23 @@ var ObjectShape = class {
     this.fields = fields;
     this.entry = entry;
     this.entrySink = entrySink;
+    keys.forEach((key, k) => {
+      const bucket = fieldBucket(key, 0, key.length);
+      this.buckets[bucket] = this.buckets[bucket] | 1 << k;
+    });
   }
   names;
   keys;
   fields;
   entry;
   entrySink;
+  /** by fieldBucket of a name: the fields (bit k for field k) whose names fall there */
+  buckets = new Int32Array(64);
 };
+function fieldBucket(bytes, start, end) {
+  const length2 = end - start;
+  return length2 === 0 ? 0 : length2 * 7 + bytes[start] * 3 + bytes[end - 1] & 63;
+}
 var ArrayShape = class {
   constructor(item, sink, lean) {
     this.item = item;
@@ -36976,8 +37180,8 @@ function compileShape(shape) {
   const record3 = shape;
   return new ObjectShape(
     names,
-    names.map((name) => Buffer.from(name, "utf8")),
-    names.map((name) => compileShape(record3[name]))
+    names.map((name2) => Buffer.from(name2, "utf8")),
+    names.map((name2) => compileShape(record3[name2]))
   );
 }
 var json2 = pathFormat("json", async (input2, ctx) => {
@@ -36996,7 +37200,7 @@ function valueBudget(what, bytes, limits = LIMITS, bytesPerValue = LIMITS.docume
 }
 function jsonPathShape(paths) {
   let shape = false;
-  for (const path2 of paths) shape = mergeShapes(shape, segmentsShape(parser_default(path2).segments, 0));
+  for (const path3 of paths) shape = mergeShapes(shape, segmentsShape(parser_default(path3).segments, 0));
   return shape;
 }
 function segmentsShape(segments, i) {
@@ -37014,7 +37218,7 @@ function segmentsShape(segments, i) {
   if (unique.length > 31 || unique.includes("__proto__")) return true;
   const rest = segmentsShape(segments, i + 1);
   const out = {};
-  for (const name of unique) out[name] = rest;
+  for (const name2 of unique) out[name2] = rest;
   return out;
 }
 function mergeShapes(a, b) {
@@ -37043,6 +37247,44 @@ var AFTER = 5;
 var JsonSyntaxError = class extends EvidenceError {
 };
 var isDigit = (c) => c >= 48 && c <= 57;
+var utf82 = (buf, start, end) => buf.utf8Slice(start, end);
+var INTERNED_KEY_BYTES = 32;
+var INTERNED_VALUE_BYTES = 12;
+var INTERNED_SLOTS = 4096;
+var StringCache = class {
+  slots = new Array(INTERNED_SLOTS).fill(void 0);
+  /** bytes[a, b) (valid UTF-8 without escapes) as a string, interned if at most `max` bytes */
+  get(bytes, a, b, max) {
+    const length2 = b - a;
+    if (length2 > max) return utf82(bytes, a, b);
+    const hash3 = length2 === 0 ? 0 : Math.imul(length2, 2654435761) ^ Math.imul(bytes[a], 2246822507) ^ Math.imul(bytes[b - 1], 3266489909) ^ bytes[a + (length2 >> 1)] << 7 ^ (bytes[b - 2] ?? 0) << 13;
+    const slot = (hash3 ^ hash3 >>> 15) & INTERNED_SLOTS - 1;
+    const known = this.slots[slot];
+    if (known !== void 0 && known.length === length2) {
+      let j = 0;
+      while (j < length2 && known.charCodeAt(j) === bytes[a + j]) j++;
+      if (j === length2) return known;
+    }
+    const text2 = utf82(bytes, a, b);
+    if (text2.length === length2) this.slots[slot] = text2;
+    return text2;
+  }
+};
+function numberAt(bytes, start, end) {
+  let j = start;
+  const negative = bytes[j] === 45;
+  if (negative) j++;
+  if (end - j <= 15) {
+    let value2 = 0;
+    for (; j < end; j++) {
+      const d = bytes[j] - 48;
+      if (d < 0 || d > 9) break;
+      value2 = value2 * 10 + d;
+    }
+    if (j === end) return negative ? -value2 : value2;
+  }
+  return Number(bytes.latin1Slice(start, end));
+}
 var isHex = (c) => c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
 function parseJsonBytes(bytes, maxDepth, shape, budget) {
   const n = bytes.length;
@@ -37060,6 +37302,8 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
   let state = VALUE;
   let i = 0;
   let escaped = false;
+  const strings = new StringCache();
+  const stringAt = (start, end, max) => escaped ? JSON.parse(utf82(bytes, start, end)) : strings.get(bytes, start + 1, end - 1, max);
   const scanString = (start) => {
     escaped = false;
     let j = start + 1;
@@ -37158,29 +37402,36 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
     if (shape2.lean !== void 0 && shape2.lean.when(frames[frames.length - 2]?.value ?? top.value)) return shape2.lean.item;
     return shape2.item;
   };
-  const open3 = (isObject9) => {
-    if (depth >= maxDepth) fail(`JSON nesting is deeper than ${maxDepth} levels (LIMITS.nestingDepth)`, i);
-    let frame;
+  const open3 = (isObject9, i2) => {
+    if (depth >= maxDepth) fail(`JSON nesting is deeper than ${maxDepth} levels (LIMITS.nestingDepth)`, i2);
     const node2 = next;
+    if (node2 === SKIP) {
+      objects[depth++] = isObject9 ? 1 : 0;
+      frames.push(void 0);
+      top = void 0;
+      return;
+    }
+    let frame;
     const builtAtOpen = built;
-    if (node2 !== SKIP) count5(i);
+    count5(i2);
     if (node2 instanceof ObjectShape && !isObject9 || node2 instanceof ArrayShape && isObject9) {
-      frame = { value: isObject9 ? {} : [], shape: void 0, keptFrom: -1, keys: void 0, seen: 0, field: "", count: 0, start: i, builtAtOpen, standIn: true };
+      frame = { value: isObject9 ? {} : [], shape: void 0, keptFrom: -1, keys: void 0, seen: 0, field: "", count: 0, start: i2, builtAtOpen, standIn: true, entries: void 0 };
     } else if (node2 instanceof ObjectShape || node2 instanceof ArrayShape) {
-      frame = { value: node2 instanceof ObjectShape ? {} : [], shape: node2, keptFrom: -1, keys: void 0, seen: 0, field: "", count: 0, start: i, builtAtOpen, standIn: false };
-      if (node2 instanceof ObjectShape && node2.entrySink !== void 0) frame = { ...frame, entries: /* @__PURE__ */ new Set() };
+      const entries = node2 instanceof ObjectShape && node2.entrySink !== void 0 ? /* @__PURE__ */ new Set() : void 0;
+      frame = { value: node2 instanceof ObjectShape ? {} : [], shape: node2, keptFrom: -1, keys: void 0, seen: 0, field: "", count: 0, start: i2, builtAtOpen, standIn: false, entries };
     } else if (node2 === KEEP || node2 === CHECK && isObject9) {
       frame = {
         value: void 0,
         shape: void 0,
-        keptFrom: node2 === KEEP ? i : -1,
+        keptFrom: node2 === KEEP ? i2 : -1,
         keys: isObject9 ? /* @__PURE__ */ new Set() : void 0,
         seen: 0,
         field: "",
         count: 0,
-        start: i,
+        start: i2,
         builtAtOpen,
-        standIn: false
+        standIn: false,
+        entries: void 0
       };
     } else if (node2 === CHECK) {
       frame = CHECKED_ARRAY;
@@ -37189,16 +37440,14 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
     frames.push(frame);
     top = frame;
     if (!isObject9) next = itemShape();
-    i++;
   };
-  const close = () => {
+  const close = (at) => {
     const frame = frames.pop();
     depth--;
     top = frames[frames.length - 1];
-    i++;
     if (frame === void 0 || frame === CHECKED_ARRAY) return;
     if (frame.value !== void 0) deliver(frame.value, frame.start, frame.builtAtOpen);
-    else if (frame.keptFrom >= 0) deliver(JSON.parse(bytes.toString("utf8", frame.keptFrom, i)), frame.keptFrom, frame.builtAtOpen);
+    else if (frame.keptFrom >= 0) deliver(JSON.parse(utf82(bytes, frame.keptFrom, at + 1)), frame.keptFrom, frame.builtAtOpen);
   };
   const key = (start, end) => {
     if (top === void 0 || top.standIn) {
@@ -37206,22 +37455,22 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
       return;
     }
     if (top.keys !== void 0) {
-      const name = escaped ? JSON.parse(bytes.toString("utf8", start, end)) : bytes.toString("utf8", start + 1, end - 1);
-      if (top.keys.has(name)) duplicate(name, start);
-      top.keys.add(name);
+      const name2 = stringAt(start, end, INTERNED_KEY_BYTES);
+      const size = top.keys.size;
+      if (top.keys.add(name2).size === size) duplicate(name2, start);
       next = CHECK;
       return;
     }
     const shape2 = top.shape;
     if (top.entries !== void 0) {
-      const name = escaped ? JSON.parse(bytes.toString("utf8", start, end)) : bytes.toString("utf8", start + 1, end - 1);
-      if (top.entries.has(name)) duplicate(name, start);
-      top.entries.add(name);
-      top.field = name;
+      const name2 = stringAt(start, end, INTERNED_KEY_BYTES);
+      const size = top.entries.size;
+      if (top.entries.add(name2).size === size) duplicate(name2, start);
+      top.field = name2;
       next = shape2.entry;
       return;
     }
-    const index = escaped ? shape2.names.indexOf(JSON.parse(bytes.toString("utf8", start, end))) : fieldIndex(shape2, bytes, start + 1, end - 1);
+    const index = escaped ? shape2.names.indexOf(JSON.parse(utf82(bytes, start, end))) : fieldIndex(shape2, bytes, start + 1, end - 1);
     if (index < 0) {
       next = SKIP;
       return;
@@ -37231,8 +37480,8 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
     top.field = shape2.names[index];
     next = shape2.fields[index];
   };
-  const duplicate = (name, at) => {
-    const shown = name.length > 40 ? `${JSON.stringify(name.slice(0, 40))}\u2026` : JSON.stringify(name);
+  const duplicate = (name2, at) => {
+    const shown = name2.length > 40 ? `${JSON.stringify(name2.slice(0, 40))}\u2026` : JSON.stringify(name2);
     return fail(`duplicate key ${shown} in one object: which value counts would be a guess`, at);
   };
   const primitive = (start, end, c) => {
@@ -37240,11 +37489,11 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
     count5(start);
     if (next === CHECK) return;
     let value2;
-    if (c === 34) value2 = escaped ? JSON.parse(bytes.toString("utf8", start, end)) : bytes.toString("utf8", start + 1, end - 1);
+    if (c === 34) value2 = stringAt(start, end, INTERNED_VALUE_BYTES);
     else if (c === 116) value2 = true;
     else if (c === 102) value2 = false;
     else if (c === 110) value2 = null;
-    else value2 = Number(bytes.toString("latin1", start, end));
+    else value2 = numberAt(bytes, start, end);
     deliver(value2, start, built - 1);
   };
   for (; ; ) {
@@ -37259,17 +37508,20 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
       case VALUE:
       case FIRST_ITEM: {
         if (c === 93 && state === FIRST_ITEM) {
-          close();
+          close(i);
+          i++;
           state = AFTER;
           break;
         }
         if (c === 123) {
-          open3(true);
+          open3(true, i);
+          i++;
           state = FIRST_KEY;
           break;
         }
         if (c === 91) {
-          open3(false);
+          open3(false, i);
+          i++;
           state = FIRST_ITEM;
           break;
         }
@@ -37287,7 +37539,8 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
       case FIRST_KEY:
       case KEY: {
         if (c === 125 && state === FIRST_KEY) {
-          close();
+          close(i);
+          i++;
           state = AFTER;
           break;
         }
@@ -37297,7 +37550,10 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
         const start = i;
         i = scanString(i);
         key(start, i);
-        state = COLON;
+        if (bytes[i] === 58) {
+          i++;
+          state = VALUE;
+        } else state = COLON;
         break;
       }
       case COLON:
@@ -37316,7 +37572,8 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
             next = itemShape();
           }
         } else if (c === (isObject9 ? 125 : 93)) {
-          close();
+          close(i);
+          i++;
           state = AFTER;
         } else {
           fail(`expected ',' or '${isObject9 ? "}" : "]"}', found ${describe3(bytes, i)}`, i);
@@ -37326,15 +37583,16 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
     }
   }
 }
-var CHECKED_ARRAY = Object.freeze({ value: void 0, shape: void 0, keptFrom: -1, keys: void 0, seen: 0, field: "", count: 0, start: -1, builtAtOpen: 0, standIn: false });
+var CHECKED_ARRAY = Object.freeze({ value: void 0, shape: void 0, keptFrom: -1, keys: void 0, seen: 0, field: "", count: 0, start: -1, builtAtOpen: 0, standIn: false, entries: void 0 });
 function fieldIndex(shape, bytes, start, end) {
   const length2 = end - start;
   const keys = shape.keys;
-  for (let k = 0; k < keys.length; k++) {
-    const name = keys[k];
-    if (name.length !== length2) continue;
+  for (let mask = shape.buckets[fieldBucket(bytes, start, end)]; mask !== 0; mask &= mask - 1) {
+    const k = 31 - Math.clz32(mask & -mask);
+    const name2 = keys[k];
+    if (name2.length !== length2) continue;
     let j = 0;
-    while (j < length2 && name[j] === bytes[start + j]) j++;
+    while (j < length2 && name2[j] === bytes[start + j]) j++;
     if (j === length2) return k;
   }
   return -1;
@@ -37370,7 +37628,7 @@ var jestJson = {
   name: "jest-json",
   ...TEST_RESULTS_FORMAT,
   async read(input2, ctx) {
-    const tally = new TestTally();
+    const tally = new TestTally(ctx.limits.failingIdentities);
     let waiting = [];
     let fileFailures = 0;
     let failedTests = 0;
@@ -37399,10 +37657,10 @@ var jestJson = {
     };
     const onFile = (item) => {
       if (!isObject2(item)) throw new EvidenceError("not a jest --json report: an entry of testResults is not an object");
-      const name = typeof item.name === "string" ? item.name : void 0;
+      const name2 = typeof item.name === "string" ? item.name : void 0;
       for (const w of waiting) {
-        if (name !== void 0) w.failing.file = name.length > 300 ? `${name.slice(0, 299)}\u2026` : name;
-        const line2 = name === void 0 ? void 0 : stackPlace(w.stack, name).line;
+        if (name2 !== void 0) w.failing.file = name2.length > 300 ? `${name2.slice(0, 299)}\u2026` : name2;
+        const line2 = name2 === void 0 ? void 0 : stackPlace(w.stack, name2).line;
         w.failing.line = line2 ?? w.location;
       }
       waiting = [];
@@ -37411,11 +37669,11 @@ var jestJson = {
         fileErrors++;
         const exec2 = isObject2(item.testExecError) ? item.testExecError : {};
         const message = messageLine(item.message) ?? messageLine(exec2.message) ?? "the test file failed to run";
-        const line2 = name === void 0 ? void 0 : stackPlace(item.message, name).line ?? stackPlace(exec2.stack, name).line;
-        tally.record("error", () => ({ name: "Test suite failed to run", file: name, line: line2, message }));
+        const line2 = name2 === void 0 ? void 0 : stackPlace(item.message, name2).line ?? stackPlace(exec2.stack, name2).line;
+        tally.record("error", () => ({ name: "Test suite failed to run", file: name2, line: line2, message, identity: fileIdentity(name2) }));
       } else if (item.status !== "passed" && item.status !== "failed" && item.status !== "pending" && item.status !== "skipped" && fileFailures === 0) {
         fileErrors++;
-        tally.record("error", () => ({ name: "Test suite failed to run", file: name, message: `the test file has status ${JSON.stringify(item.status)}, neither passed nor failed` }));
+        tally.record("error", () => ({ name: "Test suite failed to run", file: name2, message: `the test file has status ${JSON.stringify(item.status)}, neither passed nor failed`, identity: fileIdentity(name2) }));
       }
       fileFailures = 0;
     };
@@ -37448,12 +37706,16 @@ var jestJson = {
     return tally.finish();
   }
 };
+function fileIdentity(file2) {
+  return file2 === void 0 || file2.trim() === "" ? null : [file2, "Test suite failed to run"];
+}
 function failingOf(item, outcome) {
   const ancestors = Array.isArray(item.ancestorTitles) ? item.ancestorTitles.filter((t) => typeof t === "string") : [];
-  const title = typeof item.title === "string" ? item.title : typeof item.fullName === "string" ? item.fullName : "(unnamed test)";
+  const named = typeof item.title === "string" ? item.title : typeof item.fullName === "string" ? item.fullName : void 0;
+  const title = named ?? "(unnamed test)";
   const messages = item.failureMessages;
   const message = outcome === "error" ? `the test has status ${JSON.stringify(item.status)}, which is neither passed, failed nor skipped` : Array.isArray(messages) ? messageLine(messages[0]) : void 0;
-  return { suite: ancestors.length > 0 ? ancestors.join(" \u203A ") : void 0, name: title, message };
+  return { suite: ancestors.length > 0 ? ancestors.join(" \u203A ") : void 0, name: title, message, ...named === void 0 ? { identity: null } : {} };
 }
 function isObject2(value2) {
   return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
@@ -37467,7 +37729,7 @@ var mochaJson = {
   name: "mocha-json",
   ...TEST_RESULTS_FORMAT,
   async read(input2, ctx) {
-    const tally = new TestTally();
+    const tally = new TestTally(ctx.limits.failingIdentities);
     let listed = 0;
     let testFailures = 0;
     let failures = 0;
@@ -37529,7 +37791,7 @@ function failingOf2(test, err) {
   const suite = full !== void 0 && full.length > title.length && full.endsWith(` ${title}`) ? full.slice(0, full.length - title.length - 1) : void 0;
   const file2 = typeof test.file === "string" ? test.file : void 0;
   const place2 = file2 === void 0 ? stackPlace(err.stack) : { file: file2, line: stackPlace(err.stack, file2).line };
-  return { suite, name: title, file: place2.file, line: place2.line, message: messageLine(err.message) ?? messageLine(err.stack) };
+  return { suite, name: title, file: place2.file, line: place2.line, message: messageLine(err.message) ?? messageLine(err.stack), ...typeof test.title === "string" ? {} : { identity: null } };
 }
 function isObject3(value2) {
   return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
@@ -37543,7 +37805,7 @@ var rspecJson = {
   name: "rspec-json",
   ...TEST_RESULTS_FORMAT,
   async read(input2, ctx) {
-    const tally = new TestTally();
+    const tally = new TestTally(ctx.limits.failingIdentities);
     let failed = 0;
     let examples = 0;
     const errorMessages = [];
@@ -37574,7 +37836,8 @@ var rspecJson = {
     for (let i = 0; i < outside; i++) {
       const message = errorMessages[i];
       const file2 = message === void 0 ? void 0 : LOADING.exec(message)?.[1];
-      tally.record("error", () => ({ name: "error outside of examples", file: file2, message: messageLine(message) ?? "RSpec counts an error outside of examples (a spec file that failed to load, or a suite-level hook)" }));
+      const identity = file2 === void 0 ? null : [file2, "error outside of examples"];
+      tally.record("error", () => ({ name: "error outside of examples", file: file2, message: messageLine(message) ?? "RSpec counts an error outside of examples (a spec file that failed to load, or a suite-level hook)", identity }));
     }
     if (typeof summary3.duration === "number") tally.setDuration(summary3.duration);
     const missing = [];
@@ -37593,13 +37856,13 @@ var rspecJson = {
 function failingOf3(item, exception) {
   const description = typeof item.description === "string" ? item.description : void 0;
   const full = typeof item.full_description === "string" ? item.full_description : void 0;
-  const name = description ?? full ?? "(unnamed example)";
+  const name2 = description ?? full ?? "(unnamed example)";
   const suite = full !== void 0 && description !== void 0 && full.length > description.length && full.endsWith(` ${description}`) ? full.slice(0, full.length - description.length - 1) : void 0;
   const file2 = typeof item.file_path === "string" ? item.file_path : void 0;
   const backtrace = Array.isArray(exception.backtrace) ? exception.backtrace.slice(0, 200).filter((l) => typeof l === "string").join("\n") : void 0;
   const line2 = (file2 === void 0 ? void 0 : stackPlace(backtrace, file2).line) ?? (typeof item.line_number === "number" ? item.line_number : void 0);
   const message = item.status !== "failed" ? `the example has status ${JSON.stringify(item.status)}, which is neither passed, failed nor pending` : messageLine(exception.message) ?? (typeof exception.class === "string" ? exception.class : void 0);
-  return { suite, name, file: file2, line: line2, message };
+  return { suite, name: name2, file: file2, line: line2, message, ...description === void 0 && full === void 0 ? { identity: null } : {} };
 }
 function isObject4(value2) {
   return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
@@ -37612,7 +37875,7 @@ var ctrf = {
   name: "ctrf",
   ...TEST_RESULTS_FORMAT,
   async read(input2, ctx) {
-    const tally = new TestTally();
+    const tally = new TestTally(ctx.limits.failingIdentities);
     let listed = 0;
     let failed = 0;
     let other = 0;
@@ -37665,12 +37928,12 @@ var ctrf = {
   }
 };
 function failingOf4(item, outcome) {
-  const name = typeof item.name === "string" ? item.name : "(unnamed test)";
+  const name2 = typeof item.name === "string" ? item.name : "(unnamed test)";
   const suites = Array.isArray(item.suite) ? item.suite.filter((s) => typeof s === "string") : typeof item.suite === "string" ? [item.suite] : [];
   const file2 = typeof item.filePath === "string" ? item.filePath : void 0;
   const line2 = typeof item.line === "number" ? item.line : file2 === void 0 ? void 0 : stackPlace(item.trace, file2).line;
   const message = outcome === "error" && item.status !== "other" ? `the test has status ${JSON.stringify(item.status)}, which CTRF does not define` : messageLine(item.message) ?? (item.status === "other" ? `the test has status "other"${typeof item.rawStatus === "string" ? ` (${item.rawStatus})` : ""}: how it ended is unknown` : void 0);
-  return { suite: suites.length > 0 ? suites.join(" > ") : void 0, name, file: file2, line: line2, message };
+  return { suite: suites.length > 0 ? suites.join(" > ") : void 0, name: name2, file: file2, line: line2, message, ...typeof item.name === "string" ? {} : { identity: null } };
 }
 function isObject5(value2) {
   return typeof value2 === "object" && value2 !== null && !Array.isArray(value2);
@@ -37678,8 +37941,8 @@ function isObject5(value2) {
 
 // src/readers/lcov.ts
 var LcovRecord = class {
-  constructor(path2, shown, sfLine, lines, branches, functions) {
-    this.path = path2;
+  constructor(path3, shown, sfLine, lines, branches, functions) {
+    this.path = path3;
     this.shown = shown;
     this.sfLine = sfLine;
     this.lines = lines;
@@ -37722,6 +37985,7 @@ function uint(s, start, end) {
 }
 var lcov = {
   name: "lcov",
+  lineCoverage: (m) => m,
   knownMetrics: COVERAGE_METRICS,
   merge: mergeCoverage,
   metrics: coverageMetrics,
@@ -37732,7 +37996,7 @@ var lcov = {
     return parser.end();
   }
 };
-var utf82 = (buf, start, end) => buf.utf8Slice(start, end);
+var utf83 = (buf, start, end) => buf.utf8Slice(start, end);
 function tooLong(line2, maxLineBytes) {
   throw new EvidenceError(
     `line ${line2} is longer than ${maxLineBytes} bytes (LIMITS.lineBytes); lines are capped so that one line cannot exhaust memory`,
@@ -37875,7 +38139,7 @@ var LcovParser = class {
   }
   /** Any line, bytes[start, end) (no line terminator): decoded (as UTF-8, invalid bytes replaced) and read by `line`. */
   bytesIn(b, start, end, maxLineBytes) {
-    const text2 = utf82(b, start, end);
+    const text2 = utf83(b, start, end);
     if (text2.length > maxLineBytes || 3 * text2.length > maxLineBytes && Buffer.byteLength(text2) > maxLineBytes) tooLong(this.lineNo + 1, maxLineBytes);
     this.line(text2);
   }
@@ -37931,9 +38195,9 @@ var LcovParser = class {
       }
       case "SF": {
         if (this.rec) this.fail(`SF: record before the end_of_record of the record opened at line ${this.rec.sfLine}`);
-        const path2 = line2.slice(3);
-        if (path2.trim() === "") this.fail("SF: record without a path");
-        this.rec = new LcovRecord(own2(normalizeSourcePath(path2)), clip(path2, 200), this.lineNo, this.lineSet, this.branchSet, this.functionSet);
+        const path3 = line2.slice(3);
+        if (path3.trim() === "") this.fail("SF: record without a path");
+        this.rec = new LcovRecord(own2(normalizeSourcePath(path3)), clip(path3, 200), this.lineNo, this.lineSet, this.branchSet, this.functionSet);
         break;
       }
       case "end_of_record": {
@@ -37948,9 +38212,9 @@ var LcovParser = class {
         if (c1 < 0) this.fail("malformed FN: record (expected FN:<line>,[<end line>,]<name>)");
         this.positive(3, c1, "FN: line number");
         const c2 = line2.indexOf(",", c1 + 1);
-        const name = c2 > c1 + 1 && uint(line2, c1 + 1, c2) >= 0 ? line2.slice(c2 + 1) : line2.slice(c1 + 1);
-        if (name === "") this.fail("FN: record without a function name");
-        r.functions.add(name, false);
+        const name2 = c2 > c1 + 1 && uint(line2, c1 + 1, c2) >= 0 ? line2.slice(c2 + 1) : line2.slice(c1 + 1);
+        if (name2 === "") this.fail("FN: record without a function name");
+        r.functions.add(name2, false);
         break;
       }
       case "FNDA": {
@@ -37958,8 +38222,8 @@ var LcovParser = class {
         const c1 = line2.indexOf(",", 5);
         if (c1 < 0 || c1 + 1 === len) this.fail("malformed FNDA: record (expected FNDA:<count>,<name>)");
         const calls = this.count(5, c1, "FNDA: execution count");
-        const name = line2.slice(c1 + 1);
-        r.functions.add(name, calls > 0);
+        const name2 = line2.slice(c1 + 1);
+        r.functions.add(name2, calls > 0);
         break;
       }
       case "FNL": {
@@ -38085,6 +38349,7 @@ function summary(r, found, hit, f, h) {
 // src/readers/cobertura.ts
 var cobertura = {
   name: "cobertura",
+  lineCoverage: (m) => m,
   knownMetrics: COVERAGE_METRICS,
   merge: mergeCoverage,
   metrics: coverageMetrics,
@@ -38099,25 +38364,25 @@ var cobertura = {
     await parseXml(
       input2,
       {
-        open(name, attrs, depth) {
+        open(name2, attrs, depth) {
           if (depth === 1) {
-            if (name !== "coverage") {
-              throw new EvidenceError(`not a Cobertura report: the root element is <${clip(name, 40)}>, expected <coverage>`);
+            if (name2 !== "coverage") {
+              throw new EvidenceError(`not a Cobertura report: the root element is <${clip(name2, 40)}>, expected <coverage>`);
             }
             root = attrs.toRecord();
             return;
           }
-          switch (name) {
+          switch (name2) {
             case "class": {
               const filename = attrs.get("filename");
               if (filename === void 0 || filename.trim() === "") {
                 throw new EvidenceError(`<class name=${JSON.stringify(clip(attrs.get("name") ?? ""))}> has no filename attribute: not a Cobertura report`);
               }
-              const path2 = normalizeSourcePath(filename);
-              let file2 = files.get(path2);
+              const path3 = normalizeSourcePath(filename);
+              let file2 = files.get(path3);
               if (!file2) {
                 file2 = { lines: new LineSetBuilder(), branches: new BranchSetBuilder(), functions: /* @__PURE__ */ new Map() };
-                files.set(path2, file2);
+                files.set(path3, file2);
               }
               cls = { ...file2, name: attrs.get("name") ?? "" };
               break;
@@ -38152,10 +38417,10 @@ var cobertura = {
             }
           }
         },
-        close(name) {
-          if (name === "class") {
+        close(name2) {
+          if (name2 === "class") {
             cls = void 0;
-          } else if (name === "method" && method && cls) {
+          } else if (name2 === "method" && method && cls) {
             if (method.covered) cls.functions.set(method.key, 1);
             method = void 0;
           }
@@ -38167,8 +38432,8 @@ var cobertura = {
     if (lineCount === 0) return { files: /* @__PURE__ */ new Map(), stated: statedRates(root, ctx.name) };
     const out = /* @__PURE__ */ new Map();
     const model = { files: out };
-    for (const [path2, file2] of files) {
-      out.set(path2, {
+    for (const [path3, file2] of files) {
+      out.set(path3, {
         lines: file2.lines.build(),
         ...branchesKnown ? { branches: file2.branches.build() } : {},
         ...functionsKnown ? { functions: file2.functions } : {}
@@ -38312,6 +38577,7 @@ var FinalFile = class {
 };
 var istanbul = {
   name: "istanbul",
+  lineCoverage: (m) => m.coverage,
   knownMetrics: STATEMENT_METRICS,
   merge: mergeStatementCoverage,
   metrics: statementCoverageMetrics,
@@ -38363,29 +38629,29 @@ var istanbul = {
       streamEntries({ lines: COUNT2, branches: COUNT2, functions: COUNT2, statements: COUNT2, ...FINAL, data: FINAL }, (key, value2) => {
         const file2 = current;
         current = new FinalFile();
-        const name = JSON.stringify(clip(key));
-        if (!isObject6(value2)) throw new EvidenceError(`not an Istanbul coverage report: entry ${name} is not an object`);
+        const name2 = JSON.stringify(clip(key));
+        if (!isObject6(value2)) throw new EvidenceError(`not an Istanbul coverage report: entry ${name2} is not an object`);
         const final = !file2.empty || "statementMap" in value2 || "s" in value2 || isObject6(value2.data);
-        if (final && "lines" in value2) throw new EvidenceError(`entry ${name} is both a summary entry (lines) and a coverage-final entry (statementMap): which one counts would be a guess`);
+        if (final && "lines" in value2) throw new EvidenceError(`entry ${name2} is both a summary entry (lines) and a coverage-final entry (statementMap): which one counts would be a guess`);
         if (final) shapes.final++;
         else if (key !== "total") shapes.summary++;
         if (shapes.final > 0 && shapes.summary > 0) {
-          throw new EvidenceError(`entry ${name}: the document mixes coverage-summary entries (lines, statements\u2026) and coverage-final entries (statementMap, s\u2026): write one report per file`);
+          throw new EvidenceError(`entry ${name2}: the document mixes coverage-summary entries (lines, statements\u2026) and coverage-final entries (statementMap, s\u2026): write one report per file`);
         }
         if (!final && key === "total") {
           total = summaryEntry(key, value2);
           return;
         }
-        const path2 = normalizeSourcePath(key);
-        if (files.has(path2)) throw new EvidenceError(`entry ${JSON.stringify(clip(key))} names a file already listed under another spelling: which entry counts would be a guess`);
+        const path3 = normalizeSourcePath(key);
+        if (files.has(path3)) throw new EvidenceError(`entry ${JSON.stringify(clip(key))} names a file already listed under another spelling: which entry counts would be a guess`);
         if (final) {
-          const built = finalEntry(file2, name, { lines, statementSet, branchSet, functionSet });
-          files.set(path2, built.coverage);
-          statementFiles.set(path2, { branches: built.statements });
+          const built = finalEntry(file2, name2, { lines, statementSet, branchSet, functionSet });
+          files.set(path3, built.coverage);
+          statementFiles.set(path3, { branches: built.statements });
         } else {
           const summary3 = summaryEntry(key, value2);
-          files.set(path2, summary3.coverage);
-          if (summary3.statements) statementFiles.set(path2, { branches: summary3.statements });
+          files.set(path3, summary3.coverage);
+          if (summary3.statements) statementFiles.set(path3, { branches: summary3.statements });
         }
       })
     );
@@ -38405,32 +38671,32 @@ var istanbul = {
   }
 };
 function summaryEntry(key, value2) {
-  const name = JSON.stringify(clip(key));
-  if (!isObject6(value2)) throw new EvidenceError(`not an Istanbul coverage summary: entry ${name} is not an object`);
+  const name2 = JSON.stringify(clip(key));
+  if (!isObject6(value2)) throw new EvidenceError(`not an Istanbul coverage summary: entry ${name2} is not an object`);
   return {
-    coverage: { lines: count2(value2, "lines", name), branches: count2(value2, "branches", name), functions: count2(value2, "functions", name) },
-    statements: value2.statements === void 0 ? void 0 : count2(value2, "statements", name)
+    coverage: { lines: count2(value2, "lines", name2), branches: count2(value2, "branches", name2), functions: count2(value2, "functions", name2) },
+    statements: value2.statements === void 0 ? void 0 : count2(value2, "statements", name2)
   };
 }
-function count2(entry, kind, name) {
+function count2(entry, kind, name2) {
   const value2 = entry[kind];
   if (typeof value2 !== "object" || value2 === null) {
-    throw new EvidenceError(`not an Istanbul coverage summary: entry ${name} has no "${kind}" object`);
+    throw new EvidenceError(`not an Istanbul coverage summary: entry ${name2} has no "${kind}" object`);
   }
   const { covered, total } = value2;
   for (const [field, n] of [["total", total], ["covered", covered]]) {
     if (typeof n !== "number" || !Number.isFinite(n) || n < 0) {
-      throw new EvidenceError(`entry ${name}: ${kind}.${field} is ${n === void 0 ? "missing" : `not a non-negative number: ${clip(JSON.stringify(n) ?? String(n))}`}`);
+      throw new EvidenceError(`entry ${name2}: ${kind}.${field} is ${n === void 0 ? "missing" : `not a non-negative number: ${clip(JSON.stringify(n) ?? String(n))}`}`);
     }
   }
   if (covered > total) {
-    throw new EvidenceError(`entry ${name}: ${kind}.covered ${String(covered)} is above ${kind}.total ${String(total)}`);
+    throw new EvidenceError(`entry ${name2}: ${kind}.covered ${String(covered)} is above ${kind}.total ${String(total)}`);
   }
   return { covered, total };
 }
-function finalEntry(file2, name, b) {
+function finalEntry(file2, name2, b) {
   const disagree = (what, key, where) => {
-    throw new EvidenceError(`entry ${name}: ${what} ${JSON.stringify(clip(key))} ${where}: the report contradicts itself`);
+    throw new EvidenceError(`entry ${name2}: ${what} ${JSON.stringify(clip(key))} ${where}: the report contradicts itself`);
   };
   if (file2.statementLines.size !== file2.statements.size) {
     for (const key of file2.statementLines.keys()) if (!file2.statements.has(key)) disagree("statement", key, "is in statementMap but has no count in s");
@@ -38468,6 +38734,7 @@ var JACOCO_METRICS = { ...COVERAGE_METRICS };
 for (const kind of CHECK_COUNTERS) Object.assign(JACOCO_METRICS, { [kind]: "%", [`${kind}.covered`]: null, [`${kind}.total`]: null });
 var jacoco = {
   name: "jacoco",
+  lineCoverage: (m) => m,
   knownMetrics: JACOCO_METRICS,
   merge(models) {
     if (models.length === 1) return models[0];
@@ -38490,7 +38757,7 @@ var jacoco = {
     for (const kind of CHECK_COUNTERS) {
       if (model.counters?.[kind] !== void 0) continue;
       const why = model.counters === void 0 ? `${kind} is read from one JaCoCo report's ${CHECK_COUNTER_TYPES[kind]} counter, and ${model.reports} reports matched: the XML has no detail to merge it by (merge the .exec files with JaCoCo and report once)` : `the JaCoCo report has no ${CHECK_COUNTER_TYPES[kind]} counter (JaCoCo writes none whose total is 0)`;
-      for (const name of [kind, `${kind}.covered`, `${kind}.total`]) notes[name] = why;
+      for (const name2 of [kind, `${kind}.covered`, `${kind}.total`]) notes[name2] = why;
     }
     return notes;
   },
@@ -38509,17 +38776,17 @@ var jacoco = {
     await parseXml(
       input2,
       {
-        open(name, attrs, depth) {
+        open(name2, attrs, depth) {
           const parent = depth > 1 ? stack[depth - 2] : void 0;
-          stack[depth - 1] = name;
+          stack[depth - 1] = name2;
           if (depth === 1) {
-            if (name !== "report") {
-              throw new EvidenceError(`not a JaCoCo report: the root element is <${clip(name, 40)}>, expected <report>`);
+            if (name2 !== "report") {
+              throw new EvidenceError(`not a JaCoCo report: the root element is <${clip(name2, 40)}>, expected <report>`);
             }
             sawRoot = true;
             return;
           }
-          switch (name) {
+          switch (name2) {
             case "package":
               pkg = required2(attrs, "name", "<package>");
               pkgFunctions = void 0;
@@ -38535,11 +38802,11 @@ var jacoco = {
             case "sourcefile": {
               if (pkg === void 0) throw new EvidenceError("<sourcefile> outside a <package>: not a JaCoCo report");
               const file2 = required2(attrs, "name", "<sourcefile>");
-              const path2 = compactId(pkg === "" ? file2 : `${pkg}/${file2}`, PATH_TEXT_CHARS);
-              source = files.get(path2);
+              const path3 = compactId(pkg === "" ? file2 : `${pkg}/${file2}`, PATH_TEXT_CHARS);
+              source = files.get(path3);
               if (!source) {
                 source = { lines: new LineSetBuilder(), branches: new BranchSetBuilder() };
-                files.set(path2, source);
+                files.set(path3, source);
               }
               break;
             }
@@ -38585,8 +38852,8 @@ var jacoco = {
             }
           }
         },
-        close(name) {
-          switch (name) {
+        close(name2) {
+          switch (name2) {
             case "package":
               pkg = void 0;
               pkgFunctions = void 0;
@@ -38618,8 +38885,8 @@ var jacoco = {
     const out = /* @__PURE__ */ new Map();
     const model = { files: out, counters: checkCounters, reports: 1 };
     if (reportCounters.lines || reportCounters.branches) {
-      for (const [path2, file2] of files) {
-        out.set(path2, {
+      for (const [path3, file2] of files) {
+        out.set(path3, {
           ...reportCounters.lines ? { lines: file2.lines.build() } : {},
           ...reportCounters.branches ? { branches: file2.branches.build() } : {}
         });
@@ -38637,9 +38904,9 @@ var jacoco = {
     return model;
   }
 };
-function count3(attrs, name, what) {
-  const n = attrs.digits(name);
-  return n >= 0 ? n : nonNegative(attrs.get(name), what());
+function count3(attrs, name2, what) {
+  const n = attrs.digits(name2);
+  return n >= 0 ? n : nonNegative(attrs.get(name2), what());
 }
 function required2(attrs, attr, element) {
   const value2 = attrs.get(attr);
@@ -38703,6 +38970,7 @@ var GoFile = class {
 var MODES = /* @__PURE__ */ new Set(["set", "count", "atomic"]);
 var goCoverprofile = {
   name: "go-coverprofile",
+  lineCoverage: (m) => m.coverage,
   knownMetrics: STATEMENT_METRICS,
   merge: mergeStatementCoverage,
   metrics: statementCoverageMetrics,
@@ -38753,17 +39021,17 @@ var goCoverprofile = {
       if (spanned > SPANNED_LINES_BASE + SPANNED_LINES_PER_BLOCK * blockCount) {
         fail(`the blocks span more than ${SPANNED_LINES_BASE} + ${SPANNED_LINES_PER_BLOCK} lines a block: not a real profile`, text2.slice(start, end));
       }
-      const name = text2.slice(start, colon);
-      let file2 = name === lastName ? last : void 0;
+      const name2 = text2.slice(start, colon);
+      let file2 = name2 === lastName ? last : void 0;
       if (file2 === void 0) {
-        const key = normalizeSourcePath(name);
+        const key = normalizeSourcePath(name2);
         file2 = files.get(key);
         if (!file2) {
           file2 = new GoFile();
           files.set(own2(key), file2);
         }
         last?.leave();
-        lastName = own2(name);
+        lastName = own2(name2);
         last = file2;
       }
       file2.add(startLine, endLine, startCol, numStmts, count5 > 0);
@@ -38771,10 +39039,10 @@ var goCoverprofile = {
     if (mode === void 0) throw new EvidenceError('not a Go coverage profile: empty (no "mode:" line)');
     const lines = /* @__PURE__ */ new Map();
     const statements = /* @__PURE__ */ new Map();
-    for (const [path2, file2] of files) {
+    for (const [path3, file2] of files) {
       const result = file2.result();
-      lines.set(path2, result.lines);
-      statements.set(path2, result.statements);
+      lines.set(path3, result.lines);
+      statements.set(path3, result.statements);
     }
     const why = "a Go coverage profile records statement blocks only";
     const notes = {};
@@ -38816,6 +39084,7 @@ var CloverFile = class {
 };
 var clover = {
   name: "clover",
+  lineCoverage: (m) => m.coverage,
   knownMetrics: STATEMENT_METRICS,
   merge: mergeStatementCoverage,
   metrics: statementCoverageMetrics,
@@ -38840,25 +39109,25 @@ var clover = {
     await parseXml(
       input2,
       {
-        open(name, attrs, depth) {
+        open(name2, attrs, depth) {
           if (skipping > 0) return;
           const parent = depth > 1 ? stack[depth - 2] : void 0;
-          stack[depth - 1] = name;
+          stack[depth - 1] = name2;
           if (depth === 1) {
-            if (name !== "coverage") throw new EvidenceError(`not a Clover report: the root element is <${clip(name, 40)}>, expected <coverage>`);
+            if (name2 !== "coverage") throw new EvidenceError(`not a Clover report: the root element is <${clip(name2, 40)}>, expected <coverage>`);
             sawRoot = true;
             cloverVersion = attrs.get("clover");
             return;
           }
           if (depth === 2) {
-            if (name === "testproject") skipping = depth;
-            else if (name === "project") {
+            if (name2 === "testproject") skipping = depth;
+            else if (name2 === "project") {
               if (sawProject) throw new EvidenceError("two <project> elements: which one counts would be a guess");
               sawProject = true;
             }
             return;
           }
-          switch (name) {
+          switch (name2) {
             case "metrics":
               if (parent === "project") project = declared(attrs, "<project>");
               else if (parent === "file" && file2) file2.declared = declared(attrs, `<file path=${JSON.stringify(file2.shown)}>`);
@@ -38882,12 +39151,12 @@ var clover = {
               break;
           }
         },
-        close(name, depth) {
+        close(name2, depth) {
           if (skipping > 0) {
             if (depth === skipping) skipping = 0;
             return;
           }
-          if (name !== "file" || !file2) return;
+          if (name2 !== "file" || !file2) return;
           const done = file2;
           file2 = void 0;
           const statements = done.statements ?? done.declared?.statements;
@@ -39021,11 +39290,11 @@ function addStatement(file2, covered) {
   s.total++;
   if (covered) s.covered++;
 }
-function integer2(attrs, name, where) {
-  const n = attrs.digits(name);
+function integer2(attrs, name2, where) {
+  const n = attrs.digits(name2);
   if (n >= 0) return n;
-  const value2 = nonNegative(attrs.get(name), `${where()}: ${name}`);
-  if (!Number.isInteger(value2)) throw new EvidenceError(`${where()}: ${name} is not an integer`);
+  const value2 = nonNegative(attrs.get(name2), `${where()}: ${name2}`);
+  if (!Number.isInteger(value2)) throw new EvidenceError(`${where()}: ${name2} is not an integer`);
   return value2;
 }
 function declared(attrs, owner) {
@@ -39050,7 +39319,7 @@ function declared(attrs, owner) {
 }
 
 // src/readers/opencover.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 var HIDDEN_LINE = 16707566;
 var MAX_SPAN_LINES = 1e5;
 var SPANNED_LINES_BASE2 = 4e6;
@@ -39109,6 +39378,7 @@ var SourceFile = class {
 };
 var opencover = {
   name: "opencover",
+  lineCoverage: (m) => m.coverage,
   knownMetrics: COVERAGE_METRICS,
   merge: mergeStatementCoverage,
   metrics: statementCoverageMetrics,
@@ -39130,11 +39400,11 @@ var opencover = {
     const fileOf = (uid, what) => {
       const key = uid === void 0 ? void 0 : fileByUid.get(uid);
       if (uid !== void 0 && key === void 0) throw new EvidenceError(`${what} refers to file uid ${JSON.stringify(clip(uid, 40))}, which no <File> of its <Module> defines`);
-      const path2 = key ?? `\0module ${moduleName}`;
-      let file2 = files.get(path2);
+      const path3 = key ?? `\0module ${moduleName}`;
+      let file2 = files.get(path3);
       if (!file2) {
         file2 = new SourceFile();
-        files.set(path2, file2);
+        files.set(path3, file2);
       }
       if (file2 !== lastFile) {
         lastFile?.leave();
@@ -39145,18 +39415,18 @@ var opencover = {
     await parseXml(
       input2,
       {
-        open(name, attrs, depth) {
+        open(name2, attrs, depth) {
           if (skipping > 0) return;
           if (depth === 1) {
-            if (name !== "CoverageSession") throw new EvidenceError(`not an OpenCover report: the root element is <${clip(name, 40)}>, expected <CoverageSession>`);
+            if (name2 !== "CoverageSession") throw new EvidenceError(`not an OpenCover report: the root element is <${clip(name2, 40)}>, expected <CoverageSession>`);
             sawRoot = true;
             return;
           }
-          if ((name === "Module" || name === "Class" || name === "Method") && attrs.get("skippedDueTo") !== void 0) {
+          if ((name2 === "Module" || name2 === "Class" || name2 === "Method") && attrs.get("skippedDueTo") !== void 0) {
             skipping = depth;
             return;
           }
-          switch (name) {
+          switch (name2) {
             case "Summary":
               if (depth === 2) declared2 = summary2(attrs);
               break;
@@ -39167,9 +39437,9 @@ var opencover = {
               break;
             case "File": {
               const uid = attrs.get("uid");
-              const path2 = attrs.get("fullPath");
-              if (uid === void 0 || path2 === void 0 || path2.trim() === "") throw new EvidenceError("<File> without uid or fullPath: not an OpenCover report");
-              fileByUid.set(own2(uid), own2(normalizeSourcePath(path2)));
+              const path3 = attrs.get("fullPath");
+              if (uid === void 0 || path3 === void 0 || path3.trim() === "") throw new EvidenceError("<File> without uid or fullPath: not an OpenCover report");
+              fileByUid.set(own2(uid), own2(normalizeSourcePath(path3)));
               break;
             }
             case "Method":
@@ -39227,21 +39497,21 @@ var opencover = {
             if (method.hash) method.hash.update(text2);
             else if (method.name.length + text2.length <= LONG_NAME) method.name += text2;
             else {
-              method.hash = createHash("sha256").update(method.name).update(text2);
+              method.hash = createHash2("sha256").update(method.name).update(text2);
               method.name = "";
             }
           } else if (inModuleName && moduleName.length < LONG_NAME) {
             moduleName = own2(clip(moduleName + text2, LONG_NAME));
           }
         },
-        close(name, depth) {
+        close(name2, depth) {
           if (skipping > 0) {
             if (depth === skipping) skipping = 0;
             return;
           }
-          if (name === "Name") inName = false;
-          else if (name === "ModuleName") inModuleName = false;
-          else if (name === "Method" && method) {
+          if (name2 === "Name") inName = false;
+          else if (name2 === "ModuleName") inModuleName = false;
+          else if (name2 === "Method" && method) {
             const key = method.hash ? `\0${method.hash.digest("base64")}` : compactId(method.name.trim());
             const { startLine, startCol } = method;
             const start = startLine * 1024 + startCol;
@@ -39265,8 +39535,8 @@ var opencover = {
     );
     if (!sawRoot) throw new EvidenceError("no <CoverageSession> element");
     const out = /* @__PURE__ */ new Map();
-    for (const [path2, file2] of files) {
-      combineFile(out, path2, file2.result(), true);
+    for (const [path3, file2] of files) {
+      combineFile(out, path3, file2.result(), true);
     }
     const model = { coverage: { files: out }, statements: { files: /* @__PURE__ */ new Map() }, notes: {} };
     const elements = { lines: { covered: 0, total: 0 }, branches: { covered: 0, total: 0 }, functions: { covered: 0, total: 0 } };
@@ -39301,11 +39571,11 @@ var opencover = {
 function rate3(c) {
   return c.total > 0 ? c.covered / c.total : Infinity;
 }
-function count4(attrs, name, element) {
-  const n = attrs.digits(name);
+function count4(attrs, name2, element) {
+  const n = attrs.digits(name2);
   if (n >= 0) return n;
-  const value2 = nonNegative(attrs.get(name), `${element} ${name}`);
-  if (!Number.isInteger(value2)) throw new EvidenceError(`${element} ${name} is not an integer: ${value2}`);
+  const value2 = nonNegative(attrs.get(name2), `${element} ${name2}`);
+  if (!Number.isInteger(value2)) throw new EvidenceError(`${element} ${name2} is not an integer: ${value2}`);
   return value2;
 }
 function summary2(attrs) {
@@ -39340,8 +39610,24 @@ var BUCKETS = ["rated-zero", "low", "medium", "high", "critical"];
 var BUCKET_FROM_RULE = 5;
 var CELLS = (LEVEL_FROM_RULE + 1) * (BUCKET_FROM_RULE + 1);
 var isObject7 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-function emptyModel2() {
-  return { results: 0, error: 0, warning: 0, note: 0, critical: 0, high: 0, medium: 0, low: 0, unrated: 0, rated: false, findings: { error: [], warning: [], note: [] } };
+function emptyModel2(identities = new FailingIdentities()) {
+  return { results: 0, error: 0, warning: 0, note: 0, critical: 0, high: 0, medium: 0, low: 0, unrated: 0, rated: false, findings: { error: [], warning: [], note: [] }, identities };
+}
+function findingIdentity(result, ruleId) {
+  for (const key of ["partialFingerprints", "fingerprints"]) {
+    const prints = result[key];
+    if (!isObject7(prints)) continue;
+    const entries = Object.keys(prints).map((k) => `${k}=${typeof prints[k] === "string" ? prints[k] : JSON.stringify(prints[k])}`);
+    if (entries.length > 0) return [ruleId, ...entries.sort()];
+  }
+  const location = Array.isArray(result.locations) && isObject7(result.locations[0]) ? result.locations[0] : void 0;
+  const physical = location !== void 0 && isObject7(location.physicalLocation) ? location.physicalLocation : void 0;
+  const artifact = physical !== void 0 && isObject7(physical.artifactLocation) ? physical.artifactLocation : void 0;
+  const region = physical !== void 0 && isObject7(physical.region) ? physical.region : void 0;
+  const line2 = region?.startLine;
+  const message = isObject7(result.message) ? result.message : void 0;
+  const text2 = typeof message?.text === "string" ? message.text : typeof message?.id === "string" ? JSON.stringify([message.id, ...Array.isArray(message.arguments) ? message.arguments : []]) : "";
+  return [ruleId, typeof artifact?.uri === "string" ? artifact.uri : "", typeof line2 === "number" ? String(line2) : "", text2];
 }
 function shortText(text2) {
   if (typeof text2 !== "string") return void 0;
@@ -39371,24 +39657,24 @@ function candidateOf(result, i, tally, level) {
 }
 function findingPath(uri, uriBaseId, bases) {
   if (uri === void 0 || uri === "" || /[\s\u0000-\u001f\u007f]/.test(uri)) return void 0;
-  let path2 = uri;
-  if (uriBaseId !== void 0 && !/^[a-z][a-z0-9+.-]*:/i.test(path2) && isObject7(bases)) {
+  let path3 = uri;
+  if (uriBaseId !== void 0 && !/^[a-z][a-z0-9+.-]*:/i.test(path3) && isObject7(bases)) {
     const base = bases[uriBaseId];
     const baseUri = isObject7(base) && typeof base.uri === "string" ? base.uri : void 0;
-    if (baseUri !== void 0 && /^file:/i.test(baseUri)) path2 = `${baseUri.endsWith("/") ? baseUri : `${baseUri}/`}${path2.replace(/^\.\//, "")}`;
+    if (baseUri !== void 0 && /^file:/i.test(baseUri)) path3 = `${baseUri.endsWith("/") ? baseUri : `${baseUri}/`}${path3.replace(/^\.\//, "")}`;
   }
-  if (/^file:/i.test(path2)) {
-    path2 = path2.replace(/^file:(?:\/\/(?:localhost)?)?/i, "");
-    if (/^\/[A-Za-z]:\//.test(path2)) path2 = path2.slice(1);
+  if (/^file:/i.test(path3)) {
+    path3 = path3.replace(/^file:(?:\/\/(?:localhost)?)?/i, "");
+    if (/^\/[A-Za-z]:\//.test(path3)) path3 = path3.slice(1);
   }
-  if (path2.includes("%")) {
+  if (path3.includes("%")) {
     try {
-      path2 = decodeURIComponent(path2);
+      path3 = decodeURIComponent(path3);
     } catch {
     }
   }
-  while (path2.startsWith("./")) path2 = path2.slice(2);
-  return /[\u0000-\u001f\u007f]/.test(path2) ? void 0 : shortText(path2);
+  while (path3.startsWith("./")) path3 = path3.slice(2);
+  return /[\u0000-\u001f\u007f]/.test(path3) ? void 0 : shortText(path3);
 }
 function messageString(rule, id, args) {
   if (rule === void 0 || id === void 0 || !isObject7(rule.messageStrings)) return void 0;
@@ -39400,11 +39686,13 @@ function messageString(rule, id, args) {
 }
 var RunTally = class {
   /** `references` counts the distinct rule references of the whole log, against LIMITS.documentValues */
-  constructor(budget, run) {
+  constructor(budget, identities, run) {
     this.budget = budget;
+    this.identities = identities;
     this.run = run;
   }
   budget;
+  identities;
   run;
   /** by reference key; '' holds the results that name no rule */
   references = /* @__PURE__ */ new Map();
@@ -39452,8 +39740,27 @@ var RunTally = class {
    * there is no room left to wait for it.
    */
   enough() {
+    if (!this.identities.full) return false;
     if (FINDING_LEVELS.some((level) => this.kept[level].length < FAILING_TESTS_KEPT)) return false;
     return this.deferred.length >= DEFERRED_KEPT || this.rules() !== null;
+  }
+  /** The rule id a reference's results are identified by: its id, else its rule's when the tool is read. */
+  identityRule(t) {
+    if (typeof t.id === "string") return t.id;
+    const named = t.index !== void 0 && t.index !== -1 || t.guid !== void 0;
+    if (!named) return "";
+    if (t.identityRule !== void 0) return t.identityRule;
+    const context = this.rules();
+    if (context === null) return null;
+    let id = null;
+    try {
+      const rule = context.resolve(t.index, t.id, t.guid, t.toolComponent);
+      if (rule !== void 0 && typeof rule.id === "string") id = rule.id;
+    } catch {
+      id = null;
+    }
+    t.identityRule = id;
+    return id;
   }
   /** Keeps what may be shown of a counted result, while its level has room. */
   keep(result, i, tally, levelSlot) {
@@ -39529,6 +39836,11 @@ var RunTally = class {
     }
     tally.total++;
     tally.cells[levelSlot * (BUCKET_FROM_RULE + 1) + bucketSlot]++;
+    if (this.identities.full) this.identities.miss();
+    else {
+      const rule = this.identityRule(tally);
+      this.identities.add(rule === null ? null : findingIdentity(result, rule));
+    }
     this.keep(result, i, tally, levelSlot);
   }
   /** The run's findings, each level in log order, once every rule is resolved (countRun). */
@@ -39586,12 +39898,16 @@ function sarifShape(sink, enough) {
         results: streamItems(
           {
             ...COUNTED2,
-            // for the findings shown: the message and the first location's path and line
+            // for the findings shown and the identities: the message, the first location's path
+            // and line, the fingerprints
             message: { text: true, id: true, arguments: true },
+            partialFingerprints: true,
+            fingerprints: true,
             locations: [{ physicalLocation: { artifactLocation: { uri: true, uriBaseId: true }, region: { startLine: true } } }]
           },
           sink,
-          // once the run has every finding it shows, the rest are read for their counts only
+          // once the run has every finding it shows and the log every identity it keeps, the rest
+          // are read for their counts only
           { item: COUNTED2, when: enough }
         )
       }
@@ -39692,8 +40008,8 @@ var RunContext = class {
       const component = components[c];
       const found = this.rulesOf(component).some((r) => isObject7(r) && (typeof id === "string" && r.id === id || typeof guid3 === "string" && r.guid === guid3));
       if (!found) continue;
-      const name = typeof component.name === "string" ? ` (${JSON.stringify(component.name)})` : "";
-      return c === 0 ? `tool.driver${name}` : `tool.extensions[${c - 1}]${name}`;
+      const name2 = typeof component.name === "string" ? ` (${JSON.stringify(component.name)})` : "";
+      return c === 0 ? `tool.driver${name2}` : `tool.extensions[${c - 1}]${name2}`;
     }
     return void 0;
   }
@@ -39746,7 +40062,7 @@ function countRun(run, r, tally, model) {
   }
   if (!Array.isArray(results)) throw new EvidenceError(`not a valid SARIF log: ${where}.results is ${JSON.stringify(results)}, not an array`);
   if (results.length > 0) {
-    tally ??= new RunTally({ references: 0, max: Number.POSITIVE_INFINITY }, run);
+    tally ??= new RunTally({ references: 0, max: Number.POSITIVE_INFINITY }, model.identities, run);
     results.forEach((result, i) => tally.add(result, i, () => where));
   }
   const context = new RunContext(run, where);
@@ -39830,13 +40146,14 @@ function countRun(run, r, tally, model) {
     for (const item of findings[level]) if (model.findings[level].length < FAILING_TESTS_KEPT) model.findings[level].push(item);
   }
 }
-async function read5(input2, maxBytes, maxDepth) {
+async function read5(input2, maxBytes, maxDepth, identitiesCap) {
   const tallies = /* @__PURE__ */ new Map();
   const references = { references: 0, max: LIMITS.documentValues };
+  const identities = new FailingIdentities(identitiesCap);
   const shape = sarifShape((result, run, indices) => {
     let tally = tallies.get(run);
     if (tally === void 0) {
-      tally = new RunTally(references, run);
+      tally = new RunTally(references, identities, run);
       tallies.set(run, tally);
     }
     const [r, i] = indices();
@@ -39854,7 +40171,7 @@ async function read5(input2, maxBytes, maxDepth) {
   }
   if (!Array.isArray(log.runs)) throw new EvidenceError('not a SARIF log: "runs" is not an array');
   if (log.runs.length === 0) throw new EvidenceError('SARIF log has no runs ("runs": []): nothing was analysed, which is not evidence of no findings');
-  const model = emptyModel2();
+  const model = emptyModel2(identities);
   log.runs.forEach((run, r) => countRun(run, r, isObject7(run) ? tallies.get(run) : void 0, model));
   return model;
 }
@@ -39863,10 +40180,10 @@ var SEVERITY_METRICS = { "security.critical": "critical", "security.high": "high
 var severitiesKnown = (m) => m.rated || m.unrated === 0;
 var sarif = {
   name: "sarif",
-  read: (input2, ctx) => read5(input2, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth),
+  read: (input2, ctx) => read5(input2, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, ctx.limits.failingIdentities),
   merge(models) {
     if (models.length === 0) throw new EvidenceError("no SARIF log to combine");
-    const sum2 = emptyModel2();
+    const sum2 = emptyModel2(FailingIdentities.union(models.map((m) => m.identities)));
     for (const m of models) {
       for (const key of COUNTS) sum2[key] += m[key];
       sum2.rated ||= m.rated;
@@ -39883,18 +40200,18 @@ var sarif = {
       warning: { value: m.warning },
       note: { value: m.note }
     };
-    if (severitiesKnown(m)) for (const [name, key] of Object.entries(SEVERITY_METRICS)) metrics[name] = { value: m[key] };
+    if (severitiesKnown(m)) for (const [name2, key] of Object.entries(SEVERITY_METRICS)) metrics[name2] = { value: m[key] };
     metrics["security.unrated"] = { value: m.unrated };
     return metrics;
   },
   notes(m) {
     if (severitiesKnown(m)) return {};
     const reason = `no rule in the SARIF log declares a security-severity (the tool does not rate severities; ESLint and ruff write none), so its ${m.unrated} ${m.unrated === 1 ? "result has" : "results have"} no security bucket \u2014 gate this tool on security.unrated, error or results`;
-    return Object.fromEntries(Object.keys(SEVERITY_METRICS).map((name) => [name, reason]));
+    return Object.fromEntries(Object.keys(SEVERITY_METRICS).map((name2) => [name2, reason]));
   },
   failures(m) {
     const kept = [...m.findings.error, ...m.findings.warning, ...m.findings.note].slice(0, FAILING_TESTS_KEPT);
-    return { kept, total: m.error + m.warning + m.note };
+    return { kept, total: m.error + m.warning + m.note, identities: m.identities.list(), identitiesComplete: m.identities.complete };
   },
   knownMetrics: {
     results: null,
@@ -39939,27 +40256,27 @@ var BUILTIN_TIME_TRENDS = /* @__PURE__ */ new Set([
   "browser_web_vital_ttfb"
 ]);
 var BUILTIN_DATA_COUNTERS = /* @__PURE__ */ new Set(["data_sent", "data_received", "browser_data_sent", "browser_data_received"]);
-var baseName = (name) => {
-  const brace = name.indexOf("{");
-  return brace === -1 ? name : name.slice(0, brace);
+var baseName = (name2) => {
+  const brace = name2.indexOf("{");
+  return brace === -1 ? name2 : name2.slice(0, brace);
 };
-function normalizeStat(stat, metric2) {
-  if (PLAIN_STATS.has(stat)) return stat;
-  const p = PERCENTILE.exec(stat);
+function normalizeStat(stat2, metric2) {
+  if (PLAIN_STATS.has(stat2)) return stat2;
+  const p = PERCENTILE.exec(stat2);
   if (p !== null) return `p${p[1] ?? p[2]}`;
-  throw new EvidenceError(`k6 metric ${JSON.stringify(metric2)} has an unknown statistic ${JSON.stringify(stat)}`);
+  throw new EvidenceError(`k6 metric ${JSON.stringify(metric2)} has an unknown statistic ${JSON.stringify(stat2)}`);
 }
-function unitOf(type, contains, stat) {
+function unitOf(type, contains, stat2) {
   const valueUnit = contains === "time" ? "ms" : contains === "data" ? "B" : void 0;
   switch (type) {
     case "rate":
-      return stat === "rate" || stat === "value" ? "ratio" : void 0;
+      return stat2 === "rate" || stat2 === "value" ? "ratio" : void 0;
     case "counter":
-      return stat === "count" ? valueUnit : void 0;
+      return stat2 === "count" ? valueUnit : void 0;
     case "gauge":
       return valueUnit;
     case "trend":
-      return stat === "count" ? void 0 : valueUnit;
+      return stat2 === "count" ? void 0 : valueUnit;
   }
 }
 var Collector = class {
@@ -39973,12 +40290,12 @@ var Collector = class {
       if (typeof value2 !== "number" || !Number.isFinite(value2)) {
         throw new EvidenceError(`k6 metric ${JSON.stringify(metric2)} statistic ${JSON.stringify(rawStat)} is ${JSON.stringify(value2)}, not a number`);
       }
-      const stat = normalizeStat(rawStat, metric2);
-      this.set(metric2, stat, value2, unitOf(type, contains, stat));
+      const stat2 = normalizeStat(rawStat, metric2);
+      this.set(metric2, stat2, value2, unitOf(type, contains, stat2));
     }
   }
-  set(metric2, stat, value2, unit) {
-    const key = `${metric2}.${stat}`;
+  set(metric2, stat2, value2, unit) {
+    const key = `${metric2}.${stat2}`;
     if (Object.hasOwn(this.metrics, key)) throw new EvidenceError(`k6 summary has ${key} twice`);
     const entry = { value: value2 };
     if (unit !== void 0) entry.unit = unit;
@@ -39997,33 +40314,33 @@ var Collector = class {
     return { metrics: this.metrics };
   }
 };
-function typeAndContains(name, raw, where) {
+function typeAndContains(name2, raw, where) {
   if (typeof raw.type !== "string" || !TYPES.has(raw.type)) {
-    throw new EvidenceError(`${where} ${JSON.stringify(name)} has type ${JSON.stringify(raw.type)}, not counter, gauge, rate or trend`);
+    throw new EvidenceError(`${where} ${JSON.stringify(name2)} has type ${JSON.stringify(raw.type)}, not counter, gauge, rate or trend`);
   }
   if (typeof raw.contains !== "string" || !CONTAINS.has(raw.contains)) {
-    throw new EvidenceError(`${where} ${JSON.stringify(name)} has contains ${JSON.stringify(raw.contains)}, not default, time or data`);
+    throw new EvidenceError(`${where} ${JSON.stringify(name2)} has contains ${JSON.stringify(raw.contains)}, not default, time or data`);
   }
   return [raw.type, raw.contains];
 }
 function readHandleSummary(metrics, out) {
-  for (const [name, raw] of Object.entries(metrics)) {
-    if (!isObject8(raw) || !isObject8(raw.values)) throw new EvidenceError(`k6 metric ${JSON.stringify(name)} has no "values" object`);
-    const [type, contains] = typeAndContains(name, raw, "k6 metric");
-    out.add(name, type, contains, raw.values);
+  for (const [name2, raw] of Object.entries(metrics)) {
+    if (!isObject8(raw) || !isObject8(raw.values)) throw new EvidenceError(`k6 metric ${JSON.stringify(name2)} has no "values" object`);
+    const [type, contains] = typeAndContains(name2, raw, "k6 metric");
+    out.add(name2, type, contains, raw.values);
     if (raw.thresholds === void 0) continue;
-    if (!isObject8(raw.thresholds)) throw new EvidenceError(`k6 metric ${JSON.stringify(name)}: thresholds is not an object`);
+    if (!isObject8(raw.thresholds)) throw new EvidenceError(`k6 metric ${JSON.stringify(name2)}: thresholds is not an object`);
     for (const [threshold, result] of Object.entries(raw.thresholds)) {
       if (!isObject8(result) || typeof result.ok !== "boolean") {
-        throw new EvidenceError(`k6 metric ${JSON.stringify(name)}: threshold ${JSON.stringify(threshold)} has no boolean "ok"`);
+        throw new EvidenceError(`k6 metric ${JSON.stringify(name2)}: threshold ${JSON.stringify(threshold)} has no boolean "ok"`);
       }
       out.threshold(!result.ok);
     }
   }
 }
 function readLegacyExport(metrics, out) {
-  for (const [name, raw] of Object.entries(metrics)) {
-    if (!isObject8(raw)) throw new EvidenceError(`k6 metric ${JSON.stringify(name)} is not an object`);
+  for (const [name2, raw] of Object.entries(metrics)) {
+    if (!isObject8(raw)) throw new EvidenceError(`k6 metric ${JSON.stringify(name2)} is not an object`);
     const { thresholds, ...values } = raw;
     const stats = Object.keys(values);
     const has = (s) => stats.includes(s);
@@ -40032,17 +40349,17 @@ function readLegacyExport(metrics, out) {
     else if (has("value")) type = "gauge";
     else if (has("rate") && has("count") && stats.length === 2) type = "counter";
     else if (stats.some((s) => TREND_STATS.has(s) || PERCENTILE.test(s) || s === "count")) type = "trend";
-    else throw new EvidenceError(`k6 metric ${JSON.stringify(name)} is not a k6 summary metric (statistics ${JSON.stringify(stats)})`);
-    const base = baseName(name);
+    else throw new EvidenceError(`k6 metric ${JSON.stringify(name2)} is not a k6 summary metric (statistics ${JSON.stringify(stats)})`);
+    const base = baseName(name2);
     const contains = type === "trend" && BUILTIN_TIME_TRENDS.has(base) ? "time" : type === "counter" && BUILTIN_DATA_COUNTERS.has(base) ? "data" : "default";
     if (type === "rate") {
       if (typeof values.value === "number" && !has("rate")) values.rate = values.value;
     }
-    out.add(name, type, contains, values);
+    out.add(name2, type, contains, values);
     if (thresholds === void 0) continue;
-    if (!isObject8(thresholds)) throw new EvidenceError(`k6 metric ${JSON.stringify(name)}: thresholds is not an object`);
+    if (!isObject8(thresholds)) throw new EvidenceError(`k6 metric ${JSON.stringify(name2)}: thresholds is not an object`);
     for (const [threshold, failed] of Object.entries(thresholds)) {
-      if (typeof failed !== "boolean") throw new EvidenceError(`k6 metric ${JSON.stringify(name)}: threshold ${JSON.stringify(threshold)} is not a boolean`);
+      if (typeof failed !== "boolean") throw new EvidenceError(`k6 metric ${JSON.stringify(name2)}: threshold ${JSON.stringify(threshold)} is not a boolean`);
       out.threshold(failed);
     }
   }
@@ -40070,30 +40387,30 @@ function readMachineReadable(doc, out) {
     ...checkMetrics2.map((m, i) => [m, "results.checks.metrics", i])
   ];
   for (const [m, list, index] of listed) {
-    const name = m.name;
-    const first = seen.get(name);
+    const name2 = m.name;
+    const first = seen.get(name2);
     if (first !== void 0) {
       const both = first.list === list ? `${list}[${first.index}] and [${index}]` : `${first.list}[${first.index}] and ${list}[${index}]`;
       if (first.list !== list && isDeepStrictEqual(first.metric, m)) continue;
       throw new EvidenceError(
-        `k6 machine-readable summary: metric ${JSON.stringify(name)} is listed twice (${both})${first.list === list ? "" : " with different values"}: which values count would be a guess`
+        `k6 machine-readable summary: metric ${JSON.stringify(name2)} is listed twice (${both})${first.list === list ? "" : " with different values"}: which values count would be a guess`
       );
     }
-    seen.set(name, { list, index, metric: m });
-    if (!isObject8(m.values)) throw new EvidenceError(`k6 machine-readable summary: metric ${JSON.stringify(name)} has no "values" object`);
-    const [type, contains] = typeAndContains(name, m, "k6 machine-readable summary: metric");
+    seen.set(name2, { list, index, metric: m });
+    if (!isObject8(m.values)) throw new EvidenceError(`k6 machine-readable summary: metric ${JSON.stringify(name2)} has no "values" object`);
+    const [type, contains] = typeAndContains(name2, m, "k6 machine-readable summary: metric");
     const values = { ...m.values };
     if (type === "rate" && ("matches" in values || "total" in values)) {
       const { matches, total } = values;
       if (typeof matches !== "number" || typeof total !== "number" || matches > total) {
-        throw new EvidenceError(`k6 machine-readable summary: rate ${JSON.stringify(name)} has matches ${JSON.stringify(matches)} of total ${JSON.stringify(total)}`);
+        throw new EvidenceError(`k6 machine-readable summary: rate ${JSON.stringify(name2)} has matches ${JSON.stringify(matches)} of total ${JSON.stringify(total)}`);
       }
       delete values.matches;
       delete values.total;
       values.passes = matches;
       values.fails = total - matches;
     }
-    out.add(name, type, contains, values);
+    out.add(name2, type, contains, values);
   }
   if (!seen.has("checks")) {
     const passes = out.metrics["checks_succeeded.passes"];
@@ -40161,18 +40478,18 @@ function leakOptions(args) {
   for (const arg of args) {
     const eq = arg.indexOf("=");
     if (eq === -1) continue;
-    const name = arg.slice(0, eq);
+    const name2 = arg.slice(0, eq);
     const value2 = arg.slice(eq + 1);
-    if (name === "--leak-check") leakCheck = value2;
-    else if (name === "--show-leak-kinds") {
+    if (name2 === "--leak-check") leakCheck = value2;
+    else if (name2 === "--show-leak-kinds") {
       shown = new Set(value2 === "all" ? all : value2 === "none" ? [] : value2.split(","));
-    } else if (name === "--show-reachable") {
+    } else if (name2 === "--show-reachable") {
       if (value2 === "yes") shown = new Set(all);
       else shown.delete("reachable");
-    } else if (name === "--show-possibly-lost") {
+    } else if (name2 === "--show-possibly-lost") {
       if (value2 === "yes") shown.add("possible");
       else shown.delete("possible");
-    } else if (name === "--errors-for-leak-kinds") {
+    } else if (name2 === "--errors-for-leak-kinds") {
       counted = new Set(value2 === "all" ? all : value2 === "none" ? [] : value2.split(","));
     }
   }
@@ -40287,57 +40604,57 @@ async function read7(input2, maxDepth) {
     await parseXml(
       watched.source,
       {
-        open(name, _attributes, depth) {
+        open(name2, _attributes, depth) {
           if (depth === 1) {
-            if (name !== "valgrindoutput") throw new EvidenceError(`not Valgrind XML output: the root element is <${name}>, expected <valgrindoutput>`);
+            if (name2 !== "valgrindoutput") throw new EvidenceError(`not Valgrind XML output: the root element is <${name2}>, expected <valgrindoutput>`);
             rootOpened = true;
             return;
           }
-          if (capture !== void 0) throw new EvidenceError(`Valgrind output: unexpected <${name}> inside a text element`);
+          if (capture !== void 0) throw new EvidenceError(`Valgrind output: unexpected <${name2}> inside a text element`);
           if (depth === 2) {
-            if (name === "protocolversion") collect((t) => protocolVersion = t.trim());
-            else if (name === "protocoltool") collect((t) => protocolTool = t.trim());
-            else if (name === "error") current = { afterFinish: finished };
-            else if (name === "errorcounts") {
+            if (name2 === "protocolversion") collect((t) => protocolVersion = t.trim());
+            else if (name2 === "protocoltool") collect((t) => protocolTool = t.trim());
+            else if (name2 === "error") current = { afterFinish: finished };
+            else if (name2 === "errorcounts") {
               sawErrorCounts = true;
               inErrorCounts = true;
-            } else if (name === "fatal_signal") fatalSignals++;
-            else if (name === "status") inStatus = true;
-            else if (name === "args") inArgs = true;
+            } else if (name2 === "fatal_signal") fatalSignals++;
+            else if (name2 === "status") inStatus = true;
+            else if (name2 === "args") inArgs = true;
             return;
           }
           if (current !== void 0) {
             const record3 = current;
-            if (depth === 3 && name === "unique") collect((t) => record3.unique = t);
-            else if (depth === 3 && name === "kind") collect((t) => record3.kind = t.trim());
-            else if (depth === 3 && name === "what") collect((t) => record3.what = t);
-            else if (depth === 3 && name === "xwhat") inXwhat = true;
-            else if (depth === 3 && name === "stack") {
+            if (depth === 3 && name2 === "unique") collect((t) => record3.unique = t);
+            else if (depth === 3 && name2 === "kind") collect((t) => record3.kind = t.trim());
+            else if (depth === 3 && name2 === "what") collect((t) => record3.what = t);
+            else if (depth === 3 && name2 === "xwhat") inXwhat = true;
+            else if (depth === 3 && name2 === "stack") {
               record3.inFirstStack = record3.sawStack !== true;
               record3.sawStack = true;
-            } else if (record3.inFirstStack && record3.place === void 0 && depth === 4 && name === "frame") record3.frame = {};
-            else if (record3.frame !== void 0 && depth === 5 && (name === "fn" || name === "dir" || name === "file" || name === "line")) {
+            } else if (record3.inFirstStack && record3.place === void 0 && depth === 4 && name2 === "frame") record3.frame = {};
+            else if (record3.frame !== void 0 && depth === 5 && (name2 === "fn" || name2 === "dir" || name2 === "file" || name2 === "line")) {
               const frame = record3.frame;
-              collect((t) => frame[name] = t.trim());
-            } else if (inXwhat && depth === 4 && name === "text") collect((t) => record3.text = t);
-            else if (inXwhat && depth === 4 && name === "leakedbytes") collect((t) => record3.leakedBytes = t);
-            else if (inXwhat && depth === 4 && name === "leakedblocks") collect((t) => record3.leakedBlocks = t);
-          } else if (inStatus && depth === 3 && name === "state") {
+              collect((t) => frame[name2] = t.trim());
+            } else if (inXwhat && depth === 4 && name2 === "text") collect((t) => record3.text = t);
+            else if (inXwhat && depth === 4 && name2 === "leakedbytes") collect((t) => record3.leakedBytes = t);
+            else if (inXwhat && depth === 4 && name2 === "leakedblocks") collect((t) => record3.leakedBlocks = t);
+          } else if (inStatus && depth === 3 && name2 === "state") {
             collect((t) => {
               if (t.trim() === "FINISHED") finished = true;
             });
-          } else if (inArgs && depth === 3 && name === "vargv") {
+          } else if (inArgs && depth === 3 && name2 === "vargv") {
             inVargv = true;
-          } else if (inVargv && depth === 4 && name === "arg") {
+          } else if (inVargv && depth === 4 && name2 === "arg") {
             collect((t) => args.push(t.trim()));
-          } else if (inErrorCounts && depth === 3 && name === "pair") {
+          } else if (inErrorCounts && depth === 3 && name2 === "pair") {
             pair = {};
-          } else if (pair !== void 0 && depth === 4 && (name === "count" || name === "unique")) {
+          } else if (pair !== void 0 && depth === 4 && (name2 === "count" || name2 === "unique")) {
             const target = pair;
-            collect((t) => target[name] = t);
+            collect((t) => target[name2] = t);
           }
         },
-        close(name, depth) {
+        close(name2, depth) {
           if (capture !== void 0) {
             capture(buffer);
             capture = void 0;
@@ -40352,19 +40669,19 @@ async function read7(input2, maxDepth) {
             inArgs = false;
             inVargv = false;
             inErrorCounts = false;
-          } else if (depth === 3 && name === "xwhat") {
+          } else if (depth === 3 && name2 === "xwhat") {
             inXwhat = false;
-          } else if (depth === 3 && name === "stack" && current !== void 0) {
+          } else if (depth === 3 && name2 === "stack" && current !== void 0) {
             current.inFirstStack = false;
-          } else if (depth === 4 && name === "frame" && current?.frame !== void 0) {
+          } else if (depth === 4 && name2 === "frame" && current?.frame !== void 0) {
             const { fn, dir, file: file2, line: line2 } = current.frame;
             current.frame = void 0;
-            const path2 = file2 === void 0 || file2 === "" ? void 0 : dir !== void 0 && dir !== "" && !file2.startsWith("/") ? `${dir}/${file2}` : file2;
+            const path3 = file2 === void 0 || file2 === "" ? void 0 : dir !== void 0 && dir !== "" && !file2.startsWith("/") ? `${dir}/${file2}` : file2;
             const number4 = line2 !== void 0 && /^\d+$/.test(line2) ? Number(line2) : void 0;
-            if (path2 !== void 0 && number4 !== void 0 && number4 > 0 && !NOT_THE_PROGRAM.test(path2)) current.place = { fn, file: path2, line: number4 };
-          } else if (depth === 3 && name === "vargv") {
+            if (path3 !== void 0 && number4 !== void 0 && number4 > 0 && !NOT_THE_PROGRAM.test(path3)) current.place = { fn, file: path3, line: number4 };
+          } else if (depth === 3 && name2 === "vargv") {
             inVargv = false;
-          } else if (depth === 3 && name === "pair" && pair !== void 0) {
+          } else if (depth === 3 && name2 === "pair" && pair !== void 0) {
             const unique = integer3(pair.unique, "an <errorcounts> pair's <unique>", true);
             const count5 = integer3(pair.count, "an <errorcounts> pair's <count>");
             if (counts.has(unique)) throw new EvidenceError(`Valgrind output: <errorcounts> lists error ${pair.unique} twice`);
@@ -40488,7 +40805,7 @@ var valgrind = {
     return notes;
   },
   failures(m) {
-    return { kept: m.failing, total: m.failingTotal };
+    return { kept: m.failing, total: m.failingTotal, identities: [], identitiesComplete: m.failingTotal === 0 };
   },
   knownMetrics: {
     errors: null,
@@ -40516,7 +40833,7 @@ var yaml = pathFormat("yaml", async (input2, ctx) => {
   return parseYaml(bytes.toString("utf8"), ctx.limits.nestingDepth);
 });
 function checkYamlDensity(bytes, max, maxDepth = Number.POSITIVE_INFINITY) {
-  let units = 0;
+  let units2 = 0;
   let line2 = 1;
   let lineStart = 0;
   let depth = 0;
@@ -40533,7 +40850,7 @@ function checkYamlDensity(bytes, max, maxDepth = Number.POSITIVE_INFINITY) {
     } else if (c === 123 || c === 91) {
       if (++depth > maxDepth && deep === void 0) deep = { line: line2, column: i - lineStart + 1 };
     } else if (c !== 44) continue;
-    if (++units > max) {
+    if (++units2 > max) {
       if (deep !== void 0) throw new EvidenceError(`YAML nesting is deeper than ${maxDepth} levels (LIMITS.nestingDepth)`, deep);
       throw new EvidenceError(
         `the YAML document has more than ${max} lines and flow items (LIMITS.documentValues / 16, plus one per ${YAML_BYTES_PER_VALUE} bytes of the file): the YAML parser needs kilobytes per node, so a document this large or dense is refused rather than read \u2014 write it as JSON (format: json reads far larger documents)`,
@@ -40640,12 +40957,12 @@ function checkKeysAndAliases(doc, at) {
         }
         if ((0, import_yaml.isScalar)(key)) {
           if (key.anchor) anchors++;
-          const name = String(key.value);
-          if (keys.has(name)) {
-            const shown = name.length > 40 ? `${JSON.stringify(name.slice(0, 40))}\u2026` : JSON.stringify(name);
+          const name2 = String(key.value);
+          if (keys.has(name2)) {
+            const shown = name2.length > 40 ? `${JSON.stringify(name2.slice(0, 40))}\u2026` : JSON.stringify(name2);
             throw new EvidenceError(`duplicate key ${shown} in one map: which value counts would be a guess`, at(key.range?.[0] ?? 0));
           }
-          keys.add(name);
+          keys.add(name2);
         }
         pending.push(pair.value);
       }
@@ -41145,15 +41462,15 @@ var Unicode = class Unicode2 {
   static MIN_LOW_SURROGATE = 56320;
   static MAX_LOW_SURROGATE = 57343;
   static MIN_SUPPLEMENTARY_CODE_POINT = 65536;
-  static is32(ranges, r) {
+  static is32(ranges2, r) {
     let lo = 0;
-    let hi = ranges.length;
+    let hi = ranges2.length;
     while (lo < hi) {
       const m = lo + Math.floor((hi - lo) / 2);
-      const rlo = ranges.getLo(m);
-      const rhi = ranges.getHi(m);
+      const rlo = ranges2.getLo(m);
+      const rhi = ranges2.getHi(m);
       if (rlo <= r && r <= rhi) {
-        const stride = ranges.getStride(m);
+        const stride = ranges2.getStride(m);
         return (r - rlo) % stride === 0;
       }
       if (r < rlo) hi = m;
@@ -41161,18 +41478,18 @@ var Unicode = class Unicode2 {
     }
     return false;
   }
-  static is(ranges, r) {
+  static is(ranges2, r) {
     if (r <= Unicode2.MAX_LATIN1) {
-      for (let i = 0; i < ranges.length; i++) {
-        if (r > ranges.getHi(i)) continue;
-        const rlo = ranges.getLo(i);
+      for (let i = 0; i < ranges2.length; i++) {
+        if (r > ranges2.getHi(i)) continue;
+        const rlo = ranges2.getLo(i);
         if (r < rlo) return false;
-        const stride = ranges.getStride(i);
+        const stride = ranges2.getStride(i);
         return (r - rlo) % stride === 0;
       }
       return false;
     }
-    return ranges.length > 0 && r >= ranges.getLo(0) && Unicode2.is32(ranges, r);
+    return ranges2.length > 0 && r >= ranges2.getLo(0) && Unicode2.is32(ranges2, r);
   }
   static isPrint(r) {
     if (r <= Unicode2.MAX_LATIN1) return r >= 32 && r < Unicode2.MAX_ASCII || r >= 161 && r !== 173;
@@ -41912,7 +42229,7 @@ var Matcher = class Matcher2 {
   getNamedGroups() {
     if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
     const result = /* @__PURE__ */ Object.create(null);
-    for (const name of Object.keys(this.namedGroups)) result[name] = this.group(name);
+    for (const name2 of Object.keys(this.namedGroups)) result[name2] = this.group(name2);
     return result;
   }
   /**
@@ -42150,9 +42467,9 @@ var Matcher = class Matcher2 {
           res += "$<";
           i += 2;
         } else {
-          const name = replacement.substring(i + 2, gt);
-          if (Object.hasOwn(this.namedGroups, name)) {
-            const group = this.group(name);
+          const name2 = replacement.substring(i + 2, gt);
+          if (Object.hasOwn(this.namedGroups, name2)) {
+            const group = this.group(name2);
             if (group !== null) res += group;
           }
           i = gt + 1;
@@ -42264,7 +42581,7 @@ var Matcher = class Matcher2 {
   namedGroupsObject() {
     if (!this.hasNamedGroups) return;
     const result = this.getNamedGroups();
-    for (const name in result) if (result[name] === null) result[name] = void 0;
+    for (const name2 in result) if (result[name2] === null) result[name2] = void 0;
     return result;
   }
 };
@@ -44026,10 +44343,10 @@ var AhoCorasick = class {
   next(node2, u) {
     let lo = this.childStart[node2];
     let hi = this.childStart[node2 + 1];
-    const units = this.childUnit;
+    const units2 = this.childUnit;
     while (lo < hi) {
       const mid = lo + hi >> 1;
-      const m = units[mid];
+      const m = units2[mid];
       if (m === u) return this.childNode[mid];
       if (m < u) lo = mid + 1;
       else hi = mid;
@@ -44214,14 +44531,14 @@ var PrefilterTree = class PrefilterTree2 {
     pf.subs = subs;
     let allExact = true;
     let cost = 0;
-    let units = 0;
+    let units2 = 0;
     for (const sub of subs) {
       if (sub.type !== Prefilter.Type.EXACT) allExact = false;
-      else units += sub.bytes.length;
+      else units2 += sub.bytes.length;
       cost += sub.cost;
     }
     if (allExact) {
-      if (units > Prefilter.MAX_AC_UNITS) return new Prefilter(Prefilter.Type.NONE);
+      if (units2 > Prefilter.MAX_AC_UNITS) return new Prefilter(Prefilter.Type.NONE);
       pf.allExact = true;
       pf.cost = 1;
       return pf;
@@ -45188,35 +45505,35 @@ var Parser2 = class Parser3 {
     8490,
     1
   ]));
-  static unicodeTable(name) {
-    if (name === "Any") return {
+  static unicodeTable(name2) {
+    if (name2 === "Any") return {
       tab: Parser3.ANY_TABLE,
       fold: Parser3.ANY_TABLE,
       sign: 1
     };
-    if (name === "Ascii") return {
+    if (name2 === "Ascii") return {
       tab: Parser3.ASCII_TABLE,
       fold: Parser3.ASCII_FOLD_TABLE,
       sign: 1
     };
-    if (name === "Assigned") return {
+    if (name2 === "Assigned") return {
       tab: UnicodeTables.CATEGORIES.get("Cn"),
       fold: UnicodeTables.CATEGORIES.get("Cn"),
       sign: -1
     };
-    if (name === "Lc") return {
+    if (name2 === "Lc") return {
       tab: UnicodeTables.CATEGORIES.get("LC"),
       fold: UnicodeTables.FOLD_CATEGORIES.get("LC"),
       sign: 1
     };
-    if (UnicodeTables.CATEGORIES.has(name)) return {
-      tab: UnicodeTables.CATEGORIES.get(name),
-      fold: UnicodeTables.FOLD_CATEGORIES.get(name),
+    if (UnicodeTables.CATEGORIES.has(name2)) return {
+      tab: UnicodeTables.CATEGORIES.get(name2),
+      fold: UnicodeTables.FOLD_CATEGORIES.get(name2),
       sign: 1
     };
-    if (UnicodeTables.SCRIPTS.has(name)) return {
-      tab: UnicodeTables.SCRIPTS.get(name),
-      fold: UnicodeTables.FOLD_SCRIPT.get(name),
+    if (UnicodeTables.SCRIPTS.has(name2)) return {
+      tab: UnicodeTables.SCRIPTS.get(name2),
+      fold: UnicodeTables.FOLD_SCRIPT.get(name2),
       sign: 1
     };
     return null;
@@ -45271,10 +45588,10 @@ var Parser2 = class Parser3 {
     if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t.from(start));
     return min << 16 | max & Unicode.MAX_BMP;
   }
-  static isValidCaptureName(name) {
-    if (name.length === 0) return false;
-    for (let i = 0; i < name.length; i++) {
-      const c = name.codePointAt(i);
+  static isValidCaptureName(name2) {
+    if (name2.length === 0) return false;
+    for (let i = 0; i < name2.length; i++) {
+      const c = name2.codePointAt(i);
       if (c !== Codepoint.CODES["_"] && !Utils.isalnum(c)) return false;
     }
     return true;
@@ -45989,15 +46306,15 @@ var Parser2 = class Parser3 {
       const begin = s.charAt(2) === "P" ? 4 : 3;
       const end = s.indexOf(">");
       if (end < 0) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_NAMED_CAPTURE, s);
-      const name = s.substring(begin, end);
-      t.skipString(name);
+      const name2 = s.substring(begin, end);
+      t.skipString(name2);
       t.skip(begin + 1);
-      if (!Parser3.isValidCaptureName(name)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
+      if (!Parser3.isValidCaptureName(name2)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
       const re = this.op(Regexp.Op.LEFT_PAREN);
       re.cap = ++this.numCap;
-      if (this.namedGroups[name]) throw new RE2JSSyntaxException(Parser3.ERR_DUPLICATE_NAMED_CAPTURE, name);
-      this.namedGroups[name] = this.numCap;
-      re.name = name;
+      if (this.namedGroups[name2]) throw new RE2JSSyntaxException(Parser3.ERR_DUPLICATE_NAMED_CAPTURE, name2);
+      this.namedGroups[name2] = this.numCap;
+      re.name = name2;
       return;
     }
     t.skip(2);
@@ -46126,10 +46443,10 @@ var Parser2 = class Parser3 {
     const cls = t.rest();
     const i = cls.indexOf(":]");
     if (i < 0) return false;
-    const name = cls.substring(0, i + 2);
-    t.skipString(name);
-    const g = POSIX_GROUPS.has(name) ? POSIX_GROUPS.get(name) : null;
-    if (g === null) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, name);
+    const name2 = cls.substring(0, i + 2);
+    t.skipString(name2);
+    const g = POSIX_GROUPS.has(name2) ? POSIX_GROUPS.get(name2) : null;
+    if (g === null) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, name2);
     cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
     return true;
   }
@@ -46145,8 +46462,8 @@ var Parser2 = class Parser3 {
       throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.rest());
     }
     c = t.pop();
-    let name;
-    if (c !== Codepoint.CODES["{"]) name = Utils.runeToString(c);
+    let name2;
+    if (c !== Codepoint.CODES["{"]) name2 = Utils.runeToString(c);
     else {
       const rest = t.rest();
       const end = rest.indexOf("}");
@@ -46154,15 +46471,15 @@ var Parser2 = class Parser3 {
         t.rewindTo(startPos);
         throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.rest());
       }
-      name = rest.substring(0, end);
-      t.skipString(name);
+      name2 = rest.substring(0, end);
+      t.skipString(name2);
       t.skip(1);
     }
-    if (!(name.length === 0) && name.codePointAt(0) === Codepoint.CODES["^"]) {
+    if (!(name2.length === 0) && name2.codePointAt(0) === Codepoint.CODES["^"]) {
       sign = 0 - sign;
-      name = name.substring(1);
+      name2 = name2.substring(1);
     }
-    const pair = Parser3.unicodeTable(name);
+    const pair = Parser3.unicodeTable(name2);
     if (pair === null) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.from(startPos));
     if (pair.sign < 0) sign = 0 - sign;
     const tab = pair.tab;
@@ -47382,17 +47699,17 @@ function lastGroup(re, line2) {
 function textSpecs(ctx) {
   const counts = [];
   const captures = [];
-  for (const [name, spec] of Object.entries(ctx.metrics)) {
+  for (const [name2, spec] of Object.entries(ctx.metrics)) {
     const isCount2 = spec.count !== void 0;
     if (spec.path !== void 0 || isCount2 === (spec.capture !== void 0)) {
-      throw new Error(`format text reads only \`count\` or \`capture\` metrics; metric "${name}" has ${describeSpec(spec)}`);
+      throw new Error(`format text reads only \`count\` or \`capture\` metrics; metric "${name2}" has ${describeSpec(spec)}`);
     }
     if (isCount2) {
       const source = spec.count;
-      counts.push({ name, source, re: compileRegex(source, "count"), unit: spec.unit, count: 0, empty: false });
+      counts.push({ name: name2, source, re: compileRegex(source, "count"), unit: spec.unit, count: 0, empty: false });
     } else {
       const source = spec.capture;
-      captures.push({ name, source, re: compileRegex(source, "capture"), unit: spec.unit, lastLine: void 0, last: void 0, line: 0 });
+      captures.push({ name: name2, source, re: compileRegex(source, "capture"), unit: spec.unit, lastLine: void 0, last: void 0, line: 0 });
     }
   }
   return { counts, captures };
@@ -47565,38 +47882,38 @@ var text = {
     if (first === void 0) return { files: 0, lines: 0, metrics: {}, notes: {}, counts: [], captures: {} };
     const metrics = [];
     const notes = [];
-    for (const name of first.counts) {
-      const broken = models.find((m) => m.notes !== void 0 && Object.hasOwn(m.notes, name));
+    for (const name2 of first.counts) {
+      const broken = models.find((m) => m.notes !== void 0 && Object.hasOwn(m.notes, name2));
       if (broken?.notes !== void 0) {
-        notes.push([name, broken.notes[name]]);
+        notes.push([name2, broken.notes[name2]]);
         continue;
       }
-      if (!models.every((m) => Object.hasOwn(m.metrics, name))) {
-        notes.push([name, "the files were read with different metrics and cannot be added up"]);
+      if (!models.every((m) => Object.hasOwn(m.metrics, name2))) {
+        notes.push([name2, "the files were read with different metrics and cannot be added up"]);
         continue;
       }
-      const sum2 = models.reduce((n, m) => n + m.metrics[name].value, 0);
-      metrics.push([name, metric(sum2, first.metrics[name]?.unit)]);
+      const sum2 = models.reduce((n, m) => n + m.metrics[name2].value, 0);
+      metrics.push([name2, metric(sum2, first.metrics[name2]?.unit)]);
     }
     const captures = [];
-    for (const name of Object.keys(first.captures)) {
-      const found = models.filter((m) => Object.hasOwn(m.captures, name) && m.captures[name].files > 0);
-      const matchedIn = found.reduce((n, m) => n + m.captures[name].files, 0);
+    for (const name2 of Object.keys(first.captures)) {
+      const found = models.filter((m) => Object.hasOwn(m.captures, name2) && m.captures[name2].files > 0);
+      const matchedIn = found.reduce((n, m) => n + m.captures[name2].files, 0);
       let result;
       if (matchedIn === 0) {
-        const pattern = first.captures[name]?.note ?? "no match";
+        const pattern = first.captures[name2]?.note ?? "no match";
         result = { files: 0, note: `${pattern} in any of ${files} files` };
       } else if (matchedIn === 1) {
-        result = found[0]?.captures[name];
+        result = found[0]?.captures[name2];
       } else {
         result = {
           files: matchedIn,
           note: `the capture matched in ${matchedIn} of ${files} files; a \`capture\` needs exactly one file \u2014 narrow the evidence path`
         };
       }
-      captures.push([name, result]);
-      if (result.metric) metrics.push([name, result.metric]);
-      else notes.push([name, result.note]);
+      captures.push([name2, result]);
+      if (result.metric) metrics.push([name2, result.metric]);
+      else notes.push([name2, result.note]);
     }
     return {
       files,
@@ -47692,14 +48009,14 @@ function formatValue(value2, unit) {
       return `${round(value2)}%`;
     case "B": {
       if (Math.abs(value2) < 1024) return `${round(value2)} B`;
-      const units = ["KiB", "MiB", "GiB", "TiB"];
+      const units2 = ["KiB", "MiB", "GiB", "TiB"];
       let n = value2 / 1024;
       let i = 0;
-      while (Math.abs(n) >= 1024 && i < units.length - 1) {
+      while (Math.abs(n) >= 1024 && i < units2.length - 1) {
         n /= 1024;
         i++;
       }
-      return `${round(n)} ${units[i]}`;
+      return `${round(n)} ${units2[i]}`;
     }
     default:
       return `${round(value2)} ${unit}`;
@@ -47715,7 +48032,10 @@ function parseDuration(text2) {
 var OPERATORS = ["==", "!=", "<=", ">=", "<", ">"];
 var EXPECTATION = /^\s*(==|!=|<=|>=|<|>)\s*([-+]?[0-9.,_]+(?:[eE][-+]?[0-9.,_]+)?)\s*([A-Za-z%]+)?\s*$/;
 var NUMBER = /^[-+]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:_[0-9]{3})+)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$/;
+var RELATIVE = /^\s*(==|!=|<=|>=|<|>)\s*base\b\s*(?:([-+])\s*([-+]?[0-9.,_]+(?:[eE][-+]?[0-9.,_]+)?)\s*(.*?))?\s*$/;
+var WORD_BASE = /\bbase\b/;
 function parseExpectation(text2) {
+  if (WORD_BASE.test(text2)) return parseRelative(text2);
   const match2 = EXPECTATION.exec(text2);
   if (!match2) {
     const spaced = /[0-9]\s+[0-9]/.test(text2) ? "; a number has no spaces inside (write 1000 or 1_000)" : "";
@@ -47731,6 +48051,70 @@ function parseExpectation(text2) {
   }
   return unit === void 0 ? { op, value: value2, text: text2.trim() } : { op, value: value2, unit, text: text2.trim() };
 }
+var RELATIVE_FORMS = '"<op> base", "<op> base - 0.5 points", "<op> base + 10% of base" or "<op> base + 20 ms"';
+function parseRelative(text2) {
+  const match2 = RELATIVE.exec(text2);
+  if (!match2) return { error: `cannot read the relative expectation "${text2.trim()}": write ${RELATIVE_FORMS}` };
+  const [, op, sign, number4, rest] = match2;
+  const base = { op, text: text2.trim() };
+  if (sign === void 0) return { ...base, value: 0, relative: { sign: 1, kind: "none" } };
+  const value2 = parseNumber(number4);
+  if (typeof value2 !== "number") return { error: `in "${text2.trim()}": ${value2.error}` };
+  if (value2 < 0 || /^[-+]/.test(number4)) return { error: `in "${text2.trim()}": write the amount without a sign; "+" or "-" before it says which way` };
+  const relative = (kind) => ({ sign: sign === "-" ? -1 : 1, kind });
+  const word = rest.trim();
+  if (/^(points?|pp)$/.test(word)) return { ...base, value: value2, relative: relative("points") };
+  if (/^%\s*of\s+base$/.test(word)) return { ...base, value: value2, relative: relative("share") };
+  if (word === "%") {
+    return {
+      error: `"${text2.trim()}" is ambiguous: write "${op} base ${sign} ${number4} points" for percentage points, or "${op} base ${sign} ${number4}% of base" for a change relative to the base`
+    };
+  }
+  if (word === "") return { ...base, value: value2, relative: relative("amount") };
+  if (!isWritableUnit(word)) return { error: `unknown amount "${word}" in "${text2.trim()}": write ${RELATIVE_FORMS}` };
+  return { ...base, value: value2, unit: word, relative: relative("amount") };
+}
+function relativeProblem(e, metricUnit2) {
+  const relative = e.relative;
+  if (!relative) return void 0;
+  const percent2 = metricUnit2 === "%" || metricUnit2 === "ratio";
+  if (relative.kind === "points" && !percent2) {
+    return `"points" are percentage points, for percentage metrics; this metric is ${describeUnit(metricUnit2)}: write "base ${relative.sign < 0 ? "-" : "+"} ${e.value}${metricUnit2 ? ` ${metricUnit2}` : ""}" or "base ${relative.sign < 0 ? "-" : "+"} ${e.value}% of base"`;
+  }
+  if (relative.kind === "amount" && percent2 && e.unit === void 0) {
+    return `"${e.text}" is ambiguous for a percentage: write "base ${relative.sign < 0 ? "-" : "+"} ${e.value} points" (percentage points) or "base ${relative.sign < 0 ? "-" : "+"} ${e.value}% of base" (relative)`;
+  }
+  if (relative.kind === "amount" && e.unit !== void 0) {
+    const converted = convert(e.value, e.unit, metricUnit2);
+    if (typeof converted !== "number") return converted.error;
+  }
+  return void 0;
+}
+function relativeBound(e, base, metricUnit2) {
+  const relative = e.relative;
+  let bound;
+  switch (relative.kind) {
+    case "none":
+      bound = base;
+      break;
+    case "points":
+      if (metricUnit2 !== "%" && metricUnit2 !== "ratio") return { error: `"points" need a percentage metric; this one is ${describeUnit(metricUnit2)}` };
+      bound = base + relative.sign * e.value / (metricUnit2 === "ratio" ? 100 : 1);
+      break;
+    case "share":
+      bound = base * (1 + relative.sign * e.value / 100);
+      break;
+    case "amount": {
+      const problem = relativeProblem(e, metricUnit2);
+      if (problem !== void 0) return { error: problem };
+      const amount = convert(e.value, e.unit, metricUnit2);
+      if (typeof amount !== "number") return amount;
+      bound = base + relative.sign * amount;
+      break;
+    }
+  }
+  return Number(bound.toPrecision(12));
+}
 function parseNumber(written) {
   if (!NUMBER.test(written)) return { error: misspelt(written) };
   const value2 = Number(written.replace(/_/g, ""));
@@ -47745,10 +48129,10 @@ function misspelt(written) {
   const exponent = body.slice(bare.length);
   if (bare.includes(",")) {
     const thousands = `${sign}${bare.replace(/,/g, "")}${exponent}`;
-    const decimal = `${sign}${bare.replace(",", ".")}${exponent}`;
+    const decimal2 = `${sign}${bare.replace(",", ".")}${exponent}`;
     const single = bare.split(",").length === 2 && !bare.includes(".");
     if (/^[0-9]{1,3}(?:,[0-9]{3})+$/.test(bare)) {
-      return `${written} is ambiguous: is "," a thousands separator or a decimal comma? Write ${thousands} (or with "_": ${withUnderscores(thousands)})${single ? `, or ${decimal} for a decimal` : ""}; a policy number uses "." as the decimal point and never ","`;
+      return `${written} is ambiguous: is "," a thousands separator or a decimal comma? Write ${thousands} (or with "_": ${withUnderscores(thousands)})${single ? `, or ${decimal2} for a decimal` : ""}; a policy number uses "." as the decimal point and never ","`;
     }
     if (single && /^[0-9]*,[0-9]+$/.test(bare)) return `${written} has a decimal comma: write ${sign}${bare.startsWith(",") ? "0" : ""}${bare.replace(",", ".")}${exponent}; a policy number uses "." as the decimal point`;
     return `${written} is not a number: a policy number uses "." as the decimal point and no ","; group digits with "_" (1_000_000.5)`;
@@ -47768,7 +48152,14 @@ function withUnderscores(plain) {
   const [, sign, whole, rest] = match2;
   return `${sign}${whole.replace(/\B(?=(?:[0-9]{3})+$)/g, "_")}${rest}`;
 }
-function check2(expectation, actual, metricUnit2) {
+function check2(expectation, actual, metricUnit2, base) {
+  if (expectation.relative) {
+    if (base === void 0) return { error: "a relative expectation needs the base value" };
+    const bound = relativeBound(expectation, base, metricUnit2);
+    if (typeof bound !== "number") return bound;
+    if (Number.isNaN(actual)) return { ok: false, expected: bound };
+    return { ok: compare2(actual, expectation.op, bound), expected: bound };
+  }
   const expected = convert(expectation.value, expectation.unit, metricUnit2);
   if (typeof expected !== "number") return expected;
   if (Number.isNaN(actual)) return { ok: false, expected };
@@ -47791,11 +48182,27 @@ function compare2(actual, op, expected) {
   }
 }
 function describeExpectation(e, metricUnit2) {
+  if (e.relative) return describeRelative(e);
   if (e.unit !== void 0) return `${e.op} ${formatNumber(e.value)}${e.unit === "%" ? "%" : ` ${e.unit}`}`;
   return `${e.op} ${formatValue(e.value, metricUnit2 === "ratio" ? void 0 : metricUnit2)}`;
 }
 function formatNumber(n) {
   return Number(n.toPrecision(12)).toString();
+}
+function describeRelative(e) {
+  const r = e.relative;
+  const head = `${e.op} base`;
+  if (r.kind === "none") return head;
+  const sign = r.sign < 0 ? "-" : "+";
+  const amount = formatNumber(e.value);
+  switch (r.kind) {
+    case "points":
+      return `${head} ${sign} ${amount} ${e.value === 1 ? "point" : "points"}`;
+    case "share":
+      return `${head} ${sign} ${amount}% of base`;
+    case "amount":
+      return `${head} ${sign} ${amount}${e.unit !== void 0 ? ` ${e.unit}` : ""}`;
+  }
 }
 
 // src/policy/weight.ts
@@ -47810,14 +48217,36 @@ function scaledWeight(weight) {
 }
 
 // src/policy/schema.ts
+function pathGlobProblem(glob) {
+  if (glob.startsWith("/") || /^[A-Za-z]:/.test(glob)) return `"${glob}" is absolute; paths are relative to the repository root (src/**)`;
+  if (glob.includes("\\")) return `"${glob}" has a "\\"; repository paths use "/"`;
+  if (glob.split("/").includes("..")) return `"${glob}" leaves the repository ("..")`;
+  return void 0;
+}
 var ID = /^[a-z0-9][a-z0-9_-]*$/;
 var METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_.()-]*$/;
 var RESERVED_NAMES = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
 var metricName = external_exports.string().regex(METRIC_NAME, { error: 'a metric name is letters, digits, "_", ".", "(", ")" and "-", starting with a letter or "_"' }).refine((n) => !RESERVED_NAMES.has(n), { error: "this metric name is reserved" });
 var FILES_METRIC = "files";
+function historyMetrics(format) {
+  const f = FORMATS[format];
+  if (f.testResults) return [NEW_FAILURES, FIXED_FAILURES];
+  if (format === "sarif") return [NEW_FINDINGS, FIXED_FINDINGS];
+  return [];
+}
+function patchMetrics(format) {
+  return FORMATS[format].lineCoverage ? PATCH_METRICS : {};
+}
+var PATCH_METRICS = { "patch.lines": "%", "patch.lines.covered": null, "patch.lines.total": null };
+var NEW_FAILURES = "failed.new";
+var FIXED_FAILURES = "failed.fixed";
+var NEW_FINDINGS = "results.new";
+var FIXED_FINDINGS = "results.fixed";
 var identifier = (what) => external_exports.string().regex(ID, { error: `${what} must be lowercase letters, digits, "-" and "_", starting with a letter or digit` });
 var percent = (what) => external_exports.number({ error: `${what} must be a number from 0 to 100` }).min(0, { error: `${what} must be at least 0` }).max(100, { error: `${what} must be at most 100` });
 var globList = external_exports.array(external_exports.string().min(1)).min(1);
+var MAX_EXPECTATIONS_PER_METRIC = 10;
+var expectationText = external_exports.string({ error: 'an expectation is a string such as ">= 90%" (quote it in YAML)' });
 var metricSpec = external_exports.strictObject({
   path: external_exports.string().min(1).optional().describe("json, yaml: RFC 9535 JSONPath selecting exactly one number"),
   count: external_exports.string().min(1).optional().describe("text: number of matches of this regex (RE2 syntax, per line)"),
@@ -47841,7 +48270,31 @@ var criterion = external_exports.strictObject({
   "max-age": external_exports.string().optional().describe("evidence older than this (e.g. 7d, 12h) counts as no evidence"),
   evidence,
   metrics: external_exports.record(metricName, metricSpec).optional(),
-  expect: external_exports.record(metricName, external_exports.string({ error: 'an expectation is a string such as ">= 90%" (quote it in YAML)' })).refine((e) => Object.keys(e).length > 0, { error: 'expect needs at least one entry, e.g. files: ">= 1"' }).describe('metric: "<op> <value>[unit]" with op == != < <= > >=')
+  expect: external_exports.record(
+    metricName,
+    external_exports.union([expectationText, external_exports.array(expectationText).min(1, { error: "give at least one expectation" }).max(MAX_EXPECTATIONS_PER_METRIC, { error: `at most ${MAX_EXPECTATIONS_PER_METRIC} expectations per metric` })], {
+      error: 'an expectation is a string such as ">= 90%" (quote it in YAML), or a list of them'
+    })
+  ).refine((e) => Object.keys(e).length > 0, { error: 'expect needs at least one entry, e.g. files: ">= 1"' }).describe('metric: "<op> <value>[unit]" (absolute) or "<op> base [\xB1 amount]" (relative to the base verdict), or a list of both; op is one of == != < <= > >='),
+  paths: globList.optional().describe("repository paths (globs) the criterion is about: a change that touches none of them makes it not applicable; an unknown change makes it missing"),
+  baseline: external_exports.enum(["required", "optional"]).default("required").describe("required: a relative expectation with no base verdict leaves the criterion without evidence; optional: it is skipped, and the report says so")
+});
+var DEFAULT_WAIVER_DAYS = 90;
+var MAX_WAIVER_DAYS = 365;
+var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+function parseDate(text2) {
+  const m = DATE.exec(text2);
+  if (!m) return void 0;
+  const date5 = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return date5.toISOString().slice(0, 10) === text2 ? date5 : void 0;
+}
+var waiver = external_exports.strictObject({
+  criterion: identifier("criterion"),
+  reason: external_exports.string({ error: "a waiver needs a reason: why the criterion may fail for now" }).trim().min(1, { error: "a waiver needs a reason" }).max(500),
+  expires: external_exports.string({ error: 'expires is a date, quoted: "2026-12-31"' }).refine((d) => parseDate(d) !== void 0, { error: 'expires must be a date YYYY-MM-DD, e.g. "2026-12-31" (the waiver holds through that day, UTC)' }).describe("the last day (UTC) the waiver holds"),
+  link: external_exports.string().refine((u) => /^https?:\/\/[^\s]+$/.test(u), { error: "link must be an http(s) URL of the issue or ticket" }).optional(),
+  "approved-by": external_exports.string().min(1).max(100).optional().describe("who approved it"),
+  tests: external_exports.array(external_exports.strictObject({ suite: external_exports.string().optional(), name: external_exports.string().min(1) })).min(1).max(1e3).optional().describe("only these failing tests (suite and name as the report shows them): they leave the counts, the rest is still judged")
 });
 var profile = external_exports.strictObject({
   "min-score": percent("min-score").optional(),
@@ -47852,8 +48305,12 @@ var policySchema = external_exports.strictObject({
   version: external_exports.literal(1, { error: "version must be 1" }),
   name: external_exports.string().min(1).default("release-gate").describe("name of the check run"),
   "min-score": percent("min-score").optional().describe("weighted % of criteria that must pass"),
+  "path-map": external_exports.array(external_exports.strictObject({ from: external_exports.string().min(1), to: external_exports.string() })).max(50).optional().describe("prefix rewrites of coverage-file paths to repository paths, tried in order before the matching rule (patch coverage)"),
+  "trend-in-comment": external_exports.boolean().default(false).describe("also draw the trend of the base branch's last verdicts in the PR comment (the job summary always has it)"),
   profiles: external_exports.record(identifier("a profile name"), profile).optional(),
-  criteria: external_exports.array(criterion).min(1, { error: "a policy needs at least one criterion" })
+  criteria: external_exports.array(criterion).min(1, { error: "a policy needs at least one criterion" }),
+  "waiver-max-days": external_exports.number({ error: "waiver-max-days must be a whole number of days" }).int({ error: "waiver-max-days must be a whole number of days" }).min(1, { error: "waiver-max-days must be at least 1" }).max(MAX_WAIVER_DAYS, { error: `waiver-max-days must be at most ${MAX_WAIVER_DAYS}` }).default(DEFAULT_WAIVER_DAYS).describe("the longest a waiver may run: one that expires later than this many days from the day it is judged is not used"),
+  waivers: external_exports.array(waiver).max(200, { error: "at most 200 waivers" }).optional().describe("time-limited exceptions: a criterion, or some of its failing tests, that may fail without failing the gate")
 }).superRefine((policy, ctx) => {
   const seen = /* @__PURE__ */ new Map();
   policy.criteria.forEach((c, i) => {
@@ -47877,9 +48334,23 @@ var policySchema = external_exports.strictObject({
     if (c["max-age"] !== void 0 && parseDuration(c["max-age"]) === void 0) {
       ctx.addIssue({ code: "custom", path: at("max-age"), message: `max-age "${c["max-age"]}" is not a duration such as 30m, 12h or 7d` });
     }
+    c.paths?.forEach((glob, j) => {
+      const problem = pathGlobProblem(glob);
+      if (problem !== void 0) ctx.addIssue({ code: "custom", path: at("paths", j), message: problem });
+    });
     const pathProblem = evidenceGlobProblem(c.evidence.path);
     if (pathProblem !== void 0) ctx.addIssue({ code: "custom", path: at("evidence", "path"), message: pathProblem });
     checkMetrics(c, ctx, at);
+  });
+  policy.waivers?.forEach((w, i) => {
+    const c = policy.criteria.find((x) => x.id === w.criterion);
+    if (!c) {
+      ctx.addIssue({ code: "custom", path: ["waivers", i, "criterion"], message: `no criterion "${w.criterion}"${didYouMean(w.criterion, policy.criteria.map((x) => x.id))}` });
+      return;
+    }
+    if (w.tests && !FORMATS[c.evidence.format].testResults) {
+      ctx.addIssue({ code: "custom", path: ["waivers", i, "tests"], message: `tests: names failing tests, and ${c.id} reads ${c.evidence.format}, not test results; waive the whole criterion instead` });
+    }
   });
 });
 function checkMetrics(c, ctx, at) {
@@ -47889,51 +48360,74 @@ function checkMetrics(c, ctx, at) {
   if (names.length > LIMITS.metricsPerCriterion) {
     ctx.addIssue({ code: "custom", path: at("metrics"), message: `more than ${LIMITS.metricsPerCriterion} named metrics (LIMITS.metricsPerCriterion)` });
   }
-  for (const [name, spec] of Object.entries(named)) {
+  for (const [name2, spec] of Object.entries(named)) {
     const kinds = ["path", "count", "capture"].filter((k) => spec[k] !== void 0);
     if (kinds.length !== 1) {
-      ctx.addIssue({ code: "custom", path: at("metrics", name), message: `metric "${name}" needs exactly one of path, count, capture` });
+      ctx.addIssue({ code: "custom", path: at("metrics", name2), message: `metric "${name2}" needs exactly one of path, count, capture` });
       continue;
     }
     const kind = kinds[0];
     const wants = kind === "path" ? "path" : "text";
     if (format.namedMetrics !== wants) {
       const fits = kind === "path" ? "json or yaml" : "text";
-      ctx.addIssue({ code: "custom", path: at("metrics", name, kind), message: `"${kind}" metrics need format ${fits}; this criterion reads ${c.evidence.format}` });
+      ctx.addIssue({ code: "custom", path: at("metrics", name2, kind), message: `"${kind}" metrics need format ${fits}; this criterion reads ${c.evidence.format}` });
       continue;
     }
-    if (name === FILES_METRIC) {
-      ctx.addIssue({ code: "custom", path: at("metrics", name), message: `"${FILES_METRIC}" is built in (number of files matched); choose another name` });
+    if (name2 === FILES_METRIC) {
+      ctx.addIssue({ code: "custom", path: at("metrics", name2), message: `"${FILES_METRIC}" is built in (number of files matched); choose another name` });
     }
     const problem = kind === "path" ? compilePolicyPath(spec.path) : compilePolicyRegex(spec[kind], kind);
-    if (problem !== void 0) ctx.addIssue({ code: "custom", path: at("metrics", name, kind), message: problem });
+    if (problem !== void 0) ctx.addIssue({ code: "custom", path: at("metrics", name2, kind), message: problem });
   }
-  for (const [metric2, text2] of Object.entries(c.expect)) {
-    const expectation = parseExpectation(text2);
-    if ("error" in expectation) {
-      ctx.addIssue({ code: "custom", path: at("expect", metric2), message: expectation.error });
-      continue;
-    }
+  let needsBase = false;
+  for (const [metric2, written] of Object.entries(c.expect)) {
+    const texts = typeof written === "string" ? [written] : written;
+    texts.forEach((text2, j) => {
+      const where = typeof written === "string" ? at("expect", metric2) : at("expect", metric2, j);
+      const expectation = parseExpectation(text2);
+      if ("error" in expectation) {
+        ctx.addIssue({ code: "custom", path: where, message: expectation.error });
+        return;
+      }
+      if (expectation.relative || historyMetrics(c.evidence.format).includes(metric2)) needsBase = true;
+      checkExpectation(c, metric2, expectation, names, ctx, where);
+    });
+  }
+  if (c.baseline === "optional" && !needsBase) {
+    ctx.addIssue({ code: "custom", path: at("baseline"), message: 'baseline: optional has no effect: this criterion has no relative expectation ("<op> base \u2026") and no failed.new/results.new; remove it' });
+  }
+}
+function checkExpectation(c, metric2, expectation, names, ctx, where) {
+  const format = FORMATS[c.evidence.format];
+  {
     const unit = metricUnit(c, metric2);
     if (unit === "unknown") {
-      const known = [.../* @__PURE__ */ new Set([FILES_METRIC, ...format.knownMetrics ? Object.keys(format.knownMetrics) : names])];
+      const known = [.../* @__PURE__ */ new Set([FILES_METRIC, ...format.knownMetrics ? Object.keys(format.knownMetrics) : names, ...historyMetrics(c.evidence.format), ...Object.keys(patchMetrics(c.evidence.format))])];
       const hint = format.namedMetrics ? ` \u2014 name it under metrics first` : "";
       ctx.addIssue({
         code: "custom",
-        path: at("expect", metric2),
+        path: where,
         message: `${c.evidence.format} evidence has no metric "${metric2}"${didYouMean(metric2, known)}${hint}; it has: ${known.join(", ")}`
       });
-      continue;
+      return;
     }
-    if (unit === "dynamic") continue;
+    if (unit === "dynamic") return;
+    if (expectation.relative) {
+      const problem = relativeProblem(expectation, unit);
+      if (problem !== void 0) ctx.addIssue({ code: "custom", path: where, message: `${metric2}: ${problem}` });
+      return;
+    }
     const converted = convert(expectation.value, expectation.unit, unit);
     if (typeof converted !== "number") {
-      ctx.addIssue({ code: "custom", path: at("expect", metric2), message: `${metric2}: ${converted.error}` });
+      ctx.addIssue({ code: "custom", path: where, message: `${metric2}: ${converted.error}` });
     }
   }
 }
 function metricUnit(c, metric2) {
   if (metric2 === FILES_METRIC) return void 0;
+  if (historyMetrics(c.evidence.format).includes(metric2)) return void 0;
+  const patch = patchMetrics(c.evidence.format);
+  if (Object.hasOwn(patch, metric2)) return patch[metric2] ?? void 0;
   const format = FORMATS[c.evidence.format];
   if (format.knownMetrics) return metric2 in format.knownMetrics ? format.knownMetrics[metric2] ?? void 0 : "unknown";
   if (format.namedMetrics) {
@@ -47995,12 +48489,24 @@ function loadPolicy(text2, file2) {
     return { ok: false, errors: issuesToErrors(parsed.error.issues, doc, file2, positionOf2) };
   }
   const p = parsed.data;
-  const nodePosition = (path2) => positionOf2(nodeAt(doc, path2)?.range?.[0] ?? 0);
+  const nodePosition = (path3) => positionOf2(nodeAt(doc, path3)?.range?.[0] ?? 0);
   const policy = {
     file: file2,
     name: p.name,
-    profiles: Object.entries(p.profiles ?? {}).map(([name, profile2]) => ({
-      name,
+    trendInComment: p["trend-in-comment"],
+    pathMap: p["path-map"] ?? [],
+    waivers: (p.waivers ?? []).map((w, i) => ({
+      criterion: w.criterion,
+      reason: w.reason,
+      expires: w.expires,
+      ...w.link !== void 0 && { link: w.link },
+      ...w["approved-by"] !== void 0 && { approvedBy: w["approved-by"] },
+      ...w.tests !== void 0 && { tests: w.tests.map((t) => ({ ...t.suite !== void 0 && { suite: t.suite }, name: t.name })) },
+      position: nodePosition(["waivers", i])
+    })),
+    waiverMaxDays: p["waiver-max-days"],
+    profiles: Object.entries(p.profiles ?? {}).map(([name2, profile2]) => ({
+      name: name2,
       ...profile2["min-score"] !== void 0 && { minScore: profile2["min-score"] },
       ...profile2.branches && { branches: profile2.branches }
     })),
@@ -48017,20 +48523,23 @@ function toCriterion(c, position) {
     weight: c.weight,
     evidence: { path: c.evidence.path, format: c.evidence.format },
     metrics: c.metrics ?? {},
-    expect: Object.entries(c.expect).map(([metric2, text2]) => {
+    expect: Object.entries(c.expect).flatMap(([metric2, written]) => {
       const unit = metricUnit(c, metric2);
-      return {
+      const texts = typeof written === "string" ? [written] : written;
+      return texts.map((text2, j) => ({
         metric: metric2,
         // validated by the schema already
         expectation: parseExpectation(text2),
         unit: unit === "unknown" ? void 0 : unit,
-        position: position("expect", metric2)
-      };
+        position: typeof written === "string" ? position("expect", metric2) : position("expect", metric2, j)
+      }));
     }),
+    baseline: c.baseline,
     position: position()
   };
   if (c.group !== void 0) criterion2.group = c.group;
   if (c.profiles) criterion2.profiles = c.profiles;
+  if (c.paths) criterion2.paths = c.paths;
   if (c.evidence.artifact !== void 0) criterion2.evidence.artifact = c.evidence.artifact;
   if (c["max-age"] !== void 0) {
     criterion2.maxAge = c["max-age"];
@@ -48041,39 +48550,39 @@ function toCriterion(c, position) {
 function issuesToErrors(issues, doc, file2, positionOf2) {
   const errors = [];
   for (const issue2 of issues) {
-    const path2 = issue2.path;
+    const path3 = issue2.path;
     if (issue2.code === "unrecognized_keys") {
-      const parent = nodeAt(doc, path2);
-      const allowed = allowedKeys(path2);
+      const parent = nodeAt(doc, path3);
+      const allowed = allowedKeys(path3);
       for (const key of issue2.keys) {
         const keyNode = (0, import_yaml3.isMap)(parent) ? parent.items.find((pair) => (0, import_yaml3.isScalar)(pair.key) && pair.key.value === key)?.key : void 0;
         const offset2 = keyNode?.range?.[0] ?? parent?.range?.[0] ?? 0;
         errors.push({
           file: file2,
           ...positionOf2(offset2),
-          message: `${describePath(path2, `unknown key "${key}"`)}${didYouMean(key, allowed)}; allowed: ${allowed.join(", ")}`
+          message: `${describePath(path3, `unknown key "${key}"`)}${didYouMean(key, allowed)}; allowed: ${allowed.join(", ")}`
         });
       }
       continue;
     }
     if (issue2.code === "invalid_key") {
-      const parent = nodeAt(doc, path2.slice(0, -1));
-      const key = path2[path2.length - 1];
+      const parent = nodeAt(doc, path3.slice(0, -1));
+      const key = path3[path3.length - 1];
       const keyNode = (0, import_yaml3.isMap)(parent) ? parent.items.find((pair) => (0, import_yaml3.isScalar)(pair.key) && pair.key.value === key)?.key : void 0;
       const offset2 = keyNode?.range?.[0] ?? parent?.range?.[0] ?? 0;
-      errors.push({ file: file2, ...positionOf2(offset2), message: describePath(path2, issue2.issues[0]?.message ?? issue2.message) });
+      errors.push({ file: file2, ...positionOf2(offset2), message: describePath(path3, issue2.issues[0]?.message ?? issue2.message) });
       continue;
     }
-    const node2 = nodeAt(doc, path2);
+    const node2 = nodeAt(doc, path3);
     let message = unquotedTag(node2) ?? issue2.message + hintFor(issue2, node2);
     let offset = node2?.range?.[0];
     if (node2 === void 0) {
-      offset = nodeAt(doc, path2.slice(0, -1))?.range?.[0];
-      message = `missing required key "${String(path2[path2.length - 1])}"`;
-      errors.push({ file: file2, ...positionOf2(offset ?? 0), message: describePath(path2.slice(0, -1), message) });
+      offset = nodeAt(doc, path3.slice(0, -1))?.range?.[0];
+      message = `missing required key "${String(path3[path3.length - 1])}"`;
+      errors.push({ file: file2, ...positionOf2(offset ?? 0), message: describePath(path3.slice(0, -1), message) });
       continue;
     }
-    errors.push({ file: file2, ...positionOf2(offset ?? 0), message: describePath(path2, message) });
+    errors.push({ file: file2, ...positionOf2(offset ?? 0), message: describePath(path3, message) });
   }
   return errors.sort((a, b) => a.line - b.line || a.column - b.column);
 }
@@ -48117,14 +48626,14 @@ function hintFor(issue2, node2) {
   }
   return "";
 }
-function describePath(path2, message) {
-  if (path2.length === 0) return message;
-  const text2 = path2.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
+function describePath(path3, message) {
+  if (path3.length === 0) return message;
+  const text2 = path3.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
   return `${text2}: ${message}`;
 }
-function nodeAt(doc, path2) {
+function nodeAt(doc, path3) {
   let node2 = doc.contents;
-  for (const key of path2) {
+  for (const key of path3) {
     if ((0, import_yaml3.isMap)(node2)) {
       const pair = node2.items.find((p) => (0, import_yaml3.isPair)(p) && (0, import_yaml3.isScalar)(p.key) && p.key.value === key);
       node2 = pair?.value;
@@ -48137,9 +48646,9 @@ function nodeAt(doc, path2) {
   }
   return node2;
 }
-function allowedKeys(path2) {
+function allowedKeys(path3) {
   let schema = policySchema;
-  for (const key of [...path2, void 0]) {
+  for (const key of [...path3, void 0]) {
     schema = unwrap(schema);
     if (key === void 0) break;
     const def2 = schema._zod.def;
@@ -48162,8 +48671,698 @@ function firstLine(message) {
   return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }
 
+// src/history/digest.ts
+import { createHash as createHash3 } from "node:crypto";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+var DIGEST_VERSION = 1;
+var TREND_POINTS = 20;
+var DIGEST_BUDGET = 4e4;
+var INFLATED_MAX = 4 * 1024 * 1024;
+var MARK = "release-gate-digest";
+var ENCODED = /<!-- release-gate-digest v(\d+) (\d+) ([0-9a-f]{16}) ([A-Za-z0-9+/=]*) -->/;
+var units = external_exports.enum(["ms", "s", "m", "h", "d", "B", "KB", "MB", "GB", "KiB", "MiB", "GiB", "%", "ratio"]);
+var name = external_exports.string().max(200);
+var finite = external_exports.number().refine(Number.isFinite);
+var digestSchema = external_exports.strictObject({
+  version: external_exports.literal(DIGEST_VERSION),
+  commit: external_exports.string().regex(/^[0-9a-f]{7,64}$/).optional(),
+  branch: external_exports.string().max(255).optional(),
+  time: external_exports.iso.datetime(),
+  policy: external_exports.strictObject({ name: external_exports.string().max(200), sha256: external_exports.string().regex(/^[0-9a-f]{64}$/) }),
+  profile: external_exports.string().max(100).optional(),
+  decision: external_exports.enum(["pass", "fail"]),
+  score: finite,
+  criteria: external_exports.record(
+    name,
+    external_exports.strictObject({
+      status: external_exports.enum(["passed", "failed", "missing", "not-applicable", "waived"]),
+      metrics: external_exports.record(name, finite),
+      units: external_exports.record(name, units),
+      failing: external_exports.strictObject({ ids: external_exports.array(external_exports.string().regex(/^[A-Za-z0-9_-]{11}$/)).max(1e5), complete: external_exports.boolean() }).optional()
+    })
+  ),
+  trend: external_exports.array(
+    external_exports.strictObject({
+      commit: external_exports.string().regex(/^[0-9a-f]{7,64}$/).optional(),
+      time: external_exports.iso.datetime(),
+      decision: external_exports.enum(["pass", "fail"]),
+      score: finite,
+      metrics: external_exports.record(name, finite)
+    })
+  ).max(1e3)
+});
+function sha256(text2) {
+  return createHash3("sha256").update(text2).digest("hex");
+}
+function encodeDigest(digest, budget = DIGEST_BUDGET) {
+  const working = structuredClone(digest);
+  const dropped = [];
+  let text2 = encode3(working);
+  while (text2.length > budget && working.trend.length > 5) {
+    working.trend.splice(0, working.trend.length - Math.max(5, Math.floor(working.trend.length / 2)));
+    text2 = encode3(working);
+    if (!dropped.includes("older trend points")) dropped.push("older trend points");
+  }
+  const withIds = () => Object.entries(working.criteria).filter(([, c]) => c.failing !== void 0 && c.failing.ids.length > 0).sort((a, b) => b[1].failing.ids.length - a[1].failing.ids.length);
+  for (let largest = withIds()[0]; text2.length > budget && largest !== void 0; largest = withIds()[0]) {
+    largest[1].failing = { ids: [], complete: false };
+    dropped.push(`failing identities of ${largest[0]}`);
+    text2 = encode3(working);
+  }
+  if (text2.length > budget && working.trend.length > 1) {
+    working.trend = working.trend.slice(-1);
+    dropped.push("the trend");
+    text2 = encode3(working);
+  }
+  if (text2.length > budget) return { error: `the verdict digest needs ${text2.length} characters, more than the ${budget} a check run can hold beside its report` };
+  return { text: text2, dropped };
+}
+function encode3(digest) {
+  const json3 = JSON.stringify(digest);
+  const packed = deflateRawSync(Buffer.from(json3, "utf8"), { level: 9 }).toString("base64");
+  const head = `${MARK} v${digest.version} ${packed.length} ${sha256(packed).slice(0, 16)}`;
+  return `<!-- ${head} ${packed} -->`;
+}
+function decodeDigest(text2) {
+  if (typeof text2 !== "string") return void 0;
+  const at = text2.indexOf(`<!-- ${MARK} `);
+  if (at === -1) return void 0;
+  const match2 = ENCODED.exec(text2.slice(at, at + DIGEST_BUDGET * 2));
+  if (!match2) return { error: "the verdict digest is cut off or malformed (the check run text was truncated or edited)" };
+  const [, version2, length2, checksum, packed] = match2;
+  if (Number(version2) !== DIGEST_VERSION) {
+    const older = Number(version2) < DIGEST_VERSION;
+    return { error: `the verdict digest is version ${version2}, written by ${older ? "an older" : "a newer"} release-gate; this one reads version ${DIGEST_VERSION}` };
+  }
+  if (packed.length !== Number(length2)) return { error: `the verdict digest is truncated (${packed.length} of ${length2} characters)` };
+  if (sha256(packed).slice(0, 16) !== checksum) return { error: "the verdict digest does not match its checksum (it was altered)" };
+  let json3;
+  try {
+    const inflated = inflateRawSync(Buffer.from(packed, "base64"), { maxOutputLength: INFLATED_MAX });
+    json3 = JSON.parse(inflated.toString("utf8"));
+  } catch (err) {
+    return { error: `the verdict digest cannot be unpacked: ${err.message}` };
+  }
+  return parseDigest(json3);
+}
+function parseDigest(json3) {
+  if (typeof json3 === "object" && json3 !== null && "version" in json3 && json3.version !== DIGEST_VERSION) {
+    const v = json3.version;
+    return { error: `the verdict digest is version ${String(v)}; this release-gate reads version ${DIGEST_VERSION}` };
+  }
+  const parsed = digestSchema.safeParse(json3);
+  if (!parsed.success) {
+    const issue2 = parsed.error.issues[0];
+    return { error: `the verdict digest is not valid: ${issue2.path.join(".") || "(top)"}: ${issue2.message}` };
+  }
+  return { digest: parsed.data };
+}
+
+// src/render/digest.ts
+function digestOf(verdict, policy, meta3) {
+  const criteria = {};
+  for (const c of verdict.criteria) {
+    const record3 = { status: c.status, metrics: finiteOnly(c.metrics), units: { ...c.units } };
+    if (c.failing) record3.failing = { ids: [...c.failing.ids].sort(), complete: c.failing.complete };
+    criteria[c.id] = record3;
+  }
+  const time3 = meta3.time.toISOString();
+  const point = { time: time3, decision: verdict.decision, score: verdict.score, metrics: trendMetrics(verdict, policy) };
+  if (meta3.commit !== void 0) point.commit = meta3.commit;
+  const earlier = (meta3.previous?.trend ?? []).filter((p) => meta3.commit === void 0 || p.commit !== meta3.commit);
+  const digest = {
+    version: DIGEST_VERSION,
+    time: time3,
+    policy: { name: policy.name, sha256: sha256(meta3.policyText) },
+    decision: verdict.decision,
+    score: verdict.score,
+    criteria,
+    trend: [...earlier, point].slice(-TREND_POINTS)
+  };
+  if (meta3.commit !== void 0) digest.commit = meta3.commit;
+  if (meta3.branch !== void 0) digest.branch = meta3.branch;
+  if (verdict.profile !== void 0) digest.profile = verdict.profile;
+  return digest;
+}
+function trendMetrics(verdict, policy) {
+  const out = {};
+  for (const c of verdict.criteria) {
+    const criterion2 = policy.criteria.find((p) => p.id === c.id);
+    for (const e of criterion2?.expect ?? []) {
+      const value2 = Object.hasOwn(c.metrics, e.metric) ? c.metrics[e.metric] : void 0;
+      if (value2 !== void 0 && Number.isFinite(value2)) out[`${c.id}.${e.metric}`] = value2;
+    }
+  }
+  return out;
+}
+function finiteOnly(metrics) {
+  return Object.fromEntries(Object.entries(metrics).filter(([, v]) => Number.isFinite(v)));
+}
+
+// src/render/attestation.ts
+import { createHash as createHash5 } from "node:crypto";
+
+// src/evidence/collect.ts
+import { createHash as createHash4 } from "node:crypto";
+
+// src/changes/patch.ts
+var UNMATCHED_KEPT = 20;
+function mapCoveragePath(raw, repository, rewrites = []) {
+  let p = raw.replaceAll("\\", "/").replace(/^file:\/\//, "");
+  for (const r of rewrites) {
+    if (p.startsWith(r.from)) {
+      p = r.to + p.slice(r.from.length);
+      break;
+    }
+  }
+  while (p.startsWith("./")) p = p.slice(2);
+  if (repository.has(p)) return { path: p };
+  const segments = p.split("/");
+  for (let i = 1; i < segments.length; i++) {
+    const tail = segments.slice(i).join("/");
+    if (repository.has(tail)) return { path: tail };
+  }
+  const within = repository.endingWith(p);
+  if (within.length === 1) return { path: within[0] };
+  if (within.length > 1) return { problem: `ambiguous: ${within.length} repository files end with ${p} (${within.slice(0, 3).join(", ")}${within.length > 3 ? ", \u2026" : ""}); map it with path-map` };
+  return { problem: "no repository file has this path" };
+}
+var RepositoryIndex = class {
+  paths;
+  /** last segment → paths with it */
+  byName = /* @__PURE__ */ new Map();
+  constructor(paths) {
+    this.paths = new Set(paths);
+    for (const p of this.paths) {
+      const name2 = p.slice(p.lastIndexOf("/") + 1);
+      const list = this.byName.get(name2);
+      if (list) list.push(p);
+      else this.byName.set(name2, [p]);
+    }
+  }
+  has(path3) {
+    return this.paths.has(path3);
+  }
+  endingWith(tail) {
+    const name2 = tail.slice(tail.lastIndexOf("/") + 1);
+    return (this.byName.get(name2) ?? []).filter((p) => p === tail || p.endsWith(`/${tail}`));
+  }
+};
+function patchCoverage(model, changes, repository, rewrites = []) {
+  const result = { metrics: {}, uncovered: [], unmatched: { paths: [], total: 0 } };
+  const byRepoPath = /* @__PURE__ */ new Map();
+  let statedOnly = 0;
+  for (const [raw, file2] of model.files) {
+    if (file2.lines === void 0) continue;
+    const mapped = mapCoveragePath(raw, repository, rewrites);
+    if ("problem" in mapped) {
+      result.unmatched.total++;
+      if (result.unmatched.paths.length < UNMATCHED_KEPT) result.unmatched.paths.push(`${raw.startsWith("\0") ? "(a path over 1,024 characters)" : raw}: ${mapped.problem}`);
+      continue;
+    }
+    if (!changes.files.has(mapped.path)) continue;
+    if (!(file2.lines instanceof LineSet)) {
+      statedOnly++;
+      continue;
+    }
+    const list = byRepoPath.get(mapped.path);
+    if (list) list.push(file2.lines);
+    else byRepoPath.set(mapped.path, [file2.lines]);
+  }
+  if (changes.incomplete !== void 0) {
+    result.unknown = changes.incomplete;
+    return result;
+  }
+  const unknownLines = [...changes.files.values()].filter((f) => !f.linesKnown && f.status !== "deleted" && f.status !== "binary");
+  const unknownCovered = unknownLines.filter((f) => byRepoPath.has(f.path));
+  if (unknownCovered.length > 0) {
+    result.unknown = `the changed lines of ${unknownCovered.length === 1 ? unknownCovered[0].path : `${unknownCovered.length} files (${unknownCovered[0].path}, \u2026)`} are not known (GitHub leaves out the patch of a large file)`;
+    return result;
+  }
+  if (statedOnly > 0 && byRepoPath.size === 0) {
+    result.unknown = `the coverage report gives only totals for the ${statedOnly} changed file${statedOnly === 1 ? "" : "s"} it covers, not lines`;
+    return result;
+  }
+  let covered = 0;
+  let total = 0;
+  for (const [path3, sets] of byRepoPath) {
+    const hit = /* @__PURE__ */ new Map();
+    for (const set2 of sets) {
+      for (const code of set2.codes) {
+        const line2 = code >>> 1;
+        hit.set(line2, (hit.get(line2) ?? false) || (code & 1) === 1);
+      }
+    }
+    const changed = changes.files.get(path3).lines;
+    const missed = [];
+    let instrumented = 0;
+    for (const line2 of changed) {
+      const h = hit.get(line2);
+      if (h === void 0) continue;
+      instrumented++;
+      if (h) covered++;
+      else missed.push(line2);
+    }
+    total += instrumented;
+    if (missed.length > 0) result.uncovered.push({ path: path3, ranges: ranges(missed), uncovered: missed.length, instrumented });
+  }
+  result.uncovered.sort((a, b) => b.uncovered - a.uncovered || a.path.localeCompare(b.path));
+  if (total === 0) {
+    result.notApplicable = `the change touches no line the coverage report instruments (${changes.files.size} changed file${changes.files.size === 1 ? "" : "s"})`;
+    return result;
+  }
+  result.metrics = {
+    "patch.lines": { value: covered / total * 100, unit: "%" },
+    "patch.lines.covered": { value: covered },
+    "patch.lines.total": { value: total }
+  };
+  return result;
+}
+function ranges(lines) {
+  const out = [];
+  for (const line2 of lines) {
+    const last = out[out.length - 1];
+    if (last && line2 === last[1] + 1) last[1] = line2;
+    else out.push([line2, line2]);
+  }
+  return out;
+}
+
+// src/evidence/collect.ts
+function newBudget(limits = LIMITS) {
+  return { bytesLeft: limits.totalEvidenceBytes };
+}
+async function collectEvidence(criterion2, source, budget, limits = LIMITS, context = {}) {
+  const query2 = criterion2.evidence.artifact === void 0 ? { path: criterion2.evidence.path } : { artifact: criterion2.evidence.artifact, path: criterion2.evidence.path };
+  let found;
+  try {
+    found = await source.find(query2);
+  } catch (err) {
+    return { files: [], problem: `could not list evidence: ${err.message}` };
+  }
+  const { files } = found;
+  if (files.length === 0) return { files: [], problem: found.emptyReason };
+  if (files.length > limits.filesPerCriterion) {
+    return { files: [], problem: `${files.length} files matched; more than the ${limits.filesPerCriterion} allowed per criterion (LIMITS.filesPerCriterion) \u2014 narrow the evidence path` };
+  }
+  const format = FORMATS[criterion2.evidence.format];
+  const provenance = [];
+  const models = [];
+  for (const file2 of files) {
+    const record3 = provenanceOf(file2);
+    provenance.push(record3);
+    const name2 = displayName(file2);
+    if (file2.bytes > limits.fileBytes) {
+      return { files: provenance, problem: `${name2} is ${formatBytes(file2.bytes)}, over the ${formatBytes(limits.fileBytes)} cap per file (LIMITS.fileBytes)` };
+    }
+    if (file2.bytes > budget.bytesLeft) {
+      return { files: provenance, problem: `reading ${name2} would exceed the ${formatBytes(limits.totalEvidenceBytes)} cap on all evidence (LIMITS.totalEvidenceBytes)` };
+    }
+    budget.bytesLeft -= file2.bytes;
+    const hashed = hashing(file2.open(), limits.fileBytes);
+    try {
+      models.push(await format.read(hashed.source, { name: name2, metrics: criterion2.metrics, limits }));
+      record3.sha256 = await hashed.finish();
+    } catch (err) {
+      await hashed.finish().then((sha) => record3.sha256 = sha, () => void 0);
+      return { files: provenance, problem: unreadable(name2, criterion2.evidence.format, err) };
+    }
+  }
+  try {
+    const merged = models.length === 1 ? models[0] : format.merge(models);
+    const result = { files: provenance, metrics: format.metrics(merged) };
+    if (format.testResults) result.testResults = true;
+    const notes = format.notes?.(merged);
+    if (notes && Object.keys(notes).length > 0) result.notes = notes;
+    const failures = format.failures?.(merged);
+    if (failures && failures.total > 0) result.failures = failures;
+    const changes = context.change?.changes;
+    if (format.lineCoverage && changes) {
+      const repository = new RepositoryIndex(context.change?.repository ?? changes.files.keys());
+      result.patch = patchCoverage(format.lineCoverage(merged), changes, repository, context.pathMap);
+      Object.assign(result.metrics, result.patch.metrics);
+    }
+    return result;
+  } catch (err) {
+    return { files: provenance, problem: unreadable(`${files.length} ${criterion2.evidence.format} files`, criterion2.evidence.format, err) };
+  }
+}
+function displayName(file2) {
+  return file2.artifact === void 0 ? file2.path : `${file2.artifact}/${file2.path}`;
+}
+function provenanceOf(file2) {
+  const { open: open3, ...record3 } = file2;
+  return { ...record3 };
+}
+function unreadable(name2, format, err) {
+  if (err instanceof EvidenceError) {
+    const where = err.position ? `:${err.position.line}${err.position.column !== void 0 ? `:${err.position.column}` : ""}` : "";
+    return `${name2}${where}: unreadable as ${format}: ${err.message}`;
+  }
+  return `${name2}: reading failed: ${err instanceof Error ? err.message : String(err)}`;
+}
+function hashing(input2, maxBytes) {
+  const hash3 = createHash4("sha256");
+  const iterator = input2[Symbol.asyncIterator]();
+  let seen = 0;
+  const take = (chunk) => {
+    seen += chunk.byteLength;
+    if (seen > maxBytes) throw new EvidenceError(`file grew past the ${formatBytes(maxBytes)} cap while being read (LIMITS.fileBytes)`);
+    hash3.update(chunk);
+  };
+  let done = false;
+  const source = {
+    [Symbol.asyncIterator]() {
+      return {
+        async next() {
+          const step = await iterator.next();
+          if (step.done) done = true;
+          else take(step.value);
+          return step;
+        },
+        async return() {
+          return { done: true, value: void 0 };
+        }
+      };
+    }
+  };
+  return {
+    source,
+    async finish() {
+      while (!done) {
+        const step = await iterator.next();
+        if (step.done) done = true;
+        else take(step.value);
+      }
+      return hash3.digest("hex");
+    }
+  };
+}
+
+// src/render/attestation.ts
+var STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+var VSA_PREDICATE_TYPE = "https://slsa.dev/verification_summary/v1";
+var VERIFIER_ID = "https://github.com/release-gate/release-gate";
+var CRITERIA_FIELD = `${VERIFIER_ID}/criteria`;
+var EVIDENCE_FIELD = `${VERIFIER_ID}/evidence`;
+var PASSED_LEVEL = "RELEASE_GATE_POLICY_PASSED";
+function sha256Hex(bytes) {
+  return createHash5("sha256").update(bytes).digest("hex");
+}
+function attestationOf(verdict, meta3) {
+  const repository = meta3.repositoryUrl?.replace(/\/+$/, "");
+  const at = meta3.commit !== void 0 ? `@${meta3.commit}` : "";
+  const resourceUri = repository !== void 0 ? `git+${repository}${at}` : `urn:release-gate:unknown-repository${at}`;
+  const subject = [];
+  if (meta3.commit !== void 0) subject.push({ ...repository !== void 0 && { uri: `git+${repository}` }, name: `commit ${meta3.commit}`, digest: { gitCommit: meta3.commit } });
+  for (const s of meta3.subjects) subject.push({ name: s.name, digest: { sha256: s.sha256 } });
+  const passed = verdict.decision === "pass";
+  const evidence2 = verdict.criteria.flatMap(
+    (c) => c.evidence.filter((e) => e.sha256 !== void 0).map((e) => ({ name: displayName(e), digest: { sha256: e.sha256 }, annotations: { criterion: c.id } }))
+  );
+  return {
+    _type: STATEMENT_TYPE,
+    subject,
+    predicateType: VSA_PREDICATE_TYPE,
+    predicate: {
+      verifier: { id: VERIFIER_ID, version: { "release-gate": meta3.version } },
+      timeVerified: meta3.time.toISOString(),
+      resourceUri,
+      policy: {
+        uri: repository !== void 0 && meta3.commit !== void 0 ? `git+${repository}@${meta3.commit}#${meta3.policyPath}` : meta3.policyUri ?? `urn:release-gate:policy:${encodeURIComponent(meta3.policyPath)}`,
+        digest: { sha256: sha256Hex(meta3.policyText) }
+      },
+      verificationResult: passed ? "PASSED" : "FAILED",
+      verifiedLevels: [passed ? PASSED_LEVEL : "FAILED"],
+      slsaVersion: "1.0",
+      [CRITERIA_FIELD]: {
+        policy: verdict.policy,
+        ...verdict.profile !== void 0 && { profile: verdict.profile },
+        score: verdict.score,
+        summary: verdict.summary,
+        criteria: verdict.criteria.map((c) => ({ id: c.id, status: c.status, required: c.required, reason: c.reason }))
+      },
+      [EVIDENCE_FIELD]: evidence2
+    }
+  };
+}
+
+// src/subjects.ts
+import { createHash as createHash6 } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import path2 from "node:path";
+async function subjectDigests(files, what, cwd = process.cwd()) {
+  const out = [];
+  for (const file2 of files) {
+    const full = path2.resolve(cwd, file2);
+    try {
+      const info = await stat(full);
+      if (!info.isFile()) return `${what} ${file2} is not a file`;
+      const hash3 = createHash6("sha256");
+      for await (const chunk of createReadStream(full)) hash3.update(chunk);
+      out.push({ name: file2, sha256: hash3.digest("hex") });
+    } catch (err) {
+      return err.code === "ENOENT" ? `${what} ${file2}: no such file` : `${what} ${file2}: ${err.message}`;
+    }
+  }
+  return out;
+}
+
+// src/changes/diff.ts
+var DIFF_LIMITS = { files: 3e3, lines: 2e6 };
+var DiffError = class extends Error {
+  constructor(message, line2) {
+    super(message);
+    this.line = line2;
+    this.name = "DiffError";
+  }
+  line;
+};
+var HUNK = /^@@+ (?:-\d+(?:,\d+)? )+\+(\d+)(?:,(\d+))? @@+/;
+function parseUnifiedDiff(text2, source) {
+  const files = /* @__PURE__ */ new Map();
+  const repeated = /* @__PURE__ */ new Set();
+  const lines = text2.split("\n");
+  let current;
+  let oldSide;
+  let newLine = 0;
+  let remainingNew = 0;
+  let remainingOld = 0;
+  let total = 0;
+  let gitSection = false;
+  let sawIndex = false;
+  let sawOld = false;
+  let sawNew = false;
+  let sawRenameTo = false;
+  let sawSame = false;
+  let sawNewMode = false;
+  let sawEmptyBlob = false;
+  let hunks = 0;
+  const finish2 = (at) => {
+    if (!current) return;
+    if (current.path === "") throw new DiffError("a file section names no path", 1);
+    if (!sectionComplete()) throw new DiffError(`the section of ${current.path} ends before it says what changed (cut short?)`, at);
+    const key = current.path;
+    const earlier = files.get(key);
+    if (earlier) {
+      for (const line2 of current.lines) earlier.lines.push(line2);
+      repeated.add(earlier);
+    } else {
+      files.set(key, current);
+      if (files.size > DIFF_LIMITS.files) throw new DiffError(`more than ${DIFF_LIMITS.files} changed files (DIFF_LIMITS.files)`, 1);
+    }
+    current = void 0;
+  };
+  const sectionComplete = () => {
+    if (!current) return true;
+    if (hunks > 0 || current.status === "deleted") return true;
+    if (sawOld || sawNew) return false;
+    if (current.status === "binary") return true;
+    if (!gitSection) return false;
+    if (current.status === "added") return sawEmptyBlob;
+    return !sawIndex && (sawRenameTo && sawSame || sawNewMode);
+  };
+  const start = (path3, at) => {
+    finish2(at);
+    current = { path: path3, status: "modified", lines: [], linesKnown: true };
+    oldSide = void 0;
+    gitSection = sawIndex = sawOld = sawNew = sawRenameTo = sawSame = sawNewMode = sawEmptyBlob = false;
+    hunks = 0;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    let line2 = lines[i];
+    if (line2.endsWith("\r") && (remainingNew === 0 && remainingOld === 0)) line2 = line2.slice(0, -1);
+    const at = i + 1;
+    if (remainingNew > 0 || remainingOld > 0) {
+      const mark = line2[0];
+      if (mark === "+") {
+        current.lines.push(newLine++);
+        remainingNew--;
+        if (++total > DIFF_LIMITS.lines) throw new DiffError(`more than ${DIFF_LIMITS.lines} changed lines (DIFF_LIMITS.lines)`, at);
+      } else if (mark === "-") remainingOld--;
+      else if (mark === " " || line2 === "" && i < lines.length - 1) {
+        newLine++;
+        remainingNew--;
+        remainingOld--;
+      } else if (mark === "\\") continue;
+      else throw new DiffError(`a hunk ends early: expected ${remainingOld} more old and ${remainingNew} more new lines`, at);
+      continue;
+    }
+    if (line2.startsWith("diff --git ")) {
+      start(gitHeaderPath(line2.slice("diff --git ".length), at), at);
+      gitSection = true;
+      continue;
+    }
+    if (line2.startsWith("--- ")) {
+      const header = lines[i + 1]?.startsWith("+++ ") === true;
+      if (!current && !header) continue;
+      if (header && (!current || sawNew)) start("", at);
+      sawOld = true;
+      oldSide = stripPrefix(unquote2(line2.slice(4).split("	")[0], at), "a/");
+      continue;
+    }
+    if (line2.startsWith("+++ ")) {
+      const newSide = stripPrefix(unquote2(line2.slice(4).split("	")[0], at), "b/");
+      if (!current) start(newSide === "/dev/null" ? oldSide ?? "" : newSide, at);
+      sawNew = true;
+      if (newSide === "/dev/null") {
+        current.status = "deleted";
+        if (oldSide !== void 0) current.path = oldSide;
+      } else {
+        current.path = newSide;
+        if (oldSide === "/dev/null") current.status = "added";
+      }
+      continue;
+    }
+    if (line2.startsWith("@@")) {
+      const hunk = HUNK.exec(line2);
+      if (!hunk || !current) throw new DiffError(`cannot read the hunk header "${line2.slice(0, 80)}"`, at);
+      hunks++;
+      newLine = Number(hunk[1]);
+      remainingNew = hunk[2] === void 0 ? 1 : Number(hunk[2]);
+      const old = /^@@+ -\d+(?:,(\d+))?/.exec(line2);
+      remainingOld = old?.[1] === void 0 ? 1 : Number(old[1]);
+      continue;
+    }
+    if (!current) continue;
+    if (line2.startsWith("index ")) {
+      sawIndex = true;
+      sawEmptyBlob = /^index 0+\.\.(?:e69de29|473a0f4)/.test(line2);
+    } else if (line2.startsWith("new mode ")) sawNewMode = true;
+    else if (line2 === "similarity index 100%") sawSame = true;
+    else if (line2.startsWith("new file mode")) current.status = "added";
+    else if (line2.startsWith("deleted file mode")) current.status = "deleted";
+    else if (line2.startsWith("rename from ")) {
+      current.oldPath = unquote2(line2.slice("rename from ".length), at);
+      current.status = "renamed";
+    } else if (line2.startsWith("rename to ")) {
+      current.path = unquote2(line2.slice("rename to ".length), at);
+      sawRenameTo = true;
+    } else if (line2.startsWith("copy to ")) {
+      sawRenameTo = true;
+      current.path = unquote2(line2.slice("copy to ".length), at);
+      current.status = "added";
+    } else if (/^Binary files .* differ$/.test(line2) || line2 === "GIT binary patch") current.status = "binary";
+  }
+  if (remainingNew > 0 || remainingOld > 0) throw new DiffError("the diff ends inside a hunk (cut short?)", lines.length);
+  finish2(lines.length);
+  for (const f of repeated) f.lines = [...new Set(f.lines)].sort((a, b) => a - b);
+  return { files, source };
+}
+function gitHeaderPath(rest, at) {
+  if (rest.startsWith('"')) {
+    const end = closingQuote(rest, 0);
+    const second = rest.slice(end + 2);
+    return stripPrefix(unquote2(second, at), "b/");
+  }
+  const half = (rest.length - 1) / 2;
+  if (Number.isInteger(half) && rest[half] === " " && rest.slice(2, half) === rest.slice(half + 3)) return rest.slice(half + 3);
+  const b = rest.lastIndexOf(" b/");
+  return b === -1 ? rest : rest.slice(b + 3);
+}
+function closingQuote(text2, open3) {
+  for (let i = open3 + 1; i < text2.length; i++) {
+    if (text2[i] === "\\") i++;
+    else if (text2[i] === '"') return i;
+  }
+  return text2.length;
+}
+function stripPrefix(path3, prefix) {
+  return path3.startsWith(prefix) ? path3.slice(prefix.length) : path3;
+}
+function unquote2(text2, at) {
+  if (!text2.startsWith('"')) return text2;
+  const bytes = [];
+  const escapes = { n: 10, t: 9, r: 13, '"': 34, "\\": 92, a: 7, b: 8, f: 12, v: 11 };
+  for (let i = 1; i < text2.length; i++) {
+    const c = text2[i];
+    if (c === '"') return new TextDecoder("utf-8", { fatal: false }).decode(new Uint8Array(bytes));
+    if (c !== "\\") {
+      for (const b of new TextEncoder().encode(c)) bytes.push(b);
+      continue;
+    }
+    const next = text2[++i];
+    if (next !== void 0 && /[0-7]/.test(next)) {
+      const octal = text2.slice(i, i + 3);
+      if (!/^[0-7]{3}$/.test(octal)) throw new DiffError(`bad escape in the quoted path ${text2.slice(0, 80)}`, at);
+      bytes.push(parseInt(octal, 8));
+      i += 2;
+    } else if (next !== void 0 && next in escapes) bytes.push(escapes[next]);
+    else throw new DiffError(`bad escape in the quoted path ${text2.slice(0, 80)}`, at);
+  }
+  throw new DiffError(`unterminated quoted path ${text2.slice(0, 80)}`, at);
+}
+
+// src/changes/git.ts
+import { execFile } from "node:child_process";
+var DIFF_BYTES = 256 * 1024 * 1024;
+var FILES_LISTED = 1e6;
+function git(cwd, args, maxBuffer = 64 * 1024 * 1024) {
+  return new Promise((resolve) => {
+    execFile("git", args, { cwd, maxBuffer, encoding: "utf8", env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C" } }, (err, stdout, stderr) => {
+      if (err) resolve({ ok: false, message: (String(stderr).trim().split("\n")[0] ?? "") || err.message });
+      else resolve({ ok: true, out: stdout });
+    });
+  });
+}
+async function changesFromGit(baseRef, cwd) {
+  if (baseRef.startsWith("-")) return { reason: `--diff-base ${baseRef} is not a ref` };
+  const inside = await git(cwd, ["rev-parse", "--is-inside-work-tree"]);
+  if (!inside.ok) return { reason: `${cwd} is not in a git repository (${inside.message}); pass --diff FILE instead` };
+  const base = await git(cwd, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${baseRef}^{commit}`]);
+  const shallow = await git(cwd, ["rev-parse", "--is-shallow-repository"]);
+  const isShallow = shallow.ok && shallow.out.trim() === "true";
+  if (!base.ok) {
+    return { reason: `the base ${baseRef} is not in this clone${isShallow ? " (a shallow clone)" : ""}: fetch it (git fetch origin ${baseRef}; in a workflow, actions/checkout with fetch-depth: 0)` };
+  }
+  const baseSha = base.out.trim();
+  const mergeBase = await git(cwd, ["merge-base", baseSha, "HEAD"]);
+  if (!mergeBase.ok || mergeBase.out.trim() === "") {
+    return {
+      reason: isShallow ? `this shallow clone does not reach the merge base of ${baseRef} and HEAD: fetch more history (actions/checkout with fetch-depth: 0, or git fetch --deepen)` : `${baseRef} and HEAD have no common ancestor`
+    };
+  }
+  const from = mergeBase.out.trim();
+  const diff = await git(cwd, ["-c", "core.quotePath=true", "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--unified=0", "--src-prefix=a/", "--dst-prefix=b/", from], DIFF_BYTES);
+  if (!diff.ok) return { reason: `git diff ${from.slice(0, 7)} failed: ${diff.message}` };
+  const source = `git diff ${from.slice(0, 7)} (merge base of ${baseRef} and HEAD) to the working tree`;
+  let changes;
+  try {
+    changes = parseUnifiedDiff(diff.out, source);
+  } catch (err) {
+    return { reason: `${source}: ${err instanceof DiffError ? `line ${err.line}: ${err.message}` : err.message}` };
+  }
+  const repository = await repositoryFiles(cwd);
+  return repository ? { changes, repository } : { changes };
+}
+async function repositoryFiles(cwd) {
+  const listed = await git(cwd, ["ls-files", "-z"], 512 * 1024 * 1024);
+  return listed.ok ? listed.out.split("\0").filter((p) => p !== "").slice(0, FILES_LISTED) : void 0;
+}
+
 // src/render/json.ts
-function renderJson(verdict) {
+function renderJson(verdict, digest) {
   const report = {
     version: 1,
     policy: verdict.policy,
@@ -48175,7 +49374,10 @@ function renderJson(verdict) {
     errors: [],
     counts: verdict.counts,
     criteria: verdict.criteria.map(criterionJson),
-    notEvaluated: verdict.notEvaluated
+    notEvaluated: verdict.notEvaluated,
+    waivers: verdict.waivers,
+    baseline: baselineJson(verdict.baseline),
+    digest: digest ?? null
   };
   return `${JSON.stringify(report, null, 2)}
 `;
@@ -48190,12 +49392,20 @@ function renderNoVerdictJson(errors, context) {
     profile: context.profile ?? null,
     summary: context.summary,
     errors,
-    counts: { passed: 0, failed: 0, missing: 0 },
+    counts: { passed: 0, failed: 0, missing: 0, "not-applicable": 0, waived: 0 },
     criteria: [],
-    notEvaluated: []
+    notEvaluated: [],
+    waivers: [],
+    baseline: null,
+    digest: null
   };
   return `${JSON.stringify(report, null, 2)}
 `;
+}
+function baselineJson(b) {
+  if (!b) return null;
+  const { trend, ...rest } = b;
+  return rest;
 }
 function criterionJson(c) {
   return {
@@ -48209,7 +49419,17 @@ function criterionJson(c) {
     line: c.position.line,
     metrics: c.metrics,
     units: c.units,
-    checks: c.checks.map(({ metric: metric2, op, expected, actual, ok, unit }) => ({ metric: metric2, op, expected, actual, unit: unit ?? null, ok })),
+    checks: c.checks.map(({ metric: metric2, op, expected, actual, ok, unit, base, relative }) => ({ metric: metric2, op, expected, actual, unit: unit ?? null, ok, base: base ?? null, relative: relative ?? false })),
+    /** the base verdict's status and metrics for this criterion (null: no base, or it did not evaluate it) */
+    base: c.base ?? null,
+    /** a waived criterion: what it would have been (failed or missing) and the waiver's line */
+    waived: c.waived ? { from: c.waived.from, line: c.waived.waiver.line, expires: c.waived.waiver.expires } : null,
+    /** relative expectations skipped for want of a base (`baseline: optional`) */
+    skipped: c.skipped ?? [],
+    /** checks not applicable to this change (patch coverage of a change with no instrumented line) */
+    inapplicable: c.inapplicable ?? [],
+    /** patch coverage: files with uncovered changed lines (worst first) and coverage paths that match no repository file */
+    patch: c.patch ? { uncovered: c.patch.uncovered, unmatched: c.patch.unmatched, ...c.patch.unknown !== void 0 && { unknown: c.patch.unknown }, ...c.patch.notApplicable !== void 0 && { notApplicable: c.patch.notApplicable } } : null,
     evidence: c.evidence.map((e) => ({
       artifact: e.artifact ?? null,
       path: e.path,
@@ -48246,112 +49466,6 @@ function codePointLabel(c) {
 }
 function logLines(text2) {
   return text2.split("\n").map(logLine).join("\n");
-}
-
-// src/evidence/collect.ts
-import { createHash as createHash2 } from "node:crypto";
-function newBudget(limits = LIMITS) {
-  return { bytesLeft: limits.totalEvidenceBytes };
-}
-async function collectEvidence(criterion2, source, budget, limits = LIMITS) {
-  const query2 = criterion2.evidence.artifact === void 0 ? { path: criterion2.evidence.path } : { artifact: criterion2.evidence.artifact, path: criterion2.evidence.path };
-  let found;
-  try {
-    found = await source.find(query2);
-  } catch (err) {
-    return { files: [], problem: `could not list evidence: ${err.message}` };
-  }
-  const { files } = found;
-  if (files.length === 0) return { files: [], problem: found.emptyReason };
-  if (files.length > limits.filesPerCriterion) {
-    return { files: [], problem: `${files.length} files matched; more than the ${limits.filesPerCriterion} allowed per criterion (LIMITS.filesPerCriterion) \u2014 narrow the evidence path` };
-  }
-  const format = FORMATS[criterion2.evidence.format];
-  const provenance = [];
-  const models = [];
-  for (const file2 of files) {
-    const record3 = provenanceOf(file2);
-    provenance.push(record3);
-    const name = displayName(file2);
-    if (file2.bytes > limits.fileBytes) {
-      return { files: provenance, problem: `${name} is ${formatBytes(file2.bytes)}, over the ${formatBytes(limits.fileBytes)} cap per file (LIMITS.fileBytes)` };
-    }
-    if (file2.bytes > budget.bytesLeft) {
-      return { files: provenance, problem: `reading ${name} would exceed the ${formatBytes(limits.totalEvidenceBytes)} cap on all evidence (LIMITS.totalEvidenceBytes)` };
-    }
-    budget.bytesLeft -= file2.bytes;
-    const hashed = hashing(file2.open(), limits.fileBytes);
-    try {
-      models.push(await format.read(hashed.source, { name, metrics: criterion2.metrics, limits }));
-      record3.sha256 = await hashed.finish();
-    } catch (err) {
-      await hashed.finish().then((sha) => record3.sha256 = sha, () => void 0);
-      return { files: provenance, problem: unreadable(name, criterion2.evidence.format, err) };
-    }
-  }
-  try {
-    const merged = models.length === 1 ? models[0] : format.merge(models);
-    const result = { files: provenance, metrics: format.metrics(merged) };
-    if (format.testResults) result.testResults = true;
-    const notes = format.notes?.(merged);
-    if (notes && Object.keys(notes).length > 0) result.notes = notes;
-    const failures = format.failures?.(merged);
-    if (failures && failures.total > 0) result.failures = failures;
-    return result;
-  } catch (err) {
-    return { files: provenance, problem: unreadable(`${files.length} ${criterion2.evidence.format} files`, criterion2.evidence.format, err) };
-  }
-}
-function displayName(file2) {
-  return file2.artifact === void 0 ? file2.path : `${file2.artifact}/${file2.path}`;
-}
-function provenanceOf(file2) {
-  const { open: open3, ...record3 } = file2;
-  return { ...record3 };
-}
-function unreadable(name, format, err) {
-  if (err instanceof EvidenceError) {
-    const where = err.position ? `:${err.position.line}${err.position.column !== void 0 ? `:${err.position.column}` : ""}` : "";
-    return `${name}${where}: unreadable as ${format}: ${err.message}`;
-  }
-  return `${name}: reading failed: ${err instanceof Error ? err.message : String(err)}`;
-}
-function hashing(input2, maxBytes) {
-  const hash3 = createHash2("sha256");
-  const iterator = input2[Symbol.asyncIterator]();
-  let seen = 0;
-  const take = (chunk) => {
-    seen += chunk.byteLength;
-    if (seen > maxBytes) throw new EvidenceError(`file grew past the ${formatBytes(maxBytes)} cap while being read (LIMITS.fileBytes)`);
-    hash3.update(chunk);
-  };
-  let done = false;
-  const source = {
-    [Symbol.asyncIterator]() {
-      return {
-        async next() {
-          const step = await iterator.next();
-          if (step.done) done = true;
-          else take(step.value);
-          return step;
-        },
-        async return() {
-          return { done: true, value: void 0 };
-        }
-      };
-    }
-  };
-  return {
-    source,
-    async finish() {
-      while (!done) {
-        const step = await iterator.next();
-        if (step.done) done = true;
-        else take(step.value);
-      }
-      return hash3.digest("hex");
-    }
-  };
 }
 
 // src/render/escape.ts
@@ -48408,9 +49522,118 @@ function findingName(item) {
   return item.suite !== void 0 && item.name.trim() === item.suite.trim() ? void 0 : nameOf(item);
 }
 
+// src/render/history.ts
+function deltaText(actual, base, unit) {
+  const diff = Number((actual - base).toPrecision(12));
+  if (!Number.isFinite(diff)) return "";
+  if (diff === 0) return "\xB1 0";
+  const arrow = diff > 0 ? "\u25B2" : "\u25BC";
+  const size = Math.abs(diff);
+  const shown = unit === "%" ? formatValue(size, void 0) : unit === "ratio" ? formatValue(size * 100, void 0) : formatValue(size, unit);
+  return `${arrow} ${shown}`;
+}
+function ageText(fromIso, now) {
+  const ms = now.getTime() - Date.parse(fromIso);
+  if (!Number.isFinite(ms)) return void 0;
+  if (ms < 0) return "from the future";
+  const minutes = Math.floor(ms / 6e4);
+  if (minutes < 60) return `${minutes} min old`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h old`;
+  return `${Math.floor(hours / 24)} days old`;
+}
+function baselineLine(b, now) {
+  if (b.label === void 0) return b.reason ?? "no baseline";
+  const age = b.time !== void 0 ? ageText(b.time, now) : void 0;
+  return `compared with ${b.label} (${[b.how, age].filter(Boolean).join(", ")})`;
+}
+function baselineMarkdown(b, now) {
+  const head = b.label !== void 0 ? `\u{1F4D0} Compared with ${codeSpan(b.label, 120)} \u2014 ${escapeMarkdown([b.how, b.time !== void 0 ? ageText(b.time, now) : void 0].filter(Boolean).join(", "), 300)}.` : `\u{1F4D0} ${escapeMarkdown(capitalize(b.reason ?? "no baseline"), 500)}.`;
+  const lines = [head];
+  if (b.warnings.length > 0) lines.push("", ...b.warnings.slice(0, 5).map((w) => `> [!WARNING]
+> ${escapeMarkdown(w, 500)}`));
+  if (b.walk.length > 0 || b.apiCalls !== void 0) {
+    const calls = b.apiCalls !== void 0 ? ` \xB7 ${b.apiCalls} API request${b.apiCalls === 1 ? "" : "s"}` : "";
+    lines.push("", `<details><summary>How the base was looked for (${b.walk.length} step${b.walk.length === 1 ? "" : "s"}${calls})</summary>
+`);
+    lines.push(...b.walk.slice(0, 60).map((w) => `- ${escapeMarkdown(w, 300)}`));
+    if (b.walk.length > 60) lines.push(`- _\u2026 and ${b.walk.length - 60} more_`);
+    lines.push("\n</details>");
+  }
+  return `${lines.join("\n")}
+`;
+}
+var TREND_CHARTS = 4;
+function trendMarkdown(verdict, current) {
+  const points = [...(verdict.baseline?.trend ?? []).filter((p) => p.commit === void 0 || p.commit !== current.commit), current];
+  if (points.length < 2) return void 0;
+  const units2 = /* @__PURE__ */ new Map();
+  for (const c of verdict.criteria) for (const [m, u] of Object.entries(c.units)) units2.set(`${c.id}.${m}`, u);
+  const keys = [...new Set(points.flatMap((p) => Object.keys(p.metrics)))].filter((k) => points.filter((p) => Object.hasOwn(p.metrics, k)).length >= 2);
+  if (keys.length === 0) return void 0;
+  const labels = points.map((p, i) => i === points.length - 1 ? "this" : p.commit !== void 0 ? p.commit.slice(0, 7) : `#${i + 1}`);
+  const charts = keys.slice(0, TREND_CHARTS).map((key) => chart(key, units2.get(key), points, labels));
+  const header = `| Metric | ${labels.map((l) => l === "this" ? "**this**" : codeSpan(l)).join(" | ")} |`;
+  const rule = `|---|${labels.map(() => "--:").join("|")}|`;
+  const rows = keys.map((key) => `| ${codeSpan(key, 80)} | ${points.map((p) => Object.hasOwn(p.metrics, key) ? escapeMarkdown(formatValue(p.metrics[key], units2.get(key)), 30) : "\u2014").join(" | ")} |`);
+  const more = keys.length > TREND_CHARTS ? `
+<sub>${keys.length - TREND_CHARTS} more metric${keys.length - TREND_CHARTS === 1 ? "" : "s"} in the table only.</sub>
+` : "";
+  return `#### \u{1F4C8} Trend over the last ${points.length} verdicts
+
+${charts.join("\n")}${more}
+<details><summary>Values</summary>
+
+${header}
+${rule}
+${rows.join("\n")}
+
+</details>
+`;
+}
+function chart(key, unit, points, labels) {
+  const scale = unit === "ratio" ? 100 : 1;
+  let last;
+  const values = points.map((p) => {
+    const v = Object.hasOwn(p.metrics, key) ? p.metrics[key] * scale : last;
+    last = v;
+    return v;
+  });
+  const first = values.find((v) => v !== void 0) ?? 0;
+  const filled = values.map((v) => Number((v ?? first).toPrecision(6))).map((v) => Math.abs(v) < 1e-12 ? 0 : v);
+  const low = Math.min(...filled);
+  const high = Math.max(...filled);
+  const pad = high === low ? Math.max(1, Math.abs(high) * 0.05) : (high - low) * 0.1;
+  const percent2 = unit === "%" || unit === "ratio";
+  const min = percent2 && low >= 0 ? Math.max(0, low - pad) : low - pad;
+  const max = percent2 && high <= 100 ? Math.min(100, high + pad) : high + pad;
+  const step = 10 ** (Math.floor(Math.log10(max - min)) - 2);
+  const shownUnit = unit === "ratio" ? "%" : unit ?? "";
+  return [
+    "```mermaid",
+    '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#2f81f7"}}}}%%',
+    "xychart-beta",
+    `    title "${key}${shownUnit ? ` (${shownUnit})` : ""}"`,
+    `    x-axis [${labels.map((l) => `"${l}"`).join(", ")}]`,
+    `    y-axis "${shownUnit || "count"}" ${decimal(Math.floor(min / step) * step)} --> ${decimal(Math.ceil(max / step) * step)}`,
+    `    line [${filled.map(decimal).join(", ")}]`,
+    "```",
+    ""
+  ].join("\n");
+}
+function decimal(n) {
+  const clean = Number(n.toPrecision(12));
+  if (!String(clean).includes("e")) return String(clean);
+  if (Math.abs(clean) >= 1) return BigInt(Math.round(clean)).toString();
+  return clean.toFixed(20).replace(/\.?0+$/, "");
+}
+function capitalize(s) {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 // src/render/markdown.ts
-var ICON = { passed: "\u2705", failed: "\u274C", missing: "\u26A0\uFE0F" };
-var HEADING = { failed: "Failed", missing: "No evidence", passed: "Passed" };
+var ICON = { passed: "\u2705", failed: "\u274C", missing: "\u26A0\uFE0F", "not-applicable": "\u2796", waived: "\u23F3" };
+var HEADING = { failed: "Failed", missing: "No evidence", passed: "Passed", "not-applicable": "Not applicable", waived: "Waived" };
 function renderMarkdown(verdict, options = {}) {
   return renderMarkdownSections(verdict, options).join("\n");
 }
@@ -48422,7 +49645,9 @@ function renderMarkdownSections(verdict, options = {}) {
   const tally = [
     counts.failed && `\u274C **${counts.failed} failed**`,
     counts.missing && `\u26A0\uFE0F **${counts.missing} without evidence**`,
-    counts.passed && `\u2705 ${counts.passed} passed`
+    counts.waived && `\u23F3 ${counts.waived} waived`,
+    counts.passed && `\u2705 ${counts.passed} passed`,
+    counts["not-applicable"] && `\u2796 ${counts["not-applicable"]} not applicable`
   ].filter(Boolean);
   const context = [
     verdict.profile !== void 0 && `profile ${codeSpan(verdict.profile)}`,
@@ -48432,9 +49657,10 @@ function renderMarkdownSections(verdict, options = {}) {
 
 ${tally.join(" \xB7 ") || "no criteria"}${context.length ? ` \u2014 ${context.join(", ")}` : ""}
 
-${escapeMarkdown(capitalize(verdict.summary), 1e3)}.
+${escapeMarkdown(capitalize2(verdict.summary), 1e3)}.
 `];
-  for (const status of ["failed", "missing"]) {
+  if (verdict.baseline) sections.push(baselineMarkdown(verdict.baseline, options.now ?? /* @__PURE__ */ new Date()));
+  for (const status of ["failed", "missing", "waived"]) {
     const rows = verdict.criteria.filter((c) => c.status === status);
     if (rows.length === 0) continue;
     sections.push(`#### ${ICON[status]} ${HEADING[status]}
@@ -48444,6 +49670,10 @@ ${table(rows)}`);
       for (const c of rows) if (c.failures) sections.push(failuresList(c, options.failuresShown ?? FAILURES_IN_COMMENT));
     }
   }
+  const waivers = waiversSection(verdict);
+  if (waivers !== void 0) sections.push(waivers);
+  const patch = patchSection(verdict);
+  if (patch !== void 0) sections.push(patch);
   const passed = verdict.criteria.filter((c) => c.status === "passed");
   if (passed.length > 0) {
     sections.push(`<details><summary>\u2705 ${passed.length} passed</summary>
@@ -48452,6 +49682,16 @@ ${table(passed)}
 </details>
 `);
   }
+  const inapplicable = verdict.criteria.filter((c) => c.status === "not-applicable");
+  if (inapplicable.length > 0) {
+    sections.push(`<details><summary>\u2796 ${inapplicable.length} not applicable to this change</summary>
+
+${table(inapplicable)}
+</details>
+`);
+  }
+  const trend = options.trend ? trendMarkdown(verdict, options.trend) : void 0;
+  if (trend !== void 0) sections.push(trend);
   if (verdict.notEvaluated.length > 0) {
     const where = verdict.profile === void 0 ? "without a profile" : `in profile ${codeSpan(verdict.profile)}`;
     sections.push(`<sub>Not evaluated ${where}: ${verdict.notEvaluated.map((id) => codeSpan(id)).join(", ")}</sub>
@@ -48496,15 +49736,24 @@ function criterionCell(c) {
   return `${group}**${title}**<br><sub>${tags}</sub>`;
 }
 function resultCell(c) {
+  if (c.status === "not-applicable") return `not applicable: ${escapeMarkdown(c.reason, 300)}`;
+  if (c.status === "waived" && c.waived) {
+    const w = c.waived.waiver;
+    return `**waived** until ${escapeMarkdown(w.expires, 20)} (${w.daysLeft} day${w.daysLeft === 1 ? "" : "s"} left${w.expiringSoon ? " \u26A0\uFE0F" : ""}): ${escapeMarkdown(w.reason, 300)}${waiverRefs(w)}<br><sub>${escapeMarkdown(readable(c.reason.slice(c.reason.indexOf(" \u2014 ") + 3)), 300)}</sub>`;
+  }
   if (c.status === "missing" || c.checks.length === 0) {
     const needs = c.expectations.length > 0 ? `<br><sub>needs ${c.expectations.map((e) => escapeMarkdown(readable(e), 80)).join(" \xB7 ")}</sub>` : "";
     return `${c.status === "missing" ? "**no evidence**: " : ""}${escapeMarkdown(c.reason, 300)}${needs}`;
   }
-  return c.checks.map((k) => {
+  const lines = c.checks.map((k) => {
     const measured = `${escapeMarkdown(k.metric, 60)} ${escapeMarkdown(formatValue(k.actual, k.unit), 40)}`;
-    const bound = `needs ${escapeMarkdown(readable(k.expectedText), 60)}`;
-    return k.ok ? `\u2705 ${measured} <sub>${bound}</sub>` : `\u274C **${measured}** <sub>${bound}</sub>`;
-  }).join("<br>");
+    const delta = k.base !== void 0 ? ` (${deltaText(k.actual, k.base, k.unit)})` : "";
+    const bound = `needs ${escapeMarkdown(readable(k.expectedText), 90)}`;
+    return k.ok ? `\u2705 ${measured}${delta} <sub>${bound}</sub>` : `\u274C **${measured}**${delta} <sub>${bound}</sub>`;
+  });
+  if (c.inapplicable) lines.push(`<sub>\u2796 not applicable: ${c.inapplicable.map((s) => escapeMarkdown(readable(s), 200)).join(" \xB7 ")}</sub>`);
+  if (c.skipped) lines.push(`<sub>\u23ED\uFE0F not checked: ${c.skipped.map((s) => escapeMarkdown(readable(s), 200)).join(" \xB7 ")} (baseline: optional)</sub>`);
+  return lines.join("<br>");
 }
 function readable(expectation) {
   return expectation.replace(/>=/g, "\u2265").replace(/<=/g, "\u2264").replace(/!=/g, "\u2260").replace(/==/g, "=");
@@ -48515,12 +49764,142 @@ function evidenceCell(c) {
   if (c.evidence.length > 3) shown.push(`+${c.evidence.length - 3} more`);
   return shown.join("<br>");
 }
-function capitalize(s) {
+function capitalize2(s) {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+var PATCH_FILES_SHOWN = 10;
+function patchSection(verdict) {
+  const parts = [];
+  for (const c of verdict.criteria) {
+    const patch = c.patch;
+    if (!patch || !judgesPatch(c) || patch.uncovered.length === 0 && patch.unmatched.total === 0) continue;
+    const title = c.title === c.id ? codeSpan(c.id, 80) : `${escapeMarkdown(c.title, 120)} ${codeSpan(c.id, 80)}`;
+    const lines = [`**${title}**`];
+    for (const f of patch.uncovered.slice(0, PATCH_FILES_SHOWN)) {
+      const shown = f.ranges.slice(0, 8).map(([a, b]) => a === b ? `${a}` : `${a}\u2013${b}`).join(", ");
+      lines.push(`- ${codeSpan(f.path, 150)} \u2014 ${f.uncovered} of ${f.instrumented} changed line${f.instrumented === 1 ? "" : "s"} not covered: ${shown}${f.ranges.length > 8 ? ", \u2026" : ""}`);
+    }
+    if (patch.uncovered.length > PATCH_FILES_SHOWN) lines.push(`- _\u2026 and ${patch.uncovered.length - PATCH_FILES_SHOWN} more files_`);
+    if (patch.unmatched.total > 0) {
+      lines.push("", `<sub>${patch.unmatched.total} coverage path${patch.unmatched.total === 1 ? " matches" : "s match"} no repository file (first: ${patch.unmatched.paths.slice(0, 3).map((p) => escapeMarkdown(p, 200)).join("; ")}); map them with path-map.</sub>`);
+    }
+    parts.push(lines.join("\n"));
+  }
+  return parts.length > 0 ? `#### \u{1FA79} Patch coverage
+
+${parts.join("\n\n")}
+` : void 0;
+}
+function judgesPatch(c) {
+  return c.expectations.some((e) => e.startsWith("patch."));
+}
+function waiverRefs(w) {
+  const parts = [];
+  if (w.link !== void 0) parts.push(`[ticket](${w.link.replace(/[()<> ]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)})`);
+  if (w.approvedBy !== void 0) parts.push(`approved by ${escapeMarkdown(w.approvedBy, 100)}`);
+  return parts.length > 0 ? ` \xB7 ${parts.join(" \xB7 ")}` : "";
+}
+function waiversSection(verdict) {
+  const lines = [];
+  for (const w of verdict.waivers) {
+    const who = `${codeSpan(w.criterion, 80)} (policy line ${w.line})`;
+    if (w.state === "applied" && w.expiringSoon) lines.push(`- \u26A0\uFE0F ${who}: the waiver expires in ${w.daysLeft} day${w.daysLeft === 1 ? "" : "s"} (${escapeMarkdown(w.expires, 20)})${waiverRefs(w)}`);
+    else if (w.state === "applied" && w.tests !== void 0) lines.push(`- \u23F3 ${who}: ${w.tests} failing test${w.tests === 1 ? "" : "s"} waived until ${escapeMarkdown(w.expires, 20)}: ${escapeMarkdown(w.reason, 200)}${waiverRefs(w)}`);
+    else if (w.state === "expired") lines.push(`- \u231B ${who}: waiver expired on ${escapeMarkdown(w.expires, 20)} \u2014 not used`);
+    else if (w.state === "too-long") lines.push(`- \u{1F6AB} ${who}: ${escapeMarkdown(w.note, 200)}`);
+    else if (w.state === "unused") lines.push(`- \u{1F4A4} ${who}: unused \u2014 ${escapeMarkdown(w.note, 200)}`);
+  }
+  return lines.length > 0 ? `#### \u23F3 Waivers
+
+${lines.join("\n")}
+` : void 0;
 }
 
 // src/verdict/evaluate.ts
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
+
+// src/verdict/waivers.ts
+var EXPIRING_SOON_DAYS = 7;
+var DAY_MS = 864e5;
+function waiverTiming(w, now, maxDays) {
+  const day = parseDate(w.expires);
+  const end = day.getTime() + DAY_MS;
+  if (now.getTime() >= end) return { state: "expired", daysLeft: 0 };
+  const daysLeft = Math.ceil((end - now.getTime()) / DAY_MS);
+  if (daysLeft > maxDays + 1) return { state: "too-long", daysLeft };
+  return { state: "active", daysLeft };
+}
+function use(w, state, daysLeft, note) {
+  const out = { criterion: w.criterion, reason: w.reason, expires: w.expires, line: w.position.line, state, daysLeft, expiringSoon: state === "applied" && daysLeft <= EXPIRING_SOON_DAYS, note };
+  if (w.link !== void 0) out.link = w.link;
+  if (w.approvedBy !== void 0) out.approvedBy = w.approvedBy;
+  return out;
+}
+function notUsedNote(state, w, maxDays) {
+  return state === "expired" ? `waiver expired on ${w.expires}` : `waiver runs to ${w.expires}, longer than waiver-max-days (${maxDays}) allows: not used`;
+}
+function waiveTests(found, waivers, uses, now, maxDays) {
+  let evidence2 = found;
+  let waivedTotal = 0;
+  for (const w of waivers) {
+    const timing = waiverTiming(w, now, maxDays);
+    if (timing.state !== "active") {
+      uses.push(use(w, timing.state, timing.daysLeft, notUsedNote(timing.state, w, maxDays)));
+      continue;
+    }
+    const failures = evidence2.failures;
+    const named = new Set(w.tests.map((t) => identityOf([t.suite ?? "", t.name])));
+    const matched = failures ? failures.identities.filter((id) => named.has(id)) : [];
+    if (matched.length === 0 || !evidence2.metrics) {
+      uses.push(use(w, "unused", timing.daysLeft, "none of its tests failed"));
+      continue;
+    }
+    const gone = new Set(matched);
+    const metrics = { ...evidence2.metrics };
+    const failed = metrics.failed?.value ?? 0;
+    metrics.failed = { value: Math.max(0, failed - gone.size) };
+    waivedTotal += gone.size;
+    metrics["failed.waived"] = { value: waivedTotal };
+    evidence2 = {
+      ...evidence2,
+      metrics,
+      failures: {
+        kept: failures.kept.filter((item) => !gone.has(identityOf([item.suite ?? "", item.name]))),
+        total: Math.max(0, failures.total - gone.size),
+        identities: failures.identities.filter((id) => !gone.has(id)),
+        identitiesComplete: failures.identitiesComplete
+      }
+    };
+    const u = use(w, "applied", timing.daysLeft, `${gone.size} failing test${gone.size === 1 ? "" : "s"} waived`);
+    u.tests = gone.size;
+    uses.push(u);
+  }
+  return evidence2;
+}
+function waiveCriterion(waivers, passed, uses, now, maxDays) {
+  let applied;
+  for (const w of waivers) {
+    const timing = waiverTiming(w, now, maxDays);
+    if (timing.state !== "active") {
+      uses.push(use(w, timing.state, timing.daysLeft, notUsedNote(timing.state, w, maxDays)));
+      continue;
+    }
+    if (passed) {
+      uses.push(use(w, "unused", timing.daysLeft, "the criterion passed: nothing to waive"));
+      continue;
+    }
+    if (applied) {
+      uses.push(use(w, "unused", timing.daysLeft, "another waiver covers the criterion"));
+      continue;
+    }
+    applied = use(w, "applied", timing.daysLeft, "waives the criterion");
+    uses.push(applied);
+  }
+  return applied;
+}
+
+// src/verdict/evaluate.ts
+var import_picomatch4 = __toESM(require_picomatch2(), 1);
 
 // src/verdict/score.ts
 function shownScore(share) {
@@ -48567,21 +49946,59 @@ function selectProfile(policy, options) {
 function criteriaInProfile(policy, profile2) {
   return policy.criteria.filter((c) => c.profiles === void 0 || profile2 !== void 0 && c.profiles.includes(profile2.name));
 }
-function evaluate(policy, profile2, evidence2, now) {
+function evaluate(policy, profile2, evidence2, now, lookup, change) {
   const evaluated = criteriaInProfile(policy, profile2);
-  const criteria = evaluated.map((c) => evaluateCriterion(c, evidence2.get(c.id) ?? { files: [], problem: "evidence was not collected" }, now));
-  const counts = { passed: 0, failed: 0, missing: 0 };
+  const waiverUses = [];
+  const criteria = evaluated.map((c) => {
+    const scoped = scope(c, change);
+    const mine = policy.waivers.filter((w) => w.criterion === c.id);
+    if (scoped) {
+      waiveCriterion(mine, true, waiverUses, now, policy.waiverMaxDays);
+      return scoped;
+    }
+    let found = evidence2.get(c.id) ?? { files: [], problem: "evidence was not collected" };
+    const narrow = mine.filter((w) => w.tests !== void 0);
+    if (narrow.length > 0) found = waiveTests(found, narrow, waiverUses, now, policy.waiverMaxDays);
+    const result = evaluateCriterion(c, found, now, baseFor(c, lookup), change);
+    const whole = mine.filter((w) => w.tests === void 0);
+    if (whole.length === 0) return result;
+    const applied = waiveCriterion(whole, result.status === "passed", waiverUses, now, policy.waiverMaxDays);
+    if (!applied || result.status !== "failed" && result.status !== "missing") return result;
+    const until = `waived until ${applied.expires} (${applied.daysLeft} day${applied.daysLeft === 1 ? "" : "s"} left): ${applied.reason}`;
+    return { ...result, status: "waived", reason: `${until} \u2014 ${result.status === "failed" ? "failed" : "no evidence"}: ${result.reason}`, waived: { from: result.status, waiver: applied } };
+  });
+  for (const w of policy.waivers) {
+    if (!evaluated.some((c) => c.id === w.criterion)) {
+      const timing = waiverTiming(w, now, policy.waiverMaxDays);
+      waiverUses.push({
+        criterion: w.criterion,
+        reason: w.reason,
+        expires: w.expires,
+        ...w.link !== void 0 && { link: w.link },
+        ...w.approvedBy !== void 0 && { approvedBy: w.approvedBy },
+        line: w.position.line,
+        state: timing.state === "active" ? "unused" : timing.state,
+        daysLeft: timing.daysLeft,
+        expiringSoon: false,
+        note: timing.state === "active" ? `${w.criterion} is not evaluated${profile2 ? ` in profile ${profile2.name}` : " without a profile"}` : notUsedNote(timing.state, w, policy.waiverMaxDays)
+      });
+    }
+  }
+  waiverUses.sort((a, b) => a.line - b.line);
+  const counts = { passed: 0, failed: 0, missing: 0, "not-applicable": 0, waived: 0 };
   const share = { passed: 0n, total: 0n };
   for (const c of criteria) {
     counts[c.status]++;
     const weight = scaledWeight(c.weight);
     if (weight === void 0) throw new RangeError(`criterion ${c.id}: weight ${c.weight} is outside what the policy schema allows`);
+    if (c.status === "not-applicable" || c.status === "waived") continue;
     share.total += weight;
     if (c.status === "passed") share.passed += weight;
   }
-  const score = shownScore(share);
+  const allInapplicable = criteria.length > 0 && counts["not-applicable"] === criteria.length;
+  const score = allInapplicable ? 100 : shownScore(share);
   const minScore = profile2?.minScore ?? policy.minScore;
-  const requiredNotPassed = criteria.filter((c) => c.required && c.status !== "passed");
+  const requiredNotPassed = criteria.filter((c) => c.required && (c.status === "failed" || c.status === "missing"));
   const reasons = [];
   if (criteria.length === 0) reasons.push(`no criterion applies${profile2 ? ` in profile "${profile2.name}"` : " without a profile"}`);
   if (requiredNotPassed.length > 0) {
@@ -48592,8 +50009,8 @@ function evaluate(policy, profile2, evidence2, now) {
     const groups = [list("failed") && `failed: ${list("failed")}`, list("missing") && `no evidence: ${list("missing")}`].filter(Boolean);
     reasons.push(`required criteria not passed \u2014 ${groups.join("; ")}`);
   }
-  if (minScore !== void 0 && !reaches(share, minScore)) reasons.push(`score ${score}% is below the minimum ${minScore}%`);
-  if (reasons.length === 0 && counts.passed === 0) reasons.push("no criterion passed");
+  if (minScore !== void 0 && !allInapplicable && !reaches(share, minScore)) reasons.push(`score ${score}% is below the minimum ${minScore}%`);
+  if (reasons.length === 0 && counts.passed === 0 && !allInapplicable) reasons.push("no criterion passed");
   const decision = reasons.length === 0 ? "pass" : "fail";
   const verdict = {
     policy: policy.name,
@@ -48602,13 +50019,72 @@ function evaluate(policy, profile2, evidence2, now) {
     criteria,
     notEvaluated: policy.criteria.filter((c) => !evaluated.includes(c)).map((c) => c.id),
     counts,
-    summary: decision === "pass" ? `all required criteria passed${minScore !== void 0 ? ` and score ${score}% reaches ${minScore}%` : ""}` : reasons.join("; ")
+    waivers: waiverUses,
+    summary: decision === "pass" ? allInapplicable ? `no criterion applies to this change (${change?.changes?.files.size ?? 0} changed file${change?.changes?.files.size === 1 ? "" : "s"}): ${criteria.slice(0, 3).map((c) => `${c.id}: ${c.reason}`).join("; ")}${criteria.length > 3 ? `; and ${criteria.length - 3} more` : ""}` : `all required criteria passed${minScore !== void 0 ? ` and score ${score}% reaches ${minScore}%` : ""}` : reasons.join("; ")
   };
   if (minScore !== void 0) verdict.minScore = minScore;
   if (profile2) verdict.profile = profile2.name;
+  if (lookup) verdict.baseline = verdictBaseline(lookup);
   return verdict;
 }
-function evaluateCriterion(c, found, now) {
+function verdictBaseline(lookup) {
+  const out = { walk: lookup.walk, warnings: lookup.warnings, trend: lookup.baseline?.digest.trend ?? [] };
+  if (lookup.apiCalls !== void 0) out.apiCalls = lookup.apiCalls;
+  if (lookup.baseline) {
+    out.label = lookup.baseline.label;
+    out.how = lookup.baseline.how;
+    out.commit = lookup.baseline.digest.commit;
+    out.time = lookup.baseline.digest.time;
+  } else {
+    out.reason = lookup.reason ?? "no baseline was found";
+  }
+  return out;
+}
+var NO_LOOKUP = "no baseline: none was looked for (the CLI compares with an earlier JSON report given as --baseline FILE)";
+function baseFor(c, lookup) {
+  if (!lookup) return { problem: NO_LOOKUP };
+  const baseline = lookup.baseline;
+  if (!baseline) {
+    const reason = lookup.reason ?? "no base verdict was found";
+    return { problem: reason.startsWith("no baseline") ? reason : `no baseline: ${reason}` };
+  }
+  const record3 = Object.hasOwn(baseline.digest.criteria, c.id) ? baseline.digest.criteria[c.id] : void 0;
+  if (!record3) return { problem: `the base verdict (${baseline.label}) has no criterion "${c.id}"` };
+  return { record: record3, label: baseline.label };
+}
+function shell(c) {
+  const result = {
+    id: c.id,
+    title: c.title,
+    required: c.required,
+    weight: c.weight,
+    status: "missing",
+    reason: "",
+    expectations: c.expect.map((e) => `${e.metric} ${e.expectation.text}`),
+    metrics: {},
+    units: {},
+    checks: [],
+    evidence: [],
+    position: c.position
+  };
+  if (c.group !== void 0) result.group = c.group;
+  return result;
+}
+function scope(c, change) {
+  if (!c.paths) return void 0;
+  const changes = change?.changes;
+  const globs = c.paths.join(", ");
+  if (!changes || changes.incomplete !== void 0) {
+    const why = changes?.incomplete ?? change?.reason ?? "no change was given (the CLI takes --diff-base REF or --diff FILE)";
+    return { ...shell(c), status: "missing", reason: `whether the change touches ${globs} is not known: ${why}` };
+  }
+  const matches = (0, import_picomatch4.default)(c.paths, { dot: true });
+  const touched = [...changes.files.values()].find((f) => matches(f.path) || f.oldPath !== void 0 && matches(f.oldPath));
+  if (touched) return void 0;
+  const n = changes.files.size;
+  return { ...shell(c), status: "not-applicable", reason: `the change touches none of its paths (${globs}); ${n} changed file${n === 1 ? "" : "s"} (${changes.source})` };
+}
+function evaluateCriterion(c, found, now, base, change) {
   const result = {
     id: c.id,
     title: c.title,
@@ -48652,22 +50128,61 @@ function evaluateCriterion(c, found, now) {
     }
   }
   if (found.failures !== void 0 && found.failures.total > 0) result.failures = found.failures;
-  const metrics = { ...found.metrics, [FILES_METRIC]: { value: found.files.length } };
-  for (const [name, metric2] of Object.entries(metrics)) {
-    result.metrics[name] = metric2.value;
-    if (metric2.unit !== void 0) result.units[name] = metric2.unit;
+  const namesFailures = FORMATS[c.evidence.format].failures !== void 0;
+  if (namesFailures) {
+    result.failing = found.failures ? { ids: found.failures.identities, complete: found.failures.identitiesComplete } : { ids: [], complete: true };
   }
+  const metrics = { ...found.metrics, [FILES_METRIC]: { value: found.files.length } };
+  const notes = { ...found.notes };
+  const patchNames = Object.keys(patchMetrics(c.evidence.format));
+  if (patchNames.length > 0) {
+    if (found.patch) result.patch = found.patch;
+    const why = !change?.changes ? `no change to compare with: ${change?.reason ?? "none was given (the CLI takes --diff-base REF or --diff FILE)"}` : found.patch?.unknown ?? found.patch?.notApplicable;
+    if (why !== void 0) for (const name2 of patchNames) notes[name2] ??= why;
+  }
+  const patchInapplicable = found.patch?.notApplicable;
+  if (patchInapplicable !== void 0 && c.expect.every((e) => patchNames.includes(e.metric))) {
+    for (const [name2, metric2] of Object.entries(metrics)) {
+      result.metrics[name2] = metric2.value;
+      if (metric2.unit !== void 0) result.units[name2] = metric2.unit;
+    }
+    return { ...result, status: "not-applicable", reason: `patch coverage: ${patchInapplicable}` };
+  }
+  const history = historyMetrics(c.evidence.format);
+  if (history.length > 0) Object.assign(metrics, compareFailing(result.failing, base, history, notes));
+  for (const [name2, metric2] of Object.entries(metrics)) {
+    result.metrics[name2] = metric2.value;
+    if (metric2.unit !== void 0) result.units[name2] = metric2.unit;
+  }
+  if ("record" in base && Object.keys(base.record.metrics).length > 0) result.base = { status: base.record.status, metrics: base.record.metrics };
   const absent = [];
   const failures = [];
   const policyErrors = [];
+  const skipped = [];
+  const inapplicable = [];
   for (const e of c.expect) {
+    if (patchInapplicable !== void 0 && patchNames.includes(e.metric)) {
+      inapplicable.push(`${e.metric} ${e.expectation.text}: ${patchInapplicable}`);
+      continue;
+    }
+    const needsBase = e.expectation.relative !== void 0 || history.includes(e.metric);
     const metric2 = Object.hasOwn(metrics, e.metric) ? metrics[e.metric] : void 0;
+    let baseValue;
+    if (needsBase) {
+      const problem = "problem" in base ? base.problem : baseProblem(base, e.metric, metric2?.unit, e.expectation.relative !== void 0);
+      if (problem !== void 0 && (c.baseline === "optional" || metric2 === void 0 || e.expectation.relative !== void 0)) {
+        if (c.baseline === "optional") skipped.push(`${e.metric} ${e.expectation.text}: ${problem}`);
+        else absent.push(`${e.metric} ${e.expectation.text}: ${problem}`);
+        continue;
+      }
+      if (e.expectation.relative !== void 0 && "record" in base) baseValue = base.record.metrics[e.metric];
+    }
     if (metric2 === void 0) {
-      const note2 = found.notes && Object.hasOwn(found.notes, e.metric) ? found.notes[e.metric] : void 0;
+      const note2 = Object.hasOwn(notes, e.metric) ? notes[e.metric] : void 0;
       absent.push(note2 ? `${e.metric}: ${note2}` : `metric "${e.metric}" is not in the evidence`);
       continue;
     }
-    const outcome = check2(e.expectation, metric2.value, metric2.unit);
+    const outcome = check2(e.expectation, metric2.value, metric2.unit, baseValue);
     if ("error" in outcome) {
       policyErrors.push(`policy ${c.id} line ${e.position.line}: ${e.metric}: ${outcome.error}`);
       continue;
@@ -48678,9 +50193,20 @@ function evaluateCriterion(c, found, now) {
     const text2 = `${e.metric} = ${actualText}, expected ${expectedText}`;
     const entry = { metric: e.metric, op: e.expectation.op, expected: outcome.expected, actual: metric2.value, ok, expectedText, text: text2 };
     if (metric2.unit !== void 0) entry.unit = metric2.unit;
+    if (e.expectation.relative) {
+      entry.relative = true;
+      entry.expectedText = `${expectedText} (${formatValue(outcome.expected, metric2.unit)})`;
+      entry.text = `${e.metric} = ${actualText}, expected ${entry.expectedText}`;
+    }
+    if (result.base && Object.hasOwn(result.base.metrics, e.metric)) entry.base = result.base.metrics[e.metric];
     result.checks.push(entry);
-    const note = found.notes && Object.hasOwn(found.notes, e.metric) ? found.notes[e.metric] : void 0;
-    if (!ok) failures.push(note ? `${text2} (${note})` : text2);
+    const note = Object.hasOwn(notes, e.metric) ? notes[e.metric] : void 0;
+    if (!ok) failures.push(note ? `${entry.text} (${note})` : entry.text);
+  }
+  if (skipped.length > 0) result.skipped = skipped;
+  if (inapplicable.length > 0) result.inapplicable = inapplicable;
+  if (skipped.length > 0 && result.checks.length === 0 && absent.length === 0 && policyErrors.length === 0) {
+    return missing(`nothing was checked: ${skipped.join("; ")} (baseline: optional skips checks that need a base; add an absolute expectation to judge by when there is none)`);
   }
   if (policyErrors.length > 0) return { ...result, status: "failed", reason: policyErrors.join("; ") };
   if (absent.length > 0) {
@@ -48689,6 +50215,39 @@ function evaluateCriterion(c, found, now) {
   }
   if (failures.length > 0) return { ...result, status: "failed", reason: failures.join("; ") };
   return { ...result, status: "passed", reason: result.checks.map((k) => `${k.metric} = ${formatValue(k.actual, k.unit)}`).join(", ") };
+}
+function baseProblem(base, metric2, unit, relative) {
+  const { record: record3, label } = base;
+  if (!relative) return void 0;
+  if (!Object.hasOwn(record3.metrics, metric2)) {
+    return Object.keys(record3.metrics).length === 0 ? `the base verdict (${label}) had no evidence for this criterion` : `the base verdict (${label}) has no ${metric2}`;
+  }
+  const baseUnit = Object.hasOwn(record3.units, metric2) ? record3.units[metric2] : void 0;
+  if (baseUnit !== unit) return `${metric2} is ${unit ?? "a count"} here but ${baseUnit ?? "a count"} in the base verdict (${label})`;
+  return void 0;
+}
+function compareFailing(head, base, names, notes) {
+  const [newName, fixedName] = names;
+  const what = newName === NEW_FINDINGS ? "findings" : "failing tests";
+  const absent = (why) => {
+    notes[newName] = why;
+    notes[fixedName] = why;
+    return {};
+  };
+  if ("problem" in base) return absent(base.problem);
+  if (Object.keys(base.record.metrics).length === 0) return absent(`the base verdict (${base.label}) had no evidence for this criterion`);
+  if (!head) return absent(`this format names no ${what}`);
+  if (!head.complete) return absent(`not every one of this run's ${what} could be identified (more than the cap, or unnamed ones), so new ones cannot be told apart`);
+  const baseFailing = base.record.failing;
+  if (!baseFailing) return absent(`the base verdict (${base.label}) does not record its ${what}`);
+  if (!baseFailing.complete) return absent(`the base verdict (${base.label}) does not know all of its ${what}, so new ones cannot be told apart`);
+  const before = new Set(baseFailing.ids);
+  const now = new Set(head.ids);
+  let added = 0;
+  for (const id of now) if (!before.has(id)) added++;
+  let gone = 0;
+  for (const id of before) if (!now.has(id)) gone++;
+  return { [newName]: { value: added }, [fixedName]: { value: gone } };
 }
 var TESTS_METRIC = "tests";
 function formatAge(ms) {
@@ -48711,9 +50270,9 @@ async function evaluatePolicy(policy, input2) {
   const budget = newBudget();
   const evidence2 = /* @__PURE__ */ new Map();
   for (const criterion2 of criteriaInProfile(policy, choice.profile)) {
-    evidence2.set(criterion2.id, await collectEvidence(criterion2, input2.source, budget));
+    evidence2.set(criterion2.id, await collectEvidence(criterion2, input2.source, budget, void 0, { ...input2.change && { change: input2.change }, pathMap: policy.pathMap }));
   }
-  return { kind: "verdict", policy, verdict: evaluate(policy, choice.profile, evidence2, input2.now) };
+  return { kind: "verdict", policy, verdict: evaluate(policy, choice.profile, evidence2, input2.now, input2.baseline, input2.change) };
 }
 
 export {
@@ -48722,14 +50281,25 @@ export {
   directorySource,
   LIMITS,
   convert,
+  formatValue,
   formatBytes,
   policySchema,
   didYouMean,
   formatPolicyError,
   loadPolicy,
+  encodeDigest,
+  decodeDigest,
+  parseDigest,
+  digestOf,
+  displayName,
+  attestationOf,
+  subjectDigests,
+  DiffError,
+  parseUnifiedDiff,
+  changesFromGit,
+  repositoryFiles,
   renderJson,
   renderNoVerdictJson,
-  displayName,
   logLine,
   logLines,
   escapeMarkdown,
@@ -48744,10 +50314,14 @@ export {
   shownMessage,
   nameOf,
   findingName,
+  deltaText,
+  ageText,
+  baselineLine,
   renderMarkdown,
   renderMarkdownSections,
   renderUnusablePolicyMarkdown,
+  judgesPatch,
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-TYR4JEKC.js.LEGAL.txt */
+/*! For license information please see chunk-45MYYJM7.js.LEGAL.txt */
