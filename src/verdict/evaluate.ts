@@ -271,7 +271,7 @@ function baseFor(c: Criterion, lookup: BaselineLookup | undefined): BaseOf {
   return { record, label: baseline.label };
 }
 
-/** The bare result of a criterion that is judged before its evidence (paths it is scoped to). */
+/** A criterion's result before anything is judged: missing, no evidence, no checks. */
 function shell(c: Criterion): CriterionResult {
   const result: CriterionResult = {
     id: c.id,
@@ -311,21 +311,7 @@ function scope(c: Criterion, change: ChangeInput | undefined): CriterionResult |
 }
 
 function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date, base: BaseOf, change?: ChangeInput): CriterionResult {
-  const result: CriterionResult = {
-    id: c.id,
-    title: c.title,
-    required: c.required,
-    weight: c.weight,
-    status: 'missing',
-    reason: '',
-    expectations: c.expect.map((e) => `${e.metric} ${e.expectation.text}`),
-    metrics: {},
-    units: {},
-    checks: [],
-    evidence: found.files,
-    position: c.position,
-  };
-  if (c.group !== undefined) result.group = c.group;
+  const result: CriterionResult = { ...shell(c), evidence: found.files };
   const missing = (reason: string) => ({ ...result, status: 'missing' as const, reason });
   if (found.problem !== undefined || found.metrics === undefined) return missing(found.problem ?? 'no evidence');
   if (c.maxAgeMs !== undefined) {
