@@ -30,7 +30,7 @@ import {
   shownMessage,
   subjectDigests,
   visible
-} from "./chunks/chunk-45MYYJM7.js";
+} from "./chunks/chunk-3NHY5SMR.js";
 import {
   package_default
 } from "./chunks/chunk-EUXFFNDW.js";

@@ -50085,21 +50085,7 @@ function scope(c, change) {
   return { ...shell(c), status: "not-applicable", reason: `the change touches none of its paths (${globs}); ${n} changed file${n === 1 ? "" : "s"} (${changes.source})` };
 }
 function evaluateCriterion(c, found, now, base, change) {
-  const result = {
-    id: c.id,
-    title: c.title,
-    required: c.required,
-    weight: c.weight,
-    status: "missing",
-    reason: "",
-    expectations: c.expect.map((e) => `${e.metric} ${e.expectation.text}`),
-    metrics: {},
-    units: {},
-    checks: [],
-    evidence: found.files,
-    position: c.position
-  };
-  if (c.group !== void 0) result.group = c.group;
+  const result = { ...shell(c), evidence: found.files };
   const missing = (reason) => ({ ...result, status: "missing", reason });
   if (found.problem !== void 0 || found.metrics === void 0) return missing(found.problem ?? "no evidence");
   if (c.maxAgeMs !== void 0) {
@@ -50324,4 +50310,4 @@ export {
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-45MYYJM7.js.LEGAL.txt */
+/*! For license information please see chunk-3NHY5SMR.js.LEGAL.txt */

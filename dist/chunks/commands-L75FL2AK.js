@@ -35,7 +35,7 @@ import {
   runGate,
   shownMessage,
   subjectDigests
-} from "./chunk-45MYYJM7.js";
+} from "./chunk-3NHY5SMR.js";
 import {
   package_default
 } from "./chunk-EUXFFNDW.js";
