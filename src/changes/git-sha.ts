@@ -84,7 +84,15 @@ export async function fetchCommits(cwd: string, shas: string[], depth: number): 
 /** The change from commit `from` to commit `to` (both in the clone), read as `source` says. */
 export async function changesBetween(cwd: string, from: string, to: string, source: string): Promise<ChangeInput> {
   if (!SHA.test(from) || !SHA.test(to)) return { reason: `${source}: not commit names` };
-  const diff = await git(cwd, ['-c', 'core.quotePath=true', 'diff', '--no-color', '--no-ext-diff', '--no-textconv', '-M', '--unified=0', '--src-prefix=a/', '--dst-prefix=b/', from, to, '--'], DIFF_BYTES);
+  return readDiff(cwd, [from, to], source);
+}
+
+/**
+ * `git diff` of the revisions (two commits; or one, to the working tree), read into the change;
+ * a failure or a diff that cannot be read is the reason, never an empty change.
+ */
+export async function readDiff(cwd: string, revisions: string[], source: string): Promise<ChangeInput> {
+  const diff = await git(cwd, ['-c', 'core.quotePath=true', 'diff', '--no-color', '--no-ext-diff', '--no-textconv', '-M', '--unified=0', '--src-prefix=a/', '--dst-prefix=b/', ...revisions, '--'], DIFF_BYTES);
   if (!diff.ok) return { reason: `${source} failed: ${diff.message}` };
   try {
     return { changes: parseUnifiedDiff(diff.out, source) };

@@ -4,52 +4,33 @@
  * unstaged changes to tracked files), and the repository's files. A base the clone cannot reach
  * (a shallow clone, an unfetched branch) is said, with the fix, never read as "nothing changed".
  */
-import { execFile } from 'node:child_process';
-import { DiffError, parseUnifiedDiff, type ChangeInput } from './diff.js';
+import type { ChangeInput } from './diff.js';
+import { git, headCommit, isShallow, mergeBase, readDiff } from './git-sha.js';
 
-/** Largest diff read from git (bytes). */
-const DIFF_BYTES = 256 * 1024 * 1024;
 /** Most repository files listed for path matching. */
 const FILES_LISTED = 1_000_000;
-
-function git(cwd: string, args: string[], maxBuffer = 64 * 1024 * 1024): Promise<{ ok: true; out: string } | { ok: false; message: string }> {
-  return new Promise((resolve) => {
-    execFile('git', args, { cwd, maxBuffer, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } }, (err, stdout, stderr) => {
-      if (err) resolve({ ok: false, message: (String(stderr).trim().split('\n')[0] ?? '') || err.message });
-      else resolve({ ok: true, out: stdout });
-    });
-  });
-}
 
 export async function changesFromGit(baseRef: string, cwd: string): Promise<ChangeInput> {
   if (baseRef.startsWith('-')) return { reason: `--diff-base ${baseRef} is not a ref` };
   const inside = await git(cwd, ['rev-parse', '--is-inside-work-tree']);
   if (!inside.ok) return { reason: `${cwd} is not in a git repository (${inside.message}); pass --diff FILE instead` };
   const base = await git(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${baseRef}^{commit}`]);
-  const shallow = await git(cwd, ['rev-parse', '--is-shallow-repository']);
-  const isShallow = shallow.ok && shallow.out.trim() === 'true';
+  const shallow = await isShallow(cwd);
   if (!base.ok) {
-    return { reason: `the base ${baseRef} is not in this clone${isShallow ? ' (a shallow clone)' : ''}: fetch it (git fetch origin ${baseRef}; in a workflow, actions/checkout with fetch-depth: 0)` };
+    return { reason: `the base ${baseRef} is not in this clone${shallow ? ' (a shallow clone)' : ''}: fetch it (git fetch origin ${baseRef}; in a workflow, actions/checkout with fetch-depth: 0)` };
   }
-  const baseSha = base.out.trim();
-  const mergeBase = await git(cwd, ['merge-base', baseSha, 'HEAD']);
-  if (!mergeBase.ok || mergeBase.out.trim() === '') {
+  const head = await headCommit(cwd);
+  const from = head === undefined ? undefined : await mergeBase(cwd, base.out.trim(), head);
+  if (from === undefined) {
     return {
-      reason: isShallow
+      reason: shallow
         ? `this shallow clone does not reach the merge base of ${baseRef} and HEAD: fetch more history (actions/checkout with fetch-depth: 0, or git fetch --deepen)`
         : `${baseRef} and HEAD have no common ancestor`,
     };
   }
-  const from = mergeBase.out.trim();
-  const diff = await git(cwd, ['-c', 'core.quotePath=true', 'diff', '--no-color', '--no-ext-diff', '--no-textconv', '-M', '--unified=0', '--src-prefix=a/', '--dst-prefix=b/', from], DIFF_BYTES);
-  if (!diff.ok) return { reason: `git diff ${from.slice(0, 7)} failed: ${diff.message}` };
-  const source = `git diff ${from.slice(0, 7)} (merge base of ${baseRef} and HEAD) to the working tree`;
-  let changes;
-  try {
-    changes = parseUnifiedDiff(diff.out, source);
-  } catch (err) {
-    return { reason: `${source}: ${err instanceof DiffError ? `line ${err.line}: ${err.message}` : (err as Error).message}` };
-  }
+  const read = await readDiff(cwd, [from], `git diff ${from.slice(0, 7)} (merge base of ${baseRef} and HEAD) to the working tree`);
+  if (read.changes === undefined) return read;
+  const changes = read.changes;
   const repository = await repositoryFiles(cwd);
   return repository ? { changes, repository } : { changes };
 }
