@@ -6,6 +6,7 @@ import {
   LIMITS,
   ageText,
   attestationOf,
+  changesBetween,
   codeSpan,
   convert,
   decodeDigest,
@@ -14,12 +15,18 @@ import {
   encodeDigest,
   escapeMarkdown,
   evaluatePolicy,
+  fetchCommits,
   findingName,
   formatBytes,
   formatPolicyError,
+  hasCommit,
+  headCommit,
+  isShallow,
   loadPolicy,
   logLine,
+  mergeBase,
   nameOf,
+  parentsNamed,
   parseUnifiedDiff,
   renderJson,
   renderMarkdownSections,
@@ -30,7 +37,7 @@ import {
   shownMessage,
   subjectDigests,
   visible
-} from "./chunks/chunk-3NHY5SMR.js";
+} from "./chunks/chunk-HDD3HQG5.js";
 import {
   package_default
 } from "./chunks/chunk-EUXFFNDW.js";
@@ -2445,68 +2452,6 @@ function shown(slug) {
 }
 function short2(sha) {
   return sha.slice(0, 7);
-}
-
-// src/changes/git-sha.ts
-import { execFile } from "node:child_process";
-var DIFF_BYTES = 256 * 1024 * 1024;
-var SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
-function git(cwd, args, maxBuffer = 64 * 1024 * 1024) {
-  return new Promise((resolve) => {
-    execFile(
-      "git",
-      args,
-      { cwd, maxBuffer, encoding: "utf8", env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C", GIT_TERMINAL_PROMPT: "0" } },
-      (err, stdout, stderr) => {
-        if (err) resolve({ ok: false, message: (String(stderr).trim().split("\n")[0] ?? "") || err.message });
-        else resolve({ ok: true, out: stdout });
-      }
-    );
-  });
-}
-async function headCommit(cwd) {
-  const head = await git(cwd, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
-  return head.ok ? head.out.trim() : void 0;
-}
-async function hasCommit(cwd, sha) {
-  if (!SHA.test(sha)) return false;
-  return (await git(cwd, ["cat-file", "-e", `${sha}^{commit}`])).ok;
-}
-async function parentsNamed(cwd, sha) {
-  if (!SHA.test(sha)) return void 0;
-  const object = await git(cwd, ["cat-file", "commit", sha]);
-  if (!object.ok) return void 0;
-  const parents = [];
-  for (const line of object.out.split("\n")) {
-    if (line === "") break;
-    if (line.startsWith("parent ")) parents.push(line.slice("parent ".length).trim());
-  }
-  return parents;
-}
-async function isShallow(cwd) {
-  const shallow = await git(cwd, ["rev-parse", "--is-shallow-repository"]);
-  return shallow.ok && shallow.out.trim() === "true";
-}
-async function mergeBase(cwd, a, b) {
-  if (!SHA.test(a) || !SHA.test(b)) return void 0;
-  const found = await git(cwd, ["merge-base", a, b]);
-  return found.ok && SHA.test(found.out.trim()) ? found.out.trim() : void 0;
-}
-async function fetchCommits(cwd, shas, depth) {
-  const wanted = shas.filter((s) => SHA.test(s));
-  if (wanted.length === 0) return { ok: false, message: "no commit to fetch" };
-  const deepen = depth > 0 ? [`--depth=${depth}`] : [];
-  return git(cwd, ["-c", "protocol.version=2", "fetch", "--no-tags", "--no-recurse-submodules", "--quiet", ...deepen, "origin", ...wanted], 16 * 1024 * 1024);
-}
-async function changesBetween(cwd, from, to, source) {
-  if (!SHA.test(from) || !SHA.test(to)) return { reason: `${source}: not commit names` };
-  const diff = await git(cwd, ["-c", "core.quotePath=true", "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--unified=0", "--src-prefix=a/", "--dst-prefix=b/", from, to, "--"], DIFF_BYTES);
-  if (!diff.ok) return { reason: `${source} failed: ${diff.message}` };
-  try {
-    return { changes: parseUnifiedDiff(diff.out, source) };
-  } catch (err) {
-    return { reason: `${source}: ${err instanceof DiffError ? `line ${err.line}: ${err.message}` : err.message}` };
-  }
 }
 
 // src/action/changes.ts

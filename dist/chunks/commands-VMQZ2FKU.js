@@ -35,7 +35,7 @@ import {
   runGate,
   shownMessage,
   subjectDigests
-} from "./chunk-3NHY5SMR.js";
+} from "./chunk-HDD3HQG5.js";
 import {
   package_default
 } from "./chunk-EUXFFNDW.js";

@@ -49314,45 +49314,92 @@ function unquote2(text2, at) {
   throw new DiffError(`unterminated quoted path ${text2.slice(0, 80)}`, at);
 }
 
-// src/changes/git.ts
+// src/changes/git-sha.ts
 import { execFile } from "node:child_process";
 var DIFF_BYTES = 256 * 1024 * 1024;
-var FILES_LISTED = 1e6;
+var SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 function git(cwd, args, maxBuffer = 64 * 1024 * 1024) {
   return new Promise((resolve) => {
-    execFile("git", args, { cwd, maxBuffer, encoding: "utf8", env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C" } }, (err, stdout, stderr) => {
-      if (err) resolve({ ok: false, message: (String(stderr).trim().split("\n")[0] ?? "") || err.message });
-      else resolve({ ok: true, out: stdout });
-    });
+    execFile(
+      "git",
+      args,
+      { cwd, maxBuffer, encoding: "utf8", env: { ...process.env, GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C", GIT_TERMINAL_PROMPT: "0" } },
+      (err, stdout, stderr) => {
+        if (err) resolve({ ok: false, message: (String(stderr).trim().split("\n")[0] ?? "") || err.message });
+        else resolve({ ok: true, out: stdout });
+      }
+    );
   });
 }
+async function headCommit(cwd) {
+  const head = await git(cwd, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
+  return head.ok ? head.out.trim() : void 0;
+}
+async function hasCommit(cwd, sha) {
+  if (!SHA.test(sha)) return false;
+  return (await git(cwd, ["cat-file", "-e", `${sha}^{commit}`])).ok;
+}
+async function parentsNamed(cwd, sha) {
+  if (!SHA.test(sha)) return void 0;
+  const object2 = await git(cwd, ["cat-file", "commit", sha]);
+  if (!object2.ok) return void 0;
+  const parents = [];
+  for (const line2 of object2.out.split("\n")) {
+    if (line2 === "") break;
+    if (line2.startsWith("parent ")) parents.push(line2.slice("parent ".length).trim());
+  }
+  return parents;
+}
+async function isShallow(cwd) {
+  const shallow = await git(cwd, ["rev-parse", "--is-shallow-repository"]);
+  return shallow.ok && shallow.out.trim() === "true";
+}
+async function mergeBase(cwd, a, b) {
+  if (!SHA.test(a) || !SHA.test(b)) return void 0;
+  const found = await git(cwd, ["merge-base", a, b]);
+  return found.ok && SHA.test(found.out.trim()) ? found.out.trim() : void 0;
+}
+async function fetchCommits(cwd, shas, depth) {
+  const wanted = shas.filter((s) => SHA.test(s));
+  if (wanted.length === 0) return { ok: false, message: "no commit to fetch" };
+  const deepen = depth > 0 ? [`--depth=${depth}`] : [];
+  return git(cwd, ["-c", "protocol.version=2", "fetch", "--no-tags", "--no-recurse-submodules", "--quiet", ...deepen, "origin", ...wanted], 16 * 1024 * 1024);
+}
+async function changesBetween(cwd, from, to, source) {
+  if (!SHA.test(from) || !SHA.test(to)) return { reason: `${source}: not commit names` };
+  return readDiff(cwd, [from, to], source);
+}
+async function readDiff(cwd, revisions, source) {
+  const diff = await git(cwd, ["-c", "core.quotePath=true", "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--unified=0", "--src-prefix=a/", "--dst-prefix=b/", ...revisions, "--"], DIFF_BYTES);
+  if (!diff.ok) return { reason: `${source} failed: ${diff.message}` };
+  try {
+    return { changes: parseUnifiedDiff(diff.out, source) };
+  } catch (err) {
+    return { reason: `${source}: ${err instanceof DiffError ? `line ${err.line}: ${err.message}` : err.message}` };
+  }
+}
+
+// src/changes/git.ts
+var FILES_LISTED = 1e6;
 async function changesFromGit(baseRef, cwd) {
   if (baseRef.startsWith("-")) return { reason: `--diff-base ${baseRef} is not a ref` };
   const inside = await git(cwd, ["rev-parse", "--is-inside-work-tree"]);
   if (!inside.ok) return { reason: `${cwd} is not in a git repository (${inside.message}); pass --diff FILE instead` };
   const base = await git(cwd, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${baseRef}^{commit}`]);
-  const shallow = await git(cwd, ["rev-parse", "--is-shallow-repository"]);
-  const isShallow = shallow.ok && shallow.out.trim() === "true";
+  const shallow = await isShallow(cwd);
   if (!base.ok) {
-    return { reason: `the base ${baseRef} is not in this clone${isShallow ? " (a shallow clone)" : ""}: fetch it (git fetch origin ${baseRef}; in a workflow, actions/checkout with fetch-depth: 0)` };
+    return { reason: `the base ${baseRef} is not in this clone${shallow ? " (a shallow clone)" : ""}: fetch it (git fetch origin ${baseRef}; in a workflow, actions/checkout with fetch-depth: 0)` };
   }
-  const baseSha = base.out.trim();
-  const mergeBase = await git(cwd, ["merge-base", baseSha, "HEAD"]);
-  if (!mergeBase.ok || mergeBase.out.trim() === "") {
+  const head = await headCommit(cwd);
+  const from = head === void 0 ? void 0 : await mergeBase(cwd, base.out.trim(), head);
+  if (from === void 0) {
     return {
-      reason: isShallow ? `this shallow clone does not reach the merge base of ${baseRef} and HEAD: fetch more history (actions/checkout with fetch-depth: 0, or git fetch --deepen)` : `${baseRef} and HEAD have no common ancestor`
+      reason: shallow ? `this shallow clone does not reach the merge base of ${baseRef} and HEAD: fetch more history (actions/checkout with fetch-depth: 0, or git fetch --deepen)` : `${baseRef} and HEAD have no common ancestor`
     };
   }
-  const from = mergeBase.out.trim();
-  const diff = await git(cwd, ["-c", "core.quotePath=true", "diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--unified=0", "--src-prefix=a/", "--dst-prefix=b/", from], DIFF_BYTES);
-  if (!diff.ok) return { reason: `git diff ${from.slice(0, 7)} failed: ${diff.message}` };
-  const source = `git diff ${from.slice(0, 7)} (merge base of ${baseRef} and HEAD) to the working tree`;
-  let changes;
-  try {
-    changes = parseUnifiedDiff(diff.out, source);
-  } catch (err) {
-    return { reason: `${source}: ${err instanceof DiffError ? `line ${err.line}: ${err.message}` : err.message}` };
-  }
+  const read8 = await readDiff(cwd, [from], `git diff ${from.slice(0, 7)} (merge base of ${baseRef} and HEAD) to the working tree`);
+  if (read8.changes === void 0) return read8;
+  const changes = read8.changes;
   const repository = await repositoryFiles(cwd);
   return repository ? { changes, repository } : { changes };
 }
@@ -50282,6 +50329,13 @@ export {
   subjectDigests,
   DiffError,
   parseUnifiedDiff,
+  headCommit,
+  hasCommit,
+  parentsNamed,
+  isShallow,
+  mergeBase,
+  fetchCommits,
+  changesBetween,
   changesFromGit,
   repositoryFiles,
   renderJson,
@@ -50310,4 +50364,4 @@ export {
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-3NHY5SMR.js.LEGAL.txt */
+/*! For license information please see chunk-HDD3HQG5.js.LEGAL.txt */
