@@ -76,6 +76,7 @@ class CloverFile {
 export const clover: Format<StatementCoverage> = {
   name: 'clover',
   lineCoverage: (m) => m.coverage,
+  branchLines: true,
   knownMetrics: STATEMENT_METRICS,
   merge: mergeStatementCoverage,
   metrics: statementCoverageMetrics,

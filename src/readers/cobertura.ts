@@ -53,6 +53,7 @@ interface ClassState extends FileState {
 export const cobertura: Format<CoverageModel> = {
   name: 'cobertura',
   lineCoverage: (m) => m,
+  branchLines: true,
   knownMetrics: COVERAGE_METRICS,
   merge: mergeCoverage,
   metrics: coverageMetrics,

@@ -495,11 +495,40 @@ export class BranchSet {
     return BranchSet.of(narrow[0], narrow[0].length, wideCodes, named, size, covered);
   }
 
+  /**
+   * Each branch with the source line its id names (`fn(line, taken)`), for readers whose ids carry
+   * the branch's own line (see Format.branchLines); returns how many ids name no line (text ids
+   * that are hashed or do not start with one).
+   */
+  forEachLine(fn: (line: number, taken: boolean) => void): number {
+    const narrow = this.narrow;
+    // narrowCode: line * 2^13 + the rest; wideCode: line * 2^22 + the rest
+    for (let i = 0; i < narrow.length; i++) fn(narrow[i]! >>> 13, (narrow[i]! & 1) === 1);
+    for (const code of this.wide ?? []) fn(Math.floor(code / 4_194_304), code % 2 === 1);
+    let unplaced = 0;
+    for (const [id, taken] of this.named ?? []) {
+      const line = leadingLine(id);
+      if (line < 0) unplaced++;
+      else fn(line, taken > 0);
+    }
+    return unplaced;
+  }
+
   private wideCovered(): number {
     let covered = 0;
     for (const code of this.wide ?? []) covered += code % 2;
     return covered;
   }
+}
+
+/** The line a text branch id starts with (`12,…` or `12#…`, as idText and lcov write them), or -1. */
+function leadingLine(id: string): number {
+  let end = 0;
+  while (end < id.length && id.charCodeAt(end) >= 48 && id.charCodeAt(end) <= 57) end++;
+  const next = id.charCodeAt(end);
+  if (end === 0 || (next !== 44 && next !== 35)) return -1;
+  const line = canonicalUint(id, 0, end);
+  return line > MAX_LINE ? -1 : line;
 }
 
 /** Merges two sorted unique code arrays (same key: flag if either has it). */

@@ -34,7 +34,9 @@ import type { Format } from './types.js';
  *     - lines: derived from the statement map, as Istanbul's `getLineCoverage` (and so its text
  *       and json-summary reporters) does: every line a statement starts on, covered if a
  *       statement starting on it ran;
- *     - functions: the keys of `f`; branches: every count of every array of `b`.
+ *     - functions: the keys of `f`; branches: every count of every array of `b`, with the ids
+ *       Istanbul's lcov reporter writes (`<line>,<key>,<index>`, the line the branch starts on),
+ *       so a branch's line is known for patch coverage.
  *     - The maps and their counts must agree (a statement counted in `s` that `statementMap` does
  *       not define, or the reverse, is refused), so are line numbers and counts checked.
  *     - Detail is kept by statement, branch and function id, so several final reports of the same
@@ -57,7 +59,8 @@ class FinalFile {
   statements = new Map<string, number>();
   functionIds = new Set<string>();
   functions = new Map<string, number>();
-  branchIds = new Set<string>();
+  /** branch id → the line it starts on (-1: its map entry gives none) */
+  branchLines = new Map<string, number>();
   branches = new Map<string, number[]>();
   empty = true;
 }
@@ -65,6 +68,7 @@ class FinalFile {
 export const istanbul: Format<StatementCoverage> = {
   name: 'istanbul',
   lineCoverage: (m) => m.coverage,
+  branchLines: true,
   knownMetrics: STATEMENT_METRICS,
   merge: mergeStatementCoverage,
   metrics: statementCoverageMetrics,
@@ -102,9 +106,12 @@ export const istanbul: Format<StatementCoverage> = {
         current.functionIds.add(key);
       }),
       f: streamEntries(true, hits('f')),
-      branchMap: streamEntries({}, (key) => {
+      branchMap: streamEntries({ loc: { start: { line: true } }, line: true }, (key, value) => {
         current.empty = false;
-        current.branchIds.add(key);
+        // the line Istanbul's lcov reporter writes in BRDA: loc.start.line (older reports: line)
+        const loc = isObject(value) && isObject(value.loc) && isObject(value.loc.start) ? value.loc.start.line : undefined;
+        const line = loc ?? (isObject(value) ? value.line : undefined);
+        current.branchLines.set(key, typeof line === 'number' && Number.isInteger(line) && line > 0 && line <= MAX_LINE ? line : -1);
       }),
       b: streamEntries(true, (key, value) => {
         current.empty = false;
@@ -219,12 +226,16 @@ function finalEntry(file: FinalFile, name: string, b: Builders): { coverage: Fil
     if (!file.functionIds.has(key)) disagree('function', key, 'is counted in f but fnMap does not define it');
     b.functionSet.add(key, n > 0);
   }
-  if (file.branchIds.size !== file.branches.size) {
-    for (const key of file.branchIds) if (!file.branches.has(key)) disagree('branch', key, 'is in branchMap but has no counts in b');
+  if (file.branchLines.size !== file.branches.size) {
+    for (const key of file.branchLines.keys()) if (!file.branches.has(key)) disagree('branch', key, 'is in branchMap but has no counts in b');
   }
   for (const [key, counts] of file.branches) {
-    if (!file.branchIds.has(key)) disagree('branch', key, 'is counted in b but branchMap does not define it');
-    counts.forEach((n, i) => b.branchSet.addId(`${key}#${i}`, n));
+    const line = file.branchLines.get(key);
+    if (line === undefined) disagree('branch', key, 'is counted in b but branchMap does not define it');
+    // ids as Istanbul's lcov reporter writes them (BRDA:<line>,<key>,<index>), so they carry the
+    // branch's line for patch coverage; an entry without a line gets an id that names none
+    const prefix = line! > 0 ? `${line},${key},` : `?${key}#`;
+    counts.forEach((n, i) => b.branchSet.addId(`${prefix}${i}`, n));
   }
   return { coverage: { lines: b.lines.build(), branches: b.branchSet.build(), functions: b.functionSet.build() }, statements: b.statementSet.build() };
 }

@@ -62,6 +62,7 @@ interface SourceFile {
 export const jacoco: Format<JacocoModel> = {
   name: 'jacoco',
   lineCoverage: (m) => m,
+  branchLines: true,
   knownMetrics: JACOCO_METRICS,
   merge(models) {
     if (models.length === 1) return models[0]!;

@@ -96,6 +96,7 @@ function uint(s: string, start: number, end: number): number {
 export const lcov: Format<CoverageModel> = {
   name: 'lcov',
   lineCoverage: (m) => m,
+  branchLines: true,
   knownMetrics: COVERAGE_METRICS,
   merge: mergeCoverage,
   metrics: coverageMetrics,

@@ -22,6 +22,38 @@ export interface ReadContext {
   /** the criterion's named metrics */
   metrics: Record<string, NamedMetricSpec>;
   limits: Limits;
+  /**
+   * The narrow waivers of the criterion that name findings (SARIF `rules:` / `fingerprints:`), in
+   * policy order: a format that can waive findings tallies what each matches (`Format.waivable`).
+   */
+  waivers?: FindingWaiverScope[];
+}
+
+/** What a narrow waiver of SARIF findings names: rule ids, fingerprints (`key=value`), or both (both must match). */
+export interface FindingWaiverScope {
+  rules?: string[];
+  fingerprints?: string[];
+}
+
+/**
+ * What the waivers of ReadContext.waivers match in a model, so that the evaluation can take the
+ * findings of the active ones out of every count exactly (src/verdict/waivers.ts). A counted result
+ * belongs to one set: the indices (into `scopes`) of the waivers that match it.
+ */
+export interface Waivable {
+  /** the scopes the evidence was read with */
+  scopes: FindingWaiverScope[];
+  /** per set of scope indices (sorted, non-empty), the counted results matched by exactly those scopes, by metric */
+  sets: Array<{ scopes: number[]; metrics: Record<string, number> }>;
+  /** parallel to Failures.kept: the scope indices each item is matched by ([]: none) */
+  kept: number[][];
+  /**
+   * the identities (Failures.identities) of counted results some scope matched, each with the sets
+   * of the results that have it ([] among them: a result no scope matched)
+   */
+  identities: Array<{ id: string; sets: number[][] }>;
+  /** why what the waivers match cannot be counted exactly (then no waiver of findings is applied) */
+  inexact?: string;
 }
 
 /**
@@ -52,8 +84,15 @@ export interface Format<Model> {
    * findings (SARIF), bounded, with the exact total. Merged per criterion by the evidence stage.
    */
   failures?(model: Model): Failures;
+  /** What the narrow waivers of ReadContext.waivers match (SARIF), when the model was read with some. */
+  waivable?(model: Model): Waivable | undefined;
   /** Coverage formats with line detail: the line-level model, for patch coverage (src/changes/patch.ts). */
   lineCoverage?(model: Model): CoverageModel;
+  /**
+   * The line-level model's branch ids name each branch's own source line (lcov's BRDA line, a
+   * Cobertura/JaCoCo/Clover line, an Istanbul branch's start), so patch coverage counts branches.
+   */
+  branchLines?: true;
 }
 
 /** A failing test or a finding, by name and place (see src/readers/test-results.ts). */
