@@ -19,6 +19,13 @@
  *   writes it (a statement's start line, the most hits of the statements on it); a Go profile as
  *   gcov2lcov writes it (every line of a block with statements, covered if any block on it ran);
  *   OpenCover as ReportGenerator reads it (sl…el of each sequence point, covered if any ran).
+ *
+ * patch.branches (diff-cover has no branch figure): of the branches the report places on changed
+ * lines, how many were taken, each report's branches read here independently as its format writes
+ * them: lcov BRDA:<line>,<block>,<branch>,<taken> ('-' or 0: not taken); Cobertura's
+ * condition-coverage="P% (covered/total)" of a line; JaCoCo's mb/cb of a line; Clover's cond lines
+ * (Istanbul's count/truecount/falsecount: truecount of truecount+falsecount covered; OpenClover's
+ * two outcomes, true and false); Istanbul's b arrays at their branchMap loc.start.line.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -126,6 +133,89 @@ const oracles = {
   },
 };
 
+/** coverage path → line → the branches on it: [covered, total] */
+type BranchData = Map<string, Map<number, [number, number]>>;
+
+function addBranches(data: BranchData, file: string, line: number, covered: number, total: number): void {
+  let lines = data.get(file);
+  if (!lines) data.set(file, (lines = new Map()));
+  const [c, t] = lines.get(line) ?? [0, 0];
+  lines.set(line, [c + covered, t + total]);
+}
+
+const branchOracles = {
+  lcov(text: string): BranchData {
+    const data: BranchData = new Map();
+    let file = '';
+    const seen = new Set<string>();
+    for (const line of text.split(/\r?\n/)) {
+      if (line.startsWith('SF:')) file = line.slice(3);
+      const m = /^BRDA:(\d+),([^,]+),([^,]+),(\S+)$/.exec(line);
+      // one branch once per file, however many records repeat it
+      if (!m || seen.has(`${file}\0${m[1]},${m[2]},${m[3]}`)) continue;
+      seen.add(`${file}\0${m[1]},${m[2]},${m[3]}`);
+      addBranches(data, file, Number(m[1]), m[4] !== '-' && Number(m[4]) > 0 ? 1 : 0, 1);
+    }
+    return data;
+  },
+  cobertura(text: string): BranchData {
+    const data: BranchData = new Map();
+    const seen = new Set<string>();
+    for (const cls of text.matchAll(/<class\b([^>]*)>([\s\S]*?)<\/class>/g)) {
+      const file = xmlText(attr(cls[1]!, 'filename')!);
+      const body = cls[2]!.replace(/<methods>[\s\S]*?<\/methods>/g, '');
+      for (const l of body.matchAll(/<line\b([^>]*)>/g)) {
+        const cc = /\((\d+)\/(\d+)\)/.exec(attr(l[1]!, 'condition-coverage') ?? '');
+        const n = Number(attr(l[1]!, 'number'));
+        if (!cc || attr(l[1]!, 'branch') !== 'true' || seen.has(`${file}\0${n}`)) continue;
+        seen.add(`${file}\0${n}`);
+        addBranches(data, file, n, Number(cc[1]), Number(cc[2]));
+      }
+    }
+    return data;
+  },
+  jacoco(text: string): BranchData {
+    const data: BranchData = new Map();
+    let pkg = '';
+    let file = '';
+    for (const m of text.matchAll(/<(package|sourcefile|line)\b([^>]*)>/g)) {
+      if (m[1] === 'package') pkg = attr(m[2]!, 'name')!;
+      else if (m[1] === 'sourcefile') file = `${pkg}/${attr(m[2]!, 'name')!}`;
+      else {
+        const mb = Number(attr(m[2]!, 'mb'));
+        const cb = Number(attr(m[2]!, 'cb'));
+        if (mb + cb > 0) addBranches(data, file, Number(attr(m[2]!, 'nr')), cb, mb + cb);
+      }
+    }
+    return data;
+  },
+  clover(text: string): BranchData {
+    const data: BranchData = new Map();
+    for (const f of text.matchAll(/<file\b([^>]*)>([\s\S]*?)<\/file>/g)) {
+      const file = attr(f[1]!, 'path') ?? attr(f[1]!, 'name')!;
+      for (const l of f[2]!.matchAll(/<line\b([^>]*)>/g)) {
+        if (attr(l[1]!, 'type') !== 'cond') continue;
+        const t = Number(attr(l[1]!, 'truecount'));
+        const fc = Number(attr(l[1]!, 'falsecount'));
+        const n = Number(attr(l[1]!, 'num'));
+        if (attr(l[1]!, 'count') !== undefined) addBranches(data, file, n, t, t + fc);
+        else addBranches(data, file, n, (t > 0 ? 1 : 0) + (fc > 0 ? 1 : 0), 2);
+      }
+    }
+    return data;
+  },
+  istanbul(text: string): BranchData {
+    const data: BranchData = new Map();
+    const json = JSON.parse(text) as Record<string, { branchMap: Record<string, { loc: { start: { line: number } } }>; b: Record<string, number[]> }>;
+    for (const [file, entry] of Object.entries(json)) {
+      for (const [id, meta] of Object.entries(entry.branchMap)) {
+        for (const n of entry.b[id]!) addBranches(data, file, meta.loc.start.line, n > 0 ? 1 : 0, 1);
+      }
+    }
+    return data;
+  },
+};
+
 /** A source file written by a heredoc of make-fixtures.sh (the script that made the coverage fixtures). */
 function heredoc(script: string, target: string): string {
   const text = readFileSync(path.join(FIXTURES, script), 'utf8');
@@ -144,6 +234,8 @@ interface FormatCase {
   report: string;
   reportName: string;
   oracle: (text: string) => LineData;
+  /** the format places branches on lines: patch.branches is computed (else it is no metric of the format) */
+  branchOracle?: (text: string) => BranchData;
   /** repository path → the head's content (the sources the report was made from) */
   sources: Record<string, string>;
   /** coverage path (as the report names it) → the repository path it must map to */
@@ -195,6 +287,7 @@ const CASES: FormatCase[] = [
     report: fixture('coverage/gcc-run1.info'),
     reportName: 'gcc.info',
     oracle: oracles.lcov,
+    branchOracle: branchOracles.lcov,
     sources: { 'c/calc.c': covC },
     mapping: { '/tmp/release-gate-covfix/c/calc.c': 'c/calc.c' },
   },
@@ -204,6 +297,7 @@ const CASES: FormatCase[] = [
     report: fixture('coverage/coveragepy-a.info'),
     reportName: 'py.info',
     oracle: oracles.lcov,
+    branchOracle: branchOracles.lcov,
     sources: { 'py/shapes.py': covPy },
     mapping: { 'shapes.py': 'py/shapes.py' },
   },
@@ -214,6 +308,7 @@ const CASES: FormatCase[] = [
     report: fixture('coverage/vitest-a.info').replaceAll('SF:src/', 'SF:/home/runner/work/app/app/src/'),
     reportName: 'vitest.info',
     oracle: oracles.lcov,
+    branchOracle: branchOracles.lcov,
     sources: { 'src/math.js': vitestMath, 'src/text.js': vitestText },
     mapping: { '/home/runner/work/app/app/src/math.js': 'src/math.js', '/home/runner/work/app/app/src/text.js': 'src/text.js' },
   },
@@ -224,6 +319,7 @@ const CASES: FormatCase[] = [
     report: fixture('coverage/vitest-b.info').replace(/^SF:src\/(.*)$/gm, 'SF:D:\\a\\app\\app\\src\\$1'),
     reportName: 'vitest-win.info',
     oracle: oracles.lcov,
+    branchOracle: branchOracles.lcov,
     pick: (n) => n % 2 === 0,
     sources: { 'src/math.js': vitestMath, 'src/text.js': vitestText },
     mapping: { 'D:\\a\\app\\app\\src\\math.js': 'src/math.js', 'D:\\a\\app\\app\\src\\text.js': 'src/text.js' },
@@ -234,6 +330,7 @@ const CASES: FormatCase[] = [
     report: fixture('coverage/coveragepy-a.xml'),
     reportName: 'coverage.xml',
     oracle: oracles.cobertura,
+    branchOracle: branchOracles.cobertura,
     sources: { 'py/shapes.py': covPy },
     mapping: { 'shapes.py': 'py/shapes.py' },
   },
@@ -243,6 +340,7 @@ const CASES: FormatCase[] = [
     report: fixture('coverage/gcovr-run1.xml'),
     reportName: 'gcovr.xml',
     oracle: oracles.cobertura,
+    branchOracle: branchOracles.cobertura,
     sources: { 'c/calc.c': covC },
     mapping: { 'calc.c': 'c/calc.c' },
   },
@@ -252,6 +350,7 @@ const CASES: FormatCase[] = [
     report: fixture('coverage/jacoco-run1.xml'),
     reportName: 'jacoco.xml',
     oracle: oracles.jacoco,
+    branchOracle: branchOracles.jacoco,
     sources: { 'src/main/java/demo/Calc.java': javaCalc, 'src/main/java/flat/Hello.java': javaHello },
     mapping: { 'demo/Calc.java': 'src/main/java/demo/Calc.java' },
   },
@@ -261,6 +360,7 @@ const CASES: FormatCase[] = [
     report: fixture('coverage/jacoco-nobranch.xml'),
     reportName: 'jacoco.xml',
     oracle: oracles.jacoco,
+    branchOracle: branchOracles.jacoco,
     sources: { 'src/main/java/flat/Hello.java': javaHello },
     mapping: { 'flat/Hello.java': 'src/main/java/flat/Hello.java' },
     added: ['src/main/java/flat/Hello.java'],
@@ -271,6 +371,7 @@ const CASES: FormatCase[] = [
     report: fixture('clover/jest-all.clover.xml'),
     reportName: 'clover.xml',
     oracle: oracles.clover,
+    branchOracle: branchOracles.clover,
     sources: { 'src/math.js': fixture('clover/jest-project/src/math.js'), 'src/text.js': fixture('clover/jest-project/src/text.js'), 'math.test.js': fixture('clover/jest-project/math.test.js') },
     mapping: { '/tmp/cov/src/math.js': 'src/math.js', '/tmp/cov/src/text.js': 'src/text.js' },
   },
@@ -280,6 +381,7 @@ const CASES: FormatCase[] = [
     report: fixture('clover/phpunit.clover.xml'),
     reportName: 'clover.xml',
     oracle: oracles.clover,
+    branchOracle: branchOracles.clover,
     sources: { 'src/Calc.php': fixture('clover/phpunit-project/src/Calc.php'), 'tests/CalcTest.php': fixture('clover/phpunit-project/tests/CalcTest.php') },
     mapping: { '/tmp/phpcov/src/Calc.php': 'src/Calc.php' },
   },
@@ -289,6 +391,7 @@ const CASES: FormatCase[] = [
     report: fixture('istanbul/jest-coverage-final.json'),
     reportName: 'coverage-final.json',
     oracle: oracles.istanbul,
+    branchOracle: branchOracles.istanbul,
     pick: (n) => n % 2 === 0,
     sources: { 'src/math.js': fixture('jest-json/src/math.js.txt'), 'src/math.test.js': fixture('jest-json/src/math.test.js.txt') },
     mapping: { '/tmp/jsprod/jestproj/src/math.js': 'src/math.js' },
@@ -299,9 +402,21 @@ const CASES: FormatCase[] = [
     report: fixture('istanbul/nyc-coverage-final.json'),
     reportName: 'coverage-final.json',
     oracle: oracles.istanbul,
+    branchOracle: branchOracles.istanbul,
     sources: { 'lib/shapes.js': fixture('istanbul/src/shapes.js.txt'), 'test/shapes.spec.js': fixture('istanbul/src/shapes.spec.js.txt') },
     mapping: { '/tmp/jsprod/nycproj/lib/shapes.js': 'lib/shapes.js', '/tmp/jsprod/nycproj/test/shapes.spec.js': 'test/shapes.spec.js' },
     added: ['test/shapes.spec.js'],
+  },
+  {
+    name: 'Istanbul coverage-final.json from nyc, every line changed',
+    format: 'istanbul',
+    report: fixture('istanbul/nyc-coverage-final.json'),
+    reportName: 'coverage-final.json',
+    oracle: oracles.istanbul,
+    branchOracle: branchOracles.istanbul,
+    pick: () => true,
+    sources: { 'lib/shapes.js': fixture('istanbul/src/shapes.js.txt') },
+    mapping: { '/tmp/jsprod/nycproj/lib/shapes.js': 'lib/shapes.js' },
   },
   ...(['count', 'set', 'coverpkg'] as const).map(
     (kind): FormatCase => ({
@@ -363,9 +478,31 @@ function expected(c: FormatCase, changed: Map<string, number[]>): Expected {
   return { covered, total, changedLines, uncovered };
 }
 
+/** The branches on changed lines, by the format's own per-line branch data; undefined when the report has none. */
+function expectedBranches(c: FormatCase, changed: Map<string, number[]>): { covered: number; total: number } | undefined {
+  const data = c.branchOracle!(c.report);
+  if (data.size === 0) return undefined;
+  let covered = 0;
+  let total = 0;
+  for (const [coveragePath, repoPath] of Object.entries(c.mapping)) {
+    const lines = data.get(coveragePath);
+    for (const l of changed.get(repoPath) ?? []) {
+      const [cv, t] = lines?.get(l) ?? [0, 0];
+      covered += cv;
+      total += t;
+    }
+  }
+  return { covered, total };
+}
+
+/** what patch.branches measured across the cases (some must have taken and untaken changed branches) */
+const branchTotals: Array<{ name: string; covered: number; total: number }> = [];
+
 describe.each(CASES)('patch coverage: $name', (c) => {
   let run: GateRun;
+  let branchRun: GateRun;
   let want: Expected;
+  let wantBranches: { covered: number; total: number } | undefined;
   beforeAll(async () => {
     const base: Tree = { 'README.md': '# app\n\nsome words\n' };
     for (const [p, text] of Object.entries(c.sources)) if (!c.added?.includes(p)) base[p] = alterLines(text, touched(text, c.pick));
@@ -387,7 +524,35 @@ describe.each(CASES)('patch coverage: $name', (c) => {
       '    expect: { patch.lines: ">= 100%" }',
     ].join('\n');
     run = await gate(dir, policy, { [`cov/${c.reportName}`]: c.report }, ['--diff-base', 'main']);
+    // patch.branches alone, so its status is its own
+    branchRun = await gate(dir, policy.replace('patch.lines: ">= 100%"', 'patch.branches: ">= 100%"'), { [`cov/${c.reportName}`]: c.report }, ['--diff-base', 'main']);
+    if (c.branchOracle) wantBranches = expectedBranches(c, changed);
   });
+
+  if (c.branchOracle) {
+    it('patch.branches: the branches on changed lines, equal to the format\'s own per-line branch data', () => {
+      const patch = criterion(branchRun, 'patch');
+      if (wantBranches === undefined) {
+        // a report without branch data never reads as 0 of 0 or 100%
+        expect(patch.status).toBe('missing');
+        expect(patch.reason).toMatch(/no branch data/);
+        expect(patch.metrics['patch.branches']).toBeUndefined();
+      } else if (wantBranches.total === 0) {
+        expect(patch.status).toBe('not-applicable');
+        expect(patch.reason).toMatch(/hold no branch/);
+      } else {
+        branchTotals.push({ name: c.name, ...wantBranches });
+        expect({ covered: patch.metrics['patch.branches.covered'], total: patch.metrics['patch.branches.total'] }).toEqual(wantBranches);
+        expect(patch.metrics['patch.branches']).toBeCloseTo((wantBranches.covered / wantBranches.total) * 100, 10);
+        expect(patch.status).toBe(wantBranches.covered === wantBranches.total ? 'passed' : 'failed');
+      }
+    });
+  } else {
+    it('patch.branches is no metric of a format whose branches have no line of their own: a policy error', () => {
+      expect(branchRun.code).toBe(2);
+      expect(branchRun.stderr + branchRun.stdout).toMatch(/patch\.branches/);
+    });
+  }
 
   it('the change touches covered, missed and unlisted lines (the test can tell them apart)', () => {
     expect(want.covered).toBeGreaterThan(0);
@@ -414,5 +579,17 @@ describe.each(CASES)('patch coverage: $name', (c) => {
     const text = /changed lines not covered: (.*)/.exec(run.stdout)?.[1] ?? '';
     expect([...text.matchAll(/(?:^|; )([^;(]+) \(/g)].map((m) => m[1])).toEqual(want.uncovered.slice(0, 5).map(([p]) => p));
     if (want.uncovered.length > 5) expect(text).toMatch(new RegExp(`and ${want.uncovered.length - 5} more files$`));
+  });
+});
+
+describe('patch.branches across the formats', () => {
+  it('several reports place taken and untaken branches on the changed lines (the comparison can tell them apart)', () => {
+    const mixed = branchTotals.filter((b) => b.covered > 0 && b.covered < b.total);
+    expect(mixed.length, JSON.stringify(branchTotals)).toBeGreaterThanOrEqual(3);
+  });
+
+  it('every format that places branches on lines measured some on the changed lines', () => {
+    const measured = new Set(branchTotals.map((b) => b.name.split(' ')[0]));
+    expect([...measured].sort()).toEqual(['Clover', 'Cobertura', 'Istanbul', 'JaCoCo', 'lcov']);
   });
 });

@@ -195,6 +195,28 @@ describe('coverage model: compact sets', () => {
     expect(combineItems(new Map([['2#1', 1], ['9#0', 0]]), set)).toMatchObject({ size: 8, covered: 5 });
   });
 
+  it('places each branch on the line its id names, in every form (forEachLine)', () => {
+    const b = new BranchSetBuilder();
+    b.addTriple(2, 0, 1, true); // narrow
+    b.addTriple(0x7ffff, 31, 63, false); // the largest narrow code
+    b.addTriple(600_000, 0, 0, true); // wide
+    b.addTriple(3, 2000, 0, false); // text `3,2000,0`
+    b.addIndexed(9, 2, 1); // 9#0 taken, 9#1 not
+    b.addId('?4#0', 1); // an Istanbul branch whose map gives no line
+    b.addLcov(`5,${'x'.repeat(400)},0`, 0, 408, 1); // a long text id: hashed, its line lost
+    const placed: Array<[number, boolean]> = [];
+    const unplaced = b.build().forEachLine((line, taken) => placed.push([line, taken]));
+    expect(unplaced).toBe(2);
+    expect(placed.sort((x, y) => x[0] - y[0] || Number(x[1]) - Number(y[1]))).toEqual([
+      [2, true],
+      [3, false],
+      [9, false],
+      [9, true],
+      [0x7ffff, false],
+      [600_000, true],
+    ]);
+  });
+
   it('stores branch codes losslessly whatever the steps between lines', () => {
     let seed = 7;
     const next = (n: number): number => {

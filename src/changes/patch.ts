@@ -1,6 +1,7 @@
 /**
  * Patch coverage: of the lines a change adds or modifies that a coverage report instruments, how
- * many ran — the figure Codecov's patch status and diff-cover report. Pure.
+ * many ran — the figure Codecov's patch status and diff-cover report — and likewise of the branches
+ * on those lines, where the format places each branch on a line. Pure.
  *
  * It follows diff-cover's algorithm (diff-cover is on PyPI, not reachable here, so this follows its
  * documented behaviour, not its code): a changed line counts when the report lists it (instrumented);
@@ -13,7 +14,7 @@
  * src/main/java), Windows separators. They are matched to repository paths by one rule
  * (`mapCoveragePath`), after the policy's `path-map` rewrites.
  */
-import { LineSet, type CoverageModel } from '../readers/coverage.js';
+import { BranchSet, LineSet, countOf, type CoverageModel, type FileCoverage } from '../readers/coverage.js';
 import type { Metrics } from '../measure.js';
 import type { Changes } from './diff.js';
 
@@ -46,6 +47,10 @@ export interface PatchCoverage {
   unknown?: string;
   /** the change touches no instrumented line: the patch criterion is not applicable */
   notApplicable?: string;
+  /** why patch.branches cannot be known though the lines can (no branch data, ids without lines) */
+  branchesUnknown?: string;
+  /** the changed lines the report instruments hold no branch: patch.branches is not applicable */
+  branchesNotApplicable?: string;
 }
 
 const UNMATCHED_KEPT = 20;
@@ -110,10 +115,11 @@ export class RepositoryIndex {
  * files (git ls-files); without it, the changed files stand in (enough to match, not to tell
  * every ambiguity).
  */
-export function patchCoverage(model: CoverageModel, changes: Changes, repository: RepositoryIndex, rewrites: readonly PathRewrite[] = []): PatchCoverage {
+export function patchCoverage(model: CoverageModel, changes: Changes, repository: RepositoryIndex, rewrites: readonly PathRewrite[] = [], branchLines = false): PatchCoverage {
   const result: PatchCoverage = { metrics: {}, uncovered: [], unmatched: { paths: [], total: 0 } };
   // coverage of each changed repository path (several coverage paths may name one file: merged)
   const byRepoPath = new Map<string, LineSet[]>();
+  const branchesByPath = new Map<string, Array<FileCoverage['branches']>>();
   let statedOnly = 0;
   for (const [raw, file] of model.files) {
     // an entry without lines is no source file to match (JaCoCo keeps a package's functions under "<package>/")
@@ -132,6 +138,9 @@ export function patchCoverage(model: CoverageModel, changes: Changes, repository
     const list = byRepoPath.get(mapped.path);
     if (list) list.push(file.lines);
     else byRepoPath.set(mapped.path, [file.lines]);
+    const branches = branchesByPath.get(mapped.path);
+    if (branches) branches.push(file.branches);
+    else branchesByPath.set(mapped.path, [file.branches]);
   }
   if (changes.incomplete !== undefined) {
     result.unknown = changes.incomplete;
@@ -180,7 +189,61 @@ export function patchCoverage(model: CoverageModel, changes: Changes, repository
     'patch.lines.covered': { value: covered },
     'patch.lines.total': { value: total },
   };
+  if (branchLines) patchBranches(model, changes, branchesByPath, result);
   return result;
+}
+
+/**
+ * patch.branches: of the branches on changed lines, how many were taken (the branch's own line, as
+ * lcov's BRDA, a Cobertura/JaCoCo/Clover line or an Istanbul branch start gives it). Unknown, never
+ * 0 of 0, when the report has no branch data or a changed file's branch ids name no line; not
+ * applicable when the instrumented changed lines hold no branch.
+ */
+function patchBranches(model: CoverageModel, changes: Changes, branchesByPath: ReadonlyMap<string, Array<FileCoverage['branches']>>, result: PatchCoverage): void {
+  let reportHasBranches = false;
+  for (const file of model.files.values()) {
+    if (file.branches !== undefined && countOf(file.branches).total > 0) {
+      reportHasBranches = true;
+      break;
+    }
+  }
+  if (!reportHasBranches) {
+    result.branchesUnknown = 'the coverage report has no branch data (e.g. coverage.py without --branch)';
+    return;
+  }
+  let covered = 0;
+  let total = 0;
+  for (const [path, list] of branchesByPath) {
+    let set: BranchSet | undefined;
+    for (const branches of list) {
+      if (branches === undefined) continue;
+      if (!(branches instanceof BranchSet) && !(branches instanceof Map)) {
+        if (branches.total === 0) continue;
+        result.branchesUnknown = `the coverage report gives only a branch total for ${path}, not branches by line`;
+        return;
+      }
+      const one = branches instanceof Map ? BranchSet.fromMap(branches) : branches;
+      set = set ? set.union(one) : one;
+    }
+    if (!set) continue;
+    const changed = new Set(changes.files.get(path)!.lines);
+    const unplaced = set.forEachLine((line, taken) => {
+      if (!changed.has(line)) return;
+      total++;
+      if (taken) covered++;
+    });
+    if (unplaced > 0) {
+      result.branchesUnknown = `${unplaced} branch${unplaced === 1 ? '' : 'es'} of ${path} in the coverage report name no line`;
+      return;
+    }
+  }
+  if (total === 0) {
+    result.branchesNotApplicable = 'the changed lines the coverage report instruments hold no branch';
+    return;
+  }
+  result.metrics['patch.branches'] = { value: (covered / total) * 100, unit: '%' };
+  result.metrics['patch.branches.covered'] = { value: covered };
+  result.metrics['patch.branches.total'] = { value: total };
 }
 
 function ranges(lines: number[]): Array<[number, number]> {

@@ -94,7 +94,7 @@ export async function collectEvidence(
     const changes = context.change?.changes;
     if (format.lineCoverage && changes) {
       const repository = new RepositoryIndex(context.change?.repository ?? changes.files.keys());
-      result.patch = patchCoverage(format.lineCoverage(merged), changes, repository, context.pathMap);
+      result.patch = patchCoverage(format.lineCoverage(merged), changes, repository, context.pathMap, format.branchLines === true);
       Object.assign(result.metrics!, result.patch.metrics);
     }
     return result;

@@ -44,11 +44,17 @@ export function historyMetrics(format: FormatName): string[] {
   if (format === 'sarif') return [NEW_FINDINGS, FIXED_FINDINGS];
   return [];
 }
-/** Patch coverage (changed lines a coverage report instruments, and how many ran): line-level coverage formats. */
+/**
+ * Patch coverage (changed lines a coverage report instruments, and how many ran): line-level
+ * coverage formats; patch.branches where the format places each branch on a line.
+ */
 export function patchMetrics(format: FormatName): Record<string, Unit | null> {
-  return FORMATS[format].lineCoverage ? PATCH_METRICS : {};
+  const f = FORMATS[format];
+  if (!f.lineCoverage) return {};
+  return f.branchLines ? { ...PATCH_METRICS, ...PATCH_BRANCH_METRICS } : PATCH_METRICS;
 }
-export const PATCH_METRICS: Record<string, Unit | null> = { 'patch.lines': '%', 'patch.lines.covered': null, 'patch.lines.total': null };
+const PATCH_METRICS: Record<string, Unit | null> = { 'patch.lines': '%', 'patch.lines.covered': null, 'patch.lines.total': null };
+export const PATCH_BRANCH_METRICS: Record<string, Unit | null> = { 'patch.branches': '%', 'patch.branches.covered': null, 'patch.branches.total': null };
 export const NEW_FAILURES = 'failed.new';
 export const FIXED_FAILURES = 'failed.fixed';
 export const NEW_FINDINGS = 'results.new';

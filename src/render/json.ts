@@ -99,7 +99,7 @@ function criterionJson(c: CriterionResult) {
     /** checks not applicable to this change (patch coverage of a change with no instrumented line) */
     inapplicable: c.inapplicable ?? [],
     /** patch coverage: files with uncovered changed lines (worst first) and coverage paths that match no repository file */
-    patch: c.patch ? { uncovered: c.patch.uncovered, unmatched: c.patch.unmatched, ...(c.patch.unknown !== undefined && { unknown: c.patch.unknown }), ...(c.patch.notApplicable !== undefined && { notApplicable: c.patch.notApplicable }) } : null,
+    patch: c.patch ? { uncovered: c.patch.uncovered, unmatched: c.patch.unmatched, ...(c.patch.unknown !== undefined && { unknown: c.patch.unknown }), ...(c.patch.notApplicable !== undefined && { notApplicable: c.patch.notApplicable }), ...(c.patch.branchesUnknown !== undefined && { branchesUnknown: c.patch.branchesUnknown }), ...(c.patch.branchesNotApplicable !== undefined && { branchesNotApplicable: c.patch.branchesNotApplicable }) } : null,
     evidence: c.evidence.map((e) => ({
       artifact: e.artifact ?? null,
       path: e.path,

@@ -8,7 +8,7 @@ import { check, describeExpectation } from '../expect/expectation.js';
 import { formatValue } from '../expect/units.js';
 import type { Metrics, Unit } from '../measure.js';
 import type { Criterion, Policy, Position, Profile } from '../policy/load.js';
-import { FILES_METRIC, historyMetrics, NEW_FINDINGS, patchMetrics } from '../policy/schema.js';
+import { FILES_METRIC, historyMetrics, NEW_FINDINGS, PATCH_BRANCH_METRICS, patchMetrics } from '../policy/schema.js';
 import type { BaselineLookup } from '../history/baseline.js';
 import type { DigestCriterion, TrendPoint } from '../history/digest.js';
 import { FORMATS } from '../readers/index.js';
@@ -360,9 +360,14 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date, ba
       ? `no change to compare with: ${change?.reason ?? 'none was given (the CLI takes --diff-base REF or --diff FILE)'}`
       : (found.patch?.unknown ?? found.patch?.notApplicable);
     if (why !== undefined) for (const name of patchNames) notes[name] ??= why;
+    const branchWhy = found.patch?.branchesUnknown ?? found.patch?.branchesNotApplicable;
+    if (branchWhy !== undefined) for (const name of Object.keys(PATCH_BRANCH_METRICS)) notes[name] ??= branchWhy;
   }
-  const patchInapplicable = found.patch?.notApplicable;
-  if (patchInapplicable !== undefined && c.expect.every((e) => patchNames.includes(e.metric))) {
+  // why a patch expectation does not apply to this change (no instrumented changed line; no branch on one)
+  const inapplicableWhy = (metric: string): string | undefined =>
+    !patchNames.includes(metric) ? undefined : (found.patch?.notApplicable ?? (Object.hasOwn(PATCH_BRANCH_METRICS, metric) ? found.patch?.branchesNotApplicable : undefined));
+  const patchInapplicable = c.expect.map((e) => inapplicableWhy(e.metric)).find((why) => why !== undefined);
+  if (patchInapplicable !== undefined && c.expect.every((e) => inapplicableWhy(e.metric) !== undefined)) {
     for (const [name, metric] of Object.entries(metrics)) {
       result.metrics[name] = metric.value;
       if (metric.unit !== undefined) result.units[name] = metric.unit;
@@ -383,8 +388,9 @@ function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date, ba
   const skipped: string[] = [];
   const inapplicable: string[] = [];
   for (const e of c.expect) {
-    if (patchInapplicable !== undefined && patchNames.includes(e.metric)) {
-      inapplicable.push(`${e.metric} ${e.expectation.text}: ${patchInapplicable}`);
+    const notHere = inapplicableWhy(e.metric);
+    if (notHere !== undefined) {
+      inapplicable.push(`${e.metric} ${e.expectation.text}: ${notHere}`);
       continue;
     }
     const needsBase = e.expectation.relative !== undefined || history.includes(e.metric);
