@@ -25,7 +25,8 @@
  * them: lcov BRDA:<line>,<block>,<branch>,<taken> ('-' or 0: not taken); Cobertura's
  * condition-coverage="P% (covered/total)" of a line; JaCoCo's mb/cb of a line; Clover's cond lines
  * (Istanbul's count/truecount/falsecount: truecount of truecount+falsecount covered; OpenClover's
- * two outcomes, true and false); Istanbul's b arrays at their branchMap loc.start.line.
+ * two outcomes, true and false); OpenCover's BranchPoints at their sl; Istanbul's b arrays at their
+ * branchMap loc.start.line.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -201,6 +202,17 @@ const branchOracles = {
         if (attr(l[1]!, 'count') !== undefined) addBranches(data, file, n, t, t + fc);
         else addBranches(data, file, n, (t > 0 ? 1 : 0) + (fc > 0 ? 1 : 0), 2);
       }
+    }
+    return data;
+  },
+  opencover(text: string): BranchData {
+    const data: BranchData = new Map();
+    const files = new Map<string, string>();
+    let fileRef = '';
+    for (const m of text.matchAll(/<(File|FileRef|BranchPoint)\b([^>]*)>/g)) {
+      if (m[1] === 'File') files.set(attr(m[2]!, 'uid')!, xmlText(attr(m[2]!, 'fullPath')!));
+      else if (m[1] === 'FileRef') fileRef = attr(m[2]!, 'uid')!;
+      else addBranches(data, files.get(attr(m[2]!, 'fileid') ?? fileRef)!, Number(attr(m[2]!, 'sl')), Number(attr(m[2]!, 'vc')) > 0 ? 1 : 0, 1);
     }
     return data;
   },
@@ -435,6 +447,7 @@ const CASES: FormatCase[] = [
     report: openCoverText,
     reportName: 'opencover.xml',
     oracle: oracles.opencover,
+    branchOracle: branchOracles.opencover,
     sources: openCoverSources.out,
     mapping: openCoverSources.mapping,
     pathMap: [{ from: 'C:/temp/', to: 'Test/' }],
@@ -590,6 +603,6 @@ describe('patch.branches across the formats', () => {
 
   it('every format that places branches on lines measured some on the changed lines', () => {
     const measured = new Set(branchTotals.map((b) => b.name.split(' ')[0]));
-    expect([...measured].sort()).toEqual(['Clover', 'Cobertura', 'Istanbul', 'JaCoCo', 'lcov']);
+    expect([...measured].sort()).toEqual(['Clover', 'Cobertura', 'Istanbul', 'JaCoCo', 'OpenCover', 'lcov']);
   });
 });

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Metrics } from '../../src/measure.js';
 import { FORMATS } from '../../src/readers/index.js';
+import type { BranchSet } from '../../src/readers/coverage.js';
 import { opencover } from '../../src/readers/opencover.js';
 import type { StatementCoverage } from '../../src/readers/statements.js';
 import { runCli } from '../helpers/cli.js';
@@ -184,6 +185,23 @@ describe('opencover: the reading rules on small sessions', () => {
 </Methods></Class></Classes></Module></Modules></CoverageSession>`);
     expectKinds(await metricsOf(run(1, 0), run(0, 1)), { lines: [2, 2], branches: [2, 2], functions: [2, 2] });
     expectKinds(await metricsOf(run(1, 0), run(1, 0)), { lines: [1, 2], branches: [1, 2], functions: [1, 2] });
+  });
+
+  it('places each branch point on its own line; where place is no identity, by method name, on no line', async () => {
+    // Outer starts on line 2 at column 9 with points on lines 3 and 5; Lambda starts on line 3 at
+    // column 20 (its points on line 3 are its own); Clash starts at column 9 too and has a point on
+    // line 5, where Outer has: by place the two would be one branch, so Clash is keyed by name
+    const text = `<CoverageSession><Modules><Module><Files><File uid="1" fullPath="a.cs"/></Files><Classes><Class><Methods>
+<Method><Name>Outer</Name><FileRef uid="1"/><SequencePoints><SequencePoint vc="1" sl="2" sc="9" el="2"/></SequencePoints><BranchPoints><BranchPoint vc="1" sl="3"/><BranchPoint vc="0" sl="3"/><BranchPoint vc="0" sl="5"/></BranchPoints></Method>
+<Method><Name>Lambda</Name><FileRef uid="1"/><SequencePoints><SequencePoint vc="1" sl="3" sc="20" el="3"/></SequencePoints><BranchPoints><BranchPoint vc="1" sl="3"/><BranchPoint vc="1" sl="3"/></BranchPoints></Method>
+<Method><Name>Clash</Name><FileRef uid="1"/><SequencePoints><SequencePoint vc="1" sl="4" sc="9" el="4"/></SequencePoints><BranchPoints><BranchPoint vc="1" sl="5"/></BranchPoints></Method>
+</Methods></Class></Classes></Module></Modules></CoverageSession>`;
+    const model = await readText(text);
+    expectKinds(opencover.metrics(model), { lines: [3, 3], branches: [4, 6], functions: [3, 3] });
+    const branches = model.coverage.files.get('a.cs')!.branches as BranchSet;
+    const placed: Array<[number, boolean]> = [];
+    expect(branches.forEachLine((line, taken) => placed.push([line, taken]))).toBe(1);
+    expect(placed.sort((a, b) => a[0] - b[0] || Number(a[1]) - Number(b[1]))).toEqual([[3, false], [3, true], [3, true], [3, true], [5, false]]);
   });
 });
 

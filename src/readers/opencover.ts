@@ -34,8 +34,12 @@ import { parseXml, type XmlAttributes } from './xml.js';
  *   method's FileRef); a line is covered if any sequence point on it was visited (vc > 0), as
  *   ReportGenerator reads them. Sequence points on the PDB's hidden line (0xFEEFEE) or line 0 are
  *   not lines.
- * - Branches: each BranchPoint, taken when vc > 0, keyed by file, method (where its first sequence
- *   point starts, else its name) and its order in the method (IL order, as OpenCover writes them).
+ * - Branches: each BranchPoint, taken when vc > 0, keyed by file, its own line (`sl`), its method's
+ *   start column and its order among the method's points on that line (IL order, as OpenCover
+ *   writes them), so each branch is placed on its line (patch coverage). Where that is no identity
+ *   (a point without `sl`, a method without a sequence point, or two methods starting at the same
+ *   column with points on one line) the method's points are keyed by the method's name and their
+ *   order instead, and name no line.
  * - Functions: methods with at least one sequence point (as OpenCover's numMethods counts them),
  *   covered when one of its sequence points or its MethodPoint was visited, or visited="true";
  *   keyed by module and method name.
@@ -76,6 +80,8 @@ class SourceFile {
   readonly functions: ItemMap = new Map();
   /** where the methods with branch points start (line * 1024 + column), to tell them apart */
   readonly starts = new Set<number>();
+  /** branch lines and the start columns of the methods with points on them (line * 1024 + column) → that method's start */
+  readonly places = new Map<number, number>();
   private lineBuilder: LineSetBuilder | undefined;
   private branchBuilder: BranchSetBuilder | undefined;
   private pending = 0;
@@ -140,8 +146,8 @@ interface MethodState {
   /** where its first sequence point starts (line, column): the method's place in its file */
   startLine: number;
   startCol: number;
-  /** its branch points in order (file, taken), added when the method closes */
-  branches: { file: SourceFile; taken: boolean }[];
+  /** its branch points in order (file, own line or -1, taken), added when the method closes */
+  branches: { file: SourceFile; line: number; taken: boolean }[];
 }
 
 interface Declared {
@@ -153,6 +159,7 @@ interface Declared {
 export const opencover: Format<StatementCoverage> = {
   name: 'opencover',
   lineCoverage: (m) => m.coverage,
+  branchLines: true,
   knownMetrics: COVERAGE_METRICS,
   merge: mergeStatementCoverage,
   metrics: statementCoverageMetrics,
@@ -264,7 +271,9 @@ export const opencover: Format<StatementCoverage> = {
               if (!method) throw new EvidenceError('<BranchPoint> outside a <Method>: not an OpenCover report');
               const vc = count(attrs, 'vc', '<BranchPoint>');
               if (method.branches.length >= 1_000_000) throw new EvidenceError('more than 1,000,000 <BranchPoint> elements in one <Method>');
-              method.branches.push({ file: fileOf(attrs.get('fileid') ?? method.fileUid, '<BranchPoint>'), taken: vc > 0 });
+              const sl = attrs.digits('sl');
+              const line = sl > 0 && sl !== HIDDEN_LINE && sl <= MAX_LINE ? sl : -1;
+              method.branches.push({ file: fileOf(attrs.get('fileid') ?? method.fileUid, '<BranchPoint>'), line, taken: vc > 0 });
               break;
             }
             case 'MethodPoint':
@@ -294,19 +303,34 @@ export const opencover: Format<StatementCoverage> = {
           else if (name === 'Method' && method) {
             // the same text gives the same id whether hashed here or by compactId
             const key = method.hash ? `\0${method.hash.digest('base64')}` : compactId(method.name.trim());
-            // a branch point is the k-th of its method (in IL order), the method known by where it starts
-            // (two lambdas on one line are two methods), or by its name when it has no sequence point
+            // a branch point is the k-th of its method's points on its line, the method told apart from
+            // others by its start column (two lambdas on one line are two methods); or, where that is
+            // no identity, the k-th of its method known by name
             const { startLine, startCol } = method;
             const start = startLine * 1024 + startCol;
-            const files = new Set<SourceFile>();
-            // a place two methods share (no columns, or a hostile file) is no identity: then the name is
-            const byPlace = startLine > 0 && startLine <= MAX_LINE && startCol < 1024 && method.branches.every((b) => !b.file.starts.has(start));
+            const placeOf = (b: { line: number }) => b.line * 1024 + startCol;
+            // a place another method has (no columns, or a hostile file) is no identity: then the name is
+            const byPlace =
+              startLine > 0 &&
+              startLine <= MAX_LINE &&
+              startCol < 1024 &&
+              method.branches.every((b) => b.line > 0 && !b.file.starts.has(start) && (b.file.places.get(placeOf(b)) ?? start) === start);
+            // the method's points so far per file and place
+            const seen = new Map<SourceFile, Map<number, number>>();
             method.branches.forEach((b, k) => {
-              files.add(b.file);
-              if (byPlace) b.file.addBranch(startLine, startCol, k, b.taken);
-              else b.file.addBranchId(`${k} ${key}`, b.taken);
+              if (!byPlace) {
+                b.file.addBranchId(`${k} ${key}`, b.taken);
+                return;
+              }
+              const place = placeOf(b);
+              let onLine = seen.get(b.file);
+              if (!onLine) seen.set(b.file, (onLine = new Map()));
+              const index = onLine.get(place) ?? 0;
+              onLine.set(place, index + 1);
+              b.file.places.set(place, start);
+              b.file.addBranch(b.line, startCol, index, b.taken);
             });
-            if (byPlace) for (const f of files) f.starts.add(start);
+            if (byPlace) for (const b of method.branches) b.file.starts.add(start);
             // a method without sequence points (abstract, compiler-generated) is no function here, as in OpenCover's numMethods
             if (method.points > 0) {
               const functions = fileOf(method.fileUid, '<Method> <FileRef>').functions;
