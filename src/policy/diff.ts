@@ -97,10 +97,25 @@ function weakerRelative(before: Expect, after: Expect): boolean {
   return a.op !== b.op || x !== y;
 }
 
-/** A waiver's scope: its criterion and, for a narrow one, its tests. */
+/** A waiver's scope: its criterion and, for a narrow one, its tests, rules and fingerprints. */
 function waiverKey(w: Policy['waivers'][number]): string {
   const tests = w.tests ? [...w.tests].map((t) => `${t.suite ?? ''}\u0000${t.name}`).sort().join('\u0001') : '*';
-  return `${w.criterion}\u0002${tests}`;
+  const list = (xs: string[] | undefined) => (xs ? [...xs].sort().join('\u0001') : '*');
+  return `${w.criterion}\u0002${tests}\u0002${list(w.rules)}\u0002${list(w.fingerprints)}`;
+}
+
+/** "waiver", "waiver of 2 tests", "waiver of 1 rule and 3 fingerprints" */
+function waiverScope(w: Policy['waivers'][number]): string {
+  const parts = (
+    [
+      [w.tests?.length, 'test'],
+      [w.rules?.length, 'rule'],
+      [w.fingerprints?.length, 'fingerprint'],
+    ] as const
+  )
+    .filter(([n]) => n !== undefined)
+    .map(([n, what]) => `${n} ${what}${n === 1 ? '' : 's'}`);
+  return parts.length > 0 ? `waiver of ${parts.join(' and ')}` : 'waiver';
 }
 
 /** Waivers in `head` that `base` lacks, or that run longer there (the policy's maximum too). */
@@ -108,7 +123,7 @@ function waiverChanges(base: Policy, head: Policy): string[] {
   const out: string[] = [];
   const before = new Map(base.waivers.map((w) => [waiverKey(w), w]));
   for (const w of head.waivers) {
-    const scope = w.tests ? `waiver of ${w.tests.length} test${w.tests.length === 1 ? '' : 's'}` : 'waiver';
+    const scope = waiverScope(w);
     const was = before.get(waiverKey(w));
     if (!was) out.push(`${w.criterion}: ${scope} added, to ${w.expires} (${w.reason})`);
     else if (w.expires > was.expires) out.push(`${w.criterion}: ${scope} extended ${was.expires} → ${w.expires}`);

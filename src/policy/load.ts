@@ -8,7 +8,7 @@ import { parseExpectation, parseNumber, type Expectation } from '../expect/expec
 import { parseDuration } from '../expect/units.js';
 import type { Unit } from '../measure.js';
 import type { FormatName } from '../readers/index.js';
-import type { NamedMetricSpec } from '../readers/types.js';
+import type { FindingWaiverScope, NamedMetricSpec } from '../readers/types.js';
 import type { PathRewrite } from '../changes/patch.js';
 import { didYouMean, metricUnit, policySchema, type ParsedCriterion } from './schema.js';
 
@@ -46,6 +46,11 @@ export interface Criterion {
   baseline: 'required' | 'optional';
   /** repository path globs the criterion is about (not applicable to a change that touches none) */
   paths?: string[];
+  /**
+   * what the policy's narrow waivers of this criterion's findings name (SARIF `rules:` /
+   * `fingerprints:`), in policy order, for the reader to tally (whether they hold is the verdict's)
+   */
+  findingWaivers?: FindingWaiverScope[];
   position: Position;
 }
 
@@ -58,6 +63,10 @@ export interface Waiver {
   approvedBy?: string;
   /** narrower: only these failing tests */
   tests?: Array<{ suite?: string; name: string }>;
+  /** narrower (SARIF): only the findings of these rule ids (matched exactly) */
+  rules?: string[];
+  /** narrower (SARIF): only the findings with one of these `key=value` (partial) fingerprints */
+  fingerprints?: string[];
   position: Position;
 }
 
@@ -124,6 +133,8 @@ export function loadPolicy(text: string, file: string): LoadResult {
       ...(w.link !== undefined && { link: w.link }),
       ...(w['approved-by'] !== undefined && { approvedBy: w['approved-by'] }),
       ...(w.tests !== undefined && { tests: w.tests.map((t) => ({ ...(t.suite !== undefined && { suite: t.suite }), name: t.name })) }),
+      ...(w.rules !== undefined && { rules: w.rules }),
+      ...(w.fingerprints !== undefined && { fingerprints: w.fingerprints }),
       position: nodePosition(['waivers', i]),
     })),
     waiverMaxDays: p['waiver-max-days'],
@@ -135,7 +146,17 @@ export function loadPolicy(text: string, file: string): LoadResult {
     criteria: p.criteria.map((c, i) => toCriterion(c, (...rest) => nodePosition(['criteria', i, ...rest]))),
   };
   if (p['min-score'] !== undefined) policy.minScore = p['min-score'];
+  for (const c of policy.criteria) {
+    const scopes = policy.waivers.filter((w) => w.criterion === c.id).flatMap(findingWaiverScope);
+    if (scopes.length > 0) c.findingWaivers = scopes;
+  }
   return { ok: true, policy };
+}
+
+/** What a narrow waiver of SARIF findings names ([] for any other waiver); the verdict pairs them up in the same order. */
+export function findingWaiverScope(w: Pick<Waiver, 'rules' | 'fingerprints'>): FindingWaiverScope[] {
+  if (w.rules === undefined && w.fingerprints === undefined) return [];
+  return [{ ...(w.rules !== undefined && { rules: w.rules }), ...(w.fingerprints !== undefined && { fingerprints: w.fingerprints }) }];
 }
 
 function toCriterion(c: ParsedCriterion, position: (...path: (string | number)[]) => Position): Criterion {

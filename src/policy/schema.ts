@@ -155,6 +155,22 @@ const waiver = z.strictObject({
     .max(1_000)
     .optional()
     .describe('only these failing tests (suite and name as the report shows them): they leave the counts, the rest is still judged'),
+  rules: z
+    .array(z.string().min(1))
+    .min(1)
+    .max(1_000)
+    .optional()
+    .describe('SARIF: only the findings of these rule ids (exactly: "CA2000" does not cover "CA2000/1"): they leave every count, the rest is still judged'),
+  fingerprints: z
+    .array(
+      z.string().regex(/^[^=]+=/, {
+        error: 'a fingerprint is "key=value" as the SARIF result has it in partialFingerprints or fingerprints, e.g. "primaryLocationLineHash=39fa2ee980eb94b0:1"',
+      }),
+    )
+    .min(1)
+    .max(1_000)
+    .optional()
+    .describe('SARIF: only the findings with one of these "key=value" entries in partialFingerprints or fingerprints (with rules: findings of those rules with those fingerprints)'),
 });
 
 const profile = z.strictObject({
@@ -186,7 +202,11 @@ export const policySchema = z
       .max(MAX_WAIVER_DAYS, { error: `waiver-max-days must be at most ${MAX_WAIVER_DAYS}` })
       .default(DEFAULT_WAIVER_DAYS)
       .describe('the longest a waiver may run: one that expires later than this many days from the day it is judged is not used'),
-    waivers: z.array(waiver).max(200, { error: 'at most 200 waivers' }).optional().describe('time-limited exceptions: a criterion, or some of its failing tests, that may fail without failing the gate'),
+    waivers: z
+      .array(waiver)
+      .max(200, { error: 'at most 200 waivers' })
+      .optional()
+      .describe('time-limited exceptions: a criterion, or some of its failing tests or SARIF findings, that may fail without failing the gate'),
   })
   .superRefine((policy, ctx) => {
     const seen = new Map<string, number>();
@@ -227,6 +247,15 @@ export const policySchema = z
       }
       if (w.tests && !FORMATS[c.evidence.format].testResults) {
         ctx.addIssue({ code: 'custom', path: ['waivers', i, 'tests'], message: `tests: names failing tests, and ${c.id} reads ${c.evidence.format}, not test results; waive the whole criterion instead` });
+      }
+      for (const key of ['rules', 'fingerprints'] as const) {
+        if (w[key] && c.evidence.format !== 'sarif') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['waivers', i, key],
+            message: `${key}: names SARIF findings, and ${c.id} reads ${c.evidence.format}, not sarif; ${FORMATS[c.evidence.format].testResults ? 'name failing tests with tests:, or ' : ''}waive the whole criterion instead`,
+          });
+        }
       }
     });
   });
