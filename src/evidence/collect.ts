@@ -4,7 +4,8 @@ import { EvidenceError, type Metrics } from '../measure.js';
 import type { Criterion } from '../policy/load.js';
 import { FORMATS } from '../readers/index.js';
 import { formatBytes } from '../readers/input.js';
-import type { ByteSource, Failures, Format } from '../readers/types.js';
+import type { ByteSource, Failures, Format, Waivable } from '../readers/types.js';
+import { sarifWaivable, type SarifModel } from '../readers/sarif.js';
 import type { EvidenceFile, EvidenceSource, Provenance } from './types.js';
 import type { ChangeInput } from '../changes/diff.js';
 import { patchCoverage, RepositoryIndex, type PathRewrite, type PatchCoverage } from '../changes/patch.js';
@@ -24,6 +25,8 @@ export interface CriterionEvidence {
   failures?: Failures;
   /** patch coverage of a line-level coverage format, when the change is known */
   patch?: PatchCoverage;
+  /** what the criterion's narrow waivers of findings match (SARIF `rules:` / `fingerprints:`), for the evaluation to subtract */
+  waivable?: Waivable;
 }
 
 /** What the run knows beside the evidence: the change (for patch coverage) and the policy's path rewrites. */
@@ -76,7 +79,7 @@ export async function collectEvidence(
     budget.bytesLeft -= file.bytes;
     const hashed = hashing(file.open(), limits.fileBytes);
     try {
-      models.push(await format.read(hashed.source, { name, metrics: criterion.metrics, limits }));
+      models.push(await format.read(hashed.source, { name, metrics: criterion.metrics, limits, ...(criterion.findingWaivers && { waivers: criterion.findingWaivers }) }));
       record.sha256 = await hashed.finish();
     } catch (err) {
       await hashed.finish().then((sha) => (record.sha256 = sha), () => undefined);
@@ -91,6 +94,8 @@ export async function collectEvidence(
     if (notes && Object.keys(notes).length > 0) result.notes = notes;
     const failures = format.failures?.(merged);
     if (failures && failures.total > 0) result.failures = failures;
+    const waivable = criterion.findingWaivers && criterion.evidence.format === 'sarif' ? sarifWaivable(merged as SarifModel) : undefined;
+    if (waivable) result.waivable = waivable;
     const changes = context.change?.changes;
     if (format.lineCoverage && changes) {
       const repository = new RepositoryIndex(context.change?.repository ?? changes.files.keys());

@@ -3,9 +3,9 @@ import { EvidenceError } from '../measure.js';
 import type { Metrics } from '../measure.js';
 import { compileShape, readJsonDocument, streamItems, type Shape } from './json.js';
 import { own } from './coverage.js';
-import { FailingIdentities } from './identity.js';
+import { FailingIdentities, identityOf } from './identity.js';
 import { FAILING_TESTS_KEPT } from './test-results.js';
-import type { ByteSource, FailureItem, Failures, Format } from './types.js';
+import type { ByteSource, FailureItem, Failures, FindingWaiverScope, Format, Waivable } from './types.js';
 
 /**
  * SARIF 2.1.0 logs (CodeQL, Trivy, ESLint, Semgrep, ...), summed over every run of the file.
@@ -77,6 +77,25 @@ import type { ByteSource, FailureItem, Failures, Format } from './types.js';
  * rule its index or guid points at, when the run's tool is written before its results (else the
  * result has no identity); '' for a result that names no rule. Results are built with their
  * fingerprints, message and locations until both the findings shown and the identities are full.
+ *
+ * Narrow waivers of findings (ReadContext.waivers: a policy's `rules:` / `fingerprints:` waivers of
+ * the criterion). The evaluation sees only metrics, so it cannot take findings out of the counts by
+ * itself, and the reader cannot decide which waivers hold (expiry is the evaluation's). So the
+ * reader tallies, for every counted result, the set of waivers that match it, and the evaluation
+ * subtracts the sets that meet an active waiver (src/verdict/waivers.ts): each result belongs to one
+ * set, so one matched by two waivers leaves the counts once. A waiver matches a result when one of
+ * its `rules` is the result's rule id exactly (as its identity names it: `ruleId`, `rule.id`, else
+ * the id of the rule its index or guid points at), and/or one of its `fingerprints` "key=value" is an
+ * entry of the result's `partialFingerprints` or `fingerprints` (split at the first "="; the value
+ * compared as written); a waiver with both needs both. Rule ids match exactly, not by hierarchy:
+ * SARIF's "/" (§3.27.5, "CA2000/1" under "CA2000") is also how CodeQL names every query
+ * ("js/sql-injection"), so a parent match would let `rules: [js]` waive all of them; a sub-rule is
+ * named itself, and a waiver that names only its parent matches nothing and is listed as unused. Per set the results are tallied like the
+ * rest, by reference and own level and severity, and resolved with the same rules, so the sets'
+ * counts are exact; they stay bounded: a set per distinct (reference, fingerprints matched), at
+ * most WAIVER_SETS in a log (beyond it the waivers are refused as inexact, never guessed). Each
+ * finding kept for the report and each identity carries its set, so the evaluation can drop them too
+ * (an identity is dropped only when every result that has it is waived).
  */
 export interface SarifModel {
   results: number;
@@ -95,6 +114,101 @@ export interface SarifModel {
   findings: Record<FindingLevel, FailureItem[]>;
   /** the identities of every counted result, up to LIMITS.failingIdentities */
   identities: FailingIdentities;
+  /** what the criterion's narrow waivers match, when the log was read with some (ReadContext.waivers) */
+  waivers?: WaiverTally;
+}
+
+type CountKey = (typeof COUNTS)[number];
+type Counts = Record<CountKey, number>;
+
+/** What the narrow waivers match in one model (see the file comment). Set keys: sorted scope indices joined by ",". */
+interface WaiverTally {
+  readonly scopes: FindingWaiverScope[];
+  /** counted results by the set of scopes that match them (non-empty sets only) */
+  readonly sets: Map<string, Counts>;
+  /** parallel to SarifModel.findings: each kept finding's set ('' none) */
+  readonly kept: Record<FindingLevel, string[]>;
+  /** identities of results some scope matched: the sets of the results that have them ('' none) */
+  readonly identities: Map<string, Set<string>>;
+  inexact?: string;
+}
+
+/** Distinct (reference, fingerprints matched) tallies the waivers of one log may need. */
+const WAIVER_SETS = 10_000;
+
+/**
+ * The narrow waivers of one read, compiled: their rule ids by id, their fingerprints by key and
+ * value. What a result matches: `match` of its rule's scopes and its fingerprints' scopes.
+ */
+class WaiverWatch {
+  private readonly rules = new Map<string, Set<number>>();
+  private readonly prints = new Map<string, Map<string, number[]>>();
+  /** (reference, fingerprints matched) tallies so far, against WAIVER_SETS */
+  tallies = 0;
+  inexact?: string;
+
+  constructor(readonly scopes: FindingWaiverScope[]) {
+    scopes.forEach((scope, i) => {
+      for (const id of scope.rules ?? []) this.rules.set(id, (this.rules.get(id) ?? new Set()).add(i));
+      for (const print of scope.fingerprints ?? []) {
+        const eq = print.indexOf('=');
+        if (eq <= 0) continue; // the policy schema refuses it
+        const key = print.slice(0, eq);
+        const values = this.prints.get(key) ?? new Map<string, number[]>();
+        values.set(print.slice(eq + 1), [...(values.get(print.slice(eq + 1)) ?? []), i]);
+        this.prints.set(key, values);
+      }
+    });
+  }
+
+  get readsFingerprints(): boolean {
+    return this.prints.size > 0;
+  }
+
+  /** The scopes one of whose rules is this rule id, exactly (see the file comment: no parents, no prefixes). */
+  ruleScopes(id: string | undefined): ReadonlySet<number> {
+    if (id === undefined || id === '') return NO_SCOPES;
+    return this.rules.get(id) ?? NO_SCOPES;
+  }
+
+  /** The scopes one of whose fingerprints is an entry of the result's partialFingerprints or fingerprints. */
+  printScopes(result: Json): readonly number[] {
+    if (this.prints.size === 0) return NO_INDICES;
+    let out: Set<number> | undefined;
+    for (const key of ['partialFingerprints', 'fingerprints'] as const) {
+      const prints = result[key];
+      if (!isObject(prints)) continue;
+      for (const [k, v] of Object.entries(prints)) {
+        const scopes = this.prints.get(k)?.get(typeof v === 'string' ? v : JSON.stringify(v));
+        if (scopes === undefined) continue;
+        out ??= new Set();
+        for (const i of scopes) out.add(i);
+      }
+    }
+    return out === undefined ? NO_INDICES : [...out].sort((a, b) => a - b);
+  }
+
+  /** The set key of a result: the scopes whose every part matches it ('' none). */
+  match(rule: ReadonlySet<number>, prints: readonly number[]): string {
+    if (rule.size === 0 && prints.length === 0) return '';
+    const out: number[] = [];
+    for (const i of new Set([...rule, ...prints])) {
+      const scope = this.scopes[i]!;
+      if ((scope.rules === undefined || rule.has(i)) && (scope.fingerprints === undefined || prints.includes(i))) out.push(i);
+    }
+    return out.sort((a, b) => a - b).join(',');
+  }
+}
+
+const NO_SCOPES: ReadonlySet<number> = new Set();
+const NO_INDICES: readonly number[] = [];
+
+function emptyCounts(): Counts {
+  return { results: 0, error: 0, warning: 0, note: 0, critical: 0, high: 0, medium: 0, low: 0, unrated: 0 };
+}
+
+function emptyWaiverTally(scopes: FindingWaiverScope[]): WaiverTally {
+  return { scopes, sets: new Map(), kept: { error: [], warning: [], note: [] }, identities: new Map() };
 }
 
 type FindingLevel = 'error' | 'warning' | 'note';
@@ -119,6 +233,8 @@ interface Candidate {
   readonly text?: string;
   readonly messageId?: string;
   readonly args?: string[];
+  /** the waivers whose fingerprints it has (WaiverWatch.printScopes) */
+  readonly prints?: readonly number[];
 }
 
 type Json = Record<string, unknown>;
@@ -174,7 +290,7 @@ function shortText(text: unknown): string | undefined {
 }
 
 /** What may be shown of a counted result, read before it is dropped. */
-function candidateOf(result: Json, i: number, tally: ReferenceTally, level: FindingLevel | undefined): Candidate {
+function candidateOf(result: Json, i: number, tally: ReferenceTally, level: FindingLevel | undefined, prints: readonly number[]): Candidate {
   const message = isObject(result.message) ? result.message : undefined;
   const location = Array.isArray(result.locations) && isObject(result.locations[0]) ? result.locations[0] : undefined;
   const physical = location !== undefined && isObject(location.physicalLocation) ? location.physicalLocation : undefined;
@@ -194,6 +310,7 @@ function candidateOf(result: Json, i: number, tally: ReferenceTally, level: Find
     ...(shortText(message?.text) !== undefined ? { text: shortText(message?.text) } : {}),
     ...(typeof message?.id === 'string' ? { messageId: own(message.id.slice(0, FINDING_TEXT)) } : {}),
     ...(args !== undefined ? { args } : {}),
+    ...(prints.length > 0 ? { prints } : {}),
   };
 }
 
@@ -260,6 +377,8 @@ interface ReferenceTally {
   deferred: number;
   /** the rule id its results' identities name (null: not knowable while streaming) */
   identityRule?: string | null;
+  /** of its results, those with fingerprints a waiver names: by those waivers (key: their indices) */
+  printed?: Map<string, { prints: readonly number[]; cells: Uint32Array }>;
 }
 
 /** What one run's results add up to before their rules are resolved. */
@@ -274,6 +393,8 @@ class RunTally {
     private readonly identities: FailingIdentities,
     /** the run being read (its tool is there once the log has written it) */
     private readonly run?: Json,
+    /** the criterion's narrow waivers of findings */
+    private readonly watch?: WaiverWatch,
   ) {}
   /** counted results that carry their own security-severity */
   ownSeverities = 0;
@@ -348,19 +469,19 @@ class RunTally {
   }
 
   /** Keeps what may be shown of a counted result, while its level has room. */
-  private keep(result: Json, i: number, tally: ReferenceTally, levelSlot: number): void {
+  private keep(result: Json, i: number, tally: ReferenceTally, levelSlot: number, prints: readonly number[]): void {
     const own = levelSlot === LEVEL_FROM_RULE ? undefined : LEVEL_SLOTS[levelSlot];
     if (own === 'none') return;
     const level = own ?? this.eagerLevel(tally);
     if (level === 'none') return;
     if (level !== null) {
       const bucket = this.kept[level];
-      if (bucket.length < FAILING_TESTS_KEPT) bucket.push(candidateOf(result, i, tally, own));
+      if (bucket.length < FAILING_TESTS_KEPT) bucket.push(candidateOf(result, i, tally, own, prints));
       return;
     }
     if (tally.deferred >= FAILING_TESTS_KEPT || this.deferred.length >= DEFERRED_KEPT) return;
     tally.deferred++;
-    this.deferred.push(candidateOf(result, i, tally, undefined));
+    this.deferred.push(candidateOf(result, i, tally, undefined, prints));
   }
 
   add(result: unknown, i: number, where: () => string): void {
@@ -429,32 +550,76 @@ class RunTally {
       this.references.set(key, tally);
     }
     tally.total++;
-    tally.cells[levelSlot * (BUCKET_FROM_RULE + 1) + bucketSlot]!++;
+    const cell = levelSlot * (BUCKET_FROM_RULE + 1) + bucketSlot;
+    tally.cells[cell]!++;
+    const watch = this.watch;
+    const prints = watch !== undefined ? watch.printScopes(result) : NO_INDICES;
+    if (watch !== undefined && prints.length > 0 && watch.inexact === undefined) {
+      const key = prints.join(',');
+      tally.printed ??= new Map();
+      let printed = tally.printed.get(key);
+      if (printed === undefined && ++watch.tallies > WAIVER_SETS) {
+        watch.inexact = `the waived fingerprints fall into more than ${WAIVER_SETS} distinct (rule, fingerprint) tallies`;
+      } else {
+        if (printed === undefined) tally.printed.set(key, (printed = { prints, cells: new Uint32Array(CELLS) }));
+        printed.cells[cell]!++;
+      }
+    }
     if (this.identities.full) this.identities.miss();
     else {
       const rule = this.identityRule(tally);
-      this.identities.add(rule === null ? null : findingIdentity(result, rule));
+      if (rule === null) this.identities.miss();
+      else {
+        const id = identityOf(findingIdentity(result, rule));
+        if (watch !== undefined && this.waived !== undefined) noteIdentity(this.waived, id, watch.match(watch.ruleScopes(rule), prints), this.identities.has(id));
+        this.identities.addIdentity(id);
+      }
     }
-    this.keep(result, i, tally, levelSlot);
+    this.keep(result, i, tally, levelSlot, prints);
   }
 
-  /** The run's findings, each level in log order, once every rule is resolved (countRun). */
-  findings(bases: unknown): Record<FindingLevel, FailureItem[]> {
+  /** where the identities of matched results are noted (the model's waiver tally) */
+  waived?: WaiverTally;
+
+  /** The run's findings, each level in log order, once every rule is resolved (countRun), with the set of waivers each matches. */
+  findings(bases: unknown): Record<FindingLevel, Array<{ item: FailureItem; set: string }>> {
     const out: Record<FindingLevel, Candidate[]> = { error: [], warning: [], note: [] };
     for (const c of [...this.kept.error, ...this.kept.warning, ...this.kept.note, ...this.deferred]) {
       const level = c.level ?? c.tally.ruleLevel;
       if (level === undefined || level === 'none') continue;
       out[level].push(c);
     }
-    const items = {} as Record<FindingLevel, FailureItem[]>;
+    const items = {} as Record<FindingLevel, Array<{ item: FailureItem; set: string }>>;
+    const watch = this.watch;
     for (const level of FINDING_LEVELS) {
       items[level] = out[level]
         .sort((a, b) => a.i - b.i)
         .slice(0, FAILING_TESTS_KEPT)
-        .map((c) => findingItem(c, level, bases));
+        .map((c) => ({ item: findingItem(c, level, bases), set: watch === undefined ? '' : watch.match(watch.ruleScopes(ruleIdOf(c.tally)), c.prints ?? NO_INDICES) }));
     }
     return items;
   }
+}
+
+/** The rule id a reference's results are known by (as their identities name it), once its rule is resolved. */
+function ruleIdOf(t: ReferenceTally): string | undefined {
+  if (typeof t.id === 'string') return t.id;
+  return typeof t.rule?.id === 'string' ? t.rule.id : undefined;
+}
+
+/** An identity of a counted result and the set of waivers that match that result ('' none). */
+function noteIdentity(tally: WaiverTally, id: string, set: string, seenBefore: boolean): void {
+  let sets = tally.identities.get(id);
+  if (set === '') {
+    sets?.add('');
+    return;
+  }
+  if (sets === undefined) {
+    // an identity told before without an entry was told for results no waiver matched
+    sets = new Set(seenBefore ? [''] : []);
+    tally.identities.set(id, sets);
+  }
+  sets.add(set);
 }
 
 function findingItem(c: Candidate, level: FindingLevel, bases: unknown): FailureItem {
@@ -480,10 +645,16 @@ function bucketOf(severity: number): number {
 /**
  * What this reader reads of a log. Everything else (messages, locations, code flows, fingerprints,
  * artifacts, notifications) is checked for syntax and skipped, not built: it is most of a large
- * log's bytes, and no count depends on it. Results are streamed to `sink`, never kept.
+ * log's bytes, and no count depends on it (fingerprints do when a waiver names some: then every
+ * result's are read). Results are streamed to `sink`, never kept.
  */
-function sarifShape(sink: (result: unknown, run: object, indices: () => number[]) => void, enough: (run: object) => boolean): ReturnType<typeof compileShape> {
-  const COUNTED = {
+function sarifShape(
+  sink: (result: unknown, run: object, indices: () => number[]) => void,
+  enough: (run: object) => boolean,
+  /** a waiver names fingerprints: every result's are read, for its counts */
+  fingerprints = false,
+): ReturnType<typeof compileShape> {
+  const COUNTED: Shape = {
     ruleId: true,
     ruleIndex: true,
     rule: true,
@@ -492,7 +663,8 @@ function sarifShape(sink: (result: unknown, run: object, indices: () => number[]
     baselineState: true,
     suppressions: true,
     properties: { 'security-severity': true },
-  } as const;
+    ...(fingerprints ? { partialFingerprints: true, fingerprints: true } : {}),
+  };
   const RULE: Shape = { id: true, guid: true, name: true, messageStrings: true, defaultConfiguration: { level: true }, properties: { 'security-severity': true } };
   const COMPONENT: Shape = { name: true, guid: true, rules: [RULE] };
   return compileShape({
@@ -665,7 +837,7 @@ function describeReference(t: ReferenceTally): string {
   return parts.join(' and ');
 }
 
-function countRun(run: unknown, r: number, tally: RunTally | undefined, model: SarifModel): void {
+function countRun(run: unknown, r: number, tally: RunTally | undefined, model: SarifModel, watch?: WaiverWatch): void {
   if (!isObject(run)) throw new EvidenceError(`not a SARIF log: runs[${r}] is not an object`);
   if (!isObject(run.tool) || !isObject(run.tool.driver)) throw new EvidenceError(`not a SARIF log: runs[${r}] has no tool.driver`);
   const where = runName(run, r);
@@ -687,7 +859,10 @@ function countRun(run: unknown, r: number, tally: RunTally | undefined, model: S
   if (!Array.isArray(results)) throw new EvidenceError(`not a valid SARIF log: ${where}.results is ${JSON.stringify(results)}, not an array`);
   // results built in place (not streamed) are tallied here
   if (results.length > 0) {
-    tally ??= new RunTally({ references: 0, max: Number.POSITIVE_INFINITY }, model.identities, run);
+    if (tally === undefined) {
+      tally = new RunTally({ references: 0, max: Number.POSITIVE_INFINITY }, model.identities, run, watch);
+      if (model.waivers !== undefined) tally.waived = model.waivers;
+    }
     results.forEach((result: unknown, i) => tally!.add(result, i, () => where));
   }
 
@@ -762,40 +937,71 @@ function countRun(run: unknown, r: number, tally: RunTally | undefined, model: S
       }
       return ruleBucket;
     };
-    for (let cell = 0; cell < CELLS; cell++) {
-      const n = t.cells[cell] as number;
-      if (n === 0) continue;
-      const levelSlot = Math.floor(cell / (BUCKET_FROM_RULE + 1));
-      const bucketSlot = cell % (BUCKET_FROM_RULE + 1);
-      const level = levelSlot === LEVEL_FROM_RULE ? (t.ruleLevel = levelFromRule()) : LEVEL_SLOTS[levelSlot];
-      model.results += n;
-      if (level === 'error') model.error += n;
-      else if (level === 'warning') model.warning += n;
-      else if (level === 'note') model.note += n;
-      const bucket = bucketSlot === BUCKET_FROM_RULE ? bucketFromRule() : bucketSlot;
-      if (bucket === -1) model.unrated += n;
-      else if (bucket > 0) model[BUCKETS[bucket] as 'low' | 'medium' | 'high' | 'critical'] += n;
+    const addCells = (cells: Uint32Array, into: Counts): void => {
+      for (let cell = 0; cell < CELLS; cell++) {
+        const n = cells[cell] as number;
+        if (n === 0) continue;
+        const levelSlot = Math.floor(cell / (BUCKET_FROM_RULE + 1));
+        const bucketSlot = cell % (BUCKET_FROM_RULE + 1);
+        const level = levelSlot === LEVEL_FROM_RULE ? (t.ruleLevel = levelFromRule()) : LEVEL_SLOTS[levelSlot];
+        into.results += n;
+        if (level === 'error') into.error += n;
+        else if (level === 'warning') into.warning += n;
+        else if (level === 'note') into.note += n;
+        const bucket = bucketSlot === BUCKET_FROM_RULE ? bucketFromRule() : bucketSlot;
+        if (bucket === -1) into.unrated += n;
+        else if (bucket > 0) into[BUCKETS[bucket] as 'low' | 'medium' | 'high' | 'critical'] += n;
+      }
+    };
+    addCells(t.cells, model);
+    if (watch !== undefined && model.waivers !== undefined) {
+      // the same results again, by the set of waivers that match them: those with waived
+      // fingerprints by theirs, the rest by their rule alone
+      const waivers = model.waivers;
+      const rule = watch.ruleScopes(ruleIdOf(t));
+      const rest = Uint32Array.from(t.cells);
+      const parts: Array<{ prints: readonly number[]; cells: Uint32Array }> = [...(t.printed?.values() ?? [])];
+      for (const part of parts) for (let cell = 0; cell < CELLS; cell++) rest[cell]! -= part.cells[cell]!;
+      parts.push({ prints: NO_INDICES, cells: rest });
+      for (const part of parts) {
+        const set = watch.match(rule, part.prints);
+        if (set === '') continue;
+        let counts = waivers.sets.get(set);
+        if (counts === undefined) waivers.sets.set(set, (counts = emptyCounts()));
+        addCells(part.cells, counts);
+      }
     }
   }
   const findings = tally.findings(run.originalUriBaseIds);
   for (const level of FINDING_LEVELS) {
-    for (const item of findings[level]) if (model.findings[level].length < FAILING_TESTS_KEPT) model.findings[level].push(item);
+    for (const { item, set } of findings[level]) {
+      if (model.findings[level].length >= FAILING_TESTS_KEPT) break;
+      model.findings[level].push(item);
+      model.waivers?.kept[level].push(set);
+    }
   }
 }
 
-async function read(input: ByteSource, maxBytes: number, maxDepth: number, identitiesCap: number): Promise<SarifModel> {
+async function read(input: ByteSource, maxBytes: number, maxDepth: number, identitiesCap: number, scopes: FindingWaiverScope[] = []): Promise<SarifModel> {
   const tallies = new Map<object, RunTally>();
   const references = { references: 0, max: LIMITS.documentValues };
   const identities = new FailingIdentities(identitiesCap);
-  const shape = sarifShape((result, run, indices) => {
-    let tally = tallies.get(run);
-    if (tally === undefined) {
-      tally = new RunTally(references, identities, run as Json);
-      tallies.set(run, tally);
-    }
-    const [r, i] = indices() as [number, number];
-    tally.add(result, i, () => runName(run as Json, r));
-  }, (run) => tallies.get(run)?.enough() ?? false);
+  const watch = scopes.length > 0 ? new WaiverWatch(scopes) : undefined;
+  const waivers = watch !== undefined ? emptyWaiverTally(scopes) : undefined;
+  const shape = sarifShape(
+    (result, run, indices) => {
+      let tally = tallies.get(run);
+      if (tally === undefined) {
+        tally = new RunTally(references, identities, run as Json, watch);
+        if (waivers !== undefined) tally.waived = waivers;
+        tallies.set(run, tally);
+      }
+      const [r, i] = indices() as [number, number];
+      tally.add(result, i, () => runName(run as Json, r));
+    },
+    (run) => tallies.get(run)?.enough() ?? false,
+    watch?.readsFingerprints ?? false,
+  );
   const log = await readJsonDocument(input, maxBytes, maxDepth, 'SARIF log', shape);
   if (!isObject(log)) throw new EvidenceError('not a SARIF log: the document is not a JSON object');
   if (log.version !== '2.1.0') {
@@ -809,29 +1015,95 @@ async function read(input: ByteSource, maxBytes: number, maxDepth: number, ident
   if (!Array.isArray(log.runs)) throw new EvidenceError('not a SARIF log: "runs" is not an array');
   if (log.runs.length === 0) throw new EvidenceError('SARIF log has no runs ("runs": []): nothing was analysed, which is not evidence of no findings');
   const model = emptyModel(identities);
-  log.runs.forEach((run: unknown, r) => countRun(run, r, isObject(run) ? tallies.get(run) : undefined, model));
+  if (waivers !== undefined) model.waivers = waivers;
+  log.runs.forEach((run: unknown, r) => countRun(run, r, isObject(run) ? tallies.get(run) : undefined, model, watch));
+  if (waivers !== undefined && watch?.inexact !== undefined) waivers.inexact = watch.inexact;
   return model;
 }
 
 const COUNTS = ['results', 'error', 'warning', 'note', 'critical', 'high', 'medium', 'low', 'unrated'] as const;
 const SEVERITY_METRICS = { 'security.critical': 'critical', 'security.high': 'high', 'security.medium': 'medium', 'security.low': 'low' } as const;
 
+/** Combines the waiver tallies of several logs of one criterion (read with the same waivers) into `sum`. */
+function mergeWaivers(sum: WaiverTally, models: SarifModel[]): void {
+  for (const m of models) {
+    const w = m.waivers;
+    if (w === undefined || JSON.stringify(w.scopes) !== JSON.stringify(sum.scopes)) {
+      sum.inexact ??= 'the logs were not all read with the same waivers';
+      continue;
+    }
+    if (w.inexact !== undefined) sum.inexact ??= w.inexact;
+    for (const [set, counts] of w.sets) {
+      let into = sum.sets.get(set);
+      if (into === undefined) sum.sets.set(set, (into = emptyCounts()));
+      for (const key of COUNTS) into[key] += counts[key];
+    }
+  }
+  // an identity some waiver matched in one log and that another log has for unmatched results
+  for (const m of models) {
+    for (const [id, sets] of m.waivers?.identities ?? []) {
+      let into = sum.identities.get(id);
+      if (into === undefined) sum.identities.set(id, (into = new Set()));
+      for (const set of sets) into.add(set);
+    }
+  }
+  for (const [id, sets] of sum.identities) {
+    if (models.some((m) => m.identities.has(id) && !(m.waivers?.identities.has(id) ?? false))) sets.add('');
+  }
+}
+
 /** The security buckets are known when the log rates severities, or when no result counts at all. */
 const severitiesKnown = (m: SarifModel): boolean => m.rated || m.unrated === 0;
 
+/** What the narrow waivers the log was read with (ReadContext.waivers) match, for the evaluation. */
+export function sarifWaivable(m: SarifModel): Waivable | undefined {
+  const w = m.waivers;
+  if (w === undefined) return undefined;
+  const indices = (set: string): number[] => (set === '' ? [] : set.split(',').map(Number));
+  const kept = [...w.kept.error.slice(0, m.findings.error.length), ...w.kept.warning.slice(0, m.findings.warning.length), ...w.kept.note.slice(0, m.findings.note.length)].slice(0, FAILING_TESTS_KEPT);
+  const out: Waivable = {
+    scopes: w.scopes,
+    sets: [...w.sets].map(([set, c]) => ({
+      scopes: indices(set),
+      metrics: {
+        results: c.results,
+        error: c.error,
+        warning: c.warning,
+        note: c.note,
+        'security.critical': c.critical,
+        'security.high': c.high,
+        'security.medium': c.medium,
+        'security.low': c.low,
+        'security.unrated': c.unrated,
+      },
+    })),
+    kept: kept.map(indices),
+    identities: [...w.identities].filter(([id]) => m.identities.has(id)).map(([id, sets]) => ({ id, sets: [...sets].map(indices) })),
+  };
+  if (w.inexact !== undefined) out.inexact = w.inexact;
+  return out;
+}
+
 export const sarif: Format<SarifModel> = {
   name: 'sarif',
-  read: (input, ctx) => read(input, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, ctx.limits.failingIdentities),
+  read: (input, ctx) => read(input, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, ctx.limits.failingIdentities, ctx.waivers),
   merge(models) {
     if (models.length === 0) throw new EvidenceError('no SARIF log to combine');
     const sum = emptyModel(FailingIdentities.union(models.map((m) => m.identities)));
+    const first = models[0]!.waivers;
+    if (first !== undefined) sum.waivers = emptyWaiverTally(first.scopes);
     for (const m of models) {
       for (const key of COUNTS) sum[key] += m[key];
       sum.rated ||= m.rated;
       for (const level of FINDING_LEVELS) {
-        for (const item of m.findings[level]) if (sum.findings[level].length < FAILING_TESTS_KEPT) sum.findings[level].push(item);
+        m.findings[level].forEach((item, j) => {
+          if (sum.findings[level].length >= FAILING_TESTS_KEPT) return;
+          sum.findings[level].push(item);
+          sum.waivers?.kept[level].push(m.waivers?.kept[level][j] ?? '');
+        });
       }
     }
+    if (sum.waivers !== undefined) mergeWaivers(sum.waivers, models);
     return sum;
   },
   metrics(m): Metrics {

@@ -24,7 +24,7 @@ export interface ReadContext {
   limits: Limits;
   /**
    * The narrow waivers of the criterion that name findings (SARIF `rules:` / `fingerprints:`), in
-   * policy order: a format that can waive findings tallies what each matches (`Format.waivable`).
+   * policy order: the SARIF reader tallies what each matches (CriterionEvidence.waivable).
    */
   waivers?: FindingWaiverScope[];
 }
@@ -36,9 +36,10 @@ export interface FindingWaiverScope {
 }
 
 /**
- * What the waivers of ReadContext.waivers match in a model, so that the evaluation can take the
- * findings of the active ones out of every count exactly (src/verdict/waivers.ts). A counted result
- * belongs to one set: the indices (into `scopes`) of the waivers that match it.
+ * What the waivers of ReadContext.waivers match in a model (sarif.ts `sarifWaivable`), so that the
+ * evaluation can take the findings of the active ones out of every count exactly
+ * (src/verdict/waivers.ts). A counted result belongs to one set: the indices (into `scopes`) of the
+ * waivers that match it.
  */
 export interface Waivable {
   /** the scopes the evidence was read with */
@@ -84,8 +85,6 @@ export interface Format<Model> {
    * findings (SARIF), bounded, with the exact total. Merged per criterion by the evidence stage.
    */
   failures?(model: Model): Failures;
-  /** What the narrow waivers of ReadContext.waivers match (SARIF), when the model was read with some. */
-  waivable?(model: Model): Waivable | undefined;
   /** Coverage formats with line detail: the line-level model, for patch coverage (src/changes/patch.ts). */
   lineCoverage?(model: Model): CoverageModel;
   /**
