@@ -8,13 +8,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CriterionEvidence } from '../../src/evidence/collect.js';
+import { directorySource } from '../../src/evidence/directory.js';
 import { diffPolicies } from '../../src/policy/diff.js';
 import { formatPolicyError, loadPolicy, type Policy } from '../../src/policy/load.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderText } from '../../src/render/text.js';
+import { runGate } from '../../src/run.js';
 import { evaluate } from '../../src/verdict/evaluate.js';
 import { runCli } from '../helpers/cli.js';
-import { ROOT } from '../helpers/evidence.js';
+import { FIXTURES, ROOT } from '../helpers/evidence.js';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 
@@ -181,5 +183,182 @@ describe('a narrow waiver on a real pytest run (built CLI)', () => {
     const none = await run('[{ suite: test_app, name: test_a }]');
     expect(none.report.waivers[0]).toMatchObject({ state: 'unused', note: 'none of its tests failed' });
     expect(none.report.criteria[0]).toMatchObject({ status: 'failed', metrics: { failed: 2 } });
+  });
+});
+
+/**
+ * Narrow waivers of SARIF findings (`rules:`, `fingerprints:`), through the whole pipeline from the
+ * source (collect → verdict → reports) on codeql-extensions.sarif, whose every result states in its
+ * message what it counts as. Unwaived it counts results 12: error 4 (js/sql-injection 1,
+ * js/code-injection 2, react/no-danger/1 1), warning 5, note 1; critical 1 (code-injection's 9.3),
+ * high 2 (both sql-injection results), medium 2 (js/xss by its rule's 6.1, code-injection by its
+ * own 4.0), low 1, unrated 4.
+ */
+describe('narrow waivers of SARIF findings (codeql-extensions.sarif)', () => {
+  const SARIF_CRITERIA = `version: 1
+criteria:
+  - id: codeql
+    evidence: { path: sarif/codeql-extensions.sarif, format: sarif }
+    expect: { error: "== 0", security.high: "== 0" }
+`;
+  const gate = async (waivers: string, extra = '') => {
+    const outcome = await runGate({ policyText: `${SARIF_CRITERIA}${extra}waivers:\n${waivers}`, policyFile: 'gate.yml', source: directorySource(FIXTURES), now: NOW });
+    if (outcome.kind !== 'verdict') throw new Error(JSON.stringify(outcome));
+    return outcome.verdict;
+  };
+  const UNWAIVED = { results: 12, error: 4, warning: 5, note: 1, 'security.critical': 1, 'security.high': 2, 'security.medium': 2, 'security.low': 1, 'security.unrated': 4 };
+
+  it('an active rule waiver takes that rule\'s findings out of every count, exactly; another rule\'s errors still fail the criterion', async () => {
+    const v = await gate('  - { criterion: codeql, reason: sanitiser lands next sprint, expires: "2026-12-20", rules: [js/sql-injection] }\n');
+    const c = v.criteria[0]!;
+    expect(c.status).toBe('failed');
+    expect(c.reason).toBe('error = 3, expected == 0');
+    // sql-injection was an error and a warning, both high
+    expect(c.metrics).toEqual({ ...UNWAIVED, results: 10, error: 3, warning: 4, 'security.high': 0, 'results.waived': 2, files: 1 });
+    expect(v.decision).toBe('fail');
+    expect(c.failures!.total).toBe(8);
+    expect(c.failures!.kept.map((k) => k.suite)).not.toContain('js/sql-injection');
+    expect(c.failures!.kept.filter((k) => k.level === 'error').map((k) => k.suite)).toEqual(['js/code-injection', 'js/code-injection', 'react/no-danger/1']);
+    expect(c.failing!.ids).toHaveLength(10);
+    expect(v.waivers).toEqual([expect.objectContaining({ criterion: 'codeql', state: 'applied', findings: 2, note: '2 findings waived', daysLeft: 25, expiringSoon: false })]);
+    expect(renderMarkdown(v)).toContain('- ⏳ `codeql` (policy line 7): 2 findings waived until 2026-12-20: sanitiser lands next sprint');
+  });
+
+  it('every failing rule waived: the criterion passes, with results.waived beside results; per level and bucket exact', async () => {
+    const v = await gate(`  - { criterion: codeql, reason: r, expires: "2026-12-20", rules: [js/sql-injection] }
+  - { criterion: codeql, reason: r, expires: "2026-12-20", rules: [js/code-injection, react/no-danger/1] }
+`);
+    const c = v.criteria[0]!;
+    expect(c.status).toBe('passed');
+    expect(c.metrics).toEqual({ results: 7, error: 0, warning: 4, note: 1, 'security.critical': 0, 'security.high': 0, 'security.medium': 1, 'security.low': 1, 'security.unrated': 3, 'results.waived': 5, files: 1 });
+    expect(v.waivers.map((w) => [w.state, w.findings])).toEqual([
+      ['applied', 2],
+      ['applied', 3],
+    ]);
+    expect(v.decision).toBe('pass');
+  });
+
+  it('a finding two waivers match leaves the counts once: the first is credited, the second is listed as unused', async () => {
+    const v = await gate(`  - { criterion: codeql, reason: r, expires: "2026-12-20", rules: [js/code-injection] }
+  - { criterion: codeql, reason: r, expires: "2026-12-20", rules: [js/code-injection, js/sql-injection] }
+`);
+    const c = v.criteria[0]!;
+    expect(c.metrics).toMatchObject({ results: 8, error: 1, warning: 4, 'security.critical': 0, 'security.high': 0, 'security.medium': 1, 'results.waived': 4 });
+    expect(v.waivers.map((w) => [w.state, w.findings, w.note])).toEqual([
+      ['applied', 2, '2 findings waived'],
+      ['applied', 2, '2 findings waived'],
+    ]);
+    const same = await gate(`  - { criterion: codeql, reason: r, expires: "2026-12-20", rules: [js/code-injection] }
+  - { criterion: codeql, reason: r, expires: "2026-12-20", rules: [js/code-injection] }
+`);
+    expect(same.criteria[0]!.metrics).toMatchObject({ results: 10, error: 2, 'results.waived': 2 });
+    expect(same.waivers.map((w) => [w.state, w.note])).toEqual([
+      ['applied', '2 findings waived'],
+      ['unused', 'the findings it names are waived by an earlier waiver'],
+    ]);
+  });
+
+  it('an expired rule waiver is ignored and said; one that matches nothing (a parent id, an unknown rule) is listed as unused; one about to expire is flagged', async () => {
+    const v = await gate(`  - { criterion: codeql, reason: r, expires: "2026-11-20", rules: [js/sql-injection] }
+  - { criterion: codeql, reason: r, expires: "2026-12-20", rules: [react/no-danger, js/no-such-rule] }
+  - { criterion: codeql, reason: r, expires: "2026-11-28", fingerprints: ["primaryLocationLineHash=0000000000000000:1"] }
+`);
+    const c = v.criteria[0]!;
+    expect(c.status).toBe('failed');
+    expect(c.metrics).toEqual({ ...UNWAIVED, files: 1 });
+    expect(v.waivers.map((w) => [w.state, w.note])).toEqual([
+      ['expired', 'waiver expired on 2026-11-20'],
+      ['unused', 'none of its rules or fingerprints matched a counted finding'],
+      ['unused', 'none of its rules or fingerprints matched a counted finding'],
+    ]);
+    const md = renderMarkdown(v);
+    expect(md).toContain('⌛ `codeql` (policy line 7): waiver expired on 2026-11-20 — not used');
+    expect(md).toContain('💤 `codeql` (policy line 8): unused — none of its rules or fingerprints matched a counted finding');
+    const soon = await gate('  - { criterion: codeql, reason: r, expires: "2026-11-28", rules: [js/sql-injection] }\n');
+    expect(soon.waivers[0]).toMatchObject({ state: 'applied', daysLeft: 3, expiringSoon: true, findings: 2 });
+    expect(renderText(soon)).toContain('waiver for codeql (policy line 7): expires in 3 days (2026-11-28)');
+    const far = await gate('  - { criterion: codeql, reason: r, expires: "2027-06-01", rules: [js/sql-injection] }\n', 'waiver-max-days: 30\n');
+    expect(far.waivers[0]).toMatchObject({ state: 'too-long' });
+    expect(far.criteria[0]!.metrics).toMatchObject({ error: 4, 'security.high': 2 });
+  });
+
+  it('fails closed: findings the reader did not tally for these waivers are not waived, and the reason says so', () => {
+    const p = policy(`${SARIF_CRITERIA}waivers:\n  - { criterion: codeql, reason: r, expires: "2026-12-20", rules: [js/sql-injection] }\n`);
+    const metrics = Object.fromEntries(Object.entries(UNWAIVED).map(([k, value]) => [k, { value }]));
+    const v = evaluate(p, undefined, new Map([['codeql', { files: [file('codeql.sarif')], metrics }]]), NOW);
+    expect(v.criteria[0]).toMatchObject({ status: 'failed', metrics: { error: 4 } });
+    expect(v.criteria[0]!.reason).toBe('error = 4, expected == 0; security.high = 2, expected == 0 (waiver on policy line 7 not applied: the evidence was read without tallying the findings it names)');
+    expect(v.waivers[0]).toMatchObject({ state: 'unused', note: 'not applied, the findings it names cannot be counted exactly: the evidence was read without tallying the findings it names' });
+  });
+
+  it('the policy refuses rules: and fingerprints: on a criterion that does not read SARIF, and a fingerprint that is not key=value', () => {
+    expect(errors(`${CRITERIA}waivers:\n  - { criterion: unit, reason: r, expires: "2026-12-01", rules: [js/xss] }\n`)).toEqual([
+      'gate.yml:10:65: waivers[0].rules: rules: names SARIF findings, and unit reads junit, not sarif; name failing tests with tests:, or waive the whole criterion instead',
+    ]);
+    expect(errors(`${CRITERIA}waivers:\n  - { criterion: coverage, reason: r, expires: "2026-12-01", fingerprints: ["a=b"] }\n`)[0]).toContain(
+      'waivers[0].fingerprints: fingerprints: names SARIF findings, and coverage reads lcov, not sarif; waive the whole criterion instead',
+    );
+    expect(errors(`${SARIF_CRITERIA}waivers:\n  - { criterion: codeql, reason: r, expires: "2026-12-01", fingerprints: ["39fa2ee980eb94b0:1"] }\n`)[0]).toContain(
+      'a fingerprint is "key=value" as the SARIF result has it in partialFingerprints or fingerprints',
+    );
+    expect(errors(`${SARIF_CRITERIA}waivers:\n  - { criterion: codeql, reason: r, expires: "2026-12-01", rules: [] }\n`)).toHaveLength(1);
+  });
+
+  it('a change that adds or widens a waiver of findings is listed in the policy diff', () => {
+    const base = policy(`${SARIF_CRITERIA}waivers:\n  - { criterion: codeql, reason: r, expires: "2026-12-01", rules: [js/xss] }\n`);
+    const head = policy(`${SARIF_CRITERIA}waivers:
+  - { criterion: codeql, reason: r, expires: "2026-12-01", rules: [js/xss, js/sql-injection] }
+  - { criterion: codeql, reason: one finding, expires: "2026-12-05", fingerprints: ["primaryLocationLineHash=39fa2ee980eb94b0:1"] }
+`);
+    expect(diffPolicies(base, head).waivers).toEqual([
+      'codeql: waiver of 2 rules added, to 2026-12-01 (r)',
+      'codeql: waiver of 1 fingerprint added, to 2026-12-05 (one finding)',
+    ]);
+    expect(diffPolicies(head, head).waivers).toEqual([]);
+  });
+});
+
+describe('a fingerprint waiver on CodeQL logs (built CLI)', () => {
+  // history/sarif-base.sarif and sarif-head.sarif (derived from github/codeql-action's real CodeQL
+  // log, see its README): head has "Unused variable foo." as on base, and a new "Unused variable
+  // bar." (primaryLocationLineHash 7c1f52e0a3b4d596:1); base's js/inconsistent-use-of-new is gone.
+  it('takes the named finding out of results and out of results.new, judged against the base report; expired, it is ignored and said', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'release-gate-sarif-waiver-'));
+    await mkdir(path.join(dir, 'base'));
+    await mkdir(path.join(dir, 'head'));
+    await copyFile(path.join(ROOT, '__tests__/fixtures/history/sarif-base.sarif'), path.join(dir, 'base/codeql.sarif'));
+    await copyFile(path.join(ROOT, '__tests__/fixtures/history/sarif-head.sarif'), path.join(dir, 'head/codeql.sarif'));
+    const criteria = 'version: 1\ncriteria:\n  - id: codeql\n    evidence: { path: codeql.sarif, format: sarif }\n    expect: { results.new: "== 0", note: "<= 1" }\n';
+    const check = async (evidence: string, waivers: string, baseline?: string) => {
+      await writeFile(path.join(dir, 'gate.yml'), `${criteria}${waivers}`);
+      const json = path.join(dir, `${evidence}.json`);
+      const r = await runCli(['check', '--policy', path.join(dir, 'gate.yml'), '--evidence', path.join(dir, evidence), '--json', json, ...(baseline ? ['--baseline', baseline] : [])]);
+      return { ...r, report: JSON.parse(await readFile(json, 'utf8')) };
+    };
+    const base = await check('base', '');
+    const baseline = path.join(dir, 'base-report.json');
+    await copyFile(path.join(dir, 'base.json'), baseline);
+    expect(base.report.criteria[0].metrics).toMatchObject({ results: 2, note: 2 });
+
+    const unwaived = await check('head', '', baseline);
+    expect(unwaived.code).toBe(1);
+    expect(unwaived.report.criteria[0]).toMatchObject({ status: 'failed', metrics: { results: 2, note: 2, 'results.new': 1, 'results.fixed': 1 } });
+
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const waiver = (expires: string) =>
+      `waivers:\n  - criterion: codeql\n    reason: bar is removed with the old API\n    expires: "${expires}"\n    fingerprints: ["primaryLocationLineHash=7c1f52e0a3b4d596:1"]\n`;
+    const waived = await check('head', waiver(day(10)), baseline);
+    expect(waived.code, waived.stdout).toBe(0);
+    expect(waived.report.criteria[0]).toMatchObject({ status: 'passed', metrics: { results: 1, note: 1, 'results.waived': 1, 'results.new': 0, 'results.fixed': 1 } });
+    expect(waived.report.criteria[0].failures.kept.map((k: { message: string }) => k.message)).toEqual(['Unused variable foo.']);
+    expect(waived.report.waivers[0]).toMatchObject({ state: 'applied', findings: 1, note: '1 finding waived' });
+
+    const expired = day(-3);
+    const old = await check('head', waiver(expired), baseline);
+    expect(old.code).toBe(1);
+    expect(old.report.criteria[0]).toMatchObject({ status: 'failed', metrics: { results: 2, 'results.new': 1 } });
+    expect(old.report.criteria[0].metrics).not.toHaveProperty('results.waived');
+    expect(old.report.waivers[0]).toMatchObject({ state: 'expired', note: `waiver expired on ${expired}` });
+    expect(old.stdout).toContain(`waiver for codeql (policy line 7): waiver expired on ${expired}`);
   });
 });

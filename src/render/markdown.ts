@@ -207,6 +207,7 @@ function waiversSection(verdict: Verdict): string | undefined {
     const who = `${codeSpan(w.criterion, 80)} (policy line ${w.line})`;
     if (w.state === 'applied' && w.expiringSoon) lines.push(`- ⚠️ ${who}: the waiver expires in ${w.daysLeft} day${w.daysLeft === 1 ? '' : 's'} (${escapeMarkdown(w.expires, 20)})${waiverRefs(w)}`);
     else if (w.state === 'applied' && w.tests !== undefined) lines.push(`- ⏳ ${who}: ${w.tests} failing test${w.tests === 1 ? '' : 's'} waived until ${escapeMarkdown(w.expires, 20)}: ${escapeMarkdown(w.reason, 200)}${waiverRefs(w)}`);
+    else if (w.state === 'applied' && w.findings !== undefined) lines.push(`- ⏳ ${who}: ${w.findings} finding${w.findings === 1 ? '' : 's'} waived until ${escapeMarkdown(w.expires, 20)}: ${escapeMarkdown(w.reason, 200)}${waiverRefs(w)}`);
     else if (w.state === 'expired') lines.push(`- ⌛ ${who}: waiver expired on ${escapeMarkdown(w.expires, 20)} — not used`);
     else if (w.state === 'too-long') lines.push(`- 🚫 ${who}: ${escapeMarkdown(w.note, 200)}`);
     else if (w.state === 'unused') lines.push(`- 💤 ${who}: unused — ${escapeMarkdown(w.note, 200)}`);

@@ -14,7 +14,7 @@ import type { DigestCriterion, TrendPoint } from '../history/digest.js';
 import { FORMATS } from '../readers/index.js';
 import type { ChangeInput } from '../changes/diff.js';
 import type { PatchCoverage } from '../changes/patch.js';
-import { notUsedNote, waiveCriterion, waiverTiming, waiveTests, type WaiverUse } from './waivers.js';
+import { notUsedNote, waiveCriterion, waiveFindings, waiverTiming, waiveTests, type WaiverUse } from './waivers.js';
 import picomatchForPaths from 'picomatch';
 import { displayName, type CriterionEvidence } from '../evidence/collect.js';
 import type { Provenance } from '../evidence/types.js';
@@ -158,8 +158,13 @@ export function evaluate(
     let found = evidence.get(c.id) ?? { files: [], problem: 'evidence was not collected' };
     const narrow = mine.filter((w) => w.tests !== undefined);
     if (narrow.length > 0) found = waiveTests(found, narrow, waiverUses, now, policy.waiverMaxDays);
-    const result = evaluateCriterion(c, found, now, baseFor(c, lookup), change);
-    const whole = mine.filter((w) => w.tests === undefined);
+    // narrow waivers of SARIF findings; one that cannot be applied exactly says so in the reason
+    const findingWaivers = mine.filter((w) => w.rules !== undefined || w.fingerprints !== undefined);
+    let unapplied: string | undefined;
+    if (findingWaivers.length > 0) ({ evidence: found, unapplied } = waiveFindings(found, findingWaivers, waiverUses, now, policy.waiverMaxDays));
+    const judged = evaluateCriterion(c, found, now, baseFor(c, lookup), change);
+    const result = unapplied !== undefined && judged.status === 'failed' ? { ...judged, reason: `${judged.reason} (${unapplied})` } : judged;
+    const whole = mine.filter((w) => w.tests === undefined && w.rules === undefined && w.fingerprints === undefined);
     if (whole.length === 0) return result;
     const applied = waiveCriterion(whole, result.status === 'passed', waiverUses, now, policy.waiverMaxDays);
     if (!applied || (result.status !== 'failed' && result.status !== 'missing')) return result;

@@ -9,7 +9,7 @@
  * change adds or extends).
  */
 import type { CriterionEvidence } from '../evidence/collect.js';
-import type { Waiver } from '../policy/load.js';
+import { findingWaiverScope, type Waiver } from '../policy/load.js';
 import { parseDate } from '../policy/schema.js';
 import { identityOf } from '../readers/identity.js';
 
@@ -34,6 +34,8 @@ export interface WaiverUse {
   expiringSoon: boolean;
   /** a narrow waiver: how many failing tests it took out of the counts */
   tests?: number;
+  /** a narrow waiver of SARIF findings: how many counted results it took out of the counts */
+  findings?: number;
   /** what it did, or why it was not used, in a few words */
   note: string;
 }
@@ -125,4 +127,90 @@ export function waiveCriterion(waivers: Waiver[], passed: boolean, uses: WaiverU
     uses.push(applied);
   }
   return applied;
+}
+
+/**
+ * Narrow waivers of one criterion's SARIF findings (`rules:`, `fingerprints:`): the findings of the
+ * active ones leave every count they were in (`results`, the level, the `security.*` bucket), the
+ * findings listed and the identities (so results.new/fixed do not see them); `results.waived`
+ * counts them, and the rest is judged as usual.
+ *
+ * The evaluation sees only metrics, so the reader did the matching: it tallied the counted results
+ * by the set of these waivers that match each (CriterionEvidence.waivable; src/readers/sarif.ts), in
+ * policy order. A set leaves the counts when one of its waivers is active, so a finding two active
+ * waivers match leaves them once; it is credited to the first of them. Fail closed: when the reader
+ * could not tally exactly, or did not tally for these waivers, nothing is waived and `unapplied`
+ * says why, for the criterion's reason.
+ */
+export function waiveFindings(found: CriterionEvidence, waivers: Waiver[], uses: WaiverUse[], now: Date, maxDays: number): { evidence: CriterionEvidence; unapplied?: string } {
+  const timings = waivers.map((w) => waiverTiming(w, now, maxDays));
+  const active = new Set<number>();
+  timings.forEach((t, i) => {
+    if (t.state === 'active') active.add(i);
+  });
+  const notUsed = (why: string) => {
+    waivers.forEach((w, i) => {
+      const t = timings[i]!;
+      uses.push(t.state === 'active' ? use(w, 'unused', t.daysLeft, why) : use(w, t.state, t.daysLeft, notUsedNote(t.state, w, maxDays)));
+    });
+  };
+  const tally = found.waivable;
+  if (!found.metrics) {
+    notUsed('no findings were read: the criterion has no evidence');
+    return { evidence: found };
+  }
+  const problem =
+    tally === undefined
+      ? 'the evidence was read without tallying the findings it names'
+      : JSON.stringify(tally.scopes) !== JSON.stringify(waivers.flatMap(findingWaiverScope))
+        ? 'the evidence was read for other waivers'
+        : tally.inexact;
+  if (problem !== undefined) {
+    notUsed(`not applied, the findings it names cannot be counted exactly: ${problem}`);
+    const lines = waivers.filter((_, i) => active.has(i)).map((w) => w.position.line);
+    return { evidence: found, ...(lines.length > 0 && { unapplied: `waiver${lines.length === 1 ? '' : 's'} on policy line${lines.length === 1 ? '' : 's'} ${lines.join(', ')} not applied: ${problem}` }) };
+  }
+  const waived = (set: readonly number[]) => set.some((i) => active.has(i));
+  const credited = waivers.map(() => 0);
+  const matched = waivers.map(() => 0);
+  const metrics = { ...found.metrics };
+  let total = 0;
+  let listed = 0;
+  for (const set of tally!.sets) {
+    const n = set.metrics.results ?? 0;
+    for (const i of set.scopes) matched[i]! += n;
+    const first = set.scopes.find((i) => active.has(i));
+    if (first === undefined) continue;
+    credited[first]! += n;
+    total += n;
+    listed += (set.metrics.error ?? 0) + (set.metrics.warning ?? 0) + (set.metrics.note ?? 0);
+    for (const [name, value] of Object.entries(set.metrics)) {
+      if (!Object.hasOwn(metrics, name)) continue; // security.* of a tool that rates nothing stay absent
+      metrics[name] = { value: metrics[name]!.value - value };
+    }
+  }
+  waivers.forEach((w, i) => {
+    const t = timings[i]!;
+    if (t.state !== 'active') uses.push(use(w, t.state, t.daysLeft, notUsedNote(t.state, w, maxDays)));
+    else if (credited[i]! > 0) {
+      const u = use(w, 'applied', t.daysLeft, `${credited[i]} finding${credited[i] === 1 ? '' : 's'} waived`);
+      u.findings = credited[i]!;
+      uses.push(u);
+    } else if (matched[i]! > 0) uses.push(use(w, 'unused', t.daysLeft, 'the findings it names are waived by an earlier waiver'));
+    else uses.push(use(w, 'unused', t.daysLeft, 'none of its rules or fingerprints matched a counted finding'));
+  });
+  if (total === 0) return { evidence: found };
+  metrics['results.waived'] = { value: total };
+  const evidence: CriterionEvidence = { ...found, metrics };
+  const failures = found.failures;
+  if (failures) {
+    const gone = new Set(tally!.identities.filter((x) => x.sets.every(waived)).map((x) => x.id));
+    evidence.failures = {
+      kept: failures.kept.filter((_, j) => !waived(tally!.kept[j] ?? [])),
+      total: failures.total - listed,
+      identities: failures.identities.filter((id) => !gone.has(id)),
+      identitiesComplete: failures.identitiesComplete,
+    };
+  }
+  return { evidence };
 }
