@@ -57,6 +57,21 @@ describe('xml tokenizer', () => {
     expect(got).toEqual([123, -1, -1, -1, 12, -2]);
   });
 
+  it('reads plain decimals without a string, exactly as Number() does, and leaves anything else to get', async () => {
+    const plain = ['0', '1.5', '0.003', '7.', '0012.50', '123456789012345', '12345.6789012345', '0.1', '0.7', '9007199.25474099'];
+    const other = ['', ' 1', '1 ', '.5', '-1', '+1', '1e3', '1,234.5', '1.2.3', '&#49;', '1234567890123456', '1.000000000000001', 'NaN', '.'];
+    const values = [...plain, ...other];
+    const xml = `<r ${values.map((v, i) => `a${i}="${v}"`).join(' ')}/>`;
+    const got: number[] = [];
+    await parseXml(bytesSource(xml, 5), { open: (_n, at) => got.push(...values.map((_v, i) => at.decimal(`a${i}`)), at.decimal('absent')) }, 8);
+    expect(got).toEqual([...plain.map(Number), ...other.map(() => -1), -2]);
+    // random fractions of at most 15 digits: the same double as Number() of the text
+    const random = Array.from({ length: 2000 }, (_v, i) => (i % 2 === 0 ? (Math.random() * 10 ** (i % 9)).toFixed(i % 7) : String(Math.floor(Math.random() * 1e6) / 1000)));
+    const seen: number[] = [];
+    await parseXml(bytesSource(`<r ${random.map((v, i) => `t${i}="${v}"`).join(' ')}/>`, 4096), { open: (_n, at) => seen.push(...random.map((_v, i) => at.decimal(`t${i}`))) }, 8);
+    expect(seen).toEqual(random.map(Number));
+  });
+
   it('finds attributes asked for in any order, repeatedly, and absent ones', async () => {
     const got: unknown[] = [];
     const names = ['cb', 'nr', 'nr', 'mb', 'zz', 'ci', 'mi', 'cb', 'n', 'nrr'];

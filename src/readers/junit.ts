@@ -266,6 +266,14 @@ function statusBits(attributes: XmlAttributes): number {
 const PLAIN_NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const THOUSANDS = /^\d{1,3}(?:,\d{3})+(?:\.\d*)?$/;
 
+/** The `time` attribute in seconds ("1.5", "1,234.5"), or undefined when absent or not a plain duration. */
+function timeOf(attributes: XmlAttributes): number | undefined {
+  // the usual "0.123" without making a string; anything else as parseTime reads it
+  const fast = attributes.decimal('time');
+  if (fast >= 0) return fast;
+  return fast === -2 ? undefined : parseTime(attributes.get('time'));
+}
+
 /** A `time` attribute in seconds ("1.5", "1,234.5"), or undefined when it is not a plain duration. */
 function parseTime(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -407,7 +415,7 @@ async function read(input: ByteSource, file: string, maxDepth: number, identitie
             throw new EvidenceError(`not a JUnit XML file: the root element is <${name}>, expected <testsuites> or <testsuite>`);
           }
           rootIsTestsuites = name === 'testsuites';
-          rootTime = parseTime(attributes.get('time'));
+          rootTime = timeOf(attributes);
         }
         const known = canonicalName(name);
         if (known === undefined) return;
@@ -457,9 +465,9 @@ async function read(input: ByteSource, file: string, maxDepth: number, identitie
           const bits = statusBits(attributes);
           caseBits.push(bits);
           // names are decoded only for a testcase that may fail: one with children, or a failing
-          // status (an empty <testcase/> without one passed or skipped)
+          // status (an empty <testcase/>, or <testcase></testcase>, without one passed or skipped)
           let pending: Pending | undefined;
-          if ((failing.length < FAILING_TESTS_KEPT || !identities.full) && (!attributes.selfClosing || (bits & (ERROR | FAILURE)) !== 0)) {
+          if ((failing.length < FAILING_TESTS_KEPT || !identities.full) && ((bits & (ERROR | FAILURE)) !== 0 || !attributes.empty())) {
             // the tag is copied, not decoded: most testcases pass and their names are never needed
             const level = casePending.length;
             const saved = (savedTags[level] ??= new SavedAttributes());
@@ -470,7 +478,7 @@ async function read(input: ByteSource, file: string, maxDepth: number, identitie
             }
           }
           casePending.push(pending);
-          const time = parseTime(attributes.get('time'));
+          const time = timeOf(attributes);
           if (time !== undefined) {
             caseTime += time;
             sawCaseTime = true;
@@ -479,7 +487,7 @@ async function read(input: ByteSource, file: string, maxDepth: number, identitie
         }
         // a suite
         if (depth === 2 && rootIsTestsuites) {
-          const time = parseTime(attributes.get('time'));
+          const time = timeOf(attributes);
           if (time !== undefined) {
             topSuitesTime += time;
             sawTopSuiteTime = true;

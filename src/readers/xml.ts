@@ -16,6 +16,12 @@ export interface XmlAttributes {
    */
   digits(name: string): number;
   /**
+   * A value written as plain decimal digits with an optional fraction (`1.234`, `7.`; at most 15
+   * digits, no sign, exponent, space or reference), read without making a string and exactly as
+   * Number() reads it; -1 for any other value (read it with `get`), -2 when absent.
+   */
+  decimal(name: string): number;
+  /**
    * Whether the attribute's value is exactly `word` (printable ASCII), compared on the bytes
    * without making a string when it can be; false when absent.
    */
@@ -24,6 +30,11 @@ export interface XmlAttributes {
   toRecord(): Record<string, string>;
   /** whether the tag is empty (`<a/>`): its close follows at once, with no children or text */
   readonly selfClosing: boolean;
+  /**
+   * Whether the element is empty: `<a/>`, or `<a>` followed by nothing but whitespace and an end
+   * tag within the bytes at hand (false when that cannot be told yet: it may still be empty).
+   */
+  empty(): boolean;
   /**
    * Copies the tag's attributes into `into` (reused: no allocation once it has grown), to be read
    * after `open` returns, e.g. only once a child shows they are needed; false (nothing saved) when
@@ -142,6 +153,9 @@ const DOCTYPE_START = Buffer.from('<!DOCTYPE');
 const utf8 = (buf: Buffer, start: number, end: number): string => (buf as unknown as { utf8Slice(s: number, e: number): string }).utf8Slice(start, end);
 const latin1 = (buf: Buffer, start: number, end: number): string => (buf as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(start, end);
 
+/** 10^0 … 10^15, each exact in a double */
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
 
 // what the tokenizer is inside of when a buffer ends
@@ -240,6 +254,8 @@ class Tokenizer implements XmlAttributes {
   private attrTableFor = 0;
   /** where `find` starts looking: readers mostly ask for attributes in document order */
   private findFrom = 0;
+  /** bit (length & 31) of each attribute name's length: most names asked for and absent are ruled out at once */
+  private nameLengths = 0;
 
   // interned element names by a hash of their bytes
   private readonly names: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
@@ -548,6 +564,7 @@ class Tokenizer implements XmlAttributes {
     const nameEnd = i;
     this.attrCount = 0;
     this.attrTableFor = 0;
+    this.nameLengths = 0;
     let selfClosing = false;
     for (;;) {
       const before = i;
@@ -586,24 +603,18 @@ class Tokenizer implements XmlAttributes {
       c = buf[i]!;
       if (c !== DQUOTE && c !== SQUOTE) this.fail('unquoted attribute value', i);
       const vs = i + 1;
-      // one plain loop finds the closing quote and notes the first '<' and '&' (values are short:
-      // cheaper than three Buffer.indexOf calls)
+      // the closing quote: a plain loop over the first bytes (most values are short), Buffer.indexOf
+      // past them (a loop costs more per byte than the call once values are a few dozen bytes long)
       let ve = vs;
-      let lt2 = -1;
-      let amp = -1;
-      for (; ve < len; ve++) {
-        const v = buf[ve]!;
-        if (v === c) break;
-        if (v === LT) {
-          if (lt2 === -1) lt2 = ve;
-        } else if (v === AMP && amp === -1) {
-          amp = ve;
-        }
-      }
-      if (ve >= len) return INCOMPLETE;
-      if (lt2 !== -1) this.fail('disallowed character in attribute value: "<" (write &lt;)', lt2);
+      const near = Math.min(vs + 16, len);
+      while (ve < near && buf[ve] !== c) ve++;
+      if (ve === near) ve = near === len ? -1 : buf.indexOf(c, near);
+      if (ve === -1) return INCOMPLETE;
+      // '<' and '&' through the cached searches of the text (one indexOf serves many values)
+      const lt2 = this.nextLt(vs);
+      if (lt2 !== -1 && lt2 < ve) this.fail('disallowed character in attribute value: "<" (write &lt;)', lt2);
       let hasAmp = 0;
-      for (; amp !== -1 && amp < ve; amp = nextByte(buf, AMP, amp + 1, ve)) {
+      for (let amp = this.nextAmp(vs); amp !== -1 && amp < ve; amp = nextByte(buf, AMP, amp + 1, ve)) {
         hasAmp = 1;
         this.reference(amp, ve, true);
       }
@@ -666,6 +677,7 @@ class Tokenizer implements XmlAttributes {
       this.attrHashes = grownHashes;
     }
     this.attrHashes[n] = hash;
+    this.nameLengths |= 1 << ((ne - ns) & 31);
     attrs[5 * n] = ns;
     attrs[5 * n + 1] = ne;
     attrs[5 * n + 2] = vs;
@@ -703,6 +715,7 @@ class Tokenizer implements XmlAttributes {
     const buf = this.buf;
     const attrs = this.attrs;
     const length = name.length;
+    if ((this.nameLengths & (1 << (length & 31))) === 0) return -1;
     const n = this.attrCount;
     if (n > INDEXED_ATTRIBUTES && this.attrTableFor === n) return this.findIndexed(name);
     // from just after the last attribute found, round to it
@@ -783,6 +796,37 @@ class Tokenizer implements XmlAttributes {
       n = n * 10 + d;
     }
     return n;
+  }
+
+  decimal(name: string): number {
+    const k = this.find(name);
+    if (k < 0) return -2;
+    const buf = this.buf;
+    const s = this.attrs[5 * k + 2]!;
+    const e = this.attrs[5 * k + 3]!;
+    let n = 0;
+    let digits = 0;
+    let point = -1;
+    for (let i = s; i < e; i++) {
+      const c = buf[i]!;
+      if (c === 0x2e /* . */ && point === -1 && i > s) point = i;
+      else if (c >= 0x30 && c <= 0x39) {
+        n = n * 10 + (c - 0x30);
+        digits++;
+      } else return -1;
+    }
+    if (digits === 0 || digits > 15) return -1;
+    // both operands exact (n < 2^53, 10^k for k <= 15): one correctly rounded division, the same
+    // double as Number() of the text
+    return point === -1 ? n : n / POWERS_OF_TEN[e - point - 1]!;
+  }
+
+  empty(): boolean {
+    if (this.selfClosing) return true;
+    const buf = this.buf;
+    let i = this.tagEnd;
+    while (i < buf.byteLength && WS[buf[i]!] === 1) i++;
+    return i + 1 < buf.byteLength && buf[i] === LT && buf[i + 1] === SLASH;
   }
 
   save(into: SavedAttributes, maxBytes: number): boolean {
