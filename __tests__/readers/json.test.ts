@@ -466,6 +466,35 @@ describe('json: shapes build only what a reader reads', () => {
     expect(syncFailure(() => parseJson('{"ab": 1, "é": 2, "\\u00e9a": 4, "éa": 5}', 64)).message).toMatch(/^duplicate key "éa"/);
   });
 
+  test('a streamed map keyed "0", "1", … in order still refuses a repeat, however it comes', () => {
+    const keysOf = (text: string): string[] => {
+      const keys: string[] = [];
+      parseJson(text, 64, compileShape(streamEntries(true, (key) => keys.push(key))));
+      return keys;
+    };
+    const dense = Array.from({ length: 5000 }, (_, k) => k);
+    expect(keysOf(JSON.stringify(Object.fromEntries(dense.map((k) => [k, k]))))).toEqual(dense.map(String));
+    // out of order, with leading zeros, escaped, then the index keys again
+    expect(keysOf('{"0": 0, "1": 1, "3": 3, "2": 2, "01": 4, "\\u0035": 5, "x": 6}')).toEqual(['0', '1', '3', '2', '01', '5', 'x']);
+    for (const [text, name] of [
+      ['{"0": 0, "1": 1, "0": 2}', '0'],
+      ['{"0": 0, "1": 1, "2": 2, "x": 3, "1": 4}', '1'],
+      ['{"0": 0, "1": 1, "\\u0031": 2}', '1'],
+      ['{"0": 0, "\\u0031": 1, "1": 2}', '1'],
+      ['{"1": 0, "0": 1, "1": 2}', '1'],
+      ['{"0": 0, "1": 1, "5000": 2, "2": 3, "5000": 4}', '5000'],
+    ] as const) {
+      expect(syncFailure(() => parseJson(text, 64, compileShape(streamEntries(true, () => undefined)))).message).toBe(`duplicate key ${JSON.stringify(name)} in one object: which value counts would be a guess`);
+    }
+  });
+
+  test('an empty kept array or object is delivered as a new [] or {}', () => {
+    const doc = parseJson('{"a": [], "b": {}, "c": [ ], "d": { }, "e": [[], {}]}', 64, compileShape({ a: true, b: true, c: true, d: true, e: true })) as Record<string, unknown>;
+    expect(doc).toEqual({ a: [], b: {}, c: [], d: {}, e: [[], {}] });
+    expect(doc.a).not.toBe(doc.c);
+    expect(Array.isArray(doc.a) && !Array.isArray(doc.b)).toBe(true);
+  });
+
   test('numbers are exactly what Number makes of them (plain integers read without a string)', () => {
     const numbers = ['0', '-0', '7', '-7', '10', '999999999999999', '-999999999999999', '1000000000000000', '9007199254740993', '12345678901234567890', '1.5', '-0.0', '1e3', '1E-3', '-1.25e+2', '0.1', '123456789012345.5'];
     const doc = `[${numbers.join(',')}]`;

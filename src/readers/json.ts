@@ -296,7 +296,10 @@ interface Frame {
   seen: number;
   /** object shapes: the field the next value is for */
   field: string;
-  /** streamed arrays: the items handed to the sink so far */
+  /**
+   * streamed arrays: the items handed to the sink so far; streamed objects: how many keys came as
+   * "0", "1", … in order (no repeat possible, `entries` left empty), -1 once any other key came
+   */
   count: number;
   /** offset of the '{' or '[' */
   readonly start: number;
@@ -576,7 +579,11 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
     top = frames[frames.length - 1];
     if (frame === undefined || frame === CHECKED_ARRAY) return;
     if (frame.value !== undefined) deliver(frame.value, frame.start, frame.builtAtOpen);
-    else if (frame.keptFrom >= 0) deliver(JSON.parse(utf8(bytes, frame.keptFrom, at + 1)), frame.keptFrom, frame.builtAtOpen);
+    else if (frame.keptFrom >= 0) {
+      // `[]` and `{}` (most of jest's failureMessages): no JSON.parse call for nothing
+      const value = at === frame.keptFrom + 1 ? (objects[depth] === 1 ? {} : []) : JSON.parse(utf8(bytes, frame.keptFrom, at + 1));
+      deliver(value, frame.keptFrom, frame.builtAtOpen);
+    }
   };
 
   /** a key of the innermost open object, from the quote at `start` to `end` */
@@ -594,9 +601,16 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
     }
     const shape = top.shape as ObjectShape;
     if (top.entries !== undefined) {
-      const name = stringAt(start, end, INTERNED_KEY_BYTES);
-      const size = top.entries.size;
-      if (top.entries.add(name).size === size) duplicate(name, start);
+      let name: string;
+      // maps keyed by index (Istanbul's "0", "1", …) skip the Set while their keys come in order
+      if (top.count >= 0 && !escaped && isIndexKey(bytes, start + 1, end - 1, top.count)) name = indexKey(top.count++);
+      else {
+        for (let k = 0; k < top.count; k++) top.entries.add(indexKey(k));
+        top.count = -1;
+        name = stringAt(start, end, INTERNED_KEY_BYTES);
+        const size = top.entries.size;
+        if (top.entries.add(name).size === size) duplicate(name, start);
+      }
       top.field = name;
       next = shape.entry as ShapeNode;
       return;
@@ -728,6 +742,26 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
 
 /** The frame of every array inside a kept value: nothing to build, its items are checked. */
 const CHECKED_ARRAY: Frame = Object.freeze({ value: undefined, shape: undefined, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: -1, builtAtOpen: 0, standIn: false, entries: undefined });
+
+/** Whether bytes[start, end) is `index` in decimal, as String(index) writes it. */
+function isIndexKey(bytes: Buffer, start: number, end: number, index: number): boolean {
+  const length = end - start;
+  if (length === 0 || length > 15 || (bytes[start] === 48 && length > 1)) return false;
+  let value = 0;
+  for (let j = start; j < end; j++) {
+    const d = (bytes[j] as number) - 48;
+    if (d < 0 || d > 9) return false;
+    value = value * 10 + d;
+  }
+  return value === index;
+}
+
+/** String(k), kept for the first indices (every file's maps count from "0" again). */
+const INDEX_KEYS: string[] = [];
+function indexKey(k: number): string {
+  if (k >= 4096) return String(k);
+  return (INDEX_KEYS[k] ??= String(k));
+}
 
 /** The index of the shape field whose UTF-8 name is bytes[start, end), or -1. */
 function fieldIndex(shape: ObjectShape, bytes: Buffer, start: number, end: number): number {
