@@ -138,7 +138,7 @@ describe('pull requests', () => {
     const shallow = await runAction(fake, { runId, inputs: common, env: { GITHUB_WORKSPACE: ws } });
     expect(shallow.code, shallow.all).toBe(0);
     expect(operations(before).filter((o) => o.startsWith('pulls/'))).toEqual(expect.arrayContaining(['pulls/get', 'pulls/list-files']));
-    expect(changeLine(shallow)).toBe('change: 2 changed files from the files of pull request #7 (GitHub API) (2 API requests)');
+    expect(changeLine(shallow)).toBe("change: 2 changed files from the GitHub API's file list of pull request #7 (2 API requests)");
     expect(shallow.stdout).toContain(`the local checkout: the checkout is the merge commit ${repo.merge.slice(0, 7)} of the pull request, but its first parent`);
     expect(criterion(shallow, 'patch')).toMatchObject({ status: 'passed', metrics: { 'patch.lines': 50, 'patch.lines.covered': 3, 'patch.lines.total': 6 } });
 
@@ -169,7 +169,7 @@ describe('pull requests', () => {
       ['100', '2'],
       ['100', '3'],
     ]);
-    expect(changeLine(r)).toBe('change: 250 changed files from the files of pull request #7 (GitHub API) (4 API requests)');
+    expect(changeLine(r)).toBe("change: 250 changed files from the GitHub API's file list of pull request #7 (4 API requests)");
     // 250 + 125 of 750
     expect(criterion(r, 'patch')).toMatchObject({ status: 'passed', metrics: { 'patch.lines.covered': 375, 'patch.lines.total': 750, 'patch.lines': 50 } });
     const check = fake.state.checkRuns.at(-1)!;
@@ -212,7 +212,7 @@ describe('pull requests', () => {
     expect(r.code, r.all).toBe(0);
     expect(r.outputs).toMatchObject({ decision: 'pass', passed: '1', 'not-applicable': '1', missing: '0', failed: '0' });
     const api = criterion(r, 'api-tests');
-    expect(api).toMatchObject({ status: 'not-applicable', reason: 'the change touches none of its paths (src/**); 1 changed file (the files of pull request #7 (GitHub API))' });
+    expect(api).toMatchObject({ status: 'not-applicable', reason: "the change touches none of its paths (src/**): 1 changed file, read from the GitHub API's file list of pull request #7" });
     const comment = fake.state.comments.at(-1)!.body;
     expect(comment).toMatch(/<details><summary>➖ 1 not applicable to this change<\/summary>[\s\S]*API tests[\s\S]*<\/details>/);
   });
@@ -238,7 +238,7 @@ describe('merge groups and pushes: the compare API', () => {
     expect(r.code, r.all).toBe(0);
     const compares = fake.requests.slice(before).filter((q) => COMPARE.includes(q.operationId ?? ''));
     expect(compares.map((q) => q.path.split('/').at(-1))).toEqual([`${BASE}...${GROUP}`]);
-    expect(changeLine(r)).toBe('change: 2 changed files from the compare API c0c0c0c...d1d1d1d (the base commit of the merge group (base_sha)) (1 API request)');
+    expect(changeLine(r)).toBe('change: 2 changed files from the compare API, c0c0c0c...d1d1d1d: the base commit of the merge group (base_sha) (1 API request)');
     expect(criterion(r, 'patch').metrics).toMatchObject({ 'patch.lines.covered': 3, 'patch.lines.total': 6 });
   });
 

@@ -154,7 +154,7 @@ async function fromPullFiles(api: Api, context: GateContext, number: number): Pr
     if (listed.length >= PULL_FILES_LISTED) break;
   }
   const changed = pr.changed_files;
-  const source = `the files of pull request #${number} (GitHub API)`;
+  const source = `the GitHub API's file list of pull request #${number}`;
   const changes = changesFromApi(listed.slice(0, PULL_FILES_LISTED), source);
   if (changed > changes.files.size) {
     changes.incomplete = `GitHub lists ${changes.files.size} of the ${changed} files pull request #${number} changes${changed > PULL_FILES_LISTED ? ` (its files API stops at ${PULL_FILES_LISTED.toLocaleString('en-US')})` : ''}`;
@@ -180,7 +180,7 @@ async function fromCompare(api: Api, context: GateContext, base: BaseOf): Promis
     how = `the base of the pull request`;
   }
   const { data } = await api.call(() => api.octokit.rest.repos.compareCommitsWithBasehead({ ...api.repo, basehead: `${from}...${context.headSha}`, per_page: 1 }));
-  const source = `the compare API ${short(from)}...${short(context.headSha)} (${how})`;
+  const source = `the compare API, ${short(from)}...${short(context.headSha)}: ${how}`;
   if (data.files === undefined) return { change: { reason: `the change is not known: ${source} listed no files; ${HISTORY_FIX}` }, via: 'none' };
   const changes = changesFromApi(data.files as ApiFile[], source);
   if (data.files.length >= COMPARE_FILES_LISTED) changes.incomplete = `the compare API lists at most ${COMPARE_FILES_LISTED} files, and listed ${data.files.length}: there may be more`;

@@ -312,7 +312,7 @@ function scope(c: Criterion, change: ChangeInput | undefined): CriterionResult |
   const touched = [...changes.files.values()].find((f) => matches(f.path) || (f.oldPath !== undefined && matches(f.oldPath)));
   if (touched) return undefined;
   const n = changes.files.size;
-  return { ...shell(c), status: 'not-applicable', reason: `the change touches none of its paths (${globs}); ${n} changed file${n === 1 ? '' : 's'} (${changes.source})` };
+  return { ...shell(c), status: 'not-applicable', reason: `the change touches none of its paths (${globs}): ${n} changed file${n === 1 ? '' : 's'}, read from ${changes.source}` };
 }
 
 function evaluateCriterion(c: Criterion, found: CriterionEvidence, now: Date, base: BaseOf, change?: ChangeInput): CriterionResult {
