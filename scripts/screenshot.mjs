@@ -77,7 +77,7 @@ const SOURCES = {
 /**
  * The pull request: the base branch has `before` where the sources have `after`. In c/calc.c it adds
  * lines 19–20 and 22–23, which lcov.info instruments and of which 19 and 22 ran (patch coverage 2 of
- * 4 lines, 50%); in src/cart.js it adds the guard of line 10 that the failing shipping test hits
+ * 4 lines, 50%; the branches on them, 4 on line 19 and 2 on line 22, 3 of 6 taken); in src/cart.js it adds the guard of line 10 that the failing shipping test hits
  * (a JavaScript file the lcov capture does not instrument: not in the patch figures). Nothing under
  * web/, so the web-e2e criterion (paths: web/**) is not applicable.
  */
@@ -86,7 +86,7 @@ const CHANGE = [
   { file: 'c/calc.c', before: '', after: '    if (argc > 5)\n        return unused(x);\n' },
   { file: 'src/cart.js', before: '', after: '  if (weightKg <= 0) throw new RangeError(`weight must be positive, got ${weightKg}`);\n' },
 ];
-const PATCH = { covered: 2, total: 4 };
+const PATCH = { covered: 2, total: 4, branches: { covered: 3, total: 6 } };
 /**
  * The waiver in the picture: the policy's one waiver (of code-scanning, which has no evidence) is
  * made to expire so that it has this many days left, today included, on the day the script runs —
@@ -209,6 +209,10 @@ function checkChange(report) {
   if (!patch) throw new Error('the policy has no patch-coverage criterion');
   const { 'patch.lines.covered': covered, 'patch.lines.total': total } = patch.metrics;
   if (covered !== PATCH.covered || total !== PATCH.total) throw new Error(`patch coverage is ${covered} of ${total} changed lines, CHANGE says ${PATCH.covered} of ${PATCH.total}`);
+  const branches = { covered: patch.metrics['patch.branches.covered'], total: patch.metrics['patch.branches.total'] };
+  if (branches.covered !== PATCH.branches.covered || branches.total !== PATCH.branches.total) {
+    throw new Error(`patch coverage is ${branches.covered} of ${branches.total} changed branches, CHANGE says ${PATCH.branches.covered} of ${PATCH.branches.total}`);
+  }
   if (patch.patch?.unmatched.total !== 0) throw new Error(`coverage paths that match no repository file: ${JSON.stringify(patch.patch?.unmatched)}`);
   const web = byId.get('web-e2e');
   if (web?.status !== 'not-applicable') throw new Error(`web-e2e is ${web?.status ?? 'not in the policy'}, not "not-applicable": ${web?.reason}`);
