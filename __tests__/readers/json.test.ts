@@ -5,7 +5,7 @@ import { EvidenceError } from '../../src/measure.js';
 import { LIMITS } from '../../src/limits.js';
 import fc from 'fast-check';
 import { query, type JsonValue } from 'jsonpath-rfc9535';
-import { compilePolicyPath, compileShape, json, jsonPathShape, namedMetricNotes, parseJson, positionOf, streamEntries, type JsonModel, type Shape } from '../../src/readers/json.js';
+import { built, compilePolicyPath, compileShape, json, JsonLater, jsonPathShape, LATER, namedMetricNotes, parseJson, parseJsonBytes, positionOf, streamEntries, streamItems, type JsonModel, type Shape } from '../../src/readers/json.js';
 import type { NamedMetricSpec } from '../../src/readers/types.js';
 import { bytesSource, CONFORMANCE, context, evidenceError, fileSource, FIXTURES, manifest } from '../helpers/evidence.js';
 
@@ -486,6 +486,31 @@ describe('json: shapes build only what a reader reads', () => {
     ] as const) {
       expect(syncFailure(() => parseJson(text, 64, compileShape(streamEntries(true, () => undefined)))).message).toBe(`duplicate key ${JSON.stringify(name)} in one object: which value counts would be a guess`);
     }
+  });
+
+  test('a LATER value is checked and counted as it is scanned, and built only when asked for', () => {
+    const doc = '{"x": [{"s": "a\\u00e9\\n", "a": [1, "x", {"k": [null]}], "o": {"__proto__": 1, "n": -1.5e3}, "e": [], "n": 12.5, "t": true, "z": null}]}';
+    const keys = ['s', 'a', 'o', 'e', 'n', 't', 'z'];
+    const whole = (parseJson(doc, 64, compileShape({ x: [Object.fromEntries(keys.map((k) => [k, true]))] })) as { x: Record<string, unknown>[] }).x[0]!;
+    const later: Record<string, unknown>[] = [];
+    parseJson(doc, 64, compileShape({ x: streamItems(Object.fromEntries(keys.map((k) => [k, LATER])), (item) => later.push(item as Record<string, unknown>)) }));
+    expect(later).toHaveLength(1);
+    const item = later[0]!;
+    for (const key of ['s', 'a', 'o', 'e']) expect(item[key]).toBeInstanceOf(JsonLater);
+    expect([item.n, item.t, item.z]).toEqual([12.5, true, null]);
+    const rebuilt = Object.fromEntries(Object.entries(item).map(([k, v]) => [k, built(v)]));
+    expect(rebuilt).toEqual(whole);
+    expect(Object.hasOwn(rebuilt.o as object, '__proto__')).toBe(true);
+    // a repeated key or broken syntax inside is refused while scanning, as for a built value
+    for (const bad of ['{"o": {"k": 1, "k": 2}}', '{"o": [1, {"k": 1, "\\u006b": 2}]}']) {
+      expect(syncFailure(() => parseJson(bad, 64, compileShape({ o: LATER }))).message).toMatch(/^duplicate key "k"/);
+    }
+    expect(syncFailure(() => parseJson('{"o": [1, 2,]}', 64, compileShape({ o: LATER }))).message).toMatch(/expected a JSON value/);
+    // counted against the value budget like a built value: refused where `true` is
+    const dense = Buffer.from(`{"o": [${Array.from({ length: 5000 }, () => '{}').join(',')}]}`);
+    const budget = { max: 1000, message: 'too many values' };
+    expect(syncFailure(() => parseJsonBytes(dense, 64, compileShape({ o: true }), budget)).message).toBe('too many values');
+    expect(syncFailure(() => parseJsonBytes(dense, 64, compileShape({ o: LATER }), budget)).message).toBe('too many values');
   });
 
   test('an empty kept array or object is delivered as a new [] or {}', () => {

@@ -1,6 +1,6 @@
 import { EvidenceError } from '../measure.js';
 import { own } from './coverage.js';
-import { compileShape, readJsonDocument, streamItems } from './json.js';
+import { built, compileShape, LATER, readJsonDocument, streamItems, type Shape } from './json.js';
 import { messageLine, stackPlace } from './stack-frames.js';
 import { TestTally, type FailingRecord, type FailingTest, type Outcome, type TestResults, TEST_RESULTS_FORMAT } from './test-results.js';
 import type { Format } from './types.js';
@@ -36,7 +36,9 @@ const SKIPPED = new Set(['pending', 'skipped', 'todo', 'disabled']);
 /** Characters of a kept failing test's stack held until its file's name is read. */
 const STACK_KEPT = 16 * 1024;
 
-const ASSERTION = { ancestorTitles: true, title: true, fullName: true, status: true, duration: true, failureMessages: true, location: true, invocations: true };
+// names and messages are built only for a test that failed (most pass: building them was most of the reading)
+const ASSERTION: Record<string, Shape> = { ancestorTitles: LATER, title: LATER, fullName: LATER, status: true, duration: true, failureMessages: LATER, location: true, invocations: true };
+const DETAILS = ['ancestorTitles', 'title', 'fullName', 'failureMessages'] as const;
 
 /** a kept failing test of the file being read, waiting for the file's name (written after its tests) */
 interface Waiting {
@@ -66,6 +68,7 @@ export const jestJson: Format<TestResults> = {
       if (outcome === 'failed' || outcome === 'error') {
         fileFailures++;
         failedTests++;
+        for (const key of DETAILS) if (key in item) item[key] = built(item[key]);
       }
       const before = tally.results.failing.length;
       // jest.retryTimes: a test that passed on a later invocation is flaky

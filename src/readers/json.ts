@@ -49,7 +49,36 @@ export type JsonModel = PathModel;
  * expected is delivered as `[]` and an object where an array is expected as `{}` (their content is
  * checked and skipped: a stand-in says which kind it is, never what a hostile value holds).
  */
-export type Shape = boolean | { readonly [key: string]: Shape } | readonly [Shape] | StreamedItems | StreamedEntries;
+export type Shape = boolean | typeof LATER | { readonly [key: string]: Shape } | readonly [Shape] | StreamedItems | StreamedEntries;
+
+/**
+ * The shape of a value the reader may need whole, but only once it knows more (a test's names and
+ * messages, once it is known to have failed): checked and counted against the value budget as it
+ * is scanned, exactly as a `true` value, but a string, array or object arrives as a JsonLater,
+ * built only if the reader asks (numbers, booleans and null arrive as themselves).
+ */
+export const LATER: unique symbol = Symbol('LATER');
+
+/**
+ * A value of a LATER shape: `value()` builds it (what `true` would have built). It refers to the
+ * document's bytes: build it while the sink that received it runs, never keep it.
+ */
+export class JsonLater {
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  value(): unknown {
+    return JSON.parse(utf8(this.bytes, this.start, this.end));
+  }
+}
+
+/** A value as a `true` shape would have built it, from a LATER one. */
+export function built(value: unknown): unknown {
+  return value instanceof JsonLater ? value.value() : value;
+}
 
 /**
  * Receives each item of a streamed array as soon as it is built; the item is then dropped, so an
@@ -109,6 +138,7 @@ export function streamEntries(entry: Shape, sink: EntrySink): StreamedEntries {
 const SKIP = 0; // syntax and depth only, nothing built
 const CHECK = 1; // inside a kept value: keys checked for duplicates, built by the kept ancestor
 const KEEP = 2; // built whole
+const LAZY = 3; // checked and counted as KEEP, delivered as a JsonLater
 
 class ObjectShape {
   constructor(
@@ -144,7 +174,7 @@ class ArrayShape {
   ) {}
 }
 
-type ShapeNode = typeof SKIP | typeof CHECK | typeof KEEP | ObjectShape | ArrayShape;
+type ShapeNode = typeof SKIP | typeof CHECK | typeof KEEP | typeof LAZY | ObjectShape | ArrayShape;
 
 /** A Shape prepared for parseJsonBytes. */
 export type CompiledShape = ShapeNode;
@@ -154,6 +184,7 @@ export const WHOLE_DOCUMENT: CompiledShape = KEEP;
 
 export function compileShape(shape: Shape): CompiledShape {
   if (shape === true) return KEEP;
+  if (shape === LATER) return LAZY;
   if (shape === false) return SKIP;
   if (shape instanceof StreamedItems) {
     return new ArrayShape(compileShape(shape.item), shape.sink, shape.lean && { item: compileShape(shape.lean.item), when: shape.lean.when });
@@ -309,6 +340,8 @@ interface Frame {
   readonly standIn: boolean;
   /** streamed objects: the keys seen */
   readonly entries?: Set<string>;
+  /** a container of a LATER shape: delivered as a JsonLater of its bytes */
+  readonly later: boolean;
 }
 
 /** At most `max` values are built; beyond, an EvidenceError with `message` and the position. */
@@ -544,16 +577,16 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
     count(i);
     if ((node instanceof ObjectShape && !isObject) || (node instanceof ArrayShape && isObject)) {
       // another kind of container than the shape expects: an empty stand-in of its kind
-      frame = { value: isObject ? {} : [], shape: undefined, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: i, builtAtOpen, standIn: true, entries: undefined };
+      frame = { value: isObject ? {} : [], shape: undefined, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: i, builtAtOpen, standIn: true, entries: undefined, later: false };
     } else if (node instanceof ObjectShape || node instanceof ArrayShape) {
       // every frame has the same fields in the same order (one hidden class for the hot accesses)
       const entries = node instanceof ObjectShape && node.entrySink !== undefined ? new Set<string>() : undefined;
-      frame = { value: node instanceof ObjectShape ? {} : [], shape: node, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: i, builtAtOpen, standIn: false, entries };
-    } else if (node === KEEP || (node === CHECK && isObject)) {
+      frame = { value: node instanceof ObjectShape ? {} : [], shape: node, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: i, builtAtOpen, standIn: false, entries, later: false };
+    } else if (node === KEEP || node === LAZY || (node === CHECK && isObject)) {
       frame = {
         value: undefined,
         shape: undefined,
-        keptFrom: node === KEEP ? i : -1,
+        keptFrom: node === KEEP || node === LAZY ? i : -1,
         keys: isObject ? new Set() : undefined,
         seen: 0,
         field: '',
@@ -562,6 +595,7 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
         builtAtOpen,
         standIn: false,
         entries: undefined,
+        later: node === LAZY,
       };
     } else if (node === CHECK) {
       frame = CHECKED_ARRAY;
@@ -581,7 +615,7 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
     if (frame.value !== undefined) deliver(frame.value, frame.start, frame.builtAtOpen);
     else if (frame.keptFrom >= 0) {
       // `[]` and `{}` (most of jest's failureMessages): no JSON.parse call for nothing
-      const value = at === frame.keptFrom + 1 ? (objects[depth] === 1 ? {} : []) : JSON.parse(utf8(bytes, frame.keptFrom, at + 1));
+      const value = frame.later ? new JsonLater(bytes, frame.keptFrom, at + 1) : at === frame.keptFrom + 1 ? (objects[depth] === 1 ? {} : []) : JSON.parse(utf8(bytes, frame.keptFrom, at + 1));
       deliver(value, frame.keptFrom, frame.builtAtOpen);
     }
   };
@@ -637,7 +671,7 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
     count(start);
     if (next === CHECK) return;
     let value: unknown;
-    if (c === 34) value = stringAt(start, end, INTERNED_VALUE_BYTES);
+    if (c === 34) value = next === LAZY ? new JsonLater(bytes, start, end) : stringAt(start, end, INTERNED_VALUE_BYTES);
     else if (c === 116) value = true;
     else if (c === 102) value = false;
     else if (c === 110) value = null;
@@ -741,7 +775,7 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
 }
 
 /** The frame of every array inside a kept value: nothing to build, its items are checked. */
-const CHECKED_ARRAY: Frame = Object.freeze({ value: undefined, shape: undefined, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: -1, builtAtOpen: 0, standIn: false, entries: undefined });
+const CHECKED_ARRAY: Frame = Object.freeze({ value: undefined, shape: undefined, keptFrom: -1, keys: undefined, seen: 0, field: '', count: 0, start: -1, builtAtOpen: 0, standIn: false, entries: undefined, later: false });
 
 /** Whether bytes[start, end) is `index` in decimal, as String(index) writes it. */
 function isIndexKey(bytes: Buffer, start: number, end: number, index: number): boolean {
