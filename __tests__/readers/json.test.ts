@@ -467,15 +467,16 @@ describe('json: shapes build only what a reader reads', () => {
   });
 
   test('a streamed map keyed "0", "1", … in order still refuses a repeat, however it comes', () => {
-    const keysOf = (text: string): string[] => {
-      const keys: string[] = [];
-      parseJson(text, 64, compileShape(streamEntries(true, (key) => keys.push(key))));
+    const keysOf = (text: string): [string, number][] => {
+      const keys: [string, number][] = [];
+      parseJson(text, 64, compileShape(streamEntries(true, (key, _value, index) => keys.push([key, index]))));
       return keys;
     };
     const dense = Array.from({ length: 5000 }, (_, k) => k);
-    expect(keysOf(JSON.stringify(Object.fromEntries(dense.map((k) => [k, k]))))).toEqual(dense.map(String));
-    // out of order, with leading zeros, escaped, then the index keys again
-    expect(keysOf('{"0": 0, "1": 1, "3": 3, "2": 2, "01": 4, "\\u0035": 5, "x": 6}')).toEqual(['0', '1', '3', '2', '01', '5', 'x']);
+    expect(keysOf(JSON.stringify(Object.fromEntries(dense.map((k) => [k, k]))))).toEqual(dense.map((k) => [String(k), k]));
+    // out of order, with leading zeros, escaped, then the index keys again: no index from the first other key on
+    expect(keysOf('{"0": 0, "1": 1, "3": 3, "2": 2, "01": 4, "\\u0035": 5, "x": 6}')).toEqual([['0', 0], ['1', 1], ['3', -1], ['2', -1], ['01', -1], ['5', -1], ['x', -1]]);
+    expect(keysOf('{"1": 0, "0": 1}')).toEqual([['1', -1], ['0', -1]]);
     for (const [text, name] of [
       ['{"0": 0, "1": 1, "0": 2}', '0'],
       ['{"0": 0, "1": 1, "2": 2, "x": 3, "1": 4}', '1'],

@@ -116,8 +116,11 @@ export function streamItems(item: Shape, sink: ItemSink, lean?: LeanItems): Stre
   return new StreamedItems(item, sink, lean);
 }
 
-/** Receives each member of a streamed object (a key repeated in it is refused before). */
-export type EntrySink = (key: string, value: unknown) => void;
+/**
+ * Receives each member of a streamed object (a key repeated in it is refused before); `index` is
+ * the key as a number while the keys have all been "0", "1", … in order (Istanbul's maps), else -1.
+ */
+export type EntrySink = (key: string, value: unknown, index: number) => void;
 
 /** An object shape whose every member is handed to a sink instead of being kept (see streamEntries). */
 export class StreamedEntries {
@@ -528,7 +531,7 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
     else if (top.shape instanceof ObjectShape && top.entries === undefined) (top.value as Record<string, unknown>)[top.field] = value;
     else if (top.shape instanceof ObjectShape) {
       try {
-        (top.shape.entrySink as EntrySink)(top.field, value);
+        (top.shape.entrySink as EntrySink)(top.field, value, top.count > 0 ? top.count - 1 : -1);
       } catch (err) {
         if (err instanceof EvidenceError && err.position === undefined && !(err instanceof JsonSyntaxError)) {
           throw new EvidenceError(err.message, positionOf(bytes, start));
