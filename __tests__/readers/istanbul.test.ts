@@ -300,6 +300,25 @@ describe('istanbul: coverage-final.json rules', () => {
     expectTotals(istanbulReader.metrics(model), { lines: [1, 2], statements: [1, 2], functions: [1, 1], branches: [1, 2] });
   });
 
+  it('reads maps keyed otherwise than "0", "1", … in order alike (out of order, other names)', async () => {
+    const dense = finalFile('/repo/a.js', [[1, 1], [2, 0], [3, 4], [3, 0]], [1, 0], [[1, 0], [0, 0, 2]]);
+    const rename = (map: Record<string, unknown>, name: (k: string) => string): Record<string, unknown> => Object.fromEntries(Object.entries(map).reverse().map(([k, v]) => [name(k), v]));
+    const other = (name: (k: string) => string): FinalFile => ({
+      ...dense,
+      statementMap: rename(dense.statementMap, name),
+      s: rename(dense.s, name),
+      fnMap: rename(dense.fnMap, name),
+      f: rename(dense.f, name),
+      branchMap: rename(dense.branchMap, name),
+      b: rename(dense.b, name),
+    }) as FinalFile;
+    const totals = istanbulReader.metrics(await readReport(JSON.stringify({ '/repo/a.js': dense })));
+    expectTotals(totals, { lines: [2, 3], statements: [2, 4], functions: [1, 2], branches: [2, 5] });
+    for (const name of [(k: string) => k, (k: string) => `s${k}`]) {
+      expect(istanbulReader.metrics(await readReport(JSON.stringify({ '/repo/a.js': other(name) })))).toEqual(totals);
+    }
+  });
+
   it('a file with no statement counts for nothing, with its totals 0', async () => {
     const model = await readReport(JSON.stringify({ '/repo/types.ts': finalFile('/repo/types.ts', []) }));
     expectTotals(istanbulReader.metrics(model), { lines: [0, 0], statements: [0, 0], functions: [0, 0], branches: [0, 0] });
@@ -311,6 +330,12 @@ describe('istanbul: coverage-final.json rules', () => {
     ['a statement of statementMap with no count', { 'a.js': { ...f, s: { 0: 1 } } }, /statement "1" is in statementMap but has no count in s/],
     ['a function counted in f that fnMap does not define', { 'a.js': { ...f, f: { 0: 1, 5: 0 } } }, /function "5" is counted in f but fnMap does not define it/],
     ['a branch of branchMap with no counts', { 'a.js': { ...f, b: {} } }, /branch "0" is in branchMap but has no counts in b/],
+    // the same checks while every key is "0", "1", … in order (kept as arrays) as with any other keys
+    ['the next statement counted in s that statementMap does not define', { 'a.js': { ...f, s: { ...f.s, 2: 1 } } }, /statement "2" is counted in s but statementMap does not define it/],
+    ['a statement of statementMap with no count, out of order', { 'a.js': { ...f, statementMap: { 1: f.statementMap['1'], 0: f.statementMap['0'] }, s: { 1: 0 } } }, /statement "0" is in statementMap but has no count in s/],
+    ['a function of fnMap with no count', { 'a.js': { ...f, f: {} } }, /function "0" is in fnMap but has no count in f/],
+    ['the next branch counted in b that branchMap does not define', { 'a.js': { ...f, b: { 0: [1, 0], 1: [0, 0] } } }, /branch "1" is counted in b but branchMap does not define it/],
+    ['a branch counted in b under another key', { 'a.js': { ...f, b: { x: [1, 0] } } }, /branch "x" is counted in b but branchMap does not define it/],
     ['a negative count', { 'a.js': { ...f, s: { 0: -1, 1: 0 } } }, /s count of "0" is -1, not a non-negative number/],
     ['branch counts that are not an array', { 'a.js': { ...f, b: { 0: 3 } } }, /b entry "0" is not an array of non-negative counts/],
     ['a statement without a start line', { 'a.js': { ...f, statementMap: { ...f.statementMap, 1: { start: {} } } } }, /statementMap entry "1" has no start line/],

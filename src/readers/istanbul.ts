@@ -53,16 +53,49 @@ import type { Format } from './types.js';
 const COUNT = { total: true, covered: true };
 type Json = Record<string, unknown>;
 
-/** the file of a coverage-final entry being read (its maps arrive member by member) */
+/**
+ * One map of a coverage-final entry. Istanbul writes the keys "0", "1", … in order: while they
+ * come so (json.ts tells their index) the values are kept in an array, with no Map and no key
+ * strings; the first other key moves them into a Map in the same order, so the checks read the
+ * same keys in the same order either way.
+ */
+class IdMap<T> {
+  dense: T[] = [];
+  map: Map<string, T> | undefined;
+
+  set(key: string, index: number, value: T): void {
+    if (this.map === undefined && index === this.dense.length) this.dense.push(value);
+    else this.asMap().set(key, value);
+  }
+
+  asMap(): Map<string, T> {
+    this.map ??= new Map(this.dense.map((value, k) => [String(k), value]));
+    return this.map;
+  }
+
+  clear(): void {
+    this.dense = [];
+    this.map = undefined;
+  }
+}
+
+/** the file of a coverage-final entry being read (its maps arrive member by member; reused) */
 class FinalFile {
-  statementLines = new Map<string, number>();
-  statements = new Map<string, number>();
-  functionIds = new Set<string>();
-  functions = new Map<string, number>();
+  statementLines = new IdMap<number>();
+  statements = new IdMap<number>();
+  /** fnMap: only its keys matter */
+  functionIds = new IdMap<true>();
+  functions = new IdMap<number>();
   /** branch id → the line it starts on (-1: its map entry gives none) */
-  branchLines = new Map<string, number>();
-  branches = new Map<string, number[]>();
+  branchLines = new IdMap<number>();
+  branches = new IdMap<number[]>();
   empty = true;
+
+  clear(): this {
+    for (const map of [this.statementLines, this.statements, this.functionIds, this.functions, this.branchLines, this.branches]) map.clear();
+    this.empty = true;
+    return this;
+  }
 }
 
 export const istanbul: Format<StatementCoverage> = {
@@ -85,46 +118,49 @@ export const istanbul: Format<StatementCoverage> = {
     let total: Summary | undefined;
     const shapes = { summary: 0, final: 0 };
     let current = new FinalFile();
+    let spare = new FinalFile();
 
-    const hits = (what: string) => (key: string, value: unknown) => {
+    const hits = (what: string) => (key: string, value: unknown, index: number) => {
       current.empty = false;
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new EvidenceError(`${what} count of ${JSON.stringify(clip(key))} is ${clip(JSON.stringify(value) ?? String(value))}, not a non-negative number`);
-      (what === 's' ? current.statements : current.functions).set(key, value);
+      (what === 's' ? current.statements : current.functions).set(key, index, value);
     };
     const FINAL: Record<string, Shape> = {
-      statementMap: streamEntries({ start: { line: true } }, (key, value) => {
+      statementMap: streamEntries({ start: { line: true } }, (key, value, index) => {
         current.empty = false;
         const start = isObject(value) && isObject(value.start) ? value.start.line : undefined;
         if (typeof start !== 'number' || !Number.isInteger(start) || start < 0 || start > MAX_LINE) {
           throw new EvidenceError(`statementMap entry ${JSON.stringify(clip(key))} has no start line (start.line is ${clip(JSON.stringify(start) ?? 'missing')})`);
         }
-        current.statementLines.set(key, start);
+        current.statementLines.set(key, index, start);
       }),
       s: streamEntries(true, hits('s')),
-      fnMap: streamEntries({}, (key) => {
+      fnMap: streamEntries({}, (key, _value, index) => {
         current.empty = false;
-        current.functionIds.add(key);
+        current.functionIds.set(key, index, true);
       }),
       f: streamEntries(true, hits('f')),
-      branchMap: streamEntries({ loc: { start: { line: true } }, line: true }, (key, value) => {
+      branchMap: streamEntries({ loc: { start: { line: true } }, line: true }, (key, value, index) => {
         current.empty = false;
         // the line Istanbul's lcov reporter writes in BRDA: loc.start.line (older reports: line)
         const loc = isObject(value) && isObject(value.loc) && isObject(value.loc.start) ? value.loc.start.line : undefined;
         const line = loc ?? (isObject(value) ? value.line : undefined);
-        current.branchLines.set(key, typeof line === 'number' && Number.isInteger(line) && line > 0 && line <= MAX_LINE ? line : -1);
+        current.branchLines.set(key, index, typeof line === 'number' && Number.isInteger(line) && line > 0 && line <= MAX_LINE ? line : -1);
       }),
-      b: streamEntries(true, (key, value) => {
+      b: streamEntries(true, (key, value, index) => {
         current.empty = false;
         if (!Array.isArray(value) || !value.every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0)) {
           throw new EvidenceError(`b entry ${JSON.stringify(clip(key))} is not an array of non-negative counts`);
         }
-        current.branches.set(key, value as number[]);
+        current.branches.set(key, index, value as number[]);
       }),
     };
     const shape = compileShape(
       streamEntries({ lines: COUNT, branches: COUNT, functions: COUNT, statements: COUNT, ...FINAL, data: FINAL }, (key, value) => {
         const file = current;
-        current = new FinalFile();
+        // the previous entry's, emptied for the next one
+        current = spare.clear();
+        spare = file;
         const name = JSON.stringify(clip(key));
         if (!isObject(value)) throw new EvidenceError(`not an Istanbul coverage report: entry ${name} is not an object`);
         const final = !file.empty || 'statementMap' in value || 's' in value || isObject(value.data);
@@ -210,32 +246,76 @@ function finalEntry(file: FinalFile, name: string, b: Builders): { coverage: Fil
   const disagree = (what: string, key: string, where: string): never => {
     throw new EvidenceError(`entry ${name}: ${what} ${JSON.stringify(clip(key))} ${where}: the report contradicts itself`);
   };
-  if (file.statementLines.size !== file.statements.size) {
-    for (const key of file.statementLines.keys()) if (!file.statements.has(key)) disagree('statement', key, 'is in statementMap but has no count in s');
+  // Each kind twice: keys "0", "1", … (what Istanbul writes) as arrays, the same checks on their
+  // lengths and the same ids without making strings; any other keys as Maps.
+  if (file.statementLines.map === undefined && file.statements.map === undefined) {
+    const lines = file.statementLines.dense;
+    const counts = file.statements.dense;
+    if (lines.length > counts.length) disagree('statement', String(counts.length), 'is in statementMap but has no count in s');
+    for (let k = 0; k < counts.length; k++) {
+      if (k === lines.length) disagree('statement', String(k), 'is counted in s but statementMap does not define it');
+      const n = counts[k]!;
+      b.lines.add(lines[k]!, n > 0);
+      b.statementSet.addIndexed(k, 1, n > 0 ? 1 : 0); // the id `${k}#0`, as addId reads it
+    }
+  } else {
+    const statementLines = file.statementLines.asMap();
+    const statements = file.statements.asMap();
+    if (statementLines.size !== statements.size) {
+      for (const key of statementLines.keys()) if (!statements.has(key)) disagree('statement', key, 'is in statementMap but has no count in s');
+    }
+    for (const [key, n] of statements) {
+      const line = statementLines.get(key);
+      if (line === undefined) disagree('statement', key, 'is counted in s but statementMap does not define it');
+      b.lines.add(line as number, n > 0);
+      b.statementSet.addId(`${key}#0`, n);
+    }
   }
-  for (const [key, n] of file.statements) {
-    const line = file.statementLines.get(key);
-    if (line === undefined) disagree('statement', key, 'is counted in s but statementMap does not define it');
-    b.lines.add(line as number, n > 0);
-    b.statementSet.addId(`${key}#0`, n);
+  if (file.functionIds.map === undefined && file.functions.map === undefined) {
+    const declared = file.functionIds.dense.length;
+    const counts = file.functions.dense;
+    if (declared > counts.length) disagree('function', String(counts.length), 'is in fnMap but has no count in f');
+    for (let k = 0; k < counts.length; k++) {
+      if (k === declared) disagree('function', String(k), 'is counted in f but fnMap does not define it');
+      b.functionSet.add(String(k), counts[k]! > 0);
+    }
+  } else {
+    const functionIds = file.functionIds.asMap();
+    const functions = file.functions.asMap();
+    if (functionIds.size !== functions.size) {
+      for (const key of functionIds.keys()) if (!functions.has(key)) disagree('function', key, 'is in fnMap but has no count in f');
+    }
+    for (const [key, n] of functions) {
+      if (!functionIds.has(key)) disagree('function', key, 'is counted in f but fnMap does not define it');
+      b.functionSet.add(key, n > 0);
+    }
   }
-  if (file.functionIds.size !== file.functions.size) {
-    for (const key of file.functionIds) if (!file.functions.has(key)) disagree('function', key, 'is in fnMap but has no count in f');
-  }
-  for (const [key, n] of file.functions) {
-    if (!file.functionIds.has(key)) disagree('function', key, 'is counted in f but fnMap does not define it');
-    b.functionSet.add(key, n > 0);
-  }
-  if (file.branchLines.size !== file.branches.size) {
-    for (const key of file.branchLines.keys()) if (!file.branches.has(key)) disagree('branch', key, 'is in branchMap but has no counts in b');
-  }
-  for (const [key, counts] of file.branches) {
-    const line = file.branchLines.get(key);
-    if (line === undefined) disagree('branch', key, 'is counted in b but branchMap does not define it');
-    // ids as Istanbul's lcov reporter writes them (BRDA:<line>,<key>,<index>), so they carry the
-    // branch's line for patch coverage; an entry without a line gets an id that names none
-    const prefix = line! > 0 ? `${line},${key},` : `?${key}#`;
-    counts.forEach((n, i) => b.branchSet.addId(`${prefix}${i}`, n));
+  // ids as Istanbul's lcov reporter writes them (BRDA:<line>,<key>,<index>), so they carry the
+  // branch's line for patch coverage; an entry without a line gets an id that names none
+  if (file.branchLines.map === undefined && file.branches.map === undefined) {
+    const lines = file.branchLines.dense;
+    const all = file.branches.dense;
+    if (lines.length > all.length) disagree('branch', String(all.length), 'is in branchMap but has no counts in b');
+    for (let k = 0; k < all.length; k++) {
+      if (k === lines.length) disagree('branch', String(k), 'is counted in b but branchMap does not define it');
+      const line = lines[k]!;
+      const counts = all[k]!;
+      // addTriple is what addId makes of `${line},${k},${i}`
+      if (line > 0) for (let i = 0; i < counts.length; i++) b.branchSet.addTriple(line, k, i, counts[i]! > 0);
+      else counts.forEach((n, i) => b.branchSet.addId(`?${k}#${i}`, n));
+    }
+  } else {
+    const branchLines = file.branchLines.asMap();
+    const branches = file.branches.asMap();
+    if (branchLines.size !== branches.size) {
+      for (const key of branchLines.keys()) if (!branches.has(key)) disagree('branch', key, 'is in branchMap but has no counts in b');
+    }
+    for (const [key, counts] of branches) {
+      const line = branchLines.get(key);
+      if (line === undefined) disagree('branch', key, 'is counted in b but branchMap does not define it');
+      const prefix = line! > 0 ? `${line},${key},` : `?${key}#`;
+      counts.forEach((n, i) => b.branchSet.addId(`${prefix}${i}`, n));
+    }
   }
   return { coverage: { lines: b.lines.build(), branches: b.branchSet.build(), functions: b.functionSet.build() }, statements: b.statementSet.build() };
 }
