@@ -8,10 +8,16 @@
  * adds is not used until merged (a change cannot waive its own failures), and an expired one is
  * ignored. Expiry dates are computed from the day the test runs, as the action counts days from
  * its own clock.
+ *
+ * Narrow waivers of SARIF findings the same way: a code-scanning criterion on CodeQL's
+ * codeql-extensions.sarif (12 results, the 4 errors among the 5 findings of three rules) with a waiver of those rules on main, or added
+ * by the pull request.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../github/fake-github.js';
+import { FIXTURES } from '../helpers/evidence.js';
 import { BASIC_POLICY, JUNIT, LCOV, POLICY_PATH, runAction, TOKEN, type ActionRun } from './run-action.js';
 
 const HEAD = 'a1'.repeat(20);
@@ -59,6 +65,27 @@ afterEach(async () => {
   await fake.close();
 });
 
+/** The basic policy plus a required code-scanning criterion: no error-level finding. */
+const SARIF_POLICY = `${BASIC_POLICY}
+  - id: codeql
+    title: No error-level alerts
+    evidence: { artifact: codeql, path: "*.sarif", format: sarif }
+    expect: { error: "== 0" }
+`;
+const SARIF = readFileSync(path.join(FIXTURES, 'sarif/codeql-extensions.sarif'), 'utf8');
+const SARIF_RULES = ['js/sql-injection', 'js/code-injection', 'react/no-danger/1'];
+
+/** SARIF_POLICY with a waiver of the error-level rules' findings until `expires`. */
+function withRuleWaiver(expires: string): string {
+  return `${SARIF_POLICY}waivers:
+  - criterion: codeql
+    reason: the sanitiser lands with the next release
+    expires: "${expires}"
+    rules: [${SARIF_RULES.join(', ')}]
+    link: ${LINK}
+`;
+}
+
 /** Pull request #7 into main, whose policy is `basePolicy`; the PR's checkout carries `headPolicy`. */
 async function pullRequest(basePolicy: string, headPolicy = basePolicy): Promise<{ r: ActionRun; comment: string; conclusion: string | null | undefined; window: [number, number] }> {
   fake.setContent(POLICY_PATH, basePolicy, 'main');
@@ -67,6 +94,7 @@ async function pullRequest(basePolicy: string, headPolicy = basePolicy): Promise
   fake.addArtifact({ runId: run.id, name: 'test-results', files: { 'junit.xml': JUNIT } });
   fake.addArtifact({ runId: run.id, name: 'coverage', files: { 'lcov.info': LCOV } });
   fake.addArtifact({ runId: run.id, name: 'soak', files: { 'summary.json': '{"hours": 1}' } });
+  fake.addArtifact({ runId: run.id, name: 'codeql', files: { 'js.sarif': SARIF } });
   const start = Date.now();
   const r = await runAction(fake, { runId: run.id, inputs: { comment: 'always' }, workspace: { [POLICY_PATH]: headPolicy } });
   const end = Date.now();
@@ -173,5 +201,33 @@ describe('waivers on pull requests', () => {
     expect(comment).toContain('### ❌ release-gate: failed');
     expect(comment).not.toContain('#### ⏳ Waived');
     expect(section(comment, '#### ⏳ Waivers')).toContain(`- ⌛ \`soak\` (policy line ${POLICY.split('\n').length + 1}): waiver expired on ${expires} — not used`);
+  });
+});
+
+describe('narrow waivers of SARIF findings on pull requests', () => {
+  it('a rule waiver on main takes those findings out of the counts: the criterion passes with results.waived beside results', async () => {
+    const expires = day(20);
+    const { r, comment, conclusion } = await pullRequest(withRuleWaiver(expires));
+    expect(r.code, r.all).toBe(0);
+    expect(conclusion).toBe('success');
+    expect(statuses(r)).toEqual({ 'unit-tests': 'passed', coverage: 'passed', 'load-test': 'missing', codeql: 'passed' });
+    const metrics = (JSON.parse(r.outputs.metrics!) as Record<string, Record<string, number>>).codeql!;
+    // codeql-extensions.sarif: 12 results, 4 of them errors, all among the 5 findings of the three waived rules
+    expect(metrics).toMatchObject({ error: 0, 'results.waived': 5, results: 7 });
+    expect(report(r).waivers).toEqual([expect.objectContaining({ criterion: 'codeql', state: 'applied', expires, note: '5 findings waived' })]);
+    expect(comment).toContain('### ✅ release-gate: passed');
+  });
+
+  it('the same waiver added by the pull request is not used: the errors fail the check, and the policy note lists the waiver', async () => {
+    const expires = day(20);
+    const { r, comment, conclusion } = await pullRequest(SARIF_POLICY, withRuleWaiver(expires));
+    expect(r.code, r.all).toBe(1);
+    expect(conclusion).toBe('failure');
+    expect(statuses(r)).toMatchObject({ codeql: 'failed' });
+    const metrics = (JSON.parse(r.outputs.metrics!) as Record<string, Record<string, number>>).codeql!;
+    expect(metrics).toMatchObject({ error: 4, results: 12 });
+    expect(metrics['results.waived']).toBeUndefined();
+    expect(report(r).waivers).toEqual([]);
+    expect(comment).toContain('> - waivers added or extended (not used until merged): codeql&#58; waiver added');
   });
 });
