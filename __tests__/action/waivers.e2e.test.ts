@@ -228,6 +228,6 @@ describe('narrow waivers of SARIF findings on pull requests', () => {
     expect(metrics).toMatchObject({ error: 4, results: 12 });
     expect(metrics['results.waived']).toBeUndefined();
     expect(report(r).waivers).toEqual([]);
-    expect(comment).toContain('> - waivers added or extended (not used until merged): codeql&#58; waiver added');
+    expect(comment).toContain(`> - waivers added or extended (not used until merged): codeql&#58; waiver of 3 rules added, to ${expires} &#40;the sanitiser lands with the next release&#41;`);
   });
 });
