@@ -413,6 +413,33 @@ describe('json: shapes build only what a reader reads', () => {
     );
   });
 
+  test('any broken document: skipped, it is refused with the same message and place as when built', () => {
+    // skipped containers are scanned by a loop of their own (skipRest): it must refuse exactly
+    // what the main loop refuses, where it does (duplicate keys aside: only built objects check them)
+    const outcome = (text: string, shape: Shape): string => {
+      try {
+        parseJson(text, 6, compileShape(shape));
+        return 'ok';
+      } catch (err) {
+        return `${(err as EvidenceError).message} @ ${JSON.stringify((err as EvidenceError).position)}`;
+      }
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.array(fc.tuple(fc.nat(), fc.constantFrom('', '{', '}', '[', ']', ',', ':', '"', '\\', ' ', '1', '-', 'e', '.', 't', 'n', '\u0001', 'é')), { maxLength: 3 }), (value, edits) => {
+        let text = JSON.stringify({ k: value, v: [value] });
+        for (const [at, insert] of edits) {
+          const p = at % (text.length + 1);
+          text = `${text.slice(0, p)}${insert}${text.slice(p + (insert === '' || p % 2 === 0 ? 1 : 0))}`;
+        }
+        const built = outcome(text, true);
+        if (built.startsWith('duplicate key')) return;
+        expect(outcome(text, false)).toBe(built);
+        expect(outcome(text, { k: false, v: [false] })).toBe(built);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   const RESULT = compileShape({ results: [{ level: true, rule: true, properties: { severity: true } }] });
 
   test('named fields are built; the rest is checked, then left out', () => {

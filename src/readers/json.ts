@@ -682,6 +682,80 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
     deliver(value, start, built - 1);
   };
 
+  /**
+   * The rest of a skipped container, from just after its bracket (opened, in `state`): the same
+   * grammar as the loop below, in a loop of its own with nothing to build or look up (most of a
+   * large document is skipped). Anything but well-formed JSON (and the nesting limit) hands the
+   * token back to the loop below, in the state reached, which reports it as it always does.
+   * Returns where the loop below goes on; sets `state`.
+   */
+  const skipRest = (from: number): number => {
+    const outside = depth - 1;
+    let j = from;
+    let st = state;
+    for (;;) {
+      let c = bytes[j] as number;
+      while (c === 32 || c === 10 || c === 13 || c === 9) c = bytes[++j] as number;
+      if (j >= n) break;
+      if (st === AFTER || (c === 125 && st === FIRST_KEY) || (c === 93 && st === FIRST_ITEM)) {
+        const isObject = objects[depth - 1] === 1;
+        if (c === 44 && st === AFTER) {
+          // ,
+          j++;
+          st = isObject ? KEY : VALUE;
+          continue;
+        }
+        if (c !== (isObject ? 125 : 93)) break;
+        frames.pop();
+        depth--;
+        j++;
+        st = AFTER;
+        if (depth === outside) {
+          top = frames[frames.length - 1];
+          state = AFTER;
+          return j;
+        }
+        continue;
+      }
+      if (st === FIRST_KEY || st === KEY) {
+        if (c !== 34) break;
+        j = scanString(j);
+        if (bytes[j] === 58) {
+          j++;
+          st = VALUE;
+        } else st = COLON;
+        continue;
+      }
+      if (st === COLON) {
+        if (c !== 58) break;
+        j++;
+        st = VALUE;
+        continue;
+      }
+      // VALUE, FIRST_ITEM
+      if (c === 123 || c === 91) {
+        if (depth >= maxDepth) break;
+        objects[depth++] = c === 123 ? 1 : 0;
+        frames.push(undefined);
+        j++;
+        st = c === 123 ? FIRST_KEY : FIRST_ITEM;
+        continue;
+      }
+      if (c === 34) j = scanString(j);
+      else if (c === 45 || isDigit(c)) j = scanNumber(j);
+      else if (c === 116 && bytes[j + 1] === 114 && bytes[j + 2] === 117 && bytes[j + 3] === 101) j += 4; // true
+      else if (c === 102 && bytes[j + 1] === 97 && bytes[j + 2] === 108 && bytes[j + 3] === 115 && bytes[j + 4] === 101) j += 5; // false
+      else if (c === 110 && bytes[j + 1] === 117 && bytes[j + 2] === 108 && bytes[j + 3] === 108) j += 4; // null
+      else break;
+      st = AFTER;
+    }
+    // inside skipped containers: no frame to build into, nothing to build
+    top = undefined;
+    next = SKIP;
+    state = st;
+    return j;
+  };
+
   for (;;) {
     let c = bytes[i] as number;
     while (c === 32 || c === 10 || c === 13 || c === 9) c = bytes[++i] as number;
@@ -703,16 +777,20 @@ export function parseJsonBytes(bytes: Buffer, maxDepth: number, shape: CompiledS
         }
         if (c === 123) {
           // {
+          const skipped = next === SKIP;
           open(true, i);
           i++;
           state = FIRST_KEY;
+          if (skipped) i = skipRest(i);
           break;
         }
         if (c === 91) {
           // [
+          const skipped = next === SKIP;
           open(false, i);
           i++;
           state = FIRST_ITEM;
+          if (skipped) i = skipRest(i);
           break;
         }
         const start = i;
