@@ -1,10 +1,13 @@
 /* global process, console */
-// npm run bench [-- --quick] [-- --runs N] [-- --keep] [-- --json FILE]
+// npm run bench [-- --quick] [-- --runs N] [-- --keep] [-- --json FILE] [-- --only NAME,NAME]
 // Generates seeded inputs in a temp folder, reads each with release-gate's readers (the built
 // bundle, through FORMATS[format].read on a file stream) and with peer parsers, every reading in
 // its own child process (peak RSS per reader), checks that all counts agree, and prints one table.
 // Exits non-zero when counts disagree (or a reader fails). --quick: small inputs, for CI.
 // --json FILE: also write the results as JSON (.ci/run gates on its `mismatches`).
+// --only NAME,NAME: only the rows of these input names (as the table prints them, e.g.
+// "JUnit XML, jest-shaped,jest --json" splits at commas not followed by a space); the JUnit XML
+// row is kept whenever a row compared with it ("vs JUnit") is, and the start-up rows are left out.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +24,8 @@ const jsonArg = args.indexOf('--json');
 const jsonOut = jsonArg >= 0 ? path.resolve(args[jsonArg + 1]) : undefined;
 const runsArg = args.indexOf('--runs');
 const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 1 : 3;
+const onlyArg = args.indexOf('--only');
+const only = onlyArg >= 0 ? new Set(args[onlyArg + 1].split(/,(?! )/)) : undefined;
 const MB = 1024 * 1024;
 /** size of each new format's input in a full run */
 const NEW = 64 * MB;
@@ -88,7 +93,10 @@ try {
     // in quick mode it would repeat that row's small file, so it is left out
     { name: 'JUnit XML, pytest-shaped (memory)', format: 'junit', gen: generate.pytestJunit, cases: 300_000, peers: [], rssTarget: 120, fullOnly: true },
     { name: 'lcov (memory)', format: 'lcov', gen: generate.lcov, bytes: size(1024 * MB, 4 * MB), peers: [] },
-  ].filter((input) => !(quick && input.fullOnly));
+  ]
+    .filter((input) => !(quick && input.fullOnly))
+    .filter((input, _k, all) => only === undefined || only.has(input.name) || (input.name === 'JUnit XML' && all.some((other) => other.newFormat && only.has(other.name))));
+  if (only !== undefined && inputs.length === 0) throw new Error(`--only: no input is named ${[...only].join(' or ')}`);
 
   const rows = [];
   const report = { quick, runs, mismatches: 0, inputs: [] };
@@ -132,12 +140,14 @@ try {
   }
 
   // start-up: the CLI bundle against a bare node
-  const cli = path.join(dir, 'cli/cli.js');
-  const version = timeCommand([cli, '--version'], quick ? 5 : 21);
-  const bare = timeCommand(['-e', '0'], quick ? 5 : 21);
-  rows.push({ input: 'release-gate --version', size: '—', ours: `${version.toFixed(0)} ms median`, vsJunit: '—', peers: `node -e 0: ${bare.toFixed(0)} ms, ×${(version / bare).toFixed(2)} of it`, counts: '—' });
-  const check = timeCommand([cli, 'check', '--policy', path.join(root, 'examples/basic/release-gate.yml'), '--evidence', path.join(root, 'examples/basic/evidence')], quick ? 5 : 21, true);
-  rows.push({ input: 'check, basic example', size: '—', ours: `${check.toFixed(0)} ms median`, vsJunit: '—', peers: '—', counts: '—' });
+  if (only === undefined) {
+    const cli = path.join(dir, 'cli/cli.js');
+    const version = timeCommand([cli, '--version'], quick ? 5 : 21);
+    const bare = timeCommand(['-e', '0'], quick ? 5 : 21);
+    rows.push({ input: 'release-gate --version', size: '—', ours: `${version.toFixed(0)} ms median`, vsJunit: '—', peers: `node -e 0: ${bare.toFixed(0)} ms, ×${(version / bare).toFixed(2)} of it`, counts: '—' });
+    const check = timeCommand([cli, 'check', '--policy', path.join(root, 'examples/basic/release-gate.yml'), '--evidence', path.join(root, 'examples/basic/evidence')], quick ? 5 : 21, true);
+    rows.push({ input: 'check, basic example', size: '—', ours: `${check.toFixed(0)} ms median`, vsJunit: '—', peers: '—', counts: '—' });
+  }
 
   printTable(rows);
   if (jsonOut) {
