@@ -37,7 +37,7 @@ import {
   shownMessage,
   subjectDigests,
   visible
-} from "./chunks/chunk-HDD3HQG5.js";
+} from "./chunks/chunk-OFZBJDIN.js";
 import {
   package_default
 } from "./chunks/chunk-EUXFFNDW.js";
@@ -2546,7 +2546,7 @@ async function fromPullFiles(api, context, number) {
     if (listed.length >= PULL_FILES_LISTED) break;
   }
   const changed = pr.changed_files;
-  const source = `the files of pull request #${number} (GitHub API)`;
+  const source = `the GitHub API's file list of pull request #${number}`;
   const changes = changesFromApi(listed.slice(0, PULL_FILES_LISTED), source);
   if (changed > changes.files.size) {
     changes.incomplete = `GitHub lists ${changes.files.size} of the ${changed} files pull request #${number} changes${changed > PULL_FILES_LISTED ? ` (its files API stops at ${PULL_FILES_LISTED.toLocaleString("en-US")})` : ""}`;
@@ -2570,7 +2570,7 @@ async function fromCompare(api, context, base) {
     how = `the base of the pull request`;
   }
   const { data } = await api.call(() => api.octokit.rest.repos.compareCommitsWithBasehead({ ...api.repo, basehead: `${from}...${context.headSha}`, per_page: 1 }));
-  const source = `the compare API ${short3(from)}...${short3(context.headSha)} (${how})`;
+  const source = `the compare API, ${short3(from)}...${short3(context.headSha)}: ${how}`;
   if (data.files === void 0) return { change: { reason: `the change is not known: ${source} listed no files; ${HISTORY_FIX}` }, via: "none" };
   const changes = changesFromApi(data.files, source);
   if (data.files.length >= COMPARE_FILES_LISTED) changes.incomplete = `the compare API lists at most ${COMPARE_FILES_LISTED} files, and listed ${data.files.length}: there may be more`;
@@ -2756,13 +2756,22 @@ function weakerRelative(before, after) {
 }
 function waiverKey(w) {
   const tests = w.tests ? [...w.tests].map((t) => `${t.suite ?? ""}\0${t.name}`).sort().join("") : "*";
-  return `${w.criterion}${tests}`;
+  const list = (xs) => xs ? [...xs].sort().join("") : "*";
+  return `${w.criterion}${tests}${list(w.rules)}${list(w.fingerprints)}`;
+}
+function waiverScope(w) {
+  const parts = [
+    [w.tests?.length, "test"],
+    [w.rules?.length, "rule"],
+    [w.fingerprints?.length, "fingerprint"]
+  ].filter(([n]) => n !== void 0).map(([n, what]) => `${n} ${what}${n === 1 ? "" : "s"}`);
+  return parts.length > 0 ? `waiver of ${parts.join(" and ")}` : "waiver";
 }
 function waiverChanges(base, head) {
   const out = [];
   const before = new Map(base.waivers.map((w) => [waiverKey(w), w]));
   for (const w of head.waivers) {
-    const scope = w.tests ? `waiver of ${w.tests.length} test${w.tests.length === 1 ? "" : "s"}` : "waiver";
+    const scope = waiverScope(w);
     const was = before.get(waiverKey(w));
     if (!was) out.push(`${w.criterion}: ${scope} added, to ${w.expires} (${w.reason})`);
     else if (w.expires > was.expires) out.push(`${w.criterion}: ${scope} extended ${was.expires} \u2192 ${w.expires}`);

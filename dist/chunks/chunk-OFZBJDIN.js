@@ -29626,12 +29626,37 @@ var BranchSet = class _BranchSet {
     }
     return _BranchSet.of(narrow[0], narrow[0].length, wideCodes, named, size, covered);
   }
+  /**
+   * Each branch with the source line its id names (`fn(line, taken)`), for readers whose ids carry
+   * the branch's own line (see Format.branchLines); returns how many ids name no line (text ids
+   * that are hashed or do not start with one).
+   */
+  forEachLine(fn) {
+    const narrow = this.narrow;
+    for (let i = 0; i < narrow.length; i++) fn(narrow[i] >>> 13, (narrow[i] & 1) === 1);
+    for (const code of this.wide ?? []) fn(Math.floor(code / 4194304), code % 2 === 1);
+    let unplaced = 0;
+    for (const [id, taken] of this.named ?? []) {
+      const line2 = leadingLine(id);
+      if (line2 < 0) unplaced++;
+      else fn(line2, taken > 0);
+    }
+    return unplaced;
+  }
   wideCovered() {
     let covered = 0;
     for (const code of this.wide ?? []) covered += code % 2;
     return covered;
   }
 };
+function leadingLine(id) {
+  let end = 0;
+  while (end < id.length && id.charCodeAt(end) >= 48 && id.charCodeAt(end) <= 57) end++;
+  const next = id.charCodeAt(end);
+  if (end === 0 || next !== 44 && next !== 35) return -1;
+  const line2 = canonicalUint(id, 0, end);
+  return line2 > MAX_LINE ? -1 : line2;
+}
 function mergeCodes(a, b) {
   if (b.length === 0) return [a, countFlags(a)];
   if (a.length === 0) return [b, countFlags(b)];
@@ -30740,6 +30765,7 @@ var CDATA_START = Buffer.from("<![CDATA[");
 var DOCTYPE_START = Buffer.from("<!DOCTYPE");
 var utf8 = (buf, start, end) => buf.utf8Slice(start, end);
 var latin1 = (buf, start, end) => buf.latin1Slice(start, end);
+var POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => 10 ** k);
 var PREDEFINED = { lt: "<", gt: ">", amp: "&", apos: "'", quot: '"' };
 var TEXT = 0;
 var COMMENT = 1;
@@ -30811,6 +30837,8 @@ var Tokenizer = class {
   attrTableFor = 0;
   /** where `find` starts looking: readers mostly ask for attributes in document order */
   findFrom = 0;
+  /** bit (length & 31) of each attribute name's length: most names asked for and absent are ruled out at once */
+  nameLengths = 0;
   // interned element names by a hash of their bytes
   names = new Array(1024).fill(void 0);
   write(chunk) {
@@ -31090,6 +31118,7 @@ var Tokenizer = class {
     const nameEnd = i;
     this.attrCount = 0;
     this.attrTableFor = 0;
+    this.nameLengths = 0;
     let selfClosing = false;
     for (; ; ) {
       const before = i;
@@ -31128,21 +31157,14 @@ var Tokenizer = class {
       if (c !== DQUOTE && c !== SQUOTE) this.fail("unquoted attribute value", i);
       const vs = i + 1;
       let ve = vs;
-      let lt2 = -1;
-      let amp = -1;
-      for (; ve < len; ve++) {
-        const v = buf[ve];
-        if (v === c) break;
-        if (v === LT) {
-          if (lt2 === -1) lt2 = ve;
-        } else if (v === AMP && amp === -1) {
-          amp = ve;
-        }
-      }
-      if (ve >= len) return INCOMPLETE;
-      if (lt2 !== -1) this.fail('disallowed character in attribute value: "<" (write &lt;)', lt2);
+      const near = Math.min(vs + 16, len);
+      while (ve < near && buf[ve] !== c) ve++;
+      if (ve === near) ve = near === len ? -1 : buf.indexOf(c, near);
+      if (ve === -1) return INCOMPLETE;
+      const lt2 = this.nextLt(vs);
+      if (lt2 !== -1 && lt2 < ve) this.fail('disallowed character in attribute value: "<" (write &lt;)', lt2);
       let hasAmp = 0;
-      for (; amp !== -1 && amp < ve; amp = nextByte(buf, AMP, amp + 1, ve)) {
+      for (let amp = this.nextAmp(vs); amp !== -1 && amp < ve; amp = nextByte(buf, AMP, amp + 1, ve)) {
         hasAmp = 1;
         this.reference(amp, ve, true);
       }
@@ -31203,6 +31225,7 @@ var Tokenizer = class {
       this.attrHashes = grownHashes;
     }
     this.attrHashes[n] = hash3;
+    this.nameLengths |= 1 << (ne - ns & 31);
     attrs[5 * n] = ns;
     attrs[5 * n + 1] = ne;
     attrs[5 * n + 2] = vs;
@@ -31238,6 +31261,7 @@ var Tokenizer = class {
     const buf = this.buf;
     const attrs = this.attrs;
     const length2 = name2.length;
+    if ((this.nameLengths & 1 << (length2 & 31)) === 0) return -1;
     const n = this.attrCount;
     if (n > INDEXED_ATTRIBUTES && this.attrTableFor === n) return this.findIndexed(name2);
     let k = this.findFrom;
@@ -31312,6 +31336,33 @@ var Tokenizer = class {
       n = n * 10 + d;
     }
     return n;
+  }
+  decimal(name2) {
+    const k = this.find(name2);
+    if (k < 0) return -2;
+    const buf = this.buf;
+    const s = this.attrs[5 * k + 2];
+    const e = this.attrs[5 * k + 3];
+    let n = 0;
+    let digits = 0;
+    let point = -1;
+    for (let i = s; i < e; i++) {
+      const c = buf[i];
+      if (c === 46 && point === -1 && i > s) point = i;
+      else if (c >= 48 && c <= 57) {
+        n = n * 10 + (c - 48);
+        digits++;
+      } else return -1;
+    }
+    if (digits === 0 || digits > 15) return -1;
+    return point === -1 ? n : n / POWERS_OF_TEN[e - point - 1];
+  }
+  empty() {
+    if (this.selfClosing) return true;
+    const buf = this.buf;
+    let i = this.tagEnd;
+    while (i < buf.byteLength && WS[buf[i]] === 1) i++;
+    return i + 1 < buf.byteLength && buf[i] === LT && buf[i + 1] === SLASH;
   }
   save(into, maxBytes) {
     if (this.tagEnd - this.tagStart > maxBytes) return false;
@@ -31588,6 +31639,11 @@ function statusBits(attributes) {
 }
 var PLAIN_NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 var THOUSANDS = /^\d{1,3}(?:,\d{3})+(?:\.\d*)?$/;
+function timeOf(attributes) {
+  const fast = attributes.decimal("time");
+  if (fast >= 0) return fast;
+  return fast === -2 ? void 0 : parseTime(attributes.get("time"));
+}
 function parseTime(raw) {
   if (raw === void 0) return void 0;
   let text2 = raw.trim();
@@ -31692,7 +31748,7 @@ async function read(input2, file2, maxDepth, identitiesCap) {
           throw new EvidenceError(`not a JUnit XML file: the root element is <${name2}>, expected <testsuites> or <testsuite>`);
         }
         rootIsTestsuites = name2 === "testsuites";
-        rootTime = parseTime(attributes.get("time"));
+        rootTime = timeOf(attributes);
       }
       const known = canonicalName(name2);
       if (known === void 0) return;
@@ -31740,7 +31796,7 @@ async function read(input2, file2, maxDepth, identitiesCap) {
         const bits = statusBits(attributes);
         caseBits.push(bits);
         let pending;
-        if ((failing.length < FAILING_TESTS_KEPT || !identities.full) && (!attributes.selfClosing || (bits & (ERROR | FAILURE)) !== 0)) {
+        if ((failing.length < FAILING_TESTS_KEPT || !identities.full) && ((bits & (ERROR | FAILURE)) !== 0 || !attributes.empty())) {
           const level = casePending.length;
           const saved = savedTags[level] ??= new SavedAttributes();
           pending = { attributes: saved, suite: void 0, name: void 0, file: void 0, line: -1, message: void 0, text: void 0, type: void 0 };
@@ -31750,7 +31806,7 @@ async function read(input2, file2, maxDepth, identitiesCap) {
           }
         }
         casePending.push(pending);
-        const time3 = parseTime(attributes.get("time"));
+        const time3 = timeOf(attributes);
         if (time3 !== void 0) {
           caseTime += time3;
           sawCaseTime = true;
@@ -31758,7 +31814,7 @@ async function read(input2, file2, maxDepth, identitiesCap) {
         return;
       }
       if (depth === 2 && rootIsTestsuites) {
-        const time3 = parseTime(attributes.get("time"));
+        const time3 = timeOf(attributes);
         if (time3 !== void 0) {
           topSuitesTime += time3;
           sawTopSuiteTime = true;
@@ -37101,6 +37157,23 @@ function checkStructure(root, maxDepth, maxNodes, what) {
 }
 
 // src/readers/json.ts
+var LATER = /* @__PURE__ */ Symbol("LATER");
+var JsonLater = class {
+  constructor(bytes, start, end) {
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+  }
+  bytes;
+  start;
+  end;
+  value() {
+    return JSON.parse(utf82(this.bytes, this.start, this.end));
+  }
+};
+function built(value2) {
+  return value2 instanceof JsonLater ? value2.value() : value2;
+}
 var StreamedItems = class {
   constructor(item, sink, lean) {
     this.item = item;
@@ -37128,6 +37201,7 @@ function streamEntries(entry, sink) {
 var SKIP = 0;
 var CHECK = 1;
 var KEEP = 2;
+var LAZY = 3;
 var ObjectShape = class {
   constructor(names, keys, fields, entry, entrySink) {
     this.names = names;
@@ -37165,6 +37239,7 @@ var ArrayShape = class {
 var WHOLE_DOCUMENT = KEEP;
 function compileShape(shape) {
   if (shape === true) return KEEP;
+  if (shape === LATER) return LAZY;
   if (shape === false) return SKIP;
   if (shape instanceof StreamedItems) {
     return new ArrayShape(compileShape(shape.item), shape.sink, shape.lean && { item: compileShape(shape.lean.item), when: shape.lean.when });
@@ -37288,7 +37363,7 @@ function numberAt(bytes, start, end) {
 var isHex = (c) => c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
 function parseJsonBytes(bytes, maxDepth, shape, budget) {
   const n = bytes.length;
-  let built = 0;
+  let built2 = 0;
   const maxValues = budget?.max ?? Number.POSITIVE_INFINITY;
   const fail = (message, at) => {
     throw new JsonSyntaxError(message, positionOf(bytes, at));
@@ -37365,21 +37440,21 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
     return out;
   };
   const count5 = (at) => {
-    if (++built > maxValues) throw new EvidenceError(budget.message, positionOf(bytes, at));
+    if (++built2 > maxValues) throw new EvidenceError(budget.message, positionOf(bytes, at));
   };
   const deliver = (value2, start, builtBefore) => {
     if (top === void 0) root = value2;
     else if (top.shape instanceof ObjectShape && top.entries === void 0) top.value[top.field] = value2;
     else if (top.shape instanceof ObjectShape) {
       try {
-        top.shape.entrySink(top.field, value2);
+        top.shape.entrySink(top.field, value2, top.count > 0 ? top.count - 1 : -1);
       } catch (err) {
         if (err instanceof EvidenceError && err.position === void 0 && !(err instanceof JsonSyntaxError)) {
           throw new EvidenceError(err.message, positionOf(bytes, start));
         }
         throw err;
       }
-      built = builtBefore;
+      built2 = builtBefore;
     } else if (top.shape?.sink === void 0) top.value.push(value2);
     else {
       const owner = frames[frames.length - 2]?.value ?? top.value;
@@ -37392,7 +37467,7 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
         throw err;
       }
       top.count++;
-      built = builtBefore;
+      built2 = builtBefore;
     }
   };
   const itemShape = () => {
@@ -37412,18 +37487,18 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
       return;
     }
     let frame;
-    const builtAtOpen = built;
+    const builtAtOpen = built2;
     count5(i2);
     if (node2 instanceof ObjectShape && !isObject9 || node2 instanceof ArrayShape && isObject9) {
-      frame = { value: isObject9 ? {} : [], shape: void 0, keptFrom: -1, keys: void 0, seen: 0, field: "", count: 0, start: i2, builtAtOpen, standIn: true, entries: void 0 };
+      frame = { value: isObject9 ? {} : [], shape: void 0, keptFrom: -1, keys: void 0, seen: 0, field: "", count: 0, start: i2, builtAtOpen, standIn: true, entries: void 0, later: false };
     } else if (node2 instanceof ObjectShape || node2 instanceof ArrayShape) {
       const entries = node2 instanceof ObjectShape && node2.entrySink !== void 0 ? /* @__PURE__ */ new Set() : void 0;
-      frame = { value: node2 instanceof ObjectShape ? {} : [], shape: node2, keptFrom: -1, keys: void 0, seen: 0, field: "", count: 0, start: i2, builtAtOpen, standIn: false, entries };
-    } else if (node2 === KEEP || node2 === CHECK && isObject9) {
+      frame = { value: node2 instanceof ObjectShape ? {} : [], shape: node2, keptFrom: -1, keys: void 0, seen: 0, field: "", count: 0, start: i2, builtAtOpen, standIn: false, entries, later: false };
+    } else if (node2 === KEEP || node2 === LAZY || node2 === CHECK && isObject9) {
       frame = {
         value: void 0,
         shape: void 0,
-        keptFrom: node2 === KEEP ? i2 : -1,
+        keptFrom: node2 === KEEP || node2 === LAZY ? i2 : -1,
         keys: isObject9 ? /* @__PURE__ */ new Set() : void 0,
         seen: 0,
         field: "",
@@ -37431,7 +37506,8 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
         start: i2,
         builtAtOpen,
         standIn: false,
-        entries: void 0
+        entries: void 0,
+        later: node2 === LAZY
       };
     } else if (node2 === CHECK) {
       frame = CHECKED_ARRAY;
@@ -37447,7 +37523,10 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
     top = frames[frames.length - 1];
     if (frame === void 0 || frame === CHECKED_ARRAY) return;
     if (frame.value !== void 0) deliver(frame.value, frame.start, frame.builtAtOpen);
-    else if (frame.keptFrom >= 0) deliver(JSON.parse(utf82(bytes, frame.keptFrom, at + 1)), frame.keptFrom, frame.builtAtOpen);
+    else if (frame.keptFrom >= 0) {
+      const value2 = frame.later ? new JsonLater(bytes, frame.keptFrom, at + 1) : at === frame.keptFrom + 1 ? objects[depth] === 1 ? {} : [] : JSON.parse(utf82(bytes, frame.keptFrom, at + 1));
+      deliver(value2, frame.keptFrom, frame.builtAtOpen);
+    }
   };
   const key = (start, end) => {
     if (top === void 0 || top.standIn) {
@@ -37463,9 +37542,15 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
     }
     const shape2 = top.shape;
     if (top.entries !== void 0) {
-      const name2 = stringAt(start, end, INTERNED_KEY_BYTES);
-      const size = top.entries.size;
-      if (top.entries.add(name2).size === size) duplicate(name2, start);
+      let name2;
+      if (top.count >= 0 && !escaped && isIndexKey(bytes, start + 1, end - 1, top.count)) name2 = indexKey(top.count++);
+      else {
+        for (let k = 0; k < top.count; k++) top.entries.add(indexKey(k));
+        top.count = -1;
+        name2 = stringAt(start, end, INTERNED_KEY_BYTES);
+        const size = top.entries.size;
+        if (top.entries.add(name2).size === size) duplicate(name2, start);
+      }
       top.field = name2;
       next = shape2.entry;
       return;
@@ -37489,12 +37574,75 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
     count5(start);
     if (next === CHECK) return;
     let value2;
-    if (c === 34) value2 = stringAt(start, end, INTERNED_VALUE_BYTES);
+    if (c === 34) value2 = next === LAZY ? new JsonLater(bytes, start, end) : stringAt(start, end, INTERNED_VALUE_BYTES);
     else if (c === 116) value2 = true;
     else if (c === 102) value2 = false;
     else if (c === 110) value2 = null;
     else value2 = numberAt(bytes, start, end);
-    deliver(value2, start, built - 1);
+    deliver(value2, start, built2 - 1);
+  };
+  const skipRest = (from) => {
+    const outside = depth - 1;
+    let j = from;
+    let st = state;
+    for (; ; ) {
+      let c = bytes[j];
+      while (c === 32 || c === 10 || c === 13 || c === 9) c = bytes[++j];
+      if (j >= n) break;
+      if (st === AFTER || c === 125 && st === FIRST_KEY || c === 93 && st === FIRST_ITEM) {
+        const isObject9 = objects[depth - 1] === 1;
+        if (c === 44 && st === AFTER) {
+          j++;
+          st = isObject9 ? KEY : VALUE;
+          continue;
+        }
+        if (c !== (isObject9 ? 125 : 93)) break;
+        frames.pop();
+        depth--;
+        j++;
+        st = AFTER;
+        if (depth === outside) {
+          top = frames[frames.length - 1];
+          state = AFTER;
+          return j;
+        }
+        continue;
+      }
+      if (st === FIRST_KEY || st === KEY) {
+        if (c !== 34) break;
+        j = scanString(j);
+        if (bytes[j] === 58) {
+          j++;
+          st = VALUE;
+        } else st = COLON;
+        continue;
+      }
+      if (st === COLON) {
+        if (c !== 58) break;
+        j++;
+        st = VALUE;
+        continue;
+      }
+      if (c === 123 || c === 91) {
+        if (depth >= maxDepth) break;
+        objects[depth++] = c === 123 ? 1 : 0;
+        frames.push(void 0);
+        j++;
+        st = c === 123 ? FIRST_KEY : FIRST_ITEM;
+        continue;
+      }
+      if (c === 34) j = scanString(j);
+      else if (c === 45 || isDigit(c)) j = scanNumber(j);
+      else if (c === 116 && bytes[j + 1] === 114 && bytes[j + 2] === 117 && bytes[j + 3] === 101) j += 4;
+      else if (c === 102 && bytes[j + 1] === 97 && bytes[j + 2] === 108 && bytes[j + 3] === 115 && bytes[j + 4] === 101) j += 5;
+      else if (c === 110 && bytes[j + 1] === 117 && bytes[j + 2] === 108 && bytes[j + 3] === 108) j += 4;
+      else break;
+      st = AFTER;
+    }
+    top = void 0;
+    next = SKIP;
+    state = st;
+    return j;
   };
   for (; ; ) {
     let c = bytes[i];
@@ -37514,15 +37662,19 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
           break;
         }
         if (c === 123) {
+          const skipped = next === SKIP;
           open3(true, i);
           i++;
           state = FIRST_KEY;
+          if (skipped) i = skipRest(i);
           break;
         }
         if (c === 91) {
+          const skipped = next === SKIP;
           open3(false, i);
           i++;
           state = FIRST_ITEM;
+          if (skipped) i = skipRest(i);
           break;
         }
         const start = i;
@@ -37583,7 +37735,23 @@ function parseJsonBytes(bytes, maxDepth, shape, budget) {
     }
   }
 }
-var CHECKED_ARRAY = Object.freeze({ value: void 0, shape: void 0, keptFrom: -1, keys: void 0, seen: 0, field: "", count: 0, start: -1, builtAtOpen: 0, standIn: false, entries: void 0 });
+var CHECKED_ARRAY = Object.freeze({ value: void 0, shape: void 0, keptFrom: -1, keys: void 0, seen: 0, field: "", count: 0, start: -1, builtAtOpen: 0, standIn: false, entries: void 0, later: false });
+function isIndexKey(bytes, start, end, index) {
+  const length2 = end - start;
+  if (length2 === 0 || length2 > 15 || bytes[start] === 48 && length2 > 1) return false;
+  let value2 = 0;
+  for (let j = start; j < end; j++) {
+    const d = bytes[j] - 48;
+    if (d < 0 || d > 9) return false;
+    value2 = value2 * 10 + d;
+  }
+  return value2 === index;
+}
+var INDEX_KEYS = [];
+function indexKey(k) {
+  if (k >= 4096) return String(k);
+  return INDEX_KEYS[k] ??= String(k);
+}
 function fieldIndex(shape, bytes, start, end) {
   const length2 = end - start;
   const keys = shape.keys;
@@ -37623,7 +37791,8 @@ function positionOf(bytes, offset) {
 // src/readers/jest-json.ts
 var SKIPPED3 = /* @__PURE__ */ new Set(["pending", "skipped", "todo", "disabled"]);
 var STACK_KEPT = 16 * 1024;
-var ASSERTION = { ancestorTitles: true, title: true, fullName: true, status: true, duration: true, failureMessages: true, location: true, invocations: true };
+var ASSERTION = { ancestorTitles: LATER, title: LATER, fullName: LATER, status: true, duration: true, failureMessages: LATER, location: true, invocations: true };
+var DETAILS = ["ancestorTitles", "title", "fullName", "failureMessages"];
 var jestJson = {
   name: "jest-json",
   ...TEST_RESULTS_FORMAT,
@@ -37643,6 +37812,7 @@ var jestJson = {
       if (outcome === "failed" || outcome === "error") {
         fileFailures++;
         failedTests++;
+        for (const key of DETAILS) if (key in item) item[key] = built(item[key]);
       }
       const before = tally.results.failing.length;
       const flaky = typeof item.invocations === "number" && item.invocations > 1;
@@ -37986,6 +38156,7 @@ function uint(s, start, end) {
 var lcov = {
   name: "lcov",
   lineCoverage: (m) => m,
+  branchLines: true,
   knownMetrics: COVERAGE_METRICS,
   merge: mergeCoverage,
   metrics: coverageMetrics,
@@ -38350,6 +38521,7 @@ function summary(r, found, hit, f, h) {
 var cobertura = {
   name: "cobertura",
   lineCoverage: (m) => m,
+  branchLines: true,
   knownMetrics: COVERAGE_METRICS,
   merge: mergeCoverage,
   metrics: coverageMetrics,
@@ -38566,18 +38738,42 @@ function addDeclaredGap(files, source, kind, declared2, elements) {
 
 // src/readers/istanbul.ts
 var COUNT2 = { total: true, covered: true };
+var IdMap = class {
+  dense = [];
+  map;
+  set(key, index, value2) {
+    if (this.map === void 0 && index === this.dense.length) this.dense.push(value2);
+    else this.asMap().set(key, value2);
+  }
+  asMap() {
+    this.map ??= new Map(this.dense.map((value2, k) => [String(k), value2]));
+    return this.map;
+  }
+  clear() {
+    this.dense = [];
+    this.map = void 0;
+  }
+};
 var FinalFile = class {
-  statementLines = /* @__PURE__ */ new Map();
-  statements = /* @__PURE__ */ new Map();
-  functionIds = /* @__PURE__ */ new Set();
-  functions = /* @__PURE__ */ new Map();
-  branchIds = /* @__PURE__ */ new Set();
-  branches = /* @__PURE__ */ new Map();
+  statementLines = new IdMap();
+  statements = new IdMap();
+  /** fnMap: only its keys matter */
+  functionIds = new IdMap();
+  functions = new IdMap();
+  /** branch id → the line it starts on (-1: its map entry gives none) */
+  branchLines = new IdMap();
+  branches = new IdMap();
   empty = true;
+  clear() {
+    for (const map2 of [this.statementLines, this.statements, this.functionIds, this.functions, this.branchLines, this.branches]) map2.clear();
+    this.empty = true;
+    return this;
+  }
 };
 var istanbul = {
   name: "istanbul",
   lineCoverage: (m) => m.coverage,
+  branchLines: true,
   knownMetrics: STATEMENT_METRICS,
   merge: mergeStatementCoverage,
   metrics: statementCoverageMetrics,
@@ -38593,42 +38789,46 @@ var istanbul = {
     let total;
     const shapes = { summary: 0, final: 0 };
     let current = new FinalFile();
-    const hits = (what) => (key, value2) => {
+    let spare = new FinalFile();
+    const hits = (what) => (key, value2, index) => {
       current.empty = false;
       if (typeof value2 !== "number" || !Number.isFinite(value2) || value2 < 0) throw new EvidenceError(`${what} count of ${JSON.stringify(clip(key))} is ${clip(JSON.stringify(value2) ?? String(value2))}, not a non-negative number`);
-      (what === "s" ? current.statements : current.functions).set(key, value2);
+      (what === "s" ? current.statements : current.functions).set(key, index, value2);
     };
     const FINAL = {
-      statementMap: streamEntries({ start: { line: true } }, (key, value2) => {
+      statementMap: streamEntries({ start: { line: true } }, (key, value2, index) => {
         current.empty = false;
         const start = isObject6(value2) && isObject6(value2.start) ? value2.start.line : void 0;
         if (typeof start !== "number" || !Number.isInteger(start) || start < 0 || start > MAX_LINE) {
           throw new EvidenceError(`statementMap entry ${JSON.stringify(clip(key))} has no start line (start.line is ${clip(JSON.stringify(start) ?? "missing")})`);
         }
-        current.statementLines.set(key, start);
+        current.statementLines.set(key, index, start);
       }),
       s: streamEntries(true, hits("s")),
-      fnMap: streamEntries({}, (key) => {
+      fnMap: streamEntries({}, (key, _value, index) => {
         current.empty = false;
-        current.functionIds.add(key);
+        current.functionIds.set(key, index, true);
       }),
       f: streamEntries(true, hits("f")),
-      branchMap: streamEntries({}, (key) => {
+      branchMap: streamEntries({ loc: { start: { line: true } }, line: true }, (key, value2, index) => {
         current.empty = false;
-        current.branchIds.add(key);
+        const loc = isObject6(value2) && isObject6(value2.loc) && isObject6(value2.loc.start) ? value2.loc.start.line : void 0;
+        const line2 = loc ?? (isObject6(value2) ? value2.line : void 0);
+        current.branchLines.set(key, index, typeof line2 === "number" && Number.isInteger(line2) && line2 > 0 && line2 <= MAX_LINE ? line2 : -1);
       }),
-      b: streamEntries(true, (key, value2) => {
+      b: streamEntries(true, (key, value2, index) => {
         current.empty = false;
         if (!Array.isArray(value2) || !value2.every((n) => typeof n === "number" && Number.isFinite(n) && n >= 0)) {
           throw new EvidenceError(`b entry ${JSON.stringify(clip(key))} is not an array of non-negative counts`);
         }
-        current.branches.set(key, value2);
+        current.branches.set(key, index, value2);
       })
     };
     const shape = compileShape(
       streamEntries({ lines: COUNT2, branches: COUNT2, functions: COUNT2, statements: COUNT2, ...FINAL, data: FINAL }, (key, value2) => {
         const file2 = current;
-        current = new FinalFile();
+        current = spare.clear();
+        spare = file2;
         const name2 = JSON.stringify(clip(key));
         if (!isObject6(value2)) throw new EvidenceError(`not an Istanbul coverage report: entry ${name2} is not an object`);
         const final = !file2.empty || "statementMap" in value2 || "s" in value2 || isObject6(value2.data);
@@ -38645,9 +38845,9 @@ var istanbul = {
         const path3 = normalizeSourcePath(key);
         if (files.has(path3)) throw new EvidenceError(`entry ${JSON.stringify(clip(key))} names a file already listed under another spelling: which entry counts would be a guess`);
         if (final) {
-          const built = finalEntry(file2, name2, { lines, statementSet, branchSet, functionSet });
-          files.set(path3, built.coverage);
-          statementFiles.set(path3, { branches: built.statements });
+          const built2 = finalEntry(file2, name2, { lines, statementSet, branchSet, functionSet });
+          files.set(path3, built2.coverage);
+          statementFiles.set(path3, { branches: built2.statements });
         } else {
           const summary3 = summaryEntry(key, value2);
           files.set(path3, summary3.coverage);
@@ -38698,28 +38898,71 @@ function finalEntry(file2, name2, b) {
   const disagree = (what, key, where) => {
     throw new EvidenceError(`entry ${name2}: ${what} ${JSON.stringify(clip(key))} ${where}: the report contradicts itself`);
   };
-  if (file2.statementLines.size !== file2.statements.size) {
-    for (const key of file2.statementLines.keys()) if (!file2.statements.has(key)) disagree("statement", key, "is in statementMap but has no count in s");
+  if (file2.statementLines.map === void 0 && file2.statements.map === void 0) {
+    const lines = file2.statementLines.dense;
+    const counts = file2.statements.dense;
+    if (lines.length > counts.length) disagree("statement", String(counts.length), "is in statementMap but has no count in s");
+    for (let k = 0; k < counts.length; k++) {
+      if (k === lines.length) disagree("statement", String(k), "is counted in s but statementMap does not define it");
+      const n = counts[k];
+      b.lines.add(lines[k], n > 0);
+      b.statementSet.addIndexed(k, 1, n > 0 ? 1 : 0);
+    }
+  } else {
+    const statementLines = file2.statementLines.asMap();
+    const statements = file2.statements.asMap();
+    if (statementLines.size !== statements.size) {
+      for (const key of statementLines.keys()) if (!statements.has(key)) disagree("statement", key, "is in statementMap but has no count in s");
+    }
+    for (const [key, n] of statements) {
+      const line2 = statementLines.get(key);
+      if (line2 === void 0) disagree("statement", key, "is counted in s but statementMap does not define it");
+      b.lines.add(line2, n > 0);
+      b.statementSet.addId(`${key}#0`, n);
+    }
   }
-  for (const [key, n] of file2.statements) {
-    const line2 = file2.statementLines.get(key);
-    if (line2 === void 0) disagree("statement", key, "is counted in s but statementMap does not define it");
-    b.lines.add(line2, n > 0);
-    b.statementSet.addId(`${key}#0`, n);
+  if (file2.functionIds.map === void 0 && file2.functions.map === void 0) {
+    const declared2 = file2.functionIds.dense.length;
+    const counts = file2.functions.dense;
+    if (declared2 > counts.length) disagree("function", String(counts.length), "is in fnMap but has no count in f");
+    for (let k = 0; k < counts.length; k++) {
+      if (k === declared2) disagree("function", String(k), "is counted in f but fnMap does not define it");
+      b.functionSet.add(String(k), counts[k] > 0);
+    }
+  } else {
+    const functionIds = file2.functionIds.asMap();
+    const functions = file2.functions.asMap();
+    if (functionIds.size !== functions.size) {
+      for (const key of functionIds.keys()) if (!functions.has(key)) disagree("function", key, "is in fnMap but has no count in f");
+    }
+    for (const [key, n] of functions) {
+      if (!functionIds.has(key)) disagree("function", key, "is counted in f but fnMap does not define it");
+      b.functionSet.add(key, n > 0);
+    }
   }
-  if (file2.functionIds.size !== file2.functions.size) {
-    for (const key of file2.functionIds) if (!file2.functions.has(key)) disagree("function", key, "is in fnMap but has no count in f");
-  }
-  for (const [key, n] of file2.functions) {
-    if (!file2.functionIds.has(key)) disagree("function", key, "is counted in f but fnMap does not define it");
-    b.functionSet.add(key, n > 0);
-  }
-  if (file2.branchIds.size !== file2.branches.size) {
-    for (const key of file2.branchIds) if (!file2.branches.has(key)) disagree("branch", key, "is in branchMap but has no counts in b");
-  }
-  for (const [key, counts] of file2.branches) {
-    if (!file2.branchIds.has(key)) disagree("branch", key, "is counted in b but branchMap does not define it");
-    counts.forEach((n, i) => b.branchSet.addId(`${key}#${i}`, n));
+  if (file2.branchLines.map === void 0 && file2.branches.map === void 0) {
+    const lines = file2.branchLines.dense;
+    const all = file2.branches.dense;
+    if (lines.length > all.length) disagree("branch", String(all.length), "is in branchMap but has no counts in b");
+    for (let k = 0; k < all.length; k++) {
+      if (k === lines.length) disagree("branch", String(k), "is counted in b but branchMap does not define it");
+      const line2 = lines[k];
+      const counts = all[k];
+      if (line2 > 0) for (let i = 0; i < counts.length; i++) b.branchSet.addTriple(line2, k, i, counts[i] > 0);
+      else counts.forEach((n, i) => b.branchSet.addId(`?${k}#${i}`, n));
+    }
+  } else {
+    const branchLines = file2.branchLines.asMap();
+    const branches = file2.branches.asMap();
+    if (branchLines.size !== branches.size) {
+      for (const key of branchLines.keys()) if (!branches.has(key)) disagree("branch", key, "is in branchMap but has no counts in b");
+    }
+    for (const [key, counts] of branches) {
+      const line2 = branchLines.get(key);
+      if (line2 === void 0) disagree("branch", key, "is counted in b but branchMap does not define it");
+      const prefix = line2 > 0 ? `${line2},${key},` : `?${key}#`;
+      counts.forEach((n, i) => b.branchSet.addId(`${prefix}${i}`, n));
+    }
   }
   return { coverage: { lines: b.lines.build(), branches: b.branchSet.build(), functions: b.functionSet.build() }, statements: b.statementSet.build() };
 }
@@ -38735,6 +38978,7 @@ for (const kind of CHECK_COUNTERS) Object.assign(JACOCO_METRICS, { [kind]: "%", 
 var jacoco = {
   name: "jacoco",
   lineCoverage: (m) => m,
+  branchLines: true,
   knownMetrics: JACOCO_METRICS,
   merge(models) {
     if (models.length === 1) return models[0];
@@ -38951,12 +39195,12 @@ var GoFile = class {
   }
   fold() {
     if (this.lines) {
-      const built = this.lines.build();
-      this.foldedLines = this.foldedLines ? this.foldedLines.union(built) : built;
+      const built2 = this.lines.build();
+      this.foldedLines = this.foldedLines ? this.foldedLines.union(built2) : built2;
     }
     if (this.statements) {
-      const built = this.statements.build();
-      this.foldedStatements = this.foldedStatements ? this.foldedStatements.union(built) : built;
+      const built2 = this.statements.build();
+      this.foldedStatements = this.foldedStatements ? this.foldedStatements.union(built2) : built2;
     }
     this.lines = void 0;
     this.statements = void 0;
@@ -39085,6 +39329,7 @@ var CloverFile = class {
 var clover = {
   name: "clover",
   lineCoverage: (m) => m.coverage,
+  branchLines: true,
   knownMetrics: STATEMENT_METRICS,
   merge: mergeStatementCoverage,
   metrics: statementCoverageMetrics,
@@ -39330,6 +39575,8 @@ var SourceFile = class {
   functions = /* @__PURE__ */ new Map();
   /** where the methods with branch points start (line * 1024 + column), to tell them apart */
   starts = /* @__PURE__ */ new Set();
+  /** branch lines and the start columns of the methods with points on them (line * 1024 + column) → that method's start */
+  places = /* @__PURE__ */ new Map();
   lineBuilder;
   branchBuilder;
   pending = 0;
@@ -39364,12 +39611,12 @@ var SourceFile = class {
   }
   fold() {
     if (this.lineBuilder) {
-      const built = this.lineBuilder.build();
-      this.lineSet = this.lineSet ? this.lineSet.union(built) : built;
+      const built2 = this.lineBuilder.build();
+      this.lineSet = this.lineSet ? this.lineSet.union(built2) : built2;
     }
     if (this.branchBuilder) {
-      const built = this.branchBuilder.build();
-      this.branchSet = this.branchSet ? this.branchSet.union(built) : built;
+      const built2 = this.branchBuilder.build();
+      this.branchSet = this.branchSet ? this.branchSet.union(built2) : built2;
     }
     this.lineBuilder = void 0;
     this.branchBuilder = void 0;
@@ -39379,6 +39626,7 @@ var SourceFile = class {
 var opencover = {
   name: "opencover",
   lineCoverage: (m) => m.coverage,
+  branchLines: true,
   knownMetrics: COVERAGE_METRICS,
   merge: mergeStatementCoverage,
   metrics: statementCoverageMetrics,
@@ -39484,7 +39732,9 @@ var opencover = {
               if (!method) throw new EvidenceError("<BranchPoint> outside a <Method>: not an OpenCover report");
               const vc = count4(attrs, "vc", "<BranchPoint>");
               if (method.branches.length >= 1e6) throw new EvidenceError("more than 1,000,000 <BranchPoint> elements in one <Method>");
-              method.branches.push({ file: fileOf(attrs.get("fileid") ?? method.fileUid, "<BranchPoint>"), taken: vc > 0 });
+              const sl = attrs.digits("sl");
+              const line2 = sl > 0 && sl !== HIDDEN_LINE && sl <= MAX_LINE ? sl : -1;
+              method.branches.push({ file: fileOf(attrs.get("fileid") ?? method.fileUid, "<BranchPoint>"), line: line2, taken: vc > 0 });
               break;
             }
             case "MethodPoint":
@@ -39515,14 +39765,23 @@ var opencover = {
             const key = method.hash ? `\0${method.hash.digest("base64")}` : compactId(method.name.trim());
             const { startLine, startCol } = method;
             const start = startLine * 1024 + startCol;
-            const files2 = /* @__PURE__ */ new Set();
-            const byPlace = startLine > 0 && startLine <= MAX_LINE && startCol < 1024 && method.branches.every((b) => !b.file.starts.has(start));
+            const placeOf2 = (b) => b.line * 1024 + startCol;
+            const byPlace = startLine > 0 && startLine <= MAX_LINE && startCol < 1024 && method.branches.every((b) => b.line > 0 && !b.file.starts.has(start) && (b.file.places.get(placeOf2(b)) ?? start) === start);
+            const seen = /* @__PURE__ */ new Map();
             method.branches.forEach((b, k) => {
-              files2.add(b.file);
-              if (byPlace) b.file.addBranch(startLine, startCol, k, b.taken);
-              else b.file.addBranchId(`${k} ${key}`, b.taken);
+              if (!byPlace) {
+                b.file.addBranchId(`${k} ${key}`, b.taken);
+                return;
+              }
+              const place2 = placeOf2(b);
+              let onLine = seen.get(b.file);
+              if (!onLine) seen.set(b.file, onLine = /* @__PURE__ */ new Map());
+              const index = onLine.get(place2) ?? 0;
+              onLine.set(place2, index + 1);
+              b.file.places.set(place2, start);
+              b.file.addBranch(b.line, startCol, index, b.taken);
             });
-            if (byPlace) for (const f of files2) f.starts.add(start);
+            if (byPlace) for (const b of method.branches) b.file.starts.add(start);
             if (method.points > 0) {
               const functions = fileOf(method.fileUid, "<Method> <FileRef>").functions;
               if (method.visited || !functions.has(key)) functions.set(key, method.visited ? 1 : 0);
@@ -39596,6 +39855,71 @@ function summary2(attrs) {
 }
 
 // src/readers/sarif.ts
+var WAIVER_SETS = 1e4;
+var WaiverWatch = class {
+  constructor(scopes) {
+    this.scopes = scopes;
+    scopes.forEach((scope2, i) => {
+      for (const id of scope2.rules ?? []) this.rules.set(id, (this.rules.get(id) ?? /* @__PURE__ */ new Set()).add(i));
+      for (const print of scope2.fingerprints ?? []) {
+        const eq = print.indexOf("=");
+        if (eq <= 0) continue;
+        const key = print.slice(0, eq);
+        const values = this.prints.get(key) ?? /* @__PURE__ */ new Map();
+        values.set(print.slice(eq + 1), [...values.get(print.slice(eq + 1)) ?? [], i]);
+        this.prints.set(key, values);
+      }
+    });
+  }
+  scopes;
+  rules = /* @__PURE__ */ new Map();
+  prints = /* @__PURE__ */ new Map();
+  /** (reference, fingerprints matched) tallies so far, against WAIVER_SETS */
+  tallies = 0;
+  inexact;
+  get readsFingerprints() {
+    return this.prints.size > 0;
+  }
+  /** The scopes one of whose rules is this rule id, exactly (see the file comment: no parents, no prefixes). */
+  ruleScopes(id) {
+    if (id === void 0 || id === "") return NO_SCOPES;
+    return this.rules.get(id) ?? NO_SCOPES;
+  }
+  /** The scopes one of whose fingerprints is an entry of the result's partialFingerprints or fingerprints. */
+  printScopes(result) {
+    if (this.prints.size === 0) return NO_INDICES;
+    let out;
+    for (const key of ["partialFingerprints", "fingerprints"]) {
+      const prints = result[key];
+      if (!isObject7(prints)) continue;
+      for (const [k, v] of Object.entries(prints)) {
+        const scopes = this.prints.get(k)?.get(typeof v === "string" ? v : JSON.stringify(v));
+        if (scopes === void 0) continue;
+        out ??= /* @__PURE__ */ new Set();
+        for (const i of scopes) out.add(i);
+      }
+    }
+    return out === void 0 ? NO_INDICES : [...out].sort((a, b) => a - b);
+  }
+  /** The set key of a result: the scopes whose every part matches it ('' none). */
+  match(rule, prints) {
+    if (rule.size === 0 && prints.length === 0) return "";
+    const out = [];
+    for (const i of /* @__PURE__ */ new Set([...rule, ...prints])) {
+      const scope2 = this.scopes[i];
+      if ((scope2.rules === void 0 || rule.has(i)) && (scope2.fingerprints === void 0 || prints.includes(i))) out.push(i);
+    }
+    return out.sort((a, b) => a - b).join(",");
+  }
+};
+var NO_SCOPES = /* @__PURE__ */ new Set();
+var NO_INDICES = [];
+function emptyCounts() {
+  return { results: 0, error: 0, warning: 0, note: 0, critical: 0, high: 0, medium: 0, low: 0, unrated: 0 };
+}
+function emptyWaiverTally(scopes) {
+  return { scopes, sets: /* @__PURE__ */ new Map(), kept: { error: [], warning: [], note: [] }, identities: /* @__PURE__ */ new Map() };
+}
 var FINDING_LEVELS = ["error", "warning", "note"];
 var DEFERRED_KEPT = 1e3;
 var FINDING_TEXT = 300;
@@ -39635,7 +39959,7 @@ function shortText(text2) {
   if (line2 === void 0 || line2 === "") return void 0;
   return own2(line2.length > FINDING_TEXT ? `${line2.slice(0, FINDING_TEXT - 1)}\u2026` : line2);
 }
-function candidateOf(result, i, tally, level) {
+function candidateOf(result, i, tally, level, prints) {
   const message = isObject7(result.message) ? result.message : void 0;
   const location = Array.isArray(result.locations) && isObject7(result.locations[0]) ? result.locations[0] : void 0;
   const physical = location !== void 0 && isObject7(location.physicalLocation) ? location.physicalLocation : void 0;
@@ -39652,7 +39976,8 @@ function candidateOf(result, i, tally, level) {
     ...typeof line2 === "number" && Number.isSafeInteger(line2) && line2 > 0 ? { line: line2 } : {},
     ...shortText(message?.text) !== void 0 ? { text: shortText(message?.text) } : {},
     ...typeof message?.id === "string" ? { messageId: own2(message.id.slice(0, FINDING_TEXT)) } : {},
-    ...args !== void 0 ? { args } : {}
+    ...args !== void 0 ? { args } : {},
+    ...prints.length > 0 ? { prints } : {}
   };
 }
 function findingPath(uri, uriBaseId, bases) {
@@ -39686,14 +40011,16 @@ function messageString(rule, id, args) {
 }
 var RunTally = class {
   /** `references` counts the distinct rule references of the whole log, against LIMITS.documentValues */
-  constructor(budget, identities, run) {
+  constructor(budget, identities, run, watch) {
     this.budget = budget;
     this.identities = identities;
     this.run = run;
+    this.watch = watch;
   }
   budget;
   identities;
   run;
+  watch;
   /** by reference key; '' holds the results that name no rule */
   references = /* @__PURE__ */ new Map();
   /** counted results that carry their own security-severity */
@@ -39763,19 +40090,19 @@ var RunTally = class {
     return id;
   }
   /** Keeps what may be shown of a counted result, while its level has room. */
-  keep(result, i, tally, levelSlot) {
+  keep(result, i, tally, levelSlot, prints) {
     const own3 = levelSlot === LEVEL_FROM_RULE ? void 0 : LEVEL_SLOTS[levelSlot];
     if (own3 === "none") return;
     const level = own3 ?? this.eagerLevel(tally);
     if (level === "none") return;
     if (level !== null) {
       const bucket = this.kept[level];
-      if (bucket.length < FAILING_TESTS_KEPT) bucket.push(candidateOf(result, i, tally, own3));
+      if (bucket.length < FAILING_TESTS_KEPT) bucket.push(candidateOf(result, i, tally, own3, prints));
       return;
     }
     if (tally.deferred >= FAILING_TESTS_KEPT || this.deferred.length >= DEFERRED_KEPT) return;
     tally.deferred++;
-    this.deferred.push(candidateOf(result, i, tally, void 0));
+    this.deferred.push(candidateOf(result, i, tally, void 0, prints));
   }
   add(result, i, where) {
     const at = () => `${where()}.results[${i}]`;
@@ -39835,15 +40162,36 @@ var RunTally = class {
       this.references.set(key, tally);
     }
     tally.total++;
-    tally.cells[levelSlot * (BUCKET_FROM_RULE + 1) + bucketSlot]++;
+    const cell = levelSlot * (BUCKET_FROM_RULE + 1) + bucketSlot;
+    tally.cells[cell]++;
+    const watch = this.watch;
+    const prints = watch !== void 0 ? watch.printScopes(result) : NO_INDICES;
+    if (watch !== void 0 && prints.length > 0 && watch.inexact === void 0) {
+      const key2 = prints.join(",");
+      tally.printed ??= /* @__PURE__ */ new Map();
+      let printed = tally.printed.get(key2);
+      if (printed === void 0 && ++watch.tallies > WAIVER_SETS) {
+        watch.inexact = `the waived fingerprints fall into more than ${WAIVER_SETS} distinct (rule, fingerprint) tallies`;
+      } else {
+        if (printed === void 0) tally.printed.set(key2, printed = { prints, cells: new Uint32Array(CELLS) });
+        printed.cells[cell]++;
+      }
+    }
     if (this.identities.full) this.identities.miss();
     else {
       const rule = this.identityRule(tally);
-      this.identities.add(rule === null ? null : findingIdentity(result, rule));
+      if (rule === null) this.identities.miss();
+      else {
+        const id2 = identityOf(findingIdentity(result, rule));
+        if (watch !== void 0 && this.waived !== void 0) noteIdentity(this.waived, id2, watch.match(watch.ruleScopes(rule), prints), this.identities.has(id2));
+        this.identities.addIdentity(id2);
+      }
     }
-    this.keep(result, i, tally, levelSlot);
+    this.keep(result, i, tally, levelSlot, prints);
   }
-  /** The run's findings, each level in log order, once every rule is resolved (countRun). */
+  /** where the identities of matched results are noted (the model's waiver tally) */
+  waived;
+  /** The run's findings, each level in log order, once every rule is resolved (countRun), with the set of waivers each matches. */
   findings(bases) {
     const out = { error: [], warning: [], note: [] };
     for (const c of [...this.kept.error, ...this.kept.warning, ...this.kept.note, ...this.deferred]) {
@@ -39852,12 +40200,29 @@ var RunTally = class {
       out[level].push(c);
     }
     const items = {};
+    const watch = this.watch;
     for (const level of FINDING_LEVELS) {
-      items[level] = out[level].sort((a, b) => a.i - b.i).slice(0, FAILING_TESTS_KEPT).map((c) => findingItem(c, level, bases));
+      items[level] = out[level].sort((a, b) => a.i - b.i).slice(0, FAILING_TESTS_KEPT).map((c) => ({ item: findingItem(c, level, bases), set: watch === void 0 ? "" : watch.match(watch.ruleScopes(ruleIdOf(c.tally)), c.prints ?? NO_INDICES) }));
     }
     return items;
   }
 };
+function ruleIdOf(t) {
+  if (typeof t.id === "string") return t.id;
+  return typeof t.rule?.id === "string" ? t.rule.id : void 0;
+}
+function noteIdentity(tally, id, set2, seenBefore) {
+  let sets = tally.identities.get(id);
+  if (set2 === "") {
+    sets?.add("");
+    return;
+  }
+  if (sets === void 0) {
+    sets = new Set(seenBefore ? [""] : []);
+    tally.identities.set(id, sets);
+  }
+  sets.add(set2);
+}
 function findingItem(c, level, bases) {
   const rule = c.tally.rule;
   const ruleId = shortText(typeof c.tally.id === "string" ? c.tally.id : rule?.id);
@@ -39875,7 +40240,7 @@ function findingItem(c, level, bases) {
 function bucketOf(severity) {
   return severity >= 9 ? 4 : severity >= 7 ? 3 : severity >= 4 ? 2 : severity > 0 ? 1 : 0;
 }
-function sarifShape(sink, enough) {
+function sarifShape(sink, enough, fingerprints = false) {
   const COUNTED2 = {
     ruleId: true,
     ruleIndex: true,
@@ -39884,7 +40249,8 @@ function sarifShape(sink, enough) {
     kind: true,
     baselineState: true,
     suppressions: true,
-    properties: { "security-severity": true }
+    properties: { "security-severity": true },
+    ...fingerprints ? { partialFingerprints: true, fingerprints: true } : {}
   };
   const RULE = { id: true, guid: true, name: true, messageStrings: true, defaultConfiguration: { level: true }, properties: { "security-severity": true } };
   const COMPONENT = { name: true, guid: true, rules: [RULE] };
@@ -40042,7 +40408,7 @@ function describeReference(t) {
   if (t.guid !== void 0) parts.push(`rule guid ${JSON.stringify(t.guid)}`);
   return parts.join(" and ");
 }
-function countRun(run, r, tally, model) {
+function countRun(run, r, tally, model, watch) {
   if (!isObject7(run)) throw new EvidenceError(`not a SARIF log: runs[${r}] is not an object`);
   if (!isObject7(run.tool) || !isObject7(run.tool.driver)) throw new EvidenceError(`not a SARIF log: runs[${r}] has no tool.driver`);
   const where = runName(run, r);
@@ -40062,7 +40428,10 @@ function countRun(run, r, tally, model) {
   }
   if (!Array.isArray(results)) throw new EvidenceError(`not a valid SARIF log: ${where}.results is ${JSON.stringify(results)}, not an array`);
   if (results.length > 0) {
-    tally ??= new RunTally({ references: 0, max: Number.POSITIVE_INFINITY }, model.identities, run);
+    if (tally === void 0) {
+      tally = new RunTally({ references: 0, max: Number.POSITIVE_INFINITY }, model.identities, run, watch);
+      if (model.waivers !== void 0) tally.waived = model.waivers;
+    }
     results.forEach((result, i) => tally.add(result, i, () => where));
   }
   const context = new RunContext(run, where);
@@ -40126,39 +40495,68 @@ function countRun(run, r, tally, model) {
       }
       return ruleBucket;
     };
-    for (let cell = 0; cell < CELLS; cell++) {
-      const n = t.cells[cell];
-      if (n === 0) continue;
-      const levelSlot = Math.floor(cell / (BUCKET_FROM_RULE + 1));
-      const bucketSlot = cell % (BUCKET_FROM_RULE + 1);
-      const level = levelSlot === LEVEL_FROM_RULE ? t.ruleLevel = levelFromRule() : LEVEL_SLOTS[levelSlot];
-      model.results += n;
-      if (level === "error") model.error += n;
-      else if (level === "warning") model.warning += n;
-      else if (level === "note") model.note += n;
-      const bucket = bucketSlot === BUCKET_FROM_RULE ? bucketFromRule() : bucketSlot;
-      if (bucket === -1) model.unrated += n;
-      else if (bucket > 0) model[BUCKETS[bucket]] += n;
+    const addCells = (cells, into) => {
+      for (let cell = 0; cell < CELLS; cell++) {
+        const n = cells[cell];
+        if (n === 0) continue;
+        const levelSlot = Math.floor(cell / (BUCKET_FROM_RULE + 1));
+        const bucketSlot = cell % (BUCKET_FROM_RULE + 1);
+        const level = levelSlot === LEVEL_FROM_RULE ? t.ruleLevel = levelFromRule() : LEVEL_SLOTS[levelSlot];
+        into.results += n;
+        if (level === "error") into.error += n;
+        else if (level === "warning") into.warning += n;
+        else if (level === "note") into.note += n;
+        const bucket = bucketSlot === BUCKET_FROM_RULE ? bucketFromRule() : bucketSlot;
+        if (bucket === -1) into.unrated += n;
+        else if (bucket > 0) into[BUCKETS[bucket]] += n;
+      }
+    };
+    addCells(t.cells, model);
+    if (watch !== void 0 && model.waivers !== void 0) {
+      const waivers = model.waivers;
+      const rule2 = watch.ruleScopes(ruleIdOf(t));
+      const rest = Uint32Array.from(t.cells);
+      const parts = [...t.printed?.values() ?? []];
+      for (const part of parts) for (let cell = 0; cell < CELLS; cell++) rest[cell] -= part.cells[cell];
+      parts.push({ prints: NO_INDICES, cells: rest });
+      for (const part of parts) {
+        const set2 = watch.match(rule2, part.prints);
+        if (set2 === "") continue;
+        let counts = waivers.sets.get(set2);
+        if (counts === void 0) waivers.sets.set(set2, counts = emptyCounts());
+        addCells(part.cells, counts);
+      }
     }
   }
   const findings = tally.findings(run.originalUriBaseIds);
   for (const level of FINDING_LEVELS) {
-    for (const item of findings[level]) if (model.findings[level].length < FAILING_TESTS_KEPT) model.findings[level].push(item);
+    for (const { item, set: set2 } of findings[level]) {
+      if (model.findings[level].length >= FAILING_TESTS_KEPT) break;
+      model.findings[level].push(item);
+      model.waivers?.kept[level].push(set2);
+    }
   }
 }
-async function read5(input2, maxBytes, maxDepth, identitiesCap) {
+async function read5(input2, maxBytes, maxDepth, identitiesCap, scopes = []) {
   const tallies = /* @__PURE__ */ new Map();
   const references = { references: 0, max: LIMITS.documentValues };
   const identities = new FailingIdentities(identitiesCap);
-  const shape = sarifShape((result, run, indices) => {
-    let tally = tallies.get(run);
-    if (tally === void 0) {
-      tally = new RunTally(references, identities, run);
-      tallies.set(run, tally);
-    }
-    const [r, i] = indices();
-    tally.add(result, i, () => runName(run, r));
-  }, (run) => tallies.get(run)?.enough() ?? false);
+  const watch = scopes.length > 0 ? new WaiverWatch(scopes) : void 0;
+  const waivers = watch !== void 0 ? emptyWaiverTally(scopes) : void 0;
+  const shape = sarifShape(
+    (result, run, indices) => {
+      let tally = tallies.get(run);
+      if (tally === void 0) {
+        tally = new RunTally(references, identities, run, watch);
+        if (waivers !== void 0) tally.waived = waivers;
+        tallies.set(run, tally);
+      }
+      const [r, i] = indices();
+      tally.add(result, i, () => runName(run, r));
+    },
+    (run) => tallies.get(run)?.enough() ?? false,
+    watch?.readsFingerprints ?? false
+  );
   const log = await readJsonDocument(input2, maxBytes, maxDepth, "SARIF log", shape);
   if (!isObject7(log)) throw new EvidenceError("not a SARIF log: the document is not a JSON object");
   if (log.version !== "2.1.0") {
@@ -40172,25 +40570,86 @@ async function read5(input2, maxBytes, maxDepth, identitiesCap) {
   if (!Array.isArray(log.runs)) throw new EvidenceError('not a SARIF log: "runs" is not an array');
   if (log.runs.length === 0) throw new EvidenceError('SARIF log has no runs ("runs": []): nothing was analysed, which is not evidence of no findings');
   const model = emptyModel2(identities);
-  log.runs.forEach((run, r) => countRun(run, r, isObject7(run) ? tallies.get(run) : void 0, model));
+  if (waivers !== void 0) model.waivers = waivers;
+  log.runs.forEach((run, r) => countRun(run, r, isObject7(run) ? tallies.get(run) : void 0, model, watch));
+  if (waivers !== void 0 && watch?.inexact !== void 0) waivers.inexact = watch.inexact;
   return model;
 }
 var COUNTS = ["results", "error", "warning", "note", "critical", "high", "medium", "low", "unrated"];
 var SEVERITY_METRICS = { "security.critical": "critical", "security.high": "high", "security.medium": "medium", "security.low": "low" };
+function mergeWaivers(sum2, models) {
+  for (const m of models) {
+    const w = m.waivers;
+    if (w === void 0 || JSON.stringify(w.scopes) !== JSON.stringify(sum2.scopes)) {
+      sum2.inexact ??= "the logs were not all read with the same waivers";
+      continue;
+    }
+    if (w.inexact !== void 0) sum2.inexact ??= w.inexact;
+    for (const [set2, counts] of w.sets) {
+      let into = sum2.sets.get(set2);
+      if (into === void 0) sum2.sets.set(set2, into = emptyCounts());
+      for (const key of COUNTS) into[key] += counts[key];
+    }
+  }
+  for (const m of models) {
+    for (const [id, sets] of m.waivers?.identities ?? []) {
+      let into = sum2.identities.get(id);
+      if (into === void 0) sum2.identities.set(id, into = /* @__PURE__ */ new Set());
+      for (const set2 of sets) into.add(set2);
+    }
+  }
+  for (const [id, sets] of sum2.identities) {
+    if (models.some((m) => m.identities.has(id) && !(m.waivers?.identities.has(id) ?? false))) sets.add("");
+  }
+}
 var severitiesKnown = (m) => m.rated || m.unrated === 0;
+function sarifWaivable(m) {
+  const w = m.waivers;
+  if (w === void 0) return void 0;
+  const indices = (set2) => set2 === "" ? [] : set2.split(",").map(Number);
+  const kept = [...w.kept.error.slice(0, m.findings.error.length), ...w.kept.warning.slice(0, m.findings.warning.length), ...w.kept.note.slice(0, m.findings.note.length)].slice(0, FAILING_TESTS_KEPT);
+  const out = {
+    scopes: w.scopes,
+    sets: [...w.sets].map(([set2, c]) => ({
+      scopes: indices(set2),
+      metrics: {
+        results: c.results,
+        error: c.error,
+        warning: c.warning,
+        note: c.note,
+        "security.critical": c.critical,
+        "security.high": c.high,
+        "security.medium": c.medium,
+        "security.low": c.low,
+        "security.unrated": c.unrated
+      }
+    })),
+    kept: kept.map(indices),
+    identities: [...w.identities].filter(([id]) => m.identities.has(id)).map(([id, sets]) => ({ id, sets: [...sets].map(indices) }))
+  };
+  if (w.inexact !== void 0) out.inexact = w.inexact;
+  return out;
+}
 var sarif = {
   name: "sarif",
-  read: (input2, ctx) => read5(input2, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, ctx.limits.failingIdentities),
+  read: (input2, ctx) => read5(input2, ctx.limits.wholeDocumentBytes, ctx.limits.nestingDepth, ctx.limits.failingIdentities, ctx.waivers),
   merge(models) {
     if (models.length === 0) throw new EvidenceError("no SARIF log to combine");
     const sum2 = emptyModel2(FailingIdentities.union(models.map((m) => m.identities)));
+    const first = models[0].waivers;
+    if (first !== void 0) sum2.waivers = emptyWaiverTally(first.scopes);
     for (const m of models) {
       for (const key of COUNTS) sum2[key] += m[key];
       sum2.rated ||= m.rated;
       for (const level of FINDING_LEVELS) {
-        for (const item of m.findings[level]) if (sum2.findings[level].length < FAILING_TESTS_KEPT) sum2.findings[level].push(item);
+        m.findings[level].forEach((item, j) => {
+          if (sum2.findings[level].length >= FAILING_TESTS_KEPT) return;
+          sum2.findings[level].push(item);
+          sum2.waivers?.kept[level].push(m.waivers?.kept[level][j] ?? "");
+        });
       }
     }
+    if (sum2.waivers !== void 0) mergeWaivers(sum2.waivers, models);
     return sum2;
   },
   metrics(m) {
@@ -48235,9 +48694,12 @@ function historyMetrics(format) {
   return [];
 }
 function patchMetrics(format) {
-  return FORMATS[format].lineCoverage ? PATCH_METRICS : {};
+  const f = FORMATS[format];
+  if (!f.lineCoverage) return {};
+  return f.branchLines ? { ...PATCH_METRICS, ...PATCH_BRANCH_METRICS } : PATCH_METRICS;
 }
 var PATCH_METRICS = { "patch.lines": "%", "patch.lines.covered": null, "patch.lines.total": null };
+var PATCH_BRANCH_METRICS = { "patch.branches": "%", "patch.branches.covered": null, "patch.branches.total": null };
 var NEW_FAILURES = "failed.new";
 var FIXED_FAILURES = "failed.fixed";
 var NEW_FINDINGS = "results.new";
@@ -48294,7 +48756,13 @@ var waiver = external_exports.strictObject({
   expires: external_exports.string({ error: 'expires is a date, quoted: "2026-12-31"' }).refine((d) => parseDate(d) !== void 0, { error: 'expires must be a date YYYY-MM-DD, e.g. "2026-12-31" (the waiver holds through that day, UTC)' }).describe("the last day (UTC) the waiver holds"),
   link: external_exports.string().refine((u) => /^https?:\/\/[^\s]+$/.test(u), { error: "link must be an http(s) URL of the issue or ticket" }).optional(),
   "approved-by": external_exports.string().min(1).max(100).optional().describe("who approved it"),
-  tests: external_exports.array(external_exports.strictObject({ suite: external_exports.string().optional(), name: external_exports.string().min(1) })).min(1).max(1e3).optional().describe("only these failing tests (suite and name as the report shows them): they leave the counts, the rest is still judged")
+  tests: external_exports.array(external_exports.strictObject({ suite: external_exports.string().optional(), name: external_exports.string().min(1) })).min(1).max(1e3).optional().describe("only these failing tests (suite and name as the report shows them): they leave the counts, the rest is still judged"),
+  rules: external_exports.array(external_exports.string().min(1)).min(1).max(1e3).optional().describe('SARIF: only the findings of these rule ids (exactly: "CA2000" does not cover "CA2000/1"): they leave every count, the rest is still judged'),
+  fingerprints: external_exports.array(
+    external_exports.string().regex(/^[^=]+=/, {
+      error: 'a fingerprint is "key=value" as the SARIF result has it in partialFingerprints or fingerprints, e.g. "primaryLocationLineHash=39fa2ee980eb94b0:1"'
+    })
+  ).min(1).max(1e3).optional().describe('SARIF: only the findings with one of these "key=value" entries in partialFingerprints or fingerprints (with rules: findings of those rules with those fingerprints)')
 });
 var profile = external_exports.strictObject({
   "min-score": percent("min-score").optional(),
@@ -48310,7 +48778,7 @@ var policySchema = external_exports.strictObject({
   profiles: external_exports.record(identifier("a profile name"), profile).optional(),
   criteria: external_exports.array(criterion).min(1, { error: "a policy needs at least one criterion" }),
   "waiver-max-days": external_exports.number({ error: "waiver-max-days must be a whole number of days" }).int({ error: "waiver-max-days must be a whole number of days" }).min(1, { error: "waiver-max-days must be at least 1" }).max(MAX_WAIVER_DAYS, { error: `waiver-max-days must be at most ${MAX_WAIVER_DAYS}` }).default(DEFAULT_WAIVER_DAYS).describe("the longest a waiver may run: one that expires later than this many days from the day it is judged is not used"),
-  waivers: external_exports.array(waiver).max(200, { error: "at most 200 waivers" }).optional().describe("time-limited exceptions: a criterion, or some of its failing tests, that may fail without failing the gate")
+  waivers: external_exports.array(waiver).max(200, { error: "at most 200 waivers" }).optional().describe("time-limited exceptions: a criterion, or some of its failing tests or SARIF findings, that may fail without failing the gate")
 }).superRefine((policy, ctx) => {
   const seen = /* @__PURE__ */ new Map();
   policy.criteria.forEach((c, i) => {
@@ -48350,6 +48818,15 @@ var policySchema = external_exports.strictObject({
     }
     if (w.tests && !FORMATS[c.evidence.format].testResults) {
       ctx.addIssue({ code: "custom", path: ["waivers", i, "tests"], message: `tests: names failing tests, and ${c.id} reads ${c.evidence.format}, not test results; waive the whole criterion instead` });
+    }
+    for (const key of ["rules", "fingerprints"]) {
+      if (w[key] && c.evidence.format !== "sarif") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["waivers", i, key],
+          message: `${key}: names SARIF findings, and ${c.id} reads ${c.evidence.format}, not sarif; ${FORMATS[c.evidence.format].testResults ? "name failing tests with tests:, or " : ""}waive the whole criterion instead`
+        });
+      }
     }
   });
 });
@@ -48502,6 +48979,8 @@ function loadPolicy(text2, file2) {
       ...w.link !== void 0 && { link: w.link },
       ...w["approved-by"] !== void 0 && { approvedBy: w["approved-by"] },
       ...w.tests !== void 0 && { tests: w.tests.map((t) => ({ ...t.suite !== void 0 && { suite: t.suite }, name: t.name })) },
+      ...w.rules !== void 0 && { rules: w.rules },
+      ...w.fingerprints !== void 0 && { fingerprints: w.fingerprints },
       position: nodePosition(["waivers", i])
     })),
     waiverMaxDays: p["waiver-max-days"],
@@ -48513,7 +48992,15 @@ function loadPolicy(text2, file2) {
     criteria: p.criteria.map((c, i) => toCriterion(c, (...rest) => nodePosition(["criteria", i, ...rest])))
   };
   if (p["min-score"] !== void 0) policy.minScore = p["min-score"];
+  for (const c of policy.criteria) {
+    const scopes = policy.waivers.filter((w) => w.criterion === c.id).flatMap(findingWaiverScope);
+    if (scopes.length > 0) c.findingWaivers = scopes;
+  }
   return { ok: true, policy };
+}
+function findingWaiverScope(w) {
+  if (w.rules === void 0 && w.fingerprints === void 0) return [];
+  return [{ ...w.rules !== void 0 && { rules: w.rules }, ...w.fingerprints !== void 0 && { fingerprints: w.fingerprints } }];
 }
 function toCriterion(c, position) {
   const criterion2 = {
@@ -48868,9 +49355,10 @@ var RepositoryIndex = class {
     return (this.byName.get(name2) ?? []).filter((p) => p === tail || p.endsWith(`/${tail}`));
   }
 };
-function patchCoverage(model, changes, repository, rewrites = []) {
+function patchCoverage(model, changes, repository, rewrites = [], branchLines = false) {
   const result = { metrics: {}, uncovered: [], unmatched: { paths: [], total: 0 } };
   const byRepoPath = /* @__PURE__ */ new Map();
+  const branchesByPath = /* @__PURE__ */ new Map();
   let statedOnly = 0;
   for (const [raw, file2] of model.files) {
     if (file2.lines === void 0) continue;
@@ -48888,6 +49376,9 @@ function patchCoverage(model, changes, repository, rewrites = []) {
     const list = byRepoPath.get(mapped.path);
     if (list) list.push(file2.lines);
     else byRepoPath.set(mapped.path, [file2.lines]);
+    const branches = branchesByPath.get(mapped.path);
+    if (branches) branches.push(file2.branches);
+    else branchesByPath.set(mapped.path, [file2.branches]);
   }
   if (changes.incomplete !== void 0) {
     result.unknown = changes.incomplete;
@@ -48936,7 +49427,54 @@ function patchCoverage(model, changes, repository, rewrites = []) {
     "patch.lines.covered": { value: covered },
     "patch.lines.total": { value: total }
   };
+  if (branchLines) patchBranches(model, changes, branchesByPath, result);
   return result;
+}
+function patchBranches(model, changes, branchesByPath, result) {
+  let reportHasBranches = false;
+  for (const file2 of model.files.values()) {
+    if (file2.branches !== void 0 && countOf(file2.branches).total > 0) {
+      reportHasBranches = true;
+      break;
+    }
+  }
+  if (!reportHasBranches) {
+    result.branchesUnknown = "the coverage report has no branch data (e.g. coverage.py without --branch)";
+    return;
+  }
+  let covered = 0;
+  let total = 0;
+  for (const [path3, list] of branchesByPath) {
+    let set2;
+    for (const branches of list) {
+      if (branches === void 0) continue;
+      if (!(branches instanceof BranchSet) && !(branches instanceof Map)) {
+        if (branches.total === 0) continue;
+        result.branchesUnknown = `the coverage report gives only a branch total for ${path3}, not branches by line`;
+        return;
+      }
+      const one = branches instanceof Map ? BranchSet.fromMap(branches) : branches;
+      set2 = set2 ? set2.union(one) : one;
+    }
+    if (!set2) continue;
+    const changed = new Set(changes.files.get(path3).lines);
+    const unplaced = set2.forEachLine((line2, taken) => {
+      if (!changed.has(line2)) return;
+      total++;
+      if (taken) covered++;
+    });
+    if (unplaced > 0) {
+      result.branchesUnknown = `${unplaced} branch${unplaced === 1 ? "" : "es"} of ${path3} in the coverage report name no line`;
+      return;
+    }
+  }
+  if (total === 0) {
+    result.branchesNotApplicable = "the changed lines the coverage report instruments hold no branch";
+    return;
+  }
+  result.metrics["patch.branches"] = { value: covered / total * 100, unit: "%" };
+  result.metrics["patch.branches.covered"] = { value: covered };
+  result.metrics["patch.branches.total"] = { value: total };
 }
 function ranges(lines) {
   const out = [];
@@ -48981,7 +49519,7 @@ async function collectEvidence(criterion2, source, budget, limits = LIMITS, cont
     budget.bytesLeft -= file2.bytes;
     const hashed = hashing(file2.open(), limits.fileBytes);
     try {
-      models.push(await format.read(hashed.source, { name: name2, metrics: criterion2.metrics, limits }));
+      models.push(await format.read(hashed.source, { name: name2, metrics: criterion2.metrics, limits, ...criterion2.findingWaivers && { waivers: criterion2.findingWaivers } }));
       record3.sha256 = await hashed.finish();
     } catch (err) {
       await hashed.finish().then((sha) => record3.sha256 = sha, () => void 0);
@@ -48996,10 +49534,12 @@ async function collectEvidence(criterion2, source, budget, limits = LIMITS, cont
     if (notes && Object.keys(notes).length > 0) result.notes = notes;
     const failures = format.failures?.(merged);
     if (failures && failures.total > 0) result.failures = failures;
+    const waivable = criterion2.findingWaivers && criterion2.evidence.format === "sarif" ? sarifWaivable(merged) : void 0;
+    if (waivable) result.waivable = waivable;
     const changes = context.change?.changes;
     if (format.lineCoverage && changes) {
       const repository = new RepositoryIndex(context.change?.repository ?? changes.files.keys());
-      result.patch = patchCoverage(format.lineCoverage(merged), changes, repository, context.pathMap);
+      result.patch = patchCoverage(format.lineCoverage(merged), changes, repository, context.pathMap, format.branchLines === true);
       Object.assign(result.metrics, result.patch.metrics);
     }
     return result;
@@ -49476,7 +50016,7 @@ function criterionJson(c) {
     /** checks not applicable to this change (patch coverage of a change with no instrumented line) */
     inapplicable: c.inapplicable ?? [],
     /** patch coverage: files with uncovered changed lines (worst first) and coverage paths that match no repository file */
-    patch: c.patch ? { uncovered: c.patch.uncovered, unmatched: c.patch.unmatched, ...c.patch.unknown !== void 0 && { unknown: c.patch.unknown }, ...c.patch.notApplicable !== void 0 && { notApplicable: c.patch.notApplicable } } : null,
+    patch: c.patch ? { uncovered: c.patch.uncovered, unmatched: c.patch.unmatched, ...c.patch.unknown !== void 0 && { unknown: c.patch.unknown }, ...c.patch.notApplicable !== void 0 && { notApplicable: c.patch.notApplicable }, ...c.patch.branchesUnknown !== void 0 && { branchesUnknown: c.patch.branchesUnknown }, ...c.patch.branchesNotApplicable !== void 0 && { branchesNotApplicable: c.patch.branchesNotApplicable } } : null,
     evidence: c.evidence.map((e) => ({
       artifact: e.artifact ?? null,
       path: e.path,
@@ -49852,6 +50392,7 @@ function waiversSection(verdict) {
     const who = `${codeSpan(w.criterion, 80)} (policy line ${w.line})`;
     if (w.state === "applied" && w.expiringSoon) lines.push(`- \u26A0\uFE0F ${who}: the waiver expires in ${w.daysLeft} day${w.daysLeft === 1 ? "" : "s"} (${escapeMarkdown(w.expires, 20)})${waiverRefs(w)}`);
     else if (w.state === "applied" && w.tests !== void 0) lines.push(`- \u23F3 ${who}: ${w.tests} failing test${w.tests === 1 ? "" : "s"} waived until ${escapeMarkdown(w.expires, 20)}: ${escapeMarkdown(w.reason, 200)}${waiverRefs(w)}`);
+    else if (w.state === "applied" && w.findings !== void 0) lines.push(`- \u23F3 ${who}: ${w.findings} finding${w.findings === 1 ? "" : "s"} waived until ${escapeMarkdown(w.expires, 20)}: ${escapeMarkdown(w.reason, 200)}${waiverRefs(w)}`);
     else if (w.state === "expired") lines.push(`- \u231B ${who}: waiver expired on ${escapeMarkdown(w.expires, 20)} \u2014 not used`);
     else if (w.state === "too-long") lines.push(`- \u{1F6AB} ${who}: ${escapeMarkdown(w.note, 200)}`);
     else if (w.state === "unused") lines.push(`- \u{1F4A4} ${who}: unused \u2014 ${escapeMarkdown(w.note, 200)}`);
@@ -49944,6 +50485,73 @@ function waiveCriterion(waivers, passed, uses, now, maxDays) {
   }
   return applied;
 }
+function waiveFindings(found, waivers, uses, now, maxDays) {
+  const timings = waivers.map((w) => waiverTiming(w, now, maxDays));
+  const active = /* @__PURE__ */ new Set();
+  timings.forEach((t, i) => {
+    if (t.state === "active") active.add(i);
+  });
+  const notUsed = (why) => {
+    waivers.forEach((w, i) => {
+      const t = timings[i];
+      uses.push(t.state === "active" ? use(w, "unused", t.daysLeft, why) : use(w, t.state, t.daysLeft, notUsedNote(t.state, w, maxDays)));
+    });
+  };
+  const tally = found.waivable;
+  if (!found.metrics) {
+    notUsed("no findings were read: the criterion has no evidence");
+    return { evidence: found };
+  }
+  const problem = tally === void 0 ? "the evidence was read without tallying the findings it names" : JSON.stringify(tally.scopes) !== JSON.stringify(waivers.flatMap(findingWaiverScope)) ? "the evidence was read for other waivers" : tally.inexact;
+  if (problem !== void 0) {
+    notUsed(`not applied, the findings it names cannot be counted exactly: ${problem}`);
+    const lines = waivers.filter((_, i) => active.has(i)).map((w) => w.position.line);
+    return { evidence: found, ...lines.length > 0 && { unapplied: `waiver${lines.length === 1 ? "" : "s"} on policy line${lines.length === 1 ? "" : "s"} ${lines.join(", ")} not applied: ${problem}` } };
+  }
+  const waived = (set2) => set2.some((i) => active.has(i));
+  const credited = waivers.map(() => 0);
+  const matched = waivers.map(() => 0);
+  const metrics = { ...found.metrics };
+  let total = 0;
+  let listed = 0;
+  for (const set2 of tally.sets) {
+    const n = set2.metrics.results ?? 0;
+    for (const i of set2.scopes) matched[i] += n;
+    const first = set2.scopes.find((i) => active.has(i));
+    if (first === void 0) continue;
+    credited[first] += n;
+    total += n;
+    listed += (set2.metrics.error ?? 0) + (set2.metrics.warning ?? 0) + (set2.metrics.note ?? 0);
+    for (const [name2, value2] of Object.entries(set2.metrics)) {
+      if (!Object.hasOwn(metrics, name2)) continue;
+      metrics[name2] = { value: metrics[name2].value - value2 };
+    }
+  }
+  waivers.forEach((w, i) => {
+    const t = timings[i];
+    if (t.state !== "active") uses.push(use(w, t.state, t.daysLeft, notUsedNote(t.state, w, maxDays)));
+    else if (credited[i] > 0) {
+      const u = use(w, "applied", t.daysLeft, `${credited[i]} finding${credited[i] === 1 ? "" : "s"} waived`);
+      u.findings = credited[i];
+      uses.push(u);
+    } else if (matched[i] > 0) uses.push(use(w, "unused", t.daysLeft, "the findings it names are waived by an earlier waiver"));
+    else uses.push(use(w, "unused", t.daysLeft, "none of its rules or fingerprints matched a counted finding"));
+  });
+  if (total === 0) return { evidence: found };
+  metrics["results.waived"] = { value: total };
+  const evidence2 = { ...found, metrics };
+  const failures = found.failures;
+  if (failures) {
+    const gone = new Set(tally.identities.filter((x) => x.sets.every(waived)).map((x) => x.id));
+    evidence2.failures = {
+      kept: failures.kept.filter((_, j) => !waived(tally.kept[j] ?? [])),
+      total: failures.total - listed,
+      identities: failures.identities.filter((id) => !gone.has(id)),
+      identitiesComplete: failures.identitiesComplete
+    };
+  }
+  return { evidence: evidence2 };
+}
 
 // src/verdict/evaluate.ts
 var import_picomatch4 = __toESM(require_picomatch2(), 1);
@@ -50006,8 +50614,12 @@ function evaluate(policy, profile2, evidence2, now, lookup, change) {
     let found = evidence2.get(c.id) ?? { files: [], problem: "evidence was not collected" };
     const narrow = mine.filter((w) => w.tests !== void 0);
     if (narrow.length > 0) found = waiveTests(found, narrow, waiverUses, now, policy.waiverMaxDays);
-    const result = evaluateCriterion(c, found, now, baseFor(c, lookup), change);
-    const whole = mine.filter((w) => w.tests === void 0);
+    const findingWaivers = mine.filter((w) => w.rules !== void 0 || w.fingerprints !== void 0);
+    let unapplied;
+    if (findingWaivers.length > 0) ({ evidence: found, unapplied } = waiveFindings(found, findingWaivers, waiverUses, now, policy.waiverMaxDays));
+    const judged = evaluateCriterion(c, found, now, baseFor(c, lookup), change);
+    const result = unapplied !== void 0 && judged.status === "failed" ? { ...judged, reason: `${judged.reason} (${unapplied})` } : judged;
+    const whole = mine.filter((w) => w.tests === void 0 && w.rules === void 0 && w.fingerprints === void 0);
     if (whole.length === 0) return result;
     const applied = waiveCriterion(whole, result.status === "passed", waiverUses, now, policy.waiverMaxDays);
     if (!applied || result.status !== "failed" && result.status !== "missing") return result;
@@ -50129,7 +50741,7 @@ function scope(c, change) {
   const touched = [...changes.files.values()].find((f) => matches(f.path) || f.oldPath !== void 0 && matches(f.oldPath));
   if (touched) return void 0;
   const n = changes.files.size;
-  return { ...shell(c), status: "not-applicable", reason: `the change touches none of its paths (${globs}); ${n} changed file${n === 1 ? "" : "s"} (${changes.source})` };
+  return { ...shell(c), status: "not-applicable", reason: `the change touches none of its paths (${globs}): ${n} changed file${n === 1 ? "" : "s"}, read from ${changes.source}` };
 }
 function evaluateCriterion(c, found, now, base, change) {
   const result = { ...shell(c), evidence: found.files };
@@ -50172,9 +50784,12 @@ function evaluateCriterion(c, found, now, base, change) {
     if (found.patch) result.patch = found.patch;
     const why = !change?.changes ? `no change to compare with: ${change?.reason ?? "none was given (the CLI takes --diff-base REF or --diff FILE)"}` : found.patch?.unknown ?? found.patch?.notApplicable;
     if (why !== void 0) for (const name2 of patchNames) notes[name2] ??= why;
+    const branchWhy = found.patch?.branchesUnknown ?? found.patch?.branchesNotApplicable;
+    if (branchWhy !== void 0) for (const name2 of Object.keys(PATCH_BRANCH_METRICS)) notes[name2] ??= branchWhy;
   }
-  const patchInapplicable = found.patch?.notApplicable;
-  if (patchInapplicable !== void 0 && c.expect.every((e) => patchNames.includes(e.metric))) {
+  const inapplicableWhy = (metric2) => !patchNames.includes(metric2) ? void 0 : found.patch?.notApplicable ?? (Object.hasOwn(PATCH_BRANCH_METRICS, metric2) ? found.patch?.branchesNotApplicable : void 0);
+  const patchInapplicable = c.expect.map((e) => inapplicableWhy(e.metric)).find((why) => why !== void 0);
+  if (patchInapplicable !== void 0 && c.expect.every((e) => inapplicableWhy(e.metric) !== void 0)) {
     for (const [name2, metric2] of Object.entries(metrics)) {
       result.metrics[name2] = metric2.value;
       if (metric2.unit !== void 0) result.units[name2] = metric2.unit;
@@ -50194,8 +50809,9 @@ function evaluateCriterion(c, found, now, base, change) {
   const skipped = [];
   const inapplicable = [];
   for (const e of c.expect) {
-    if (patchInapplicable !== void 0 && patchNames.includes(e.metric)) {
-      inapplicable.push(`${e.metric} ${e.expectation.text}: ${patchInapplicable}`);
+    const notHere = inapplicableWhy(e.metric);
+    if (notHere !== void 0) {
+      inapplicable.push(`${e.metric} ${e.expectation.text}: ${notHere}`);
       continue;
     }
     const needsBase = e.expectation.relative !== void 0 || history.includes(e.metric);
@@ -50364,4 +50980,4 @@ export {
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-HDD3HQG5.js.LEGAL.txt */
+/*! For license information please see chunk-OFZBJDIN.js.LEGAL.txt */

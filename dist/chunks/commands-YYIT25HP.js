@@ -35,7 +35,7 @@ import {
   runGate,
   shownMessage,
   subjectDigests
-} from "./chunk-HDD3HQG5.js";
+} from "./chunk-OFZBJDIN.js";
 import {
   package_default
 } from "./chunk-EUXFFNDW.js";
