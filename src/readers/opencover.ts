@@ -80,8 +80,8 @@ class SourceFile {
   readonly functions: ItemMap = new Map();
   /** where the methods with branch points start (line * 1024 + column), to tell them apart */
   readonly starts = new Set<number>();
-  /** branch lines and the start columns of the methods with points on them (line * 1024 + column) → that method's start */
-  readonly places = new Map<number, number>();
+  /** branch lines and the start columns of the methods with points on them (line * 1024 + column): one method's each */
+  readonly places = new Set<number>();
   private lineBuilder: LineSetBuilder | undefined;
   private branchBuilder: BranchSetBuilder | undefined;
   private pending = 0;
@@ -314,7 +314,7 @@ export const opencover: Format<StatementCoverage> = {
               startLine > 0 &&
               startLine <= MAX_LINE &&
               startCol < 1024 &&
-              method.branches.every((b) => b.line > 0 && !b.file.starts.has(start) && (b.file.places.get(placeOf(b)) ?? start) === start);
+              method.branches.every((b) => b.line > 0 && !b.file.starts.has(start) && !b.file.places.has(placeOf(b)));
             // the method's points so far per file and place
             const seen = new Map<SourceFile, Map<number, number>>();
             method.branches.forEach((b, k) => {
@@ -327,10 +327,10 @@ export const opencover: Format<StatementCoverage> = {
               if (!onLine) seen.set(b.file, (onLine = new Map()));
               const index = onLine.get(place) ?? 0;
               onLine.set(place, index + 1);
-              b.file.places.set(place, start);
+              b.file.places.add(place);
+              b.file.starts.add(start);
               b.file.addBranch(b.line, startCol, index, b.taken);
             });
-            if (byPlace) for (const b of method.branches) b.file.starts.add(start);
             // a method without sequence points (abstract, compiler-generated) is no function here, as in OpenCover's numMethods
             if (method.points > 0) {
               const functions = fileOf(method.fileUid, '<Method> <FileRef>').functions;
