@@ -113,7 +113,7 @@ async function main(argv) {
     process.stdout.write(USAGE);
     return command === void 0 ? EXIT.usage : EXIT.pass;
   }
-  const commands = await import("./chunks/commands-YYIT25HP.js");
+  const commands = await import("./chunks/commands-A6WFNK5I.js");
   try {
     if (command === "help") throw unknownCommand(rest[0], commands.didYouMean);
     if (!(command in COMMANDS)) throw unknownCommand(command, commands.didYouMean);

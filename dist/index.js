@@ -37,7 +37,7 @@ import {
   shownMessage,
   subjectDigests,
   visible
-} from "./chunks/chunk-OFZBJDIN.js";
+} from "./chunks/chunk-XG7KDLMX.js";
 import {
   package_default
 } from "./chunks/chunk-EUXFFNDW.js";

@@ -35,7 +35,7 @@ import {
   runGate,
   shownMessage,
   subjectDigests
-} from "./chunk-OFZBJDIN.js";
+} from "./chunk-XG7KDLMX.js";
 import {
   package_default
 } from "./chunk-EUXFFNDW.js";

@@ -39575,8 +39575,8 @@ var SourceFile = class {
   functions = /* @__PURE__ */ new Map();
   /** where the methods with branch points start (line * 1024 + column), to tell them apart */
   starts = /* @__PURE__ */ new Set();
-  /** branch lines and the start columns of the methods with points on them (line * 1024 + column) → that method's start */
-  places = /* @__PURE__ */ new Map();
+  /** branch lines and the start columns of the methods with points on them (line * 1024 + column): one method's each */
+  places = /* @__PURE__ */ new Set();
   lineBuilder;
   branchBuilder;
   pending = 0;
@@ -39766,7 +39766,7 @@ var opencover = {
             const { startLine, startCol } = method;
             const start = startLine * 1024 + startCol;
             const placeOf2 = (b) => b.line * 1024 + startCol;
-            const byPlace = startLine > 0 && startLine <= MAX_LINE && startCol < 1024 && method.branches.every((b) => b.line > 0 && !b.file.starts.has(start) && (b.file.places.get(placeOf2(b)) ?? start) === start);
+            const byPlace = startLine > 0 && startLine <= MAX_LINE && startCol < 1024 && method.branches.every((b) => b.line > 0 && !b.file.starts.has(start) && !b.file.places.has(placeOf2(b)));
             const seen = /* @__PURE__ */ new Map();
             method.branches.forEach((b, k) => {
               if (!byPlace) {
@@ -39778,10 +39778,10 @@ var opencover = {
               if (!onLine) seen.set(b.file, onLine = /* @__PURE__ */ new Map());
               const index = onLine.get(place2) ?? 0;
               onLine.set(place2, index + 1);
-              b.file.places.set(place2, start);
+              b.file.places.add(place2);
+              b.file.starts.add(start);
               b.file.addBranch(b.line, startCol, index, b.taken);
             });
-            if (byPlace) for (const b of method.branches) b.file.starts.add(start);
             if (method.points > 0) {
               const functions = fileOf(method.fileUid, "<Method> <FileRef>").functions;
               if (method.visited || !functions.has(key)) functions.set(key, method.visited ? 1 : 0);
@@ -50980,4 +50980,4 @@ export {
   runGate,
   evaluatePolicy
 };
-/*! For license information please see chunk-OFZBJDIN.js.LEGAL.txt */
+/*! For license information please see chunk-XG7KDLMX.js.LEGAL.txt */
